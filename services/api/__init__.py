@@ -1,0 +1,1 @@
+"""Generated gRPC code for the modelgw contracts (see protos/). Do not edit."""

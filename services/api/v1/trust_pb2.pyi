@@ -1,0 +1,58 @@
+from modelgw.api.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ProtectRequest(_message.Message):
+    __slots__ = ("tenant", "request_id", "session_id", "messages", "destination")
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    request_id: str
+    session_id: str
+    messages: _containers.RepeatedCompositeFieldContainer[_common_pb2.ChatMessage]
+    destination: _common_pb2.Locality
+    def __init__(self, tenant: _Optional[str] = ..., request_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., destination: _Optional[_Union[_common_pb2.Locality, str]] = ...) -> None: ...
+
+class VaultEntry(_message.Message):
+    __slots__ = ("placeholder", "value", "entity_type")
+    PLACEHOLDER_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    placeholder: str
+    value: str
+    entity_type: str
+    def __init__(self, placeholder: _Optional[str] = ..., value: _Optional[str] = ..., entity_type: _Optional[str] = ...) -> None: ...
+
+class ProtectResponse(_message.Message):
+    __slots__ = ("messages", "vault", "summary")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    VAULT_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[_common_pb2.ChatMessage]
+    vault: _containers.RepeatedCompositeFieldContainer[VaultEntry]
+    summary: _common_pb2.TrustSummary
+    def __init__(self, messages: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., vault: _Optional[_Iterable[_Union[VaultEntry, _Mapping]]] = ..., summary: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ...) -> None: ...
+
+class RestoreRequest(_message.Message):
+    __slots__ = ("tenant", "vault", "text")
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    VAULT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    vault: _containers.RepeatedCompositeFieldContainer[VaultEntry]
+    text: str
+    def __init__(self, tenant: _Optional[str] = ..., vault: _Optional[_Iterable[_Union[VaultEntry, _Mapping]]] = ..., text: _Optional[str] = ...) -> None: ...
+
+class RestoreResponse(_message.Message):
+    __slots__ = ("text",)
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    def __init__(self, text: _Optional[str] = ...) -> None: ...

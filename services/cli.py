@@ -1,0 +1,169 @@
+"""`modelgw`: run the gateway and its services, check config, make API keys."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+from modelgw.common.config import ConfigError, ModelgwConfig, load_config
+from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
+from modelgw.common.config.schema import is_loopback_address
+from modelgw.common.config.secrets import SecretResolutionError
+from modelgw.common.grpc_server import (
+    GrpcServer,
+    ServiceBinding,
+    serve_until_signalled,
+    start_server,
+)
+from modelgw.control.directory import hash_api_key
+from modelgw.runtime import Assembly
+
+log = logging.getLogger("modelgw")
+
+SERVICES = ("gateway", "trust", "audit", "control")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def _run(config: ModelgwConfig, plan: list[tuple[str, str]]) -> None:
+    """Start the planned (service, address) pairs; services on one address share a server."""
+    assembly = Assembly(config)
+    servers: list[GrpcServer] = []
+    try:
+        by_address: dict[str, list[ServiceBinding]] = {}
+        for service, address in plan:
+            if service == "gateway":
+                binding = await assembly.gateway()
+            elif service == "audit":
+                binding = await assembly.audit()
+            elif service == "trust":
+                binding = assembly.trust()
+            else:
+                binding = assembly.control()
+            by_address.setdefault(address, []).append(binding)
+        for address, bindings in by_address.items():
+            server = await start_server(
+                bindings, address, max_message_bytes=config.server.max_message_bytes
+            )
+            servers.append(server)
+            names = ", ".join(b.full_name.rsplit(".", 1)[-1] for b in bindings)
+            _say(f"modelgw: {names} listening on {address}")
+        await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
+    except BaseException:
+        for server in servers:
+            await server.stop(0)
+        await assembly.close()
+        raise
+
+
+def _load(path: str | None) -> ModelgwConfig:
+    if path is None:
+        raise SystemExit("--config is required to run a single service")
+    return load_config(path)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    if args.config:
+        config = load_config(args.config)
+        if any(
+            (
+                config.services.trust_address,
+                config.services.audit_address,
+                config.services.control_address,
+            )
+        ):
+            raise SystemExit(
+                "modelgw serve runs every service in this process; remove services.*_address "
+                "or run `modelgw gateway` instead"
+            )
+    else:
+        key, from_env = dev_api_key()
+        config = embedded_config(key)
+        _say("modelgw: no --config given, running with embedded defaults (loopback only)")
+        _say("modelgw:   backend: echo (answers with the masked prompt it received)")
+        _say(f"modelgw:   audit:   {config.audit.url}")
+        source = f"from ${DEV_KEY_ENV}" if from_env else f"generated; set ${DEV_KEY_ENV} to fix it"
+        _say(f"modelgw:   dev API key ({source}): {key}")
+    address = args.listen or config.server.grpc_address
+    if not args.config and not is_loopback_address(address):
+        raise SystemExit(f"embedded defaults only listen on loopback; {address} is not")
+    asyncio.run(_run(config, [("gateway", address), ("audit", address)]))
+
+
+def cmd_service(args: argparse.Namespace) -> None:
+    config = _load(args.config)
+    listen = {
+        "gateway": config.server.grpc_address,
+        "trust": config.services.trust_listen,
+        "audit": config.services.audit_listen,
+        "control": config.services.control_listen,
+    }[args.command]
+    asyncio.run(_run(config, [(args.command, args.listen or listen)]))
+
+
+def cmd_config_check(args: argparse.Namespace) -> None:
+    config = load_config(args.path)
+    print(
+        f"{args.path}: OK ({len(config.providers)} providers, {len(config.models)} models, "
+        f"{len(config.tenants)} tenants)"
+    )
+
+
+def cmd_keys_new(args: argparse.Namespace) -> None:
+    key = f"mgw_{secrets.token_urlsafe(32)}"
+    print(f"key:    {key}")
+    print(f"sha256: {hash_api_key(key)}")
+    print("Give the key to the client; put only the sha256 in the tenant's api_keys.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="modelgw", description=__doc__)
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="gateway + trust + audit + control in one process")
+    serve.add_argument("--config", help="config file (TOML/YAML); embedded defaults if omitted")
+    serve.add_argument("--listen", help="gRPC listen address, overrides server.grpc_address")
+    serve.set_defaults(func=cmd_serve)
+
+    for name in SERVICES:
+        sub = commands.add_parser(name, help=f"run the {name} service alone")
+        sub.add_argument("--config", required=True, help="config file (TOML/YAML)")
+        sub.add_argument("--listen", help="listen address, overrides the config")
+        sub.set_defaults(func=cmd_service)
+
+    config = commands.add_parser("config", help="configuration tools")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    check = config_commands.add_parser("check", help="validate a config file")
+    check.add_argument("path", type=Path)
+    check.set_defaults(func=cmd_config_check)
+
+    keys = commands.add_parser("keys", help="API key tools")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    new = keys_commands.add_parser("new", help="generate an API key and the hash to configure")
+    new.set_defaults(func=cmd_keys_new)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        args.func(args)
+    except (ConfigError, SecretResolutionError) as exc:
+        _say(f"modelgw: configuration error:\n{exc}")
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pieces every modelgw service shares: config, errors, gRPC server helpers."""

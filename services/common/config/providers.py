@@ -1,0 +1,48 @@
+"""Backends a model route can send to.
+
+Each provider type is one pydantic model with a literal `type`; together they
+form a discriminated union, so a config entry is validated against exactly the
+fields its type accepts. Adding a provider adds one class here and one module
+in `modelgw.providers`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from modelgw.common.config.base import StrictModel
+from pydantic import Field
+
+
+class Locality(StrEnum):
+    """Where a backend runs; decides which entity policy applies to a request."""
+
+    LOCAL = "local"
+    EXTERNAL = "external"
+
+
+class ProviderBase(StrictModel):
+    description: str = ""
+    """Free text shown to operators."""
+    locality: Locality = Locality.EXTERNAL
+    """`local` for models you host (prompts stay in your network), `external` otherwise."""
+    region: str | None = None
+    """Where the provider processes data (e.g. `eu-west-1`); routing rules can require one."""
+    zero_retention: bool = False
+    """Whether a contract guarantees the provider keeps no prompts or answers."""
+    timeout_s: float = Field(default=60.0, gt=0, le=3600)
+    """Upper bound for one call to this backend; the caller's deadline still applies."""
+
+
+class EchoProvider(ProviderBase):
+    """Answers with exactly the last user message it received: shows what a model would see."""
+
+    type: Literal["echo"]
+    locality: Locality = Locality.LOCAL
+    chunk_chars: int = Field(default=8, ge=1, le=4096)
+    """Size of the pieces a streamed echo answer is cut into."""
+
+
+ProviderConfig = Annotated[EchoProvider, Field(discriminator="type")]
+"""Any provider entry of the `[providers.NAME]` table."""

@@ -1,0 +1,142 @@
+"""Translate between protobuf messages and domain types, in one place for every service."""
+
+from __future__ import annotations
+
+from modelgw.api.v1 import common_pb2 as pb
+from modelgw.common.config.providers import Locality
+from modelgw.common.config.tenants import EntityAction
+from modelgw.common.errors import InvalidArgument
+from modelgw.common.messages import (
+    CallerMetadata,
+    ChatMessage,
+    EntityFinding,
+    FinishReason,
+    GenerationParams,
+    Role,
+    TrustDecision,
+    TrustSummary,
+    Usage,
+)
+
+_ROLE_TO_PB = {
+    Role.SYSTEM: pb.ROLE_SYSTEM,
+    Role.USER: pb.ROLE_USER,
+    Role.ASSISTANT: pb.ROLE_ASSISTANT,
+}
+_ROLE_FROM_PB = {v: k for k, v in _ROLE_TO_PB.items()}
+_FINISH_TO_PB = {
+    FinishReason.STOP: pb.FINISH_REASON_STOP,
+    FinishReason.LENGTH: pb.FINISH_REASON_LENGTH,
+    FinishReason.CONTENT_FILTER: pb.FINISH_REASON_CONTENT_FILTER,
+}
+_DECISION_TO_PB = {
+    TrustDecision.CLEAN: pb.TRUST_DECISION_CLEAN,
+    TrustDecision.MASKED: pb.TRUST_DECISION_MASKED,
+    TrustDecision.ALLOWED: pb.TRUST_DECISION_ALLOWED,
+    TrustDecision.BLOCKED: pb.TRUST_DECISION_BLOCKED,
+    TrustDecision.FAIL_OPEN: pb.TRUST_DECISION_FAIL_OPEN,
+}
+_DECISION_FROM_PB = {v: k for k, v in _DECISION_TO_PB.items()}
+_ACTION_TO_PB = {
+    EntityAction.MASK: pb.ENTITY_ACTION_MASK,
+    EntityAction.REDACT: pb.ENTITY_ACTION_REDACT,
+    EntityAction.BLOCK: pb.ENTITY_ACTION_BLOCK,
+    EntityAction.ALLOW: pb.ENTITY_ACTION_ALLOW,
+}
+_ACTION_FROM_PB = {v: k for k, v in _ACTION_TO_PB.items()}
+_LOCALITY_TO_PB = {Locality.LOCAL: pb.LOCALITY_LOCAL, Locality.EXTERNAL: pb.LOCALITY_EXTERNAL}
+_LOCALITY_FROM_PB = {v: k for k, v in _LOCALITY_TO_PB.items()}
+
+
+def messages_from_pb(messages: list[pb.ChatMessage] | object) -> list[ChatMessage]:
+    result = []
+    for i, m in enumerate(messages):  # type: ignore[arg-type]
+        role = _ROLE_FROM_PB.get(m.role)
+        if role is None:
+            raise InvalidArgument(
+                f"messages[{i}].role must be ROLE_SYSTEM, ROLE_USER or ROLE_ASSISTANT"
+            )
+        result.append(ChatMessage(role, m.content))
+    return result
+
+
+def messages_to_pb(messages: list[ChatMessage] | tuple[ChatMessage, ...]) -> list[pb.ChatMessage]:
+    return [pb.ChatMessage(role=_ROLE_TO_PB[m.role], content=m.content) for m in messages]
+
+
+def params_from_pb(params: pb.GenerationParams) -> GenerationParams:
+    def opt(name: str) -> object:
+        return getattr(params, name) if params.HasField(name) else None
+
+    return GenerationParams(
+        max_tokens=opt("max_tokens"),  # type: ignore[arg-type]
+        temperature=opt("temperature"),  # type: ignore[arg-type]
+        top_p=opt("top_p"),  # type: ignore[arg-type]
+        stop=tuple(params.stop),
+        seed=opt("seed"),  # type: ignore[arg-type]
+        presence_penalty=opt("presence_penalty"),  # type: ignore[arg-type]
+        frequency_penalty=opt("frequency_penalty"),  # type: ignore[arg-type]
+    )
+
+
+def caller_from_pb(caller: pb.CallerMetadata) -> CallerMetadata:
+    return CallerMetadata(caller.end_user, caller.session_id, dict(caller.labels))
+
+
+def finish_reason_to_pb(reason: FinishReason | None) -> int:
+    return _FINISH_TO_PB.get(reason, pb.FINISH_REASON_UNSPECIFIED) if reason else 0
+
+
+def usage_to_pb(usage: Usage) -> pb.Usage:
+    return pb.Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens)
+
+
+def usage_from_pb(usage: pb.Usage) -> Usage:
+    return Usage(usage.prompt_tokens, usage.completion_tokens)
+
+
+def findings_to_pb(findings: tuple[EntityFinding, ...]) -> list[pb.EntityFinding]:
+    return [
+        pb.EntityFinding(
+            entity_type=f.entity_type, count=f.count, action=_ACTION_TO_PB[EntityAction(f.action)]
+        )
+        for f in findings
+    ]
+
+
+def findings_from_pb(findings: object) -> tuple[EntityFinding, ...]:
+    return tuple(
+        EntityFinding(f.entity_type, f.count, _ACTION_FROM_PB[f.action].value)
+        for f in findings  # type: ignore[attr-defined]
+    )
+
+
+def summary_to_pb(summary: TrustSummary) -> pb.TrustSummary:
+    message = pb.TrustSummary(
+        decision=_DECISION_TO_PB[summary.decision],
+        prompt_entities=findings_to_pb(summary.prompt_entities),
+        response_entities=findings_to_pb(summary.response_entities),
+    )
+    if summary.toxicity is not None:
+        message.toxicity = summary.toxicity
+    return message
+
+
+def summary_from_pb(summary: pb.TrustSummary) -> TrustSummary:
+    return TrustSummary(
+        decision=_DECISION_FROM_PB.get(summary.decision, TrustDecision.CLEAN),
+        prompt_entities=findings_from_pb(summary.prompt_entities),
+        response_entities=findings_from_pb(summary.response_entities),
+        toxicity=summary.toxicity if summary.HasField("toxicity") else None,
+    )
+
+
+def locality_to_pb(locality: Locality) -> int:
+    return _LOCALITY_TO_PB[locality]
+
+
+def locality_from_pb(value: int) -> Locality:
+    locality = _LOCALITY_FROM_PB.get(value)
+    if locality is None:
+        raise InvalidArgument("destination must be LOCALITY_LOCAL or LOCALITY_EXTERNAL")
+    return locality

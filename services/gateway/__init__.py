@@ -1,0 +1,1 @@
+"""The gateway: front doors and the request pipeline."""

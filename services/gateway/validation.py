@@ -1,0 +1,48 @@
+"""Checks on a chat request that tell the caller exactly what to fix."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from modelgw.common.errors import InvalidArgument
+from modelgw.common.messages import ChatMessage, GenerationParams
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+MAX_MESSAGES = 1000
+MAX_STOP_STRINGS = 4
+
+
+def request_id_or_new(request_id: str) -> str:
+    if not request_id:
+        return uuid.uuid4().hex
+    if not REQUEST_ID.match(request_id):
+        raise InvalidArgument("request_id must be 1-128 characters of [A-Za-z0-9._:-]")
+    return request_id
+
+
+def _in_range(name: str, value: float | None, low: float, high: float) -> None:
+    if value is not None and not low <= value <= high:
+        raise InvalidArgument(f"params.{name} must be between {low:g} and {high:g}, got {value:g}")
+
+
+def check_chat(model: str, messages: list[ChatMessage], params: GenerationParams) -> None:
+    if not model:
+        raise InvalidArgument("model is required (ListModels shows the models you may use)")
+    if not messages:
+        raise InvalidArgument("messages must contain at least one message")
+    if len(messages) > MAX_MESSAGES:
+        raise InvalidArgument(f"messages may hold at most {MAX_MESSAGES} messages")
+    if not any(m.content.strip() for m in messages):
+        raise InvalidArgument("messages are all empty; send at least one with content")
+    if params.max_tokens is not None and params.max_tokens < 1:
+        raise InvalidArgument("params.max_tokens must be at least 1")
+    _in_range("temperature", params.temperature, 0.0, 2.0)
+    if params.top_p is not None and not 0.0 < params.top_p <= 1.0:
+        raise InvalidArgument(f"params.top_p must be in (0, 1], got {params.top_p:g}")
+    _in_range("presence_penalty", params.presence_penalty, -2.0, 2.0)
+    _in_range("frequency_penalty", params.frequency_penalty, -2.0, 2.0)
+    if len(params.stop) > MAX_STOP_STRINGS:
+        raise InvalidArgument(f"params.stop may hold at most {MAX_STOP_STRINGS} strings")
+    if any(not s for s in params.stop):
+        raise InvalidArgument("params.stop must not contain empty strings")

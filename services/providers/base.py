@@ -1,0 +1,61 @@
+"""The contract between the gateway pipeline and every backend.
+
+Backends only ever see masked messages. They raise `BackendError` with a
+status and whether a retry elsewhere may help; the routing engine decides.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from modelgw.common.config.providers import Locality
+from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Usage
+
+
+@dataclass(frozen=True, slots=True)
+class BackendRequest:
+    model: str
+    """The backend's own model name."""
+    messages: list[ChatMessage]
+    params: GenerationParams
+    request_id: str
+    deadline: float | None = None
+    """`time.monotonic()` value after which the caller has given up; None means no deadline."""
+
+    def remaining(self, cap: float) -> float:
+        """Seconds left for a call: the caller's remaining time, at most `cap`."""
+        if self.deadline is None:
+            return cap
+        return max(0.0, min(cap, self.deadline - time.monotonic()))
+
+
+@dataclass(frozen=True, slots=True)
+class BackendResponse:
+    text: str
+    finish_reason: FinishReason
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class StreamChunk:
+    """A piece of a streamed answer; the last one carries finish_reason and usage."""
+
+    delta: str = ""
+    finish_reason: FinishReason | None = None
+    usage: Usage | None = None
+
+
+class Backend(Protocol):
+    name: str
+    """The provider name from config."""
+    provider_type: str
+    locality: Locality
+
+    async def generate(self, request: BackendRequest) -> BackendResponse: ...
+
+    def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]: ...
+
+    async def close(self) -> None: ...

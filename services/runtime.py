@@ -1,0 +1,156 @@
+"""Assemble the components of one process from config.
+
+`modelgw serve` asks for every component and they share one trust engine,
+audit store and tenant directory; `modelgw gateway` etc. ask for one and
+reach the others over gRPC at the configured addresses. Nothing here is a
+module-level singleton: an `Assembly` owns what it built and closes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+
+import grpc
+from modelgw.api.v1 import (
+    audit_pb2,
+    audit_pb2_grpc,
+    control_pb2,
+    control_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    trust_pb2,
+    trust_pb2_grpc,
+)
+from modelgw.audit.handlers import AuditService
+from modelgw.audit.sink import AuditSink, RemoteAuditSink, StoreAuditSink
+from modelgw.audit.store import AuditStore
+from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.config.secrets import resolve_secret
+from modelgw.common.grpc_server import ServiceBinding
+from modelgw.control.auth import Authenticator, InternalAuth, PrincipalResolver
+from modelgw.control.client import RemotePrincipalResolver
+from modelgw.control.directory import TenantDirectory
+from modelgw.control.handlers import ControlService
+from modelgw.gateway.handlers import GatewayService
+from modelgw.gateway.pipeline import Pipeline
+from modelgw.gateway.routing import Router
+from modelgw.providers.registry import build_backends
+from modelgw.trust.client import LocalTrust, RemoteTrust, TrustClient
+from modelgw.trust.engine import TrustEngine
+from modelgw.trust.handlers import TrustService
+
+log = logging.getLogger(__name__)
+
+
+def _full_name(module: object, service: str) -> str:
+    return module.DESCRIPTOR.services_by_name[service].full_name  # type: ignore[attr-defined]
+
+
+class Assembly:
+    def __init__(self, config: ModelgwConfig) -> None:
+        self.config = config
+        token = config.services.internal_token
+        # In one process nobody else needs the token: a random one shuts internal RPCs
+        # (e.g. Audit.Ingest on the public port) to everyone outside.
+        self.internal = InternalAuth(resolve_secret(token) if token else secrets.token_urlsafe(32))
+        self._closers: list[Callable[[], Awaitable[None]]] = []
+        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._trust_engine: TrustEngine | None = None
+        self._audit_store: AuditStore | None = None
+        self._directory: TenantDirectory | None = None
+
+    # -- shared pieces ----------------------------------------------------------------
+    def channel(self, address: str) -> grpc.aio.Channel:
+        if address not in self._channels:
+            channel = grpc.aio.insecure_channel(address)
+            self._channels[address] = channel
+            self._closers.append(channel.close)
+        return self._channels[address]
+
+    def trust_engine(self) -> TrustEngine:
+        if self._trust_engine is None:
+            engine = TrustEngine(self.config.trust)
+            self._trust_engine = engine
+
+            async def close() -> None:
+                engine.close()
+
+            self._closers.append(close)
+        return self._trust_engine
+
+    async def audit_store(self) -> AuditStore:
+        if self._audit_store is None:
+            store = AuditStore.from_config(self.config.audit)
+            await store.create_schema()
+            self._audit_store = store
+            self._closers.append(store.close)
+        return self._audit_store
+
+    def directory(self) -> TenantDirectory:
+        if self._directory is None:
+            self._directory = TenantDirectory(self.config)
+        return self._directory
+
+    def resolver(self) -> PrincipalResolver:
+        address = self.config.services.control_address
+        if address:
+            return RemotePrincipalResolver(self.channel(address), self.internal)
+        return self.directory()
+
+    def trust_client(self) -> TrustClient:
+        address = self.config.services.trust_address
+        if address:
+            timeout = self.config.trust.deadline_ms / 1000 + 1.0
+            return RemoteTrust(self.channel(address), self.internal, timeout)
+        return LocalTrust(self.trust_engine(), self.config)
+
+    async def audit_sink(self) -> AuditSink:
+        address = self.config.services.audit_address
+        if address:
+            return RemoteAuditSink(self.channel(address), self.internal, timeout_s=5.0)
+        return StoreAuditSink(await self.audit_store())
+
+    # -- services -------------------------------------------------------------------
+    async def gateway(self) -> ServiceBinding:
+        backends = build_backends(self.config.providers)
+        for backend in backends.values():
+            self._closers.append(backend.close)
+        pipeline = Pipeline(
+            self.config, Router(self.config, backends), self.trust_client(), await self.audit_sink()
+        )
+        return ServiceBinding(
+            _full_name(gateway_pb2, "Gateway"),
+            gateway_pb2_grpc.add_GatewayServicer_to_server,  # type: ignore[arg-type]
+            GatewayService(pipeline, Authenticator(self.resolver())),
+        )
+
+    def trust(self) -> ServiceBinding:
+        return ServiceBinding(
+            _full_name(trust_pb2, "Trust"),
+            trust_pb2_grpc.add_TrustServicer_to_server,  # type: ignore[arg-type]
+            TrustService(LocalTrust(self.trust_engine(), self.config), self.internal),
+        )
+
+    async def audit(self) -> ServiceBinding:
+        return ServiceBinding(
+            _full_name(audit_pb2, "Audit"),
+            audit_pb2_grpc.add_AuditServicer_to_server,  # type: ignore[arg-type]
+            AuditService(await self.audit_store(), Authenticator(self.resolver()), self.internal),
+        )
+
+    def control(self) -> ServiceBinding:
+        return ServiceBinding(
+            _full_name(control_pb2, "Control"),
+            control_pb2_grpc.add_ControlServicer_to_server,  # type: ignore[arg-type]
+            ControlService(self.config, self.directory(), self.internal),
+        )
+
+    async def close(self) -> None:
+        for closer in reversed(self._closers):
+            try:
+                await closer()
+            except Exception:
+                log.exception("error while closing")
+        self._closers.clear()
