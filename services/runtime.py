@@ -36,6 +36,7 @@ from modelgw.control.handlers import ControlService
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.routing import Router
+from modelgw.providers.base import Backend
 from modelgw.providers.registry import build_backends
 from modelgw.trust.client import LocalTrust, RemoteTrust, TrustClient
 from modelgw.trust.engine import TrustEngine
@@ -49,7 +50,8 @@ def _full_name(module: object, service: str) -> str:
 
 
 class Assembly:
-    def __init__(self, config: ModelgwConfig) -> None:
+    def __init__(self, config: ModelgwConfig, *, trust_engine: TrustEngine | None = None) -> None:
+        """`trust_engine` shares an already-built engine (its owner closes it)."""
         self.config = config
         token = config.services.internal_token
         # In one process nobody else needs the token: a random one shuts internal RPCs
@@ -57,7 +59,7 @@ class Assembly:
         self.internal = InternalAuth(resolve_secret(token) if token else secrets.token_urlsafe(32))
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self._channels: dict[str, grpc.aio.Channel] = {}
-        self._trust_engine: TrustEngine | None = None
+        self._trust_engine: TrustEngine | None = trust_engine
         self._audit_store: AuditStore | None = None
         self._directory: TenantDirectory | None = None
 
@@ -113,8 +115,9 @@ class Assembly:
         return StoreAuditSink(await self.audit_store())
 
     # -- services -------------------------------------------------------------------
-    async def gateway(self) -> ServiceBinding:
-        backends = build_backends(self.config.providers)
+    async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
+        """The Gateway service; `backends` replaces the ones built from config (tests, embedding)."""
+        backends = backends if backends is not None else build_backends(self.config.providers)
         for backend in backends.values():
             self._closers.append(backend.close)
         pipeline = Pipeline(
