@@ -116,7 +116,7 @@ class Assembly:
 
     # -- services -------------------------------------------------------------------
     async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
-        """The Gateway service; `backends` replaces the ones built from config (tests, embedding)."""
+        """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
         backends = backends if backends is not None else build_backends(self.config.providers)
         for backend in backends.values():
             self._closers.append(backend.close)
