@@ -20,31 +20,33 @@ PROMPT = "Please call Maria Garcia at +1 212-555-0187 or mail maria.garcia@examp
 def test_embedded_defaults_mask_restore_audit_and_stop_gracefully(tmp_path: Path) -> None:
     address = f"127.0.0.1:{free_port()}"
     env = {"MODELGW_DEV_API_KEY": DEV_KEY}
-    with modelgw_process(["serve", "--listen", address], address, tmp_path, env) as process:
-        with grpc.insecure_channel(address) as channel:
-            gateway = gateway_pb2_grpc.GatewayStub(channel)
-            auth = (("authorization", f"Bearer {DEV_KEY}"),)
-            reply = gateway.Generate(generate_request(PROMPT), metadata=auth)
-            assert reply.message.content == PROMPT
-            assert {f.entity_type for f in reply.trust.prompt_entities} >= {
-                "PERSON",
-                "PHONE_NUMBER",
-                "EMAIL_ADDRESS",
-            }
-            streamed = "".join(
-                e.delta for e in gateway.GenerateStream(generate_request(PROMPT), metadata=auth)
+    with (
+        modelgw_process(["serve", "--listen", address], address, tmp_path, env) as process,
+        grpc.insecure_channel(address) as channel,
+    ):
+        gateway = gateway_pb2_grpc.GatewayStub(channel)
+        auth = (("authorization", f"Bearer {DEV_KEY}"),)
+        reply = gateway.Generate(generate_request(PROMPT), metadata=auth)
+        assert reply.message.content == PROMPT
+        assert {f.entity_type for f in reply.trust.prompt_entities} >= {
+            "PERSON",
+            "PHONE_NUMBER",
+            "EMAIL_ADDRESS",
+        }
+        streamed = "".join(
+            e.delta for e in gateway.GenerateStream(generate_request(PROMPT), metadata=auth)
+        )
+        assert streamed == PROMPT
+        record = audit_pb2_grpc.AuditStub(channel).GetRecord(
+            audit_pb2.GetRecordRequest(request_id=reply.request_id), metadata=auth
+        )
+        assert "<PERSON_1>" in record.masked_response
+        # Ingest is internal: the public port must refuse forged records.
+        with pytest.raises(grpc.RpcError) as caught:
+            audit_pb2_grpc.AuditStub(channel).Ingest(
+                audit_pb2.IngestRequest(records=[record]), metadata=auth
             )
-            assert streamed == PROMPT
-            record = audit_pb2_grpc.AuditStub(channel).GetRecord(
-                audit_pb2.GetRecordRequest(request_id=reply.request_id), metadata=auth
-            )
-            assert "<PERSON_1>" in record.masked_response
-            # Ingest is internal: the public port must refuse forged records.
-            with pytest.raises(grpc.RpcError) as caught:
-                audit_pb2_grpc.AuditStub(channel).Ingest(
-                    audit_pb2.IngestRequest(records=[record]), metadata=auth
-                )
-            assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert process.returncode == 0
     assert f"dev API key (from $MODELGW_DEV_API_KEY): {DEV_KEY}" in process.log_text  # type: ignore[attr-defined]
 
