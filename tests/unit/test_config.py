@@ -14,6 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BAD = sorted((ROOT / "tests/fixtures/configs/bad").glob("*.toml"))
 
 
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "deploy/config").glob("*.toml")), ids=lambda p: p.name
+)
+def test_every_shipped_config_is_valid(path: Path) -> None:
+    load_config(path)
+
+
 def test_example_config_loads() -> None:
     config = load_config(ROOT / "deploy/config/modelgw.example.toml")
     assert set(config.tenants) == {"acme", "globex"}
