@@ -26,13 +26,14 @@ from modelgw.api.v1 import (
 from modelgw.audit.handlers import AuditService
 from modelgw.audit.sink import AuditSink, RemoteAuditSink, StoreAuditSink
 from modelgw.audit.store import AuditStore
-from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
 from modelgw.control.auth import Authenticator, InternalAuth, PrincipalResolver
 from modelgw.control.client import RemotePrincipalResolver
 from modelgw.control.directory import TenantDirectory
 from modelgw.control.handlers import ControlService
+from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.routing import Router
@@ -95,6 +96,21 @@ class Assembly:
             self._directory = TenantDirectory(self.config)
         return self._directory
 
+    def response_cache(self) -> ResponseCache:
+        config = self.config.cache
+        cache: ResponseCache
+        if config.backend is CacheBackend.REDIS:
+            from redis.asyncio import Redis
+
+            password = resolve_secret(config.redis_password) if config.redis_password else None
+            cache = RedisCache(Redis.from_url(config.redis_url, password=password), config.ttl_s)
+        elif config.backend is CacheBackend.MEMORY:
+            cache = MemoryCache(config.ttl_s)
+        else:
+            cache = NoCache()
+        self._closers.append(cache.close)
+        return cache
+
     def resolver(self) -> PrincipalResolver:
         address = self.config.services.control_address
         if address:
@@ -121,7 +137,11 @@ class Assembly:
         for backend in backends.values():
             self._closers.append(backend.close)
         pipeline = Pipeline(
-            self.config, Router(self.config, backends), self.trust_client(), await self.audit_sink()
+            self.config,
+            Router(self.config, backends),
+            self.trust_client(),
+            await self.audit_sink(),
+            self.response_cache(),
         )
         return ServiceBinding(
             _full_name(gateway_pb2, "Gateway"),

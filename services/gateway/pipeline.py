@@ -29,9 +29,10 @@ from modelgw.common.messages import (
     Usage,
 )
 from modelgw.control.directory import Principal
+from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
 from modelgw.gateway.routing import RouteChoice, Router
 from modelgw.gateway.validation import check_chat
-from modelgw.providers.base import BackendRequest
+from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
 from modelgw.trust.restore import StreamRestorer, restore_text
@@ -115,6 +116,7 @@ class _Trail:
     protected: ProtectResult | None = None
     masked_response: str = ""
     usage: Usage = field(default_factory=Usage)
+    cache_hit: bool = False
 
     def record(self, status: str, error: str = "") -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
@@ -145,19 +147,31 @@ class _Trail:
             latency_ms=(time.monotonic() - self.started) * 1000,
             error=error,
             streamed=self.streamed,
+            cache_hit=self.cache_hit,
         )
+
+
+async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
+    """A cached answer as a backend stream of one chunk."""
+    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage)
 
 
 class Pipeline:
     """One instance per gateway process; front doors call `generate` / `generate_stream`."""
 
     def __init__(
-        self, config: ModelgwConfig, router: Router, trust: TrustClient, audit: AuditSink
+        self,
+        config: ModelgwConfig,
+        router: Router,
+        trust: TrustClient,
+        audit: AuditSink,
+        cache: ResponseCache,
     ) -> None:
         self._config = config
         self._router = router
         self._trust = trust
         self._audit = audit
+        self._cache = cache
 
     def list_models(self, principal: Principal) -> list[tuple[str, str]]:
         return [
@@ -207,6 +221,17 @@ class Pipeline:
         )
         return choice, backend_request
 
+    def _cache_key(self, trail: _Trail, backend_request: BackendRequest) -> str | None:
+        if not is_cacheable(backend_request.params) or trail.route is None:
+            return None
+        return cache_key(
+            trail.principal.tenant,
+            trail.request.model,
+            trail.route.backend,
+            backend_request.messages,
+            backend_request.params,
+        )
+
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
         await self._audit.record(trail.record(status, error))
 
@@ -215,21 +240,28 @@ class Pipeline:
         trail = _Trail(principal, request, streamed=False)
         try:
             choice, backend_request = await self._prepare(trail)
-            response = await choice.backend.generate(backend_request)
+            key = self._cache_key(trail, backend_request)
+            answer = await self._cache.get(key) if key else None
+            trail.cache_hit = answer is not None
+            if answer is None:
+                response = await choice.backend.generate(backend_request)
+                answer = CachedAnswer(response.text, response.finish_reason, response.usage)
+                if key:
+                    await self._cache.put(key, answer)
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
-        trail.masked_response = response.text
-        trail.usage = response.usage
+        trail.masked_response = answer.masked_text
+        trail.usage = answer.usage
         assert trail.protected is not None and trail.route is not None
-        text = restore_text(response.text, trail.protected.vault)
+        text = restore_text(answer.masked_text, trail.protected.vault)
         await self._finish(trail, "OK")
         return ChatResult(
             request.request_id,
             request.model,
             text,
-            response.finish_reason,
-            response.usage,
+            answer.finish_reason,
+            answer.usage,
             trail.protected.summary,
             trail.route,
         )
@@ -255,9 +287,13 @@ class Pipeline:
         masked: list[str] = []
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", "client went away before the answer finished"
+        key = self._cache_key(trail, backend_request)
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
-            async for chunk in choice.backend.stream(backend_request):
+            cached = await self._cache.get(key) if key else None
+            trail.cache_hit = cached is not None
+            chunks = _replay(cached) if cached else choice.backend.stream(backend_request)
+            async for chunk in chunks:
                 if chunk.delta:
                     masked.append(chunk.delta)
                     restored = restorer.feed(chunk.delta)
@@ -272,6 +308,10 @@ class Pipeline:
                 yield StreamDelta(tail)
             yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
             status, error = "OK", ""
+            if key and not cached:
+                await self._cache.put(
+                    key, CachedAnswer("".join(masked), finish_reason, trail.usage)
+                )
         except ModelgwError as exc:
             status, error = exc.code.name, exc.message
             raise
