@@ -19,6 +19,7 @@ from modelgw.common.grpc_server import (
     serve_until_signalled,
     start_server,
 )
+from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
 from modelgw.control.directory import hash_api_key
 from modelgw.runtime import Assembly
 
@@ -33,6 +34,8 @@ def _say(text: str) -> None:
 
 async def _run(config: ModelgwConfig, plan: list[tuple[str, str]]) -> None:
     """Start the planned (service, address) pairs; services on one address share a server."""
+    provider = build_tracer_provider(config.telemetry, service="+".join(s for s, _ in plan))
+    install_tracer_provider(provider)
     assembly = Assembly(config)
     servers: list[GrpcServer] = []
     try:
@@ -55,6 +58,7 @@ async def _run(config: ModelgwConfig, plan: list[tuple[str, str]]) -> None:
             names = ", ".join(b.full_name.rsplit(".", 1)[-1] for b in bindings)
             _say(f"modelgw: {names} listening on {address}")
         await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
+        provider.shutdown()
     except BaseException:
         for server in servers:
             await server.stop(0)

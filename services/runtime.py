@@ -67,7 +67,10 @@ class Assembly:
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
         if address not in self._channels:
-            channel = grpc.aio.insecure_channel(address)
+            from opentelemetry.instrumentation.grpc import aio_client_interceptors
+
+            # Client interceptors carry the trace context to the other services.
+            channel = grpc.aio.insecure_channel(address, interceptors=aio_client_interceptors())
             self._channels[address] = channel
             self._closers.append(channel.close)
         return self._channels[address]

@@ -54,12 +54,15 @@ class GrpcServer:
 async def start_server(
     bindings: Sequence[ServiceBinding], address: str, *, max_message_bytes: int = 4 * 1024 * 1024
 ) -> GrpcServer:
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
     server = grpc.aio.server(
+        interceptors=[aio_server_interceptor()],
         options=[
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
             ("grpc.so_reuseport", 0),
-        ]
+        ],
     )
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)

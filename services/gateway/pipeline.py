@@ -28,6 +28,7 @@ from modelgw.common.messages import (
     TrustSummary,
     Usage,
 )
+from modelgw.common.telemetry import current_trace_id, tracer
 from modelgw.control.directory import Principal
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
 from modelgw.gateway.routing import RouteChoice, Router
@@ -36,6 +37,7 @@ from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
 from modelgw.trust.restore import StreamRestorer, restore_text
+from opentelemetry import trace
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,7 @@ class _Trail:
     masked_response: str = ""
     usage: Usage = field(default_factory=Usage)
     cache_hit: bool = False
+    trace_id: str = field(default_factory=current_trace_id)
 
     def record(self, status: str, error: str = "") -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
@@ -148,6 +151,7 @@ class _Trail:
             error=error,
             streamed=self.streamed,
             cache_hit=self.cache_hit,
+            trace_id=self.trace_id,
         )
 
 
@@ -181,6 +185,10 @@ class Pipeline:
         ]
 
     def _admit(self, principal: Principal, request: ChatRequest) -> None:
+        span = trace.get_current_span()
+        span.set_attribute("modelgw.tenant", principal.tenant)
+        span.set_attribute("modelgw.model", request.model)
+        span.set_attribute("modelgw.request_id", request.request_id)
         if not principal.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         check_chat(request.model, request.messages, request.params)
@@ -196,13 +204,18 @@ class Pipeline:
         request = trail.request
         choice = self._router.choose(request.model)
         trail.route = RouteInfo.of(choice)
-        trail.protected = await self._trust.protect(
-            trail.principal.tenant,
-            request.request_id,
-            request.caller.session_id,
-            request.messages,
-            external=choice.external,
-        )
+        with tracer().start_as_current_span("modelgw.trust.protect") as span:
+            trail.protected = await self._trust.protect(
+                trail.principal.tenant,
+                request.request_id,
+                request.caller.session_id,
+                request.messages,
+                external=choice.external,
+            )
+            summary = trail.protected.summary
+            span.set_attribute("modelgw.trust.decision", summary.decision.value)
+            for finding in summary.prompt_entities:  # counts only, never values
+                span.set_attribute(f"modelgw.trust.entities.{finding.entity_type}", finding.count)
         if trail.protected.blocked:
             kinds = sorted(
                 f.entity_type
@@ -233,7 +246,8 @@ class Pipeline:
         )
 
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
-        await self._audit.record(trail.record(status, error))
+        with tracer().start_as_current_span("modelgw.audit.record"):
+            await self._audit.record(trail.record(status, error))
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)
@@ -244,7 +258,11 @@ class Pipeline:
             answer = await self._cache.get(key) if key else None
             trail.cache_hit = answer is not None
             if answer is None:
-                response = await choice.backend.generate(backend_request)
+                with tracer().start_as_current_span(
+                    "modelgw.backend.generate",
+                    attributes={"modelgw.backend": choice.backend.name},
+                ):
+                    response = await choice.backend.generate(backend_request)
                 answer = CachedAnswer(response.text, response.finish_reason, response.usage)
                 if key:
                     await self._cache.put(key, answer)
