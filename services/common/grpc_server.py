@@ -13,6 +13,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -29,6 +30,12 @@ class ServiceBinding:
     full_name: str
     add: Callable[[object, grpc.aio.Server], None]
     servicer: object
+
+
+class Stoppable(Protocol):
+    """A started server (gRPC or the HTTP front door) that drains on `stop`."""
+
+    async def stop(self, grace: float) -> None: ...
 
 
 class GrpcServer:
@@ -87,7 +94,7 @@ async def start_server(
 
 
 async def serve_until_signalled(
-    servers: Sequence[GrpcServer],
+    servers: Sequence[Stoppable],
     grace: float,
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> None:

@@ -57,8 +57,11 @@ def is_loopback_address(address: str) -> bool:
 class ServerConfig(StrictModel):
     grpc_address: str = "127.0.0.1:50051"
     """Where the public gRPC API listens (`host:port`)."""
+    http_address: str | None = "127.0.0.1:8080"
+    """Where the OpenAI-compatible HTTP API listens (`host:port`); empty or null turns it off."""
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
-    """Largest request a client may send; larger ones get RESOURCE_EXHAUSTED."""
+    """Largest request a client may send: larger gRPC messages get RESOURCE_EXHAUSTED,
+    larger HTTP bodies 413."""
     shutdown_grace_s: float = Field(default=10.0, ge=0)
     """On SIGTERM, how long in-flight calls may finish before they are cancelled."""
 
