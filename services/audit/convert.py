@@ -59,6 +59,7 @@ def record_to_pb(record: AuditRecord) -> audit_pb2.AuditRecord:
         error=record.error,
         streamed=record.streamed,
         trace_id=record.trace_id,
+        cost=record.cost,
     )
 
 
@@ -91,4 +92,5 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
         error=message.error,
         streamed=message.streamed,
         trace_id=message.trace_id,
+        cost=message.cost if message.HasField("cost") else None,
     )

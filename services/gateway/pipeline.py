@@ -32,6 +32,7 @@ from modelgw.control.directory import Principal
 from modelgw.gateway.routing import RouteChoice, Router
 from modelgw.gateway.validation import check_chat
 from modelgw.providers.base import BackendRequest
+from modelgw.providers.pricing import request_cost
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
 from modelgw.trust.restore import StreamRestorer, restore_text
@@ -116,7 +117,7 @@ class _Trail:
     masked_response: str = ""
     usage: Usage = field(default_factory=Usage)
 
-    def record(self, status: str, error: str = "") -> AuditRecord:
+    def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
         route = self.route
         return AuditRecord(
@@ -142,6 +143,7 @@ class _Trail:
             toxicity=summary.toxicity,
             prompt_tokens=self.usage.prompt_tokens,
             completion_tokens=self.usage.completion_tokens,
+            cost=cost,
             latency_ms=(time.monotonic() - self.started) * 1000,
             error=error,
             streamed=self.streamed,
@@ -208,7 +210,11 @@ class Pipeline:
         return choice, backend_request
 
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
-        await self._audit.record(trail.record(status, error))
+        cost = None
+        if trail.route is not None:
+            provider = self._config.providers.get(trail.route.backend)
+            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
+        await self._audit.record(trail.record(status, error, cost))
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)
