@@ -60,6 +60,7 @@ def record_to_pb(record: AuditRecord) -> audit_pb2.AuditRecord:
         streamed=record.streamed,
         cache_hit=record.cache_hit,
         trace_id=record.trace_id,
+        cost=record.cost,
     )
 
 
@@ -93,4 +94,5 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
         streamed=message.streamed,
         cache_hit=message.cache_hit,
         trace_id=message.trace_id,
+        cost=message.cost if message.HasField("cost") else None,
     )

@@ -35,6 +35,8 @@ class AuditRecord:
     toxicity: float | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cost: float | None = None
+    """From the backend's price table; None when it has no price for the model."""
     latency_ms: float = 0.0
     error: str = ""
     streamed: bool = False

@@ -47,6 +47,7 @@ audit_records = Table(
     Column("toxicity", Float, nullable=True),
     Column("prompt_tokens", Integer, nullable=False, default=0),
     Column("completion_tokens", Integer, nullable=False, default=0),
+    Column("cost", Float, nullable=True),
     Column("latency_ms", Float, nullable=False, default=0.0),
     Column("status", String(32), nullable=False),
     Column("error", Text, nullable=False, default=""),

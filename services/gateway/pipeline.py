@@ -34,6 +34,7 @@ from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cac
 from modelgw.gateway.routing import RouteChoice, Router
 from modelgw.gateway.validation import check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
+from modelgw.providers.pricing import request_cost
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
 from modelgw.trust.restore import StreamRestorer, restore_text
@@ -121,7 +122,7 @@ class _Trail:
     cache_hit: bool = False
     trace_id: str = field(default_factory=current_trace_id)
 
-    def record(self, status: str, error: str = "") -> AuditRecord:
+    def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
         route = self.route
         return AuditRecord(
@@ -147,6 +148,7 @@ class _Trail:
             toxicity=summary.toxicity,
             prompt_tokens=self.usage.prompt_tokens,
             completion_tokens=self.usage.completion_tokens,
+            cost=cost,
             latency_ms=(time.monotonic() - self.started) * 1000,
             error=error,
             streamed=self.streamed,
@@ -246,8 +248,14 @@ class Pipeline:
         )
 
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
+        cost = None
+        if trail.cache_hit:
+            cost = 0.0  # answered from the cache: no backend call was paid for
+        elif trail.route is not None:
+            provider = self._config.providers.get(trail.route.backend)
+            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
         with tracer().start_as_current_span("modelgw.audit.record"):
-            await self._audit.record(trail.record(status, error))
+            await self._audit.record(trail.record(status, error, cost))
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)

@@ -12,6 +12,16 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.provider_fields import (
+    AnthropicProviderFields,
+    AzureOpenAIProviderFields,
+    BedrockProviderFields,
+    OpenAICompatibleProviderFields,
+    OpenAIProviderFields,
+    SageMakerProviderFields,
+    TokenPrice,
+    VertexProviderFields,
+)
 from pydantic import Field
 
 
@@ -33,6 +43,8 @@ class ProviderBase(StrictModel):
     """Whether a contract guarantees the provider keeps no prompts or answers."""
     timeout_s: float = Field(default=60.0, gt=0, le=3600)
     """Upper bound for one call to this backend; the caller's deadline still applies."""
+    prices: dict[str, TokenPrice] = Field(default_factory=dict)
+    """Price per upstream model name (`*` for any other); the audit record gets the cost."""
 
 
 class EchoProvider(ProviderBase):
@@ -44,5 +56,43 @@ class EchoProvider(ProviderBase):
     """Size of the pieces a streamed echo answer is cut into."""
 
 
-ProviderConfig = Annotated[EchoProvider, Field(discriminator="type")]
+class OpenAIProvider(OpenAIProviderFields, ProviderBase):
+    """OpenAI Chat Completions."""
+
+
+class AzureOpenAIProvider(AzureOpenAIProviderFields, ProviderBase):
+    """Azure OpenAI deployments (api-version, api-key or Entra ID token)."""
+
+
+class AnthropicProvider(AnthropicProviderFields, ProviderBase):
+    """Anthropic Messages API."""
+
+
+class BedrockProvider(BedrockProviderFields, ProviderBase):
+    """AWS Bedrock Converse / ConverseStream, signed with SigV4."""
+
+
+class VertexProvider(VertexProviderFields, ProviderBase):
+    """Google Vertex AI Gemini generateContent / streamGenerateContent."""
+
+
+class SageMakerProvider(SageMakerProviderFields, ProviderBase):
+    """A SageMaker endpoint (InvokeEndpoint and its response stream), signed with SigV4."""
+
+
+class OpenAICompatibleProvider(OpenAICompatibleProviderFields, ProviderBase):
+    """Any server speaking Chat Completions."""
+
+
+ProviderConfig = Annotated[
+    EchoProvider
+    | OpenAIProvider
+    | AzureOpenAIProvider
+    | AnthropicProvider
+    | BedrockProvider
+    | VertexProvider
+    | SageMakerProvider
+    | OpenAICompatibleProvider,
+    Field(discriminator="type"),
+]
 """Any provider entry of the `[providers.NAME]` table."""

@@ -1,0 +1,158 @@
+"""`anthropic`: the Messages API.
+
+The system prompt is a top-level field, turns alternate, `max_tokens` is
+mandatory. Streaming is SSE with named events: `message_start` (input token
+count), `content_block_delta` (text), `message_delta` (stop reason, output
+tokens so far), `message_stop`; `ping` is ignored and `error` ends the
+stream with the error it names.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from modelgw.common.config.providers import AnthropicProvider
+from modelgw.common.config.secrets import resolve_secret
+from modelgw.common.messages import FinishReason, Usage
+from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.transport.errors import stream_error
+from modelgw.providers.transport.sse import SseDecoder, SseEvent
+from modelgw.providers.turns import split_system
+
+_FINISH = {
+    "end_turn": FinishReason.STOP,
+    "stop_sequence": FinishReason.STOP,
+    "tool_use": FinishReason.STOP,
+    "pause_turn": FinishReason.STOP,
+    "max_tokens": FinishReason.LENGTH,
+    "model_context_window_exceeded": FinishReason.LENGTH,
+    "refusal": FinishReason.CONTENT_FILTER,
+}
+
+# error.type of an `error` event -> the HTTP status the same error has as a response
+_ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "overloaded_error": 529,
+}
+
+
+def _finish(value: str | None) -> FinishReason:
+    return _FINISH.get(value or "end_turn", FinishReason.STOP)
+
+
+class AnthropicBackend(HttpBackend):
+    provider_type = "anthropic"
+    provider_label = "Anthropic"
+
+    def __init__(self, name: str, config: AnthropicProvider) -> None:
+        super().__init__(name, config)
+        self._config = config
+        self._url = f"{config.base_url}/v1/messages"
+        self._headers = {
+            "x-api-key": resolve_secret(config.api_key),
+            "anthropic-version": config.anthropic_version,
+            "content-type": "application/json",
+        }
+
+    async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
+        conversation = split_system(request.messages)
+        p = request.params
+        body: dict[str, Any] = {
+            "model": request.model,
+            "max_tokens": p.max_tokens or self._config.default_max_tokens,
+            "messages": [{"role": r.value, "content": text} for r, text in conversation.turns],
+        }
+        if conversation.system is not None:
+            body["system"] = conversation.system
+        if p.temperature is not None:
+            body["temperature"] = p.temperature
+        if p.top_p is not None:
+            body["top_p"] = p.top_p
+        if p.stop:
+            body["stop_sequences"] = list(p.stop)
+        if stream:
+            body["stream"] = True
+        # seed and presence/frequency penalties have no Messages API equivalent: not sent.
+        return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
+
+    def parse_response(self, data: Any) -> BackendResponse:
+        text = "".join(b.get("text", "") for b in data["content"] if b.get("type") == "text")
+        usage = data.get("usage") or {}
+        return BackendResponse(
+            text,
+            _finish(data.get("stop_reason")),
+            Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0)),
+        )
+
+    def stream_decoder(self) -> StreamDecoder:
+        return _MessagesStream(self.name, self.provider_label)
+
+
+class _MessagesStream:
+    def __init__(self, backend: str, provider: str) -> None:
+        self._backend, self._provider = backend, provider
+        self._sse = SseDecoder()
+        self._input_tokens = 0
+        self._output_tokens = 0
+        self._finish: FinishReason | None = None
+        self._done = False
+
+    def feed(self, data: bytes) -> list[StreamChunk]:
+        return self._handle(self._sse.feed(data))
+
+    def finish(self) -> list[StreamChunk]:
+        chunks = self._handle(self._sse.finish())
+        if not self._done:
+            raise stream_error(
+                self._backend, self._provider, "an early end", "no message_stop", 503
+            )
+        return chunks
+
+    def _handle(self, events: list[SseEvent]) -> list[StreamChunk]:
+        chunks: list[StreamChunk] = []
+        for event in events:
+            data = json.loads(event.data)
+            kind = data.get("type", event.event)
+            if kind == "message_start":
+                usage = data["message"].get("usage") or {}
+                self._input_tokens = int(usage.get("input_tokens") or 0)
+                self._output_tokens = int(usage.get("output_tokens") or 0)
+            elif kind == "content_block_delta":
+                delta = data.get("delta") or {}
+                if delta.get("type") == "text_delta" and delta.get("text"):
+                    chunks.append(StreamChunk(delta=delta["text"]))
+            elif kind == "message_delta":
+                stop = (data.get("delta") or {}).get("stop_reason")
+                if stop:
+                    self._finish = _finish(stop)
+                usage = data.get("usage") or {}
+                if usage.get("output_tokens") is not None:
+                    self._output_tokens = int(usage["output_tokens"])  # cumulative
+            elif kind == "message_stop":
+                self._done = True
+                chunks.append(
+                    StreamChunk(
+                        finish_reason=self._finish or FinishReason.STOP,
+                        usage=Usage(self._input_tokens, self._output_tokens),
+                    )
+                )
+            elif kind == "error":
+                error = data.get("error") or {}
+                error_type = str(error.get("type", "error"))
+                raise stream_error(
+                    self._backend,
+                    self._provider,
+                    error_type,
+                    str(error.get("message", "")),
+                    _ERROR_STATUS.get(error_type, 500),
+                )
+            # ping, content_block_start, content_block_stop: nothing to do
+        return chunks

@@ -1,0 +1,132 @@
+"""`bedrock`: AWS Bedrock Converse and ConverseStream, SigV4-signed (service `bedrock`).
+
+ConverseStream answers in AWS event-stream frames whose `:event-type` is
+messageStart, contentBlockStart/Delta/Stop, messageStop (stop reason) and
+metadata (token usage); exception frames carry `:exception-type`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from modelgw.common.config.providers import BedrockProvider
+from modelgw.common.messages import FinishReason, Usage
+from modelgw.providers.aws import SigV4Signer, describe_aws_error, raise_exception_frame
+from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.transport.errors import ErrorDetail, stream_error
+from modelgw.providers.transport.eventstream import EventStreamDecoder
+from modelgw.providers.turns import split_system
+
+_FINISH = {
+    "end_turn": FinishReason.STOP,
+    "stop_sequence": FinishReason.STOP,
+    "tool_use": FinishReason.STOP,
+    "max_tokens": FinishReason.LENGTH,
+    "model_context_window_exceeded": FinishReason.LENGTH,
+    "content_filtered": FinishReason.CONTENT_FILTER,
+    "guardrail_intervened": FinishReason.CONTENT_FILTER,
+}
+
+
+def _finish(value: str | None) -> FinishReason:
+    return _FINISH.get(value or "end_turn", FinishReason.STOP)
+
+
+def _usage(data: Any) -> Usage:
+    data = data or {}
+    return Usage(int(data.get("inputTokens") or 0), int(data.get("outputTokens") or 0))
+
+
+class BedrockBackend(HttpBackend):
+    provider_type = "bedrock"
+    provider_label = "Bedrock"
+
+    def __init__(self, name: str, config: BedrockProvider) -> None:
+        super().__init__(name, config)
+        assert config.region is not None  # the schema requires it
+        self._endpoint = (
+            config.endpoint_url or f"https://bedrock-runtime.{config.region}.amazonaws.com"
+        )
+        self._signer = SigV4Signer(config.credentials, "bedrock", config.region)
+
+    async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
+        conversation = split_system(request.messages)
+        body: dict[str, Any] = {
+            "messages": [
+                {"role": role.value, "content": [{"text": text}]}
+                for role, text in conversation.turns
+            ]
+        }
+        if conversation.system is not None:
+            body["system"] = [{"text": conversation.system}]
+        p = request.params
+        config = {
+            "maxTokens": p.max_tokens,
+            "temperature": p.temperature,
+            "topP": p.top_p,
+            "stopSequences": list(p.stop) if p.stop else None,
+        }
+        inference = {k: v for k, v in config.items() if v is not None}
+        if inference:
+            body["inferenceConfig"] = inference
+        operation = "converse-stream" if stream else "converse"
+        url = f"{self._endpoint}/model/{quote(request.model, safe='')}/{operation}"
+        payload = json.dumps(body).encode()
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if stream:
+            headers["accept"] = "application/vnd.amazon.eventstream"
+        return UpstreamCall(url, payload, self._signer.sign(url, payload, headers))
+
+    def parse_response(self, data: Any) -> BackendResponse:
+        blocks = data["output"]["message"]["content"]
+        text = "".join(b["text"] for b in blocks if "text" in b)
+        return BackendResponse(text, _finish(data.get("stopReason")), _usage(data.get("usage")))
+
+    def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
+        return describe_aws_error(headers, body)
+
+    def stream_decoder(self) -> StreamDecoder:
+        return _ConverseStream(self.name, self.provider_label)
+
+
+class _ConverseStream:
+    def __init__(self, backend: str, provider: str) -> None:
+        self._backend, self._provider = backend, provider
+        self._frames = EventStreamDecoder()
+        self._finish: FinishReason | None = None
+        self._done = False
+
+    def feed(self, data: bytes) -> list[StreamChunk]:
+        chunks: list[StreamChunk] = []
+        for frame in self._frames.feed(data):
+            if frame.message_type != "event":
+                raise_exception_frame(self._backend, self._provider, frame)
+            payload = json.loads(frame.payload) if frame.payload else {}
+            kind = frame.event_type
+            if kind == "contentBlockDelta":
+                text = (payload.get("delta") or {}).get("text")
+                if text:
+                    chunks.append(StreamChunk(delta=text))
+            elif kind == "messageStop":
+                self._finish = _finish(payload.get("stopReason"))
+            elif kind == "metadata":
+                self._done = True
+                chunks.append(
+                    StreamChunk(
+                        finish_reason=self._finish or FinishReason.STOP,
+                        usage=_usage(payload.get("usage")),
+                    )
+                )
+        return chunks
+
+    def finish(self) -> list[StreamChunk]:
+        if self._done:
+            return []
+        if self._finish is not None and not self._frames.pending():
+            self._done = True  # messageStop without metadata: no usage reported
+            return [StreamChunk(finish_reason=self._finish)]
+        raise stream_error(self._backend, self._provider, "an early end", "no messageStop", 503)

@@ -1,0 +1,47 @@
+"""`openai`: OpenAI Chat Completions, with organisation and project headers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from modelgw.common.config.providers import OpenAIProvider
+from modelgw.common.config.secrets import resolve_secret
+from modelgw.providers.base import BackendRequest, BackendResponse
+from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+
+
+class OpenAIBackend(HttpBackend):
+    provider_type = "openai"
+    provider_label = "OpenAI"
+
+    def __init__(self, name: str, config: OpenAIProvider) -> None:
+        super().__init__(name, config)
+        self._config = config
+        self._url = f"{config.base_url}/chat/completions"
+        self._headers = {
+            "authorization": f"Bearer {resolve_secret(config.api_key)}",
+            "content-type": "application/json",
+        }
+        if config.organization:
+            self._headers["openai-organization"] = config.organization
+        if config.project:
+            self._headers["openai-project"] = config.project
+
+    async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
+        body = chat_body(
+            request,
+            model=request.model,
+            stream=stream,
+            stream_usage=self._config.stream_usage,
+            max_tokens_field="max_completion_tokens",
+        )
+        body["store"] = False  # never keep completions for distillation/evals on OpenAI's side
+        return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
+
+    def parse_response(self, data: Any) -> BackendResponse:
+        return parse_chat_response(data)
+
+    def stream_decoder(self) -> StreamDecoder:
+        return ChatStreamDecoder(self.name, self.provider_label)

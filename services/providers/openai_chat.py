@@ -1,0 +1,135 @@
+"""The Chat Completions wire format, shared by `openai`, `azure_openai`,
+`openai_compatible` and SageMaker containers that speak it.
+
+Only the masked messages and generation parameters are sent: caller metadata
+(end user, session, labels) never leaves modelgw.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from modelgw.common.messages import FinishReason, Usage
+from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.transport.errors import stream_error
+from modelgw.providers.transport.sse import SseDecoder
+
+_FINISH = {
+    "stop": FinishReason.STOP,
+    "length": FinishReason.LENGTH,
+    "content_filter": FinishReason.CONTENT_FILTER,
+    "tool_calls": FinishReason.STOP,
+    "function_call": FinishReason.STOP,
+}
+
+
+def chat_body(
+    request: BackendRequest,
+    *,
+    model: str | None,
+    stream: bool,
+    stream_usage: bool = True,
+    max_tokens_field: str = "max_tokens",
+) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if model is not None:
+        body["model"] = model
+    body["messages"] = [{"role": m.role.value, "content": m.content} for m in request.messages]
+    p = request.params
+    optional = {
+        max_tokens_field: p.max_tokens,
+        "temperature": p.temperature,
+        "top_p": p.top_p,
+        "seed": p.seed,
+        "presence_penalty": p.presence_penalty,
+        "frequency_penalty": p.frequency_penalty,
+    }
+    body.update({k: v for k, v in optional.items() if v is not None})
+    if p.stop:
+        body["stop"] = list(p.stop)
+    if stream:
+        body["stream"] = True
+        if stream_usage:
+            body["stream_options"] = {"include_usage": True}
+    return body
+
+
+def finish_reason(value: str | None) -> FinishReason:
+    return _FINISH.get(value or "stop", FinishReason.STOP)
+
+
+def usage_of(data: Any) -> Usage:
+    if not isinstance(data, dict):
+        return Usage()
+    return Usage(int(data.get("prompt_tokens") or 0), int(data.get("completion_tokens") or 0))
+
+
+def parse_chat_response(data: dict[str, Any]) -> BackendResponse:
+    choice = data["choices"][0]
+    text = choice["message"].get("content") or ""
+    return BackendResponse(
+        text, finish_reason(choice.get("finish_reason")), usage_of(data.get("usage"))
+    )
+
+
+class ChatStreamDecoder:
+    """`data: {chunk}` events up to `data: [DONE]`; usage comes in a last chunk without choices."""
+
+    def __init__(self, backend: str, provider: str) -> None:
+        self._backend, self._provider = backend, provider
+        self._sse = SseDecoder()
+        self._finish: FinishReason | None = None
+        self._usage: Usage | None = None
+        self._done = False
+
+    def feed(self, data: bytes) -> list[StreamChunk]:
+        return self._chunks(self._sse.feed(data))
+
+    def finish(self) -> list[StreamChunk]:
+        chunks = self._chunks(self._sse.finish())
+        if not self._done:
+            if self._finish is None:
+                raise stream_error(
+                    self._backend,
+                    self._provider,
+                    "an early end",
+                    "stream closed before [DONE]",
+                    503,
+                )
+            chunks.append(self._last())  # servers that finish without [DONE] (some llama.cpp)
+        return chunks
+
+    def _last(self) -> StreamChunk:
+        self._done = True
+        return StreamChunk(finish_reason=self._finish or FinishReason.STOP, usage=self._usage)
+
+    def _chunks(self, events: list[Any]) -> list[StreamChunk]:
+        chunks: list[StreamChunk] = []
+        for event in events:
+            if self._done:
+                continue
+            if event.data.strip() == "[DONE]":
+                chunks.append(self._last())
+                continue
+            data = json.loads(event.data)
+            if "error" in data:
+                error = data["error"] if isinstance(data["error"], dict) else {}
+                raise stream_error(
+                    self._backend,
+                    self._provider,
+                    str(error.get("type") or error.get("code") or "an error"),
+                    str(error.get("message", "")),
+                    int(error.get("status") or 503)
+                    if str(error.get("status", "")).isdigit()
+                    else 503,
+                )
+            if data.get("usage"):
+                self._usage = usage_of(data["usage"])
+            for choice in data.get("choices") or []:
+                delta = (choice.get("delta") or {}).get("content")
+                if delta:
+                    chunks.append(StreamChunk(delta=delta))
+                if choice.get("finish_reason"):
+                    self._finish = finish_reason(choice["finish_reason"])
+        return chunks

@@ -1,0 +1,41 @@
+"""`openai_compatible`: any Chat Completions server (vLLM's HTTP server, TGI, llama.cpp, Ollama)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from modelgw.common.config.providers import OpenAICompatibleProvider
+from modelgw.common.config.secrets import resolve_secret
+from modelgw.providers.base import BackendRequest, BackendResponse
+from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+
+
+class OpenAICompatibleBackend(HttpBackend):
+    provider_type = "openai_compatible"
+    provider_label = "the OpenAI-compatible server"
+
+    def __init__(self, name: str, config: OpenAICompatibleProvider) -> None:
+        super().__init__(name, config)
+        self._config = config
+        self._url = f"{config.base_url}/chat/completions"
+        self._headers = {"content-type": "application/json"}
+        if config.api_key:
+            self._headers["authorization"] = f"Bearer {resolve_secret(config.api_key)}"
+
+    async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
+        body = chat_body(
+            request,
+            model=request.model,
+            stream=stream,
+            stream_usage=self._config.stream_usage,
+            max_tokens_field=self._config.max_tokens_field,
+        )
+        return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
+
+    def parse_response(self, data: Any) -> BackendResponse:
+        return parse_chat_response(data)
+
+    def stream_decoder(self) -> StreamDecoder:
+        return ChatStreamDecoder(self.name, self.provider_label)

@@ -1,0 +1,1 @@
+"""What every HTTP provider adapter shares: client, deadlines, error mapping, stream framing."""
