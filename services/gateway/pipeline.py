@@ -1,7 +1,8 @@
 """The request pipeline, shared by every front door (gRPC now, HTTP later).
 
 authenticate (done by the front door) → check access → protect (trust layer)
-→ route → backend → restore → audit. Every request that got past
+→ route (sensitivity rules, then the routing engine: retries, fallback,
+breakers, deadline) → backend → restore → audit. Every request that got past
 authentication leaves exactly one audit record, whatever happened.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ from modelgw.audit.records import AuditRecord
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import BlockedByPolicy, ModelgwError, PermissionDenied
+from modelgw.common.errors import ModelgwError, PermissionDenied
 from modelgw.common.messages import (
     CallerMetadata,
     ChatMessage,
@@ -29,14 +30,17 @@ from modelgw.common.messages import (
     Usage,
 )
 from modelgw.control.directory import Principal
-from modelgw.gateway.routing import RouteChoice, Router
+from modelgw.gateway.protection import Protection
+from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.validation import check_chat
-from modelgw.providers.base import BackendRequest
+from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
 from modelgw.trust.restore import StreamRestorer, restore_text
 
 log = logging.getLogger(__name__)
+
+Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +63,13 @@ class RouteInfo:
     reason: str
 
     @classmethod
-    def of(cls, choice: RouteChoice) -> RouteInfo:
+    def of(cls, candidate: Candidate, reason: str) -> RouteInfo:
         return cls(
-            backend=choice.backend.name,
-            provider_type=choice.backend.provider_type,
-            upstream_model=choice.upstream_model,
-            locality=choice.backend.locality.value,
-            reason=choice.reason,
+            backend=candidate.backend.name,
+            provider_type=candidate.backend.provider_type,
+            upstream_model=candidate.upstream_model,
+            locality=candidate.locality.value,
+            reason=reason,
         )
 
 
@@ -170,7 +174,7 @@ class Pipeline:
         if not principal.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         check_chat(request.model, request.messages, request.params)
-        self._router.choose(
+        self._router.plan(
             request.model
         )  # NOT_FOUND before PERMISSION_DENIED is fine: names are not secret
         if not principal.may_use(request.model):
@@ -178,34 +182,39 @@ class Pipeline:
                 f"tenant {principal.tenant!r} may not use model {request.model!r}"
             )
 
-    async def _prepare(self, trail: _Trail) -> tuple[RouteChoice, BackendRequest]:
+    async def _prepare(self, trail: _Trail) -> tuple[RoutePlan, Prepare]:
+        """Detect once, narrow the route by the tenant's rules, then mask per chosen backend."""
         request = trail.request
-        choice = self._router.choose(request.model)
-        trail.route = RouteInfo.of(choice)
-        trail.protected = await self._trust.protect(
+        plan = self._router.plan(request.model)
+        protection = Protection(
+            self._trust,
             trail.principal.tenant,
             request.request_id,
             request.caller.session_id,
             request.messages,
-            external=choice.external,
         )
-        if trail.protected.blocked:
-            kinds = sorted(
-                f.entity_type
-                for f in trail.protected.summary.prompt_entities
-                if f.action == "block"
+        first = await protection.for_locality(plan.candidates[0].locality)
+        trail.protected = first
+        trail.route = RouteInfo.of(plan.candidates[0], "first backend of the route")
+        plan = self._router.restrict(plan, trail.principal.tenant, Protection.entity_types(first))
+
+        async def prepare(candidate: Candidate) -> BackendRequest:
+            protected = await protection.for_locality(candidate.locality)
+            trail.protected = protected
+            trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "trying")
+            Protection.refuse_if_blocked(protected)
+            return BackendRequest(
+                model=candidate.upstream_model,
+                messages=protected.messages,
+                params=request.params,
+                request_id=request.request_id,
+                deadline=request.deadline,
             )
-            raise BlockedByPolicy(
-                f"blocked by the tenant's data policy: the prompt contains {', '.join(kinds)}"
-            )
-        backend_request = BackendRequest(
-            model=choice.upstream_model,
-            messages=trail.protected.messages,
-            params=request.params,
-            request_id=request.request_id,
-            deadline=request.deadline,
-        )
-        return choice, backend_request
+
+        return plan, prepare
+
+    def _answered(self, trail: _Trail, outcome: Outcome) -> None:
+        trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
 
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
         await self._audit.record(trail.record(status, error))
@@ -214,8 +223,9 @@ class Pipeline:
         self._admit(principal, request)
         trail = _Trail(principal, request, streamed=False)
         try:
-            choice, backend_request = await self._prepare(trail)
-            response = await choice.backend.generate(backend_request)
+            plan, prepare = await self._prepare(trail)
+            outcome, response = await self._router.engine.generate(plan, request.deadline, prepare)
+            self._answered(trail, outcome)
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
@@ -237,18 +247,24 @@ class Pipeline:
     async def generate_stream(
         self, principal: Principal, request: ChatRequest
     ) -> AsyncIterator[StreamEvent]:
-        """Validate and protect eagerly, then stream; errors before the first event raise."""
+        """Validate, protect and route eagerly, up to the backend's first token.
+
+        Errors before the first event raise (the route may fail over until then);
+        afterwards they end the stream.
+        """
         self._admit(principal, request)
         trail = _Trail(principal, request, streamed=True)
         try:
-            choice, backend_request = await self._prepare(trail)
+            plan, prepare = await self._prepare(trail)
+            opened = await self._router.engine.open_stream(plan, request.deadline, prepare)
+            self._answered(trail, opened.outcome)
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
-        return self._stream(trail, choice, backend_request)
+        return self._stream(trail, opened.chunks)
 
     async def _stream(
-        self, trail: _Trail, choice: RouteChoice, backend_request: BackendRequest
+        self, trail: _Trail, chunks: AsyncIterator[StreamChunk]
     ) -> AsyncIterator[StreamEvent]:
         assert trail.protected is not None and trail.route is not None
         restorer = StreamRestorer(trail.protected.vault)
@@ -257,7 +273,7 @@ class Pipeline:
         status, error = "CANCELLED", "client went away before the answer finished"
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
-            async for chunk in choice.backend.stream(backend_request):
+            async for chunk in chunks:
                 if chunk.delta:
                     masked.append(chunk.delta)
                     restored = restorer.feed(chunk.delta)
@@ -277,5 +293,14 @@ class Pipeline:
             raise
         finally:
             trail.masked_response = "".join(masked)
+            # Closing the backend stream now (not at garbage collection) is what aborts
+            # the engine request of a client that went away.
+            await asyncio.shield(_close(chunks))
             # Shielded: a client that cancels must not cancel its own audit record.
             await asyncio.shield(self._finish(trail, status, error))
+
+
+async def _close(chunks: AsyncIterator[StreamChunk]) -> None:
+    aclose = getattr(chunks, "aclose", None)
+    if aclose is not None:
+        await aclose()
