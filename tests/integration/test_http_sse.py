@@ -151,6 +151,9 @@ async def test_placeholders_are_restored_as_soon_as_they_are_complete(gated) -> 
     the expected text would time out; were a fragment sent early, it would differ.
     """
     gw, backend = gated
+    # The gateway commits to a backend at its first token (a stream may fail over
+    # until then), so the response starts only once one chunk passed the gate.
+    backend.gate.release()
     async with (
         httpx.AsyncClient(base_url=gw.base_url, headers=HEADERS) as client,
         client.stream("POST", "/v1/chat/completions", json=_body(stream=True)) as response,
@@ -158,11 +161,9 @@ async def test_placeholders_are_restored_as_soon_as_they_are_complete(gated) -> 
         events = _events(response)
         first = json.loads(await anext(events))
         assert first["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+        await asyncio.wait_for(backend.progressed.wait(), 5)
         seen = ""
-        while not backend.finished:
-            backend.progressed.clear()
-            backend.gate.release()
-            await asyncio.wait_for(backend.progressed.wait(), 5)
+        while True:
             expected = _restored_prefix("".join(backend.sent))
             async with asyncio.timeout(5):
                 while len(seen) < len(expected):
@@ -170,6 +171,11 @@ async def test_placeholders_are_restored_as_soon_as_they_are_complete(gated) -> 
                     seen += chunk["choices"][0]["delta"]["content"]
             assert seen == expected
             assert "<" not in seen, "a placeholder fragment reached the client"
+            if backend.finished:
+                break
+            backend.progressed.clear()
+            backend.gate.release()
+            await asyncio.wait_for(backend.progressed.wait(), 5)
         rest = [p async for p in events]
     assert json.loads(rest[0])["choices"][0]["finish_reason"] == "stop"
     assert rest[-1] == "[DONE]"
@@ -194,20 +200,21 @@ async def test_backend_failure_mid_stream_is_an_error_event(gated) -> None:
         assert response.status_code == 200
         payloads = [p async for p in _events(response)]
     assert "[DONE]" not in payloads
-    error = json.loads(payloads[-1])
-    assert error == {
-        "error": {
-            "message": "backend went away",
-            "type": "server_error",
-            "param": None,
-            "code": "service_unavailable",
-        }
-    }
+    error = json.loads(payloads[-1])["error"]
+    assert (error["type"], error["param"], error["code"]) == (
+        "server_error",
+        None,
+        "service_unavailable",
+    )
+    # Past the first token the stream cannot fail over: the message says so, and why.
+    assert "backend went away" in error["message"]
+    assert "not sent to another backend" in error["message"]
     record = await gw.grpc.audit.GetRecord(
         audit_pb2.GetRecordRequest(request_id="dies-midway"), metadata=AUTH
     )
     assert record.status == "UNAVAILABLE" and record.streamed
 
+    backend.sent.clear()  # fail after two chunks of this answer, i.e. after the first token
     async with openai.AsyncOpenAI(api_key=KEY, base_url=gw.openai_base_url, max_retries=0) as sdk:
         stream = await sdk.chat.completions.create(**_body("again plain words"), stream=True)
         with pytest.raises(openai.APIError, match="backend went away"):
@@ -216,7 +223,8 @@ async def test_backend_failure_mid_stream_is_an_error_event(gated) -> None:
 
 
 async def test_client_disconnect_closes_the_stream_and_audits_it(gated) -> None:
-    gw, _ = gated
+    gw, backend = gated
+    backend.gate.release()  # one chunk: the route commits and the response starts
     async with (
         httpx.AsyncClient(base_url=gw.base_url, headers=HEADERS) as client,
         client.stream(
