@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
+.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench bench-http openapi clean
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -14,6 +14,8 @@ help:
 	@echo "make proto        regenerate services/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make bench-http   HTTP front door vs gRPC: added latency and throughput"
+	@echo "make openapi      rewrite docs/openapi.json from the code"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +56,12 @@ proto-check: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+openapi: venv
+	$(BIN)/python -m modelgw.gateway.http.openapi
+
+bench-http: venv
+	$(BIN)/python bench/http/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .modelgw
