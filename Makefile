@@ -9,7 +9,7 @@ WORKER_VENV  := .venv-worker
 WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
-.PHONY: help venv worker-venv bench-vllm run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
+.PHONY: help venv worker-venv bench-vllm run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean bench-http openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -20,6 +20,8 @@ help:
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
 	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
+	@echo "make bench-http   HTTP front door vs gRPC: added latency and throughput"
+	@echo "make openapi      rewrite docs/openapi.json from the code"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +75,11 @@ bench: venv
 
 bench-vllm: venv worker-venv
 	$(BIN)/python -m bench.vllm
+openapi: venv
+	$(BIN)/python -m modelgw.gateway.http.openapi
+
+bench-http: venv
+	$(BIN)/python bench/http/run.py
 
 clean:
 	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .modelgw

@@ -111,7 +111,6 @@ def create_app(
                 },
             },
         },
-        openapi_extra={"x-modelgw-stream-chunk": ChatCompletionChunk.__name__},
     )
     async def create_chat_completion(
         body: ChatCompletionRequest, caller: Caller, x_request_id: RequestId = ""
@@ -162,6 +161,12 @@ def create_app(
             )
             for name, schema in list(schemas["ChatCompletionChunk"].pop("$defs", {}).items()):
                 schemas.setdefault(name, schema)
+            # Validation errors are answered with 400 in OpenAI's shape, never FastAPI's 422.
+            for operations in document["paths"].values():
+                for operation in operations.values():
+                    operation["responses"].pop("422", None)
+            schemas.pop("HTTPValidationError", None)
+            schemas.pop("ValidationError", None)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

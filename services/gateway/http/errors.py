@@ -86,6 +86,8 @@ async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     if first.get("type") == "json_invalid":
         message = "the request body is not valid JSON"
         param = None
+    elif param is None and first.get("type") == "missing":
+        message = "the request body is empty; send a JSON object"
     else:
         where = f"{param}: " if param else ""
         message = f"{where}{first.get('msg', 'invalid value')}"
