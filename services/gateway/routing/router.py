@@ -36,7 +36,10 @@ class Router:
         """Every backend of the model's route, in the order this request will try them."""
         model_config = self._config.models.get(model)
         if model_config is None:
-            raise NotFound(f"unknown model {model!r}; ListModels shows the models you may use")
+            raise NotFound(
+                f"unknown model {model!r}; ListModels (gRPC) or GET /v1/models (HTTP) lists "
+                "the models you may use"
+            )
         candidates = []
         for target, _ in order_targets(model_config, self._rng):
             provider = self._config.providers[target.provider]
