@@ -21,7 +21,12 @@ def test_embedded_defaults_mask_restore_audit_and_stop_gracefully(tmp_path: Path
     address = f"127.0.0.1:{free_port()}"
     env = {"MODELGW_DEV_API_KEY": DEV_KEY}
     with (
-        modelgw_process(["serve", "--listen", address], address, tmp_path, env) as process,
+        modelgw_process(
+            ["serve", "--listen", address, "--http-listen", f"127.0.0.1:{free_port()}"],
+            address,
+            tmp_path,
+            env,
+        ) as process,
         grpc.insecure_channel(address) as channel,
     ):
         gateway = gateway_pb2_grpc.GatewayStub(channel)

@@ -25,7 +25,10 @@ RAW = ("Jane Doe", "jane.doe@example.com", "650-555-0144")
 
 def _write_config(path: Path, pg_dsn: str, ports: dict[str, int]) -> None:
     config = {
-        "server": {"grpc_address": f"127.0.0.1:{ports['gateway']}"},
+        "server": {
+            "grpc_address": f"127.0.0.1:{ports['gateway']}",
+            "http_address": f"127.0.0.1:{ports['http']}",
+        },
         "services": {
             "trust_address": f"127.0.0.1:{ports['trust']}",
             "audit_address": f"127.0.0.1:{ports['audit']}",
@@ -58,7 +61,7 @@ def _write_config(path: Path, pg_dsn: str, ports: dict[str, int]) -> None:
 def test_split_services_mask_restore_and_audit_to_postgres(
     tmp_path: Path, pg_database: str
 ) -> None:
-    ports = {name: free_port() for name in ("gateway", "trust", "audit", "control")}
+    ports = {name: free_port() for name in ("gateway", "http", "trust", "audit", "control")}
     config = tmp_path / "modelgw.yaml"
     _write_config(config, pg_database, ports)
     env = {"MODELGW_INTERNAL_TOKEN": "e2e-internal-token-0123456789"}
