@@ -42,7 +42,7 @@ $(WORKER_STAMP): pyproject.toml
 worker-venv: $(WORKER_STAMP)
 
 run: venv
-	$(BIN)/modelgw serve
+	$(BIN)/modelgw serve $(ARGS)
 
 test: venv worker-venv proto-check lint
 	$(BIN)/pytest $(PYTEST_ARGS)
