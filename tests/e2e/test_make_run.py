@@ -19,7 +19,11 @@ def test_make_run_serves_with_the_dev_key_from_the_environment(tmp_path: Path) -
     grpc_address = f"127.0.0.1:{free_port()}"
     args = f"--listen {grpc_address} --http-listen 127.0.0.1:{free_port()}"
     log = tmp_path / "make-run.log"
-    env = {**os.environ, "MODELGW_DEV_API_KEY": "mgw_make_run_key_01"}
+    env = {
+        **os.environ,
+        "MODELGW_DEV_API_KEY": "mgw_make_run_key_01",
+        "MODELGW_STATE_DIR": str(tmp_path / "state"),
+    }
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["make", "-s", "run", f"ARGS={args}"],
@@ -38,6 +42,7 @@ def test_make_run_serves_with_the_dev_key_from_the_environment(tmp_path: Path) -
             )
         assert reply.message.content == "Hello from the quick start, I am Henry Ford."
         assert [f.entity_type for f in reply.trust.prompt_entities] == ["PERSON"]
+        assert (tmp_path / "state/audit.db").exists()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

@@ -14,7 +14,13 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.control.directory import hash_api_key
 
 DEV_KEY_ENV = "MODELGW_DEV_API_KEY"
+STATE_DIR_ENV = "MODELGW_STATE_DIR"
 DEV_TENANT = "dev"
+
+
+def state_dir() -> str:
+    """Where the embedded defaults keep local state (the SQLite audit log): `.modelgw`."""
+    return os.environ.get(STATE_DIR_ENV, "").strip() or ".modelgw"
 
 
 def dev_api_key() -> tuple[str, bool]:
@@ -52,5 +58,6 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
                     ],
                 }
             },
+            "audit": {"url": f"sqlite+aiosqlite:///{state_dir()}/audit.db"},
         }
     )
