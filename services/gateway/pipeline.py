@@ -8,6 +8,7 @@ authentication leaves exactly one audit record, whatever happened.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -32,9 +33,9 @@ from modelgw.control.directory import Principal
 from modelgw.gateway.routing import RouteChoice, Router
 from modelgw.gateway.validation import check_chat
 from modelgw.providers.base import BackendRequest
+from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
-from modelgw.trust.restore import StreamRestorer, restore_text
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,17 @@ class Pipeline:
         )
         return choice, backend_request
 
+    def _answer_filter(self, trail: _Trail, choice: RouteChoice) -> AnswerFilter:
+        assert trail.protected is not None
+        scanner = self._trust.response_scanner(
+            trail.principal.tenant,
+            trail.request.request_id,
+            trail.protected,
+            trail.request.messages,
+            external=choice.external,
+        )
+        return AnswerFilter(scanner, trail.protected.vault)
+
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
         await self._audit.record(trail.record(status, error))
 
@@ -216,19 +228,24 @@ class Pipeline:
         try:
             choice, backend_request = await self._prepare(trail)
             response = await choice.backend.generate(backend_request)
+            trail.usage = response.usage
+            answer = self._answer_filter(trail, choice)
+            text = await answer.feed(response.text) + await answer.finish()
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
-        trail.masked_response = response.text
-        trail.usage = response.usage
         assert trail.protected is not None and trail.route is not None
-        text = restore_text(response.text, trail.protected.vault)
+        trail.masked_response = answer.masked_text
+        trail.protected = dataclasses.replace(
+            trail.protected, summary=answer.summary(trail.protected.summary)
+        )
+        finish_reason = FinishReason.CONTENT_FILTER if answer.cut else response.finish_reason
         await self._finish(trail, "OK")
         return ChatResult(
             request.request_id,
             request.model,
             text,
-            response.finish_reason,
+            finish_reason,
             response.usage,
             trail.protected.summary,
             trail.route,
@@ -251,31 +268,36 @@ class Pipeline:
         self, trail: _Trail, choice: RouteChoice, backend_request: BackendRequest
     ) -> AsyncIterator[StreamEvent]:
         assert trail.protected is not None and trail.route is not None
-        restorer = StreamRestorer(trail.protected.vault)
-        masked: list[str] = []
+        answer = self._answer_filter(trail, choice)
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", "client went away before the answer finished"
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
             async for chunk in choice.backend.stream(backend_request):
                 if chunk.delta:
-                    masked.append(chunk.delta)
-                    restored = restorer.feed(chunk.delta)
+                    restored = await answer.feed(chunk.delta)
                     if restored:
                         yield StreamDelta(restored)
+                    if answer.cut:
+                        break
                 if chunk.finish_reason is not None:
                     finish_reason = chunk.finish_reason
                 if chunk.usage is not None:
                     trail.usage = chunk.usage
-            tail = restorer.finish()
+            tail = await answer.finish()
             if tail:
                 yield StreamDelta(tail)
+            if answer.cut:
+                finish_reason = FinishReason.CONTENT_FILTER
+            trail.protected = dataclasses.replace(
+                trail.protected, summary=answer.summary(trail.protected.summary)
+            )
             yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
             status, error = "OK", ""
         except ModelgwError as exc:
             status, error = exc.code.name, exc.message
             raise
         finally:
-            trail.masked_response = "".join(masked)
+            trail.masked_response = answer.masked_text
             # Shielded: a client that cancels must not cancel its own audit record.
             await asyncio.shield(self._finish(trail, status, error))
