@@ -156,6 +156,38 @@ class FailOpenTrust:
         *,
         external: bool,
     ) -> ResponseScanner:
-        return self._inner.response_scanner(
+        scanner = self._inner.response_scanner(
             tenant, request_id, protected, prompt, external=external
         )
+        tenant_config = self._config.tenants.get(tenant)
+        if external or tenant_config is None or not tenant_config.trust.fail_open_local:
+            return scanner
+        return _FailOpenScanner(scanner)
+
+
+class _FailOpenScanner:
+    """On an opted-in local route, an answer whose scan fails is passed on unscanned."""
+
+    def __init__(self, inner: ResponseScanner) -> None:
+        self._inner = inner
+        self.failed_open = False
+
+    @property
+    def cut(self) -> bool:
+        return self._inner.cut
+
+    @property
+    def toxicity(self) -> float | None:
+        return self._inner.toxicity
+
+    @property
+    def findings(self) -> tuple[EntityFinding, ...]:
+        return self._inner.findings
+
+    async def scan(self, segments: list[str]) -> list[str]:
+        try:
+            return await self._inner.scan(segments)
+        except TrustLayerUnavailable:
+            log.warning("response scan unavailable; local route of an opted-in tenant fails open")
+            self.failed_open = True
+            return list(segments)

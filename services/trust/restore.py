@@ -19,7 +19,6 @@ from functools import lru_cache
 from modelgw.trust.vault import Vault, format_placeholder
 
 _MAX_DIGITS = 6
-_OPEN, _CLOSE = "<[{(", ">]})"
 
 
 @lru_cache(maxsize=256)
@@ -28,8 +27,8 @@ def placeholder_pattern(entity_types: frozenset[str]) -> tuple[re.Pattern[str], 
     alternatives = sorted(entity_types, key=len, reverse=True)
     types = "|".join(r"[_ \-]?".join(re.escape(p) for p in t.split("_")) for t in alternatives)
     pattern = re.compile(
-        rf"(?i)(?P<open>[<\[{{(] {{0,2}})?(?<![A-Za-z0-9])(?P<type>{types})[_ \-]?"
-        rf"(?P<num>\d{{1,{_MAX_DIGITS}}})(?![0-9])(?P<close> {{0,2}}[>\]}})])?"
+        rf"(?i)(?P<open>[<\[{{] {{0,2}})?(?<![A-Za-z0-9])(?P<type>{types})[_ \-]?"
+        rf"(?P<num>\d{{1,{_MAX_DIGITS}}})(?![0-9])(?P<close> {{0,2}}[>\]}}])?"
     )
     longest = max((len(t) for t in alternatives), default=0)
     return pattern, 3 + longest + 1 + _MAX_DIGITS + 3 + 2
@@ -65,8 +64,8 @@ def _substitute(text: str, vault: Vault, start: int, stop: int) -> tuple[str, in
             continue  # a number the vault does not know: the model made it up, keep it
         out.append(text[cursor : match.start()])
         opening, closing = match.group("open") or "", match.group("close") or ""
-        # An unbalanced bracket is text's own, e.g. "(PERSON_1 called)"; a lone
-        # angle bracket is what is left of the placeholder and goes with it.
+        # A lone angle bracket is what is left of the placeholder and goes with it;
+        # an unbalanced square or curly one may be the text's own and stays.
         if opening and not closing and opening.strip() != "<":
             out.append(opening.rstrip())
         out.append(value)
