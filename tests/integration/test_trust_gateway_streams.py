@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ class ScriptedBackend:
     async def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]:
         answer = self._answer(request)
         bounds = [0, *sorted({c for c in self.cuts if 0 < c < len(answer)}), len(answer)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in pairwise(bounds):
             yield StreamChunk(delta=answer[a:b])
         yield StreamChunk(finish_reason=FinishReason.STOP, usage=Usage(1, 1))
 

@@ -1,8 +1,9 @@
-"""Streaming restore: any chunking gives exactly the non-streamed text, never a partial placeholder."""
+"""Streaming restore: any chunking gives the non-streamed text, never a partial placeholder."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,7 @@ PARTIAL = re.compile(r"<[A-Z_]*\Z|<[A-Z_]+_\d*\Z")
 def _stream(text: str, cuts: list[int]) -> list[str]:
     restorer = StreamRestorer(VAULT)
     bounds = [0, *sorted(set(cuts)), len(text)]
-    out = [restorer.feed(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    out = [restorer.feed(text[a:b]) for a, b in pairwise(bounds)]
     out.append(restorer.finish())
     return out
 
@@ -99,7 +100,7 @@ def test_segments_do_not_depend_on_chunking(text: str, cuts: list[int]) -> None:
     segmenter = Segmenter(max_segment=40)
     bounds = [0, *sorted({c for c in cuts if c <= len(text)}), len(text)]
     pieces: list[str] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         pieces.extend(segmenter.feed(text[a:b]))
     pieces.extend(segmenter.finish())
     assert pieces == split_segments(text, max_segment=40)
@@ -115,5 +116,5 @@ def test_segments_do_not_depend_on_chunking(text: str, cuts: list[int]) -> None:
 def test_arbitrary_text_streams_like_the_whole(text: str, cuts: list[int]) -> None:
     restorer = StreamRestorer(VAULT)
     bounds = [0, *sorted({c for c in cuts if c <= len(text)}), len(text)]
-    out = "".join(restorer.feed(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+    out = "".join(restorer.feed(text[a:b]) for a, b in pairwise(bounds))
     assert out + restorer.finish() == restore_text(text, VAULT)
