@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
+.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean \
+	eval-trust bench-trust
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -14,6 +15,8 @@ help:
 	@echo "make proto        regenerate services/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
+	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +57,12 @@ proto-check: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+eval-trust: venv
+	$(BIN)/python -m bench.trust.eval
+
+bench-trust: venv
+	$(BIN)/python -m bench.trust.speed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .modelgw

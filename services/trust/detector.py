@@ -65,14 +65,22 @@ class ModelNotInstalledError(RuntimeError):
     """The configured spaCy model package is missing; we never download one."""
 
 
-def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Keep the strongest of overlapping detections, preferring higher score, then longer span.
+STRONG_SCORE = 0.6
+"""Detections at least this sure compete by length: the longer span wins."""
 
-    Presidio reports overlapping results (an email is also a URL, a card
-    number contains a date-like run); each character must belong to at most
-    one placeholder.
+
+def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
+    """Each character belongs to at most one placeholder; the longest strong detection wins.
+
+    Presidio reports overlapping results (a card-like run inside an IBAN, an
+    NHS-valid run inside an international phone number). Keeping the longer
+    of two confident detections masks the whole value; keeping the shorter
+    would leave the rest of it in clear. Weak detections only fill gaps.
     """
-    ranked = sorted(detections, key=lambda d: (-d.score, -(d.end - d.start), d.start))
+    ranked = sorted(
+        detections,
+        key=lambda d: (-(d.score >= STRONG_SCORE), -(d.end - d.start), -d.score, d.start),
+    )
     kept: list[Detection] = []
     for candidate in ranked:
         if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):

@@ -31,6 +31,7 @@ WINDOW_WORDS = 4
 _FULL_TEXT_SHARE = 0.7
 """If the windows would cover more than this share of a text, read it whole."""
 _WORD = re.compile(r"\S+")
+_NAME_LIKE = re.compile(r"[^\d=_@/\\:]+")
 _SKIP_CAPITALISED = frozenset(w.capitalize() for w in STOP_WORDS) | {
     "I",
     "Hi",
@@ -81,9 +82,74 @@ class NerSpan:
     score: float = 0.85
 
 
+# Acronyms that are not names; title-cased they look like one ("Ssn") to the model.
+_ACRONYMS = frozenset(
+    [
+        "SSN",
+        "IBAN",
+        "NHS",
+        "ATM",
+        "CEO",
+        "CFO",
+        "CTO",
+        "VAT",
+        "PIN",
+        "API",
+        "URL",
+        "HTTP",
+        "HTTPS",
+        "SQL",
+        "AWS",
+        "GCP",
+        "JSON",
+        "XML",
+        "CSV",
+        "PDF",
+        "USA",
+        "FAQ",
+        "ETA",
+        "ASAP",
+        "FYI",
+        "RSVP",
+        "BIC",
+        "SWIFT",
+        "DOB",
+        "KYC",
+        "AML",
+        "GDPR",
+        "HIPAA",
+        "IRS",
+        "EIN",
+        "ITIN",
+        "SSO",
+        "MFA",
+        "VPN",
+        "DNS",
+        "TLS",
+        "SSH",
+        "URGENT",
+        "NOTE",
+        "IMPORTANT",
+        "RE",
+        "FWD",
+        "INVOICE",
+        "ORDER",
+        "THE",
+        "AND",
+        "FOR",
+        "FROM",
+        "CALLED",
+        "ABOUT",
+        "WITH",
+    ]
+)
+
+
 def _title_case_all_caps(text: str) -> str:
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
+        if word in _ACRONYMS:
+            return word
         titled = word.capitalize()
         return titled if len(titled) == len(word) else word
 
@@ -150,6 +216,8 @@ class NerModel:
         ):
             for ent in doc.ents:
                 entity_type = LABELS.get(ent.label_)
+                if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
+                    continue  # digits, "=" or "_" in it: an identifier, not a name
                 if entity_type is not None:
                     found[index].append(
                         NerSpan(entity_type, offset + ent.start_char, offset + ent.end_char)

@@ -22,7 +22,7 @@ def iban_checksum_ok(compact: str) -> bool:
     return int(digits) % 97 == 1
 
 
-class IbanRecognizer(RegexRecognizer):
+class CheckedIbanRecognizer(RegexRecognizer):
     entity = "IBAN_CODE"
     patterns = (_CANDIDATE,)
     score = 0.95

@@ -12,7 +12,7 @@ _COLON_OR_DASH = re.compile(
 _CISCO = re.compile(r"(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])")
 
 
-class MacAddressRecognizer(RegexRecognizer):
+class MacAddressFormatsRecognizer(RegexRecognizer):
     entity = "MAC_ADDRESS"
     patterns = (_COLON_OR_DASH, _CISCO)
     score = 0.85

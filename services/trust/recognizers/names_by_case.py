@@ -72,8 +72,8 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 j += 1
             if (
                 j < len(words)
-                and words[j][2] in self._last
-                and _adjacent(text, words[j - 1], words[j])
+                and _adjacent(text, words[j - 1], words[j], after_initial=j == i + 2)
+                and (words[j][2] in self._last or _both_titlecase(text, words[i], words[j]))
             ):
                 spans.append((start, words[j][1]))
                 i = j + 1
@@ -84,6 +84,14 @@ class NamesByCaseRecognizer(RegexRecognizer):
         return spans
 
 
-def _adjacent(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
+def _adjacent(
+    text: str, left: tuple[int, int, str], right: tuple[int, int, str], *, after_initial: bool
+) -> bool:
     gap = text[left[1] : right[0]]
-    return gap in {" ", ". "}
+    return gap == " " or (after_initial and gap == ". ")
+
+
+def _both_titlecase(text: str, first: tuple[int, int, str], last: tuple[int, int, str]) -> bool:
+    """`Emily Young`: a known first name and a capitalised word after it is a name too."""
+    a, b = text[first[0] : first[1]], text[last[0] : last[1]]
+    return a.istitle() and b.istitle() and len(b) > 1

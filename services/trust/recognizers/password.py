@@ -11,7 +11,7 @@ import re
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _KEY_VALUE = re.compile(
-    r"(?i)(?<![\w-])(?:password|passwd|pwd|passphrase|pass|secret|client[_-]?secret"
+    r"(?i)(?<![\w-])[\w-]*?(?:password|passwd|pwd|passphrase|pass|secret|client[_-]?secret"
     r"|aws_secret_access_key|secret[_-]?key|private[_-]?key|api[_-]?key|apikey|access[_-]?token"
     r"|auth[_-]?token|token)[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"',;&]{4,})"
 )
