@@ -16,6 +16,7 @@ import json
 import os
 
 import redis.asyncio as aioredis
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -86,7 +87,15 @@ class SessionVaultStore:
         entries = []
         for field, blob in stored.items():
             placeholder = field.decode()
-            plain = cipher.decrypt(blob[:_NONCE], blob[_NONCE:], f"{key}\x00{placeholder}".encode())
+            try:
+                plain = cipher.decrypt(
+                    blob[:_NONCE], blob[_NONCE:], f"{key}\x00{placeholder}".encode()
+                )
+            except InvalidTag:
+                raise TrustLayerUnavailable(
+                    "a session vault entry failed authentication (tampered or wrong key); "
+                    "the request was not sent"
+                ) from None
             data = json.loads(plain)
             entries.append(VaultEntry(placeholder, data["v"], data["t"]))
         return Vault(entries)
