@@ -9,7 +9,8 @@ WORKER_VENV  := .venv-worker
 WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
-.PHONY: help venv worker-venv bench-vllm run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean bench-http openapi
+.PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
+	proto-check clean bench bench-vllm bench-http bench-trust eval-trust openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -22,6 +23,8 @@ help:
 	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
 	@echo "make bench-http   HTTP front door vs gRPC: added latency and throughput"
 	@echo "make openapi      rewrite docs/openapi.json from the code"
+	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
+	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,11 +78,18 @@ bench: venv
 
 bench-vllm: venv worker-venv
 	$(BIN)/python -m bench.vllm
+
 openapi: venv
 	$(BIN)/python -m modelgw.gateway.http.openapi
 
 bench-http: venv
 	$(BIN)/python bench/http/run.py
+
+eval-trust: venv
+	$(BIN)/python -m bench.trust.eval
+
+bench-trust: venv
+	$(BIN)/python -m bench.trust.speed
 
 clean:
 	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .modelgw

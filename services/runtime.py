@@ -41,9 +41,10 @@ from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.routing import Router
 from modelgw.providers.base import Backend
 from modelgw.providers.registry import build_backends
-from modelgw.trust.client import LocalTrust, RemoteTrust, TrustClient
+from modelgw.trust.client import FailOpenTrust, LocalTrust, RemoteTrust, TrustClient
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.handlers import TrustService
+from modelgw.trust.session_vault import SessionVaultStore
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class Assembly:
         self._audit_store: AuditStore | None = None
         self._directory: TenantDirectory | None = None
         self._pipeline: Pipeline | None = None
+        self._session_vaults: SessionVaultStore | bool | None = False
 
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
@@ -123,12 +125,25 @@ class Assembly:
             return RemotePrincipalResolver(self.channel(address), self.internal)
         return self.directory()
 
+    def session_vaults(self) -> SessionVaultStore | None:
+        if self._session_vaults is False:
+            store = SessionVaultStore.from_config(self.config.trust.session_vault)
+            if store is not None:
+                self._closers.append(store.close)
+            self._session_vaults = store
+        return self._session_vaults  # type: ignore[return-value]
+
+    def local_trust(self) -> LocalTrust:
+        return LocalTrust(self.trust_engine(), self.config, self.session_vaults())
+
     def trust_client(self) -> TrustClient:
         address = self.config.services.trust_address
         if address:
             timeout = self.config.trust.deadline_ms / 1000 + 1.0
-            return RemoteTrust(self.channel(address), self.internal, timeout)
-        return LocalTrust(self.trust_engine(), self.config)
+            return FailOpenTrust(
+                RemoteTrust(self.channel(address), self.internal, timeout), self.config
+            )
+        return FailOpenTrust(self.local_trust(), self.config)
 
     async def audit_sink(self) -> AuditSink:
         address = self.config.services.audit_address
@@ -176,7 +191,7 @@ class Assembly:
         return ServiceBinding(
             _full_name(trust_pb2, "Trust"),
             trust_pb2_grpc.add_TrustServicer_to_server,  # type: ignore[arg-type]
-            TrustService(LocalTrust(self.trust_engine(), self.config), self.internal),
+            TrustService(self.local_trust(), self.internal),
         )
 
     async def audit(self) -> ServiceBinding:

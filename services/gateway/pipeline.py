@@ -9,6 +9,7 @@ authentication leaves exactly one audit record, whatever happened.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,9 +38,9 @@ from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.validation import check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
+from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
-from modelgw.trust.restore import StreamRestorer, restore_text
 from opentelemetry import trace
 
 log = logging.getLogger(__name__)
@@ -282,6 +283,18 @@ class Pipeline:
         finally:
             await self._finish(trail, status, error)
 
+    def _answer_filter(self, trail: _Trail) -> AnswerFilter:
+        """Scan, then restore, the answer of the backend that `trail.route` names."""
+        assert trail.protected is not None and trail.route is not None
+        scanner = self._trust.response_scanner(
+            trail.principal.tenant,
+            trail.request.request_id,
+            trail.protected,
+            trail.request.messages,
+            external=trail.route.locality == "external",
+        )
+        return AnswerFilter(scanner, trail.protected.vault)
+
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
         cost = None
         if trail.cache_hit:
@@ -297,29 +310,38 @@ class Pipeline:
         trail = _Trail(principal, request, streamed=False)
         try:
             plan, prepare = await self._prepare(trail)
-            answer = await self._cached(trail, plan, prepare)
-            if answer is None:
+            cached = await self._cached(trail, plan, prepare)
+            if cached is None:
                 with tracer().start_as_current_span("modelgw.backend.generate"):
                     outcome, response = await self._router.engine.generate(
                         plan, request.deadline, prepare
                     )
                 self._answered(trail, outcome)
-                answer = CachedAnswer(response.text, response.finish_reason, response.usage)
-                await self._store(trail, answer)
+                backend_answer = CachedAnswer(response.text, response.finish_reason, response.usage)
+            else:
+                backend_answer = cached
+            trail.usage = backend_answer.usage
+            answer = self._answer_filter(trail)
+            text = await answer.feed(backend_answer.masked_text) + await answer.finish()
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
-        trail.masked_response = answer.masked_text
-        trail.usage = answer.usage
         assert trail.protected is not None and trail.route is not None
-        text = restore_text(answer.masked_text, trail.protected.vault)
+        trail.masked_response = answer.masked_text
+        trail.protected = dataclasses.replace(
+            trail.protected, summary=answer.summary(trail.protected.summary)
+        )
+        finish_reason = FinishReason.CONTENT_FILTER if answer.cut else backend_answer.finish_reason
+        if cached is None and not answer.cut:
+            # The scanned masked answer: personal data the model made up is not cached.
+            await self._store(trail, CachedAnswer(answer.masked_text, finish_reason, trail.usage))
         await self._finish(trail, "OK")
         return ChatResult(
             request.request_id,
             request.model,
             text,
-            answer.finish_reason,
-            answer.usage,
+            finish_reason,
+            trail.usage,
             trail.protected.summary,
             trail.route,
         )
@@ -350,34 +372,41 @@ class Pipeline:
         self, trail: _Trail, chunks: AsyncIterator[StreamChunk], *, store: bool
     ) -> AsyncIterator[StreamEvent]:
         assert trail.protected is not None and trail.route is not None
-        restorer = StreamRestorer(trail.protected.vault)
-        masked: list[str] = []
+        answer = self._answer_filter(trail)
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", "client went away before the answer finished"
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
             async for chunk in chunks:
                 if chunk.delta:
-                    masked.append(chunk.delta)
-                    restored = restorer.feed(chunk.delta)
+                    restored = await answer.feed(chunk.delta)
                     if restored:
                         yield StreamDelta(restored)
+                    if answer.cut:
+                        break
                 if chunk.finish_reason is not None:
                     finish_reason = chunk.finish_reason
                 if chunk.usage is not None:
                     trail.usage = chunk.usage
-            tail = restorer.finish()
+            tail = await answer.finish()
             if tail:
                 yield StreamDelta(tail)
+            if answer.cut:
+                finish_reason = FinishReason.CONTENT_FILTER
+            trail.protected = dataclasses.replace(
+                trail.protected, summary=answer.summary(trail.protected.summary)
+            )
             yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
             status, error = "OK", ""
-            if store:
-                await self._store(trail, CachedAnswer("".join(masked), finish_reason, trail.usage))
+            if store and not answer.cut:
+                await self._store(
+                    trail, CachedAnswer(answer.masked_text, finish_reason, trail.usage)
+                )
         except ModelgwError as exc:
             status, error = exc.code.name, exc.message
             raise
         finally:
-            trail.masked_response = "".join(masked)
+            trail.masked_response = answer.masked_text
             await asyncio.shield(self._wrap_up(trail, chunks, status, error))
 
 

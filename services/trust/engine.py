@@ -1,27 +1,36 @@
 """The trust engine: protect a request's messages under a tenant's policy.
 
-Detection is CPU-bound and runs on worker threads with a deadline. If it
-fails or is late the engine raises `TrustLayerUnavailable`: the caller must not
-send the request on (fail closed).
+Detection is CPU-bound: it runs on worker threads, batched across
+concurrent requests, with a deadline, and each text's analysis is memoised
+by (tenant policy fingerprint, text hash). If detection fails or is late the
+engine raises `TrustLayerUnavailable`: the caller must not send the request
+on (fail closed).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from modelgw.common.config.schema import TrustConfig
 from modelgw.common.config.tenants import EntityAction, EntityPolicy
+from modelgw.common.config.trust import TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
-from modelgw.common.messages import ChatMessage, EntityFinding, TrustDecision, TrustSummary
-from modelgw.trust.detector import Detection, Detector
+from modelgw.common.messages import ChatMessage, TrustDecision, TrustSummary
+from modelgw.trust.batching import Batcher
+from modelgw.trust.detector import AnalysisItem, Detection, Detector
 from modelgw.trust.masking import MaskingTally, apply_policy
+from modelgw.trust.memo import AnalysisMemo, memo_key
+from modelgw.trust.policy import policy_fingerprint, summarize
+from modelgw.trust.tenant_rules import TenantRule, compile_rules
+from modelgw.trust.toxicity import ToxicityScorer, build_scorer
 from modelgw.trust.vault import Vault
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ProtectResult", "TrustEngine", "summarize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,42 +44,74 @@ class ProtectResult:
         return self.summary.decision is TrustDecision.BLOCKED
 
 
-def summarize(tally: MaskingTally) -> TrustSummary:
-    """Turn counts into the summary that callers and the audit log see (no values)."""
-    findings = tuple(
-        EntityFinding(entity_type=t, count=n, action=a.value)
-        for (t, a), n in sorted(tally.counts.items())
-    )
-    actions = Counter(a for (_, a) in tally.counts.elements())
-    if actions[EntityAction.BLOCK]:
-        decision = TrustDecision.BLOCKED
-    elif actions[EntityAction.MASK] or actions[EntityAction.REDACT]:
-        decision = TrustDecision.MASKED
-    elif actions[EntityAction.ALLOW]:
-        decision = TrustDecision.ALLOWED
-    else:
-        decision = TrustDecision.CLEAN
-    return TrustSummary(decision=decision, prompt_entities=findings)
-
-
 class TrustEngine:
     """Detection + masking under a deadline. One per process; safe for concurrent use."""
 
-    def __init__(self, config: TrustConfig, detector: Detector | None = None) -> None:
+    def __init__(
+        self,
+        config: TrustConfig,
+        detector: Detector | None = None,
+        toxicity: ToxicityScorer | None = None,
+    ) -> None:
         self._config = config
         self._detector = detector or Detector(config)
-        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="trust-detect")
+        self._executor = ThreadPoolExecutor(
+            max_workers=config.workers, thread_name_prefix="trust-detect"
+        )
+        self._batcher: Batcher[AnalysisItem, list[Detection]] = Batcher(
+            self._analyze_batch, self._executor, workers=config.workers, max_batch=config.max_batch
+        )
+        self.memo = AnalysisMemo(config.memo_entries)
+        self._rules: dict[str, tuple[TenantRule, ...]] = {}
+        self.toxicity: ToxicityScorer | None = (
+            toxicity if toxicity is not None else build_scorer(config.toxicity_model)
+        )
 
     @property
     def detector(self) -> Detector:
         return self._detector
 
-    async def _detect_all(self, texts: list[str]) -> list[list[Detection]]:
-        loop = asyncio.get_running_loop()
-        futures = [loop.run_in_executor(self._executor, self._detector.analyze, t) for t in texts]
+    @property
+    def batches(self) -> int:
+        return self._batcher.batches
+
+    def _analyze_batch(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
+        return self._detector.analyze_items(items)
+
+    def _rules_for(self, fingerprint: str, policy: EntityPolicy) -> tuple[TenantRule, ...]:
+        rules = self._rules.get(fingerprint)
+        if rules is None:
+            rules = compile_rules(policy)
+            if len(self._rules) > 4096:
+                self._rules.clear()
+            self._rules[fingerprint] = rules
+        return rules
+
+    async def detect(
+        self, texts: Sequence[str], policy: EntityPolicy, *, tenant: str
+    ) -> list[tuple[Detection, ...]]:
+        """Detections per text: memoised ones at once, the rest in one batch, under a deadline."""
+        fingerprint = policy_fingerprint(tenant, policy)
+        keys = [memo_key(fingerprint, t) for t in texts]
+        results: list[tuple[Detection, ...] | None] = [self.memo.get(k) for k in keys]
+        missing: dict[bytes, list[int]] = {}
+        for i, found in enumerate(results):
+            if found is None:
+                missing.setdefault(keys[i], []).append(i)
+        if missing:
+            rules = self._rules_for(fingerprint, policy)
+            todo = [positions[0] for positions in missing.values()]
+            fresh = await self._run_with_deadline([(texts[i], rules) for i in todo])
+            for first, found in zip(todo, fresh, strict=True):
+                self.memo.put(keys[first], found)
+                for i in missing[keys[first]]:
+                    results[i] = tuple(found)
+        return [r if r is not None else () for r in results]
+
+    async def _run_with_deadline(self, items: list[AnalysisItem]) -> list[list[Detection]]:
         try:
             return await asyncio.wait_for(
-                asyncio.gather(*futures), timeout=self._config.deadline_ms / 1000
+                self._batcher.run(items), timeout=self._config.deadline_ms / 1000
             )
         except TimeoutError:
             raise TrustLayerUnavailable(
@@ -85,21 +126,47 @@ class TrustEngine:
             ) from exc
 
     async def protect(
-        self, messages: list[ChatMessage], policy: EntityPolicy, *, external: bool
+        self,
+        messages: list[ChatMessage],
+        policy: EntityPolicy,
+        *,
+        external: bool,
+        tenant: str = "",
+        vault: Vault | None = None,
     ) -> ProtectResult:
-        """Mask the messages for a backend that is `external` or local."""
-        detections = await self._detect_all([m.content for m in messages])
-        vault = Vault()
+        """Mask the messages for a backend that is `external` or local.
+
+        `vault` carries a session's earlier placeholders (the same value keeps
+        its placeholder across turns); new ones are added to it.
+        """
+        detections = await self.detect([m.content for m in messages], policy, tenant=tenant)
+        vault = vault if vault is not None else Vault()
         tally = MaskingTally()
 
         def action_for(entity_type: str) -> EntityAction:
             return policy.action_for(entity_type, external=external)
 
         masked = [
-            ChatMessage(m.role, apply_policy(m.content, found, action_for, vault, tally))
+            ChatMessage(m.role, apply_policy(m.content, list(found), action_for, vault, tally))
             for m, found in zip(messages, detections, strict=True)
         ]
         return ProtectResult(masked, vault, summarize(tally))
+
+    async def score_toxicity(self, texts: Sequence[str]) -> list[float] | None:
+        """Toxicity of each text off the event loop, or None when no model is configured."""
+        scorer = self.toxicity
+        if scorer is None or not texts:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(self._executor, scorer.score, list(texts)),
+                timeout=self._config.deadline_ms / 1000,
+            )
+        except Exception as exc:
+            raise TrustLayerUnavailable(
+                f"toxicity scoring failed ({type(exc).__name__}); the answer was withheld"
+            ) from exc
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

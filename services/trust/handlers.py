@@ -1,4 +1,4 @@
-"""The `Trust` gRPC service around `TrustEngine`."""
+"""The `Trust` gRPC service around the in-process trust client."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import grpc
 from modelgw.api.v1 import trust_pb2, trust_pb2_grpc
 from modelgw.common.config.providers import Locality
 from modelgw.common.convert import (
+    findings_to_pb,
     locality_from_pb,
     messages_from_pb,
     messages_to_pb,
@@ -13,10 +14,13 @@ from modelgw.common.convert import (
 )
 from modelgw.common.errors import InvalidArgument
 from modelgw.common.grpc_errors import abort_on_error
+from modelgw.common.messages import ChatMessage, Role, TrustDecision, TrustSummary
 from modelgw.control.auth import InternalAuth
 from modelgw.trust.client import LocalTrust
+from modelgw.trust.engine import ProtectResult
+from modelgw.trust.remote import vault_from_pb, vault_to_pb
 from modelgw.trust.restore import restore_text
-from modelgw.trust.vault import Vault, VaultEntry
+from modelgw.trust.vault import Vault
 
 
 class TrustService(trust_pb2_grpc.TrustServicer):
@@ -41,12 +45,7 @@ class TrustService(trust_pb2_grpc.TrustServicer):
         )
         return trust_pb2.ProtectResponse(
             messages=messages_to_pb(result.messages),
-            vault=[
-                trust_pb2.VaultEntry(
-                    placeholder=e.placeholder, value=e.value, entity_type=e.entity_type
-                )
-                for e in result.vault.entries()
-            ],
+            vault=vault_to_pb(result.vault.entries()),
             summary=summary_to_pb(result.summary),
         )
 
@@ -55,5 +54,35 @@ class TrustService(trust_pb2_grpc.TrustServicer):
         self, request: trust_pb2.RestoreRequest, context: grpc.aio.ServicerContext
     ) -> trust_pb2.RestoreResponse:
         self._auth.check(context.invocation_metadata() or ())
-        vault = Vault(VaultEntry(e.placeholder, e.value, e.entity_type) for e in request.vault)
+        vault = Vault(vault_from_pb(request.vault))
         return trust_pb2.RestoreResponse(text=restore_text(request.text, vault))
+
+    @abort_on_error
+    async def ScanResponse(
+        self, request: trust_pb2.ScanResponseRequest, context: grpc.aio.ServicerContext
+    ) -> trust_pb2.ScanResponseResponse:
+        self._auth.check(context.invocation_metadata() or ())
+        if not request.tenant:
+            raise InvalidArgument("tenant is required")
+        vault = Vault(vault_from_pb(request.vault))
+        known = {e.placeholder for e in vault.entries()}
+        prompt = [ChatMessage(Role.USER, t) for t in request.prompt_texts]
+        scanner = self._trust.response_scanner(
+            request.tenant,
+            request.request_id,
+            ProtectResult([], vault, TrustSummary(TrustDecision.CLEAN)),
+            prompt,
+            external=locality_from_pb(request.destination) is Locality.EXTERNAL,
+        )
+        segments = await scanner.scan(list(request.segments))
+        reply = trust_pb2.ScanResponseResponse(
+            segments=segments,
+            new_vault_entries=vault_to_pb(
+                [e for e in vault.entries() if e.placeholder not in known]
+            ),
+            findings=findings_to_pb(scanner.findings),
+            cut=scanner.cut,
+        )
+        if scanner.toxicity is not None:
+            reply.toxicity = scanner.toxicity
+        return reply

@@ -14,8 +14,12 @@ import tldextract.tldextract as _tldextract
 
 def use_bundled_suffix_list() -> None:
     """Make `tldextract.extract` use only the bundled public suffix list (idempotent)."""
-    current = _tldextract.TLD_EXTRACTOR
-    if current.suffix_list_urls or current.cache_dir:
-        _tldextract.TLD_EXTRACTOR = _tldextract.TLDExtract(
-            suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
-        )
+    if isinstance(_tldextract.TLD_EXTRACTOR, _OfflineExtract):
+        return
+    _tldextract.TLD_EXTRACTOR = _OfflineExtract(
+        suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
+    )
+
+
+class _OfflineExtract(_tldextract.TLDExtract):
+    """Marks the extractor we installed, so a second call leaves it alone."""

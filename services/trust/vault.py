@@ -40,6 +40,10 @@ class Vault:
             current = self._counters.get(entry.entity_type, 0)
             self._counters[entry.entity_type] = max(current, int(number))
 
+    def add(self, entry: VaultEntry) -> None:
+        """Take an entry made elsewhere (a session store, the trust service)."""
+        self._add(entry)
+
     def placeholder_for(self, entity_type: str, value: str) -> str:
         """The placeholder for this value, allocating the next number if it is new."""
         existing = self._by_value.get((entity_type, value))

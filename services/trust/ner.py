@@ -1,0 +1,225 @@
+"""Named-entity recognition with only the spaCy component it needs, on the parts that need it.
+
+Stock Presidio runs the model's whole pipeline (tok2vec, tagger, parser,
+attribute ruler, lemmatizer, ner); finding PERSON and LOCATION only needs
+`ner`, which carries its own embedding layer in the small English model.
+With `ner_scope = windows` the model reads only windows of a few words
+around capitalised words (where a name or a place can be), which is most
+of the saving on long prose. ALL CAPS words are title-cased in the copy the
+model reads (same length, so offsets hold) because it has learnt names from
+their capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from modelgw.common.config.trust import NerScope
+from spacy.lang.en.stop_words import STOP_WORDS
+
+# spaCy label → our entity type.
+LABELS = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+}
+WINDOW_WORDS = 4
+"""Words of context kept on each side of a candidate word."""
+_FULL_TEXT_SHARE = 0.7
+"""If the windows would cover more than this share of a text, read it whole."""
+_WORD = re.compile(r"\S+")
+_NAME_LIKE = re.compile(r"[^\d=_@/\\:]+")
+_SKIP_CAPITALISED = frozenset(w.capitalize() for w in STOP_WORDS) | {
+    "I",
+    "Hi",
+    "Hello",
+    "Hey",
+    "Dear",
+    "Thanks",
+    "Thank",
+    "Please",
+    "Regards",
+    "Best",
+    "Yes",
+    "No",
+    "Ok",
+    "OK",
+    "Sure",
+    "Note",
+    "Subject",
+    "Re",
+    "Fwd",
+    "Can",
+    "Could",
+    "Would",
+    "Should",
+    "Let",
+    "Send",
+    "Write",
+    "Call",
+    "Email",
+    "Also",
+    "Today",
+    "Tomorrow",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpan:
+    entity_type: str
+    start: int
+    end: int
+    score: float = 0.85
+
+
+# Acronyms that are not names; title-cased they look like one ("Ssn") to the model.
+_ACRONYMS = frozenset(
+    [
+        "SSN",
+        "IBAN",
+        "NHS",
+        "ATM",
+        "CEO",
+        "CFO",
+        "CTO",
+        "VAT",
+        "PIN",
+        "API",
+        "URL",
+        "HTTP",
+        "HTTPS",
+        "SQL",
+        "AWS",
+        "GCP",
+        "JSON",
+        "XML",
+        "CSV",
+        "PDF",
+        "USA",
+        "FAQ",
+        "ETA",
+        "ASAP",
+        "FYI",
+        "RSVP",
+        "BIC",
+        "SWIFT",
+        "DOB",
+        "KYC",
+        "AML",
+        "GDPR",
+        "HIPAA",
+        "IRS",
+        "EIN",
+        "ITIN",
+        "SSO",
+        "MFA",
+        "VPN",
+        "DNS",
+        "TLS",
+        "SSH",
+        "URGENT",
+        "NOTE",
+        "IMPORTANT",
+        "RE",
+        "FWD",
+        "INVOICE",
+        "ORDER",
+        "THE",
+        "AND",
+        "FOR",
+        "FROM",
+        "CALLED",
+        "ABOUT",
+        "WITH",
+    ]
+)
+
+
+def _title_case_all_caps(text: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in _ACRONYMS:
+            return word
+        titled = word.capitalize()
+        return titled if len(titled) == len(word) else word
+
+    return re.sub(r"\b[A-Z][A-Z'\-]{2,}\b", fix, text)
+
+
+def candidate_windows(text: str, window: int = WINDOW_WORDS) -> list[tuple[int, int]]:
+    """Character ranges the NER model must read to find every capitalised name in `text`."""
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+    ranges: list[tuple[int, int]] = []
+    for i, (_, _, word) in enumerate(words):
+        bare = word.strip("\"'()[]{},.;:!?")
+        if not bare or not bare[0].isupper() or bare in _SKIP_CAPITALISED:
+            continue
+        start = words[max(0, i - window)][0]
+        end = words[min(len(words) - 1, i + window)][1]
+        if ranges and start <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+class NerModel:
+    """The spaCy model with every component but `ner` excluded. Thread-safe for `find`."""
+
+    def __init__(self, model: str, scope: NerScope) -> None:
+        import spacy
+
+        probe = spacy.load(
+            model,
+            exclude=[
+                "tok2vec",
+                "tagger",
+                "parser",
+                "attribute_ruler",
+                "lemmatizer",
+                "senter",
+                "morphologizer",
+            ],
+        )
+        if "ner" not in probe.pipe_names:
+            raise ValueError(f"spaCy model {model!r} has no `ner` component")
+        self.nlp = probe
+        self._scope = scope
+
+    def find(self, texts: list[str], batch_size: int = 32) -> list[list[NerSpan]]:
+        """NER spans for each text (offsets into that text), all texts in one batch."""
+        pieces: list[tuple[int, int, int]] = []  # (text index, offset, end)
+        for index, text in enumerate(texts):
+            if not text.strip():
+                continue
+            if self._scope is NerScope.FULL:
+                pieces.append((index, 0, len(text)))
+                continue
+            windows = candidate_windows(text)
+            if sum(e - s for s, e in windows) > _FULL_TEXT_SHARE * len(text):
+                windows = [(0, len(text))]
+            pieces.extend((index, s, e) for s, e in windows)
+        found: list[list[NerSpan]] = [[] for _ in texts]
+        inputs = [_title_case_all_caps(texts[i][s:e]) for i, s, e in pieces]
+        for (index, offset, _), doc in zip(
+            pieces, self.nlp.pipe(inputs, batch_size=batch_size), strict=True
+        ):
+            for ent in doc.ents:
+                entity_type = LABELS.get(ent.label_)
+                if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
+                    continue  # digits, "=" or "_" in it: an identifier, not a name
+                if entity_type is not None:
+                    found[index].append(
+                        NerSpan(entity_type, offset + ent.start_char, offset + ent.end_char)
+                    )
+        return found

@@ -1,0 +1,110 @@
+"""Fail closed: if detection raises or hangs, an external request is refused and nothing is sent.
+
+A tenant may opt its *local* routes into fail-open; external routes never are.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import grpc
+import pytest
+from modelgw.api.v1 import audit_pb2, common_pb2
+from modelgw.common.config.defaults import embedded_config
+from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.config.trust import TrustConfig
+from modelgw.providers.echo import EchoBackend
+from modelgw.trust.engine import TrustEngine
+
+from tests.harness import RecordingBackend, generate_request, running_gateway
+
+KEY = "mgw_test_key_failclosed_0123"
+AUTH = (("authorization", f"Bearer {KEY}"),)
+PROMPT = "I am John Smith, card 4111 1111 1111 1111, mail john.smith@example.com"
+
+
+class RaisingDetector:
+    def analyze_items(self, items: Sequence[object]) -> list[list[object]]:
+        raise RuntimeError("recognizer crashed")
+
+
+class HangingDetector:
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def analyze_items(self, items: Sequence[object]) -> list[list[object]]:
+        self.release.wait(30)
+        return [[] for _ in items]
+
+
+def _config(tmp_path: Path, *, locality: str, fail_open_local: bool) -> ModelgwConfig:
+    data = embedded_config(KEY).model_dump(mode="json")
+    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
+    data["providers"]["echo"]["locality"] = locality
+    data["tenants"]["dev"]["trust"] = {"fail_open_local": fail_open_local}
+    return ModelgwConfig.model_validate(data)
+
+
+@pytest.fixture(params=["raises", "hangs"])
+def broken_engine(request: pytest.FixtureRequest) -> AsyncIterator[TrustEngine]:
+    detector = RaisingDetector() if request.param == "raises" else HangingDetector()
+    engine = TrustEngine(TrustConfig(deadline_ms=300), detector=detector)  # type: ignore[arg-type]
+    yield engine
+    if isinstance(detector, HangingDetector):
+        detector.release.set()
+    engine.close()
+
+
+@pytest.mark.parametrize("fail_open_local", [False, True])
+@pytest.mark.parametrize("stream", [False, True])
+async def test_external_request_is_refused_and_nothing_is_sent(
+    tmp_path: Path, broken_engine: TrustEngine, fail_open_local: bool, stream: bool
+) -> None:
+    config = _config(tmp_path, locality="external", fail_open_local=fail_open_local)
+    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    async with running_gateway(config, trust_engine=broken_engine, backends={"echo": echo}) as gw:
+        request = generate_request(PROMPT, request_id="fail-closed-1")
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            if stream:
+                [e async for e in gw.gateway.GenerateStream(request, metadata=AUTH)]
+            else:
+                await gw.gateway.Generate(request, metadata=AUTH)
+        assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "fail closed" in (caught.value.details() or "")
+        assert echo.received == []
+        record = await gw.audit.GetRecord(
+            audit_pb2.GetRecordRequest(request_id="fail-closed-1"), metadata=AUTH
+        )
+        assert record.status == "UNAVAILABLE"
+        assert "John Smith" not in str(record)
+
+
+async def test_local_route_without_opt_in_fails_closed_too(
+    tmp_path: Path, broken_engine: TrustEngine
+) -> None:
+    config = _config(tmp_path, locality="local", fail_open_local=False)
+    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    async with running_gateway(config, trust_engine=broken_engine, backends={"echo": echo}) as gw:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await gw.gateway.Generate(generate_request(PROMPT), metadata=AUTH)
+        assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert echo.received == []
+
+
+async def test_local_route_with_opt_in_fails_open_and_says_so(
+    tmp_path: Path, broken_engine: TrustEngine
+) -> None:
+    config = _config(tmp_path, locality="local", fail_open_local=True)
+    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    async with running_gateway(config, trust_engine=broken_engine, backends={"echo": echo}) as gw:
+        reply = await gw.gateway.Generate(
+            generate_request("hello there", request_id="fail-open-1"), metadata=AUTH
+        )
+        assert reply.trust.decision == common_pb2.TRUST_DECISION_FAIL_OPEN
+        assert len(echo.received) == 1
+        record = await gw.audit.GetRecord(
+            audit_pb2.GetRecordRequest(request_id="fail-open-1"), metadata=AUTH
+        )
+        assert record.trust.decision == common_pb2.TRUST_DECISION_FAIL_OPEN
