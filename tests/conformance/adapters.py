@@ -285,6 +285,7 @@ SAGEMAKER = AdapterSpec(
 
 SAGEMAKER_TGI = AdapterSpec(
     id="sagemaker_tgi",
+    provider_type_name="sagemaker",
     make=_sagemaker("tgi"),
     recorded_usage=Usage(25, 10),
     errors=[

@@ -9,7 +9,7 @@ parameters land on the wire. The tests in `test_conformance.py` are shared.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,12 @@ class AdapterSpec:
     sent_params: Callable[[FakeRequest], SentParams]
     credential_header: tuple[str, str] = ("", "")
     """A header (name, value prefix) that must carry the configured credential."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    provider_type_name: str = ""
+    """The provider `type` in config; the id when empty."""
+
+    def __post_init__(self) -> None:
+        if not self.provider_type_name:
+            object.__setattr__(self, "provider_type_name", self.id)
 
 
 def secret_file(folder: Path, name: str, value: str) -> str:

@@ -62,12 +62,11 @@ class RecordingServer:
         """Set when the first request has been read completely."""
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._port = 0
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        port = self._server.sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
+        return f"http://127.0.0.1:{self._port}"
 
     def captured(self) -> bytes:
         return b"".join(self.raw_bytes)
@@ -77,6 +76,7 @@ class RecordingServer:
 
     async def __aenter__(self) -> RecordingServer:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._port = int(self._server.sockets[0].getsockname()[1])
         return self
 
     async def __aexit__(self, *exc: object) -> None:
