@@ -115,6 +115,8 @@ async def test_recorded_errors_map_to_status_and_retry_hint(harness: Harness) ->
                 else:
                     assert error.retry_after_s == pytest.approx(case.retry_after_s, abs=0.01), where
                 assert harness.spec.id in error.message and "HTTP" in error.message
+                if error.upstream_status in {401, 403}:
+                    assert "key" not in error.message.lower(), "no credential text passed on"
 
 
 async def test_error_inside_a_stream(harness: Harness) -> None:
