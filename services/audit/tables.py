@@ -52,6 +52,7 @@ audit_records = Table(
     Column("status", String(32), nullable=False),
     Column("error", Text, nullable=False, default=""),
     Column("streamed", Boolean, nullable=False, default=False),
+    Column("cache_hit", Boolean, nullable=False, default=False),
     Column("trace_id", String(32), nullable=False, default=""),
     UniqueConstraint("tenant", "request_id", name="uq_audit_records_tenant_request"),
     Index("ix_audit_records_tenant_started", "tenant", "started_at"),

@@ -13,6 +13,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -29,6 +30,12 @@ class ServiceBinding:
     full_name: str
     add: Callable[[object, grpc.aio.Server], None]
     servicer: object
+
+
+class Stoppable(Protocol):
+    """A started server (gRPC or the HTTP front door) that drains on `stop`."""
+
+    async def stop(self, grace: float) -> None: ...
 
 
 class GrpcServer:
@@ -54,12 +61,15 @@ class GrpcServer:
 async def start_server(
     bindings: Sequence[ServiceBinding], address: str, *, max_message_bytes: int = 4 * 1024 * 1024
 ) -> GrpcServer:
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
     server = grpc.aio.server(
+        interceptors=[aio_server_interceptor()],
         options=[
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
             ("grpc.so_reuseport", 0),
-        ]
+        ],
     )
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
@@ -84,7 +94,7 @@ async def start_server(
 
 
 async def serve_until_signalled(
-    servers: Sequence[GrpcServer],
+    servers: Sequence[Stoppable],
     grace: float,
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> None:

@@ -1,7 +1,8 @@
 """The request pipeline, shared by every front door (gRPC now, HTTP later).
 
 authenticate (done by the front door) → check access → protect (trust layer)
-→ route → backend → restore → audit. Every request that got past
+→ route (sensitivity rules, then the routing engine: retries, fallback,
+breakers, deadline) → backend → restore → audit. Every request that got past
 authentication leaves exactly one audit record, whatever happened.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ from modelgw.audit.records import AuditRecord
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import BlockedByPolicy, ModelgwError, PermissionDenied
+from modelgw.common.errors import ModelgwError, PermissionDenied
 from modelgw.common.messages import (
     CallerMetadata,
     ChatMessage,
@@ -28,16 +29,22 @@ from modelgw.common.messages import (
     TrustSummary,
     Usage,
 )
+from modelgw.common.telemetry import current_trace_id, tracer
 from modelgw.control.directory import Principal
-from modelgw.gateway.routing import RouteChoice, Router
+from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
+from modelgw.gateway.protection import Protection
+from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.validation import check_chat
-from modelgw.providers.base import BackendRequest
+from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
 from modelgw.trust.client import TrustClient
 from modelgw.trust.engine import ProtectResult
 from modelgw.trust.restore import StreamRestorer, restore_text
+from opentelemetry import trace
 
 log = logging.getLogger(__name__)
+
+Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +67,13 @@ class RouteInfo:
     reason: str
 
     @classmethod
-    def of(cls, choice: RouteChoice) -> RouteInfo:
+    def of(cls, candidate: Candidate, reason: str) -> RouteInfo:
         return cls(
-            backend=choice.backend.name,
-            provider_type=choice.backend.provider_type,
-            upstream_model=choice.upstream_model,
-            locality=choice.backend.locality.value,
-            reason=choice.reason,
+            backend=candidate.backend.name,
+            provider_type=candidate.backend.provider_type,
+            upstream_model=candidate.upstream_model,
+            locality=candidate.locality.value,
+            reason=reason,
         )
 
 
@@ -116,6 +123,8 @@ class _Trail:
     protected: ProtectResult | None = None
     masked_response: str = ""
     usage: Usage = field(default_factory=Usage)
+    cache_hit: bool = False
+    trace_id: str = field(default_factory=current_trace_id)
 
     def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
@@ -143,10 +152,12 @@ class _Trail:
             toxicity=summary.toxicity,
             prompt_tokens=self.usage.prompt_tokens,
             completion_tokens=self.usage.completion_tokens,
-            cost=cost,
             latency_ms=(time.monotonic() - self.started) * 1000,
             error=error,
             streamed=self.streamed,
+            cache_hit=self.cache_hit,
+            trace_id=self.trace_id,
+            cost=cost,
         )
 
 
@@ -154,12 +165,18 @@ class Pipeline:
     """One instance per gateway process; front doors call `generate` / `generate_stream`."""
 
     def __init__(
-        self, config: ModelgwConfig, router: Router, trust: TrustClient, audit: AuditSink
+        self,
+        config: ModelgwConfig,
+        router: Router,
+        trust: TrustClient,
+        audit: AuditSink,
+        cache: ResponseCache,
     ) -> None:
         self._config = config
         self._router = router
         self._trust = trust
         self._audit = audit
+        self._cache = cache
 
     def list_models(self, principal: Principal) -> list[tuple[str, str]]:
         return [
@@ -169,73 +186,140 @@ class Pipeline:
         ]
 
     def _admit(self, principal: Principal, request: ChatRequest) -> None:
+        span = trace.get_current_span()
+        span.set_attribute("modelgw.tenant", principal.tenant)
+        span.set_attribute("modelgw.model", request.model)
+        span.set_attribute("modelgw.request_id", request.request_id)
         if not principal.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         check_chat(request.model, request.messages, request.params)
-        self._router.choose(
-            request.model
-        )  # NOT_FOUND before PERMISSION_DENIED is fine: names are not secret
+        # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
+        self._router.plan(request.model)
         if not principal.may_use(request.model):
             raise PermissionDenied(
                 f"tenant {principal.tenant!r} may not use model {request.model!r}"
             )
 
-    async def _prepare(self, trail: _Trail) -> tuple[RouteChoice, BackendRequest]:
+    async def _prepare(self, trail: _Trail) -> tuple[RoutePlan, Prepare]:
+        """Detect once, narrow the route by the tenant's rules, then mask per chosen backend."""
         request = trail.request
-        choice = self._router.choose(request.model)
-        trail.route = RouteInfo.of(choice)
-        trail.protected = await self._trust.protect(
+        plan = self._router.plan(request.model)
+        protection = Protection(
+            self._trust,
             trail.principal.tenant,
             request.request_id,
             request.caller.session_id,
             request.messages,
-            external=choice.external,
         )
-        if trail.protected.blocked:
-            kinds = sorted(
-                f.entity_type
-                for f in trail.protected.summary.prompt_entities
-                if f.action == "block"
+        with tracer().start_as_current_span("modelgw.trust.protect") as span:
+            first = await protection.for_locality(plan.candidates[0].locality)
+            span.set_attribute("modelgw.trust.decision", first.summary.decision.value)
+            for finding in first.summary.prompt_entities:  # counts only, never values
+                span.set_attribute(f"modelgw.trust.entities.{finding.entity_type}", finding.count)
+        trail.protected = first
+        trail.route = RouteInfo.of(plan.candidates[0], "first backend of the route")
+        plan = self._router.restrict(plan, trail.principal.tenant, Protection.entity_types(first))
+
+        async def prepare(candidate: Candidate) -> BackendRequest:
+            protected = await protection.for_locality(candidate.locality)
+            trail.protected = protected
+            trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "trying")
+            Protection.refuse_if_blocked(protected)
+            return BackendRequest(
+                model=candidate.upstream_model,
+                messages=protected.messages,
+                params=request.params,
+                request_id=request.request_id,
+                deadline=request.deadline,
             )
-            raise BlockedByPolicy(
-                f"blocked by the tenant's data policy: the prompt contains {', '.join(kinds)}"
-            )
-        backend_request = BackendRequest(
-            model=choice.upstream_model,
-            messages=trail.protected.messages,
-            params=request.params,
-            request_id=request.request_id,
-            deadline=request.deadline,
+
+        return plan, prepare
+
+    def _answered(self, trail: _Trail, outcome: Outcome) -> None:
+        trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
+
+    def _cache_key(self, trail: _Trail, backend: str, sent: BackendRequest) -> str:
+        """Keyed on what was (or would be) sent to one backend, so masking never differs."""
+        return cache_key(
+            trail.principal.tenant, trail.request.model, backend, sent.messages, sent.params
         )
-        return choice, backend_request
+
+    async def _cached(
+        self, trail: _Trail, plan: RoutePlan, prepare: Prepare
+    ) -> CachedAnswer | None:
+        """Look up the answer the first backend of the plan gave to this masked prompt."""
+        if not is_cacheable(trail.request.params):
+            return None
+        first = plan.candidates[0]
+        answer = await self._cache.get(self._cache_key(trail, first.name, await prepare(first)))
+        if answer is not None:
+            trail.cache_hit = True
+            trail.route = RouteInfo.of(first, "answered from the response cache")
+        return answer
+
+    async def _store(self, trail: _Trail, answer: CachedAnswer) -> None:
+        if not is_cacheable(trail.request.params) or trail.route is None or trail.protected is None:
+            return
+        sent = BackendRequest(
+            trail.route.upstream_model,
+            trail.protected.messages,
+            trail.request.params,
+            trail.request.request_id,
+        )
+        await self._cache.put(self._cache_key(trail, trail.route.backend, sent), answer)
+
+    async def _wrap_up(
+        self, trail: _Trail, chunks: AsyncIterator[StreamChunk], status: str, error: str
+    ) -> None:
+        """Close the backend stream, then write the audit record, as one shielded unit.
+
+        Closing now (not at garbage collection) is what aborts the engine request of
+        a client that went away. One unit, because a cancelled caller (anyio cancels
+        at every await) must not stop the audit record half way.
+        """
+        try:
+            await _close(chunks)
+        finally:
+            await self._finish(trail, status, error)
 
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
         cost = None
-        if trail.route is not None:
+        if trail.cache_hit:
+            cost = 0.0  # answered from the cache: no backend call was paid for
+        elif trail.route is not None:
             provider = self._config.providers.get(trail.route.backend)
             cost = request_cost(provider, trail.route.upstream_model, trail.usage)
-        await self._audit.record(trail.record(status, error, cost))
+        with tracer().start_as_current_span("modelgw.audit.record"):
+            await self._audit.record(trail.record(status, error, cost))
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)
         trail = _Trail(principal, request, streamed=False)
         try:
-            choice, backend_request = await self._prepare(trail)
-            response = await choice.backend.generate(backend_request)
+            plan, prepare = await self._prepare(trail)
+            answer = await self._cached(trail, plan, prepare)
+            if answer is None:
+                with tracer().start_as_current_span("modelgw.backend.generate"):
+                    outcome, response = await self._router.engine.generate(
+                        plan, request.deadline, prepare
+                    )
+                self._answered(trail, outcome)
+                answer = CachedAnswer(response.text, response.finish_reason, response.usage)
+                await self._store(trail, answer)
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
-        trail.masked_response = response.text
-        trail.usage = response.usage
+        trail.masked_response = answer.masked_text
+        trail.usage = answer.usage
         assert trail.protected is not None and trail.route is not None
-        text = restore_text(response.text, trail.protected.vault)
+        text = restore_text(answer.masked_text, trail.protected.vault)
         await self._finish(trail, "OK")
         return ChatResult(
             request.request_id,
             request.model,
             text,
-            response.finish_reason,
-            response.usage,
+            answer.finish_reason,
+            answer.usage,
             trail.protected.summary,
             trail.route,
         )
@@ -243,18 +327,27 @@ class Pipeline:
     async def generate_stream(
         self, principal: Principal, request: ChatRequest
     ) -> AsyncIterator[StreamEvent]:
-        """Validate and protect eagerly, then stream; errors before the first event raise."""
+        """Validate, protect and route eagerly, up to the backend's first token.
+
+        Errors before the first event raise (the route may fail over until then);
+        afterwards they end the stream.
+        """
         self._admit(principal, request)
         trail = _Trail(principal, request, streamed=True)
         try:
-            choice, backend_request = await self._prepare(trail)
+            plan, prepare = await self._prepare(trail)
+            cached = await self._cached(trail, plan, prepare)
+            if cached is not None:
+                return self._stream(trail, _replay(cached), store=False)
+            opened = await self._router.engine.open_stream(plan, request.deadline, prepare)
+            self._answered(trail, opened.outcome)
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
-        return self._stream(trail, choice, backend_request)
+        return self._stream(trail, opened.chunks, store=True)
 
     async def _stream(
-        self, trail: _Trail, choice: RouteChoice, backend_request: BackendRequest
+        self, trail: _Trail, chunks: AsyncIterator[StreamChunk], *, store: bool
     ) -> AsyncIterator[StreamEvent]:
         assert trail.protected is not None and trail.route is not None
         restorer = StreamRestorer(trail.protected.vault)
@@ -263,7 +356,7 @@ class Pipeline:
         status, error = "CANCELLED", "client went away before the answer finished"
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
-            async for chunk in choice.backend.stream(backend_request):
+            async for chunk in chunks:
                 if chunk.delta:
                     masked.append(chunk.delta)
                     restored = restorer.feed(chunk.delta)
@@ -278,10 +371,22 @@ class Pipeline:
                 yield StreamDelta(tail)
             yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
             status, error = "OK", ""
+            if store:
+                await self._store(trail, CachedAnswer("".join(masked), finish_reason, trail.usage))
         except ModelgwError as exc:
             status, error = exc.code.name, exc.message
             raise
         finally:
             trail.masked_response = "".join(masked)
-            # Shielded: a client that cancels must not cancel its own audit record.
-            await asyncio.shield(self._finish(trail, status, error))
+            await asyncio.shield(self._wrap_up(trail, chunks, status, error))
+
+
+async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
+    """A cached answer as a backend stream of one chunk."""
+    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage)
+
+
+async def _close(chunks: AsyncIterator[StreamChunk]) -> None:
+    aclose = getattr(chunks, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -28,7 +28,9 @@ def _in_range(name: str, value: float | None, low: float, high: float) -> None:
 
 def check_chat(model: str, messages: list[ChatMessage], params: GenerationParams) -> None:
     if not model:
-        raise InvalidArgument("model is required (ListModels shows the models you may use)")
+        raise InvalidArgument(
+            "model is required; ListModels (gRPC) or GET /v1/models (HTTP) lists the models"
+        )
     if not messages:
         raise InvalidArgument("messages must contain at least one message")
     if len(messages) > MAX_MESSAGES:

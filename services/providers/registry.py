@@ -15,6 +15,7 @@ from modelgw.providers.openai import OpenAIBackend
 from modelgw.providers.openai_compatible import OpenAICompatibleBackend
 from modelgw.providers.sagemaker import SageMakerBackend
 from modelgw.providers.vertex import VertexBackend
+from modelgw.providers.vllm import VllmBackend
 
 # provider `type` -> factory(name, config)
 _FACTORIES: dict[str, Callable[[str, Any], Backend]] = {
@@ -26,6 +27,7 @@ _FACTORIES: dict[str, Callable[[str, Any], Backend]] = {
     "vertex": VertexBackend,
     "sagemaker": SageMakerBackend,
     "openai_compatible": OpenAICompatibleBackend,
+    "vllm": VllmBackend,
 }
 
 

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AuditRecord(_message.Message):
-    __slots__ = ("request_id", "tenant", "api_key_id", "end_user", "session_id", "started_at", "finished_at", "model", "route", "masked_prompt", "masked_response", "trust", "usage", "latency_ms", "status", "error", "streamed", "trace_id", "cost")
+    __slots__ = ("request_id", "tenant", "api_key_id", "end_user", "session_id", "started_at", "finished_at", "model", "route", "masked_prompt", "masked_response", "trust", "usage", "latency_ms", "status", "error", "streamed", "trace_id", "cache_hit", "cost")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_FIELD_NUMBER: _ClassVar[int]
     API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -30,6 +30,7 @@ class AuditRecord(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     STREAMED_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     tenant: str
@@ -49,8 +50,9 @@ class AuditRecord(_message.Message):
     error: str
     streamed: bool
     trace_id: str
+    cache_hit: bool
     cost: float
-    def __init__(self, request_id: _Optional[str] = ..., tenant: _Optional[str] = ..., api_key_id: _Optional[str] = ..., end_user: _Optional[str] = ..., session_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., model: _Optional[str] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., masked_prompt: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., masked_response: _Optional[str] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., status: _Optional[str] = ..., error: _Optional[str] = ..., streamed: _Optional[bool] = ..., trace_id: _Optional[str] = ..., cost: _Optional[float] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., tenant: _Optional[str] = ..., api_key_id: _Optional[str] = ..., end_user: _Optional[str] = ..., session_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., model: _Optional[str] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., masked_prompt: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., masked_response: _Optional[str] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., status: _Optional[str] = ..., error: _Optional[str] = ..., streamed: _Optional[bool] = ..., trace_id: _Optional[str] = ..., cache_hit: _Optional[bool] = ..., cost: _Optional[float] = ...) -> None: ...
 
 class IngestRequest(_message.Message):
     __slots__ = ("records",)

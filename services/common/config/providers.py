@@ -9,7 +9,7 @@ in `modelgw.providers`.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.provider_fields import (
@@ -22,7 +22,7 @@ from modelgw.common.config.provider_fields import (
     TokenPrice,
     VertexProviderFields,
 )
-from pydantic import Field
+from pydantic import Field, model_validator
 
 
 class Locality(StrEnum):
@@ -84,6 +84,39 @@ class OpenAICompatibleProvider(OpenAICompatibleProviderFields, ProviderBase):
     """Any server speaking Chat Completions."""
 
 
+class VllmProvider(ProviderBase):
+    """A pool of vLLM workers serving one model over vLLM's gRPC API (`VllmEngine`)."""
+
+    type: Literal["vllm"]
+    locality: Locality = Locality.LOCAL
+    workers: list[str] = Field(default_factory=list)
+    """Worker addresses (`host:port`) known from config."""
+    dns: str | None = None
+    """`host:port` of a Kubernetes headless service: every address it resolves to is a worker,
+    re-resolved every `discovery_interval_s`."""
+    discovery_interval_s: float = Field(default=15.0, gt=0)
+    """How often the DNS name is resolved again."""
+    load_interval_s: float = Field(default=1.0, gt=0)
+    """How often each worker's load is read with GetLoads."""
+    load_tolerance: float = Field(default=2.0, ge=0)
+    """Loads within this many requests of the least-loaded worker count as close: among them
+    the prefix-affinity choice wins, so a shared system prompt hits a warm KV cache."""
+    affinity_prefix_chars: int = Field(default=1024, ge=0)
+    """Length of the rendered prompt prefix that picks the preferred worker; 0 turns it off."""
+    eject_after_failures: int = Field(default=3, ge=1)
+    """Consecutive failed calls or probes after which a worker gets no traffic."""
+    probe_interval_s: float = Field(default=2.0, gt=0)
+    """How often an ejected worker is probed (HealthCheck) to take it back."""
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    """Limit for reaching a worker and fetching its tokenizer."""
+
+    @model_validator(mode="after")
+    def _some_workers(self) -> Self:
+        if not self.workers and not self.dns:
+            raise ValueError("a vllm provider needs `workers` or `dns`")
+        return self
+
+
 ProviderConfig = Annotated[
     EchoProvider
     | OpenAIProvider
@@ -92,7 +125,8 @@ ProviderConfig = Annotated[
     | BedrockProvider
     | VertexProvider
     | SageMakerProvider
-    | OpenAICompatibleProvider,
+    | OpenAICompatibleProvider
+    | VllmProvider,
     Field(discriminator="type"),
 ]
 """Any provider entry of the `[providers.NAME]` table."""

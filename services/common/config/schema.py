@@ -12,6 +12,7 @@ from typing import Self
 
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.providers import Locality, ProviderConfig
+from modelgw.common.config.routing import RoutingConfig
 from modelgw.common.config.secrets import SecretRef
 from modelgw.common.config.tenants import (
     NAME_PATTERN,
@@ -57,8 +58,11 @@ def is_loopback_address(address: str) -> bool:
 class ServerConfig(StrictModel):
     grpc_address: str = "127.0.0.1:50051"
     """Where the public gRPC API listens (`host:port`)."""
+    http_address: str | None = "127.0.0.1:8080"
+    """Where the OpenAI-compatible HTTP API listens (`host:port`); empty or null turns it off."""
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
-    """Largest request a client may send; larger ones get RESOURCE_EXHAUSTED."""
+    """Largest request a client may send: larger gRPC messages get RESOURCE_EXHAUSTED,
+    larger HTTP bodies 413."""
     shutdown_grace_s: float = Field(default=10.0, ge=0)
     """On SIGTERM, how long in-flight calls may finish before they are cancelled."""
 
@@ -99,6 +103,9 @@ class RouteTarget(StrictModel):
     """The provider's own model name; defaults to the modelgw model name."""
     weight: float = Field(default=1.0, gt=0)
     """Relative share of traffic among targets of equal priority."""
+    priority: int | None = Field(default=None, ge=0)
+    """Lower goes first; targets of equal priority share traffic by `weight`. Defaults to the
+    target's position in the route, so a plain list is an ordered chain of fallbacks."""
 
 
 class ModelConfig(StrictModel):
@@ -168,6 +175,7 @@ class ModelgwConfig(StrictModel):
     models: dict[str, ModelConfig] = Field(default_factory=dict)
     tenants: dict[str, TenantConfig] = Field(default_factory=dict)
     trust: TrustConfig = Field(default_factory=TrustConfig)
+    routing: RoutingConfig = Field(default_factory=RoutingConfig)
     cache: CacheConfig = Field(default_factory=CacheConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)

@@ -6,6 +6,7 @@ import re
 from enum import StrEnum
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.routing import SensitivityRule
 from pydantic import Field, field_validator
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -69,3 +70,5 @@ class TenantConfig(StrictModel):
     allowed_models: list[str] = Field(default_factory=lambda: ["*"])
     """Model names this tenant may call; `*` allows every configured model."""
     entity_policy: EntityPolicy = Field(default_factory=EntityPolicy)
+    routing_rules: list[SensitivityRule] = Field(default_factory=list)
+    """Where requests may go depending on the personal data found in them, checked in order."""

@@ -1,0 +1,142 @@
+"""Tenant-scoped cache of masked answers.
+
+Keys and values hold masked text only: the key is a hash over (tenant, model,
+backend, masked messages, parameters) and the value is the backend's masked
+answer, restored per request with that request's own vault. Two callers whose
+prompts mask to the same text share an answer only within one tenant.
+
+Only deterministic requests are cached (temperature 0 or a fixed seed): a
+cached answer to a sampled request would silently change what callers get.
+A cache that fails is a miss, never an error: it is an optimisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Usage
+
+log = logging.getLogger(__name__)
+KEY_PREFIX = "modelgw:cache:v1"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    masked_text: str
+    finish_reason: FinishReason
+    usage: Usage
+
+
+def is_cacheable(params: GenerationParams) -> bool:
+    return params.temperature == 0 or params.seed is not None
+
+
+def cache_key(
+    tenant: str, model: str, backend: str, messages: list[ChatMessage], params: GenerationParams
+) -> str:
+    """`modelgw:cache:v1:<tenant>:<sha256>`: the tenant stays readable so it can be purged."""
+    material = json.dumps(
+        {
+            "model": model,
+            "backend": backend,
+            "messages": [[m.role.value, m.content] for m in messages],
+            "params": asdict(params),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    digest = hashlib.sha256(material.encode()).hexdigest()
+    return f"{KEY_PREFIX}:{tenant}:{digest}"
+
+
+def _encode(answer: CachedAnswer) -> str:
+    return json.dumps(
+        {"t": answer.masked_text, "f": answer.finish_reason.value, "u": asdict(answer.usage)}
+    )
+
+
+def _decode(raw: str | bytes) -> CachedAnswer:
+    data = json.loads(raw)
+    return CachedAnswer(data["t"], FinishReason(data["f"]), Usage(**data["u"]))
+
+
+class ResponseCache(Protocol):
+    async def get(self, key: str) -> CachedAnswer | None: ...
+
+    async def put(self, key: str, answer: CachedAnswer) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class NoCache:
+    async def get(self, key: str) -> CachedAnswer | None:
+        return None
+
+    async def put(self, key: str, answer: CachedAnswer) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+class MemoryCache:
+    """Bounded LRU with TTL, for one process (the embedded default)."""
+
+    def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
+        self._ttl_s = ttl_s
+        self._max = max_entries
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+
+    async def get(self, key: str) -> CachedAnswer | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        expires, raw = item
+        if expires < time.monotonic():
+            del self._items[key]
+            return None
+        self._items.move_to_end(key)
+        return _decode(raw)
+
+    async def put(self, key: str, answer: CachedAnswer) -> None:
+        self._items[key] = (time.monotonic() + self._ttl_s, _encode(answer))
+        self._items.move_to_end(key)
+        while len(self._items) > self._max:
+            self._items.popitem(last=False)
+
+    async def close(self) -> None:
+        self._items.clear()
+
+
+class RedisCache:
+    """Shared across gateway replicas; entries expire with the configured TTL."""
+
+    def __init__(self, client: object, ttl_s: int) -> None:
+        from redis.asyncio import Redis
+
+        assert isinstance(client, Redis)
+        self._redis = client
+        self._ttl_s = ttl_s
+
+    async def get(self, key: str) -> CachedAnswer | None:
+        try:
+            raw = await self._redis.get(key)
+        except Exception as exc:
+            log.warning("response cache read failed, treating as a miss: %s", type(exc).__name__)
+            return None
+        return _decode(raw) if raw is not None else None
+
+    async def put(self, key: str, answer: CachedAnswer) -> None:
+        try:
+            await self._redis.set(key, _encode(answer), ex=self._ttl_s)
+        except Exception as exc:
+            log.warning("response cache write failed: %s", type(exc).__name__)
+
+    async def close(self) -> None:
+        await self._redis.aclose()

@@ -1,0 +1,76 @@
+"""Serve the HTTP front door with uvicorn inside the running asyncio loop.
+
+The gRPC servers and this one share one loop and one `Pipeline`. uvicorn's
+own signal handling is switched off: the process's SIGTERM handler
+(`serve_until_signalled`) stops every server together, and `stop` gives
+in-flight HTTP requests (streams included) the same grace period as gRPC.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+class _InLoopServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _bind(address: str) -> socket.socket:
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
+    # and without it keep-alive responses stall ~40 ms on Nagle + delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, int(port)))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {address}: {exc}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+class HttpServer:
+    """A started uvicorn server; `port` is the bound port (useful with port 0)."""
+
+    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None], port: int) -> None:
+        self._server = server
+        self._task = task
+        self.port = port
+
+    async def stop(self, grace: float) -> None:
+        """Stop accepting, let in-flight requests finish for up to `grace` s, then cancel."""
+        self._server.config.timeout_graceful_shutdown = grace
+        self._server.should_exit = True
+        await self._task
+
+
+async def start_http_server(app: ASGIApp, address: str) -> HttpServer:
+    sock = _bind(address)
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_keep_alive=30,
+    )
+    server = _InLoopServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]), name=f"http {address}")
+    while not server.started:
+        if task.done():
+            sock.close()
+            task.result()  # raises what made startup fail
+            raise OSError(f"HTTP server on {address} stopped during startup")
+        await asyncio.sleep(0.01)
+    return HttpServer(server, task, sock.getsockname()[1])

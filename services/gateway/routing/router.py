@@ -1,0 +1,62 @@
+"""Resolve a model name to the plan of backends a request may try.
+
+The `Router` is what the pipeline talks to: it builds the ordered candidates
+from config (priorities, weights), narrows them by the tenant's sensitivity
+rules once the trust layer has looked at the prompt, and hands execution to
+the `RoutingEngine` (retries, fallback, breakers, deadline).
+"""
+
+from __future__ import annotations
+
+import random
+
+from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.errors import NotFound, PermissionDenied
+from modelgw.gateway.routing.engine import RoutingEngine
+from modelgw.gateway.routing.plan import Candidate, RoutePlan, order_targets
+from modelgw.gateway.routing.sensitivity import apply_rules
+from modelgw.providers.base import Backend
+
+
+class Router:
+    def __init__(
+        self,
+        config: ModelgwConfig,
+        backends: dict[str, Backend],
+        *,
+        engine: RoutingEngine | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._config = config
+        self._backends = backends
+        self._rng = rng or random.Random()  # traffic split, not security
+        self.engine = engine or RoutingEngine(config.routing)
+
+    def plan(self, model: str) -> RoutePlan:
+        """Every backend of the model's route, in the order this request will try them."""
+        model_config = self._config.models.get(model)
+        if model_config is None:
+            raise NotFound(
+                f"unknown model {model!r}; ListModels (gRPC) or GET /v1/models (HTTP) lists "
+                "the models you may use"
+            )
+        candidates = []
+        for target, _ in order_targets(model_config, self._rng):
+            provider = self._config.providers[target.provider]
+            candidates.append(
+                Candidate(
+                    backend=self._backends[target.provider],
+                    upstream_model=target.model or model,
+                    region=provider.region,
+                    zero_retention=provider.zero_retention,
+                    timeout_s=provider.timeout_s,
+                )
+            )
+        return RoutePlan(model, tuple(candidates))
+
+    def restrict(self, plan: RoutePlan, tenant: str, entity_types: set[str]) -> RoutePlan:
+        """Apply the tenant's sensitivity rules; fails closed for a tenant it does not know."""
+        tenant_config = self._config.tenants.get(tenant)
+        if tenant_config is None:
+            raise PermissionDenied(f"tenant {tenant!r} has no routing policy on this gateway")
+        return apply_rules(plan, tenant_config.routing_rules, entity_types)

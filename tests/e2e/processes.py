@@ -1,0 +1,65 @@
+"""Start `modelgw` commands as real processes and wait until their gRPC health says SERVING."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+MODELGW = [sys.executable, "-m", "modelgw.cli"]
+
+
+def wait_serving(
+    address: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90
+) -> None:
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"process exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.2)
+    raise TimeoutError(f"{address} not SERVING after {timeout}s:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def modelgw_process(
+    args: list[str], address: str, workdir: Path, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `modelgw ARGS` in `workdir`; on exit send SIGTERM and require a clean stop."""
+    log = workdir / f"modelgw-{args[0]}-{address.rsplit(':', 1)[-1]}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*MODELGW, *args],
+            cwd=workdir,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_serving(address, process, log)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise AssertionError(f"no graceful stop within 30s:\n{log.read_text()}") from None
+        process.log_text = log.read_text()  # type: ignore[attr-defined]

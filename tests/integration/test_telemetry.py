@@ -1,0 +1,49 @@
+"""Traces cover the pipeline, share the audit record's trace id, and never carry personal data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from modelgw.api.v1 import audit_pb2
+from modelgw.common.config.defaults import embedded_config
+from modelgw.common.config.schema import ModelgwConfig
+
+from tests.harness import generate_request, running_gateway
+
+KEY = "mgw_telemetry_key_000001"
+RAW = ("Henry Ford", "henry.ford@example.com", "+1 313-555-0199")
+PROMPT = f"Forward the invoice to {RAW[0]} at {RAW[1]} or {RAW[2]}."
+
+
+async def test_pipeline_spans_share_the_audit_trace_id_and_hold_no_values(
+    tmp_path: Path, trust_engine, span_exporter
+) -> None:
+    data = embedded_config(KEY).model_dump(mode="json")
+    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
+    config = ModelgwConfig.model_validate(data)
+    auth = (("authorization", f"Bearer {KEY}"),)
+    span_exporter.clear()
+    async with running_gateway(config, trust_engine=trust_engine) as gw:
+        reply = await gw.gateway.Generate(generate_request(PROMPT), metadata=auth)
+        record = await gw.audit.GetRecord(
+            audit_pb2.GetRecordRequest(request_id=reply.request_id), metadata=auth
+        )
+
+    assert len(record.trace_id) == 32
+    spans = [
+        s
+        for s in span_exporter.get_finished_spans()
+        if format(s.context.trace_id, "032x") == record.trace_id
+    ]
+    names = {s.name for s in spans}
+    assert {"modelgw.trust.protect", "modelgw.backend.generate", "modelgw.audit.record"} <= names
+    assert any(n.endswith("Gateway/Generate") for n in names), names
+
+    protect = next(s for s in spans if s.name == "modelgw.trust.protect")
+    assert protect.attributes["modelgw.trust.decision"] == "masked"
+    assert protect.attributes["modelgw.trust.entities.PERSON"] == 1
+
+    dump = json.dumps([json.loads(s.to_json()) for s in span_exporter.get_finished_spans()])
+    for raw in (*RAW, "Henry", "313-555"):
+        assert raw not in dump
