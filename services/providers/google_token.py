@@ -1,4 +1,7 @@
-"""Google access tokens from a credentials file, refreshed by google-auth.
+"""Google access tokens from a service-account key file, refreshed by google-auth.
+
+Only service-account files are accepted (google-auth warns against loading
+arbitrary credential types from configuration).
 
 google-auth refreshes through a synchronous transport; this one uses a
 private httpx client (no environment proxies, no redirects) and runs in a
@@ -13,11 +16,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import google.auth
 import google.auth.exceptions
 import google.auth.transport
 import grpc
 import httpx
+from google.oauth2 import service_account
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.providers.transport.errors import ProviderError
 
@@ -69,8 +72,11 @@ class GoogleTokenSource:
     def __init__(self, backend: str, credentials_ref: str) -> None:
         self._backend = backend
         info = json.loads(resolve_secret(credentials_ref))
-        credentials, _ = google.auth.load_credentials_from_dict(info, scopes=list(SCOPES))
-        self._credentials: Any = credentials
+        if info.get("type") != "service_account":
+            raise ValueError(f"{credentials_ref}: expected a service-account key file")
+        self._credentials: Any = service_account.Credentials.from_service_account_info(
+            info, scopes=list(SCOPES)
+        )
         self._http = httpx.Client(follow_redirects=False, trust_env=False)
         self._transport = HttpxAuthTransport(self._http)
         self._lock = asyncio.Lock()

@@ -55,6 +55,14 @@ def chat_body(
     return body
 
 
+def _status_of(error: dict[str, Any]) -> int:
+    """The HTTP status an in-stream error stands for; unknown means the server failed (503)."""
+    for value in (error.get("status"), error.get("code")):
+        if str(value).isdigit() and 400 <= int(str(value)) < 600:
+            return int(str(value))
+    return 503
+
+
 def finish_reason(value: str | None) -> FinishReason:
     return _FINISH.get(value or "stop", FinishReason.STOP)
 
@@ -120,9 +128,7 @@ class ChatStreamDecoder:
                     self._provider,
                     str(error.get("type") or error.get("code") or "an error"),
                     str(error.get("message", "")),
-                    int(error.get("status") or 503)
-                    if str(error.get("status", "")).isdigit()
-                    else 503,
+                    _status_of(error),
                 )
             if data.get("usage"):
                 self._usage = usage_of(data["usage"])

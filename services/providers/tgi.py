@@ -49,10 +49,9 @@ def tgi_body(request: BackendRequest, *, stream: bool) -> dict[str, Any]:
 def _usage(details: Any) -> Usage:
     if not isinstance(details, dict):
         return Usage()
-    prefill = details.get("prefill")
-    return Usage(
-        len(prefill) if isinstance(prefill, list) else 0, int(details.get("generated_tokens") or 0)
-    )
+    prefill = details.get("prefill")  # unary, with decoder_input_details
+    prompt = len(prefill) if isinstance(prefill, list) else int(details.get("input_length") or 0)
+    return Usage(prompt, int(details.get("generated_tokens") or 0))
 
 
 def parse_tgi_response(data: Any) -> BackendResponse:

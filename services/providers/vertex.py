@@ -71,7 +71,8 @@ class VertexBackend(HttpBackend):
     def __init__(self, name: str, config: VertexProvider) -> None:
         super().__init__(name, config)
         assert config.region is not None  # the schema requires it
-        endpoint = config.endpoint_url or f"https://{config.region}-aiplatform.googleapis.com"
+        host = "aiplatform" if config.region == "global" else f"{config.region}-aiplatform"
+        endpoint = config.endpoint_url or f"https://{host}.googleapis.com"
         self._prefix = (
             f"{endpoint}/v1/projects/{config.project}/locations/{quote(config.region, safe='')}"
             f"/publishers/{config.publisher}/models"

@@ -126,7 +126,8 @@ def http_error(
     effective = detail.status or status
     code, retryable = _classify(effective)
     what = f" ({detail.kind})" if detail.kind else ""
-    text = detail.message[:_MAX_DETAIL]
+    # Credential errors can quote (parts of) our key back: their text never reaches a caller.
+    text = "" if effective in {401, 403} else detail.message[:_MAX_DETAIL]
     message = f"backend {backend!r}: {provider} answered HTTP {status}{what}"
     if text:
         message += f": {text}"

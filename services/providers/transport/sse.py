@@ -39,19 +39,14 @@ class SseDecoder:
                 events.append(event)
 
     def finish(self) -> list[SseEvent]:
-        """Flush at end of stream: a last event without its blank line is still dispatched."""
-        tail = self._text.decode(b"", final=True)
-        self._buffer += tail
-        events = self.feed(b"")
-        if self._buffer:
-            event = self._line(self._buffer)
-            self._buffer = ""
-            if event is not None:
-                events.append(event)
-        event = self._line("")
-        if event is not None:
-            events.append(event)
-        return events
+        """End of stream: an event without its closing blank line is discarded, as the spec says.
+
+        A cut-off event is a truncated answer, which the caller must notice (the
+        provider decoders check for their end marker), not a half-parsed message.
+        """
+        self._text.decode(b"", final=True)
+        self._buffer, self._event, self._data = "", "", []
+        return []
 
     def _line(self, line: str) -> SseEvent | None:
         if not line:

@@ -1,0 +1,300 @@
+"""The adapters under conformance test: each declares only its specifics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import grpc
+from modelgw.common.messages import Usage
+
+from tests.conformance.spec import AdapterSpec, ErrorCase, SentParams, Upstream, secret_file
+from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.bedrock import BedrockFake
+from tests.fakes.openai import AzureOpenAIFake, OpenAICompatibleFake, OpenAIFake
+from tests.fakes.sagemaker import SageMakerFake
+from tests.fakes.server import FakeRequest
+from tests.fakes.vertex import VertexFake, service_account
+
+S = grpc.StatusCode
+AWS_KEY, AWS_SECRET = "AKIAFAKEKEY00000001", "fake/secret+key/0000000000000000000000"
+
+
+def _body(request: FakeRequest) -> dict:
+    return json.loads(request.body)
+
+
+def _aws_credentials(folder: Path) -> dict[str, str]:
+    return {
+        "access_key_id": secret_file(folder, "aws_key", AWS_KEY),
+        "secret_access_key": secret_file(folder, "aws_secret", AWS_SECRET),
+    }
+
+
+# -- openai ------------------------------------------------------------------------------
+def _openai(folder: Path) -> Upstream:
+    key = "sk-proj-conformance-0001"
+    return Upstream(
+        OpenAIFake(key, organization="org-modelgw"),
+        lambda url: {
+            "type": "openai",
+            "base_url": f"{url}/v1",
+            "api_key": secret_file(folder, "openai_key", key),
+            "organization": "org-modelgw",
+        },
+    )
+
+
+def _chat_params(name: str = "max_tokens"):  # type: ignore[no-untyped-def]
+    def read(request: FakeRequest) -> SentParams:
+        body = _body(request)
+        return SentParams(body.get(name), body.get("temperature"), body.get("stop"))
+
+    return read
+
+
+OPENAI = AdapterSpec(
+    id="openai",
+    make=_openai,
+    recorded_usage=Usage(19, 10),
+    errors=[
+        ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=1.0),
+        ErrorCase("insufficient_quota", S.RESOURCE_EXHAUSTED, True),
+        ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
+        ErrorCase("auth", S.FAILED_PRECONDITION, True),
+        ErrorCase("server_error", S.UNAVAILABLE, True),
+        ErrorCase("overloaded", S.UNAVAILABLE, True, retry_after_s=2.0),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),
+    sent_params=_chat_params("max_completion_tokens"),
+    credential_header=("authorization", "Bearer sk-proj-conformance-0001"),
+)
+
+
+# -- azure_openai --------------------------------------------------------------------------
+def _azure(folder: Path) -> Upstream:
+    key = "azure-conformance-key-0001"
+    return Upstream(
+        AzureOpenAIFake(key, "2024-10-21"),
+        lambda url: {
+            "type": "azure_openai",
+            "endpoint": url,
+            "api_version": "2024-10-21",
+            "api_key": secret_file(folder, "azure_key", key),
+        },
+    )
+
+
+AZURE = AdapterSpec(
+    id="azure_openai",
+    make=_azure,
+    recorded_usage=Usage(19, 10),
+    errors=[
+        ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=6.5),
+        ErrorCase("content_filter", S.INVALID_ARGUMENT, False),
+        ErrorCase("deployment_not_found", S.FAILED_PRECONDITION, True),
+        ErrorCase("auth", S.FAILED_PRECONDITION, True),
+        ErrorCase("server_error", S.UNAVAILABLE, True),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),
+    sent_params=_chat_params(),
+    credential_header=("api-key", "azure-conformance-key-0001"),
+)
+
+
+# -- openai_compatible (vLLM) ------------------------------------------------------------
+def _compatible(folder: Path) -> Upstream:
+    key = "vllm-conformance-token"
+    return Upstream(
+        OpenAICompatibleFake(key),
+        lambda url: {
+            "type": "openai_compatible",
+            "base_url": f"{url}/v1",
+            "api_key": secret_file(folder, "vllm_key", key),
+        },
+    )
+
+
+COMPATIBLE = AdapterSpec(
+    id="openai_compatible",
+    make=_compatible,
+    recorded_usage=Usage(42, 10),
+    errors=[
+        ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
+        ErrorCase("model_not_found", S.FAILED_PRECONDITION, True),
+        ErrorCase("overloaded", S.UNAVAILABLE, True),
+        ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=3.0),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),
+    sent_params=_chat_params(),
+    credential_header=("authorization", "Bearer vllm-conformance-token"),
+)
+
+
+# -- anthropic -----------------------------------------------------------------------------
+def _anthropic(folder: Path) -> Upstream:
+    key = "sk-ant-conformance-0001"
+    return Upstream(
+        AnthropicFake(key),
+        lambda url: {
+            "type": "anthropic",
+            "base_url": url,
+            "api_key": secret_file(folder, "anthropic_key", key),
+        },
+    )
+
+
+def _anthropic_params(request: FakeRequest) -> SentParams:
+    body = _body(request)
+    return SentParams(body.get("max_tokens"), body.get("temperature"), body.get("stop_sequences"))
+
+
+ANTHROPIC = AdapterSpec(
+    id="anthropic",
+    make=_anthropic,
+    recorded_usage=Usage(21, 12),
+    errors=[
+        ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=12.0),
+        ErrorCase("overloaded", S.UNAVAILABLE, True),
+        ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
+        ErrorCase("auth", S.FAILED_PRECONDITION, True),
+        ErrorCase("api_error", S.UNAVAILABLE, True),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),  # overloaded_error event
+    sent_params=_anthropic_params,
+    credential_header=("x-api-key", "sk-ant-conformance-0001"),
+)
+
+
+# -- bedrock -------------------------------------------------------------------------------
+def _bedrock(folder: Path) -> Upstream:
+    return Upstream(
+        BedrockFake(AWS_KEY, AWS_SECRET, "eu-central-1"),
+        lambda url: {
+            "type": "bedrock",
+            "region": "eu-central-1",
+            "endpoint_url": url,
+            "credentials": _aws_credentials(folder),
+        },
+    )
+
+
+def _bedrock_params(request: FakeRequest) -> SentParams:
+    config = _body(request).get("inferenceConfig", {})
+    return SentParams(
+        config.get("maxTokens"), config.get("temperature"), config.get("stopSequences")
+    )
+
+
+BEDROCK = AdapterSpec(
+    id="bedrock",
+    make=_bedrock,
+    recorded_usage=Usage(17, 12),
+    errors=[
+        ErrorCase("throttling", S.RESOURCE_EXHAUSTED, True),
+        ErrorCase("validation", S.INVALID_ARGUMENT, False),
+        ErrorCase("access_denied", S.FAILED_PRECONDITION, True),
+        ErrorCase("service_unavailable", S.UNAVAILABLE, True),
+        ErrorCase("model_timeout", S.DEADLINE_EXCEEDED, True),
+    ],
+    stream_error=ErrorCase("", S.RESOURCE_EXHAUSTED, True),  # throttlingException frame
+    sent_params=_bedrock_params,
+    credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
+)
+
+
+# -- vertex --------------------------------------------------------------------------------
+def _vertex(folder: Path) -> Upstream:
+    holder: dict[str, VertexFake] = {}
+
+    def config(url: str) -> dict:
+        info, public_key = service_account(f"{url}/token")
+        fake = holder["fake"]
+        fake.public_key, fake.client_email = public_key, info["client_email"]
+        return {
+            "type": "vertex",
+            "project": "modelgw-test",
+            "region": "europe-west4",
+            "endpoint_url": url,
+            "credentials_file": secret_file(folder, "vertex_sa.json", json.dumps(info)),
+        }
+
+    holder["fake"] = VertexFake("modelgw-test", "europe-west4", None, "")  # type: ignore[arg-type]
+    return Upstream(holder["fake"], config)
+
+
+def _vertex_params(request: FakeRequest) -> SentParams:
+    config = _body(request).get("generationConfig", {})
+    return SentParams(
+        config.get("maxOutputTokens"), config.get("temperature"), config.get("stopSequences")
+    )
+
+
+VERTEX = AdapterSpec(
+    id="vertex",
+    make=_vertex,
+    recorded_usage=Usage(9, 10),
+    errors=[
+        ErrorCase("resource_exhausted", S.RESOURCE_EXHAUSTED, True),
+        ErrorCase("invalid_argument", S.INVALID_ARGUMENT, False),
+        ErrorCase("permission_denied", S.FAILED_PRECONDITION, True),
+        ErrorCase("unavailable", S.UNAVAILABLE, True),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),
+    sent_params=_vertex_params,
+    credential_header=("authorization", "Bearer ya29.fake-"),
+)
+
+
+# -- sagemaker -------------------------------------------------------------------------------
+def _sagemaker(container: str):  # type: ignore[no-untyped-def]
+    def make(folder: Path) -> Upstream:
+        return Upstream(
+            SageMakerFake(AWS_KEY, AWS_SECRET, "eu-west-1", container),
+            lambda url: {
+                "type": "sagemaker",
+                "region": "eu-west-1",
+                "endpoint_url": url,
+                "container": container,
+                "credentials": _aws_credentials(folder),
+            },
+        )
+
+    return make
+
+
+def _tgi_params(request: FakeRequest) -> SentParams:
+    params = _body(request).get("parameters", {})
+    return SentParams(params.get("max_new_tokens"), params.get("temperature"), params.get("stop"))
+
+
+SAGEMAKER = AdapterSpec(
+    id="sagemaker",
+    make=_sagemaker("openai_chat"),
+    recorded_usage=Usage(30, 10),
+    errors=[
+        ErrorCase("throttling", S.RESOURCE_EXHAUSTED, True),
+        ErrorCase("model_error", S.INVALID_ARGUMENT, False),  # 424 wrapping the container's 400
+        ErrorCase("validation", S.INVALID_ARGUMENT, False),
+        ErrorCase("service_unavailable", S.UNAVAILABLE, True),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),  # ModelStreamError frame
+    sent_params=_chat_params(),
+    credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
+)
+
+SAGEMAKER_TGI = AdapterSpec(
+    id="sagemaker_tgi",
+    provider_type_name="sagemaker",
+    make=_sagemaker("tgi"),
+    recorded_usage=Usage(25, 10),
+    errors=[
+        ErrorCase("throttling", S.RESOURCE_EXHAUSTED, True),
+        ErrorCase("model_error", S.UNAVAILABLE, True),  # 424 wrapping the container's 503
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),
+    sent_params=_tgi_params,
+    credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
+)
+
+ALL = [OPENAI, AZURE, COMPATIBLE, ANTHROPIC, BEDROCK, VERTEX, SAGEMAKER, SAGEMAKER_TGI]

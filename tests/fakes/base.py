@@ -1,0 +1,139 @@
+"""What every provider fake shares: scenario dispatch and recorded fixtures.
+
+The model name a test asks for picks the scenario, so one fake serves every
+conformance case: `recorded` replays the recorded answer, `echo` answers with
+the last user message (in the provider's wire format), `error-NAME` returns
+the recorded error `errors/NAME.json` (status, headers, body), `stall` never
+answers, `stall-stream` starts a stream and goes quiet, `midstream-error`
+replays the recorded stream that fails half-way, `truncated` cuts the
+recorded stream before its end marker.
+
+A request that breaks the provider's wire contract (missing credential,
+malformed body) is answered the way the provider would: with an error, so a
+conformance test that expects success fails.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.fakes.server import FakeRequest, FakeResponse, paced, stall_after
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "providers"
+ECHO_PIECE = 5
+"""Echoed answers are streamed in pieces this long, so placeholders straddle chunks."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a fake read from one request."""
+
+    model: str
+    stream: bool
+    last_user_text: str
+    prompt_words: int
+
+
+class WireError(Exception):
+    """The request broke the provider's wire format; carries the provider-style answer."""
+
+    def __init__(self, response: FakeResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> FakeResponse:
+    return FakeResponse(
+        status, {"content-type": "application/json", **(headers or {})}, json.dumps(body).encode()
+    )
+
+
+def split_bytes(data: bytes, size: int = 37) -> list[bytes]:
+    """Cut a recorded stream at arbitrary byte offsets, as a network would."""
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def echo_pieces(text: str) -> list[str]:
+    return [text[i : i + ECHO_PIECE] for i in range(0, len(text), ECHO_PIECE)] or [""]
+
+
+class ProviderFake(ABC):
+    fixture_dir: str
+    stream_content_type = "text/event-stream"
+
+    def fixture(self, name: str) -> bytes:
+        return (FIXTURES / self.fixture_dir / name).read_bytes()
+
+    def fixture_json(self, name: str) -> Any:
+        return json.loads(self.fixture(name))
+
+    # -- what a provider fake declares ----------------------------------------------
+    @abstractmethod
+    def read_call(self, request: FakeRequest) -> Call:
+        """Validate the request against the wire format (raise WireError) and read it."""
+
+    @abstractmethod
+    def unary_body(self, text: str, prompt_tokens: int, completion_tokens: int) -> Any: ...
+
+    @abstractmethod
+    def stream_bytes(
+        self, pieces: list[str], prompt_tokens: int, completion_tokens: int
+    ) -> list[bytes]:
+        """The wire bytes of a streamed answer made of these text pieces."""
+
+    @abstractmethod
+    def recorded_stream(self) -> list[bytes]: ...
+
+    @abstractmethod
+    def recorded_unary(self) -> Any: ...
+
+    @abstractmethod
+    def midstream_error(self) -> list[bytes]: ...
+
+    def truncated_stream(self) -> list[bytes]:
+        """The recorded stream without its end: by default the last half."""
+        pieces = self.recorded_stream()
+        return pieces[: max(1, len(pieces) // 2)]
+
+    # -- dispatch ----------------------------------------------------------------------
+    def _stream(self, pieces: Any) -> FakeResponse:
+        return FakeResponse(200, {"content-type": self.stream_content_type}, stream=pieces)
+
+    async def __call__(self, request: FakeRequest) -> FakeResponse:
+        try:
+            call = self.read_call(request)
+        except WireError as exc:
+            return exc.response
+        model = call.model
+        if model.startswith("error-"):
+            case = self.fixture_json(f"errors/{model.removeprefix('error-')}.json")
+            body = case["body"]
+            raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            return FakeResponse(case["status"], case.get("headers", {}), raw)
+        if model == "stall":
+            return FakeResponse(delay_s=60.0)
+        if model == "echo":
+            text = call.last_user_text
+            completion = len(text.split())
+            if call.stream:
+                return self._stream(
+                    paced(self.stream_bytes(echo_pieces(text), call.prompt_words, completion))
+                )
+            return json_response(self.unary_body(text, call.prompt_words, completion))
+        if not call.stream:
+            return json_response(self.recorded_unary())
+        if model == "recorded":
+            return self._stream(paced(self.recorded_stream()))
+        if model == "stall-stream":
+            return self._stream(stall_after(self.recorded_stream()[:1], 60.0))
+        if model == "midstream-error":
+            return self._stream(paced(self.midstream_error()))
+        if model == "truncated":
+            return self._stream(paced(self.truncated_stream()))
+        raise AssertionError(f"fake has no scenario {model!r}")

@@ -1,0 +1,189 @@
+"""Chat Completions as OpenAI, Azure OpenAI and OpenAI-compatible servers speak it."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import unquote
+
+from tests.fakes.base import Call, ProviderFake, WireError, json_response, split_bytes
+from tests.fakes.server import FakeRequest
+
+
+def _openai_error(status: int, message: str, kind: str = "invalid_request_error") -> WireError:
+    body = {"error": {"message": message, "type": kind, "param": None, "code": None}}
+    return WireError(json_response(body, status))
+
+
+def read_chat_body(request: FakeRequest, *, model_required: bool) -> dict[str, Any]:
+    if request.headers.get("content-type") != "application/json":
+        raise _openai_error(400, "content-type must be application/json")
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise _openai_error(400, "We could not parse the JSON body of your request.") from None
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _openai_error(400, "'messages' is a required property")
+    for message in messages:
+        if message.get("role") not in {"system", "user", "assistant", "developer"}:
+            raise _openai_error(400, f"Invalid role {message.get('role')!r}")
+        if not isinstance(message.get("content"), str):
+            raise _openai_error(400, "content must be a string")
+    if model_required and not isinstance(body.get("model"), str):
+        raise _openai_error(400, "you must provide a model parameter")
+    if "stream_options" in body and body.get("stream") is not True:
+        raise _openai_error(400, "stream_options is only allowed when stream is true")
+    return body
+
+
+def chat_call(body: dict[str, Any], model: str) -> Call:
+    messages = body["messages"]
+    users = [m["content"] for m in messages if m["role"] == "user"]
+    words = sum(len(m["content"].split()) for m in messages)
+    return Call(model, body.get("stream") is True, users[-1] if users else "", words)
+
+
+def completion_body(model: str, text: str, prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake0001",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        },
+    }
+
+
+def chunk_events(model: str, pieces: list[str], prompt: int, completion: int) -> list[bytes]:
+    def event(choices: list[Any], usage: Any = None) -> bytes:
+        chunk = {
+            "id": "chatcmpl-fake0001",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": model,
+            "choices": choices,
+            "usage": usage,
+        }
+        return f"data: {json.dumps(chunk)}\n\n".encode()
+
+    out = [
+        event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
+    ]
+    out += [event([{"index": 0, "delta": {"content": p}, "finish_reason": None}]) for p in pieces]
+    out.append(event([{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+    usage = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+    out.append(event([], usage))
+    out.append(b"data: [DONE]\n\n")
+    return out
+
+
+class _ChatFake(ProviderFake):
+    def unary_body(self, text: str, prompt_tokens: int, completion_tokens: int) -> Any:
+        return completion_body("echo", text, prompt_tokens, completion_tokens)
+
+    def stream_bytes(
+        self, pieces: list[str], prompt_tokens: int, completion_tokens: int
+    ) -> list[bytes]:
+        return chunk_events("echo", pieces, prompt_tokens, completion_tokens)
+
+    def recorded_unary(self) -> Any:
+        return self.fixture_json("chat_completion.json")
+
+    def recorded_stream(self) -> list[bytes]:
+        return split_bytes(self.fixture("chat_completion_stream.sse"))
+
+    def midstream_error(self) -> list[bytes]:
+        return split_bytes(self.fixture("stream_error.sse"))
+
+
+class OpenAIFake(_ChatFake):
+    fixture_dir = "openai"
+
+    def __init__(self, api_key: str, organization: str | None = None) -> None:
+        self.api_key, self.organization = api_key, organization
+
+    def read_call(self, request: FakeRequest) -> Call:
+        if request.method != "POST" or request.path != "/v1/chat/completions":
+            raise _openai_error(404, f"Invalid URL ({request.method} {request.path})")
+        if request.headers.get("authorization") != f"Bearer {self.api_key}":
+            raise _openai_error(401, "Incorrect API key provided.", "invalid_api_key")
+        if self.organization and request.headers.get("openai-organization") != self.organization:
+            raise _openai_error(401, "No such organization", "invalid_organization")
+        body = read_chat_body(request, model_required=True)
+        if "max_tokens" in body:
+            raise _openai_error(400, "Use 'max_completion_tokens' instead of 'max_tokens'.")
+        return chat_call(body, body["model"])
+
+
+class AzureOpenAIFake(_ChatFake):
+    fixture_dir = "azure_openai"
+
+    def __init__(self, api_key: str, api_version: str) -> None:
+        self.api_key, self.api_version = api_key, api_version
+
+    def read_call(self, request: FakeRequest) -> Call:
+        parts = request.path.split("/")
+        # /openai/deployments/{deployment}/chat/completions
+        if (
+            len(parts) != 6
+            or parts[1:3] != ["openai", "deployments"]
+            or parts[4:] != ["chat", "completions"]
+        ):
+            raise WireError(
+                json_response({"error": {"code": "404", "message": "Resource not found"}}, 404)
+            )
+        if request.query.get("api-version") != [self.api_version]:
+            raise WireError(
+                json_response(
+                    {"error": {"code": "404", "message": "API version not supported"}}, 404
+                )
+            )
+        if request.headers.get("api-key") != self.api_key:
+            raise WireError(
+                json_response(
+                    {
+                        "error": {
+                            "code": "401",
+                            "message": "Access denied due to invalid subscription key or wrong "
+                            "API endpoint.",
+                        }
+                    },
+                    401,
+                )
+            )
+        body = read_chat_body(request, model_required=False)
+        return chat_call(body, unquote(parts[3]))
+
+
+class OpenAICompatibleFake(_ChatFake):
+    """vLLM's OpenAI-compatible server (its error bodies are not nested under `error`)."""
+
+    fixture_dir = "openai_compatible"
+
+    def __init__(self, api_key: str | None) -> None:
+        self.api_key = api_key
+
+    def read_call(self, request: FakeRequest) -> Call:
+        if request.path != "/v1/chat/completions":
+            raise WireError(json_response({"detail": "Not Found"}, 404))
+        if self.api_key and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            raise WireError(json_response({"error": "Unauthorized"}, 401))
+        body = read_chat_body(request, model_required=True)
+        return chat_call(body, body["model"])
