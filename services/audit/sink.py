@@ -1,27 +1,46 @@
-"""How the gateway hands audit records on: straight to a store, or to the `Audit` service."""
+"""How the gateway hands audit records on: to the durable spool, or directly to a store/service.
+
+The pipeline calls `admit` before doing any work for a tenant (so a full spool
+refuses requests up front, by the tenant's policy) and `record` once per
+request; `record` returning means the record is durable.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 import grpc
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.convert import record_to_pb
 from modelgw.audit.records import AuditRecord
+from modelgw.audit.spool import Spool
 from modelgw.audit.store import AuditStore
-from modelgw.common.errors import Unavailable
+from modelgw.common.config.audit import AuditConfig, SpoolFullAction
+from modelgw.common.errors import ResourceExhausted, Unavailable
 from modelgw.control.auth import InternalAuth
+
+log = logging.getLogger(__name__)
 
 
 class AuditSink(Protocol):
+    def admit(self, tenant: str) -> None:
+        """Raise `ResourceExhausted` if this tenant's requests must be refused for now."""
+        ...
+
     async def record(self, record: AuditRecord) -> None:
-        """Persist one record; raise `Unavailable` if it could not be stored."""
+        """Persist one record durably; raise `Unavailable` if it could not be."""
         ...
 
 
 class StoreAuditSink:
+    """Synchronous write to the store (no spool): a store outage fails the request."""
+
     def __init__(self, store: AuditStore) -> None:
         self._store = store
+
+    def admit(self, tenant: str) -> None:
+        return None
 
     async def record(self, record: AuditRecord) -> None:
         try:
@@ -31,10 +50,15 @@ class StoreAuditSink:
 
 
 class RemoteAuditSink:
+    """Synchronous Ingest call to the audit service (no spool)."""
+
     def __init__(self, channel: grpc.aio.Channel, auth: InternalAuth, timeout_s: float) -> None:
         self._stub = audit_pb2_grpc.AuditStub(channel)
         self._auth = auth
         self._timeout_s = timeout_s
+
+    def admit(self, tenant: str) -> None:
+        return None
 
     async def record(self, record: AuditRecord) -> None:
         request = audit_pb2.IngestRequest(records=[record_to_pb(record)])
@@ -42,3 +66,29 @@ class RemoteAuditSink:
             await self._stub.Ingest(request, timeout=self._timeout_s, metadata=self._auth.metadata)
         except grpc.aio.AioRpcError as exc:
             raise Unavailable(f"audit service unavailable ({exc.code().name})") from None
+
+
+class SpoolAuditSink:
+    """Append + fsync to the local spool; a `SpoolSender` delivers in the background."""
+
+    def __init__(self, spool: Spool, config: AuditConfig) -> None:
+        self._spool = spool
+        self._config = config
+
+    def admit(self, tenant: str) -> None:
+        pending = self._spool.pending_bytes()
+        if pending < self._config.spool.max_bytes:
+            return
+        if self._config.spool_full_action(tenant) is SpoolFullAction.REFUSE:
+            raise ResourceExhausted("the audit log cannot keep up (its spool is full); retry later")
+        log.error(
+            "ALERT audit spool full (%d bytes): tenant %s continues by policy, spool keeps growing",
+            pending,
+            tenant,
+        )
+
+    async def record(self, record: AuditRecord) -> None:
+        try:
+            await self._spool.append(record_to_pb(record).SerializeToString())
+        except OSError as exc:
+            raise Unavailable(f"audit spool cannot write ({exc.strerror})") from exc

@@ -14,11 +14,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import BlockedByPolicy, ModelgwError, PermissionDenied
+from modelgw.common.errors import (
+    BlockedByPolicy,
+    ModelgwError,
+    PermissionDenied,
+    TrustLayerUnavailable,
+)
 from modelgw.common.messages import (
     CallerMetadata,
     ChatMessage,
@@ -115,6 +121,12 @@ class _Trail:
     protected: ProtectResult | None = None
     masked_response: str = ""
     usage: Usage = field(default_factory=Usage)
+    fail_closed: bool = False
+
+    def failed(self, exc: ModelgwError) -> tuple[str, str]:
+        """Status and message for the record of a request that ended in `exc`."""
+        self.fail_closed = isinstance(exc, TrustLayerUnavailable)
+        return exc.code.name, exc.message
 
     def record(self, status: str, error: str = "") -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
@@ -145,6 +157,9 @@ class _Trail:
             latency_ms=(time.monotonic() - self.started) * 1000,
             error=error,
             streamed=self.streamed,
+            policy_decisions=policy_decisions(
+                summary, route.locality if route else "", fail_closed=self.fail_closed
+            ),
         )
 
 
@@ -169,6 +184,7 @@ class Pipeline:
     def _admit(self, principal: Principal, request: ChatRequest) -> None:
         if not principal.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
+        self._audit.admit(principal.tenant)
         check_chat(request.model, request.messages, request.params)
         self._router.choose(
             request.model
@@ -217,7 +233,7 @@ class Pipeline:
             choice, backend_request = await self._prepare(trail)
             response = await choice.backend.generate(backend_request)
         except ModelgwError as exc:
-            await self._finish(trail, exc.code.name, exc.message)
+            await self._finish(trail, *trail.failed(exc))
             raise
         trail.masked_response = response.text
         trail.usage = response.usage
@@ -243,7 +259,7 @@ class Pipeline:
         try:
             choice, backend_request = await self._prepare(trail)
         except ModelgwError as exc:
-            await self._finish(trail, exc.code.name, exc.message)
+            await self._finish(trail, *trail.failed(exc))
             raise
         return self._stream(trail, choice, backend_request)
 
@@ -273,7 +289,7 @@ class Pipeline:
             yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
             status, error = "OK", ""
         except ModelgwError as exc:
-            status, error = exc.code.name, exc.message
+            status, error = trail.failed(exc)
             raise
         finally:
             trail.masked_response = "".join(masked)
