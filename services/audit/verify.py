@@ -125,8 +125,9 @@ async def verify_chain(
                     "inserted",
                     seq,
                     request_id,
-                    f"record seq {seq} ({request_id}) does not link to the record before it: "
-                    "inserted, reordered, or its predecessor was altered",
+                    f"record seq {seq} ({request_id}) does not link to seq {seq - 1} "
+                    f"({last_request or 'chain start'}) before it: one of them was inserted "
+                    "or reordered, or the predecessor was altered",
                 )
             )
         if record_hash(row) != row["record_hash"]:
