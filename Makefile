@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench clean
+.PHONY: help venv run test test-unit test-integration test-e2e lint fmt proto proto-check bench bench-audit clean
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -14,6 +14,7 @@ help:
 	@echo "make proto        regenerate services/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,9 @@ proto-check: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+bench-audit: venv
+	$(BIN)/python -m bench.audit $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .modelgw

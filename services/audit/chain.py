@@ -1,6 +1,6 @@
 """The hash chain: each record's hash covers its content and the hash of the record before it.
 
-The canonical form is JSON with sorted keys of every stored column except
+The canonical form is JSON of every stored column (in sorted order) except
 the row id and the hash itself, with timestamps normalised to UTC ISO 8601 and
 bytes as hex. It is computed from the row as written and again from the row
 as read back, so both sides must go through `canonical_bytes`.
@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from modelgw.audit.tables import audit_records
+
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of the first record of every tenant's chain."""
 
@@ -22,17 +24,24 @@ _NOT_HASHED = frozenset({"id", "record_hash"})
 
 
 def _canonical_value(value: Any) -> Any:
+    """JSON form of the values json cannot encode itself (called only for those)."""
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         return aware.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
-    return value
+    raise TypeError(f"cannot hash a {type(value).__name__} column value")
+
+
+_ENCODE = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, default=_canonical_value
+).encode
+HASHED_COLUMNS = tuple(sorted(c.name for c in audit_records.columns if c.name not in _NOT_HASHED))
+"""Every column but the row id and the hash itself, in a fixed (sorted) order."""
 
 
 def canonical_bytes(row: Mapping[str, Any]) -> bytes:
-    content = {k: _canonical_value(v) for k, v in row.items() if k not in _NOT_HASHED}
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODE({name: row[name] for name in HASHED_COLUMNS}).encode()
 
 
 def record_hash(row: Mapping[str, Any]) -> str:

@@ -79,6 +79,7 @@ class AuditReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._rls: bool | None = None
+        self._roles: dict[str, str] = {}
 
     async def _uses_rls(self, conn: AsyncConnection) -> bool:
         if self._rls is None:
@@ -98,20 +99,22 @@ class AuditReader:
         """A read transaction that the database confines to `tenant` (where RLS exists)."""
         async with self._engine.begin() as conn:
             if await self._uses_rls(conn):
-                role = (
-                    await conn.execute(
-                        select(audit_auditor_scopes.c.role_name).where(
-                            audit_auditor_scopes.c.tenant == tenant
-                        )
-                    )
-                ).scalar()
-                if role is None:
-                    raise FailedPrecondition(
-                        f"tenant {tenant!r} has no auditor scope role yet: run "
-                        "`modelgw audit migrate --config FILE` (it provisions one per tenant)"
-                    )
+                role = self._roles.get(tenant) or await self._scope_role(conn, tenant)
                 await conn.execute(text(f'SET LOCAL ROLE "{role}"'))
             yield conn
+
+    async def _scope_role(self, conn: AsyncConnection, tenant: str) -> str:
+        scopes = audit_auditor_scopes.c
+        role = (
+            await conn.execute(select(scopes.role_name).where(scopes.tenant == tenant))
+        ).scalar()
+        if role is None:
+            raise FailedPrecondition(
+                f"tenant {tenant!r} has no auditor scope role yet: run "
+                "`modelgw audit migrate --config FILE` (it provisions one per tenant)"
+            )
+        self._roles[tenant] = role  # scopes are only ever added, never moved
+        return str(role)
 
     async def query(self, query: AuditQuery, after: Cursor | None = None) -> AuditPage:
         size = max(1, min(query.page_size, MAX_PAGE_SIZE))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from modelgw.audit.bulk import RowRejected, insert_rows
 from modelgw.audit.chain import GENESIS_HASH, record_hash
 from modelgw.audit.checkpoints import PURGE
 from modelgw.audit.crypto import RawContentUnreadable, TenantKeys
@@ -98,85 +99,148 @@ class AuditStore:
 
     # -- ingest ---------------------------------------------------------------------------
     async def append(self, records: Sequence[AuditRecord]) -> AppendResult:
-        """Store records; duplicates (same tenant and request id) are ignored, not errors."""
+        """Store records; duplicates (same tenant and request id) are ignored, not errors.
+
+        One transaction and a handful of round trips per batch whatever the number of
+        tenants in it: lock the tenants' chains, find known request ids and chain heads,
+        hash, insert all rows at once. Only if Postgres rejects that insert does the
+        batch go record by record, so the bad record can be dead-lettered.
+        """
         if not records:
             return AppendResult()
-        by_tenant: dict[str, list[AuditRecord]] = {}
-        for record in records:
-            by_tenant.setdefault(record.tenant, []).append(record)
-        stored = duplicates = dead = 0
         async with self._write_lock, self.engine.begin() as conn:
-            for tenant in sorted(by_tenant):
-                s, d, x = await self._append_tenant(conn, tenant, by_tenant[tenant])
-                stored, duplicates, dead = stored + s, duplicates + d, dead + x
-        return AppendResult(stored, duplicates, dead)
+            tenants = sorted({r.tenant for r in records})
+            if self.postgres:
+                # Through SQLAlchemy, so this also opens the transaction the asyncpg calls
+                # below run in. Custom plans only: a plan cached while the table was small
+                # (seq scans) would otherwise be reused for every later batch.
+                await conn.execute(
+                    text(
+                        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                        "count(pg_advisory_xact_lock(hashtext('modelgw.audit:' || t))) "
+                        "FROM unnest(CAST(:tenants AS text[])) AS t"
+                    ),
+                    {"tenants": tenants},
+                )
+            fresh = await self._unseen(conn, records)
+            heads = await self._heads(conn, tenants)
+            rows: list[dict[str, Any]] = []
+            kept: list[AuditRecord] = []
+            rejected: list[tuple[AuditRecord, str]] = []
+            chain = dict(heads)
+            for record in fresh:
+                try:
+                    row = await self._row(conn, record)
+                except RawContentUnreadable as exc:
+                    rejected.append((record, exc.message))
+                    continue
+                chain[record.tenant] = _chain(row, *chain[record.tenant])
+                rows.append(row)
+                kept.append(record)
+            duplicates = len(records) - len(fresh)
+            if rows:
+                try:
+                    async with conn.begin_nested():
+                        await insert_rows(conn, rows)
+                    dead = await self._dead_letter(conn, rejected)
+                    return AppendResult(len(rows), duplicates, dead)
+                except (RowRejected, DBAPIError) as exc:
+                    if isinstance(exc, DBAPIError) and is_connection_error(exc):
+                        raise
+                    log.warning("audit batch rejected (%s); storing record by record", exc)
+            stored = await self._one_by_one(conn, rows, kept, dict(heads), rejected)
+            return AppendResult(stored, duplicates, await self._dead_letter(conn, rejected))
 
-    async def _append_tenant(
-        self, conn: AsyncConnection, tenant: str, records: list[AuditRecord]
-    ) -> tuple[int, int, int]:
+    async def _unseen(
+        self, conn: AsyncConnection, records: Sequence[AuditRecord]
+    ) -> list[AuditRecord]:
+        """The records whose (tenant, request id) is neither stored nor earlier in the batch."""
         c = audit_records.c
         if self.postgres:
-            await conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext('modelgw.audit:' || :t))"),
-                {"t": tenant},
+            # (tenant, request id) pairs as two arrays joined against the unique index, sent
+            # by asyncpg itself (SQLAlchemy's handling of array binds costs ~25x more here).
+            pairs = list({(r.tenant, r.request_id) for r in records})
+            found = await (await _driver(conn)).fetch(
+                "SELECT r.tenant, r.request_id FROM unnest($1::text[], $2::text[]) AS k(t, id) "
+                "JOIN audit_records r ON r.tenant = k.t AND r.request_id = k.id",
+                [p[0] for p in pairs],
+                [p[1] for p in pairs],
             )
-        ids = list({r.request_id for r in records})
-        present = set(
-            (
-                await conn.execute(
-                    select(c.request_id).where(c.tenant == tenant, c.request_id.in_(ids))
-                )
-            ).scalars()
-        )
+            present = {(row[0], row[1]) for row in found}
+        else:
+            statement = select(c.tenant, c.request_id).where(
+                c.tenant.in_({r.tenant for r in records}),
+                c.request_id.in_({r.request_id for r in records}),
+            )
+            present = {(t, rid) for t, rid in (await conn.execute(statement)).all()}
         fresh: list[AuditRecord] = []
         for record in records:
-            if record.request_id not in present:
-                present.add(record.request_id)
+            key = (record.tenant, record.request_id)
+            if key not in present:
+                present.add(key)
                 fresh.append(record)
-        duplicates = len(records) - len(fresh)
-        head = (
-            await conn.execute(
-                select(c.seq, c.record_hash)
-                .where(c.tenant == tenant)
-                .order_by(c.seq.desc())
-                .limit(1)
+        return fresh
+
+    async def _heads(self, conn: AsyncConnection, tenants: list[str]) -> dict[str, tuple[int, str]]:
+        """(seq, hash) of each tenant's last record; a new chain starts at (0, genesis).
+
+        One backward index probe per tenant (never a scan of the tenant's records).
+        """
+        c = audit_records.c
+        heads: dict[str, tuple[int, str]] = {}
+        if self.postgres:
+            found = await (await _driver(conn)).fetch(
+                "SELECT t.tenant, h.seq, h.record_hash FROM unnest($1::text[]) AS t(tenant) "
+                "JOIN LATERAL (SELECT seq, record_hash FROM audit_records r "
+                "WHERE r.tenant = t.tenant ORDER BY seq DESC LIMIT 1) h ON true",
+                tenants,
             )
-        ).first()
-        if head is None:
-            head = await self._purge_anchor(conn, tenant)
-        seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
-        rows: list[dict[str, Any]] = []
-        rejected: list[tuple[AuditRecord, str]] = []
-        for record in fresh:
+            heads = {row[0]: (row[1], row[2]) for row in found}
+        else:
+            for tenant in tenants:
+                head = (
+                    await conn.execute(
+                        select(c.seq, c.record_hash)
+                        .where(c.tenant == tenant)
+                        .order_by(c.seq.desc())
+                        .limit(1)
+                    )
+                ).first()
+                if head is not None:
+                    heads[tenant] = (head[0], head[1])
+        for tenant in tenants:
+            if tenant not in heads:
+                anchor = await self._purge_anchor(conn, tenant)
+                heads[tenant] = (anchor[0], anchor[1]) if anchor else (0, GENESIS_HASH)
+        return heads
+
+    async def _one_by_one(
+        self,
+        conn: AsyncConnection,
+        rows: list[dict[str, Any]],
+        records: list[AuditRecord],
+        chain: dict[str, tuple[int, str]],
+        rejected: list[tuple[AuditRecord, str]],
+    ) -> int:
+        """Insert rows singly (each in a savepoint), re-chaining around the ones refused."""
+        stored = 0
+        for row, record in zip(rows, records, strict=True):
+            before = chain[record.tenant]
+            after = _chain(row, *before)
             try:
-                row = await self._row(conn, record)
-            except RawContentUnreadable as exc:
-                rejected.append((record, exc.message))
+                async with conn.begin_nested():
+                    await insert_rows(conn, [row])
+            except RowRejected as exc:
+                rejected.append((record, str(exc)))
                 continue
-            seq, prev = _chain(row, seq + 1, prev)
-            rows.append(row)
-        if rows:
-            try:
-                async with conn.begin_nested():
-                    await conn.execute(insert(audit_records), rows)
-                return len(rows), duplicates, await self._dead_letter(conn, rejected)
-            except DBAPIError as exc:
-                if is_connection_error(exc):
-                    raise
-                log.warning("audit batch for %s rejected; storing record by record", tenant)
-        stored, seq, prev = 0, (head[0] if head else 0), (head[1] if head else GENESIS_HASH)
-        for row, record in zip(rows, fresh_without(fresh, rejected), strict=True):
-            next_seq, next_prev = _chain(row, seq + 1, prev)
-            try:
-                async with conn.begin_nested():
-                    await conn.execute(insert(audit_records), [row])
             except DBAPIError as exc:
                 if is_connection_error(exc):
                     raise
                 rejected.append((record, f"{type(exc.orig).__name__}: {exc.orig}"[:2000]))
                 continue
-            seq, prev, stored = next_seq, next_prev, stored + 1
-        return stored, duplicates, await self._dead_letter(conn, rejected)
+            chain[record.tenant] = after
+            stored += 1
+        return stored
 
     async def _purge_anchor(self, conn: AsyncConnection, tenant: str) -> Any:
         """After retention purged a whole chain, it continues from the purge anchor."""
@@ -238,14 +302,17 @@ class AuditStore:
         await self.engine.dispose()
 
 
-def _chain(row: dict[str, Any], seq: int, prev: str) -> tuple[int, str]:
-    row["seq"], row["prev_hash"] = seq, prev
+async def _driver(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under this SQLAlchemy connection.
+
+    SQLAlchemy begins its transaction lazily, on its first statement: use this only
+    after one, or the asyncpg call runs outside the transaction (and its locks).
+    """
+    return (await conn.get_raw_connection()).driver_connection
+
+
+def _chain(row: dict[str, Any], head_seq: int, head_hash: str) -> tuple[int, str]:
+    """Link `row` after the head (seq, hash); returns the new head."""
+    row["seq"], row["prev_hash"] = head_seq + 1, head_hash
     row["record_hash"] = record_hash(row)
-    return seq, row["record_hash"]
-
-
-def fresh_without(
-    fresh: list[AuditRecord], rejected: list[tuple[AuditRecord, str]]
-) -> list[AuditRecord]:
-    dropped = {id(r) for r, _ in rejected}
-    return [r for r in fresh if id(r) not in dropped]
+    return row["seq"], row["record_hash"]

@@ -3,7 +3,8 @@
 The roles are cluster-wide and may already exist (another database of the
 same cluster), so they are created only if missing. The app role gets INSERT
 and SELECT and owns nothing; the auditor role gets SELECT, filtered by RLS to
-the tenants of the scope roles the current user holds (`audit_auditor_scopes`).
+the tenants of the scope roles the current user holds (`audit_auditor_scopes`),
+computed once per query (an InitPlan), not per row.
 Retention purges are the one sanctioned DELETE: only a role with DELETE
 (the owner) that also sets `modelgw.audit_purge = on` in its transaction.
 SQLite (the embedded default) gets none of this.
@@ -75,8 +76,8 @@ END $$""")
         )
         op.execute(
             f"CREATE POLICY {table}_auditor_scope ON {table} FOR SELECT TO {AUDITOR_ROLE} "  # noqa: S608
-            "USING (tenant IN (SELECT s.tenant FROM audit_auditor_scopes s "
-            "WHERE pg_has_role(current_user, s.role_name, 'USAGE')))"
+            "USING (tenant = ANY (ARRAY(SELECT s.tenant FROM audit_auditor_scopes s "
+            "WHERE pg_has_role(current_user, s.role_name, 'USAGE'))))"
         )
 
 
