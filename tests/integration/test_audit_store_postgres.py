@@ -7,6 +7,7 @@ migrate` would, and then acts as the roles a deployment has: the schema owner
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -164,3 +165,19 @@ async def test_query_filters_narrow_by_entity_decision_provider_and_status(store
     assert await count(decision="masked") == 2  # the trust decision of both is `masked`
     assert await count(provider="openai") == 1 and await count(provider="openai-eu") == 1
     assert await count(status="PERMISSION_DENIED") == 1
+
+
+async def test_two_audit_services_appending_to_one_tenant_keep_one_chain(
+    store, pg_database
+) -> None:
+    other = AuditStore(create_async_engine(sqlalchemy_url(pg_database)))
+    try:
+        batches = [[make_record() for _ in range(20)] for _ in range(8)]
+        await asyncio.gather(
+            *(s.append(b) for s, b in zip([store, other] * 4, batches, strict=True))
+        )
+    finally:
+        await other.close()
+    async with store.engine.connect() as session:
+        report = await verify_chain(session, "acme", Verifier({}))
+    assert report.ok and report.records_checked == 160
