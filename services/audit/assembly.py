@@ -16,6 +16,7 @@ from pathlib import Path
 
 import grpc
 from modelgw.audit.checkpoints import Signer, Verifier, run_checkpointer
+from modelgw.audit.crypto import TenantKeys
 from modelgw.audit.handlers import Drain
 from modelgw.audit.sender import BatchTarget, RemoteTarget, SpoolSender, StoreTarget
 from modelgw.audit.sink import AuditSink, RemoteAuditSink, SpoolAuditSink, StoreAuditSink
@@ -88,10 +89,11 @@ class AuditParts:
 
     async def sink(self, channel: grpc.aio.Channel | None, internal: InternalAuth) -> AuditSink:
         audit = self._config.audit
+        keys = TenantKeys.from_config(audit.raw_content)
         if not audit.spool.enabled:
             if channel is not None:
-                return RemoteAuditSink(channel, internal, timeout_s=5.0)
-            return StoreAuditSink(await self.store())
+                return RemoteAuditSink(channel, internal, timeout_s=5.0, keys=keys)
+            return StoreAuditSink(await self.store(), keys)
         target: BatchTarget
         if channel is not None:
             target = RemoteTarget(channel, internal, timeout_s=30.0)
@@ -119,7 +121,7 @@ class AuditParts:
             spool.close()
 
         self._closers.append(close_spool)
-        return SpoolAuditSink(spool, audit)
+        return SpoolAuditSink(spool, audit, keys)
 
     def local_drain(self) -> Drain | None:
         """For the audit service in the gateway's process: deliver the spool before reading."""

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from modelgw.audit.crypto import RawContent
 from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.sink import AuditSink
@@ -122,6 +123,12 @@ class _Trail:
     masked_response: str = ""
     usage: Usage = field(default_factory=Usage)
     fail_closed: bool = False
+    restored_response: str = ""
+    """The answer as the client got it; reaches the audit log only sealed, for tenants that
+    keep raw content."""
+
+    def raw(self) -> RawContent:
+        return RawContent(tuple(self.request.messages), self.restored_response)
 
     def failed(self, exc: ModelgwError) -> tuple[str, str]:
         """Status and message for the record of a request that ended in `exc`."""
@@ -224,7 +231,7 @@ class Pipeline:
         return choice, backend_request
 
     async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
-        await self._audit.record(trail.record(status, error))
+        await self._audit.record(trail.record(status, error), raw=trail.raw())
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)
@@ -239,6 +246,7 @@ class Pipeline:
         trail.usage = response.usage
         assert trail.protected is not None and trail.route is not None
         text = restore_text(response.text, trail.protected.vault)
+        trail.restored_response = text
         await self._finish(trail, "OK")
         return ChatResult(
             request.request_id,
@@ -278,6 +286,7 @@ class Pipeline:
                     masked.append(chunk.delta)
                     restored = restorer.feed(chunk.delta)
                     if restored:
+                        trail.restored_response += restored
                         yield StreamDelta(restored)
                 if chunk.finish_reason is not None:
                     finish_reason = chunk.finish_reason
@@ -285,6 +294,7 @@ class Pipeline:
                     trail.usage = chunk.usage
             tail = restorer.finish()
             if tail:
+                trail.restored_response += tail
                 yield StreamDelta(tail)
             yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
             status, error = "OK", ""

@@ -210,3 +210,53 @@ async def test_cli_exports_and_verify_names_tampering(
     assert await _cli("audit", "verify", "--config", str(config_file), "--tenant", "acme") == 1
     report = capsys.readouterr().out
     assert "acme: TAMPERED" in report and "edited: record seq" in report and "(acme-3)" in report
+
+
+async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
+    pg_database: str, tmp_path: Path, trust_engine, monkeypatch
+) -> None:
+    from modelgw.audit.checkpoints import Verifier
+    from modelgw.audit.crypto import RawContentUnreadable
+    from modelgw.audit.raw import shred
+    from modelgw.audit.verify import verify_chain
+
+    monkeypatch.setenv("MODELGW_TEST_AUDIT_SIGNING_KEY", base64.b64encode(os.urandom(32)).decode())
+    monkeypatch.setenv("MODELGW_TEST_ACME_RAW_KEY", base64.b64encode(os.urandom(32)).decode())
+    data = _config(pg_database, tmp_path).model_dump(mode="json")
+    data["audit"]["raw_content"] = {"acme": {"key": "env:MODELGW_TEST_ACME_RAW_KEY"}}
+    config = ModelgwConfig.model_validate(data)
+    prompt = f"Please email {EMAIL} the contract"
+    async with running_gateway(config, trust_engine=trust_engine) as gw:
+        for user in ("alice", "bob"):
+            request = generate_request(prompt, request_id=f"raw-{user}")
+            request.caller.end_user = user
+            await gw.gateway.Generate(request, metadata=_auth(USER_KEY))
+        await gw.gateway.Generate(
+            generate_request(prompt, request_id="g-raw"), metadata=_auth(GLOBEX_KEY)
+        )
+        store = await gw.assembly.audit_store()
+        await gw.audit.QueryRecords(audit_pb2.QueryRecordsRequest(), metadata=_auth(AUDITOR_KEY))
+
+        conn = await asyncpg.connect(pg_database)
+        try:
+            rows = {
+                r["request_id"]: r
+                for r in await conn.fetch(
+                    "SELECT request_id, raw_ciphertext, masked_prompt FROM audit_records"
+                )
+            }
+        finally:
+            await conn.close()
+        assert rows["g-raw"]["raw_ciphertext"] is None  # globex keeps masked text only
+        assert EMAIL.encode() not in bytes(rows["raw-alice"]["raw_ciphertext"])
+        assert EMAIL not in rows["raw-alice"]["masked_prompt"]
+        original = await store.raw.read(store.engine, "acme", "raw-alice")
+        assert original.prompt[0].content == prompt and original.response == prompt
+
+        assert await shred(store.engine, "acme", "alice") == 1
+        with pytest.raises(RawContentUnreadable):
+            await store.raw.read(store.engine, "acme", "raw-alice")
+        assert (await store.raw.read(store.engine, "acme", "raw-bob")).response == prompt
+        async with store.engine.connect() as session:
+            report = await verify_chain(session, "acme", Verifier({}))
+        assert report.ok and report.records_checked == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from modelgw.api.v1 import audit_pb2
+from modelgw.audit.crypto import TenantKeys
 from modelgw.audit.sender import SpoolSender
 from modelgw.audit.sink import SpoolAuditSink
 from modelgw.audit.spool import Spool, SpoolLocked
@@ -120,7 +121,7 @@ async def test_full_spool_refuses_by_default_and_continues_when_the_tenant_says_
         {"spool": {"max_bytes": 4096}, "tenant_on_spool_full": {"relaxed": "continue"}}
     )
     spool = _spool(tmp_path)
-    sink = SpoolAuditSink(spool, config)
+    sink = SpoolAuditSink(spool, config, TenantKeys({}))
     sink.admit("acme")
     while spool.pending_bytes() < 4096:
         await sink.record(make_record())
@@ -132,4 +133,25 @@ async def test_full_spool_refuses_by_default_and_continues_when_the_tenant_says_
     last = audit_pb2.AuditRecord()
     last.ParseFromString(payloads[-1])
     assert last.request_id == "kept-past-the-limit"  # never a silent drop
+    spool.close()
+
+
+async def test_raw_content_reaches_the_spool_only_sealed(tmp_path: Path) -> None:
+    import os
+
+    from modelgw.audit.crypto import RawContent
+    from modelgw.common.messages import ChatMessage, Role
+
+    spool = _spool(tmp_path)
+    sink = SpoolAuditSink(spool, AuditConfig(), TenantKeys({"acme": os.urandom(32)}))
+    raw = RawContent((ChatMessage(Role.USER, "I am Jane Roe, SSN 078-05-1120"),), "Hi Jane")
+    await sink.record(make_record("acme", request_id="kept"), raw=raw)
+    await sink.record(make_record("globex", request_id="not-kept"), raw=raw)
+    payloads, _ = spool.read_batch(10)
+    on_disk = b"".join(payloads)
+    assert b"Jane" not in on_disk and b"078-05" not in on_disk
+    kept, dropped = audit_pb2.AuditRecord(), audit_pb2.AuditRecord()
+    kept.ParseFromString(payloads[0])
+    dropped.ParseFromString(payloads[1])
+    assert kept.sealed_raw and not dropped.sealed_raw
     spool.close()
