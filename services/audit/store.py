@@ -157,8 +157,8 @@ class AuditStore:
         """The records whose (tenant, request id) is neither stored nor earlier in the batch."""
         c = audit_records.c
         if self.postgres:
-            # (tenant, request id) pairs as two arrays joined against the unique index, sent
-            # by asyncpg itself (SQLAlchemy's handling of array binds costs ~25x more here).
+            # (tenant, request id) pairs as two arrays joined against the unique index, one
+            # parameter each (an IN list of 500 binds is slow to build and to plan).
             pairs = list({(r.tenant, r.request_id) for r in records})
             found = await (await _driver(conn)).fetch(
                 "SELECT r.tenant, r.request_id FROM unnest($1::text[], $2::text[]) AS k(t, id) "
