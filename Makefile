@@ -10,7 +10,7 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check clean bench bench-vllm bench-http bench-trust eval-trust openapi
+	proto-check clean bench bench-vllm bench-http bench-trust eval-trust bench-audit openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -25,6 +25,7 @@ help:
 	@echo "make openapi      rewrite docs/openapi.json from the code"
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
+	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +91,9 @@ eval-trust: venv
 
 bench-trust: venv
 	$(BIN)/python -m bench.trust.speed
+
+bench-audit: venv
+	$(BIN)/python -m bench.audit $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .modelgw

@@ -9,6 +9,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from modelgw.audit.cli import add_audit_commands
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
 from modelgw.common.config.schema import is_loopback_address
@@ -154,13 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in SERVICES:
         sub = commands.add_parser(name, help=f"run the {name} service alone")
-        sub.add_argument("--config", required=True, help="config file (TOML/YAML)")
+        sub.add_argument("--config", required=name != "audit", help="config file (TOML/YAML)")
         sub.add_argument("--listen", help="listen address, overrides the config")
         if name == "gateway":
             sub.add_argument(
                 "--http-listen", help="HTTP listen address, overrides server.http_address"
             )
         sub.set_defaults(func=cmd_service)
+        if name == "audit":  # `modelgw audit migrate|verify|query|export|get ...`
+            add_audit_commands(sub)
 
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True)

@@ -24,8 +24,9 @@ from modelgw.api.v1 import (
     trust_pb2,
     trust_pb2_grpc,
 )
+from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
-from modelgw.audit.sink import AuditSink, RemoteAuditSink, StoreAuditSink
+from modelgw.audit.sink import AuditSink
 from modelgw.audit.store import AuditStore
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
@@ -64,7 +65,7 @@ class Assembly:
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._trust_engine: TrustEngine | None = trust_engine
-        self._audit_store: AuditStore | None = None
+        self._audit = AuditParts(config, self._closers)
         self._directory: TenantDirectory | None = None
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | bool | None = False
@@ -92,12 +93,7 @@ class Assembly:
         return self._trust_engine
 
     async def audit_store(self) -> AuditStore:
-        if self._audit_store is None:
-            store = AuditStore.from_config(self.config.audit)
-            await store.create_schema()
-            self._audit_store = store
-            self._closers.append(store.close)
-        return self._audit_store
+        return await self._audit.store()
 
     def directory(self) -> TenantDirectory:
         if self._directory is None:
@@ -147,9 +143,8 @@ class Assembly:
 
     async def audit_sink(self) -> AuditSink:
         address = self.config.services.audit_address
-        if address:
-            return RemoteAuditSink(self.channel(address), self.internal, timeout_s=5.0)
-        return StoreAuditSink(await self.audit_store())
+        channel = self.channel(address) if address else None
+        return await self._audit.sink(channel, self.internal)
 
     # -- services -------------------------------------------------------------------
     async def pipeline(self, backends: dict[str, Backend] | None = None) -> Pipeline:
@@ -195,10 +190,17 @@ class Assembly:
         )
 
     async def audit(self) -> ServiceBinding:
+        self._audit.start_checkpointer(await self.audit_store())
         return ServiceBinding(
             _full_name(audit_pb2, "Audit"),
             audit_pb2_grpc.add_AuditServicer_to_server,  # type: ignore[arg-type]
-            AuditService(await self.audit_store(), Authenticator(self.resolver()), self.internal),
+            AuditService(
+                await self.audit_store(),
+                Authenticator(self.resolver()),
+                self.internal,
+                self._audit.verifier(),
+                drain=self._audit.local_drain(),
+            ),
         )
 
     def control(self) -> ServiceBinding:

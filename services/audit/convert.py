@@ -26,7 +26,8 @@ def _timestamp(value: datetime) -> Timestamp:
     return stamp
 
 
-def record_to_pb(record: AuditRecord) -> audit_pb2.AuditRecord:
+def record_to_pb(record: AuditRecord, *, with_sealed_raw: bool = True) -> audit_pb2.AuditRecord:
+    """`with_sealed_raw=False` for compliance reads: the sealed original never leaves the store."""
     trust = summary_to_pb(
         TrustSummary(
             record.decision, record.prompt_entities, record.response_entities, record.toxicity
@@ -58,9 +59,14 @@ def record_to_pb(record: AuditRecord) -> audit_pb2.AuditRecord:
         status=record.status,
         error=record.error,
         streamed=record.streamed,
-        cache_hit=record.cache_hit,
         trace_id=record.trace_id,
-        cost=record.cost,
+        cost_usd=record.cost_usd,
+        cache_hit=record.cache_hit,
+        policy_decisions=list(record.policy_decisions),
+        sealed_raw=record.sealed_raw if with_sealed_raw else b"",
+        seq=record.seq,
+        prev_hash=record.prev_hash,
+        record_hash=record.record_hash,
     )
 
 
@@ -92,7 +98,12 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
         status=message.status,
         error=message.error,
         streamed=message.streamed,
-        cache_hit=message.cache_hit,
         trace_id=message.trace_id,
-        cost=message.cost if message.HasField("cost") else None,
+        cost_usd=message.cost_usd if message.HasField("cost_usd") else None,
+        cache_hit=message.cache_hit,
+        policy_decisions=tuple(sorted(message.policy_decisions)),
+        sealed_raw=message.sealed_raw,
+        seq=message.seq,
+        prev_hash=message.prev_hash,
+        record_hash=message.record_hash,
     )

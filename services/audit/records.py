@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from modelgw.common.messages import ChatMessage, EntityFinding, TrustDecision
+
+
+class PolicyDecision(StrEnum):
+    """What policy did to a request; a record can carry several."""
+
+    MASKED = "masked"
+    REDACTED = "redacted"
+    BLOCKED = "blocked"
+    ROUTED_LOCAL = "routed_local"
+    FAIL_CLOSED = "fail_closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,28 +46,50 @@ class AuditRecord:
     toxicity: float | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost: float | None = None
-    """From the backend's price table; None when it has no price for the model."""
     latency_ms: float = 0.0
     error: str = ""
     streamed: bool = False
-    cache_hit: bool = False
     trace_id: str = ""
+    cost_usd: float | None = None
+    """From the backend's price table; None when it has no price for the model."""
+    cache_hit: bool = False
+    policy_decisions: tuple[str, ...] = ()
+    """`PolicyDecision` values, sorted."""
+    sealed_raw: bytes = b""
+    """Original prompt and answer sealed with the tenant's key (never clear text); empty unless
+    the tenant keeps raw content. The store re-encrypts it under the subject's key."""
+    seq: int = 0
+    """Position in the tenant's hash chain; set by the store (0 before it is stored)."""
+    prev_hash: str = ""
+    record_hash: str = ""
+
+    @property
+    def entity_types(self) -> tuple[str, ...]:
+        """Every entity type found in the prompt or the answer, sorted."""
+        found = {f.entity_type for f in (*self.prompt_entities, *self.response_entities)}
+        return tuple(sorted(found))
 
 
 @dataclass(frozen=True, slots=True)
 class AuditQuery:
+    """A compliance filter. Empty fields do not filter."""
+
     tenant: str
     since: datetime | None = None
     until: datetime | None = None
     end_user: str | None = None
     model: str | None = None
+    provider: str | None = None
+    """Backend name or provider type."""
+    entity_type: str | None = None
+    decision: str | None = None
+    """A `PolicyDecision` or a trust decision (`clean`, `masked`, `allowed`, ...)."""
+    status: str | None = None
     page_size: int = 100
-    after_id: int | None = None
-    """Cursor: return records stored after this row id."""
 
 
 @dataclass(frozen=True, slots=True)
 class AuditPage:
     records: list[AuditRecord] = field(default_factory=list)
-    next_cursor: int | None = None
+    next_cursor: tuple[datetime, int] | None = None
+    """(started_at, row id) of the last record: the next page starts after it."""

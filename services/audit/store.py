@@ -1,28 +1,42 @@
 """Audit storage over SQLAlchemy async: SQLite for the embedded default, Postgres in production.
 
 The store writes what it is given; ids and timestamps are decided by the
-pipeline. Inserts are idempotent on (tenant, request_id) so a replayed batch
-never duplicates a record.
+pipeline. `append` chains each tenant's records (seq, prev_hash, record_hash)
+under a per-tenant lock, skips request ids it already holds (a replayed batch
+never duplicates a record), and sends a record Postgres rejects to the
+dead-letter table instead of losing the batch with it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from modelgw.audit.records import AuditPage, AuditQuery, AuditRecord
-from modelgw.audit.rows import record_from_row, row_from_record
-from modelgw.audit.tables import audit_records, metadata
-from modelgw.common.config.schema import AuditConfig
+from modelgw.audit.bulk import RowRejected, insert_rows
+from modelgw.audit.chain import GENESIS_HASH, record_hash
+from modelgw.audit.checkpoints import PURGE
+from modelgw.audit.crypto import RawContentUnreadable, TenantKeys
+from modelgw.audit.migrate import current_revision, migrate
+from modelgw.audit.raw import RawVault
+from modelgw.audit.records import AuditRecord
+from modelgw.audit.rows import row_from_record
+from modelgw.audit.tables import audit_checkpoints, audit_dead_letters, audit_records
+from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.secrets import resolve_secret
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from modelgw.common.errors import FailedPrecondition
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-MAX_PAGE_SIZE = 1000
+log = logging.getLogger(__name__)
+
+HEAD_REVISION = "0002"
 
 
 def database_url(config: AuditConfig) -> str:
@@ -33,67 +47,272 @@ def database_url(config: AuditConfig) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether a database error means "cannot reach the database" rather than "bad record"."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    stored: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+
+
 class AuditStore:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, engine: AsyncEngine, keys: TenantKeys | None = None) -> None:
+        self.engine = engine
+        self._raw = RawVault(keys or TenantKeys({}))
+        # One writer per tenant chain in this process; Postgres advisory locks cover
+        # other processes.
+        self._write_lock = asyncio.Lock()
+
+    @property
+    def postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @classmethod
     def from_config(cls, config: AuditConfig) -> AuditStore:
         url = make_url(config.url)
         if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        return cls(create_async_engine(database_url(config), pool_pre_ping=True))
+        engine = create_async_engine(database_url(config), pool_pre_ping=True)
+        return cls(engine, TenantKeys.from_config(config.raw_content))
+
+    async def open_schema(self, *, migrate_now: bool, tenants: Sequence[str] = ()) -> None:
+        """Migrate (SQLite always; Postgres if allowed), else check the schema is current."""
+        if migrate_now or not self.postgres:
+            await migrate(self.engine, tenants)
+            return
+        revision = await current_revision(self.engine)
+        if revision != HEAD_REVISION:
+            raise FailedPrecondition(
+                f"audit schema is at {revision or 'nothing'}, expected {HEAD_REVISION}: "
+                "run `modelgw audit migrate --config FILE` as the schema owner"
+            )
 
     async def create_schema(self) -> None:
-        """Create the table if missing (the embedded default; Postgres uses migrations later)."""
-        async with self._engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+        """The embedded default's schema (migrations without auditor scopes)."""
+        await migrate(self.engine)
 
-    async def append(self, records: Sequence[AuditRecord]) -> tuple[int, int]:
-        """Store records; returns (stored, duplicates). Duplicates are ignored, not errors."""
+    # -- ingest ---------------------------------------------------------------------------
+    async def append(self, records: Sequence[AuditRecord]) -> AppendResult:
+        """Store records; duplicates (same tenant and request id) are ignored, not errors.
+
+        One transaction and a handful of round trips per batch whatever the number of
+        tenants in it: lock the tenants' chains, find known request ids and chain heads,
+        hash, insert all rows at once. Only if Postgres rejects that insert does the
+        batch go record by record, so the bad record can be dead-lettered.
+        """
         if not records:
-            return 0, 0
-        rows: list[dict[str, Any]] = [row_from_record(r) for r in records]
-        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(audit_records)
-            .on_conflict_do_nothing(index_elements=["tenant", "request_id"])
-            .returning(audit_records.c.id)
+            return AppendResult()
+        async with self._write_lock, self.engine.begin() as conn:
+            tenants = sorted({r.tenant for r in records})
+            if self.postgres:
+                # Through SQLAlchemy, so this also opens the transaction the asyncpg calls
+                # below run in. Custom plans only: a plan cached while the table was small
+                # (seq scans) would otherwise be reused for every later batch.
+                await conn.execute(
+                    text(
+                        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                        "count(pg_advisory_xact_lock(hashtext('modelgw.audit:' || t))) "
+                        "FROM unnest(CAST(:tenants AS text[])) AS t"
+                    ),
+                    {"tenants": tenants},
+                )
+            fresh = await self._unseen(conn, records)
+            heads = await self._heads(conn, tenants)
+            rows: list[dict[str, Any]] = []
+            kept: list[AuditRecord] = []
+            rejected: list[tuple[AuditRecord, str]] = []
+            chain = dict(heads)
+            for record in fresh:
+                try:
+                    row = await self._row(conn, record)
+                except RawContentUnreadable as exc:
+                    rejected.append((record, exc.message))
+                    continue
+                chain[record.tenant] = _chain(row, *chain[record.tenant])
+                rows.append(row)
+                kept.append(record)
+            duplicates = len(records) - len(fresh)
+            if rows:
+                try:
+                    async with conn.begin_nested():
+                        await insert_rows(conn, rows)
+                    dead = await self._dead_letter(conn, rejected)
+                    return AppendResult(len(rows), duplicates, dead)
+                except (RowRejected, DBAPIError) as exc:
+                    if isinstance(exc, DBAPIError) and is_connection_error(exc):
+                        raise
+                    log.warning("audit batch rejected (%s); storing record by record", exc)
+            stored = await self._one_by_one(conn, rows, kept, dict(heads), rejected)
+            return AppendResult(stored, duplicates, await self._dead_letter(conn, rejected))
+
+    async def _unseen(
+        self, conn: AsyncConnection, records: Sequence[AuditRecord]
+    ) -> list[AuditRecord]:
+        """The records whose (tenant, request id) is neither stored nor earlier in the batch."""
+        c = audit_records.c
+        if self.postgres:
+            # (tenant, request id) pairs as two arrays joined against the unique index, one
+            # parameter each (an IN list of 500 binds is slow to build and to plan).
+            pairs = list({(r.tenant, r.request_id) for r in records})
+            found = await (await _driver(conn)).fetch(
+                "SELECT r.tenant, r.request_id FROM unnest($1::text[], $2::text[]) AS k(t, id) "
+                "JOIN audit_records r ON r.tenant = k.t AND r.request_id = k.id",
+                [p[0] for p in pairs],
+                [p[1] for p in pairs],
+            )
+            present = {(row[0], row[1]) for row in found}
+        else:
+            statement = select(c.tenant, c.request_id).where(
+                c.tenant.in_({r.tenant for r in records}),
+                c.request_id.in_({r.request_id for r in records}),
+            )
+            present = {(t, rid) for t, rid in (await conn.execute(statement)).all()}
+        fresh: list[AuditRecord] = []
+        for record in records:
+            key = (record.tenant, record.request_id)
+            if key not in present:
+                present.add(key)
+                fresh.append(record)
+        return fresh
+
+    async def _heads(self, conn: AsyncConnection, tenants: list[str]) -> dict[str, tuple[int, str]]:
+        """(seq, hash) of each tenant's last record; a new chain starts at (0, genesis).
+
+        One backward index probe per tenant (never a scan of the tenant's records).
+        """
+        c = audit_records.c
+        heads: dict[str, tuple[int, str]] = {}
+        if self.postgres:
+            found = await (await _driver(conn)).fetch(
+                "SELECT t.tenant, h.seq, h.record_hash FROM unnest($1::text[]) AS t(tenant) "
+                "JOIN LATERAL (SELECT seq, record_hash FROM audit_records r "
+                "WHERE r.tenant = t.tenant ORDER BY seq DESC LIMIT 1) h ON true",
+                tenants,
+            )
+            heads = {row[0]: (row[1], row[2]) for row in found}
+        else:
+            for tenant in tenants:
+                head = (
+                    await conn.execute(
+                        select(c.seq, c.record_hash)
+                        .where(c.tenant == tenant)
+                        .order_by(c.seq.desc())
+                        .limit(1)
+                    )
+                ).first()
+                if head is not None:
+                    heads[tenant] = (head[0], head[1])
+        for tenant in tenants:
+            if tenant not in heads:
+                anchor = await self._purge_anchor(conn, tenant)
+                heads[tenant] = (anchor[0], anchor[1]) if anchor else (0, GENESIS_HASH)
+        return heads
+
+    async def _one_by_one(
+        self,
+        conn: AsyncConnection,
+        rows: list[dict[str, Any]],
+        records: list[AuditRecord],
+        chain: dict[str, tuple[int, str]],
+        rejected: list[tuple[AuditRecord, str]],
+    ) -> int:
+        """Insert rows singly (each in a savepoint), re-chaining around the ones refused."""
+        stored = 0
+        for row, record in zip(rows, records, strict=True):
+            before = chain[record.tenant]
+            after = _chain(row, *before)
+            try:
+                async with conn.begin_nested():
+                    await insert_rows(conn, [row])
+            except RowRejected as exc:
+                rejected.append((record, str(exc)))
+                continue
+            except DBAPIError as exc:
+                if is_connection_error(exc):
+                    raise
+                rejected.append((record, f"{type(exc.orig).__name__}: {exc.orig}"[:2000]))
+                continue
+            chain[record.tenant] = after
+            stored += 1
+        return stored
+
+    async def _purge_anchor(self, conn: AsyncConnection, tenant: str) -> Any:
+        """After retention purged a whole chain, it continues from the purge anchor."""
+        k = audit_checkpoints.c
+        return (
+            await conn.execute(
+                select(k.seq, k.record_hash)
+                .where(k.tenant == tenant, k.kind == PURGE)
+                .order_by(k.seq.desc())
+                .limit(1)
+            )
+        ).first()
+
+    async def _row(self, conn: AsyncConnection, record: AuditRecord) -> dict[str, Any]:
+        row = row_from_record(record)
+        row["raw_key_id"], row["raw_ciphertext"] = "", None
+        if record.sealed_raw:
+            row["raw_key_id"], row["raw_ciphertext"] = await self._raw.encrypt_for_store(
+                conn, record
+            )
+        return row
+
+    async def _dead_letter(
+        self, conn: AsyncConnection, rejected: list[tuple[AuditRecord, str]]
+    ) -> int:
+        if not rejected:
+            return 0
+        from modelgw.audit.convert import record_to_pb
+
+        now = datetime.now(UTC)
+        await conn.execute(
+            insert(audit_dead_letters),
+            [
+                {
+                    "tenant": r.tenant,
+                    "request_id": r.request_id,
+                    "received_at": now,
+                    "error": reason,
+                    "payload": record_to_pb(r).SerializeToString(),
+                }
+                for r, reason in rejected
+            ],
         )
-        async with self._engine.begin() as conn:
-            stored = 0
-            for row in rows:
-                result = await conn.execute(statement, row)
-                stored += len(result.fetchall())
-        return stored, len(rows) - stored
+        for record, reason in rejected:
+            log.error(
+                "audit record %s/%s dead-lettered: %s", record.tenant, record.request_id, reason
+            )
+        return len(rejected)
 
-    async def query(self, query: AuditQuery) -> AuditPage:
-        size = max(1, min(query.page_size, MAX_PAGE_SIZE))
-        c = audit_records.c
-        statement = select(audit_records).where(c.tenant == query.tenant)
-        if query.since is not None:
-            statement = statement.where(c.started_at >= query.since)
-        if query.until is not None:
-            statement = statement.where(c.started_at < query.until)
-        if query.end_user:
-            statement = statement.where(c.end_user == query.end_user)
-        if query.model:
-            statement = statement.where(c.model == query.model)
-        if query.after_id is not None:
-            statement = statement.where(c.id > query.after_id)
-        statement = statement.order_by(c.id).limit(size + 1)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(statement)).mappings().all()
-        page = rows[:size]
-        next_cursor = page[-1]["id"] if len(rows) > size else None
-        return AuditPage([record_from_row(r) for r in page], next_cursor)
+    async def dead_letter_count(self) -> int:
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(select(func.count(audit_dead_letters.c.id)))).scalar())
 
-    async def get(self, tenant: str, request_id: str) -> AuditRecord | None:
-        c = audit_records.c
-        statement = select(audit_records).where(c.tenant == tenant, c.request_id == request_id)
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(statement)).mappings().first()
-        return record_from_row(row) if row else None
+    @property
+    def raw(self) -> RawVault:
+        return self._raw
 
     async def close(self) -> None:
-        await self._engine.dispose()
+        await self.engine.dispose()
+
+
+async def _driver(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under this SQLAlchemy connection.
+
+    SQLAlchemy begins its transaction lazily, on its first statement: use this only
+    after one, or the asyncpg call runs outside the transaction (and its locks).
+    """
+    return (await conn.get_raw_connection()).driver_connection
+
+
+def _chain(row: dict[str, Any], head_seq: int, head_hash: str) -> tuple[int, str]:
+    """Link `row` after the head (seq, hash); returns the new head."""
+    row["seq"], row["prev_hash"] = head_seq + 1, head_hash
+    row["record_hash"] = record_hash(row)
+    return row["seq"], row["record_hash"]

@@ -16,11 +16,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from modelgw.audit.crypto import RawContent
+from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import ModelgwError, PermissionDenied
+from modelgw.common.errors import (
+    ModelgwError,
+    PermissionDenied,
+    TrustLayerUnavailable,
+)
 from modelgw.common.messages import (
     CallerMetadata,
     ChatMessage,
@@ -126,6 +132,18 @@ class _Trail:
     usage: Usage = field(default_factory=Usage)
     cache_hit: bool = False
     trace_id: str = field(default_factory=current_trace_id)
+    fail_closed: bool = False
+    restored_response: str = ""
+    """The answer as the client got it; reaches the audit log only sealed, for tenants that
+    keep raw content."""
+
+    def raw(self) -> RawContent:
+        return RawContent(tuple(self.request.messages), self.restored_response)
+
+    def failed(self, exc: ModelgwError) -> tuple[str, str]:
+        """Status and message for the record of a request that ended in `exc`."""
+        self.fail_closed = isinstance(exc, TrustLayerUnavailable)
+        return exc.code.name, exc.message
 
     def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
         summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
@@ -158,7 +176,10 @@ class _Trail:
             streamed=self.streamed,
             cache_hit=self.cache_hit,
             trace_id=self.trace_id,
-            cost=cost,
+            cost_usd=cost,
+            policy_decisions=policy_decisions(
+                summary, route.locality if route else "", fail_closed=self.fail_closed
+            ),
         )
 
 
@@ -193,6 +214,7 @@ class Pipeline:
         span.set_attribute("modelgw.request_id", request.request_id)
         if not principal.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
+        self._audit.admit(principal.tenant)
         check_chat(request.model, request.messages, request.params)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
         self._router.plan(request.model)
@@ -303,7 +325,7 @@ class Pipeline:
             provider = self._config.providers.get(trail.route.backend)
             cost = request_cost(provider, trail.route.upstream_model, trail.usage)
         with tracer().start_as_current_span("modelgw.audit.record"):
-            await self._audit.record(trail.record(status, error, cost))
+            await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)
@@ -324,7 +346,7 @@ class Pipeline:
             answer = self._answer_filter(trail)
             text = await answer.feed(backend_answer.masked_text) + await answer.finish()
         except ModelgwError as exc:
-            await self._finish(trail, exc.code.name, exc.message)
+            await self._finish(trail, *trail.failed(exc))
             raise
         assert trail.protected is not None and trail.route is not None
         trail.masked_response = answer.masked_text
@@ -335,6 +357,7 @@ class Pipeline:
         if cached is None and not answer.cut:
             # The scanned masked answer: personal data the model made up is not cached.
             await self._store(trail, CachedAnswer(answer.masked_text, finish_reason, trail.usage))
+        trail.restored_response = text
         await self._finish(trail, "OK")
         return ChatResult(
             request.request_id,
@@ -364,7 +387,7 @@ class Pipeline:
             opened = await self._router.engine.open_stream(plan, request.deadline, prepare)
             self._answered(trail, opened.outcome)
         except ModelgwError as exc:
-            await self._finish(trail, exc.code.name, exc.message)
+            await self._finish(trail, *trail.failed(exc))
             raise
         return self._stream(trail, opened.chunks, store=True)
 
@@ -381,6 +404,7 @@ class Pipeline:
                 if chunk.delta:
                     restored = await answer.feed(chunk.delta)
                     if restored:
+                        trail.restored_response += restored
                         yield StreamDelta(restored)
                     if answer.cut:
                         break
@@ -390,6 +414,7 @@ class Pipeline:
                     trail.usage = chunk.usage
             tail = await answer.finish()
             if tail:
+                trail.restored_response += tail
                 yield StreamDelta(tail)
             if answer.cut:
                 finish_reason = FinishReason.CONTENT_FILTER
@@ -403,7 +428,7 @@ class Pipeline:
                     trail, CachedAnswer(answer.masked_text, finish_reason, trail.usage)
                 )
         except ModelgwError as exc:
-            status, error = exc.code.name, exc.message
+            status, error = trail.failed(exc)
             raise
         finally:
             trail.masked_response = answer.masked_text

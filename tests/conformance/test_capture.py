@@ -83,5 +83,5 @@ async def test_no_personal_data_reaches_the_provider(
         usage.prompt_tokens * PRICE["input_per_million"]
         + usage.completion_tokens * PRICE["output_per_million"]
     ) / 1e6
-    assert record.HasField("cost") and record.cost == pytest.approx(expected)
+    assert record.HasField("cost_usd") and record.cost_usd == pytest.approx(expected)
     _assert_no_raw_values(record.SerializeToString())

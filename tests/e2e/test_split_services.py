@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 import asyncpg
@@ -92,9 +93,16 @@ def test_split_services_mask_restore_and_audit_to_postgres(
         assert streamed == PROMPT
 
         audit = audit_pb2_grpc.AuditStub(audit_channel)
-        page = audit.QueryRecords(
-            audit_pb2.QueryRecordsRequest(), metadata=(("x-api-key", AUDITOR_KEY),)
-        )
+        # The gateway spools records durably and a sender drains them to the audit
+        # service in batches: they arrive shortly after the answers.
+        deadline = time.monotonic() + 30
+        while True:
+            page = audit.QueryRecords(
+                audit_pb2.QueryRecordsRequest(), metadata=(("x-api-key", AUDITOR_KEY),)
+            )
+            if len(page.records) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert len(page.records) == 2
         assert {r.api_key_id for r in page.records} == {"crm"}
         other = audit.QueryRecords(

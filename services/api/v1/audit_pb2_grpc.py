@@ -49,6 +49,16 @@ class AuditStub:
                 request_serializer=modelgw_dot_api_dot_v1_dot_audit__pb2.GetRecordRequest.SerializeToString,
                 response_deserializer=modelgw_dot_api_dot_v1_dot_audit__pb2.AuditRecord.FromString,
                 _registered_method=True)
+        self.Export = channel.unary_stream(
+                '/modelgw.api.v1.Audit/Export',
+                request_serializer=modelgw_dot_api_dot_v1_dot_audit__pb2.ExportRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_audit__pb2.ExportChunk.FromString,
+                _registered_method=True)
+        self.Verify = channel.unary_unary(
+                '/modelgw.api.v1.Audit/Verify',
+                request_serializer=modelgw_dot_api_dot_v1_dot_audit__pb2.VerifyRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_audit__pb2.VerifyResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServicer:
@@ -74,6 +84,20 @@ class AuditServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Export(self, request, context):
+        """Every matching record as JSONL or CSV, in chunks with progress counts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Verify(self, request, context):
+        """Check the tenant's hash chain and signed checkpoints; names every broken record.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -91,6 +115,16 @@ def add_AuditServicer_to_server(servicer, server):
                     servicer.GetRecord,
                     request_deserializer=modelgw_dot_api_dot_v1_dot_audit__pb2.GetRecordRequest.FromString,
                     response_serializer=modelgw_dot_api_dot_v1_dot_audit__pb2.AuditRecord.SerializeToString,
+            ),
+            'Export': grpc.unary_stream_rpc_method_handler(
+                    servicer.Export,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_audit__pb2.ExportRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_audit__pb2.ExportChunk.SerializeToString,
+            ),
+            'Verify': grpc.unary_unary_rpc_method_handler(
+                    servicer.Verify,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_audit__pb2.VerifyRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_audit__pb2.VerifyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -174,6 +208,60 @@ class Audit:
             '/modelgw.api.v1.Audit/GetRecord',
             modelgw_dot_api_dot_v1_dot_audit__pb2.GetRecordRequest.SerializeToString,
             modelgw_dot_api_dot_v1_dot_audit__pb2.AuditRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Export(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/modelgw.api.v1.Audit/Export',
+            modelgw_dot_api_dot_v1_dot_audit__pb2.ExportRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_audit__pb2.ExportChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Verify(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Audit/Verify',
+            modelgw_dot_api_dot_v1_dot_audit__pb2.VerifyRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_audit__pb2.VerifyResponse.FromString,
             options,
             channel_credentials,
             insecure,

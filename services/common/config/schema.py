@@ -10,6 +10,7 @@ import ipaddress
 from enum import StrEnum
 from typing import Self
 
+from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.providers import Locality, ProviderConfig
 from modelgw.common.config.routing import RoutingConfig
@@ -127,27 +128,6 @@ class CacheConfig(StrictModel):
     """Redis without credentials in the URL; use `redis_password` for the secret."""
     redis_password: SecretRef | None = None
     ttl_s: int = Field(default=300, ge=1)
-
-
-class AuditConfig(StrictModel):
-    url: str = "sqlite+aiosqlite:///.modelgw/audit.db"
-    """SQLAlchemy async URL of the audit store, without a password."""
-    password: SecretRef | None = None
-    """Database password, merged into `url` at start."""
-
-    @model_validator(mode="after")
-    def _no_password_in_url(self) -> Self:
-        from sqlalchemy.engine import make_url
-
-        try:
-            parsed = make_url(self.url)
-        except Exception as exc:
-            raise ValueError(f"url is not a database URL: {exc}") from exc
-        if parsed.password:
-            raise ValueError('url must not contain a password; set `password = "env:NAME"`')
-        if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
-            raise ValueError("url must use sqlite+aiosqlite:// or postgresql+asyncpg://")
-        return self
 
 
 class TelemetryConfig(StrictModel):

@@ -1,0 +1,119 @@
+"""Drain the spool to the audit store or the `Audit` service, in batches, until it is empty.
+
+Delivery is at-least-once: the cursor moves only after the destination
+confirmed a batch, and a batch replayed after a crash is harmless because
+ingest is idempotent on (tenant, request id). While the destination is down
+the sender retries with capped exponential backoff and the spool grows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+import grpc
+from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
+from modelgw.audit.convert import record_from_pb
+from modelgw.audit.records import AuditRecord
+from modelgw.audit.spool import Spool
+from modelgw.audit.store import AuditStore
+from modelgw.control.auth import InternalAuth
+
+log = logging.getLogger(__name__)
+
+
+class BatchTarget(Protocol):
+    async def deliver(self, payloads: Sequence[bytes]) -> None:
+        """Store serialized `AuditRecord`s; raise if they may not have been stored."""
+        ...
+
+
+class StoreTarget:
+    """In one process (`modelgw serve`): straight into the store."""
+
+    def __init__(self, store: AuditStore) -> None:
+        self._store = store
+
+    async def deliver(self, payloads: Sequence[bytes]) -> None:
+        records: list[AuditRecord] = []
+        for payload in payloads:
+            message = audit_pb2.AuditRecord()
+            message.ParseFromString(payload)
+            records.append(record_from_pb(message))
+        await self._store.append(records)
+
+
+class RemoteTarget:
+    """A separate `modelgw audit` service, over its internal Ingest RPC."""
+
+    def __init__(self, channel: grpc.aio.Channel, auth: InternalAuth, timeout_s: float) -> None:
+        self._stub = audit_pb2_grpc.AuditStub(channel)
+        self._auth = auth
+        self._timeout_s = timeout_s
+
+    async def deliver(self, payloads: Sequence[bytes]) -> None:
+        request = audit_pb2.IngestRequest()
+        for payload in payloads:
+            request.records.add().ParseFromString(payload)
+        await self._stub.Ingest(request, timeout=self._timeout_s, metadata=self._auth.metadata)
+
+
+class SpoolSender:
+    def __init__(
+        self, spool: Spool, target: BatchTarget, batch_size: int, retry_max_s: float
+    ) -> None:
+        self._spool = spool
+        self._target = target
+        self._batch_size = batch_size
+        self._retry_max_s = retry_max_s
+        self._delivered = asyncio.Event()
+        self.failures = 0
+        """Consecutive failed deliveries (0 while healthy)."""
+
+    async def run(self) -> None:
+        backoff = 0.05
+        while True:
+            await self._spool.data_ready.wait()
+            payloads, position = await asyncio.to_thread(self._spool.read_batch, self._batch_size)
+            if not payloads:
+                if position != self._spool.cursor:
+                    self._spool.ack(position)  # stepped over the end of a finished segment
+                elif self._spool.pending_bytes() == 0:
+                    self._spool.data_ready.clear()
+                continue
+            try:
+                await self._target.deliver(payloads)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.failures += 1
+                log.warning(
+                    "audit delivery failed (%s, attempt %d); %d bytes spooled, retrying in %.2fs",
+                    type(exc).__name__,
+                    self.failures,
+                    self._spool.pending_bytes(),
+                    backoff,
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._retry_max_s)
+                continue
+            backoff, self.failures = 0.05, 0
+            await asyncio.to_thread(self._spool.ack, position)
+            self._delivered.set()
+
+    async def drain(self, timeout_s: float) -> bool:
+        """Wait until everything spooled before this call is delivered; False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self._spool.pending_bytes() > 0:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            self._delivered.clear()
+            try:
+                await asyncio.wait_for(self._delivered.wait(), timeout=min(remaining, 0.5))
+            except TimeoutError:
+                continue
+        return True
