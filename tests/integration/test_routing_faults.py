@@ -86,7 +86,7 @@ async def test_5xx_is_retried_then_falls_back(tmp_path, trust_engine, failure) -
 
 
 async def test_429_falls_back_at_once(tmp_path, trust_engine) -> None:
-    async with setup(tmp_path, trust_engine) as (gw, primary, fallback):
+    async with setup(tmp_path, trust_engine) as (gw, primary, _):
         primary.engine.behaviour = Behaviour.EXHAUSTED
         reply = await ask(gw)
         assert reply.route.backend == "fallback"
@@ -106,7 +106,7 @@ async def test_hanging_backend_times_out_and_is_aborted(tmp_path, trust_engine) 
     async with setup(tmp_path, trust_engine, retry={"max_attempts_per_backend": 1}) as (
         gw,
         primary,
-        fallback,
+        _,
     ):
         primary.engine.behaviour = Behaviour.HANG
         started = time.monotonic()
@@ -147,7 +147,7 @@ async def test_breaker_opens_then_recovers_through_a_half_open_probe(
     async with setup(tmp_path, trust_engine, retry={"max_attempts_per_backend": 1}) as (
         gw,
         primary,
-        fallback,
+        _,
     ):
         primary.engine.behaviour = Behaviour.UNAVAILABLE
         for _ in range(2):  # failure_threshold
@@ -205,7 +205,7 @@ async def stream_text(gw: RunningGateway) -> tuple[list[Any], grpc.aio.AioRpcErr
 
 
 async def test_stream_fails_over_before_the_first_token(tmp_path, trust_engine) -> None:
-    async with setup(tmp_path, trust_engine) as (gw, primary, fallback):
+    async with setup(tmp_path, trust_engine) as (gw, primary, _):
         primary.engine.behaviour = Behaviour.UNAVAILABLE
         events, error = await stream_text(gw)
         assert error is None

@@ -58,7 +58,7 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
     def answer_ids(self) -> list[int]:
         return self.tokenizer.encode(self.answer, add_special_tokens=False).ids
 
-    async def Generate(  # noqa: N802 - gRPC method name
+    async def Generate(
         self, request: vllm_engine_pb2.GenerateRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[vllm_engine_pb2.GenerateResponse]:
         params = request.sampling_params
@@ -102,26 +102,26 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
         finally:
             self.running -= 1
 
-    async def Abort(  # noqa: N802
+    async def Abort(
         self, request: vllm_engine_pb2.AbortRequest, context: grpc.aio.ServicerContext
     ) -> vllm_engine_pb2.AbortResponse:
         self.aborted.extend(request.request_ids)
         return vllm_engine_pb2.AbortResponse()
 
-    async def GetTokenizer(  # noqa: N802
+    async def GetTokenizer(
         self, request: common_pb2.GetTokenizerRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[common_pb2.GetTokenizerChunk]:
         yield common_pb2.GetTokenizerChunk(
             data=self.bundle, sha256=hashlib.sha256(self.bundle).hexdigest()
         )
 
-    async def GetLoads(  # noqa: N802
+    async def GetLoads(
         self, request: vllm_engine_pb2.GetLoadsRequest, context: grpc.aio.ServicerContext
     ) -> vllm_engine_pb2.GetLoadsResponse:
         load = vllm_engine_pb2.SchedulerLoad(num_running_reqs=self.running)
         return vllm_engine_pb2.GetLoadsResponse(dp_rank_count=1, loads=[load])
 
-    async def HealthCheck(  # noqa: N802
+    async def HealthCheck(
         self, request: vllm_engine_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
     ) -> vllm_engine_pb2.HealthCheckResponse:
         return vllm_engine_pb2.HealthCheckResponse(healthy=True)
