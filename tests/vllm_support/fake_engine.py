@@ -54,6 +54,7 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
     calls: list[Call] = field(default_factory=list)
     aborted: list[str] = field(default_factory=list)
     running: int = 0
+    tokenizer_fetches: int = 0
 
     def answer_ids(self) -> list[int]:
         return self.tokenizer.encode(self.answer, add_special_tokens=False).ids
@@ -111,6 +112,7 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
     async def GetTokenizer(
         self, request: common_pb2.GetTokenizerRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[common_pb2.GetTokenizerChunk]:
+        self.tokenizer_fetches += 1
         yield common_pb2.GetTokenizerChunk(
             data=self.bundle, sha256=hashlib.sha256(self.bundle).hexdigest()
         )
@@ -143,14 +145,20 @@ class RunningFake:
     address: str
 
 
+async def serve(engine: FakeEngine, port: int = 0) -> tuple[grpc.aio.Server, int]:
+    """Serve `engine` on loopback; a given port restarts a stopped fake where it was."""
+    server = grpc.aio.server()
+    vllm_engine_pb2_grpc.add_VllmEngineServicer_to_server(engine, server)
+    port = server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    return server, port
+
+
 @contextlib.asynccontextmanager
 async def fake_engine(directory: Path, **kwargs: object) -> AsyncIterator[RunningFake]:
     tokenizer, bundle = tokenizer_bundle(directory)
     engine = FakeEngine(tokenizer, bundle, **kwargs)  # type: ignore[arg-type]
-    server = grpc.aio.server()
-    vllm_engine_pb2_grpc.add_VllmEngineServicer_to_server(engine, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
+    server, port = await serve(engine)
     try:
         yield RunningFake(engine, server, f"127.0.0.1:{port}")
     finally:
