@@ -201,7 +201,7 @@ class Pipeline:
         async def prepare(candidate: Candidate) -> BackendRequest:
             protected = await protection.for_locality(candidate.locality)
             trail.protected = protected
-            trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "trying")
+            trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "route order")
             Protection.refuse_if_blocked(protected)
             return BackendRequest(
                 model=candidate.upstream_model,

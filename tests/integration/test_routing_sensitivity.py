@@ -145,3 +145,29 @@ async def test_fallback_to_another_locality_gets_that_localitys_masking(
         assert [(f.entity_type, f.action) for f in reply.trust.prompt_entities] == [
             ("PERSON", common_pb2.ENTITY_ACTION_MASK)
         ]
+
+
+async def test_entity_policy_block_for_one_locality_routes_to_the_other(
+    tmp_path, trust_engine
+) -> None:
+    """External: card numbers blocked; local: masked. The external first choice is skipped."""
+    data = config(tmp_path, [], ["cloud", "onprem"]).model_dump(mode="json")
+    data["tenants"]["dev"]["entity_policy"] = {"external": {"CREDIT_CARD": "block"}}
+    cfg = ModelgwConfig.model_validate(data)
+    backends = {
+        name: RecordingBackend(EchoBackend(name, provider))  # type: ignore[arg-type]
+        for name, provider in cfg.providers.items()
+    }
+    async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:  # type: ignore[arg-type]
+        reply = await ask(gw, "Charge 4111 1111 1111 1111 please.")
+        assert reply.route.backend == "onprem" and "cloud skipped" in reply.route.reason
+        assert not backends["cloud"].received
+        assert "4111" not in backends["onprem"].received[0].messages[0].content
+
+        data["models"]["assistant"]["route"] = [{"provider": "cloud"}]
+    only_external = ModelgwConfig.model_validate(data)
+    async with running_gateway(only_external, trust_engine=trust_engine) as gw:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await ask(gw, "Charge 4111 1111 1111 1111 please.")
+        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert "CREDIT_CARD" in (caught.value.details() or "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -22,12 +21,10 @@ from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import ChatMessage, Role
-from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
-from tokenizers import Tokenizer
 
 from tests.harness import RunningGateway, generate_request, running_gateway
-from tests.vllm_support.workers import VllmWorkers
+from tests.vllm_support.workers import VllmWorkers, model_tokenizer
 
 KEY = "mgw_test_vllm_key_01234567"
 AUTH = (("authorization", f"Bearer {KEY}"),)
@@ -55,17 +52,6 @@ async def gateway(
     config = gateway_config(workers.addresses, tmp_path, **provider)
     async with running_gateway(config, trust_engine=trust_engine) as gw:
         yield gw
-
-
-def model_tokenizer(model_dir: Path) -> ModelTokenizer:
-    config = json.loads((model_dir / "tokenizer_config.json").read_text())
-    return ModelTokenizer(
-        Tokenizer.from_file(str(model_dir / "tokenizer.json")),
-        config["chat_template"],
-        config["bos_token"],
-        config["eos_token"],
-        "",
-    )
 
 
 def greedy(text: str, max_tokens: int, request_id: str = "") -> Any:

@@ -7,6 +7,7 @@ session: loading takes ~25-40 s on two cores, paid once.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -19,6 +20,8 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from modelgw.providers.vllm.tokenizer import ModelTokenizer
+from tokenizers import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_PYTHON = ROOT / ".venv-worker" / "bin" / "python"
@@ -64,7 +67,7 @@ def _serving(address: str) -> bool:
     return reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-def _start(model_dir: Path, log: Path) -> WorkerProcess:
+def start_worker(model_dir: Path, log: Path) -> WorkerProcess:
     address = f"127.0.0.1:{free_port()}"
     env = {
         **os.environ,
@@ -98,7 +101,7 @@ def _start(model_dir: Path, log: Path) -> WorkerProcess:
     return WorkerProcess(address, log, process)
 
 
-def _stop(worker: WorkerProcess) -> None:
+def stop_worker(worker: WorkerProcess) -> None:
     if worker.process.poll() is None:
         worker.process.send_signal(signal.SIGTERM)
         try:
@@ -106,6 +109,36 @@ def _stop(worker: WorkerProcess) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(worker.process.pid, signal.SIGKILL)
             worker.process.wait()
+
+
+def wait_serving(workers: list[WorkerProcess], timeout_s: float) -> None:
+    """Block until every worker's engine serves; raise with its log if one dies or is late."""
+    deadline = time.monotonic() + timeout_s
+    pending = list(workers)
+    while pending:
+        for worker in list(pending):
+            if worker.process.poll() is not None:
+                raise RuntimeError(
+                    f"vLLM worker exited with {worker.process.returncode}:\n"
+                    + worker.log_text()[-4000:]
+                )
+            if _serving(worker.address):
+                pending.remove(worker)
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"vLLM workers not ready after {timeout_s:.0f}s")
+        time.sleep(0.5)
+
+
+def model_tokenizer(model_dir: Path) -> ModelTokenizer:
+    """The tokenizer and chat template of a model directory, as the gateway would use them."""
+    config = json.loads((model_dir / "tokenizer_config.json").read_text())
+    return ModelTokenizer(
+        Tokenizer.from_file(str(model_dir / "tokenizer.json")),
+        config["chat_template"],
+        config["bos_token"],
+        config["eos_token"],
+        "",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -121,23 +154,13 @@ def vllm_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmWorke
         capture_output=True,
         timeout=120,
     )
-    workers = [_start(model_dir, base / f"worker-{i}.log") for i in range(2)]
+    workers = [start_worker(model_dir, base / f"worker-{i}.log") for i in range(2)]
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        pending = list(workers)
-        while pending:
-            for worker in list(pending):
-                if worker.process.poll() is not None:
-                    pytest.fail(
-                        f"vLLM worker exited with {worker.process.returncode}:\n"
-                        + worker.log_text()[-4000:]
-                    )
-                if _serving(worker.address):
-                    pending.remove(worker)
-            if time.monotonic() > deadline:
-                pytest.fail(f"vLLM workers not ready after {STARTUP_TIMEOUT_S:.0f}s")
-            time.sleep(0.5)
+        try:
+            wait_serving(workers, STARTUP_TIMEOUT_S)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
         yield VllmWorkers(model_dir, workers)
     finally:
         for worker in workers:
-            _stop(worker)
+            stop_worker(worker)
