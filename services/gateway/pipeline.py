@@ -41,6 +41,7 @@ from modelgw.trust.restore import StreamRestorer, restore_text
 log = logging.getLogger(__name__)
 
 Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
+_GONE = "client went away before the answer finished"
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,9 @@ class Pipeline:
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
+        except asyncio.CancelledError:
+            await asyncio.shield(self._finish(trail, "CANCELLED", _GONE))
+            raise
         trail.masked_response = response.text
         trail.usage = response.usage
         assert trail.protected is not None and trail.route is not None
@@ -261,6 +265,9 @@ class Pipeline:
         except ModelgwError as exc:
             await self._finish(trail, exc.code.name, exc.message)
             raise
+        except asyncio.CancelledError:  # gone while the route was still looking for an answer
+            await asyncio.shield(self._finish(trail, "CANCELLED", _GONE))
+            raise
         return self._stream(trail, opened.chunks)
 
     async def _stream(
@@ -270,7 +277,7 @@ class Pipeline:
         restorer = StreamRestorer(trail.protected.vault)
         masked: list[str] = []
         finish_reason = FinishReason.STOP
-        status, error = "CANCELLED", "client went away before the answer finished"
+        status, error = "CANCELLED", _GONE
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
             async for chunk in chunks:

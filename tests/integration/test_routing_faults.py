@@ -227,3 +227,28 @@ async def test_stream_dying_after_the_first_token_ends_with_a_clear_error(
         assert not fallback.engine.calls
         audit = await record(gw, events[0].request_id)
         assert audit.status == "UNAVAILABLE" and audit.route.backend == "primary"
+
+
+async def test_client_that_gives_up_aborts_the_engine_request_and_is_audited(
+    tmp_path, trust_engine
+) -> None:
+    async with setup(tmp_path, trust_engine) as (gw, primary, _):
+        primary.engine.behaviour = Behaviour.HANG
+        request = generate_request("Say hello", model="chat", request_id="gives-up")
+        call = gw.gateway.Generate(request, metadata=AUTH)
+        for _ in range(100):
+            if primary.engine.calls:
+                break
+            await asyncio.sleep(0.01)
+        call.cancel()
+        for _ in range(100):
+            if primary.engine.aborted:
+                break
+            await asyncio.sleep(0.01)
+        assert primary.engine.aborted == [primary.engine.calls[0].request_id]
+        for _ in range(100):
+            with contextlib.suppress(grpc.aio.AioRpcError):
+                audit = await record(gw, "gives-up")
+                break
+            await asyncio.sleep(0.02)
+        assert audit.status == "CANCELLED"
