@@ -3,8 +3,9 @@
 Choice is least-load from each worker's GetLoads (running + waiting requests,
 with KV-cache use breaking ties), corrected by the requests this gateway sent
 since the last poll. Among workers whose load is close to the least, a
-rendezvous hash of the prompt's prefix picks one, so requests sharing a long
-prefix (a system prompt) land where that prefix is already in the KV cache.
+rendezvous hash of the conversation's shared part (all but the last message)
+picks one, so requests sharing a long prefix (a system prompt, earlier turns)
+land where that prefix is already in the KV cache.
 A worker that fails repeatedly is ejected and probed until it answers again.
 """
 
@@ -159,15 +160,15 @@ class WorkerPool:
     def healthy(self) -> list[Worker]:
         return [w for w in self.workers.values() if not w.ejected]
 
-    def choose(self, prefix: str) -> Worker | None:
-        """The worker for a prompt starting with `prefix`; None when every worker is out."""
+    def choose(self, affinity_key: str) -> Worker | None:
+        """The worker for a request sharing `affinity_key`; None when every worker is out."""
         candidates = self.healthy()
         if not candidates:
             return None
         least = min(w.load for w in candidates)
         close = [w for w in candidates if w.load <= least + self.config.load_tolerance]
-        if self.config.affinity_prefix_chars and prefix:
-            key = prefix[: self.config.affinity_prefix_chars]
+        if self.config.affinity_prefix_chars and affinity_key:
+            key = affinity_key[: self.config.affinity_prefix_chars]
             return max(close, key=lambda w: _affinity(key, w.address))
         return min(close, key=lambda w: (w.load, w.address))
 
