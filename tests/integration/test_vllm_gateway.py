@@ -194,6 +194,8 @@ async def test_two_workers_share_load_by_get_loads(
             task.cancel()
         await asyncio.gather(*occupy, return_exceptions=True)
 
+    # Both idle again (the cancelled requests have left worker 0) before the second part.
+    assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 10.0)
     async with gateway(vllm_workers, tmp_path / "b", trust_engine, affinity_prefix_chars=0) as gw:
         # Concurrent long requests spread over both workers by load alone.
         await asyncio.gather(
