@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ import grpc
 import pytest
 from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
-from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.config.schema import ModelgwConfig, TrustConfig
 from modelgw.common.messages import ChatMessage, Role
+from modelgw.trust.engine import TrustEngine
 from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
 
 from tests.harness import RunningGateway, generate_request, running_gateway
@@ -90,6 +91,18 @@ async def running(address: str) -> int:
     return sum(load.num_running_reqs + load.num_waiting_reqs for load in loads.loads)
 
 
+async def eventually_loads(workers: VllmWorkers, check: Any, seconds: float = 2.0) -> list[int]:
+    """Poll GetLoads until `check(loads)` holds; the loads (for the message) or [] if never."""
+    loads: list[int] = []
+    for _ in range(int(seconds / 0.1)):
+        loads = [await running(a) for a in workers.addresses]
+        if check(loads):
+            return loads
+        await asyncio.sleep(0.1)
+    print(f"GetLoads never satisfied the check; last: {loads}")
+    return []
+
+
 def served(workers: VllmWorkers, request_id: str) -> list[int]:
     """Indexes of the workers whose log shows an engine request for this gateway request."""
     pattern = re.compile(rf"Generate request {re.escape(request_id)}-[0-9a-f]{{8}}:")
@@ -148,14 +161,10 @@ async def test_cancelling_the_stream_aborts_the_engine_request(
             deltas += bool(event.delta)
             if deltas == 3:
                 break
-        assert [await running(a) for a in vllm_workers.addresses] != [0, 0]
+        assert await eventually_loads(vllm_workers, lambda loads: sum(loads) == 1)
         call.cancel()
-        # 1000 tokens take several seconds; an aborted request is gone at once.
-        for _ in range(40):
-            if [await running(a) for a in vllm_workers.addresses] == [0, 0]:
-                break
-            await asyncio.sleep(0.1)
-        assert [await running(a) for a in vllm_workers.addresses] == [0, 0]
+        # 1000 tokens take several seconds; an aborted request leaves the engine at once.
+        assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 4.0)
         worker = served(vllm_workers, "cancel-me")
         assert len(worker) == 1
         log = vllm_workers.workers[worker[0]].log_text()
@@ -168,28 +177,34 @@ async def test_two_workers_share_load_by_get_loads(
     busy = vllm_workers.addresses[0]
     tokenizer = model_tokenizer(vllm_workers.model_dir)
     _, ids = tokenizer.encode_chat([ChatMessage(Role.USER, "keep busy")])
-    occupy = [asyncio.create_task(direct_ids(busy, ids, 1000)) for _ in range(3)]
+
+    async def keep_busy() -> None:
+        while True:  # a long request, and another when it ends
+            await direct_ids(busy, ids, 1000)
+
+    occupy = [asyncio.create_task(keep_busy()) for _ in range(3)]
     try:
         # Worker 0 runs three long requests it got from elsewhere: only GetLoads can tell.
         async with gateway(vllm_workers, tmp_path, trust_engine, affinity_prefix_chars=0) as gw:
-            for _ in range(50):
-                if await running(busy) >= 3:
-                    break
-                await asyncio.sleep(0.1)
+            assert await eventually_loads(vllm_workers, lambda loads: loads[0] >= 3, 10.0)
             await asyncio.sleep(0.5)  # a few load polls
             for i in range(3):
                 await gw.gateway.Generate(greedy(f"q{i}", 4, f"least-load-{i}"), metadata=AUTH)
-                assert served(vllm_workers, f"least-load-{i}") == [1], "sent to the busy worker"
+                loads = [await running(a) for a in vllm_workers.addresses]
+                where = served(vllm_workers, f"least-load-{i}")
+                assert where == [1], f"request {i} sent to the busy worker; loads now {loads}"
     finally:
         for task in occupy:
             task.cancel()
         await asyncio.gather(*occupy, return_exceptions=True)
 
-    async with gateway(vllm_workers, tmp_path / "b", trust_engine) as gw:
-        # Concurrent requests with different prompts spread over both workers.
+    # Both idle again (the cancelled requests have left worker 0) before the second part.
+    assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 10.0)
+    async with gateway(vllm_workers, tmp_path / "b", trust_engine, affinity_prefix_chars=0) as gw:
+        # Concurrent long requests spread over both workers by load alone.
         await asyncio.gather(
             *(
-                gw.gateway.Generate(greedy(f"prompt {i}", 64, f"spread-{i}"), metadata=AUTH)
+                gw.gateway.Generate(greedy(f"prompt {i}", 300, f"spread-{i}"), metadata=AUTH)
                 for i in range(6)
             )
         )
@@ -203,3 +218,13 @@ async def test_two_workers_share_load_by_get_loads(
 @pytest.fixture(autouse=True)
 def _audit_dir(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="module")
+def trust_engine(trust_engine: TrustEngine) -> Iterator[TrustEngine]:
+    """The session's detector with a longer deadline: these tests keep both cores busy with
+    the CPU engine, and detection must not hit its fail-closed deadline because of that (it
+    is not under test here)."""
+    engine = TrustEngine(TrustConfig(deadline_ms=30_000), detector=trust_engine.detector)
+    yield engine
+    engine.close()

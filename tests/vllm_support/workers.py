@@ -101,14 +101,17 @@ def start_worker(model_dir: Path, log: Path) -> WorkerProcess:
     return WorkerProcess(address, log, process)
 
 
-def stop_worker(worker: WorkerProcess) -> None:
-    if worker.process.poll() is None:
-        worker.process.send_signal(signal.SIGTERM)
-        try:
-            worker.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.process.pid, signal.SIGKILL)
-            worker.process.wait()
+def stop_worker(worker: WorkerProcess) -> bool:
+    """SIGTERM, as Kubernetes would; True when the worker drained and exited 0 by itself."""
+    if worker.process.poll() is not None:
+        return False
+    worker.process.send_signal(signal.SIGTERM)
+    try:
+        return worker.process.wait(timeout=60) == 0
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.process.pid, signal.SIGKILL)
+        worker.process.wait()
+        return False
 
 
 def wait_serving(workers: list[WorkerProcess], timeout_s: float) -> None:
@@ -162,5 +165,6 @@ def vllm_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmWorke
             pytest.fail(str(exc))
         yield VllmWorkers(model_dir, workers)
     finally:
-        for worker in workers:
-            stop_worker(worker)
+        graceful = [stop_worker(worker) for worker in workers]
+    if not all(graceful):  # `modelgw worker` must stop cleanly on SIGTERM
+        pytest.fail(f"vLLM workers did not stop cleanly: {graceful}")

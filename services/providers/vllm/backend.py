@@ -60,7 +60,7 @@ class VllmBackend:
             return self._tokenizer
         async with self._tokenizer_lock:
             if self._tokenizer is None:
-                self.pool.start()
+                await self.pool.wait_first_poll()
                 last: BaseException | None = None
                 for worker in self.pool.healthy():
                     try:

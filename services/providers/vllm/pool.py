@@ -57,6 +57,7 @@ class WorkerPool:
     config: VllmProvider
     workers: dict[str, Worker] = field(default_factory=dict)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _first_poll: asyncio.Event = field(default_factory=asyncio.Event)
 
     def start(self) -> None:
         """Start discovery, load polling and probing; idempotent, needs a running loop."""
@@ -67,6 +68,14 @@ class WorkerPool:
         if self.config.dns:
             self._tasks.append(asyncio.create_task(self._discover_loop()))
         self._tasks.append(asyncio.create_task(self._poll_loop()))
+
+    async def wait_first_poll(self) -> None:
+        """Loads from every known worker (or a failed try), so the first choice is informed."""
+        self.start()
+        try:
+            await asyncio.wait_for(self._first_poll.wait(), self.config.connect_timeout_s)
+        except TimeoutError:
+            log.warning("%s: no load figures yet; choosing without them", self.provider)
 
     def _add(self, address: str) -> None:
         if address in self.workers:
@@ -134,9 +143,15 @@ class WorkerPool:
         worker.failures = 0
 
     async def _poll_loop(self) -> None:
+        if self.config.dns:  # the first DNS answer, so the first poll sees those workers too
+            for _ in range(50):
+                if self.workers:
+                    break
+                await asyncio.sleep(0.1)
         while True:
             workers = list(self.workers.values())
             await asyncio.gather(*(self._poll_one(w) for w in workers))
+            self._first_poll.set()
             interval = self.config.load_interval_s
             if any(w.ejected for w in workers):
                 interval = min(interval, self.config.probe_interval_s)
