@@ -2,14 +2,18 @@
 
     make bench-trust     (= python -m bench.trust.speed)
 
-Each side runs in its own fresh process (so its peak RSS is its own) on the
-same seeded texts: single messages of ~200 B, 1 KB and 4 KB (every text
-unique, so memoisation cannot help), and 10-turn chats replayed turn by turn
+Each side runs in its own fresh process (so its peak RSS is its own; ours
+adds the peak RSS of its detector processes) on the same seeded texts:
+single messages of ~200 B, 1 KB and 4 KB (every text unique, so
+memoisation cannot help), and 10-turn chats replayed turn by turn
 where every request resends the whole history. Stock Presidio is called as
 shipped (`AnalyzerEngine.analyze`, one text at a time); ours goes through
-`TrustEngine.protect`, the path the gateway uses: latency from sequential
-calls, throughput from concurrent calls (batched onto the workers); the
-chats are replayed side by side, each turn by turn.
+`TrustEngine.protect` with the default config (2 detector processes), the
+path the gateway uses: latency from sequential calls (a lone message is
+split across the idle workers), throughput from concurrent calls (batched
+onto the workers); the chats are replayed side by side, each turn by turn.
+The load average is recorded before and after each side: the machine is
+shared, and a ratio taken while other jobs ran is only as good as that.
 Writes `results/speed.md` and `results/speed.json`.
 """
 
@@ -24,7 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.trust.common import MODEL, machine, rss_mib
+from bench.trust.common import MODEL, load_average, machine, peak_rss_mib, rss_mib
 from bench.trust.corpus import chat, messages
 
 HERE = Path(__file__).parent
@@ -42,7 +46,7 @@ def run_stock() -> dict[str, object]:
 
     analyze = stock_presidio()
     analyze(["warm up John Smith in Boston, john@example.com"])
-    out: dict[str, object] = {}
+    out: dict[str, object] = {"load_before": load_average()}
     for label, (size, count) in SIZES.items():
         texts = messages(1, size, count)
         latencies = []
@@ -67,6 +71,7 @@ def run_stock() -> dict[str, object]:
     total = time.perf_counter() - started
     out["chat"] = {"requests": requests, "seconds": total, "per_s": requests / total}
     out["rss_mib"] = rss_mib()
+    out["load_after"] = load_average()
     return out
 
 
@@ -76,7 +81,8 @@ async def _run_ours() -> dict[str, object]:
     from modelgw.common.messages import ChatMessage, Role
     from modelgw.trust.engine import TrustEngine
 
-    engine = TrustEngine(TrustConfig())
+    config = TrustConfig()
+    engine = TrustEngine(config)
     policy = EntityPolicy()
 
     async def protect(texts: list[str], tenant: str = "bench") -> None:
@@ -84,8 +90,12 @@ async def _run_ours() -> dict[str, object]:
             [ChatMessage(Role.USER, t) for t in texts], policy, external=True, tenant=tenant
         )
 
-    await protect(["warm up John Smith in Boston, john@example.com"])
-    out: dict[str, object] = {}
+    for _ in range(4):  # every worker loads its lazy parts
+        await protect(["warm up John Smith in Boston, john@example.com"], tenant="warm")
+    out: dict[str, object] = {
+        "load_before": load_average(),
+        "executor": f"{config.executor.value} x{config.workers}",
+    }
     for label, (size, count) in SIZES.items():
         texts = messages(1, size, count)
         latencies = []
@@ -117,7 +127,10 @@ async def _run_ours() -> dict[str, object]:
     out["chat"] = {"requests": requests, "seconds": total, "per_s": requests / total}
     out["memo"] = {"hits": engine.memo.hits, "misses": engine.memo.misses}
     out["batches"] = engine.batches
-    out["rss_mib"] = rss_mib()
+    pids = getattr(engine.detector, "worker_pids", list)()
+    out["worker_rss_mib"] = [peak_rss_mib(pid) for pid in pids]
+    out["rss_mib"] = rss_mib() + sum(out["worker_rss_mib"])
+    out["load_after"] = load_average()
     engine.close()
     return out
 
@@ -142,7 +155,10 @@ def report(stock: dict, ours: dict, command: str) -> str:
         f"- machine: {machine()} (shared with other jobs: absolute numbers are noisy,"
         " the ratios are the result)",
         f"- spaCy model `{MODEL}`; stock = `AnalyzerEngine.analyze` per text, sequential; ours ="
-        " `TrustEngine.protect`, latency sequential, throughput concurrent",
+        f" `TrustEngine.protect` ({ours['executor']} detector), latency sequential, throughput"
+        " concurrent",
+        f"- load average (1 min) before/after: stock {stock['load_before']:.2f}/"
+        f"{stock['load_after']:.2f}, ours {ours['load_before']:.2f}/{ours['load_after']:.2f}",
         "",
         "| workload | stock p50 ms | ours p50 ms | stock msg/s | ours msg/s | throughput x |",
         "|---|---|---|---|---|---|",
@@ -158,7 +174,10 @@ def report(stock: dict, ours: dict, command: str) -> str:
         f"| 10-turn chat replay ({s['requests']} requests) | n/a | n/a | {s['per_s']:.1f} req/s "
         f"| {o['per_s']:.1f} req/s | {o['per_s'] / s['per_s']:.1f} |",
         "",
-        f"- peak RSS: stock {stock['rss_mib']:.0f} MiB, ours {ours['rss_mib']:.0f} MiB",
+        f"- peak RSS: stock {stock['rss_mib']:.0f} MiB, ours {ours['rss_mib']:.0f} MiB (this"
+        " process + detector processes "
+        + " + ".join(f"{r:.0f}" for r in ours["worker_rss_mib"])
+        + ")",
         f"- ours: memo hits {ours['memo']['hits']}, misses {ours['memo']['misses']}; "
         f"detection batches {ours['batches']}",
     ]
