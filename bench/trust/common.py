@@ -64,6 +64,19 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_rss_mib(pid: int) -> float:
+    """Peak resident set size of another live process (Linux `VmHWM`)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
 def machine() -> str:
     return (
         f"{platform.node()} · {platform.processor() or platform.machine()} · "

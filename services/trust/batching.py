@@ -18,6 +18,10 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+class QueueFull(RuntimeError):
+    """More items are waiting than the batcher may hold."""
+
+
 class Batcher(Generic[Item, Result]):
     def __init__(
         self,
@@ -26,19 +30,27 @@ class Batcher(Generic[Item, Result]):
         *,
         workers: int,
         max_batch: int,
+        max_pending: int | None = None,
     ) -> None:
         self._work = work
         self._executor = executor
         self._workers = workers
         self._max_batch = max_batch
+        self._max_pending = max_pending
         self._queue: collections.deque[tuple[Item, asyncio.Future[Result]]] = collections.deque()
         self._running = 0
         self.batches = 0
 
     async def run(self, items: Sequence[Item]) -> list[Result]:
-        """Results for `items` in order; an exception in the batch is raised here."""
+        """Results for `items` in order; an exception in the batch is raised here.
+
+        Raises `QueueFull` at once when `items` would take the queue past `max_pending`:
+        a bounded wait, not an ever-growing backlog that misses every deadline.
+        """
         if not items:
             return []
+        if self._max_pending is not None and len(self._queue) + len(items) > self._max_pending:
+            raise QueueFull(f"{len(self._queue)} items are already waiting")
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[Result]] = [loop.create_future() for _ in items]
         self._queue.extend(zip(items, futures, strict=True))

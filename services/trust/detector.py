@@ -3,7 +3,8 @@
 Built once per process (it loads the spaCy model) and shared; `analyze_many`
 is thread-safe and takes a batch of texts so the NER model sees them in one
 `pipe` call. Each text is analysed in its normalised form (see `normalise`)
-and the spans are mapped back to the original characters.
+and the spans are mapped back to the original characters. `run_units` is
+the CPU-heavy core (see `detection_plan`): what a detector process runs.
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import tenant_rules
+from modelgw.trust.detection_plan import (
+    AnalysisItem,
+    Detection,
+    NerUnit,
+    PatternUnit,
+    RawSpan,
+    Unit,
+    finish,
+    make_plan,
+    resolve_overlaps,
+)
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.ner import NerModel
-from modelgw.trust.normalise import normalise
 from modelgw.trust.offline import use_bundled_suffix_list
 from modelgw.trust.recognizers import builtin_recognizers, own_recognizers
 
@@ -49,51 +59,8 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
-    entity_type: str
-    start: int
-    end: int
-    score: float
-
-
-AnalysisItem = tuple[str, tuple[tenant_rules.TenantRule, ...]]
-"""A text and the tenant rules to apply to it."""
-
-
 class ModelNotInstalledError(RuntimeError):
     """The configured spaCy model package is missing; we never download one."""
-
-
-STRONG_SCORE = 0.6
-"""Detections at least this sure compete by length: the longer span wins."""
-
-
-def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Each character belongs to at most one placeholder; the longest strong detection wins.
-
-    Presidio reports overlapping results (a card-like run inside an IBAN, an
-    NHS-valid run inside an international phone number). Keeping the longer
-    of two confident detections masks the whole value; keeping the shorter
-    would leave the rest of it in clear. Weak detections only fill gaps.
-    """
-    ranked = sorted(
-        detections,
-        key=lambda d: (-(d.score >= STRONG_SCORE), -(d.end - d.start), -d.score, d.start),
-    )
-    kept: list[Detection] = []
-    for candidate in ranked:
-        if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
-            kept.append(candidate)
-    return sorted(kept, key=lambda d: d.start)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 class Detector:
@@ -114,7 +81,8 @@ class Detector:
         self._language = config.language
         self._threshold = config.score_threshold
         self._batch = config.max_batch
-        self.ner = NerModel(config.spacy_model, config.ner_scope)
+        self._scope = config.ner_scope
+        self.ner = NerModel(config.spacy_model)
         # Presidio's NLP engine only tokenises here (context words); NER runs in `self.ner`.
         nlp_engine = SpacyNlpEngine(
             models=[{"lang_code": config.language, "model_name": config.spacy_model}]
@@ -160,32 +128,34 @@ class Detector:
 
     def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
         """Like `analyze_many`, each text with its own tenant's rules (a batch mixes tenants)."""
-        normalised = [normalise(text) for text, _ in items]
-        ner_found = self.ner.find([n.text for n in normalised], batch_size=self._batch)
-        results: list[list[Detection]] = []
-        for norm, ner_spans, (_, rules) in zip(normalised, ner_found, items, strict=True):
-            if not norm.text.strip():
-                results.append([])
-                continue
-            raw = [
-                (r.entity_type, r.start, r.end, r.score)
-                for r in self._analyzer.analyze(
-                    text=norm.text,
-                    language=self._language,
-                    entities=self._pattern_entities,
-                    score_threshold=self._threshold,
-                    nlp_artifacts=self._artifacts(norm.text),
-                )
-            ]
-            raw.extend((s.entity_type, s.start, s.end, s.score) for s in ner_spans)
-            raw.extend(tenant_rules.find(rules, norm.text))
-            found: list[Detection] = []
-            for entity_type, start, end, score in raw:
-                if score < self._threshold:
-                    continue
-                o_start, o_end = norm.to_original(start, end)
-                o_start, o_end = _trim(norm.original, o_start, o_end)
-                if o_end > o_start:
-                    found.append(Detection(entity_type, o_start, o_end, score))
-            results.append(resolve_overlaps(found))
+        plan = make_plan(items, self._scope)
+        return finish(plan, self.run_units(plan.units), self._threshold)
+
+    def run_units(self, units: Sequence[Unit]) -> list[list[RawSpan]]:
+        """Raw spans for each unit: NER units in one model batch, pattern units one by one."""
+        results: list[list[RawSpan]] = [[] for _ in units]
+        ner_at = [i for i, u in enumerate(units) if isinstance(u, NerUnit)]
+        found = self.ner.spans([units[i].text for i in ner_at], batch_size=self._batch)
+        for index, spans in zip(ner_at, found, strict=True):
+            results[index] = [(s.entity_type, s.start, s.end, s.score) for s in spans]
+        for index, unit in enumerate(units):
+            if isinstance(unit, PatternUnit):
+                results[index] = self._patterns(unit)
         return results
+
+    def _patterns(self, unit: PatternUnit) -> list[RawSpan]:
+        raw: list[RawSpan] = [
+            (r.entity_type, r.start, r.end, r.score)
+            for r in self._analyzer.analyze(
+                text=unit.text,
+                language=self._language,
+                entities=self._pattern_entities,
+                score_threshold=self._threshold,
+                nlp_artifacts=self._artifacts(unit.text),
+            )
+        ]
+        raw.extend(tenant_rules.find(unit.rules, unit.text))
+        return raw
+
+
+__all__ = ["AnalysisItem", "Detection", "Detector", "ModelNotInstalledError", "resolve_overlaps"]

@@ -1,10 +1,11 @@
 """The trust engine: protect a request's messages under a tenant's policy.
 
-Detection is CPU-bound: it runs on worker threads, batched across
-concurrent requests, with a deadline, and each text's analysis is memoised
-by (tenant policy fingerprint, text hash). If detection fails or is late the
-engine raises `TrustLayerUnavailable`: the caller must not send the request
-on (fail closed).
+Detection is CPU-bound: it runs on worker processes (or threads, see
+`TrustConfig.executor`), batched across concurrent requests, with a
+deadline, and each text's analysis is memoised by (tenant policy
+fingerprint, text hash). If detection fails or is late, or too many texts
+are already waiting, the engine raises `TrustLayerUnavailable`: the caller
+must not send the request on (fail closed).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from modelgw.common.config.tenants import EntityAction, EntityPolicy
-from modelgw.common.config.trust import TrustConfig
+from modelgw.common.config.trust import DetectionExecutor, TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.messages import ChatMessage, TrustDecision, TrustSummary
-from modelgw.trust.batching import Batcher
-from modelgw.trust.detector import AnalysisItem, Detection, Detector
+from modelgw.trust.batching import Batcher, QueueFull
+from modelgw.trust.detection_plan import AnalysisItem, Detection
 from modelgw.trust.masking import MaskingTally, apply_policy
 from modelgw.trust.memo import AnalysisMemo, memo_key
 from modelgw.trust.policy import policy_fingerprint, summarize
@@ -31,6 +33,22 @@ from modelgw.trust.vault import Vault
 log = logging.getLogger(__name__)
 
 __all__ = ["ProtectResult", "TrustEngine", "summarize"]
+
+
+class DetectionBackend(Protocol):
+    """`Detector` (in this process) or `DetectorPool` (worker processes); blocking."""
+
+    def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]: ...
+
+
+def build_detection(config: TrustConfig) -> DetectionBackend:
+    if config.executor is DetectionExecutor.PROCESSES:
+        from modelgw.trust.process_pool import DetectorPool
+
+        return DetectorPool(config)
+    from modelgw.trust.detector import Detector
+
+    return Detector(config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +68,23 @@ class TrustEngine:
     def __init__(
         self,
         config: TrustConfig,
-        detector: Detector | None = None,
+        detector: DetectionBackend | None = None,
         toxicity: ToxicityScorer | None = None,
     ) -> None:
+        """`detector` shares one built elsewhere (its owner closes it); else one is built
+        from `config` (worker processes by default) and closed with this engine."""
         self._config = config
-        self._detector = detector or Detector(config)
+        self._owns_detector = detector is None
+        self._detector = detector if detector is not None else build_detection(config)
         self._executor = ThreadPoolExecutor(
             max_workers=config.workers, thread_name_prefix="trust-detect"
         )
         self._batcher: Batcher[AnalysisItem, list[Detection]] = Batcher(
-            self._analyze_batch, self._executor, workers=config.workers, max_batch=config.max_batch
+            self._analyze_batch,
+            self._executor,
+            workers=config.workers,
+            max_batch=config.max_batch,
+            max_pending=config.max_pending,
         )
         self.memo = AnalysisMemo(config.memo_entries)
         self._rules: dict[str, tuple[TenantRule, ...]] = {}
@@ -68,7 +93,7 @@ class TrustEngine:
         )
 
     @property
-    def detector(self) -> Detector:
+    def detector(self) -> DetectionBackend:
         return self._detector
 
     @property
@@ -113,6 +138,11 @@ class TrustEngine:
             return await asyncio.wait_for(
                 self._batcher.run(items), timeout=self._config.deadline_ms / 1000
             )
+        except QueueFull:
+            raise TrustLayerUnavailable(
+                f"more than {self._config.max_pending} texts are waiting for detection; "
+                "the request was not sent (fail closed)"
+            ) from None
         except TimeoutError:
             raise TrustLayerUnavailable(
                 f"personal-data detection did not finish within {self._config.deadline_ms} ms; "
@@ -170,3 +200,6 @@ class TrustEngine:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        close = getattr(self._detector, "close", None)
+        if self._owns_detector and close is not None:
+            close()

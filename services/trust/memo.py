@@ -12,7 +12,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from modelgw.trust.detector import Detection
+from modelgw.trust.detection_plan import Detection
 
 
 def memo_key(fingerprint: str, text: str) -> bytes:

@@ -1,12 +1,14 @@
 """Fail closed: if detection raises or hangs, an external request is refused and nothing is sent.
 
 A tenant may opt its *local* routes into fail-open; external routes never are.
+"Hangs" is checked twice: a detector thread that never returns, and a real
+detector process that never answers (the pool kills it and starts another).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 import grpc
@@ -17,8 +19,10 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.trust import TrustConfig
 from modelgw.providers.echo import EchoBackend
 from modelgw.trust.engine import TrustEngine
+from modelgw.trust.process_pool import DetectorPool
 
 from tests.harness import RecordingBackend, generate_request, running_gateway
+from tests.unit.trust.scripted_detectors import hanging
 
 KEY = "mgw_test_key_failclosed_0123"
 AUTH = (("authorization", f"Bearer {KEY}"),)
@@ -47,9 +51,23 @@ def _config(tmp_path: Path, *, locality: str, fail_open_local: bool) -> ModelgwC
     return ModelgwConfig.model_validate(data)
 
 
-@pytest.fixture(params=["raises", "hangs"])
-def broken_engine(request: pytest.FixtureRequest) -> AsyncIterator[TrustEngine]:
-    detector = RaisingDetector() if request.param == "raises" else HangingDetector()
+@pytest.fixture(scope="module")
+def hanging_process_pool() -> Iterator[DetectorPool]:
+    """One worker process that never answers; each request's deadline kills and replaces it."""
+    pool = DetectorPool(TrustConfig(workers=1, deadline_ms=300), factory=hanging)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(params=["raises", "hangs", "process-hangs"])
+def broken_engine(
+    request: pytest.FixtureRequest, hanging_process_pool: DetectorPool
+) -> AsyncIterator[TrustEngine]:
+    detector = {
+        "raises": RaisingDetector,
+        "hangs": HangingDetector,
+        "process-hangs": lambda: hanging_process_pool,
+    }[request.param]()
     engine = TrustEngine(TrustConfig(deadline_ms=300), detector=detector)  # type: ignore[arg-type]
     yield engine
     if isinstance(detector, HangingDetector):
@@ -74,6 +92,8 @@ async def test_external_request_is_refused_and_nothing_is_sent(
         assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "fail closed" in (caught.value.details() or "")
         assert echo.received == []
+        if isinstance(broken_engine.detector, DetectorPool):
+            assert broken_engine.detector.replaced >= 1  # the stuck worker was killed
         record = await gw.audit.GetRecord(
             audit_pb2.GetRecordRequest(request_id="fail-closed-1"), metadata=AUTH
         )

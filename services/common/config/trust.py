@@ -25,6 +25,16 @@ class NerScope(StrEnum):
     PERSON or LOCATION, and skipping the rest is most of the speed-up on long prose."""
 
 
+class DetectionExecutor(StrEnum):
+    """Where the CPU work of detection runs."""
+
+    PROCESSES = "processes"
+    """Worker processes, each with its own copy of the model (spawned at start); spaCy holds
+    the GIL, so this is what uses more than one core. A hung or dead worker is replaced."""
+    THREADS = "threads"
+    """Threads of this process with one shared model: less memory, about one core of NER."""
+
+
 class ToxicityModel(StrEnum):
     NONE = "none"
     """No toxicity score is computed (the audit record says so by leaving it empty)."""
@@ -66,8 +76,14 @@ class TrustConfig(StrictModel):
     deadline_ms: int = Field(default=2000, ge=10, le=60_000)
     """If detection takes longer, the request fails closed."""
     ner_scope: NerScope = NerScope.WINDOWS
+    executor: DetectionExecutor = DetectionExecutor.PROCESSES
     workers: int = Field(default=2, ge=1, le=64)
-    """Detection threads; concurrent requests are batched onto them."""
+    """Detection workers (processes or threads); concurrent requests are batched onto them and
+    a lone long message is split across the idle ones."""
+    max_pending: int = Field(default=1024, ge=1)
+    """Texts that may wait for a worker; more fail closed at once instead of queueing."""
+    worker_start_timeout_s: float = Field(default=120.0, gt=0)
+    """A worker process that has not loaded the model within this fails the start."""
     max_batch: int = Field(default=32, ge=1, le=1024)
     """Most texts one detection batch takes."""
     memo_entries: int = Field(default=20_000, ge=0)

@@ -1,0 +1,81 @@
+"""The main loop of one detector process: build the detector once, then answer units forever.
+
+Started by `process_pool` as `python -m modelgw.trust.detector_worker FD`, a
+fresh interpreter talking over the socket FD (not multiprocessing's spawn,
+which re-runs the parent's main script: a library must not ask its users for
+an `if __name__ == "__main__"` guard). Texts come in, raw spans (types and
+offsets, no text) go back. An error is reported by its type name only: an
+exception message may quote the text it choked on.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import Protocol
+
+from modelgw.common.config.trust import TrustConfig
+from modelgw.trust.detection_plan import RawSpan, Unit
+
+
+class UnitRunner(Protocol):
+    def run_units(self, units: Sequence[Unit]) -> list[list[RawSpan]]: ...
+
+
+UnitRunnerFactory = Callable[[TrustConfig], UnitRunner]
+
+
+def build_detector(config: TrustConfig) -> UnitRunner:
+    """The default factory: the real detector (loads the spaCy model)."""
+    from modelgw.trust.detector import Detector
+
+    return Detector(config)
+
+
+def serve(conn: Connection) -> None:
+    """Protocol: in, the parent's `sys.path`, then (config JSON, factory); out, ("ready", pid)
+    or ("failed", reason); then ("run", job, units) → ("ok", job, spans) | ("error", job,
+    type name) until ("stop",) or a closed socket."""
+    try:
+        sys.path[:] = conn.recv()  # before the factory is unpickled: it may live in tests/
+        config_json, factory = conn.recv()
+        runner = factory(TrustConfig.model_validate_json(config_json))
+    except Exception as exc:  # the parent reports it and refuses to start
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if message[0] != "run":
+            return
+        _, job, units = message
+        try:
+            reply = ("ok", job, runner.run_units(units))
+        except Exception as exc:
+            reply = ("error", job, type(exc).__name__)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def main() -> None:
+    # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop
+    # (it closes the socket), so a worker never dies mid-batch with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    serve(Connection(int(sys.argv[1])))
+    # Skip the interpreter's teardown (over a second with the model's modules loaded):
+    # this process holds nothing that needs flushing but its standard streams.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

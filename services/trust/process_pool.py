@@ -1,0 +1,277 @@
+"""Detection on a pool of spawned processes, each with its own copy of the model.
+
+spaCy's NER holds the GIL for most of its work, so detector threads share
+about one core. Here each worker process builds the detector once at start
+(a fresh interpreter, not a fork: the parent runs gRPC and asyncio
+threads, which do not survive a fork) and then answers units of work (`detection_plan`): texts
+in, offsets back. A batch takes every idle worker and is split across them,
+so a lone long message is read by several cores at once; under load each
+batch gets one worker.
+
+Fail closed, and heal: a worker that misses the deadline is killed and a
+fresh one is started in the background; one that dies mid-job is replaced
+the same way. Either way the batch raises, and the engine refuses the
+request. Requests wait for a free worker only until their deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+from modelgw.common.config.trust import TrustConfig
+from modelgw.trust.detection_plan import (
+    AnalysisItem,
+    Detection,
+    RawSpan,
+    Unit,
+    finish,
+    make_plan,
+    shard,
+)
+from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
+
+log = logging.getLogger(__name__)
+
+
+class DetectorStartError(RuntimeError):
+    """A detector process could not build its detector (e.g. the model is not installed)."""
+
+
+class DetectorProcessLost(RuntimeError):
+    """A detector process died or broke the protocol while working on a batch."""
+
+
+class DetectionFailed(RuntimeError):
+    """The detector raised inside its process (only the exception type comes back)."""
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+    pid: int = 0
+    jobs: int = field(default=0)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def join(self, timeout: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout)
+
+
+class DetectorPool:
+    """`analyze_items` like `Detector`, on `config.workers` processes. Thread-safe."""
+
+    def __init__(self, config: TrustConfig, *, factory: UnitRunnerFactory = build_detector) -> None:
+        self._config = config
+        self._config_json = config.model_dump_json()
+        self._factory = factory
+        self._deadline_s = config.deadline_ms / 1000
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._job_ids = itertools.count(1)
+        self.replaced = 0
+        """Workers killed (missed the deadline) or found dead, and replaced."""
+        starting = [self._spawn() for _ in range(config.workers)]
+        try:
+            for worker in starting:
+                self._await_ready(worker)
+        except BaseException:
+            self.close()
+            raise
+        for worker in starting:
+            self._idle.put(worker)
+
+    # -- workers ----------------------------------------------------------------------
+    def _spawn(self) -> _Worker:
+        parent, child = socket.socketpair()
+        with child:
+            process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+                [sys.executable, "-m", "modelgw.trust.detector_worker", str(child.fileno())],
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+        worker = _Worker(process, Connection(parent.detach()))
+        worker.conn.send(list(sys.path))
+        worker.conn.send((self._config_json, self._factory))
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        timeout = self._config.worker_start_timeout_s
+        try:
+            if not worker.conn.poll(timeout):
+                raise DetectorStartError(f"a detector process did not start within {timeout} s")
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.join(5)
+            message = ("failed", f"exited during start (exit code {worker.process.returncode})")
+        except DetectorStartError:
+            self._stop(worker)
+            raise
+        if message[0] != "ready":
+            self._stop(worker)
+            raise DetectorStartError(f"a detector process failed to start: {message[1]}")
+        worker.pid = message[1]
+
+    def _stop(self, worker: _Worker) -> None:
+        with self._lock:
+            self._live.discard(worker)
+        if worker.alive():
+            worker.process.kill()
+        worker.join(5)
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker, why: str) -> None:
+        """Kill `worker` (it may be stuck in a detector) and start another in the background."""
+        log.warning("replacing detector process %s: %s", worker.pid, why)
+        with self._lock:
+            self.replaced += 1
+        if worker.alive():
+            worker.process.kill()
+        threading.Thread(
+            target=self._respawn, args=(worker,), name="trust-detector-respawn", daemon=True
+        ).start()
+
+    def _respawn(self, old: _Worker) -> None:
+        self._stop(old)
+        delay = 0.5
+        while not self._closed.is_set():
+            worker = self._spawn()
+            try:
+                self._await_ready(worker)
+            except DetectorStartError:
+                if self._closed.is_set():
+                    return  # closed while it started: `close` stopped it
+                log.exception("a replacement detector process failed to start; retrying")
+                self._closed.wait(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            if self._closed.is_set():
+                self._stop(worker)
+                return
+            self._idle.put(worker)
+            return
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return sorted(w.pid for w in self._live if w.pid)
+
+    # -- work -------------------------------------------------------------------------
+    def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
+        """Detections per text; blocking. Raises on a dead, failing or late worker."""
+        plan = make_plan(items, self._config.ner_scope)
+        if not plan.units:
+            return finish(plan, [], self._config.score_threshold)
+        deadline = time.monotonic() + self._deadline_s
+        workers = self._acquire(deadline, most=len(plan.units))
+        groups = shard(plan.units, len(workers))
+        for spare in workers[len(groups) :]:
+            self._idle.put(spare)
+        results = self._run(workers[: len(groups)], groups, plan.units, deadline)
+        return finish(plan, results, self._config.score_threshold)
+
+    def _acquire(self, deadline: float, most: int) -> list[_Worker]:
+        if self._closed.is_set():
+            raise DetectionFailed("the detector pool is closed")
+        try:
+            workers = [self._idle.get(timeout=max(0.0, deadline - time.monotonic()))]
+        except queue.Empty:
+            raise TimeoutError("no detector process was free before the deadline") from None
+        while len(workers) < most:
+            try:
+                workers.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        return workers
+
+    def _run(
+        self,
+        workers: list[_Worker],
+        groups: list[list[int]],
+        units: Sequence[Unit],
+        deadline: float,
+    ) -> list[list[RawSpan]]:
+        job = next(self._job_ids)
+        results: list[list[RawSpan]] = [[] for _ in units]
+        pending: dict[Connection, tuple[_Worker, list[int]]] = {}
+        failure: Exception | None = None
+        for worker, group in zip(workers, groups, strict=True):
+            try:
+                worker.conn.send(("run", job, [units[i] for i in group]))
+            except (OSError, ValueError):
+                self._replace(worker, "its pipe is closed")
+                failure = failure or DetectorProcessLost("a detector process is gone")
+                continue
+            pending[worker.conn] = (worker, group)
+        while pending:
+            ready = wait(list(pending), timeout=max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            for conn in ready:
+                worker, group = pending.pop(conn)  # type: ignore[arg-type]
+                failure = self._collect(worker, job, group, results) or failure
+        for worker, _ in pending.values():
+            self._replace(worker, f"no answer within {self._config.deadline_ms} ms")
+        if pending:
+            raise TimeoutError("a detector process missed the deadline; it was replaced")
+        if failure is not None:
+            raise failure
+        return results
+
+    def _collect(
+        self, worker: _Worker, job: int, group: list[int], results: list[list[RawSpan]]
+    ) -> Exception | None:
+        try:
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.join(1)
+            self._replace(worker, f"it exited (code {worker.process.returncode})")
+            return DetectorProcessLost("a detector process died while analysing")
+        if reply[0] == "ok" and reply[1] == job:
+            for index, spans in zip(group, reply[2], strict=True):
+                results[index] = spans
+            worker.jobs += 1
+            self._idle.put(worker)
+            return None
+        if reply[0] == "error" and reply[1] == job:
+            self._idle.put(worker)
+            return DetectionFailed(f"the detector raised {reply[2]}")
+        self._replace(worker, "it answered out of protocol")
+        return DetectorProcessLost("a detector process answered out of protocol")
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are asked to exit, busy or starting ones are killed."""
+        self._closed.set()
+        idle: list[_Worker] = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        with self._lock:
+            busy = [w for w in self._live if w not in idle]
+        for worker in idle:
+            with contextlib.suppress(OSError, ValueError):  # already gone: nothing to stop
+                worker.conn.send(("stop",))
+        for worker in busy:
+            self._stop(worker)
+        give_up = time.monotonic() + 2.0
+        for worker in idle:
+            worker.join(max(0.0, give_up - time.monotonic()))
+            self._stop(worker)

@@ -1,0 +1,68 @@
+"""Detection cut into units and put back: any split across workers gives the same detections."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from modelgw.common.config.trust import NerScope, TrustConfig
+from modelgw.trust.detection_plan import NerUnit, PatternUnit, finish, make_plan, shard
+
+from tests.unit.trust.scripted_detectors import ScriptedRunner
+
+TEXTS = [
+    "Alice wrote to Bob in Boston about the renewal. " * 12,
+    "Hi, I\u200b am Alice, card 4111\u20221111\u20221111\u20221111.",
+    "",
+    "   ",
+    "ALICE SMITH called; Alice called back. IBAN GB29 NWBK 6016 1331 9268 19.",
+]
+
+
+@given(st.lists(st.integers(1, 5000), max_size=40), st.integers(1, 8))
+@settings(max_examples=200, deadline=None)
+def test_shards_cover_every_unit_once_and_balance(lengths: list[int], shards: int) -> None:
+    units = [NerUnit("x" * n) if i % 2 else PatternUnit("y" * n, ()) for i, n in enumerate(lengths)]
+    groups = shard(units, shards)
+    assert sorted(i for g in groups for i in g) == list(range(len(units)))
+    assert len(groups) <= max(1, min(shards, len(units)))
+    assert all(groups)
+
+
+def test_any_split_gives_the_same_detections() -> None:
+    items = [(t, ()) for t in TEXTS]
+    plan = make_plan(items, NerScope.WINDOWS)
+    runner = ScriptedRunner()
+    whole = finish(plan, runner.run_units(plan.units), 0.4)
+    assert [len(found) for found in whole] == [12, 1, 0, 0, 2]
+    rng = random.Random(3)
+    for shards in range(2, 6):
+        results: list[list] = [[] for _ in plan.units]
+        groups = shard(plan.units, shards)
+        rng.shuffle(groups)  # workers answer in any order
+        for group in groups:
+            for index, spans in zip(
+                group, runner.run_units([plan.units[i] for i in group]), strict=True
+            ):
+                results[index] = spans
+        assert finish(plan, results, 0.4) == whole
+
+
+def test_the_pool_finds_what_the_in_process_detector_finds(trust_engine) -> None:
+    """The real model in worker processes (the session engine's pool) against an in-process one."""
+    from modelgw.trust.detector import Detector
+    from modelgw.trust.process_pool import DetectorPool
+
+    pool = trust_engine.detector
+    assert isinstance(pool, DetectorPool)
+    texts = [
+        "Hi, I am John Smith from Boston; mail john.smith@example.com, call +1 415-555-0132.",
+        "JOHN SMITH paid with 4111 1111 1111 1111 and IBAN DE89 3704 0044 0532 0130 00.",
+        " ".join(f"Maria Garcia met Kevin Scott in Toronto, ticket {n}." for n in range(30)),
+        "password=hunter2!x and key AKIAIOSFODNN7EXAMPLE on 10.0.0.12",
+    ]
+    items = [(t, ()) for t in texts]
+    in_process = Detector(TrustConfig())
+    assert pool.analyze_items(items) == in_process.analyze_items(items)
+    assert pool.analyze_items(items[2:3]) == in_process.analyze_items(items[2:3])  # split
