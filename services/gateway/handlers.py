@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import AsyncIterator
 
@@ -85,21 +86,24 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
         chat = _chat_request(request, context)
         await context.send_initial_metadata((("x-request-id", chat.request_id),))
         events = await self._pipeline.generate_stream(principal, chat)
-        async for event in events:
-            if isinstance(event, StreamStart):
-                yield gateway_pb2.GenerateStreamResponse(
-                    request_id=event.request_id,
-                    route=_route_to_pb(event.route),
-                    trust=summary_to_pb(event.trust),
-                )
-            elif isinstance(event, StreamDelta):
-                yield gateway_pb2.GenerateStreamResponse(delta=event.text)
-            elif isinstance(event, StreamEnd):
-                yield gateway_pb2.GenerateStreamResponse(
-                    finish_reason=finish_reason_to_pb(event.finish_reason),
-                    usage=usage_to_pb(event.usage),
-                    trust=summary_to_pb(event.trust),
-                )
+        # Closed on every exit, a cancelled call included: closing the pipeline's stream
+        # is what aborts the backend request and writes the audit record right away.
+        async with contextlib.aclosing(events):
+            async for event in events:
+                if isinstance(event, StreamStart):
+                    yield gateway_pb2.GenerateStreamResponse(
+                        request_id=event.request_id,
+                        route=_route_to_pb(event.route),
+                        trust=summary_to_pb(event.trust),
+                    )
+                elif isinstance(event, StreamDelta):
+                    yield gateway_pb2.GenerateStreamResponse(delta=event.text)
+                elif isinstance(event, StreamEnd):
+                    yield gateway_pb2.GenerateStreamResponse(
+                        finish_reason=finish_reason_to_pb(event.finish_reason),
+                        usage=usage_to_pb(event.usage),
+                        trust=summary_to_pb(event.trust),
+                    )
 
     @abort_on_error
     async def ListModels(

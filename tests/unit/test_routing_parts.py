@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter
 
+import grpc
 import pytest
 from modelgw.common.config.routing import (
     BreakerConfig,
     RetryConfig,
+    RoutingConfig,
     SensitivityRule,
 )
 from modelgw.common.config.schema import ModelConfig
+from modelgw.common.errors import BackendError
+from modelgw.common.messages import FinishReason, GenerationParams, Usage
 from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
-from modelgw.gateway.routing.plan import order_targets
+from modelgw.gateway.routing.engine import RoutingEngine
+from modelgw.gateway.routing.plan import Candidate, RoutePlan, order_targets
+from modelgw.providers.base import BackendRequest, BackendResponse
 from pydantic import ValidationError
 
 
@@ -112,3 +119,42 @@ def test_vllm_provider_needs_workers_or_dns() -> None:
 
     with pytest.raises(ValidationError, match="needs `workers` or `dns`"):
         ModelgwConfig.model_validate({"providers": {"local": {"type": "vllm"}}})
+
+
+class _Refusing:
+    """A backend whose provider refuses modelgw's credential (an upstream 401)."""
+
+    provider_type = "openai"
+    locality = "external"
+
+    def __init__(self, name: str, code: grpc.StatusCode | None) -> None:
+        self.name = name
+        self.code = code
+        self.calls = 0
+
+    async def generate(self, request: BackendRequest) -> BackendResponse:
+        self.calls += 1
+        if self.code is not None:
+            raise BackendError("upstream said 401", code=self.code, retryable=True)
+        return BackendResponse("fine", FinishReason.STOP, Usage(1, 1))
+
+
+@pytest.mark.parametrize(
+    ("code", "primary_calls"),
+    [
+        (grpc.StatusCode.FAILED_PRECONDITION, 1),  # our credential: fall back at once
+        (grpc.StatusCode.RESOURCE_EXHAUSTED, 1),  # 429: fall back at once
+        (grpc.StatusCode.UNAVAILABLE, 2),  # 5xx: retried on the same backend first
+    ],
+)
+async def test_which_failures_fall_back_at_once(code, primary_calls) -> None:
+    primary, fallback = _Refusing("primary", code), _Refusing("fallback", None)
+    plan = RoutePlan("m", (Candidate(primary, "m"), Candidate(fallback, "m")))  # type: ignore[arg-type]
+    engine = RoutingEngine(RoutingConfig(), sleep=lambda _s: asyncio.sleep(0))
+
+    async def prepare(candidate: Candidate) -> BackendRequest:
+        return BackendRequest("m", [], GenerationParams(), "req-1")
+
+    outcome, response = await engine.generate(plan, None, prepare)
+    assert outcome.candidate.name == "fallback" and response.text == "fine"
+    assert primary.calls == primary_calls

@@ -4,7 +4,10 @@ The documented behaviour, for every backend type:
 - A retryable failure (timeout, 429, 5xx, unavailable: `BackendError.retryable`)
   is retried on the same backend after a jittered exponential backoff, up to
   `max_attempts_per_backend`, then the next backend of the route is tried; a
-  429 (RESOURCE_EXHAUSTED) falls back at once. `max_attempts` bounds the total.
+  429 (RESOURCE_EXHAUSTED) falls back at once, and so does FAILED_PRECONDITION
+  (the provider refused *our* credential or config for it, e.g. its 401/403:
+  not the caller's fault, so another backend may answer, but trying the same
+  one again cannot help). `max_attempts` bounds the total.
 - A caller error (400/401/403 and the like: not retryable) ends the request at
   once with that error: another backend would refuse it too.
 - Every try after the first spends from the retry budget; an empty budget ends
@@ -75,6 +78,11 @@ class OpenedStream:
 
 def _remaining(deadline: float | None) -> float | None:
     return None if deadline is None else deadline - time.monotonic()
+
+
+_FALL_BACK_AT_ONCE = frozenset(
+    {grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.FAILED_PRECONDITION}
+)
 
 
 class RoutingEngine:
@@ -229,8 +237,8 @@ class RoutingEngine:
                     last = exc
                     notes.append(f"{candidate.name} failed: {exc.code.name}")
                     log.info("backend %s failed (%s); trying on", candidate.name, exc.message)
-                    if exc.code is grpc.StatusCode.RESOURCE_EXHAUSTED:
-                        break  # overloaded: retrying it now adds load; fall back at once
+                    if exc.code in _FALL_BACK_AT_ONCE:
+                        break  # overloaded or misconfigured: the same backend cannot help now
                     continue
                 except BaseException:
                     breaker.release()
