@@ -18,15 +18,19 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.convert import record_from_pb
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.spool import Spool
-from modelgw.audit.store import AuditStore
+from modelgw.audit.store import AppendResult, AuditStore
 from modelgw.control.auth import InternalAuth
 
 log = logging.getLogger(__name__)
 
 
 class BatchTarget(Protocol):
-    async def deliver(self, payloads: Sequence[bytes]) -> None:
-        """Store serialized `AuditRecord`s; raise if they may not have been stored."""
+    async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
+        """Store serialized `AuditRecord`s; raise if they may not have been stored.
+
+        The receipt says how many were new, already stored (a replayed batch) or
+        dead-lettered; every payload is one of the three.
+        """
         ...
 
 
@@ -36,13 +40,13 @@ class StoreTarget:
     def __init__(self, store: AuditStore) -> None:
         self._store = store
 
-    async def deliver(self, payloads: Sequence[bytes]) -> None:
+    async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
         records: list[AuditRecord] = []
         for payload in payloads:
             message = audit_pb2.AuditRecord()
             message.ParseFromString(payload)
             records.append(record_from_pb(message))
-        await self._store.append(records)
+        return await self._store.append(records)
 
 
 class RemoteTarget:
@@ -53,11 +57,14 @@ class RemoteTarget:
         self._auth = auth
         self._timeout_s = timeout_s
 
-    async def deliver(self, payloads: Sequence[bytes]) -> None:
+    async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
         request = audit_pb2.IngestRequest()
         for payload in payloads:
             request.records.add().ParseFromString(payload)
-        await self._stub.Ingest(request, timeout=self._timeout_s, metadata=self._auth.metadata)
+        reply = await self._stub.Ingest(
+            request, timeout=self._timeout_s, metadata=self._auth.metadata
+        )
+        return AppendResult(reply.stored, reply.duplicates, reply.dead_lettered)
 
 
 class SpoolSender:
@@ -84,7 +91,7 @@ class SpoolSender:
                     self._spool.data_ready.clear()
                 continue
             try:
-                await self._target.deliver(payloads)
+                receipt = await self._target.deliver(payloads)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -100,6 +107,7 @@ class SpoolSender:
                 backoff = min(backoff * 2, self._retry_max_s)
                 continue
             backoff, self.failures = 0.05, 0
+            _log_receipt(receipt)
             await asyncio.to_thread(self._spool.ack, position)
             self._delivered.set()
 
@@ -117,3 +125,14 @@ class SpoolSender:
             except TimeoutError:
                 continue
         return True
+
+
+def _log_receipt(receipt: AppendResult) -> None:
+    """Replays are expected after a crash; dead letters need an operator."""
+    if receipt.duplicates:
+        log.info("audit batch replayed: %d records were already stored", receipt.duplicates)
+    if receipt.dead_lettered:
+        log.error(
+            "ALERT %d audit records were dead-lettered: see `modelgw audit dead-letters list`",
+            receipt.dead_lettered,
+        )
