@@ -2,7 +2,7 @@
 
 Without a subcommand, `modelgw audit --config F` runs the audit service (see
 `modelgw.cli`). Operator commands (`migrate`, `verify`, `checkpoint`,
-`purge`, `hold`, `release`, `shred`) talk to the database named in the config
+`purge`, `hold`, `release`, `shred`, `dead-letters`) talk to the database named in the config
 as the schema owner. Compliance commands (`query`, `get`, `export`) go
 through the `Audit` gRPC service with an auditor API key read from an
 environment variable, never from the command line.
@@ -24,6 +24,7 @@ import grpc
 from google.protobuf.json_format import MessageToDict
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads
+from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_letters
 from modelgw.audit.migrate import current_revision, migrate
 from modelgw.audit.raw import shred
 from modelgw.audit.retention import place_hold, purge, release_hold
@@ -151,6 +152,8 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
         released = await release_hold(store.engine, args.hold_id)
         print(f"legal hold {args.hold_id} {'released' if released else 'not active'}")
         return 0 if released else 1
+    if command == "dead-letters":
+        return await run_dead_letters(store, args)
     if command == "shred":
         destroyed = await shred(store.engine, args.tenant, args.subject)
         print(f"destroyed {destroyed} subject keys; their raw content is unreadable")
@@ -283,6 +286,7 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     shred_cmd = command("shred", "destroy raw-content keys of one end user or a whole tenant")
     shred_cmd.add_argument("--tenant", required=True)
     shred_cmd.add_argument("--subject", help="end user id; omit to shred the whole tenant")
+    add_dead_letter_commands(command)
 
     for name, text in (
         ("query", "list records matching filters"),

@@ -59,6 +59,9 @@ class AppendResult:
     stored: int = 0
     duplicates: int = 0
     dead_lettered: int = 0
+    refused: tuple[tuple[str, str], ...] = ()
+    """(request id, reason) of records Postgres refused; only filled when they were not
+    dead-lettered (`append(..., dead_letter=False)`, as a dead-letter replay does)."""
 
 
 class AuditStore:
@@ -98,8 +101,13 @@ class AuditStore:
         await migrate(self.engine)
 
     # -- ingest ---------------------------------------------------------------------------
-    async def append(self, records: Sequence[AuditRecord]) -> AppendResult:
+    async def append(
+        self, records: Sequence[AuditRecord], *, dead_letter: bool = True
+    ) -> AppendResult:
         """Store records; duplicates (same tenant and request id) are ignored, not errors.
+
+        A record Postgres refuses goes to the dead-letter table, or, with
+        `dead_letter=False` (replaying a dead letter), is only reported in the result.
 
         One transaction and a handful of round trips per batch whatever the number of
         tenants in it: lock the tenants' chains, find known request ids and chain heads,
@@ -142,14 +150,27 @@ class AuditStore:
                 try:
                     async with conn.begin_nested():
                         await insert_rows(conn, rows)
-                    dead = await self._dead_letter(conn, rejected)
-                    return AppendResult(len(rows), duplicates, dead)
+                    return await self._result(conn, len(rows), duplicates, rejected, dead_letter)
                 except (RowRejected, DBAPIError) as exc:
                     if isinstance(exc, DBAPIError) and is_connection_error(exc):
                         raise
                     log.warning("audit batch rejected (%s); storing record by record", exc)
             stored = await self._one_by_one(conn, rows, kept, dict(heads), rejected)
+            return await self._result(conn, stored, duplicates, rejected, dead_letter)
+
+    async def _result(
+        self,
+        conn: AsyncConnection,
+        stored: int,
+        duplicates: int,
+        rejected: list[tuple[AuditRecord, str]],
+        dead_letter: bool,
+    ) -> AppendResult:
+        if dead_letter:
             return AppendResult(stored, duplicates, await self._dead_letter(conn, rejected))
+        return AppendResult(
+            stored, duplicates, refused=tuple((r.request_id, e) for r, e in rejected)
+        )
 
     async def _unseen(
         self, conn: AsyncConnection, records: Sequence[AuditRecord]
