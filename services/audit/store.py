@@ -21,7 +21,7 @@ from modelgw.audit.bulk import RowRejected, insert_rows
 from modelgw.audit.chain import GENESIS_HASH, record_hash
 from modelgw.audit.checkpoints import PURGE
 from modelgw.audit.crypto import RawContentUnreadable, TenantKeys
-from modelgw.audit.migrate import current_revision, migrate
+from modelgw.audit.migrate import current_revision, migrate, missing_scopes, scope_hint
 from modelgw.audit.raw import RawVault
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.rows import row_from_record
@@ -87,13 +87,22 @@ class AuditStore:
     async def open_schema(self, *, migrate_now: bool, tenants: Sequence[str] = ()) -> None:
         """Migrate (SQLite always; Postgres if allowed), else check the schema is current."""
         if migrate_now or not self.postgres:
-            await migrate(self.engine, tenants)
+            await migrate(self.engine, tenants)  # also gives every tenant its auditor scope
             return
         revision = await current_revision(self.engine)
         if revision != HEAD_REVISION:
             raise FailedPrecondition(
                 f"audit schema is at {revision or 'nothing'}, expected {HEAD_REVISION}: "
                 "run `modelgw audit migrate --config FILE` as the schema owner"
+            )
+        missing = await missing_scopes(self.engine, tenants)
+        if missing:
+            # Ingest works for them; only their auditors' reads fail (closed) until then.
+            log.warning(
+                "tenants without an auditor scope role (their audit log cannot be queried "
+                "yet): %s; %s",
+                ", ".join(missing),
+                scope_hint(missing),
             )
 
     async def create_schema(self) -> None:
