@@ -64,8 +64,7 @@ class AuditParts:
         return self._signer
 
     def verifier(self) -> Verifier:
-        signer = self.signer()
-        return Verifier({signer.key_id: signer.public} if signer else {})
+        return Verifier.of(self.signer(), self._config.audit.checkpoint_public_keys)
 
     def _task(self, coroutine: Awaitable[None], name: str) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coroutine)

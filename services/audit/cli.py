@@ -2,10 +2,11 @@
 
 Without a subcommand, `modelgw audit --config F` runs the audit service (see
 `modelgw.cli`). Operator commands (`migrate`, `verify`, `checkpoint`,
-`purge`, `hold`, `release`, `shred`, `dead-letters`) talk to the database named in the config
-as the schema owner. Compliance commands (`query`, `get`, `export`) go
-through the `Audit` gRPC service with an auditor API key read from an
-environment variable, never from the command line.
+`public-key`, `purge`, `hold`, `release`, `shred`, `dead-letters`) talk to
+the database named in the config as the schema owner. Compliance commands
+(`query`, `get`, `export`) go through the `Audit` gRPC service with an
+auditor API key read from an environment variable, never from the command
+line.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 import grpc
 from google.protobuf.json_format import MessageToDict
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
-from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads
+from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads, public_pem
 from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_letters
 from modelgw.audit.migrate import current_revision, migrate
 from modelgw.audit.raw import shred
@@ -78,7 +79,7 @@ async def _tenants(store: AuditStore, only: str | None) -> list[str]:
 
 async def _verify(config: ModelgwConfig, store: AuditStore, args: argparse.Namespace) -> int:
     signer = _signer(config)
-    verifier = Verifier({signer.key_id: signer.public} if signer else {})
+    verifier = Verifier.of(signer, config.audit.checkpoint_public_keys)
     failed = 0
     for tenant in await _tenants(store, args.tenant):
         async with store.engine.connect() as conn:
@@ -93,7 +94,7 @@ async def _verify(config: ModelgwConfig, store: AuditStore, args: argparse.Names
         for problem in report.problems:
             print(f"  {problem.kind}: {problem.detail}")
         failed += not report.ok
-    if signer is None:
+    if not verifier.keys:
         _say("modelgw: audit.signing_key is not set: checkpoint signatures were not checked")
     return 1 if failed else 0
 
@@ -103,6 +104,15 @@ async def _checkpoint(config: ModelgwConfig, store: AuditStore) -> int:
     if signer is None:
         raise SystemExit("modelgw audit checkpoint: set audit.signing_key in the config")
     print(f"signed {await checkpoint_heads(store.engine, signer)} checkpoints")
+    return 0
+
+
+def _public_key(config: ModelgwConfig) -> int:
+    signer = _signer(config)
+    if signer is None:
+        raise SystemExit("modelgw audit public-key: set audit.signing_key in the config")
+    _say(f"key id {signer.key_id}; after a rotation, list it in audit.checkpoint_public_keys")
+    print(public_pem(signer.public), end="")
     return 0
 
 
@@ -143,6 +153,8 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
         return await _verify(config, store, args)
     if command == "checkpoint":
         return await _checkpoint(config, store)
+    if command == "public-key":
+        return _public_key(config)
     if command == "purge":
         return await _purge(config, store, args)
     if command == "hold":
@@ -276,6 +288,7 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     verify.add_argument("--from-seq", type=int)
     verify.add_argument("--to-seq", type=int)
     command("checkpoint", "sign the head of every tenant chain now")
+    command("public-key", "print the public key of audit.signing_key (PEM)")
     purge_cmd = command("purge", "delete records past their tenant's retention (not if held)")
     purge_cmd.add_argument("--tenant")
     hold = command("hold", "place a legal hold on a tenant: purges stop")

@@ -98,7 +98,7 @@ class SpoolSender:
                 self.failures += 1
                 log.warning(
                     "audit delivery failed (%s, attempt %d); %d bytes spooled, retrying in %.2fs",
-                    type(exc).__name__,
+                    _reason(exc),
                     self.failures,
                     self._spool.pending_bytes(),
                     backoff,
@@ -136,3 +136,11 @@ def _log_receipt(receipt: AppendResult) -> None:
             "ALERT %d audit records were dead-lettered: see `modelgw audit dead-letters list`",
             receipt.dead_lettered,
         )
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, without record content: a gRPC status says more than its class name
+    (PERMISSION_DENIED is a wrong internal token, not an outage)."""
+    if isinstance(exc, grpc.aio.AioRpcError):
+        return f"{exc.code().name}: {exc.details()}"
+    return type(exc).__name__
