@@ -1,4 +1,4 @@
-"""A `modelgw audit` service as a real process that a test may SIGKILL and start again.
+"""A `modelgw SERVICE` as a real process that a test may SIGKILL and start again.
 
 Unlike `tests.e2e.processes.modelgw_process` (which requires a clean stop),
 this one is meant to die abruptly: `kill()` sends SIGKILL and waits for the
@@ -15,8 +15,11 @@ from pathlib import Path
 from tests.e2e.processes import MODELGW, wait_serving
 
 
-class AuditProcess:
-    def __init__(self, config: Path, address: str, workdir: Path, env: dict[str, str]) -> None:
+class KillableProcess:
+    def __init__(
+        self, service: str, config: Path, address: str, workdir: Path, env: dict[str, str]
+    ) -> None:
+        self.service = service
         self._config = config
         self.address = address
         self._workdir = workdir
@@ -26,13 +29,13 @@ class AuditProcess:
 
     @property
     def log(self) -> Path:
-        return self._workdir / f"audit-{self.starts}.log"
+        return self._workdir / f"{self.service}-{self.starts}.log"
 
     def start(self) -> None:
         self.starts += 1
         with self.log.open("wb") as out:
             self._process = subprocess.Popen(
-                [*MODELGW, "audit", "--config", str(self._config)],
+                [*MODELGW, self.service, "--config", str(self._config)],
                 cwd=self._workdir,
                 env={**os.environ, **self._env},
                 stdout=out,
@@ -57,8 +60,8 @@ class AuditProcess:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            raise AssertionError(f"audit service did not stop:\n{self.log.read_text()}") from None
+            raise AssertionError(f"{self.service} did not stop:\n{self.log.read_text()}") from None
         if process.returncode != 0:
             raise AssertionError(
-                f"audit service exited with {process.returncode}:\n{self.log.read_text()}"
+                f"{self.service} exited with {process.returncode}:\n{self.log.read_text()}"
             )
