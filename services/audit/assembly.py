@@ -95,7 +95,8 @@ class AuditParts:
             return StoreAuditSink(await self.store(), keys)
         target: BatchTarget
         if channel is not None:
-            target = RemoteTarget(channel, internal, timeout_s=30.0)
+            limit = self._config.server.max_message_bytes
+            target = RemoteTarget(channel, internal, timeout_s=30.0, max_request_bytes=limit)
         else:
             target = StoreTarget(await self.store())
             self._local_sender = True

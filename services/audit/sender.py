@@ -23,6 +23,13 @@ from modelgw.control.auth import InternalAuth
 
 log = logging.getLogger(__name__)
 
+DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024
+"""gRPC's default message limit, which `server.max_message_bytes` also defaults to."""
+_REQUEST_OVERHEAD = 64 * 1024
+"""Room for everything in a request besides the records (a generous margin)."""
+_FIELD_OVERHEAD = 6
+"""Tag and length prefix of one record inside `IngestRequest` (at most 1 + 5 bytes)."""
+
 
 class BatchTarget(Protocol):
     async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
@@ -50,21 +57,60 @@ class StoreTarget:
 
 
 class RemoteTarget:
-    """A separate `modelgw audit` service, over its internal Ingest RPC."""
+    """A separate `modelgw audit` service, over its internal Ingest RPC.
 
-    def __init__(self, channel: grpc.aio.Channel, auth: InternalAuth, timeout_s: float) -> None:
+    A batch goes in as many Ingest calls as it takes to keep each under the
+    service's message size limit (`server.max_message_bytes`); a batch of
+    large records in one call would be refused every time and stall the spool.
+    A call that fails after earlier ones succeeded fails the whole batch, which
+    is then redelivered: ingest is idempotent, so the stored part is skipped.
+    """
+
+    def __init__(
+        self,
+        channel: grpc.aio.Channel,
+        auth: InternalAuth,
+        timeout_s: float,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    ) -> None:
         self._stub = audit_pb2_grpc.AuditStub(channel)
         self._auth = auth
         self._timeout_s = timeout_s
+        self._budget = max(1, max_request_bytes - _REQUEST_OVERHEAD)
 
     async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
-        request = audit_pb2.IngestRequest()
+        stored = duplicates = dead_lettered = 0
+        for part in self._parts(payloads):
+            request = audit_pb2.IngestRequest()
+            for payload in part:
+                request.records.add().ParseFromString(payload)
+            reply = await self._stub.Ingest(
+                request, timeout=self._timeout_s, metadata=self._auth.metadata
+            )
+            stored += reply.stored
+            duplicates += reply.duplicates
+            dead_lettered += reply.dead_lettered
+        return AppendResult(stored, duplicates, dead_lettered)
+
+    def _parts(self, payloads: Sequence[bytes]) -> list[list[bytes]]:
+        """Consecutive runs of payloads whose encoded size stays within the budget."""
+        parts: list[list[bytes]] = []
+        size = 0
         for payload in payloads:
-            request.records.add().ParseFromString(payload)
-        reply = await self._stub.Ingest(
-            request, timeout=self._timeout_s, metadata=self._auth.metadata
-        )
-        return AppendResult(reply.stored, reply.duplicates, reply.dead_lettered)
+            framed = len(payload) + _FIELD_OVERHEAD
+            if framed > self._budget:
+                log.error(
+                    "ALERT an audit record of %d bytes is larger than the audit service accepts "
+                    "(server.max_message_bytes); it stays spooled, and delivery behind it waits, "
+                    "until the limit of the audit service and this gateway is raised",
+                    len(payload),
+                )
+            if not parts or size + framed > self._budget:
+                parts.append([])
+                size = 0
+            parts[-1].append(payload)
+            size += framed
+        return parts
 
 
 class SpoolSender:

@@ -262,3 +262,18 @@ async def test_ingest_requires_tenant_and_request_id(audit_server: AuditServer) 
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "records[1]" in (refused.value.details() or "")
     assert await _stored(audit_server.dsn) == [], "a bad batch stores nothing of itself"
+
+
+async def test_a_batch_larger_than_one_grpc_message_is_sent_in_parts(
+    audit_server: AuditServer, tmp_path: Path
+) -> None:
+    # 50 records of ~150 KB: a 7.5 MB batch, over the service's 4 MiB message limit.
+    records = [make_record(masked_response=f"{i} " + "y" * 150_000) for i in range(60)]
+    target = _target(audit_server)
+    async with _opened(tmp_path / "spool") as spool:
+        await _spool(spool, records)
+        async with _sending(spool, target) as sender:
+            assert await sender.drain(30), f"stuck after {sender.failures} failed deliveries"
+    assert target.batches == [50, 10]
+    assert sum(r.stored for r in target.receipts) == 60
+    assert await _verified(audit_server.dsn, "acme") == 60
