@@ -1,20 +1,21 @@
-"""`make bench`: list the benchmark suites, their make targets and where results are recorded."""
+"""`make bench`: list the benchmark suites, from the Makefile's own help lines (one source)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
+_HELP = re.compile(r'@echo "make ((?:bench|eval)-[\w-]+)\s+(.*)"')
 
 
 def main() -> None:
-    suites = sorted(p for p in HERE.iterdir() if p.is_dir() and (p / "README.md").exists())
-    if not suites:
-        print("no benchmark suites yet")
-        return
-    for suite in suites:
-        first = (suite / "README.md").read_text().splitlines()[0].lstrip("# ")
-        print(f"make bench-{suite.name:10s} {first}   (results: bench/{suite.name}/RESULTS.md)")
+    suites = _HELP.findall((ROOT / "Makefile").read_text())
+    for target, description in suites:
+        print(f"make {target:14s} {description}")
+    print(
+        "\nResults are recorded beside each suite under bench/<suite>/ (machine, command, numbers)."
+    )
 
 
 if __name__ == "__main__":

@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", type=Path)
     check.set_defaults(func=cmd_config_check)
 
+    from modelgw.worker.cli import add_parser as add_worker_parser
+
+    add_worker_parser(commands)
+
     keys = commands.add_parser("keys", help="API key tools")
     keys_commands = keys.add_subparsers(dest="keys_command", required=True)
     new = keys_commands.add_parser("new", help="generate an API key and the hash to configure")
@@ -179,7 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "accepts_engine_args", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.engine_args = extra
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -135,3 +135,7 @@ def trust_engine():  # type: ignore[no-untyped-def]
     engine = TrustEngine(TrustConfig())
     yield engine
     engine.close()
+
+
+# Real vLLM workers for tests/integration/test_vllm_*.py (started once per session, on demand).
+from tests.vllm_support.workers import vllm_workers  # noqa: E402, F401

@@ -52,6 +52,7 @@ from opentelemetry import trace
 log = logging.getLogger(__name__)
 
 Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
+_GONE = "client went away before the answer finished"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +247,7 @@ class Pipeline:
         async def prepare(candidate: Candidate) -> BackendRequest:
             protected = await protection.for_locality(candidate.locality)
             trail.protected = protected
-            trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "trying")
+            trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "route order")
             Protection.refuse_if_blocked(protected)
             return BackendRequest(
                 model=candidate.upstream_model,
@@ -348,6 +349,9 @@ class Pipeline:
         except ModelgwError as exc:
             await self._finish(trail, *trail.failed(exc))
             raise
+        except asyncio.CancelledError:
+            await asyncio.shield(self._finish(trail, "CANCELLED", _GONE))
+            raise
         assert trail.protected is not None and trail.route is not None
         trail.masked_response = answer.masked_text
         trail.protected = dataclasses.replace(
@@ -389,6 +393,9 @@ class Pipeline:
         except ModelgwError as exc:
             await self._finish(trail, *trail.failed(exc))
             raise
+        except asyncio.CancelledError:  # gone while the route was still looking for an answer
+            await asyncio.shield(self._finish(trail, "CANCELLED", _GONE))
+            raise
         return self._stream(trail, opened.chunks, store=True)
 
     async def _stream(
@@ -397,7 +404,7 @@ class Pipeline:
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)
         finish_reason = FinishReason.STOP
-        status, error = "CANCELLED", "client went away before the answer finished"
+        status, error = "CANCELLED", _GONE
         try:
             yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
             async for chunk in chunks:

@@ -54,8 +54,13 @@ class AnswerFilter:
     async def feed(self, chunk: str) -> str:
         if self._scanner.cut:
             return ""
+        if self._scanner.passthrough:  # nothing to scan for: stream as the backend does
+            self._masked.append(chunk)
+            return self._restorer.feed(chunk)
         return await self._segments(self._segmenter.feed(chunk))
 
     async def finish(self) -> str:
+        if self._scanner.passthrough:
+            return self._restorer.finish()
         text = await self._segments(self._segmenter.finish())
         return text + self._restorer.finish()

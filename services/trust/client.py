@@ -29,6 +29,11 @@ class ResponseScanner(Protocol):
     @property
     def findings(self) -> tuple[EntityFinding, ...]: ...
 
+    @property
+    def passthrough(self) -> bool:
+        """True when scanning cannot change the answer, so it may stream unsegmented."""
+        ...
+
     async def scan(self, segments: list[str]) -> list[str]: ...
 
 
@@ -183,6 +188,10 @@ class _FailOpenScanner:
     @property
     def findings(self) -> tuple[EntityFinding, ...]:
         return self._inner.findings
+
+    @property
+    def passthrough(self) -> bool:
+        return self._inner.passthrough
 
     async def scan(self, segments: list[str]) -> list[str]:
         try:

@@ -116,6 +116,8 @@ class RemoteResponseScanner:
     external: bool
     cut: bool = False
     toxicity: float | None = None
+    passthrough: bool = False
+    """The policy lives in the trust service: always scan segment by segment."""
     _counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property

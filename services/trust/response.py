@@ -40,6 +40,13 @@ class ResponseGuard:
     def findings(self) -> tuple[EntityFinding, ...]:
         return findings(self.tally)
 
+    @property
+    def passthrough(self) -> bool:
+        """New entities are allowed and no toxicity model runs: nothing to hold back for."""
+        return (
+            self.response.new_entity_action is EntityAction.ALLOW and self.engine.toxicity is None
+        )
+
     def _sent_by_caller(self, value: str) -> bool:
         folded = value.casefold()
         return any(folded in t.casefold() for t in self.prompt_texts)

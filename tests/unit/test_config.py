@@ -27,7 +27,9 @@ def test_example_config_loads() -> None:
     acme = config.tenants["acme"]
     assert acme.entity_policy.action_for("US_SSN", external=True).value == "block"
     assert acme.entity_policy.action_for("PERSON", external=True).value == "mask"
-    assert config.models["assistant"].route[0].provider == "echo"
+    assert [t.provider for t in config.models["assistant"].route] == ["openai", "llama-local"]
+    assert config.providers["openai"].api_key == "env:OPENAI_API_KEY"
+    assert [r.name for r in acme.routing_rules] == ["medical-stays-local", "no-secrets"]
 
 
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])

@@ -1,7 +1,8 @@
 """Build a tiny random-weight Llama (plus its tokenizer) that real vLLM can serve on a CPU.
 
-Run with the worker venv's Python (it needs torch and transformers):
-`.venv-worker/bin/python -m tests.vllm_support.tiny_model DIR`. Head dimension 64
+Greedy decoding never ends early (see `build`). Run with the worker venv's Python (it
+needs torch and transformers): `.venv-worker/bin/python -m tests.vllm_support.tiny_model DIR`.
+Head dimension 64
 because vLLM's CPU attention wants at least that; float32 so any x86 CPU runs it.
 """
 
@@ -34,6 +35,11 @@ def build(directory: Path, *, seed: int = 0) -> None:
         torch_dtype="float32",
     )
     model = LlamaForCausalLM(config).to(torch.float32)
+    with torch.no_grad():
+        # Greedy decoding never picks EOS (its logit is 0, the best other one is far above),
+        # so tests can ask for long answers without an ignore_eos parameter.
+        model.lm_head.weight.mul_(10.0)
+        model.lm_head.weight[config.eos_token_id].zero_()
     model.save_pretrained(directory, safe_serialization=True)
 
 

@@ -58,6 +58,9 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
                     ],
                 }
             },
-            "audit": {"url": f"sqlite+aiosqlite:///{state_dir()}/audit.db"},
+            "audit": {
+                "url": f"sqlite+aiosqlite:///{state_dir()}/audit.db",
+                "spool": {"directory": f"{state_dir()}/audit-spool"},
+            },
         }
     )

@@ -102,7 +102,8 @@ class VllmProvider(ProviderBase):
     """Loads within this many requests of the least-loaded worker count as close: among them
     the prefix-affinity choice wins, so a shared system prompt hits a warm KV cache."""
     affinity_prefix_chars: int = Field(default=1024, ge=0)
-    """Length of the rendered prompt prefix that picks the preferred worker; 0 turns it off."""
+    """How much of the conversation's shared part (all messages but the last) picks the
+    preferred worker; 0 turns prefix affinity off."""
     eject_after_failures: int = Field(default=3, ge=1)
     """Consecutive failed calls or probes after which a worker gets no traffic."""
     probe_interval_s: float = Field(default=2.0, gt=0)

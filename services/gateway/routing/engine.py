@@ -11,6 +11,9 @@ The documented behaviour, for every backend type:
   the request with the last error.
 - A backend whose breaker is open is skipped; if every backend's is, the
   request fails with UNAVAILABLE without calling any.
+- A backend whose locality's entity policy blocks the prompt's data is
+  skipped (another locality's policy may allow it); if all are, the request
+  is refused with PERMISSION_DENIED.
 - The caller's deadline bounds everything: each call gets the remaining time
   (at most the backend's `timeout_s`), backoff never sleeps past it, and once
   it passes the request ends with DEADLINE_EXCEEDED, not a fallback.
@@ -31,7 +34,13 @@ from typing import TypeVar
 
 import grpc
 from modelgw.common.config.routing import RoutingConfig
-from modelgw.common.errors import BackendError, DeadlineExceeded, ModelgwError, Unavailable
+from modelgw.common.errors import (
+    BackendError,
+    BlockedByPolicy,
+    DeadlineExceeded,
+    ModelgwError,
+    Unavailable,
+)
 from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
 from modelgw.gateway.routing.plan import Candidate, RoutePlan
@@ -185,9 +194,18 @@ class RoutingEngine:
         self.budget.record_request()
         notes: list[str] = list(plan.reasons)
         last: BackendError | None = None
+        refused: BlockedByPolicy | None = None
         attempts = 0
         for position, candidate in enumerate(plan.candidates):
             tries_here = 0
+            try:
+                request = await prepare(candidate)
+            except BlockedByPolicy as exc:
+                # The tenant's entity policy for this backend's locality refuses the data;
+                # another locality's policy may allow it (e.g. external blocked, local fine).
+                refused = exc
+                notes.append(f"{candidate.name} skipped: its locality's data policy blocks")
+                continue
             while tries_here < retry.max_attempts_per_backend and attempts < retry.max_attempts:
                 breaker = self.breaker(candidate.name)
                 if not breaker.try_acquire():
@@ -202,7 +220,7 @@ class RoutingEngine:
                 attempts += 1
                 tries_here += 1
                 try:
-                    result = await self._attempt(candidate, deadline, prepare, call)
+                    result = await self._attempt(candidate, request, deadline, call)
                 except BackendError as exc:
                     if not exc.retryable:
                         breaker.release()
@@ -220,6 +238,8 @@ class RoutingEngine:
                 if position > 0 or attempts > 1:
                     notes.append(f"answered by {candidate.name} (try {attempts})")
                 return Outcome(candidate, notes), result
+        if last is None and refused is not None:
+            raise refused
         if last is None:
             raise Unavailable(
                 f"no backend of model {plan.model!r} may be called now: "
@@ -237,14 +257,13 @@ class RoutingEngine:
     async def _attempt(
         self,
         candidate: Candidate,
+        request: BackendRequest,
         deadline: float | None,
-        prepare: Prepare,
         call: Callable[[Candidate, BackendRequest], Awaitable[T]],
     ) -> T:
         remaining = _remaining(deadline)
         if remaining is not None and remaining <= 0:
             raise DeadlineExceeded("the deadline passed before the backend could be called")
-        request = await prepare(candidate)
         limit = candidate.timeout_s if remaining is None else min(candidate.timeout_s, remaining)
         try:
             async with asyncio.timeout(limit):

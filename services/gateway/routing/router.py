@@ -28,7 +28,7 @@ class Router:
         rng: random.Random | None = None,
     ) -> None:
         self._config = config
-        self._backends = backends
+        self.backends = backends
         self._rng = rng or random.Random()  # traffic split, not security
         self.engine = engine or RoutingEngine(config.routing)
 
@@ -45,7 +45,7 @@ class Router:
             provider = self._config.providers[target.provider]
             candidates.append(
                 Candidate(
-                    backend=self._backends[target.provider],
+                    backend=self.backends[target.provider],
                     upstream_model=target.model or model,
                     region=provider.region,
                     zero_retention=provider.zero_retention,

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 import grpc
 from modelgw.common.config.providers import VllmProvider
 from modelgw.common.errors import BackendError, DeadlineExceeded
-from modelgw.common.messages import FinishReason, Usage
+from modelgw.common.messages import ChatMessage, FinishReason, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
 from modelgw.providers.vllm.errors import backend_error
@@ -29,6 +29,16 @@ from smg_grpc_proto.generated import vllm_engine_pb2
 log = logging.getLogger(__name__)
 
 _FINISH = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}
+
+
+def affinity_key(messages: list[ChatMessage]) -> str:
+    """The shared part of a conversation: everything before its last message.
+
+    Requests that share it (a system prompt, earlier turns) have that prefix in
+    some worker's KV cache already; a lone message is its own key.
+    """
+    shared = messages[:-1] or messages
+    return "\x1e".join(f"{m.role.value}\x1f{m.content}" for m in shared)
 
 
 class VllmBackend:
@@ -50,7 +60,7 @@ class VllmBackend:
             return self._tokenizer
         async with self._tokenizer_lock:
             if self._tokenizer is None:
-                self.pool.start()
+                await self.pool.wait_first_poll()
                 last: BaseException | None = None
                 for worker in self.pool.healthy():
                     try:
@@ -78,8 +88,8 @@ class VllmBackend:
             usage = chunk.usage or usage
         return BackendResponse("".join(parts), finish, usage)
 
-    def _choose(self, prompt: str) -> Worker:
-        worker = self.pool.choose(prompt)
+    def _choose(self, key: str) -> Worker:
+        worker = self.pool.choose(key)
         if worker is None:
             raise BackendError(
                 f"{self.name}: every vLLM worker is ejected or unknown",
@@ -90,8 +100,8 @@ class VllmBackend:
 
     async def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]:
         tokenizer = await self.tokenizer()
-        prompt, input_ids = tokenizer.encode_chat(request.messages)
-        worker = self._choose(prompt)
+        _, input_ids = tokenizer.encode_chat(request.messages)
+        worker = self._choose(affinity_key(request.messages))
         timeout = request.remaining(self._config.timeout_s)
         if timeout <= 0:
             raise DeadlineExceeded("the deadline passed before the vLLM worker was called")

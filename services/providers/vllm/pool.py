@@ -3,8 +3,9 @@
 Choice is least-load from each worker's GetLoads (running + waiting requests,
 with KV-cache use breaking ties), corrected by the requests this gateway sent
 since the last poll. Among workers whose load is close to the least, a
-rendezvous hash of the prompt's prefix picks one, so requests sharing a long
-prefix (a system prompt) land where that prefix is already in the KV cache.
+rendezvous hash of the conversation's shared part (all but the last message)
+picks one, so requests sharing a long prefix (a system prompt, earlier turns)
+land where that prefix is already in the KV cache.
 A worker that fails repeatedly is ejected and probed until it answers again.
 """
 
@@ -56,6 +57,7 @@ class WorkerPool:
     config: VllmProvider
     workers: dict[str, Worker] = field(default_factory=dict)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _first_poll: asyncio.Event = field(default_factory=asyncio.Event)
 
     def start(self) -> None:
         """Start discovery, load polling and probing; idempotent, needs a running loop."""
@@ -66,6 +68,14 @@ class WorkerPool:
         if self.config.dns:
             self._tasks.append(asyncio.create_task(self._discover_loop()))
         self._tasks.append(asyncio.create_task(self._poll_loop()))
+
+    async def wait_first_poll(self) -> None:
+        """Loads from every known worker (or a failed try), so the first choice is informed."""
+        self.start()
+        try:
+            await asyncio.wait_for(self._first_poll.wait(), self.config.connect_timeout_s)
+        except TimeoutError:
+            log.warning("%s: no load figures yet; choosing without them", self.provider)
 
     def _add(self, address: str) -> None:
         if address in self.workers:
@@ -133,9 +143,15 @@ class WorkerPool:
         worker.failures = 0
 
     async def _poll_loop(self) -> None:
+        if self.config.dns:  # the first DNS answer, so the first poll sees those workers too
+            for _ in range(50):
+                if self.workers:
+                    break
+                await asyncio.sleep(0.1)
         while True:
             workers = list(self.workers.values())
             await asyncio.gather(*(self._poll_one(w) for w in workers))
+            self._first_poll.set()
             interval = self.config.load_interval_s
             if any(w.ejected for w in workers):
                 interval = min(interval, self.config.probe_interval_s)
@@ -159,15 +175,15 @@ class WorkerPool:
     def healthy(self) -> list[Worker]:
         return [w for w in self.workers.values() if not w.ejected]
 
-    def choose(self, prefix: str) -> Worker | None:
-        """The worker for a prompt starting with `prefix`; None when every worker is out."""
+    def choose(self, affinity_key: str) -> Worker | None:
+        """The worker for a request sharing `affinity_key`; None when every worker is out."""
         candidates = self.healthy()
         if not candidates:
             return None
         least = min(w.load for w in candidates)
         close = [w for w in candidates if w.load <= least + self.config.load_tolerance]
-        if self.config.affinity_prefix_chars and prefix:
-            key = prefix[: self.config.affinity_prefix_chars]
+        if self.config.affinity_prefix_chars and affinity_key:
+            key = affinity_key[: self.config.affinity_prefix_chars]
             return max(close, key=lambda w: _affinity(key, w.address))
         return min(close, key=lambda w: (w.load, w.address))
 

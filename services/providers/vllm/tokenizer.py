@@ -8,6 +8,7 @@ torch) and a sandboxed jinja2 are needed to use it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from jinja2 import Template
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from modelgw.common.errors import BackendError
@@ -39,6 +41,16 @@ def _raise_exception(message: str) -> None:
     raise TemplateError(message)
 
 
+@functools.lru_cache(maxsize=16)
+def _compiled(template: str) -> Template:
+    """Compiling a chat template costs milliseconds; a model has one, so compile it once."""
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"]
+    )
+    env.globals["raise_exception"] = _raise_exception
+    return env.from_string(template)
+
+
 @dataclass(frozen=True, slots=True)
 class ModelTokenizer:
     """What the gateway needs to talk token ids with one model."""
@@ -59,10 +71,8 @@ class ModelTokenizer:
                 code=grpc.StatusCode.FAILED_PRECONDITION,
                 retryable=False,
             )
-        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-        env.globals["raise_exception"] = _raise_exception
         try:
-            return env.from_string(self.chat_template).render(
+            return _compiled(self.chat_template).render(
                 messages=[{"role": m.role.value, "content": m.content} for m in messages],
                 add_generation_prompt=True,
                 bos_token=self.bos_token or "",

@@ -1,0 +1,230 @@
+"""Real vLLM (CPU build) behind the gateway: a tiny random-weight Llama made for the session.
+
+The text a random model writes means nothing, so answers are checked against
+the same worker called directly with the same token ids (greedy decoding):
+what the gateway returns must be exactly what those ids spell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from modelgw.api.v1 import common_pb2
+from modelgw.common.config.defaults import embedded_config
+from modelgw.common.config.schema import ModelgwConfig, TrustConfig
+from modelgw.common.messages import ChatMessage, Role
+from modelgw.trust.engine import TrustEngine
+from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
+
+from tests.harness import RunningGateway, generate_request, running_gateway
+from tests.vllm_support.workers import VllmWorkers, model_tokenizer
+
+KEY = "mgw_test_vllm_key_01234567"
+AUTH = (("authorization", f"Bearer {KEY}"),)
+
+
+def gateway_config(addresses: list[str], tmp_path: Path, **provider: Any) -> ModelgwConfig:
+    data = embedded_config(KEY).model_dump(mode="json")
+    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
+    data["providers"]["local"] = {
+        "type": "vllm",
+        "workers": addresses,
+        "load_interval_s": 0.2,
+        **provider,
+    }
+    data["models"]["tiny"] = {"route": [{"provider": "local"}]}
+    # Local models may see raw values here, so the worker gets exactly the test's prompt.
+    data["tenants"]["dev"]["entity_policy"] = {"local_default": "allow"}
+    # Greedy requests are cacheable; these tests must reach the worker every time.
+    data["cache"] = {"backend": "none"}
+    # A random-weight model says anything; response scanning is not under test here.
+    data["tenants"]["dev"]["trust"] = {"response": {"new_entity_action": "allow"}}
+    return ModelgwConfig.model_validate(data)
+
+
+@contextlib.asynccontextmanager
+async def gateway(
+    workers: VllmWorkers, tmp_path: Path, trust_engine: Any, **provider: Any
+) -> AsyncIterator[RunningGateway]:
+    config = gateway_config(workers.addresses, tmp_path, **provider)
+    async with running_gateway(config, trust_engine=trust_engine) as gw:
+        yield gw
+
+
+def greedy(text: str, max_tokens: int, request_id: str = "") -> Any:
+    request = generate_request(text, model="tiny", request_id=request_id)
+    request.params.max_tokens = max_tokens
+    request.params.temperature = 0.0
+    return request
+
+
+async def direct_ids(address: str, input_ids: list[int], max_tokens: int) -> list[int]:
+    """What the worker generates for these ids, asked without the gateway."""
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = vllm_engine_pb2_grpc.VllmEngineStub(channel)
+        request = vllm_engine_pb2.GenerateRequest(
+            request_id=f"direct-{uuid.uuid4().hex[:12]}",
+            tokenized=vllm_engine_pb2.TokenizedInput(input_ids=input_ids),
+            sampling_params=vllm_engine_pb2.SamplingParams(temperature=0.0, max_tokens=max_tokens),
+            stream=False,
+        )
+        out: list[int] = []
+        async for reply in stub.Generate(request, timeout=60):
+            if reply.WhichOneof("response") == "complete":
+                out.extend(reply.complete.output_ids)
+        return out
+
+
+async def running(address: str) -> int:
+    async with grpc.aio.insecure_channel(address) as channel:
+        loads = await vllm_engine_pb2_grpc.VllmEngineStub(channel).GetLoads(
+            vllm_engine_pb2.GetLoadsRequest(), timeout=5
+        )
+    return sum(load.num_running_reqs + load.num_waiting_reqs for load in loads.loads)
+
+
+async def eventually_loads(workers: VllmWorkers, check: Any, seconds: float = 2.0) -> list[int]:
+    """Poll GetLoads until `check(loads)` holds; the loads (for the message) or [] if never."""
+    loads: list[int] = []
+    for _ in range(int(seconds / 0.1)):
+        loads = [await running(a) for a in workers.addresses]
+        if check(loads):
+            return loads
+        await asyncio.sleep(0.1)
+    print(f"GetLoads never satisfied the check; last: {loads}")
+    return []
+
+
+def served(workers: VllmWorkers, request_id: str) -> list[int]:
+    """Indexes of the workers whose log shows an engine request for this gateway request."""
+    pattern = re.compile(rf"Generate request {re.escape(request_id)}-[0-9a-f]{{8}}:")
+    return [i for i, w in enumerate(workers.workers) if pattern.search(w.log_text())]
+
+
+async def test_generate_and_stream_through_the_gateway(
+    vllm_workers: VllmWorkers, tmp_path: Path, trust_engine: Any
+) -> None:
+    text, max_tokens = "Hello café, 日本 and 🙂!", 24
+    tokenizer = model_tokenizer(vllm_workers.model_dir)
+    _, input_ids = tokenizer.encode_chat([ChatMessage(Role.USER, text)])
+    expected_ids = await direct_ids(vllm_workers.addresses[0], input_ids, max_tokens)
+    expected = tokenizer.tokenizer.decode(expected_ids, skip_special_tokens=True)
+    assert len(expected_ids) == max_tokens and expected
+
+    async with gateway(vllm_workers, tmp_path, trust_engine) as gw:
+        reply = await gw.gateway.Generate(greedy(text, max_tokens), metadata=AUTH)
+        assert reply.message.content == expected
+        assert reply.finish_reason == common_pb2.FINISH_REASON_LENGTH
+        assert reply.usage.prompt_tokens == len(input_ids)
+        assert reply.usage.completion_tokens == max_tokens
+        assert reply.route.backend == "local" and reply.route.provider_type == "vllm"
+        assert reply.route.locality == common_pb2.LOCALITY_LOCAL
+
+        events = [
+            e async for e in gw.gateway.GenerateStream(greedy(text, max_tokens), metadata=AUTH)
+        ]
+        assert "".join(e.delta for e in events) == expected
+        assert sum(1 for e in events if e.delta) > 1  # really streamed, token by token
+        assert events[-1].finish_reason == common_pb2.FINISH_REASON_LENGTH
+        assert events[-1].usage.completion_tokens == max_tokens
+
+
+async def test_stop_string_cuts_the_answer(
+    vllm_workers: VllmWorkers, tmp_path: Path, trust_engine: Any
+) -> None:
+    async with gateway(vllm_workers, tmp_path, trust_engine) as gw:
+        full = (await gw.gateway.Generate(greedy("Stop here", 24), metadata=AUTH)).message.content
+        stop = full[len(full) // 2 : len(full) // 2 + 3]
+        assert stop.strip(), full
+        request = greedy("Stop here", 24)
+        request.params.stop.append(stop)
+        cut = await gw.gateway.Generate(request, metadata=AUTH)
+        assert cut.message.content == full[: full.index(stop)]
+        assert cut.finish_reason == common_pb2.FINISH_REASON_STOP
+
+
+async def test_cancelling_the_stream_aborts_the_engine_request(
+    vllm_workers: VllmWorkers, tmp_path: Path, trust_engine: Any
+) -> None:
+    async with gateway(vllm_workers, tmp_path, trust_engine) as gw:
+        call = gw.gateway.GenerateStream(greedy("Go on", 1000, "cancel-me"), metadata=AUTH)
+        deltas = 0
+        async for event in call:
+            deltas += bool(event.delta)
+            if deltas == 3:
+                break
+        assert await eventually_loads(vllm_workers, lambda loads: sum(loads) == 1)
+        call.cancel()
+        # 1000 tokens take several seconds; an aborted request leaves the engine at once.
+        assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 4.0)
+        worker = served(vllm_workers, "cancel-me")
+        assert len(worker) == 1
+        log = vllm_workers.workers[worker[0]].log_text()
+        assert re.search(r"Abort requests: \['cancel-me-[0-9a-f]{8}'\]", log)
+
+
+async def test_two_workers_share_load_by_get_loads(
+    vllm_workers: VllmWorkers, tmp_path: Path, trust_engine: Any
+) -> None:
+    busy = vllm_workers.addresses[0]
+    tokenizer = model_tokenizer(vllm_workers.model_dir)
+    _, ids = tokenizer.encode_chat([ChatMessage(Role.USER, "keep busy")])
+
+    async def keep_busy() -> None:
+        while True:  # a long request, and another when it ends
+            await direct_ids(busy, ids, 1000)
+
+    occupy = [asyncio.create_task(keep_busy()) for _ in range(3)]
+    try:
+        # Worker 0 runs three long requests it got from elsewhere: only GetLoads can tell.
+        async with gateway(vllm_workers, tmp_path, trust_engine, affinity_prefix_chars=0) as gw:
+            assert await eventually_loads(vllm_workers, lambda loads: loads[0] >= 3, 10.0)
+            await asyncio.sleep(0.5)  # a few load polls
+            for i in range(3):
+                await gw.gateway.Generate(greedy(f"q{i}", 4, f"least-load-{i}"), metadata=AUTH)
+                loads = [await running(a) for a in vllm_workers.addresses]
+                where = served(vllm_workers, f"least-load-{i}")
+                assert where == [1], f"request {i} sent to the busy worker; loads now {loads}"
+    finally:
+        for task in occupy:
+            task.cancel()
+        await asyncio.gather(*occupy, return_exceptions=True)
+
+    # Both idle again (the cancelled requests have left worker 0) before the second part.
+    assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 10.0)
+    async with gateway(vllm_workers, tmp_path / "b", trust_engine, affinity_prefix_chars=0) as gw:
+        # Concurrent long requests spread over both workers by load alone.
+        await asyncio.gather(
+            *(
+                gw.gateway.Generate(greedy(f"prompt {i}", 300, f"spread-{i}"), metadata=AUTH)
+                for i in range(6)
+            )
+        )
+    counts = [0, 0]
+    for i in range(6):
+        (worker,) = served(vllm_workers, f"spread-{i}")
+        counts[worker] += 1
+    assert min(counts) >= 2, counts
+
+
+@pytest.fixture(autouse=True)
+def _audit_dir(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="module")
+def trust_engine(trust_engine: TrustEngine) -> Iterator[TrustEngine]:
+    """The session's detector with a longer deadline: these tests keep both cores busy with
+    the CPU engine, and detection must not hit its fail-closed deadline because of that (it
+    is not under test here)."""
+    engine = TrustEngine(TrustConfig(deadline_ms=30_000), detector=trust_engine.detector)
+    yield engine
+    engine.close()
