@@ -28,7 +28,7 @@ from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads, public
 from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_letters
 from modelgw.audit.migrate import current_revision, migrate
 from modelgw.audit.raw import shred
-from modelgw.audit.retention import place_hold, purge, release_hold
+from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.store import AuditStore
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
@@ -125,8 +125,10 @@ async def _purge(config: ModelgwConfig, store: AuditStore, args: argparse.Namesp
         result = await purge(store.engine, tenant, days, _signer(config))
         if result.held:
             print(f"{tenant}: under legal hold, nothing purged")
-        else:
-            print(f"{tenant}: purged {result.purged} records (through seq {result.through_seq})")
+            continue
+        print(f"{tenant}: purged {result.purged} records (through seq {result.through_seq})")
+        if result.held_from_seq is not None:
+            print(f"  stopped before seq {result.held_from_seq}: a legal hold covers it")
     return 0
 
 
@@ -158,7 +160,9 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
     if command == "purge":
         return await _purge(config, store, args)
     if command == "hold":
-        print(f"legal hold {await place_hold(store.engine, args.tenant, args.reason)} placed")
+        scope = HoldScope(args.end_user, _instant(args.since), _instant(args.until))
+        hold_id = await place_hold(store.engine, args.tenant, args.reason, scope)
+        print(f"legal hold {hold_id} placed")
         return 0
     if command == "release":
         released = await release_hold(store.engine, args.hold_id)
@@ -174,14 +178,21 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
 
 
 # -- compliance commands (gRPC) -----------------------------------------------------------
-def _stamp(value: str | None) -> Any:
-    from google.protobuf.timestamp_pb2 import Timestamp
-
+def _instant(value: str | None) -> datetime | None:
     if not value:
         return None
     parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _stamp(value: str | None) -> Any:
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    instant = _instant(value)
+    if instant is None:
+        return None
     stamp = Timestamp()
-    stamp.FromDatetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+    stamp.FromDatetime(instant)
     return stamp
 
 
@@ -291,9 +302,12 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     command("public-key", "print the public key of audit.signing_key (PEM)")
     purge_cmd = command("purge", "delete records past their tenant's retention (not if held)")
     purge_cmd.add_argument("--tenant")
-    hold = command("hold", "place a legal hold on a tenant: purges stop")
+    hold = command("hold", "place a legal hold: purges stop before the records it covers")
     hold.add_argument("--tenant", required=True)
     hold.add_argument("--reason", required=True)
+    hold.add_argument("--end-user", help="only this end user's records (default: everyone's)")
+    hold.add_argument("--since", help="only records started at or after (ISO 8601, UTC default)")
+    hold.add_argument("--until", help="only records started before (ISO 8601, UTC default)")
     release = command("release", "release a legal hold")
     release.add_argument("hold_id", type=int)
     shred_cmd = command("shred", "destroy raw-content keys of one end user or a whole tenant")

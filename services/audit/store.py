@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 log = logging.getLogger(__name__)
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def database_url(config: AuditConfig) -> str:
