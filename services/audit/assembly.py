@@ -64,8 +64,7 @@ class AuditParts:
         return self._signer
 
     def verifier(self) -> Verifier:
-        signer = self.signer()
-        return Verifier({signer.key_id: signer.public} if signer else {})
+        return Verifier.of(self.signer(), self._config.audit.checkpoint_public_keys)
 
     def _task(self, coroutine: Awaitable[None], name: str) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coroutine)
@@ -96,7 +95,8 @@ class AuditParts:
             return StoreAuditSink(await self.store(), keys)
         target: BatchTarget
         if channel is not None:
-            target = RemoteTarget(channel, internal, timeout_s=30.0)
+            limit = self._config.server.max_message_bytes
+            target = RemoteTarget(channel, internal, timeout_s=30.0, max_request_bytes=limit)
         else:
             target = StoreTarget(await self.store())
             self._local_sender = True

@@ -80,11 +80,45 @@ class Signer:
         )
 
 
+def load_public_key(text: str) -> Ed25519PublicKey:
+    """An Ed25519 public key from PEM or from its 32 raw bytes in base64."""
+    text = text.strip()
+    if text.startswith("-----BEGIN"):
+        key = serialization.load_pem_public_key(text.encode())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 public key")
+        return key
+    raw = base64.b64decode(text, validate=True)
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key is 32 bytes, base64 encoded")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def public_pem(public: Ed25519PublicKey) -> str:
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
 @dataclass(frozen=True, slots=True)
 class Verifier:
     """Public keys by key id; checks checkpoint signatures."""
 
     keys: dict[str, Ed25519PublicKey]
+
+    @classmethod
+    def of(cls, signer: Signer | None, earlier: list[str]) -> Verifier:
+        """The current signing key's public half plus earlier (rotated-out) public keys."""
+        keys: dict[str, Ed25519PublicKey] = {}
+        for i, text in enumerate(earlier):
+            try:
+                public = load_public_key(text)
+            except ValueError as exc:
+                raise ValueError(f"audit.checkpoint_public_keys[{i}]: {exc}") from None
+            keys[key_id_of(public)] = public
+        if signer is not None:
+            keys[signer.key_id] = signer.public
+        return cls(keys)
 
     def valid(
         self, key_id: str, signature: bytes, tenant: str, kind: str, seq: int, h: str, at: datetime

@@ -2,10 +2,11 @@
 
 Without a subcommand, `modelgw audit --config F` runs the audit service (see
 `modelgw.cli`). Operator commands (`migrate`, `verify`, `checkpoint`,
-`purge`, `hold`, `release`, `shred`) talk to the database named in the config
-as the schema owner. Compliance commands (`query`, `get`, `export`) go
-through the `Audit` gRPC service with an auditor API key read from an
-environment variable, never from the command line.
+`public-key`, `purge`, `hold`, `release`, `shred`, `dead-letters`) talk to
+the database named in the config as the schema owner. Compliance commands
+(`query`, `get`, `export`) go through the `Audit` gRPC service with an
+auditor API key read from an environment variable, never from the command
+line.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from typing import Any
 import grpc
 from google.protobuf.json_format import MessageToDict
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
-from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads
+from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads, public_pem
+from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_letters
 from modelgw.audit.migrate import current_revision, migrate
 from modelgw.audit.raw import shred
-from modelgw.audit.retention import place_hold, purge, release_hold
+from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.store import AuditStore
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
@@ -77,7 +79,7 @@ async def _tenants(store: AuditStore, only: str | None) -> list[str]:
 
 async def _verify(config: ModelgwConfig, store: AuditStore, args: argparse.Namespace) -> int:
     signer = _signer(config)
-    verifier = Verifier({signer.key_id: signer.public} if signer else {})
+    verifier = Verifier.of(signer, config.audit.checkpoint_public_keys)
     failed = 0
     for tenant in await _tenants(store, args.tenant):
         async with store.engine.connect() as conn:
@@ -92,7 +94,7 @@ async def _verify(config: ModelgwConfig, store: AuditStore, args: argparse.Names
         for problem in report.problems:
             print(f"  {problem.kind}: {problem.detail}")
         failed += not report.ok
-    if signer is None:
+    if not verifier.keys:
         _say("modelgw: audit.signing_key is not set: checkpoint signatures were not checked")
     return 1 if failed else 0
 
@@ -105,6 +107,15 @@ async def _checkpoint(config: ModelgwConfig, store: AuditStore) -> int:
     return 0
 
 
+def _public_key(config: ModelgwConfig) -> int:
+    signer = _signer(config)
+    if signer is None:
+        raise SystemExit("modelgw audit public-key: set audit.signing_key in the config")
+    _say(f"key id {signer.key_id}; after a rotation, list it in audit.checkpoint_public_keys")
+    print(public_pem(signer.public), end="")
+    return 0
+
+
 async def _purge(config: ModelgwConfig, store: AuditStore, args: argparse.Namespace) -> int:
     for tenant in await _tenants(store, args.tenant):
         days = config.audit.retention_for(tenant)
@@ -114,8 +125,10 @@ async def _purge(config: ModelgwConfig, store: AuditStore, args: argparse.Namesp
         result = await purge(store.engine, tenant, days, _signer(config))
         if result.held:
             print(f"{tenant}: under legal hold, nothing purged")
-        else:
-            print(f"{tenant}: purged {result.purged} records (through seq {result.through_seq})")
+            continue
+        print(f"{tenant}: purged {result.purged} records (through seq {result.through_seq})")
+        if result.held_from_seq is not None:
+            print(f"  stopped before seq {result.held_from_seq}: a legal hold covers it")
     return 0
 
 
@@ -142,15 +155,21 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
         return await _verify(config, store, args)
     if command == "checkpoint":
         return await _checkpoint(config, store)
+    if command == "public-key":
+        return _public_key(config)
     if command == "purge":
         return await _purge(config, store, args)
     if command == "hold":
-        print(f"legal hold {await place_hold(store.engine, args.tenant, args.reason)} placed")
+        scope = HoldScope(args.end_user, _instant(args.since), _instant(args.until))
+        hold_id = await place_hold(store.engine, args.tenant, args.reason, scope)
+        print(f"legal hold {hold_id} placed")
         return 0
     if command == "release":
         released = await release_hold(store.engine, args.hold_id)
         print(f"legal hold {args.hold_id} {'released' if released else 'not active'}")
         return 0 if released else 1
+    if command == "dead-letters":
+        return await run_dead_letters(store, args)
     if command == "shred":
         destroyed = await shred(store.engine, args.tenant, args.subject)
         print(f"destroyed {destroyed} subject keys; their raw content is unreadable")
@@ -159,14 +178,21 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
 
 
 # -- compliance commands (gRPC) -----------------------------------------------------------
-def _stamp(value: str | None) -> Any:
-    from google.protobuf.timestamp_pb2 import Timestamp
-
+def _instant(value: str | None) -> datetime | None:
     if not value:
         return None
     parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _stamp(value: str | None) -> Any:
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    instant = _instant(value)
+    if instant is None:
+        return None
     stamp = Timestamp()
-    stamp.FromDatetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+    stamp.FromDatetime(instant)
     return stamp
 
 
@@ -273,16 +299,21 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     verify.add_argument("--from-seq", type=int)
     verify.add_argument("--to-seq", type=int)
     command("checkpoint", "sign the head of every tenant chain now")
+    command("public-key", "print the public key of audit.signing_key (PEM)")
     purge_cmd = command("purge", "delete records past their tenant's retention (not if held)")
     purge_cmd.add_argument("--tenant")
-    hold = command("hold", "place a legal hold on a tenant: purges stop")
+    hold = command("hold", "place a legal hold: purges stop before the records it covers")
     hold.add_argument("--tenant", required=True)
     hold.add_argument("--reason", required=True)
+    hold.add_argument("--end-user", help="only this end user's records (default: everyone's)")
+    hold.add_argument("--since", help="only records started at or after (ISO 8601, UTC default)")
+    hold.add_argument("--until", help="only records started before (ISO 8601, UTC default)")
     release = command("release", "release a legal hold")
     release.add_argument("hold_id", type=int)
     shred_cmd = command("shred", "destroy raw-content keys of one end user or a whole tenant")
     shred_cmd.add_argument("--tenant", required=True)
     shred_cmd.add_argument("--subject", help="end user id; omit to shred the whole tenant")
+    add_dead_letter_commands(command)
 
     for name, text in (
         ("query", "list records matching filters"),

@@ -18,10 +18,10 @@ from modelgw.audit.convert import record_from_pb, record_to_pb
 from modelgw.audit.export import csv_header, csv_rows, jsonl
 from modelgw.audit.queries import MAX_PAGE_SIZE, AuditReader, decode_cursor, encode_cursor
 from modelgw.audit.records import AuditQuery
-from modelgw.audit.store import AuditStore
+from modelgw.audit.store import AuditStore, is_connection_error
 from modelgw.audit.verify import verify_chain
 from modelgw.common.config.tenants import Role
-from modelgw.common.errors import InvalidArgument, NotFound, PermissionDenied
+from modelgw.common.errors import InvalidArgument, NotFound, PermissionDenied, Unavailable
 from modelgw.common.grpc_errors import abort_on_error
 from modelgw.control.auth import Authenticator, InternalAuth
 from modelgw.control.directory import Principal
@@ -96,7 +96,15 @@ class AuditService(audit_pb2_grpc.AuditServicer):
             if not message.tenant or not message.request_id:
                 raise InvalidArgument(f"records[{i}]: tenant and request_id are required")
             records.append(record_from_pb(message))
-        result = await self._store.append(records)
+        try:
+            result = await self._store.append(records)
+        except Exception as exc:
+            if not (is_connection_error(exc) or isinstance(exc, OSError)):
+                raise
+            # An outage, not a bug: the caller keeps the records spooled and retries.
+            raise Unavailable(
+                f"the audit store is unreachable ({type(exc).__name__}); retry later"
+            ) from exc
         return audit_pb2.IngestResponse(
             stored=result.stored, duplicates=result.duplicates, dead_lettered=result.dead_lettered
         )

@@ -80,6 +80,33 @@ async def migrate(engine: AsyncEngine, tenants: Iterable[str] = (), revision: st
                 await _provision_scope(conn, tenant)
 
 
+async def missing_scopes(engine: AsyncEngine, tenants: Iterable[str]) -> list[str]:
+    """The tenants whose auditors cannot read yet: no scope role in this database (Postgres)."""
+    if engine.dialect.name != "postgresql":
+        return []
+    wanted = sorted(set(tenants))
+    async with engine.connect() as conn:
+        found = await conn.execute(
+            text(
+                "SELECT s.tenant FROM audit_auditor_scopes s "
+                "JOIN pg_roles r ON r.rolname = s.role_name WHERE s.tenant = ANY(:tenants)"
+            ),
+            {"tenants": wanted},
+        )
+        present = {row[0] for row in found}
+    return [t for t in wanted if t not in present]
+
+
+def scope_hint(tenants: Iterable[str]) -> str:
+    """What an operator runs to give `tenants` an auditor scope role."""
+    names = ", ".join(sorted(tenants))
+    return (
+        f"run `modelgw audit migrate --config FILE` as the schema owner, with {names} in "
+        "FILE's tenants (or set audit.migrate_on_start = true where the audit service may "
+        "create roles, and restart it)"
+    )
+
+
 async def current_revision(engine: AsyncEngine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from modelgw.audit.migrate import scope_hint
 from modelgw.audit.records import AuditPage, AuditQuery, AuditRecord
 from modelgw.audit.rows import record_from_row, set_pattern
 from modelgw.audit.tables import audit_access_log, audit_auditor_scopes, audit_records
@@ -110,8 +111,8 @@ class AuditReader:
         ).scalar()
         if role is None:
             raise FailedPrecondition(
-                f"tenant {tenant!r} has no auditor scope role yet: run "
-                "`modelgw audit migrate --config FILE` (it provisions one per tenant)"
+                f"tenant {tenant!r} has no auditor scope role in the audit database yet, so "
+                f"its records cannot be read: {scope_hint([tenant])}"
             )
         self._roles[tenant] = role  # scopes are only ever added, never moved
         return str(role)

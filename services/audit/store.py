@@ -21,7 +21,7 @@ from modelgw.audit.bulk import RowRejected, insert_rows
 from modelgw.audit.chain import GENESIS_HASH, record_hash
 from modelgw.audit.checkpoints import PURGE
 from modelgw.audit.crypto import RawContentUnreadable, TenantKeys
-from modelgw.audit.migrate import current_revision, migrate
+from modelgw.audit.migrate import current_revision, migrate, missing_scopes, scope_hint
 from modelgw.audit.raw import RawVault
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.rows import row_from_record
@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 log = logging.getLogger(__name__)
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def database_url(config: AuditConfig) -> str:
@@ -59,6 +59,9 @@ class AppendResult:
     stored: int = 0
     duplicates: int = 0
     dead_lettered: int = 0
+    refused: tuple[tuple[str, str], ...] = ()
+    """(request id, reason) of records Postgres refused; only filled when they were not
+    dead-lettered (`append(..., dead_letter=False)`, as a dead-letter replay does)."""
 
 
 class AuditStore:
@@ -84,7 +87,7 @@ class AuditStore:
     async def open_schema(self, *, migrate_now: bool, tenants: Sequence[str] = ()) -> None:
         """Migrate (SQLite always; Postgres if allowed), else check the schema is current."""
         if migrate_now or not self.postgres:
-            await migrate(self.engine, tenants)
+            await migrate(self.engine, tenants)  # also gives every tenant its auditor scope
             return
         revision = await current_revision(self.engine)
         if revision != HEAD_REVISION:
@@ -92,14 +95,28 @@ class AuditStore:
                 f"audit schema is at {revision or 'nothing'}, expected {HEAD_REVISION}: "
                 "run `modelgw audit migrate --config FILE` as the schema owner"
             )
+        missing = await missing_scopes(self.engine, tenants)
+        if missing:
+            # Ingest works for them; only their auditors' reads fail (closed) until then.
+            log.warning(
+                "tenants without an auditor scope role (their audit log cannot be queried "
+                "yet): %s; %s",
+                ", ".join(missing),
+                scope_hint(missing),
+            )
 
     async def create_schema(self) -> None:
         """The embedded default's schema (migrations without auditor scopes)."""
         await migrate(self.engine)
 
     # -- ingest ---------------------------------------------------------------------------
-    async def append(self, records: Sequence[AuditRecord]) -> AppendResult:
+    async def append(
+        self, records: Sequence[AuditRecord], *, dead_letter: bool = True
+    ) -> AppendResult:
         """Store records; duplicates (same tenant and request id) are ignored, not errors.
+
+        A record Postgres refuses goes to the dead-letter table, or, with
+        `dead_letter=False` (replaying a dead letter), is only reported in the result.
 
         One transaction and a handful of round trips per batch whatever the number of
         tenants in it: lock the tenants' chains, find known request ids and chain heads,
@@ -142,14 +159,27 @@ class AuditStore:
                 try:
                     async with conn.begin_nested():
                         await insert_rows(conn, rows)
-                    dead = await self._dead_letter(conn, rejected)
-                    return AppendResult(len(rows), duplicates, dead)
+                    return await self._result(conn, len(rows), duplicates, rejected, dead_letter)
                 except (RowRejected, DBAPIError) as exc:
                     if isinstance(exc, DBAPIError) and is_connection_error(exc):
                         raise
                     log.warning("audit batch rejected (%s); storing record by record", exc)
             stored = await self._one_by_one(conn, rows, kept, dict(heads), rejected)
+            return await self._result(conn, stored, duplicates, rejected, dead_letter)
+
+    async def _result(
+        self,
+        conn: AsyncConnection,
+        stored: int,
+        duplicates: int,
+        rejected: list[tuple[AuditRecord, str]],
+        dead_letter: bool,
+    ) -> AppendResult:
+        if dead_letter:
             return AppendResult(stored, duplicates, await self._dead_letter(conn, rejected))
+        return AppendResult(
+            stored, duplicates, refused=tuple((r.request_id, e) for r, e in rejected)
+        )
 
     async def _unseen(
         self, conn: AsyncConnection, records: Sequence[AuditRecord]

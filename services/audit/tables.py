@@ -134,6 +134,10 @@ audit_legal_holds = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("released_at", DateTime(timezone=True), nullable=True),
+    # Scope (migration 0003): NULL means every end user / no bound in time.
+    Column("end_user", String(256), nullable=True),
+    Column("since", DateTime(timezone=True), nullable=True),
+    Column("until", DateTime(timezone=True), nullable=True),
 )
 
 audit_auditor_scopes = Table(

@@ -161,7 +161,19 @@ async def verify_chain(
             _stamp(cp["signed_at"]),
         )
         where = f"checkpoint at seq {cp['seq']} signed {_stamp(cp['signed_at']).isoformat()}"
-        if valid is None:
+        if valid is None and verifier.keys:
+            # A key that is neither the signing key nor a listed earlier one: anyone with
+            # write access to the database can make such a checkpoint.
+            report.problems.append(
+                Problem(
+                    "checkpoint",
+                    cp["seq"],
+                    "",
+                    f"{where}: signed by unknown key {cp['key_id']} (not the signing key, "
+                    "not in audit.checkpoint_public_keys)",
+                )
+            )
+        elif valid is None:
             report.notes.append(f"{where}: key {cp['key_id']} unknown here, signature not checked")
         elif not valid:
             report.problems.append(Problem("checkpoint", cp["seq"], "", f"{where}: bad signature"))

@@ -58,6 +58,10 @@ class AuditConfig(StrictModel):
     user is the unprivileged app role and `modelgw audit migrate` runs as a one-shot job."""
     signing_key: SecretRef | None = None
     """Ed25519 private key (PEM, or the 32-byte seed in base64) that signs chain checkpoints."""
+    checkpoint_public_keys: list[str] = Field(default_factory=list)
+    """Ed25519 public keys (PEM, or the 32 raw bytes in base64) of earlier signing keys, so
+    checkpoints signed before a key rotation still verify; `modelgw audit public-key` prints
+    the current one. Public keys are not secrets: plain values."""
     checkpoint_interval_s: float = Field(default=300.0, gt=0)
     """How often the audit service signs the head of every tenant chain that moved."""
     spool: SpoolConfig = Field(default_factory=SpoolConfig)

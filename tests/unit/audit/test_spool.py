@@ -12,6 +12,7 @@ from modelgw.audit.crypto import TenantKeys
 from modelgw.audit.sender import SpoolSender
 from modelgw.audit.sink import SpoolAuditSink
 from modelgw.audit.spool import Spool, SpoolLocked
+from modelgw.audit.store import AppendResult
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.errors import ResourceExhausted
 
@@ -25,10 +26,11 @@ class FlakyTarget:
         self.down = False
         self.batches: list[list[bytes]] = []
 
-    async def deliver(self, payloads: Sequence[bytes]) -> None:
+    async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
         if self.down:
             raise ConnectionError("store down")
         self.batches.append(list(payloads))
+        return AppendResult(stored=len(payloads))
 
 
 def _segments(path: Path) -> int:
