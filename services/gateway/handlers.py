@@ -20,14 +20,14 @@ from modelgw.common.convert import (
 )
 from modelgw.common.grpc_errors import abort_on_error
 from modelgw.control.auth import Authenticator
-from modelgw.gateway.pipeline import (
+from modelgw.gateway.chat import (
     ChatRequest,
-    Pipeline,
     RouteInfo,
     StreamDelta,
     StreamEnd,
     StreamStart,
 )
+from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.validation import request_id_or_new
 
 

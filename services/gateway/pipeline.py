@@ -1,4 +1,4 @@
-"""The request pipeline, shared by every front door (gRPC now, HTTP later).
+"""The request pipeline, shared by every front door (gRPC and HTTP).
 
 authenticate (done by the front door) → check access → protect (trust layer)
 → route (sensitivity rules, then the routing engine: retries, fallback,
@@ -11,177 +11,44 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from modelgw.audit.crypto import RawContent
-from modelgw.audit.decisions import policy_decisions
-from modelgw.audit.records import AuditRecord
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role as KeyRole
 from modelgw.common.errors import (
     ModelgwError,
     PermissionDenied,
-    TrustLayerUnavailable,
 )
 from modelgw.common.messages import (
-    CallerMetadata,
-    ChatMessage,
     FinishReason,
-    GenerationParams,
-    TrustDecision,
-    TrustSummary,
-    Usage,
 )
-from modelgw.common.telemetry import current_trace_id, tracer
+from modelgw.common.telemetry import tracer
 from modelgw.control.directory import Principal
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
+from modelgw.gateway.chat import (
+    ChatRequest,
+    ChatResult,
+    RouteInfo,
+    StreamDelta,
+    StreamEnd,
+    StreamEvent,
+    StreamStart,
+)
 from modelgw.gateway.protection import Protection
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
+from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
-from modelgw.trust.engine import ProtectResult
 from opentelemetry import trace
 
 log = logging.getLogger(__name__)
 
 Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
 _GONE = "client went away before the answer finished"
-
-
-@dataclass(frozen=True, slots=True)
-class ChatRequest:
-    model: str
-    messages: list[ChatMessage]
-    params: GenerationParams
-    request_id: str
-    caller: CallerMetadata = field(default_factory=CallerMetadata)
-    deadline: float | None = None
-    """`time.monotonic()` value by which the caller wants an answer."""
-
-
-@dataclass(frozen=True, slots=True)
-class RouteInfo:
-    backend: str
-    provider_type: str
-    upstream_model: str
-    locality: str
-    reason: str
-
-    @classmethod
-    def of(cls, candidate: Candidate, reason: str) -> RouteInfo:
-        return cls(
-            backend=candidate.backend.name,
-            provider_type=candidate.backend.provider_type,
-            upstream_model=candidate.upstream_model,
-            locality=candidate.locality.value,
-            reason=reason,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ChatResult:
-    request_id: str
-    model: str
-    text: str
-    finish_reason: FinishReason
-    usage: Usage
-    trust: TrustSummary
-    route: RouteInfo
-
-
-@dataclass(frozen=True, slots=True)
-class StreamStart:
-    request_id: str
-    route: RouteInfo
-    trust: TrustSummary
-
-
-@dataclass(frozen=True, slots=True)
-class StreamDelta:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class StreamEnd:
-    finish_reason: FinishReason
-    usage: Usage
-    trust: TrustSummary
-
-
-StreamEvent = StreamStart | StreamDelta | StreamEnd
-
-
-@dataclass(slots=True)
-class _Trail:
-    """What the audit record of one request will say, filled in as the request proceeds."""
-
-    principal: Principal
-    request: ChatRequest
-    streamed: bool
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    started: float = field(default_factory=time.monotonic)
-    route: RouteInfo | None = None
-    protected: ProtectResult | None = None
-    masked_response: str = ""
-    usage: Usage = field(default_factory=Usage)
-    cache_hit: bool = False
-    trace_id: str = field(default_factory=current_trace_id)
-    fail_closed: bool = False
-    restored_response: str = ""
-    """The answer as the client got it; reaches the audit log only sealed, for tenants that
-    keep raw content."""
-
-    def raw(self) -> RawContent:
-        return RawContent(tuple(self.request.messages), self.restored_response)
-
-    def failed(self, exc: ModelgwError) -> tuple[str, str]:
-        """Status and message for the record of a request that ended in `exc`."""
-        self.fail_closed = isinstance(exc, TrustLayerUnavailable)
-        return exc.code.name, exc.message
-
-    def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
-        summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
-        route = self.route
-        return AuditRecord(
-            request_id=self.request.request_id,
-            tenant=self.principal.tenant,
-            api_key_id=self.principal.key_id,
-            end_user=self.request.caller.end_user,
-            session_id=self.request.caller.session_id,
-            started_at=self.started_at,
-            finished_at=datetime.now(UTC),
-            model=self.request.model,
-            status=status,
-            backend=route.backend if route else "",
-            provider_type=route.provider_type if route else "",
-            upstream_model=route.upstream_model if route else "",
-            locality=route.locality if route else "",
-            route_reason=route.reason if route else "",
-            masked_prompt=tuple(self.protected.messages) if self.protected else (),
-            masked_response=self.masked_response,
-            decision=summary.decision,
-            prompt_entities=summary.prompt_entities,
-            response_entities=summary.response_entities,
-            toxicity=summary.toxicity,
-            prompt_tokens=self.usage.prompt_tokens,
-            completion_tokens=self.usage.completion_tokens,
-            latency_ms=(time.monotonic() - self.started) * 1000,
-            error=error,
-            streamed=self.streamed,
-            cache_hit=self.cache_hit,
-            trace_id=self.trace_id,
-            cost_usd=cost,
-            policy_decisions=policy_decisions(
-                summary, route.locality if route else "", fail_closed=self.fail_closed
-            ),
-        )
 
 
 class Pipeline:
@@ -224,7 +91,7 @@ class Pipeline:
                 f"tenant {principal.tenant!r} may not use model {request.model!r}"
             )
 
-    async def _prepare(self, trail: _Trail) -> tuple[RoutePlan, Prepare]:
+    async def _prepare(self, trail: AuditTrail) -> tuple[RoutePlan, Prepare]:
         """Detect once, narrow the route by the tenant's rules, then mask per chosen backend."""
         request = trail.request
         plan = self._router.plan(request.model)
@@ -259,17 +126,17 @@ class Pipeline:
 
         return plan, prepare
 
-    def _answered(self, trail: _Trail, outcome: Outcome) -> None:
+    def _answered(self, trail: AuditTrail, outcome: Outcome) -> None:
         trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
 
-    def _cache_key(self, trail: _Trail, backend: str, sent: BackendRequest) -> str:
+    def _cache_key(self, trail: AuditTrail, backend: str, sent: BackendRequest) -> str:
         """Keyed on what was (or would be) sent to one backend, so masking never differs."""
         return cache_key(
             trail.principal.tenant, trail.request.model, backend, sent.messages, sent.params
         )
 
     async def _cached(
-        self, trail: _Trail, plan: RoutePlan, prepare: Prepare
+        self, trail: AuditTrail, plan: RoutePlan, prepare: Prepare
     ) -> CachedAnswer | None:
         """Look up the answer the first backend of the plan gave to this masked prompt."""
         if not is_cacheable(trail.request.params):
@@ -281,7 +148,7 @@ class Pipeline:
             trail.route = RouteInfo.of(first, "answered from the response cache")
         return answer
 
-    async def _store(self, trail: _Trail, answer: CachedAnswer) -> None:
+    async def _store(self, trail: AuditTrail, answer: CachedAnswer) -> None:
         if not is_cacheable(trail.request.params) or trail.route is None or trail.protected is None:
             return
         sent = BackendRequest(
@@ -293,7 +160,7 @@ class Pipeline:
         await self._cache.put(self._cache_key(trail, trail.route.backend, sent), answer)
 
     async def _wrap_up(
-        self, trail: _Trail, chunks: AsyncIterator[StreamChunk], status: str, error: str
+        self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], status: str, error: str
     ) -> None:
         """Close the backend stream, then write the audit record, as one shielded unit.
 
@@ -306,7 +173,7 @@ class Pipeline:
         finally:
             await self._finish(trail, status, error)
 
-    def _answer_filter(self, trail: _Trail) -> AnswerFilter:
+    def _answer_filter(self, trail: AuditTrail) -> AnswerFilter:
         """Scan, then restore, the answer of the backend that `trail.route` names."""
         assert trail.protected is not None and trail.route is not None
         scanner = self._trust.response_scanner(
@@ -318,7 +185,7 @@ class Pipeline:
         )
         return AnswerFilter(scanner, trail.protected.vault)
 
-    async def _finish(self, trail: _Trail, status: str, error: str = "") -> None:
+    async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
         cost = None
         if trail.cache_hit:
             cost = 0.0  # answered from the cache: no backend call was paid for
@@ -330,7 +197,7 @@ class Pipeline:
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
         self._admit(principal, request)
-        trail = _Trail(principal, request, streamed=False)
+        trail = AuditTrail(principal, request, streamed=False)
         try:
             plan, prepare = await self._prepare(trail)
             cached = await self._cached(trail, plan, prepare)
@@ -382,7 +249,7 @@ class Pipeline:
         afterwards they end the stream.
         """
         self._admit(principal, request)
-        trail = _Trail(principal, request, streamed=True)
+        trail = AuditTrail(principal, request, streamed=True)
         try:
             plan, prepare = await self._prepare(trail)
             cached = await self._cached(trail, plan, prepare)
@@ -399,7 +266,7 @@ class Pipeline:
         return self._stream(trail, opened.chunks, store=True)
 
     async def _stream(
-        self, trail: _Trail, chunks: AsyncIterator[StreamChunk], *, store: bool
+        self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
     ) -> AsyncIterator[StreamEvent]:
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)

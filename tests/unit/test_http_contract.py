@@ -16,10 +16,10 @@ from modelgw.common.errors import (
     Unauthenticated,
 )
 from modelgw.common.messages import FinishReason, TrustDecision, TrustSummary, Usage
+from modelgw.gateway.chat import StreamDelta, StreamEnd
 from modelgw.gateway.http.errors import STATUS_TABLE, describe
 from modelgw.gateway.http.openapi import COMMITTED, render
 from modelgw.gateway.http.sse import ChunkWriter
-from modelgw.gateway.pipeline import StreamDelta, StreamEnd
 
 
 def test_every_grpc_status_but_ok_has_an_http_status() -> None:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from modelgw.common.errors import ModelgwError, NotFound
 from modelgw.control.directory import Principal
+from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.http import errors
 from modelgw.gateway.http.convert import chat_completion, chat_request, completion_id
 from modelgw.gateway.http.limits import BodyLimitMiddleware
@@ -28,7 +29,6 @@ from modelgw.gateway.http.models import (
     ModelList,
 )
 from modelgw.gateway.http.sse import ChunkWriter, sse_stream
-from modelgw.gateway.pipeline import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.validation import request_id_or_new
 from starlette.exceptions import HTTPException
 

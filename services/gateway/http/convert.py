@@ -14,6 +14,7 @@ from modelgw.common.messages import (
     Role,
 )
 from modelgw.common.messages import Usage as DomainUsage
+from modelgw.gateway.chat import ChatRequest, ChatResult
 from modelgw.gateway.http.models import (
     AssistantMessage,
     ChatCompletion,
@@ -22,7 +23,6 @@ from modelgw.gateway.http.models import (
     Choice,
     Usage,
 )
-from modelgw.gateway.pipeline import ChatRequest, ChatResult
 
 _ROLES = {
     "system": Role.SYSTEM,

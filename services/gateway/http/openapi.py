@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from modelgw.control.directory import Principal
+from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.http.app import create_app
-from modelgw.gateway.pipeline import ChatRequest, ChatResult, StreamEvent
 
 COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
 

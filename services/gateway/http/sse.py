@@ -22,9 +22,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from modelgw.common.errors import ModelgwError
+from modelgw.gateway.chat import StreamDelta, StreamEnd, StreamEvent, StreamStart
 from modelgw.gateway.http.convert import usage
 from modelgw.gateway.http.errors import describe, internal_error_body
-from modelgw.gateway.pipeline import StreamDelta, StreamEnd, StreamEvent, StreamStart
 
 log = logging.getLogger(__name__)
 
