@@ -47,3 +47,20 @@ def test_compose_services_use_the_shipped_config() -> None:
     assert {"gateway", "trust", "audit", "control", "postgres", "redis"} <= set(compose["services"])
     gateway = compose["services"]["gateway"]
     assert any("k8s/base/modelgw.toml" in v for v in gateway["volumes"])
+
+
+def test_gpu_worker_component_is_hardened_and_headless() -> None:
+    component = ROOT / "k8s/components/gpu-worker"
+    kustomization = yaml.safe_load((component / "kustomization.yaml").read_text())
+    assert kustomization["kind"] == "Component"
+    docs = [d for r in kustomization["resources"] for d in _documents(component / r)]
+    workers = next(d for d in docs if d["kind"] == "StatefulSet")
+    pod = workers["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == 1
+    assert container["readinessProbe"]["grpc"]["service"] == "vllm.grpc.engine.VllmEngine"
+    service = next(d for d in docs if d["kind"] == "Service")
+    assert service["spec"]["clusterIP"] == "None"
+    assert workers["spec"]["serviceName"] == service["metadata"]["name"]
