@@ -38,7 +38,7 @@ from modelgw.gateway.chat import (
 from modelgw.gateway.protection import Protection
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.trail import AuditTrail
-from modelgw.gateway.validation import check_chat
+from modelgw.gateway.validation import check_caller, check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
 from modelgw.trust.answer import AnswerFilter
@@ -84,6 +84,7 @@ class Pipeline:
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         self._audit.admit(principal.tenant)
         check_chat(request.model, request.messages, request.params)
+        check_caller(request.caller)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
         self._router.plan(request.model)
         if not principal.may_use(request.model):

@@ -6,9 +6,12 @@ import re
 import uuid
 
 from modelgw.common.errors import InvalidArgument
-from modelgw.common.messages import ChatMessage, GenerationParams
+from modelgw.common.messages import CallerMetadata, ChatMessage, GenerationParams
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+SESSION_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,256}$")
+MAX_END_USER = 256  # the audit record's column
+MAX_TIMEOUT_MS = 600_000
 MAX_MESSAGES = 1000
 MAX_STOP_STRINGS = 4
 
@@ -19,6 +22,21 @@ def request_id_or_new(request_id: str) -> str:
     if not REQUEST_ID.match(request_id):
         raise InvalidArgument("request_id must be 1-128 characters of [A-Za-z0-9._:-]")
     return request_id
+
+
+def check_caller(caller: CallerMetadata) -> None:
+    """Caller metadata lands in audit records and vault keys: bounded and plain."""
+    if caller.session_id and not SESSION_ID.match(caller.session_id):
+        raise InvalidArgument("session id must be 1-256 characters of [A-Za-z0-9._:@/+=-]")
+    if len(caller.end_user) > MAX_END_USER:
+        raise InvalidArgument(f"end user must be at most {MAX_END_USER} characters")
+
+
+def timeout_ms(value: str) -> float:
+    """Seconds from a caller's timeout in milliseconds (an HTTP header), checked."""
+    if not value.isdigit() or not 1 <= int(value) <= MAX_TIMEOUT_MS:
+        raise InvalidArgument(f"timeout must be an integer of milliseconds, 1-{MAX_TIMEOUT_MS}")
+    return int(value) / 1000
 
 
 def _in_range(name: str, value: float | None, low: float, high: float) -> None:

@@ -29,7 +29,7 @@ from modelgw.gateway.http.models import (
     ModelList,
 )
 from modelgw.gateway.http.sse import ChunkWriter, sse_stream
-from modelgw.gateway.validation import request_id_or_new
+from modelgw.gateway.validation import request_id_or_new, timeout_ms
 from starlette.exceptions import HTTPException
 
 TITLE = "modelgw OpenAI-compatible API"
@@ -95,6 +95,22 @@ def create_app(
     RequestId = Annotated[
         str, Header(alias="x-request-id", description="Optional; 1-128 of [A-Za-z0-9._:-]")
     ]
+    SessionId = Annotated[
+        str,
+        Header(
+            alias="x-modelgw-session-id",
+            description="Optional conversation id: the same value keeps the same "
+            "placeholder across turns (1-256 of [A-Za-z0-9._:@/+=-])",
+        ),
+    ]
+    TimeoutMs = Annotated[
+        str,
+        Header(
+            alias="x-modelgw-timeout-ms",
+            description="Optional deadline in milliseconds (1-600000); past it the "
+            "request ends with 504 and no backend is tried any more",
+        ),
+    ]
 
     @app.post(
         "/v1/chat/completions",
@@ -113,10 +129,17 @@ def create_app(
         },
     )
     async def create_chat_completion(
-        body: ChatCompletionRequest, caller: Caller, x_request_id: RequestId = ""
+        body: ChatCompletionRequest,
+        caller: Caller,
+        x_request_id: RequestId = "",
+        x_modelgw_session_id: SessionId = "",
+        x_modelgw_timeout_ms: TimeoutMs = "",
     ) -> Any:
         request_id = request_id_or_new(x_request_id)
-        chat = chat_request(body, request_id)
+        deadline = None
+        if x_modelgw_timeout_ms:
+            deadline = time.monotonic() + timeout_ms(x_modelgw_timeout_ms)
+        chat = chat_request(body, request_id, session_id=x_modelgw_session_id, deadline=deadline)
         headers = {"x-request-id": request_id}
         created = int(time.time())
         if not body.stream:

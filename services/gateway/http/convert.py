@@ -67,13 +67,20 @@ def _params(body: ChatCompletionRequest) -> GenerationParams:
     )
 
 
-def chat_request(body: ChatCompletionRequest, request_id: str) -> ChatRequest:
+def chat_request(
+    body: ChatCompletionRequest,
+    request_id: str,
+    *,
+    session_id: str = "",
+    deadline: float | None = None,
+) -> ChatRequest:
     return ChatRequest(
         model=body.model,
         messages=[_message(m) for m in body.messages],
         params=_params(body),
         request_id=request_id,
-        caller=CallerMetadata(end_user=body.user or ""),
+        caller=CallerMetadata(end_user=body.user or "", session_id=session_id),
+        deadline=deadline,
     )
 
 
