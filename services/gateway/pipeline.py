@@ -20,9 +20,7 @@ from modelgw.common.errors import (
     ModelgwError,
     PermissionDenied,
 )
-from modelgw.common.messages import (
-    FinishReason,
-)
+from modelgw.common.messages import ChatMessage, FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.control.directory import Principal
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
@@ -75,7 +73,8 @@ class Pipeline:
             if principal.may_use(name)
         ]
 
-    def _admit(self, principal: Principal, request: ChatRequest) -> None:
+    def _admit(self, principal: Principal, request: ChatRequest) -> RoutePlan:
+        """Check the caller and the request; the model's route plan, for `_prepare`."""
         span = trace.get_current_span()
         span.set_attribute("modelgw.tenant", principal.tenant)
         span.set_attribute("modelgw.model", request.model)
@@ -86,16 +85,16 @@ class Pipeline:
         check_chat(request.model, request.messages, request.params)
         check_caller(request.caller)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
-        self._router.plan(request.model)
+        plan = self._router.plan(request.model)
         if not principal.may_use(request.model):
             raise PermissionDenied(
                 f"tenant {principal.tenant!r} may not use model {request.model!r}"
             )
+        return plan
 
-    async def _prepare(self, trail: AuditTrail) -> tuple[RoutePlan, Prepare]:
+    async def _prepare(self, trail: AuditTrail, plan: RoutePlan) -> tuple[RoutePlan, Prepare]:
         """Detect once, narrow the route by the tenant's rules, then mask per chosen backend."""
         request = trail.request
-        plan = self._router.plan(request.model)
         protection = Protection(
             self._trust,
             trail.principal.tenant,
@@ -130,10 +129,10 @@ class Pipeline:
     def _answered(self, trail: AuditTrail, outcome: Outcome) -> None:
         trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
 
-    def _cache_key(self, trail: AuditTrail, backend: str, sent: BackendRequest) -> str:
+    def _cache_key(self, trail: AuditTrail, backend: str, sent: list[ChatMessage]) -> str:
         """Keyed on what was (or would be) sent to one backend, so masking never differs."""
         return cache_key(
-            trail.principal.tenant, trail.request.model, backend, sent.messages, sent.params
+            trail.principal.tenant, trail.request.model, backend, sent, trail.request.params
         )
 
     async def _cached(
@@ -143,7 +142,8 @@ class Pipeline:
         if not is_cacheable(trail.request.params):
             return None
         first = plan.candidates[0]
-        answer = await self._cache.get(self._cache_key(trail, first.name, await prepare(first)))
+        sent = (await prepare(first)).messages
+        answer = await self._cache.get(self._cache_key(trail, first.name, sent))
         if answer is not None:
             trail.cache_hit = True
             trail.route = RouteInfo.of(first, "answered from the response cache")
@@ -152,13 +152,8 @@ class Pipeline:
     async def _store(self, trail: AuditTrail, answer: CachedAnswer) -> None:
         if not is_cacheable(trail.request.params) or trail.route is None or trail.protected is None:
             return
-        sent = BackendRequest(
-            trail.route.upstream_model,
-            trail.protected.messages,
-            trail.request.params,
-            trail.request.request_id,
-        )
-        await self._cache.put(self._cache_key(trail, trail.route.backend, sent), answer)
+        key = self._cache_key(trail, trail.route.backend, trail.protected.messages)
+        await self._cache.put(key, answer)
 
     async def _wrap_up(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], status: str, error: str
@@ -197,10 +192,10 @@ class Pipeline:
             await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
 
     async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
-        self._admit(principal, request)
+        plan = self._admit(principal, request)
         trail = AuditTrail(principal, request, streamed=False)
         try:
-            plan, prepare = await self._prepare(trail)
+            plan, prepare = await self._prepare(trail, plan)
             cached = await self._cached(trail, plan, prepare)
             if cached is None:
                 with tracer().start_as_current_span("modelgw.backend.generate"):
@@ -249,10 +244,10 @@ class Pipeline:
         Errors before the first event raise (the route may fail over until then);
         afterwards they end the stream.
         """
-        self._admit(principal, request)
+        plan = self._admit(principal, request)
         trail = AuditTrail(principal, request, streamed=True)
         try:
-            plan, prepare = await self._prepare(trail)
+            plan, prepare = await self._prepare(trail, plan)
             cached = await self._cached(trail, plan, prepare)
             if cached is not None:
                 return self._stream(trail, _replay(cached), store=False)
