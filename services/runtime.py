@@ -74,6 +74,7 @@ class Assembly:
         self._trust_engine: TrustEngine | None = trust_engine
         self._audit = AuditParts(config, self._closers)
         self._directory: TenantDirectory | None = None
+        self._resolver: PrincipalResolver | None = None
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | bool | None = False
 
@@ -129,10 +130,15 @@ class Assembly:
         return cache
 
     def resolver(self) -> PrincipalResolver:
-        address = self.config.services.control_address
-        if address:
-            return RemotePrincipalResolver(self.channel(address), self.internal)
-        return self.directory()
+        """One per process: the gRPC and HTTP doors and the Audit service share its key cache."""
+        if self._resolver is None:
+            address = self.config.services.control_address
+            self._resolver = (
+                RemotePrincipalResolver(self.channel(address), self.internal)
+                if address
+                else self.directory()
+            )
+        return self._resolver
 
     def session_vaults(self) -> SessionVaultStore | None:
         if self._session_vaults is False:
