@@ -14,16 +14,7 @@ from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
-from modelgw.common.grpc_server import (
-    ServiceBinding,
-    Stoppable,
-    serve_until_signalled,
-    start_server,
-)
-from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
 from modelgw.control.directory import hash_api_key
-from modelgw.gateway.http.server import start_http_server
-from modelgw.runtime import Assembly
 
 log = logging.getLogger("modelgw")
 
@@ -42,6 +33,18 @@ async def _run(
     With `http_address`, the OpenAI-compatible HTTP front door serves the same
     pipeline as the gRPC Gateway in this loop, and stops with it on SIGTERM.
     """
+    # Imported here, not at the top: they pull in Presidio, spaCy and SQLAlchemy,
+    # which commands such as `keys new` or `config check` must not wait for.
+    from modelgw.common.grpc_server import (
+        ServiceBinding,
+        Stoppable,
+        serve_until_signalled,
+        start_server,
+    )
+    from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
+    from modelgw.gateway.http.server import start_http_server
+    from modelgw.runtime import Assembly
+
     provider = build_tracer_provider(config.telemetry, service="+".join(s for s, _ in plan))
     install_tracer_provider(provider)
     assembly = Assembly(config)
