@@ -48,15 +48,20 @@ def config(tmp_path: Path, rules: list[dict[str, Any]], route: list[str]) -> Mod
     return ModelgwConfig.model_validate(data)
 
 
+def recording_backends(cfg: ModelgwConfig) -> dict[str, RecordingBackend]:
+    """An echo backend per provider, recording what it was sent."""
+    return {
+        name: RecordingBackend(EchoBackend(name, provider))  # type: ignore[arg-type]
+        for name, provider in cfg.providers.items()
+    }
+
+
 @contextlib.asynccontextmanager
 async def gateway(
     tmp_path: Path, trust_engine: Any, rules: list[dict[str, Any]], route: list[str]
 ) -> AsyncIterator[tuple[RunningGateway, dict[str, RecordingBackend]]]:
     cfg = config(tmp_path, rules, route)
-    backends = {
-        name: RecordingBackend(EchoBackend(name, provider))  # type: ignore[arg-type]
-        for name, provider in cfg.providers.items()
-    }
+    backends = recording_backends(cfg)
     async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:  # type: ignore[arg-type]
         yield gw, backends
 
@@ -154,10 +159,7 @@ async def test_entity_policy_block_for_one_locality_routes_to_the_other(
     data = config(tmp_path, [], ["cloud", "onprem"]).model_dump(mode="json")
     data["tenants"]["dev"]["entity_policy"] = {"external": {"CREDIT_CARD": "block"}}
     cfg = ModelgwConfig.model_validate(data)
-    backends = {
-        name: RecordingBackend(EchoBackend(name, provider))  # type: ignore[arg-type]
-        for name, provider in cfg.providers.items()
-    }
+    backends = recording_backends(cfg)
     async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:  # type: ignore[arg-type]
         reply = await ask(gw, "Charge 4111 1111 1111 1111 please.")
         assert reply.route.backend == "onprem" and "cloud skipped" in reply.route.reason

@@ -28,7 +28,11 @@ class RetryBudget:
                 events.popleft()
 
     def record_request(self) -> None:
-        self._requests.append(self._clock())
+        # Trimmed here too, not only when a retry is asked for: while every first try
+        # succeeds nothing else would ever drop the old timestamps.
+        now = self._clock()
+        self._trim(now)
+        self._requests.append(now)
 
     def try_spend(self) -> bool:
         """Take one retry from the budget, or say there is none left."""

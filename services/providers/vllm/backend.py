@@ -47,8 +47,6 @@ class VllmBackend:
     def __init__(self, name: str, config: VllmProvider) -> None:
         self.name = name
         self.locality = config.locality
-        self.region = config.region
-        self.zero_retention = config.zero_retention
         self._config = config
         self.pool = WorkerPool(name, config)
         self._tokenizer: ModelTokenizer | None = None

@@ -38,7 +38,6 @@ class Worker:
     in_flight_at_poll: int = 0
     failures: int = 0
     ejected: bool = False
-    polled: bool = False
 
     @property
     def load(self) -> float:
@@ -136,7 +135,6 @@ class WorkerPool:
         worker.waiting = sum(load.num_waiting_reqs for load in loads.loads)
         worker.kv_usage = max((load.token_usage for load in loads.loads), default=0.0)
         worker.in_flight_at_poll = in_flight
-        worker.polled = True
         if worker.ejected:
             log.info("%s: worker %s answers again; taking it back", self.provider, worker.address)
         worker.ejected = False
