@@ -9,19 +9,18 @@ is why the token is re-read on every call rather than cached.
 from __future__ import annotations
 
 import json
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import grpc
 from modelgw.common.config.providers import AzureOpenAIProvider
 from modelgw.common.config.secrets import SecretResolutionError, resolve_secret
-from modelgw.providers.base import BackendRequest, BackendResponse
-from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
-from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.base import BackendRequest
+from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body
+from modelgw.providers.transport.backend import UpstreamCall
 from modelgw.providers.transport.errors import ProviderError
 
 
-class AzureOpenAIBackend(HttpBackend):
+class AzureOpenAIBackend(ChatCompletionsBackend):
     provider_type = "azure_openai"
     provider_label = "Azure OpenAI"
 
@@ -54,9 +53,3 @@ class AzureOpenAIBackend(HttpBackend):
         body = chat_body(request, model=None, stream=stream, stream_usage=self._config.stream_usage)
         headers = {"content-type": "application/json", **self._credential()}
         return UpstreamCall(url, json.dumps(body).encode(), headers)
-
-    def parse_response(self, data: Any) -> BackendResponse:
-        return parse_chat_response(data)
-
-    def stream_decoder(self) -> StreamDecoder:
-        return ChatStreamDecoder(self.name, self.provider_label)

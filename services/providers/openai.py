@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from modelgw.common.config.providers import OpenAIProvider
 from modelgw.common.config.secrets import resolve_secret
-from modelgw.providers.base import BackendRequest, BackendResponse
-from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
-from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.base import BackendRequest
+from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body
+from modelgw.providers.transport.backend import UpstreamCall
 
 
-class OpenAIBackend(HttpBackend):
+class OpenAIBackend(ChatCompletionsBackend):
     provider_type = "openai"
     provider_label = "OpenAI"
 
@@ -39,9 +38,3 @@ class OpenAIBackend(HttpBackend):
         )
         body["store"] = False  # never keep completions for distillation/evals on OpenAI's side
         return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
-
-    def parse_response(self, data: Any) -> BackendResponse:
-        return parse_chat_response(data)
-
-    def stream_decoder(self) -> StreamDecoder:
-        return ChatStreamDecoder(self.name, self.provider_label)

@@ -12,6 +12,7 @@ from typing import Any
 
 from modelgw.common.messages import FinishReason, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder
 from modelgw.providers.transport.errors import stream_error
 from modelgw.providers.transport.sse import SseDecoder
 
@@ -139,3 +140,13 @@ class ChatStreamDecoder:
                 if choice.get("finish_reason"):
                     self._finish = finish_reason(choice["finish_reason"])
         return chunks
+
+
+class ChatCompletionsBackend(HttpBackend):
+    """An adapter whose provider answers in Chat Completions; it only says how to call it."""
+
+    def parse_response(self, data: Any) -> BackendResponse:
+        return parse_chat_response(data)
+
+    def stream_decoder(self) -> StreamDecoder:
+        return ChatStreamDecoder(self.name, self.provider_label)

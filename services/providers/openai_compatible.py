@@ -8,13 +8,13 @@ from typing import Any
 
 from modelgw.common.config.providers import OpenAICompatibleProvider
 from modelgw.common.config.secrets import resolve_secret
-from modelgw.providers.base import BackendRequest, BackendResponse
-from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
-from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.base import BackendRequest
+from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body
+from modelgw.providers.transport.backend import UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail
 
 
-class OpenAICompatibleBackend(HttpBackend):
+class OpenAICompatibleBackend(ChatCompletionsBackend):
     provider_type = "openai_compatible"
     provider_label = "the OpenAI-compatible server"
 
@@ -36,14 +36,8 @@ class OpenAICompatibleBackend(HttpBackend):
         )
         return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
 
-    def parse_response(self, data: Any) -> BackendResponse:
-        return parse_chat_response(data)
-
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
         # vLLM (and others) put the fields at the top level: {"object": "error", "message", "type"}
         if isinstance(body, dict) and body.get("object") == "error":
             return ErrorDetail(str(body.get("type") or ""), str(body.get("message") or ""))
         return super().describe_error(headers, body)
-
-    def stream_decoder(self) -> StreamDecoder:
-        return ChatStreamDecoder(self.name, self.provider_label)

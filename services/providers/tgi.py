@@ -46,6 +46,10 @@ def tgi_body(request: BackendRequest, *, stream: bool) -> dict[str, Any]:
     return body
 
 
+def _finish(details: dict[str, Any]) -> FinishReason:
+    return _FINISH.get(details.get("finish_reason") or "eos_token", FinishReason.STOP)
+
+
 def _usage(details: Any) -> Usage:
     if not isinstance(details, dict):
         return Usage()
@@ -57,11 +61,7 @@ def _usage(details: Any) -> Usage:
 def parse_tgi_response(data: Any) -> BackendResponse:
     item = data[0] if isinstance(data, list) else data
     details = item.get("details") or {}
-    return BackendResponse(
-        item["generated_text"],
-        _FINISH.get(details.get("finish_reason") or "eos_token", FinishReason.STOP),
-        _usage(details),
-    )
+    return BackendResponse(item["generated_text"], _finish(details), _usage(details))
 
 
 class TgiStreamDecoder:
@@ -99,12 +99,5 @@ class TgiStreamDecoder:
             if data.get("generated_text") is not None:
                 details = data.get("details") or {}
                 self._done = True
-                chunks.append(
-                    StreamChunk(
-                        finish_reason=_FINISH.get(
-                            details.get("finish_reason") or "eos_token", FinishReason.STOP
-                        ),
-                        usage=_usage(details),
-                    )
-                )
+                chunks.append(StreamChunk(finish_reason=_finish(details), usage=_usage(details)))
         return chunks

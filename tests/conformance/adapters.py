@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
@@ -45,12 +46,20 @@ def _openai(folder: Path) -> Upstream:
     )
 
 
-def _chat_params(name: str = "max_tokens"):  # type: ignore[no-untyped-def]
+def _sent_params(
+    max_tokens: str, stop: str, *, under: str = ""
+) -> Callable[[FakeRequest], SentParams]:
+    """Reads the parameters from the body's top level, or from its `under` object."""
+
     def read(request: FakeRequest) -> SentParams:
         body = _body(request)
-        return SentParams(body.get(name), body.get("temperature"), body.get("stop"))
+        fields = body.get(under, {}) if under else body
+        return SentParams(fields.get(max_tokens), fields.get("temperature"), fields.get(stop))
 
     return read
+
+
+_chat_params = _sent_params("max_tokens", "stop")
 
 
 OPENAI = AdapterSpec(
@@ -66,7 +75,7 @@ OPENAI = AdapterSpec(
         ErrorCase("overloaded", S.UNAVAILABLE, True, retry_after_s=2.0),
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),
-    sent_params=_chat_params("max_completion_tokens"),
+    sent_params=_sent_params("max_completion_tokens", "stop"),
     credential_header=("authorization", "Bearer sk-proj-conformance-0001"),
 )
 
@@ -97,7 +106,7 @@ AZURE = AdapterSpec(
         ErrorCase("server_error", S.UNAVAILABLE, True),
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),
-    sent_params=_chat_params(),
+    sent_params=_chat_params,
     credential_header=("api-key", "azure-conformance-key-0001"),
 )
 
@@ -126,7 +135,7 @@ COMPATIBLE = AdapterSpec(
         ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=3.0),
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),
-    sent_params=_chat_params(),
+    sent_params=_chat_params,
     credential_header=("authorization", "Bearer vllm-conformance-token"),
 )
 
@@ -144,11 +153,6 @@ def _anthropic(folder: Path) -> Upstream:
     )
 
 
-def _anthropic_params(request: FakeRequest) -> SentParams:
-    body = _body(request)
-    return SentParams(body.get("max_tokens"), body.get("temperature"), body.get("stop_sequences"))
-
-
 ANTHROPIC = AdapterSpec(
     id="anthropic",
     make=_anthropic,
@@ -161,7 +165,7 @@ ANTHROPIC = AdapterSpec(
         ErrorCase("api_error", S.UNAVAILABLE, True),
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),  # overloaded_error event
-    sent_params=_anthropic_params,
+    sent_params=_sent_params("max_tokens", "stop_sequences"),
     credential_header=("x-api-key", "sk-ant-conformance-0001"),
 )
 
@@ -179,13 +183,6 @@ def _bedrock(folder: Path) -> Upstream:
     )
 
 
-def _bedrock_params(request: FakeRequest) -> SentParams:
-    config = _body(request).get("inferenceConfig", {})
-    return SentParams(
-        config.get("maxTokens"), config.get("temperature"), config.get("stopSequences")
-    )
-
-
 BEDROCK = AdapterSpec(
     id="bedrock",
     make=_bedrock,
@@ -198,7 +195,7 @@ BEDROCK = AdapterSpec(
         ErrorCase("model_timeout", S.DEADLINE_EXCEEDED, True),
     ],
     stream_error=ErrorCase("", S.RESOURCE_EXHAUSTED, True),  # throttlingException frame
-    sent_params=_bedrock_params,
+    sent_params=_sent_params("maxTokens", "stopSequences", under="inferenceConfig"),
     credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
 )
 
@@ -223,13 +220,6 @@ def _vertex(folder: Path) -> Upstream:
     return Upstream(holder["fake"], config)
 
 
-def _vertex_params(request: FakeRequest) -> SentParams:
-    config = _body(request).get("generationConfig", {})
-    return SentParams(
-        config.get("maxOutputTokens"), config.get("temperature"), config.get("stopSequences")
-    )
-
-
 VERTEX = AdapterSpec(
     id="vertex",
     make=_vertex,
@@ -241,7 +231,7 @@ VERTEX = AdapterSpec(
         ErrorCase("unavailable", S.UNAVAILABLE, True),
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),
-    sent_params=_vertex_params,
+    sent_params=_sent_params("maxOutputTokens", "stopSequences", under="generationConfig"),
     credential_header=("authorization", "Bearer ya29.fake-"),
 )
 
@@ -263,11 +253,6 @@ def _sagemaker(container: str):  # type: ignore[no-untyped-def]
     return make
 
 
-def _tgi_params(request: FakeRequest) -> SentParams:
-    params = _body(request).get("parameters", {})
-    return SentParams(params.get("max_new_tokens"), params.get("temperature"), params.get("stop"))
-
-
 SAGEMAKER = AdapterSpec(
     id="sagemaker",
     make=_sagemaker("openai_chat"),
@@ -279,7 +264,7 @@ SAGEMAKER = AdapterSpec(
         ErrorCase("service_unavailable", S.UNAVAILABLE, True),
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),  # ModelStreamError frame
-    sent_params=_chat_params(),
+    sent_params=_chat_params,
     credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
 )
 
@@ -293,7 +278,7 @@ SAGEMAKER_TGI = AdapterSpec(
         ErrorCase("model_error", S.UNAVAILABLE, True),  # 424 wrapping the container's 503
     ],
     stream_error=ErrorCase("", S.UNAVAILABLE, True),
-    sent_params=_tgi_params,
+    sent_params=_sent_params("max_new_tokens", "stop", under="parameters"),
     credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
 )
 

@@ -15,10 +15,11 @@ import openai
 import pytest
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.errors import BackendError
-from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.echo import EchoBackend
 from modelgw.trust.segments import Segmenter
 
+from tests.harness import RecordingBackend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
 
 KEY = "mgw_test_sse_key_0123456789"
@@ -30,10 +31,9 @@ VALUES = {"<PERSON_1>": NAME, "<EMAIL_ADDRESS_1>": EMAIL, "<PHONE_NUMBER_1>": PH
 
 
 @dataclass
-class GatedBackend:
+class GatedBackend(RecordingBackend):
     """Echo that sends each stream chunk only when the test opens the gate, and records it."""
 
-    inner: Backend
     gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(0))
     sent: list[str] = field(default_factory=list)
     progressed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -42,16 +42,6 @@ class GatedBackend:
     finished: bool = False
     fail_after: int | None = None
     """Raise UNAVAILABLE after this many chunks (a backend dying mid-answer)."""
-
-    name = "echo"
-    provider_type = "echo"
-
-    @property
-    def locality(self):  # type: ignore[no-untyped-def]
-        return self.inner.locality
-
-    async def generate(self, request: BackendRequest) -> BackendResponse:
-        return await self.inner.generate(request)
 
     async def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]:
         async for chunk in self.inner.stream(request):
@@ -65,9 +55,6 @@ class GatedBackend:
             self.finished = chunk.finish_reason is not None
             self.progressed.set()
             yield chunk
-
-    async def close(self) -> None:
-        await self.inner.close()
 
 
 @pytest.fixture
