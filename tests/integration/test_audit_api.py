@@ -7,7 +7,6 @@ tampering from the command line.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import csv
 import io
@@ -21,12 +20,12 @@ import grpc
 import pytest
 import yaml
 from modelgw.api.v1 import audit_pb2
-from modelgw.cli import main
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.control.directory import hash_api_key
 
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
+from tests.unit.audit.cli import run_cli as _cli
 
 USER_KEY, AUDITOR_KEY, GLOBEX_KEY = (
     "mgw_acme_user_0123456789",
@@ -34,19 +33,6 @@ USER_KEY, AUDITOR_KEY, GLOBEX_KEY = (
     "mgw_globex_0123456789",
 )
 EMAIL = "jane.roe@example.com"
-
-
-async def _cli(*argv: str) -> int | str | None:
-    """Run `modelgw ...` as a user would (its own event loop, in a thread); its exit code."""
-
-    def run() -> int | str | None:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            return exc.code
-        return 0
-
-    return await asyncio.to_thread(run)
 
 
 def _auth(key: str) -> tuple[tuple[str, str], ...]:

@@ -11,7 +11,6 @@ and a further replay changes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 from collections.abc import AsyncIterator
@@ -25,27 +24,16 @@ from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.crypto import RawContent, TenantKeys
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
-from modelgw.cli import main
 from modelgw.common.messages import ChatMessage, Role
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import sqlalchemy_url
+from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record
 
 KEK = os.urandom(32)
 KEK_ENV = "MODELGW_TEST_DEAD_LETTER_KEK"
 RAW = RawContent((ChatMessage(Role.USER, "Mail ada@example.com"),), "Sent to ada@example.com")
-
-
-async def _cli(*argv: str) -> int | str | None:
-    def run() -> int | str | None:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            return exc.code
-        return 0
-
-    return await asyncio.to_thread(run)
 
 
 def _write_config(path: Path, dsn: str, *, with_key: bool) -> str:

@@ -8,7 +8,6 @@ of their own, verify fails and names the checkpoint.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,10 +19,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import VerifyReport, verify_chain
-from modelgw.cli import main
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import sqlalchemy_url
+from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record
 
 KEY_ENV = "MODELGW_TEST_ROTATED_SIGNING_KEY"
@@ -49,17 +48,6 @@ async def store(pg_database: str) -> AsyncIterator[AuditStore]:
 async def _verify(store: AuditStore, verifier: Verifier) -> VerifyReport:
     async with store.engine.connect() as conn:
         return await verify_chain(conn, "acme", verifier)
-
-
-async def _cli(*argv: str) -> object:
-    def run() -> object:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            return exc.code
-        return 0
-
-    return await asyncio.to_thread(run)
 
 
 async def test_checkpoints_of_a_rotated_key_verify_only_while_it_is_listed(

@@ -7,7 +7,6 @@ chain still verifies. A hold on the whole tenant stops the purge entirely.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 from datetime import UTC, datetime, timedelta
@@ -20,11 +19,11 @@ from modelgw.audit.checkpoints import Signer, Verifier
 from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
-from modelgw.cli import main
 from modelgw.common.errors import InvalidArgument
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import sqlalchemy_url
+from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -34,17 +33,6 @@ KEY_ENV = "MODELGW_TEST_HOLD_SIGNING_KEY"
 
 def _days_ago(days: int) -> datetime:
     return NOW - timedelta(days=days)
-
-
-async def _cli(*argv: str) -> object:
-    def run() -> object:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            return exc.code
-        return 0
-
-    return await asyncio.to_thread(run)
 
 
 async def _store(dsn: str) -> AuditStore:

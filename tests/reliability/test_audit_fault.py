@@ -10,7 +10,6 @@ verifies.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import sqlalchemy_url
 from tests.harness import generate_request, running_gateway
+from tests.reliability.audit_checks import wait_for_records
 from tests.reliability.throwaway_pg import ThrowawayPostgres
 
 KEY = "mgw_fault_key_0123456789"
@@ -50,21 +50,6 @@ def _config(dsn: str, spool: Path) -> ModelgwConfig:
         "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
     }
     return ModelgwConfig.model_validate(data)
-
-
-async def _wait_for_records(dsn: str, expected: int, timeout_s: float) -> int:
-    deadline = time.monotonic() + timeout_s
-    count = -1
-    while time.monotonic() < deadline:
-        conn = await asyncpg.connect(dsn)
-        try:
-            count = await conn.fetchval("SELECT count(*) FROM audit_records")
-        finally:
-            await conn.close()
-        if count >= expected:
-            return count
-        await asyncio.sleep(0.3)
-    return count
 
 
 async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
@@ -110,7 +95,7 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
 
         assert not failed, failed[:5]
         assert before_outage > 0 and len(during_outage) > 0, "requests must flow during the outage"
-        stored = await _wait_for_records(postgres.dsn, len(accepted), timeout_s=60)
+        stored = await wait_for_records(postgres.dsn, len(accepted), timeout_s=60)
         assert stored == len(accepted)
 
     conn = await asyncpg.connect(postgres.dsn)
