@@ -116,10 +116,6 @@ class Detector:
             language=self._language,
         )
 
-    def analyze(self, text: str) -> list[Detection]:
-        """Find entities in one text; blocking, CPU-bound: call from a worker thread."""
-        return self.analyze_many([text])[0]
-
     def analyze_many(
         self, texts: Sequence[str], rules: tuple[tenant_rules.TenantRule, ...] = ()
     ) -> list[list[Detection]]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from modelgw.common.config.trust import NerScope
-from spacy.lang.en.stop_words import STOP_WORDS
 
 # spaCy label → our entity type.
 LABELS = {
@@ -35,7 +35,7 @@ _WORD = re.compile(r"\S+")
 _NAME_LIKE = re.compile(r"[^\d=_@/\\:]+")
 _HAS_DIGIT = re.compile(r"\d")
 _NO_VOWEL_CAPS = re.compile(r"[B-DF-HJ-NP-TV-Z]{2,}")
-_SKIP_CAPITALISED = frozenset(w.capitalize() for w in STOP_WORDS) | {
+_SKIP_WORDS = {
     "I",
     "Hi",
     "Hello",
@@ -75,6 +75,24 @@ _SKIP_CAPITALISED = frozenset(w.capitalize() for w in STOP_WORDS) | {
     "Saturday",
     "Sunday",
 }
+
+
+@cache
+def _skip_capitalised() -> frozenset[str]:
+    """Capitalised words that start no name: spaCy's stop words and `_SKIP_WORDS`.
+
+    Read on first use, not at import: importing spaCy costs about 0.8 s and 80 MB, and a
+    process that imports the trust engine without running detection (a gateway that calls a
+    remote trust service) needs none of it.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(w.capitalize() for w in STOP_WORDS) | _SKIP_WORDS
+
+
+def load_word_lists() -> None:
+    """Read the words `candidate_windows` skips now, so the first request does not wait."""
+    _skip_capitalised()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +183,12 @@ def _title_case_all_caps(text: str) -> str:
 
 def candidate_windows(text: str, window: int = WINDOW_WORDS) -> list[tuple[int, int]]:
     """Character ranges the NER model must read to find every capitalised name in `text`."""
+    skip = _skip_capitalised()
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
     ranges: list[tuple[int, int]] = []
     for i, (_, _, word) in enumerate(words):
         bare = word.strip("\"'()[]{},.;:!?")
-        if not bare or not bare[0].isupper() or bare in _SKIP_CAPITALISED:
+        if not bare or not bare[0].isupper() or bare in skip:
             continue
         if _HAS_DIGIT.search(bare) or bare in _NOT_PLACES or _NO_VOWEL_CAPS.fullmatch(bare):
             continue  # `DE89…`, `IBAN`, `NWBK`: codes and acronyms, never a name or a place

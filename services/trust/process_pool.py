@@ -40,6 +40,7 @@ from modelgw.trust.detection_plan import (
     shard,
 )
 from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
+from modelgw.trust.ner import load_word_lists
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class DetectorPool:
         """Workers killed (missed the deadline) or found dead, and replaced."""
         starting = [self._spawn() for _ in range(config.workers)]
         try:
+            load_word_lists()  # this process plans the work: read them while the workers start
             for worker in starting:
                 self._await_ready(worker)
         except BaseException:

@@ -61,9 +61,5 @@ class Vault:
     def entries(self) -> list[VaultEntry]:
         return list(self._by_placeholder.values())
 
-    @property
-    def longest_placeholder(self) -> int:
-        return max((len(p) for p in self._by_placeholder), default=0)
-
     def __len__(self) -> int:
         return len(self._by_placeholder)
