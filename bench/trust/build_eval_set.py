@@ -105,7 +105,9 @@ def t_caps(r: random.Random) -> list[Piece]:
         ("PERSON", f"{first} {last}".upper(), "caps"),
         " CALLED FROM ",
         ("PHONE_NUMBER", sp.phone(r), "plain"),
-        " ABOUT THE INVOICE.",
+        " ABOUT THE INVOICE, SHIP TO ",
+        ("LOCATION", r.choice(sp.CITIES).upper(), "caps"),
+        ".",
     ]
 
 
@@ -114,7 +116,8 @@ def t_lower(r: random.Random) -> list[Piece]:
     return [
         "spoke with ",
         ("PERSON", f"{first} {last}".lower(), "lower"),
-        " yesterday about the refund, they want it by friday",
+        " yesterday about the refund, they want it by friday and sent to ",
+        ("LOCATION", r.choice(sp.CITIES).lower(), "lower"),
     ]
 
 
@@ -180,9 +183,50 @@ def t_obf_ssn(r: random.Random) -> list[Piece]:
 
 def t_obf_phone(r: random.Random) -> list[Piece]:
     value = sp.phone(r)
-    variant = r.choice(["fullwidth", "nbsp"])
-    value = sp.fullwidth_digits(value) if variant == "fullwidth" else value.replace(" ", "\u00a0")
+    variant = r.choice(["fullwidth", "nbsp", "zero_width"])
+    if variant == "fullwidth":
+        value = sp.fullwidth_digits(value)
+    elif variant == "nbsp":
+        value = value.replace(" ", "\u00a0")
+    else:
+        value = sp.zero_width(value, r)
     return ["Call the client on ", ("PHONE_NUMBER", value, variant), " before noon."]
+
+
+def t_obf_iban(r: random.Random) -> list[Piece]:
+    value = sp.iban(r)
+    variant = r.choice(["fullwidth", "zero_width", "lowercase"])
+    if variant == "fullwidth":
+        value = sp.fullwidth_digits(value)
+    elif variant == "zero_width":
+        value = sp.zero_width(value, r)
+    else:
+        value = value.lower()
+    return ["Wire the deposit to ", ("IBAN_CODE", value, variant), " by Friday."]
+
+
+def t_obf_network(r: random.Random) -> list[Piece]:
+    address = sp.ipv4(r) if r.random() < 0.6 else sp.ipv6(r)
+    ip_variant = r.choice(["fullwidth", "zero_width"])
+    if ip_variant == "fullwidth":
+        address = sp.fullwidth_digits(address)
+    else:
+        address = sp.zero_width(address, r)
+    mac = sp.mac(r)
+    mac_variant = r.choice(["dotted", "zero_width", "fullwidth"])
+    if mac_variant == "dotted":
+        mac = sp.dotted_mac(mac)
+    elif mac_variant == "zero_width":
+        mac = sp.zero_width(mac, r)
+    else:
+        mac = sp.fullwidth_digits(mac)
+    return [
+        "Block ",
+        ("IP_ADDRESS", address, ip_variant),
+        " and the laptop ",
+        ("MAC_ADDRESS", mac, mac_variant),
+        " until the incident is closed.",
+    ]
 
 
 CLEAN = [
@@ -224,6 +268,8 @@ TEMPLATES: list[tuple[Template, int]] = [
     (t_obf_card, 15),
     (t_obf_ssn, 15),
     (t_obf_phone, 12),
+    (t_obf_iban, 15),
+    (t_obf_network, 20),
 ]
 
 

@@ -237,6 +237,12 @@ def spaced_digits(value: str) -> str:
     return " ".join(c for c in value if c.isdigit())
 
 
+def dotted_mac(value: str) -> str:
+    """The Cisco style, three groups of four hex digits: 0a1b.2c3d.4e5f."""
+    digits = value.replace(":", "").replace("-", "")
+    return ".".join(digits[i : i + 4] for i in range(0, 12, 4))
+
+
 def at_dot(value: str) -> str:
     local, domain = value.split("@", 1)
     return f"{local} [at] {domain.replace('.', ' [dot] ')}"

@@ -7,7 +7,8 @@ Same worker, same prompts, greedy decoding, streamed, three paths side by side:
   breaker, chat template, tokenization, incremental detokenization), i.e.
   what this issue adds to the data path, without the rest of the pipeline;
 - `gateway`: the full `modelgw serve` process over gRPC: auth, PII detection
-  and masking (Presidio + spaCy), routing, restore, audit write.
+  and masking (Presidio + spaCy), routing, restore, audit write; the response
+  cache is off (the prompts repeat, and a cached answer never reaches the worker).
 Paths alternate per batch so drift on a shared machine hits all alike. TTFT
 is the time to the first token for `direct`, to the first text for the others.
 Reports median/p90 added TTFT and the throughput ratio against `direct`, at
@@ -133,6 +134,9 @@ def gateway_config(directory: Path, worker: str, listen: str) -> Path:
     config = {
         "server": {"grpc_address": listen},
         "audit": {"url": f"sqlite+aiosqlite:///{directory}/audit.db"},
+        # Greedy requests are cacheable and the prompts repeat: with the response cache on,
+        # the gateway would answer from memory and never reach the worker.
+        "cache": {"backend": "none"},
         "providers": {"local": {"type": "vllm", "workers": [worker]}},
         "models": {"tiny": {"route": [{"provider": "local"}]}},
         "tenants": {
