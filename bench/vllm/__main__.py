@@ -9,8 +9,17 @@ Same worker, same prompts, greedy decoding, streamed, three paths side by side:
 - `gateway`: the full `modelgw serve` process over gRPC: auth, PII detection
   and masking (Presidio + spaCy), routing, restore, audit write; the response
   cache is off (the prompts repeat, and a cached answer never reaches the worker).
+  With the default trust policy the answer is scanned for personal data the
+  caller did not send, so it streams a sentence at a time: TTFT includes the
+  model writing the first sentence;
+- `gateway-unscanned`: the same gateway for a tenant whose answers are not
+  scanned (`trust.response.new_entity_action = "allow"`; prompts are still
+  scanned and masked): the answer streams token by token.
 Paths alternate per batch so drift on a shared machine hits all alike. TTFT
-is the time to the first token for `direct`, to the first text for the others.
+is the time to the first text on every path: the direct client decodes the
+token ids it gets as any client must (a first token that decodes to nothing
+yet, a lone space or part of a character, shows no text). Every prompt is new
+to the gateway, so its PII detection runs for each request (no memo hits).
 Reports median/p90 added TTFT and the throughput ratio against `direct`, at
 concurrency 1 and 4, and appends them to bench/vllm/RESULTS.md.
 
@@ -42,7 +51,9 @@ from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.routing import Candidate, Router
 from modelgw.providers.base import BackendRequest
 from modelgw.providers.registry import build_backends
+from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
 from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
+from tokenizers import Tokenizer
 
 from tests.vllm_support.workers import (
     ROOT,
@@ -54,6 +65,7 @@ from tests.vllm_support.workers import (
 )
 
 KEY = "mgw_bench_key_0123456789abcdef"
+KEY_UNSCANNED = "mgw_bench_key_unscanned_0123456789"
 PROMPTS = [
     "Summarise the quarterly report in three sentences.",
     "Write a haiku about a lighthouse in winter.",
@@ -64,6 +76,7 @@ PROMPTS = [
     "What are the trade-offs of microservices versus a monolith?",
     "Give me a packing list for a two-day hike.",
 ]
+QUIET_S = 0.05
 
 
 @dataclass
@@ -73,7 +86,10 @@ class Sample:
     tokens: int
 
 
-async def direct(stub: vllm_engine_pb2_grpc.VllmEngineStub, ids: list[int], n: int) -> Sample:
+async def direct(
+    stub: vllm_engine_pb2_grpc.VllmEngineStub, tokenizer: Tokenizer, ids: list[int], n: int
+) -> Sample:
+    """A client of the worker itself: it sends token ids and must decode them to show text."""
     request = vllm_engine_pb2.GenerateRequest(
         request_id=f"bench-direct-{uuid.uuid4().hex[:12]}",
         tokenized=vllm_engine_pb2.TokenizedInput(input_ids=ids),
@@ -82,12 +98,16 @@ async def direct(stub: vllm_engine_pb2_grpc.VllmEngineStub, ids: list[int], n: i
         ),
         stream=True,
     )
+    detok = IncrementalDetokenizer(tokenizer, ())
     started = time.perf_counter()
     first, tokens = 0.0, 0
     async for reply in stub.Generate(request, timeout=300):
         if reply.WhichOneof("response") == "chunk" and reply.chunk.token_ids:
-            first = first or time.perf_counter()
             tokens += len(reply.chunk.token_ids)
+            if detok.feed(reply.chunk.token_ids):
+                first = first or time.perf_counter()
+    if detok.finish():
+        first = first or time.perf_counter()
     return Sample(first - started, time.perf_counter() - started, tokens)
 
 
@@ -113,13 +133,15 @@ async def via_engine(router: Router, text: str, n: int) -> Sample:
     return Sample(first - started, time.perf_counter() - started, tokens)
 
 
-async def via_gateway(stub: gateway_pb2_grpc.GatewayStub, text: str, n: int) -> Sample:
+async def via_gateway(
+    stub: gateway_pb2_grpc.GatewayStub, text: str, n: int, key: str = KEY
+) -> Sample:
     request = gateway_pb2.GenerateRequest(
         model="tiny",
         messages=[common_pb2.ChatMessage(role=common_pb2.ROLE_USER, content=text)],
         params=common_pb2.GenerationParams(max_tokens=n, temperature=0.0),
     )
-    metadata = (("authorization", f"Bearer {KEY}"),)
+    metadata = (("authorization", f"Bearer {key}"),)
     started = time.perf_counter()
     first, tokens = 0.0, 0
     async for event in stub.GenerateStream(request, metadata=metadata, timeout=300):
@@ -142,7 +164,18 @@ def gateway_config(directory: Path, worker: str, listen: str) -> Path:
         "tenants": {
             "bench": {
                 "api_keys": [{"id": "bench", "sha256": hashlib.sha256(KEY.encode()).hexdigest()}]
-            }
+            },
+            # Same pipeline, but answers are not scanned for personal data the caller did not
+            # send: they stream token by token instead of sentence by sentence.
+            "bench-unscanned": {
+                "api_keys": [
+                    {
+                        "id": "unscanned",
+                        "sha256": hashlib.sha256(KEY_UNSCANNED.encode()).hexdigest(),
+                    }
+                ],
+                "trust": {"response": {"new_entity_action": "allow"}},
+            },
         },
     }
     path = directory / "gateway.yaml"
@@ -187,7 +220,6 @@ def engine_router(worker: str) -> Router:
 
 async def measure(worker: str, gateway: str, model_dir: Path, rounds: int, n: int) -> list[str]:
     tokenizer = model_tokenizer(model_dir)
-    ids = {p: tokenizer.encode_chat([ChatMessage(Role.USER, p)])[1] for p in PROMPTS}
     router = engine_router(worker)
     lines = []
     async with (
@@ -195,26 +227,39 @@ async def measure(worker: str, gateway: str, model_dir: Path, rounds: int, n: in
         grpc.aio.insecure_channel(gateway) as gch,
     ):
         engine, gw = vllm_engine_pb2_grpc.VllmEngineStub(wch), gateway_pb2_grpc.GatewayStub(gch)
+
+        def ids(text: str) -> list[int]:
+            return tokenizer.encode_chat([ChatMessage(Role.USER, text)])[1]
+
         paths = {
-            "direct": lambda p, k: direct(engine, ids[p], k),
+            "direct": lambda p, k: direct(engine, tokenizer.tokenizer, ids(p), k),
             "engine": lambda p, k: via_engine(router, p, k),
             "gateway": lambda p, k: via_gateway(gw, p, k),
+            "gateway-unscanned": lambda p, k: via_gateway(gw, p, k, KEY_UNSCANNED),
         }
         for p in PROMPTS[:2]:  # warm every path (tokenizer fetch, spaCy, channels)
             for path in paths.values():
                 await path(p, 8)
+        asked = 0
         for concurrency in (1, 4):
             results: dict[str, list[Sample]] = {name: [] for name in paths}
             for r in range(rounds):
                 for i in range(0, len(PROMPTS), concurrency):
-                    batch = PROMPTS[i : i + concurrency]
+                    # Every prompt new to the gateway (its detection memo would answer a
+                    # repeated one at once), the same text on every path.
+                    batch = [f"{p} (request {asked + j})" for j, p in enumerate(
+                        PROMPTS[i : i + concurrency])]  # fmt: skip
+                    asked += len(batch)
                     names = list(paths)
                     shift = (r + i // concurrency) % len(names)
                     for name in names[shift:] + names[:shift]:
                         samples = await asyncio.gather(*(paths[name](p, n) for p in batch))
                         results[name].extend(samples)
+                        # Let the last path's after-work (the gateway's audit write) end
+                        # before the next path starts: each is timed on a quiet engine.
+                        await asyncio.sleep(QUIET_S)
             d = summary(results["direct"])
-            for name in ("engine", "gateway"):
+            for name in ("engine", "gateway", "gateway-unscanned"):
                 g = summary(results[name])
                 lines.append(
                     f"| {name} | {concurrency} | {len(results[name])} | {d['ttft_p50_ms']:.2f} | "
@@ -286,7 +331,8 @@ def main() -> None:
             gateway.wait(30)
             stop_worker(worker)
     command = " ".join(["python -m bench.vllm", *sys.argv[1:]])
-    requests = 2 * args.rounds * len(PROMPTS) + 2  # both concurrencies, plus warm-up
+    # Both concurrencies and both gateway tenants, plus warm-up.
+    requests = 2 * 2 * args.rounds * len(PROMPTS) + 2 * 2
     section = [
         "",
         f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
