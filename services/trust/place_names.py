@@ -29,7 +29,7 @@ MIN_WORD_LETTERS = 4
 PlaceKey = tuple[str, ...]
 """A name as its lower-cased words: `("new", "york")`."""
 
-WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 """A word of a place name (letters, with inner apostrophes and hyphens: `st. john's`)."""
 
 # Single-word places that are far more often ordinary words (or products) in business text.
@@ -213,13 +213,19 @@ class PlaceNames:
         for key in keys:
             grouped.setdefault(key[0], []).append(key)
         return cls(
-            by_first_word={w: tuple(sorted(ks, key=len, reverse=True)) for w, ks in grouped.items()},
+            by_first_word={w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()},
             needs_cue=frozenset(k for k, cue in keys.items() if cue),
         )
 
 
 def key_of(name: str) -> PlaceKey:
-    return tuple(w.lower() for w in WORD.findall(name))
+    """The name's lower-cased words, without a leading `the` (`The Hague` → `hague`).
+
+    The article is no part of what identifies the place, and every `the` of a text would
+    otherwise be read as the start of a name.
+    """
+    key = tuple(w.lower() for w in WORD.findall(name))
+    return key[1:] if len(key) > 1 and key[0] == "the" else key
 
 
 def _spellings(name: str) -> list[PlaceKey]:
@@ -247,12 +253,13 @@ def load_place_names() -> PlaceNames:
     regions = [c["name"] for c in tables.get_countries().values()]
     regions += [s["name"] for s in tables.get_us_states().values()]
     regions += ALIASES
-    # Multi-word city names read as places on their own; a single word may be many things.
     cities = [
         c["name"]
         for c in tables.get_cities().values()
         if c["population"] >= MIN_CITY_POPULATION and c["name"].strip()
     ]
-    free = regions + [n for n in cities if len(key_of(n)) > 1]
-    cued = [n for n in cities if len(key_of(n)) == 1 and len(n) >= MIN_WORD_LETTERS]
+    # A multi-word city name reads as a place on its own; a single word may be many things.
+    # `The Hague` counts as two words: `hague` alone is as sure a place as `new york`.
+    free = regions + [n for n in cities if len(WORD.findall(n)) > 1]
+    cued = [n for n in cities if len(WORD.findall(n)) == 1 and len(n) >= MIN_WORD_LETTERS]
     return PlaceNames.from_names(free, cued)

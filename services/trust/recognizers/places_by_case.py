@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from modelgw.trust.place_names import WORD, PlaceNames
+from modelgw.trust.place_names import WORD, PlaceKey, PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _CUES = frozenset(
@@ -65,6 +65,8 @@ _NAME_GAP = re.compile(r"[.,]?[ \t]+")
 _EMBEDDED_BEFORE = re.compile(r"[\w@./\\:#-]")
 _EMBEDDED_AFTER = re.compile(r"[\w@/\\#-]|[.:]\w")
 """Next to these the word is part of an address, a path or an identifier (`example.co.uk`)."""
+_BEFORE = re.compile(r"(?:\b([A-Za-z]+)\s+)?\b([A-Za-z]+)\s+$")
+"""The two words before a name: `due to`, `sent to`."""
 _LIST_GAP = re.compile(r"(?i),?\s+(?:and|or|&)\s+|\s*[,/]\s*")
 """Between two places of a list: `berlin, paris and madrid`."""
 
@@ -78,60 +80,63 @@ class PlacesByCaseRecognizer(RegexRecognizer):
         self._places = places
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        words = [(m.start(), m.end(), m.group(0).lower()) for m in WORD.finditer(text)]
+        index = self._places.by_first_word
         spans: list[tuple[int, int]] = []
         last_place_end = -1
-        i = 0
-        while i < len(words):
-            found = self._name_at(text, words, i)
-            if found is None:
-                i += 1
+        for word in WORD.finditer(text):
+            start = word.start()
+            if start < last_place_end:
+                continue  # inside a name already taken (`york` in `new york`)
+            first = word.group(0)
+            if not (first.islower() or first.isupper()):
+                continue  # Title Case: the NER model's, with the context it reads
+            keys = index.get(first.lower())
+            if keys is None:
                 continue
-            key, j = found
-            start, end = words[i][0], words[j - 1][1]
+            found = _longest_name(text, word, keys)
+            if found is None:
+                continue
+            key, end = found
             listed = last_place_end >= 0 and _LIST_GAP.fullmatch(text, last_place_end, start)
-            if key in self._places.needs_cue and not (_cued(text, words, i) or listed):
-                i += 1
+            if key in self._places.needs_cue and not (listed or _cued(text, start)):
                 continue
             value = text[start:end]
             if (value.islower() or value.isupper()) and not _embedded(text, start, end):
                 spans.append((start, end))
-            last_place_end = end  # a Title Case place still starts a list
-            i = j
+            last_place_end = end
         return spans
 
-    def _name_at(
-        self, text: str, words: list[tuple[int, int, str]], i: int
-    ) -> tuple[tuple[str, ...], int] | None:
-        """The longest gazetteer name starting at word `i`, and the index of the word after it."""
-        for key in self._places.by_first_word.get(words[i][2], ()):
-            j = i + len(key)
-            if j > len(words):
-                continue
-            if all(
-                words[i + k][2] == key[k]
-                and _NAME_GAP.fullmatch(text, words[i + k - 1][1], words[i + k][0])
-                for k in range(1, len(key))
-            ):
-                return key, j
-        return None
+
+def _longest_name(
+    text: str, first: re.Match[str], keys: tuple[PlaceKey, ...]
+) -> tuple[PlaceKey, int] | None:
+    """The longest of `keys` (longest first) written from `first` on, and where it ends."""
+    following: list[tuple[str, int]] = []  # the words after `first` (lower case, end), as needed
+    for key in keys:
+        while len(following) < len(key) - 1:
+            gap = _NAME_GAP.match(text, following[-1][1] if following else first.end())
+            word = gap and WORD.match(text, gap.end())
+            if not word:
+                break
+            following.append((word.group(0).lower(), word.end()))
+        rest = len(key) - 1
+        if len(following) >= rest and all(following[k][0] == key[k + 1] for k in range(rest)):
+            return key, following[rest - 1][1] if rest else first.end()
+    return None
 
 
-def _cued(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
-    """Whether word `i` follows a locative cue (`to`, `in`, ...) with only a space between."""
-    if i == 0 or not text[words[i - 1][1] : words[i][0]].isspace():
+def _cued(text: str, start: int) -> bool:
+    """Whether a locative cue (`to`, `in`, ...) comes right before `start`, a space between."""
+    before = _BEFORE.search(text, max(0, start - 32), start)
+    if before is None or before.group(2).lower() not in _CUES:
         return False
-    cue = words[i - 1][2]
-    if cue not in _CUES:
-        return False
-    if cue == "to" and i >= 2 and words[i - 2][2] in _NOT_PLACE_BEFORE_TO:
-        return False
-    return True
+    return not (
+        before.group(2).lower() == "to" and (before.group(1) or "").lower() in _NOT_PLACE_BEFORE_TO
+    )
 
 
 def _embedded(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` is part of a domain, an email, a path or an identifier."""
     return bool(
-        (start > 0 and _EMBEDDED_BEFORE.match(text, start - 1))
-        or _EMBEDDED_AFTER.match(text, end)
+        (start > 0 and _EMBEDDED_BEFORE.match(text, start - 1)) or _EMBEDDED_AFTER.match(text, end)
     )
