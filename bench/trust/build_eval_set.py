@@ -299,11 +299,14 @@ def build(seed: int = 20260101) -> list[dict[str, object]]:
     return samples
 
 
+def dumps(samples: list[dict[str, object]]) -> str:
+    """The file's text: one JSON object a line (a test compares it with the committed file)."""
+    return "".join(json.dumps(sample, ensure_ascii=False) + "\n" for sample in samples)
+
+
 def main() -> None:
     samples = build()
-    with OUT.open("w", encoding="utf-8") as out:
-        for sample in samples:
-            out.write(json.dumps(sample, ensure_ascii=False) + "\n")
+    OUT.write_text(dumps(samples), encoding="utf-8")
     print(f"wrote {len(samples)} samples to {OUT}")
 
 

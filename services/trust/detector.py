@@ -29,6 +29,7 @@ from modelgw.trust.detection_plan import (
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.ner import NerModel
 from modelgw.trust.offline import use_bundled_suffix_list
+from modelgw.trust.place_names import load_place_names
 from modelgw.trust.recognizers import builtin_recognizers, own_recognizers
 
 # What we look for unless config narrows it. DATE_TIME, NRP, URL and
@@ -92,16 +93,18 @@ class Detector:
         registry = RecognizerRegistry(supported_languages=[config.language])
         for recognizer in [
             *builtin_recognizers(config.language),
-            *own_recognizers(NameLists.load()),
+            *own_recognizers(NameLists.load(), load_place_names()),
         ]:
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=nlp_engine, supported_languages=[config.language]
         )
-        supported = set(self._analyzer.get_supported_entities(language=config.language))
-        supported |= {"PERSON", "LOCATION"}
+        # Asked of the recognizers: what one of them finds (PERSON and LOCATION in lower case
+        # and ALL CAPS by the name and place lists). The NER model adds PERSON and LOCATION.
+        registered = set(self._analyzer.get_supported_entities(language=config.language))
+        supported = registered | {"PERSON", "LOCATION"}
         self.entities: tuple[str, ...] = tuple(e for e in DEFAULT_ENTITIES if e in supported)
-        self._pattern_entities = [e for e in self.entities if e not in {"LOCATION"}]
+        self._pattern_entities = [e for e in self.entities if e in registered]
 
     def _artifacts(self, text: str):  # type: ignore[no-untyped-def]
         from presidio_analyzer.nlp_engine import NlpArtifacts

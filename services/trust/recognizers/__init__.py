@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modelgw.trust.name_lists import NameLists
+from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
 from modelgw.trust.recognizers.cloud_keys import CloudKeyRecognizer
 from modelgw.trust.recognizers.iban import CheckedIbanRecognizer
@@ -12,6 +13,7 @@ from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
+from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
 from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
 from presidio_analyzer import EntityRecognizer
 
@@ -37,7 +39,7 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
     return [getattr(predefined, name)(supported_language=language) for name in PRESIDIO_BUILTINS]
 
 
-def own_recognizers(names: NameLists) -> list[EntityRecognizer]:
+def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
     return [
         BearerTokenRecognizer(),
         CloudKeyRecognizer(),
@@ -48,6 +50,7 @@ def own_recognizers(names: NameLists) -> list[EntityRecognizer]:
         MacAddressFormatsRecognizer(),
         NamesByCaseRecognizer(names),
         PasswordRecognizer(),
+        PlacesByCaseRecognizer(places),
         PrivateKeyRecognizer(),
     ]
 

