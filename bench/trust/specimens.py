@@ -140,7 +140,7 @@ def phone(rng: random.Random) -> str:
     area = rng.choice(["212", "415", "312", "617", "206", "303", "404", "512"])
     exchange = rng.choice(["555", "867", "734", "921", "456", "382"])
     line = f"{rng.randint(0, 9999):04d}"
-    style = rng.randrange(5)
+    style = rng.randrange(7)
     if style == 0:
         return f"({area}) {exchange}-{line}"
     if style == 1:
@@ -158,6 +158,19 @@ def phone(rng: random.Random) -> str:
                 "+34 912 345 678",
             ]
         )
+    if style == 5:  # national forms outside the US, written as people there do
+        return rng.choice(
+            [
+                "020 7946 0958",
+                "01 42 68 53 00",
+                "(02) 9374 4000",
+                "030 901820",
+                "912 345 678",
+                "06 12345678",
+            ]
+        )
+    if style == 6:  # the international prefix written as 00
+        return rng.choice(["0044 20 7946 0958", "0049 30 901820", "0033 1 42 68 53 00"])
     return f"{area}.{exchange}.{line}"
 
 
