@@ -128,6 +128,36 @@ COMMON_WORDS = frozenset(
 )
 
 
+# Of those, the ones that are common surnames and rarely follow a first name as anything
+# else: `jennifer young`, `kevin white`. They count as last names (a first name must come
+# before them); never as first names.
+SURNAME_WORDS = frozenset(
+    [
+        "young",
+        "white",
+        "brown",
+        "green",
+        "black",
+        "gray",
+        "grey",
+        "wood",
+        "hill",
+        "price",
+        "rice",
+        "cook",
+        "bell",
+        "ward",
+        "stone",
+        "king",
+        "hall",
+        "baker",
+        "hunter",
+        "lee",
+        "fox",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NameLists:
     first: frozenset[str]
@@ -151,5 +181,5 @@ class NameLists:
 
         excluded = COMMON_WORDS | {w.lower() for w in STOP_WORDS}
         first = (read("dist.male.first") | read("dist.female.first")) - excluded
-        last = read("dist.all.last", max_last_rank) - excluded
+        last = read("dist.all.last", max_last_rank) - (excluded - SURNAME_WORDS)
         return cls(frozenset(first), frozenset(last))
