@@ -14,7 +14,7 @@ from importlib import resources
 from spacy.lang.en.stop_words import STOP_WORDS
 
 # Names that are far more often ordinary words in business text.
-COMMON_WORDS = frozenset(
+_OTHER_COMMON_WORDS = frozenset(
     [
         "will",
         "bill",
@@ -52,31 +52,12 @@ COMMON_WORDS = frozenset(
         "page",
         "bay",
         "case",
-        "king",
-        "hall",
         "long",
-        "young",
-        "white",
-        "brown",
-        "green",
-        "black",
-        "gray",
-        "grey",
-        "wood",
-        "hill",
-        "price",
-        "rice",
-        "cook",
-        "bell",
-        "ward",
-        "stone",
         "west",
         "east",
         "north",
         "south",
         "love",
-        "lee",
-        "fox",
         "law",
         "story",
         "day",
@@ -91,8 +72,6 @@ COMMON_WORDS = frozenset(
         "judge",
         "major",
         "sterling",
-        "hunter",
-        "baker",
         "cash",
         "penny",
         "tory",
@@ -127,8 +106,7 @@ COMMON_WORDS = frozenset(
     ]
 )
 
-
-# Of those, the ones that are common surnames and rarely follow a first name as anything
+# Common words that are also common surnames and rarely follow a first name as anything
 # else: `jennifer young`, `kevin white`. They count as last names (a first name must come
 # before them); never as first names.
 SURNAME_WORDS = frozenset(
@@ -156,6 +134,10 @@ SURNAME_WORDS = frozenset(
         "fox",
     ]
 )
+
+COMMON_WORDS = _OTHER_COMMON_WORDS | SURNAME_WORDS
+"""Names far more often ordinary words in business text: never first names; last names only
+if in `SURNAME_WORDS`."""
 
 
 @dataclass(frozen=True, slots=True)
