@@ -1,8 +1,9 @@
 """The request pipeline, shared by every front door (gRPC and HTTP).
 
-authenticate (done by the front door) → check access → quota reservation
-→ protect (trust layer) → route (sensitivity rules, then the routing engine: retries, fallback,
-breakers, deadline) → backend → restore → audit. Every request that got past
+authenticate (done by the front door) → check access → quota reservation →
+protect (trust layer) → route (sensitivity rules, then the routing engine:
+retries, fallback, breakers, deadline) → backend → restore → audit (and the
+quota reservation reconciled with the real usage). Every request that got past
 authentication leaves exactly one audit record, whatever happened.
 """
 
@@ -325,16 +326,18 @@ class Pipeline:
 
 
 def _used_tokens(trail: AuditTrail, status: str) -> int | None:
-    """Tokens to charge the request's quotas; `None` when it got no answer at all.
+    """Tokens to charge the request's quotas; `None` when no backend answered at all.
 
-    A cache hit used no backend tokens. A backend that reported no usage (some do
-    not on streams) is charged the chars/4 estimate of what was sent and answered.
+    A failed request whose backend did answer (usage reported, or part of a stream
+    sent) is charged what it used. A cache hit used no backend tokens. A backend
+    that reported no usage (some do not on streams) is charged the chars/4 estimate
+    of what was sent and answered.
     """
-    if status != "OK" and not trail.masked_response:
+    used = trail.usage.prompt_tokens + trail.usage.completion_tokens
+    if status != "OK" and not used and not trail.masked_response:
         return None
     if trail.cache_hit:
         return 0
-    used = trail.usage.prompt_tokens + trail.usage.completion_tokens
     if used:
         return used
     sent = trail.protected.messages if trail.protected else trail.request.messages
