@@ -28,6 +28,7 @@ from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
 from modelgw.audit.sink import AuditSink
 from modelgw.audit.store import AuditStore
+from modelgw.common.config.quotas import QuotaStoreBackend
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
@@ -39,6 +40,7 @@ from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCach
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
 from modelgw.gateway.pipeline import Pipeline
+from modelgw.gateway.quotas import MemoryQuotaStore, Quotas, QuotaStore
 from modelgw.gateway.routing import Router
 from modelgw.providers.base import Backend
 from modelgw.providers.registry import build_backends
@@ -129,6 +131,29 @@ class Assembly:
         self._closers.append(cache.close)
         return cache
 
+    def quotas(self) -> Quotas:
+        """The quota step over the configured store (in-process unless `quotas.store` is redis)."""
+        config = self.config.quotas
+        store: QuotaStore
+        if config.store is QuotaStoreBackend.REDIS:
+            from modelgw.gateway.quotas.redis_store import RedisQuotaStore
+            from redis.asyncio import Redis
+
+            password = resolve_secret(config.redis_password) if config.redis_password else None
+            timeout_s = config.timeout_ms / 1000
+            client = Redis.from_url(
+                config.redis_url,
+                password=password,
+                socket_timeout=timeout_s,
+                socket_connect_timeout=timeout_s,
+            )
+            store = RedisQuotaStore(client, key_prefix=config.key_prefix, timeout_s=timeout_s)
+        else:
+            store = MemoryQuotaStore()
+        quotas = Quotas(self.config, store)
+        self._closers.append(quotas.close)
+        return quotas
+
     def resolver(self) -> PrincipalResolver:
         """One per process: the gRPC and HTTP doors and the Audit service share its key cache."""
         if self._resolver is None:
@@ -182,6 +207,7 @@ class Assembly:
                 self.trust_client(),
                 await self.audit_sink(),
                 self.response_cache(),
+                self.quotas(),
             )
         return self._pipeline
 

@@ -40,7 +40,14 @@ class FailedPrecondition(ModelgwError):
 
 
 class ResourceExhausted(ModelgwError):
+    """Refused for now; `retry_after_s`, when known, reaches the caller as `retry-after`
+    trailing metadata (gRPC) or the `Retry-After` header (HTTP)."""
+
     code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class Unavailable(ModelgwError):
@@ -53,6 +60,14 @@ class DeadlineExceeded(ModelgwError):
 
 class TrustLayerUnavailable(Unavailable):
     """The trust layer could not decide; the request fails closed."""
+
+
+class QuotaExceeded(ResourceExhausted):
+    """A tenant's quota has no room for this request; nothing was sent."""
+
+
+class QuotaStoreUnavailable(Unavailable):
+    """The quota store could not be reached and the deployment fails closed."""
 
 
 class BlockedByPolicy(PermissionDenied):

@@ -9,16 +9,23 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 import grpc
-from modelgw.common.errors import ModelgwError
+from modelgw.common.errors import ModelgwError, ResourceExhausted
 
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def trailers(exc: ModelgwError) -> tuple[tuple[str, str], ...]:
+    """Trailing metadata a client can act on: `retry-after` (seconds) on a refusal for now."""
+    if isinstance(exc, ResourceExhausted) and exc.retry_after_s is not None:
+        return (("retry-after", str(exc.retry_after_s)),)
+    return ()
+
+
 async def _abort(context: grpc.aio.ServicerContext, exc: BaseException) -> None:
     if isinstance(exc, ModelgwError):
-        await context.abort(exc.code, exc.message)
+        await context.abort(exc.code, exc.message, trailing_metadata=trailers(exc))
     log.exception("unexpected error in %s", type(exc).__name__, exc_info=exc)
     await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the server log")
 

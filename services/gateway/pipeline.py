@@ -1,8 +1,9 @@
 """The request pipeline, shared by every front door (gRPC and HTTP).
 
-authenticate (done by the front door) → check access → protect (trust layer)
-→ route (sensitivity rules, then the routing engine: retries, fallback,
-breakers, deadline) → backend → restore → audit. Every request that got past
+authenticate (done by the front door) → check access → quota reservation →
+protect (trust layer) → route (sensitivity rules, then the routing engine:
+retries, fallback, breakers, deadline) → backend → restore → audit (and the
+quota reservation reconciled with the real usage). Every request that got past
 authentication leaves exactly one audit record, whatever happened.
 """
 
@@ -34,6 +35,8 @@ from modelgw.gateway.chat import (
     StreamStart,
 )
 from modelgw.gateway.protection import Protection
+from modelgw.gateway.quotas import Quotas
+from modelgw.gateway.quotas.limits import text_tokens
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
@@ -59,12 +62,14 @@ class Pipeline:
         trust: TrustClient,
         audit: AuditSink,
         cache: ResponseCache,
+        quotas: Quotas,
     ) -> None:
         self._config = config
         self._router = router
         self._trust = trust
         self._audit = audit
         self._cache = cache
+        self._quotas = quotas
 
     def list_models(self, principal: Principal) -> list[tuple[str, str]]:
         return [
@@ -91,6 +96,17 @@ class Pipeline:
                 f"tenant {principal.tenant!r} may not use model {request.model!r}"
             )
         return plan
+
+    async def _reserve(self, trail: AuditTrail) -> None:
+        """Hold the request's share of its tenant's quotas before anything is sent.
+
+        Inside the audited part of the request: a refusal leaves an audit record.
+        """
+        request = trail.request
+        with tracer().start_as_current_span("modelgw.quota.reserve"):
+            trail.reservation = await self._quotas.reserve(
+                trail.principal.tenant, request.messages, request.params
+            )
 
     async def _prepare(self, trail: AuditTrail, plan: RoutePlan) -> tuple[RoutePlan, Prepare]:
         """Detect once, narrow the route by the tenant's rules, then mask per chosen backend."""
@@ -182,6 +198,8 @@ class Pipeline:
         return AnswerFilter(scanner, trail.protected.vault)
 
     async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
+        if trail.reservation is not None:
+            await self._quotas.settle(trail.reservation, _used_tokens(trail, status))
         cost = None
         if trail.cache_hit:
             cost = 0.0  # answered from the cache: no backend call was paid for
@@ -195,6 +213,7 @@ class Pipeline:
         plan = self._admit(principal, request)
         trail = AuditTrail(principal, request, streamed=False)
         try:
+            await self._reserve(trail)
             plan, prepare = await self._prepare(trail, plan)
             cached = await self._cached(trail, plan, prepare)
             if cached is None:
@@ -247,6 +266,7 @@ class Pipeline:
         plan = self._admit(principal, request)
         trail = AuditTrail(principal, request, streamed=True)
         try:
+            await self._reserve(trail)
             plan, prepare = await self._prepare(trail, plan)
             cached = await self._cached(trail, plan, prepare)
             if cached is not None:
@@ -303,6 +323,25 @@ class Pipeline:
         finally:
             trail.masked_response = answer.masked_text
             await asyncio.shield(self._wrap_up(trail, chunks, status, error))
+
+
+def _used_tokens(trail: AuditTrail, status: str) -> int | None:
+    """Tokens to charge the request's quotas; `None` when no backend answered at all.
+
+    A failed request whose backend did answer (usage reported, or part of a stream
+    sent) is charged what it used. A cache hit used no backend tokens. A backend
+    that reported no usage (some do not on streams) is charged the chars/4 estimate
+    of what was sent and answered.
+    """
+    used = trail.usage.prompt_tokens + trail.usage.completion_tokens
+    if status != "OK" and not used and not trail.masked_response:
+        return None
+    if trail.cache_hit:
+        return 0
+    if used:
+        return used
+    sent = trail.protected.messages if trail.protected else trail.request.messages
+    return text_tokens([m.content for m in sent] + [trail.masked_response])
 
 
 async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:

@@ -21,6 +21,7 @@ from modelgw.common.messages import (
 from modelgw.common.telemetry import current_trace_id
 from modelgw.control.directory import Principal
 from modelgw.gateway.chat import ChatRequest, RouteInfo
+from modelgw.gateway.quotas import Reservation
 from modelgw.trust.engine import ProtectResult
 
 
@@ -43,6 +44,9 @@ class AuditTrail:
     restored_response: str = ""
     """The answer as the client got it; reaches the audit log only sealed, for tenants that
     keep raw content."""
+    reservation: Reservation | None = None
+    """Not part of the record: what this request holds in its tenant's quotas, settled
+    once when the record is written."""
 
     def raw(self) -> RawContent:
         return RawContent(tuple(self.request.messages), self.restored_response)

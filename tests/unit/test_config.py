@@ -30,6 +30,10 @@ def test_example_config_loads() -> None:
     assert [t.provider for t in config.models["assistant"].route] == ["openai", "llama-local"]
     assert config.providers["openai"].api_key == "env:OPENAI_API_KEY"
     assert [r.name for r in acme.routing_rules] == ["medical-stays-local", "no-secrets"]
+    assert acme.quotas.tokens_per_minute == 200000
+    assert config.tenants["globex"].quotas.requests_per_minute is None  # unlimited
+    assert config.quotas.store.value == "redis"
+    assert config.quotas.on_store_unavailable.value == "refuse"
 
 
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])

@@ -13,6 +13,7 @@ from typing import Self
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.providers import Locality, ProviderConfig
+from modelgw.common.config.quotas import QuotaConfig, TenantQuotas
 from modelgw.common.config.routing import RoutingConfig
 from modelgw.common.config.secrets import SecretRef
 from modelgw.common.config.tenants import (
@@ -36,12 +37,14 @@ __all__ = [
     "ModelConfig",
     "ModelgwConfig",
     "ProviderConfig",
+    "QuotaConfig",
     "Role",
     "RouteTarget",
     "ServerConfig",
     "ServicesConfig",
     "TelemetryConfig",
     "TenantConfig",
+    "TenantQuotas",
     "TrustConfig",
 ]
 
@@ -148,6 +151,7 @@ class ModelgwConfig(StrictModel):
     trust: TrustConfig = Field(default_factory=TrustConfig)
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
     cache: CacheConfig = Field(default_factory=CacheConfig)
+    quotas: QuotaConfig = Field(default_factory=QuotaConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
 

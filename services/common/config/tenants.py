@@ -6,6 +6,7 @@ import re
 from enum import StrEnum
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.quotas import TenantQuotas
 from modelgw.common.config.routing import SensitivityRule
 from pydantic import Field, field_validator
 
@@ -127,3 +128,5 @@ class TenantConfig(StrictModel):
     """Where requests may go depending on the personal data found in them, checked in order."""
     trust: TenantTrustPolicy = Field(default_factory=TenantTrustPolicy)
     """Fail-open opt-in and response scanning."""
+    quotas: TenantQuotas = Field(default_factory=TenantQuotas)
+    """Requests and tokens per minute or day; unlimited when empty."""

@@ -63,8 +63,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (404, "Unknown model"),
         (413, "Request body over the size limit"),
         (429, "Quota or rate limit reached"),
-        (503, "A backend or the trust layer is unavailable"),
+        (503, "A backend, the trust layer or the quota store is unavailable"),
     ]
+}
+_ERRORS[429]["headers"] = {
+    "Retry-After": {
+        "description": "Seconds until the tenant's quota window that refused the request ends",
+        "schema": {"type": "integer"},
+    }
 }
 _BEARER = HTTPBearer(auto_error=False, description="A tenant API key")
 

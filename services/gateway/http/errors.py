@@ -15,7 +15,7 @@ import grpc
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from modelgw.common.errors import ModelgwError
+from modelgw.common.errors import ModelgwError, ResourceExhausted
 from modelgw.gateway.http.models import ErrorObject, ErrorResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -70,7 +70,10 @@ def _param(loc: Sequence[int | str]) -> str | None:
 async def on_modelgw_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ModelgwError)
     status, body = describe(exc)
-    return JSONResponse(body, status_code=status)
+    headers = {}
+    if isinstance(exc, ResourceExhausted) and exc.retry_after_s is not None:
+        headers["Retry-After"] = str(exc.retry_after_s)  # seconds, as RFC 9110 allows
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
