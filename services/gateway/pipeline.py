@@ -4,7 +4,11 @@ authenticate (done by the front door) → check access → quota reservation →
 protect (trust layer) → route (sensitivity rules, then the routing engine:
 retries, fallback, breakers, deadline) → backend → restore → audit (and the
 quota reservation reconciled with the real usage). Every request that got past
-authentication leaves exactly one audit record, whatever happened.
+authentication and is well-formed (its fields valid, its model known) leaves
+exactly one audit record, whatever happened, a model the tenant may not use
+included. A key without the `user` role, a malformed request, an unknown model,
+or an audit log that cannot take more records is refused with its status and
+leaves no record.
 """
 
 from __future__ import annotations
@@ -90,12 +94,15 @@ class Pipeline:
         check_chat(request.model, request.messages, request.params)
         check_caller(request.caller)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
-        plan = self._router.plan(request.model)
-        if not principal.may_use(request.model):
-            raise PermissionDenied(
-                f"tenant {principal.tenant!r} may not use model {request.model!r}"
-            )
-        return plan
+        return self._router.plan(request.model)
+
+    @staticmethod
+    def _authorize(trail: AuditTrail) -> None:
+        """Refuse a model the tenant may not use; inside the audited part of the request,
+        so compliance staff see the attempt (the request itself is well-formed)."""
+        principal, model = trail.principal, trail.request.model
+        if not principal.may_use(model):
+            raise PermissionDenied(f"tenant {principal.tenant!r} may not use model {model!r}")
 
     async def _reserve(self, trail: AuditTrail) -> None:
         """Hold the request's share of its tenant's quotas before anything is sent.
@@ -213,6 +220,7 @@ class Pipeline:
         plan = self._admit(principal, request)
         trail = AuditTrail(principal, request, streamed=False)
         try:
+            self._authorize(trail)
             await self._reserve(trail)
             plan, prepare = await self._prepare(trail, plan)
             cached = await self._cached(trail, plan, prepare)
@@ -266,6 +274,7 @@ class Pipeline:
         plan = self._admit(principal, request)
         trail = AuditTrail(principal, request, streamed=True)
         try:
+            self._authorize(trail)
             await self._reserve(trail)
             plan, prepare = await self._prepare(trail, plan)
             cached = await self._cached(trail, plan, prepare)

@@ -150,3 +150,36 @@ async def test_list_models_shows_what_the_tenant_may_use(gateway) -> None:
     gw, _ = gateway
     reply = await gw.gateway.ListModels(gateway_pb2.ListModelsRequest(), metadata=AUTH)
     assert [m.name for m in reply.models] == ["echo"]
+
+
+async def test_a_model_the_tenant_may_not_use_is_refused_and_audited(
+    tmp_path: Path, trust_engine
+) -> None:
+    """Access denials reach the audit log (status only: no prompt, no route)."""
+    data = _config(f"sqlite+aiosqlite:///{tmp_path}/audit.db").model_dump(mode="json")
+    data["models"]["private"] = {"route": [{"provider": "echo"}]}
+    data["tenants"]["dev"]["allowed_models"] = ["echo"]
+    config = ModelgwConfig.model_validate(data)
+    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
+        request = generate_request(PROMPT, model="private", request_id="denied-model-1")
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await gw.gateway.Generate(request, metadata=AUTH)
+        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert "may not use model 'private'" in (caught.value.details() or "")
+
+        stream = gw.gateway.GenerateStream(
+            generate_request(PROMPT, model="private", request_id="denied-model-2"),
+            metadata=AUTH,
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            async for _ in stream:
+                pass
+        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert echo.received == []
+
+        for request_id in ("denied-model-1", "denied-model-2"):
+            record = await _audit_record(gw, request_id)
+            assert record.status == "PERMISSION_DENIED"
+            assert record.model == "private"
+            assert list(record.masked_prompt) == [] and record.route.backend == ""
