@@ -8,11 +8,10 @@ No limit set means unlimited, so configs without quotas behave as before.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
 
 from modelgw.common.config.base import StrictModel
-from modelgw.common.config.secrets import SecretRef
-from pydantic import Field, model_validator
+from modelgw.common.config.redis import RedisConnection
+from pydantic import Field
 
 
 class TenantQuotas(StrictModel):
@@ -45,11 +44,8 @@ class QuotaStoreDown(StrEnum):
     """Fail open: the request passes unmetered and an `ALERT` line is logged."""
 
 
-class QuotaConfig(StrictModel):
+class QuotaConfig(RedisConnection):
     store: QuotaStoreBackend = QuotaStoreBackend.MEMORY
-    redis_url: str = "redis://127.0.0.1:6379/0"
-    """Redis without credentials in the URL; use `redis_password` for the secret."""
-    redis_password: SecretRef | None = None
     key_prefix: str = Field(default="modelgw:quota:v1", min_length=1)
     """Keys are `<key_prefix>:<tenant>:<limit>:<window start>`."""
     timeout_ms: int = Field(default=250, ge=10, le=10_000)
@@ -57,9 +53,3 @@ class QuotaConfig(StrictModel):
     on_store_unavailable: QuotaStoreDown = QuotaStoreDown.REFUSE
     default_max_tokens: int = Field(default=1024, gt=0)
     """Completion tokens reserved for a request that does not set `max_tokens`."""
-
-    @model_validator(mode="after")
-    def _no_credentials_in_url(self) -> Self:
-        if "@" in self.redis_url:
-            raise ValueError("redis_url must not contain credentials; use redis_password")
-        return self

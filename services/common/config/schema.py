@@ -14,6 +14,7 @@ from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.providers import Locality, ProviderConfig
 from modelgw.common.config.quotas import QuotaConfig, TenantQuotas
+from modelgw.common.config.redis import RedisConnection
 from modelgw.common.config.routing import RoutingConfig
 from modelgw.common.config.secrets import SecretRef
 from modelgw.common.config.tenants import (
@@ -125,11 +126,8 @@ class CacheBackend(StrEnum):
     REDIS = "redis"
 
 
-class CacheConfig(StrictModel):
+class CacheConfig(RedisConnection):
     backend: CacheBackend = CacheBackend.MEMORY
-    redis_url: str = "redis://127.0.0.1:6379/0"
-    """Redis without credentials in the URL; use `redis_password` for the secret."""
-    redis_password: SecretRef | None = None
     ttl_s: int = Field(default=300, ge=1)
 
 
