@@ -32,6 +32,7 @@ from modelgw.common.config.quotas import QuotaStoreBackend
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
+from modelgw.common.redis_client import redis_client
 from modelgw.control.auth import Authenticator, InternalAuth, PrincipalResolver
 from modelgw.control.client import RemotePrincipalResolver
 from modelgw.control.directory import TenantDirectory
@@ -120,10 +121,7 @@ class Assembly:
         config = self.config.cache
         cache: ResponseCache
         if config.backend is CacheBackend.REDIS:
-            from redis.asyncio import Redis
-
-            password = resolve_secret(config.redis_password) if config.redis_password else None
-            cache = RedisCache(Redis.from_url(config.redis_url, password=password), config.ttl_s)
+            cache = RedisCache(redis_client(config), config.ttl_s)
         elif config.backend is CacheBackend.MEMORY:
             cache = MemoryCache(config.ttl_s)
         else:
@@ -137,17 +135,13 @@ class Assembly:
         store: QuotaStore
         if config.store is QuotaStoreBackend.REDIS:
             from modelgw.gateway.quotas.redis_store import RedisQuotaStore
-            from redis.asyncio import Redis
 
-            password = resolve_secret(config.redis_password) if config.redis_password else None
             timeout_s = config.timeout_ms / 1000
-            client = Redis.from_url(
-                config.redis_url,
-                password=password,
-                socket_timeout=timeout_s,
-                socket_connect_timeout=timeout_s,
+            store = RedisQuotaStore(
+                redis_client(config, timeout_s=timeout_s),
+                key_prefix=config.key_prefix,
+                timeout_s=timeout_s,
             )
-            store = RedisQuotaStore(client, key_prefix=config.key_prefix, timeout_s=timeout_s)
         else:
             store = MemoryQuotaStore()
         quotas = Quotas(self.config, store)

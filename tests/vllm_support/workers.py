@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,6 +21,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from tokenizers import Tokenizer
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_PYTHON = ROOT / ".venv-worker" / "bin" / "python"
@@ -48,12 +49,6 @@ class VllmWorkers:
     @property
     def addresses(self) -> list[str]:
         return [w.address for w in self.workers]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _serving(address: str) -> bool:

@@ -15,7 +15,8 @@ import grpc
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from modelgw.common.errors import ModelgwError, ResourceExhausted
+from modelgw.common.errors import ModelgwError
+from modelgw.common.grpc_errors import trailers
 from modelgw.gateway.http.models import ErrorObject, ErrorResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -70,10 +71,8 @@ def _param(loc: Sequence[int | str]) -> str | None:
 async def on_modelgw_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ModelgwError)
     status, body = describe(exc)
-    headers = {}
-    if isinstance(exc, ResourceExhausted) and exc.retry_after_s is not None:
-        headers["Retry-After"] = str(exc.retry_after_s)  # seconds, as RFC 9110 allows
-    return JSONResponse(body, status_code=status, headers=headers)
+    # The gRPC trailers as headers: `retry-after` in seconds, as RFC 9110 allows.
+    return JSONResponse(body, status_code=status, headers=dict(trailers(exc)))
 
 
 async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
