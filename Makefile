@@ -16,7 +16,7 @@ help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
 	@echo "make test         lint, proto staleness check and all test tiers (unit, integration, e2e)"
 	@echo "make lint         ruff check + format check"
-	@echo "make proto        regenerate services/api/v1 from protos/"
+	@echo "make proto        regenerate services/modelgw/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"

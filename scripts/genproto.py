@@ -1,4 +1,4 @@
-"""Generate Python code for the protos in protos/ into services/api/.
+"""Generate Python code for the protos in protos/ into services/modelgw/api/.
 
 One script serves `make proto` (write) and `make proto-check` (compare), so the
 committed code and the check can never disagree about how code is generated.
@@ -18,7 +18,7 @@ from grpc_tools import protoc
 ROOT = Path(__file__).resolve().parent.parent
 PROTO_ROOT = ROOT / "protos"
 PACKAGE_DIR = PROTO_ROOT / "modelgw" / "api" / "v1"
-OUTPUT_DIR = ROOT / "services" / "api" / "v1"
+OUTPUT_DIR = ROOT / "services" / "modelgw" / "api" / "v1"
 GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
 
 

@@ -34,10 +34,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def span_exporter():  # type: ignore[no-untyped-def]
     """Every span the test process finishes (OpenTelemetry allows one provider per process)."""
-    from modelgw.common.config.schema import TelemetryConfig
-    from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from modelgw.common.config.schema import TelemetryConfig
+    from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
 
     exporter = InMemorySpanExporter()
     provider = build_tracer_provider(

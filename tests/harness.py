@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import grpc
+
 from modelgw.api.v1 import audit_pb2_grpc, common_pb2, gateway_pb2, gateway_pb2_grpc
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server

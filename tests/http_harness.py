@@ -20,7 +20,6 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.gateway.http.server import HttpServer, start_http_server
 from modelgw.providers.base import Backend
 from modelgw.trust.engine import TrustEngine
-
 from tests.harness import RunningGateway, running_gateway
 
 T = TypeVar("T")

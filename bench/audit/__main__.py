@@ -27,14 +27,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.queries import AuditReader
 from modelgw.audit.records import AuditQuery
 from modelgw.audit.rows import row_from_record
 from modelgw.audit.store import AuditStore
 from modelgw.audit.tables import audit_records
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.unit.audit.factory import make_record
 
 PG_DSN = os.environ.get("MODELGW_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")

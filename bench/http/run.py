@@ -37,6 +37,7 @@ from pathlib import Path
 
 import grpc
 import httpx
+
 from modelgw.api.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 
 HERE = Path(__file__).resolve().parent

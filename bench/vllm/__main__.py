@@ -45,6 +45,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
+from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
+from tokenizers import Tokenizer
+
 from modelgw.api.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
@@ -52,9 +55,6 @@ from modelgw.gateway.routing import Candidate, Router
 from modelgw.providers.base import BackendRequest
 from modelgw.providers.registry import build_backends
 from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
-from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
-from tokenizers import Tokenizer
-
 from tests.vllm_support.workers import (
     ROOT,
     free_port,

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import grpc
-from modelgw.common.messages import Usage
 
+from modelgw.common.messages import Usage
 from tests.conformance.spec import AdapterSpec, ErrorCase, SentParams, Upstream, secret_file
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.bedrock import BedrockFake

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
+
 from modelgw.common.config.providers import ProviderConfig
 from modelgw.providers.base import Backend
 from modelgw.providers.registry import build_backend
-from pydantic import TypeAdapter
-
 from tests.conformance.adapters import ALL
 from tests.conformance.spec import AdapterSpec
 from tests.fakes.base import ProviderFake

@@ -7,7 +7,6 @@ from typing import Any
 
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
-
 from tests.conformance.conftest import Harness
 
 KEY = "mgw_test_key_providers_0123456789"

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from modelgw.common.messages import Usage
 
+from modelgw.common.messages import Usage
 from tests.fakes.base import ProviderFake
 from tests.fakes.server import FakeRequest
 

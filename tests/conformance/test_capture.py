@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from modelgw.api.v1 import audit_pb2, common_pb2, gateway_pb2
 
+from modelgw.api.v1 import audit_pb2, common_pb2, gateway_pb2
 from tests.conformance.conftest import Harness
 from tests.conformance.gateway_setup import AUTH, PRICE, gateway_config
 from tests.harness import running_gateway

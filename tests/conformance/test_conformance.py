@@ -13,10 +13,10 @@ import asyncio
 import time
 
 import pytest
+
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Role, Usage
 from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.transport.errors import ProviderError
-
 from tests.conformance.conftest import Harness
 from tests.conformance.spec import RECORDED_TEXT
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import grpc
 import pytest
+from pydantic import ValidationError
+
 from modelgw.api.v1 import common_pb2, gateway_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.providers.base import BackendRequest
-from pydantic import ValidationError
-
 from tests.conformance.conftest import Harness
 from tests.conformance.gateway_setup import AUTH, gateway_config
 from tests.fakes.server import FakeResponse, RecordingServer

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import grpc
-from modelgw.api.v1 import gateway_pb2_grpc
 
+from modelgw.api.v1 import gateway_pb2_grpc
 from tests.conftest import ROOT, free_port
 from tests.e2e.processes import wait_serving
 from tests.harness import generate_request

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import grpc
 import pytest
-from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
 
+from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
 from tests.conftest import free_port
 from tests.e2e.processes import modelgw_process
 from tests.harness import generate_request

@@ -19,10 +19,10 @@ import asyncpg
 import grpc
 import pytest
 import yaml
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.control.directory import hash_api_key
-
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.unit.audit.cli import run_cli as _cli

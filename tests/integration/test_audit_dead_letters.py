@@ -20,13 +20,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 import yaml
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.crypto import RawContent, TenantKeys
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
 from modelgw.common.messages import ChatMessage, Role
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record

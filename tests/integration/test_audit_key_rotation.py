@@ -16,11 +16,11 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import VerifyReport, verify_chain
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.checkpoints import Signer, Verifier
 from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
 from modelgw.common.errors import InvalidArgument
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record

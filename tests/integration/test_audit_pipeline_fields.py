@@ -18,10 +18,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.control.directory import hash_api_key
-
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 

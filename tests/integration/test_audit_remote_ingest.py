@@ -20,6 +20,9 @@ from pathlib import Path
 
 import grpc
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.convert import record_to_pb
@@ -36,9 +39,6 @@ from modelgw.common.grpc_server import ServiceBinding, start_server
 from modelgw.control.auth import INTERNAL_TOKEN_HEADER, Authenticator, InternalAuth
 from modelgw.control.directory import TenantDirectory, hash_api_key
 from modelgw.runtime import Assembly
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import free_port, sqlalchemy_url
 from tests.unit.audit.factory import make_record
 

@@ -13,15 +13,15 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.migrate import APP_ROLE, scope_role_name
 from modelgw.audit.queries import AuditReader
 from modelgw.audit.records import AuditQuery
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record
 

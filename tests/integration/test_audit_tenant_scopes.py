@@ -18,6 +18,8 @@ from pathlib import Path
 import grpc
 import pytest
 import yaml
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.migrate import migrate, missing_scopes
 from modelgw.audit.store import AuditStore
@@ -26,8 +28,6 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import start_server
 from modelgw.control.directory import hash_api_key
 from modelgw.runtime import Assembly
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record
 

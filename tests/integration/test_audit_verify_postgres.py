@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.chain import record_hash
 from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads
 from modelgw.audit.crypto import RawContent, RawContentUnreadable, TenantKeys
@@ -23,8 +25,6 @@ from modelgw.audit.retention import place_hold, purge, release_hold
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import VerifyReport, verify_chain
 from modelgw.common.messages import ChatMessage, Role
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import BASE_TIME, make_record
 

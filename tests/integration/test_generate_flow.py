@@ -13,11 +13,11 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.providers.echo import EchoBackend
-
 from tests.conftest import fresh_pg_database, sqlalchemy_url
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.echo import EchoBackend
-
 from tests.harness import RecordingBackend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
 

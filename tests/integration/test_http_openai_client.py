@@ -13,11 +13,11 @@ from pathlib import Path
 
 import openai
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.control.directory import hash_api_key
 from modelgw.providers.echo import EchoBackend
-
 from tests.conftest import fresh_pg_database, sqlalchemy_url
 from tests.harness import RecordingBackend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from modelgw.providers.echo import EchoBackend
 
+from modelgw.providers.echo import EchoBackend
 from tests.harness import RecordingBackend
 from tests.http_harness import ThreadedHttpGateway, embedded_test_config, http_gateway_in_thread
 

@@ -13,12 +13,12 @@ import grpc
 import httpx
 import openai
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.errors import BackendError
 from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.echo import EchoBackend
 from modelgw.trust.segments import Segmenter
-
 from tests.harness import RecordingBackend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
 

@@ -13,6 +13,8 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from redis.asyncio import Redis
+
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded
@@ -20,8 +22,6 @@ from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.redis_store import RedisQuotaStore
 from modelgw.providers.echo import EchoBackend
-from redis.asyncio import Redis
-
 from tests.conftest import REDIS_URL
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 from tests.http_harness import embedded_test_config, running_http_gateway

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
+
 from modelgw.api.v1 import common_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.control.directory import hash_api_key
 from modelgw.gateway.cache import KEY_PREFIX
 from modelgw.providers.echo import EchoBackend
-
 from tests.conftest import REDIS_URL
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 

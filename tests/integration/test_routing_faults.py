@@ -18,10 +18,10 @@ from typing import Any
 
 import grpc
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
-
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.vllm_support.fake_engine import Behaviour, RunningFake, fake_engine
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import grpc
 import pytest
+
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.providers.echo import EchoBackend
-
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 from tests.vllm_support.fake_engine import Behaviour, fake_engine
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
-
 from tests.harness import generate_request, running_gateway
 
 KEY = "mgw_telemetry_key_000001"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
@@ -20,7 +21,6 @@ from modelgw.common.config.trust import TrustConfig
 from modelgw.providers.echo import EchoBackend
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.process_pool import DetectorPool
-
 from tests.harness import RecordingBackend, generate_request, running_gateway
 from tests.unit.trust.scripted_detectors import hanging
 

@@ -16,13 +16,13 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import FinishReason, Role, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 
 KEY = "mgw_test_key_streams_0123"

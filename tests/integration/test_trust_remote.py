@@ -16,6 +16,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
@@ -23,7 +24,6 @@ from modelgw.common.grpc_server import GrpcServer, start_server
 from modelgw.common.messages import ChatMessage, Role
 from modelgw.runtime import Assembly
 from modelgw.trust.remote import RemoteTrust
-
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 from tests.integration.test_trust_gateway_streams import (
     EXPECTED,

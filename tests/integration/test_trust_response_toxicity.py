@@ -10,6 +10,7 @@ import random
 from itertools import pairwise
 
 import pytest
+
 from modelgw.common.config.tenants import EntityAction, EntityPolicy, ResponseScanPolicy
 from modelgw.common.config.trust import ToxicityModel, TrustConfig
 from modelgw.common.messages import TrustDecision, TrustSummary

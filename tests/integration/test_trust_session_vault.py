@@ -7,13 +7,13 @@ import os
 
 import pytest
 import redis.asyncio as aioredis
+
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.client import LocalTrust
 from modelgw.trust.session_vault import SessionVaultStore
-
 from tests.conftest import REDIS_URL
 
 NAME, EMAIL = "John Smith", "john.smith@example.com"

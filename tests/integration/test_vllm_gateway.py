@@ -17,13 +17,13 @@ from typing import Any
 
 import grpc
 import pytest
+from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
+
 from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig, TrustConfig
 from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.engine import TrustEngine
-from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
-
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.vllm_support.workers import VllmWorkers, model_tokenizer
 

@@ -14,7 +14,6 @@ from modelgw.common.config.providers import VllmProvider
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.providers.base import BackendRequest
 from modelgw.providers.vllm import VllmBackend
-
 from tests.vllm_support.fake_engine import RunningFake, fake_engine, serve
 
 

@@ -7,10 +7,10 @@ import time
 from collections.abc import Collection
 
 import asyncpg
-from modelgw.audit.checkpoints import Verifier
-from modelgw.audit.verify import verify_chain
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from modelgw.audit.checkpoints import Verifier
+from modelgw.audit.verify import verify_chain
 from tests.conftest import sqlalchemy_url
 
 

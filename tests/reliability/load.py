@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import grpc
-from modelgw.api.v1 import gateway_pb2_grpc
 
+from modelgw.api.v1 import gateway_pb2_grpc
 from tests.harness import generate_request
 
 

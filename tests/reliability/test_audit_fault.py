@@ -16,12 +16,12 @@ from pathlib import Path
 import asyncpg
 import grpc
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.verify import verify_chain
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.conftest import sqlalchemy_url
 from tests.harness import generate_request, running_gateway
 from tests.reliability.audit_checks import wait_for_records

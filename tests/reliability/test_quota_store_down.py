@@ -12,10 +12,10 @@ from typing import Any
 
 import grpc
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.providers.echo import EchoBackend
-
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 from tests.http_harness import embedded_test_config
 from tests.reliability.throwaway_redis import ThrowawayRedis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from modelgw.common.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.control.auth import Authenticator, InternalAuth, api_key_from_metadata

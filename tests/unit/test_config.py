@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from modelgw.common.config import ConfigError, load_config, parse_config
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import is_loopback_address

@@ -25,9 +25,9 @@ def test_check_detects_a_stale_file(tmp_path: Path) -> None:
 
     copy = tmp_path / "repo"
     shutil.copytree(ROOT / "protos", copy / "protos")
-    shutil.copytree(ROOT / "services/api", copy / "services/api")
+    shutil.copytree(ROOT / "services/modelgw/api", copy / "services/modelgw/api")
     shutil.copytree(ROOT / "scripts", copy / "scripts")
-    stale = copy / "services/api/v1/gateway_pb2.py"
+    stale = copy / "services/modelgw/api/v1/gateway_pb2.py"
     stale.write_text(stale.read_text() + "\n# edited by hand\n")
     result = subprocess.run(
         [sys.executable, str(copy / "scripts/genproto.py"), "--check"],

@@ -6,6 +6,7 @@ import json
 
 import grpc
 import pytest
+
 from modelgw.common.errors import (
     BlockedByPolicy,
     DeadlineExceeded,

@@ -6,6 +6,8 @@ import asyncio
 import logging
 
 import pytest
+from pydantic import ValidationError
+
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded, QuotaStoreUnavailable
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
@@ -17,7 +19,6 @@ from modelgw.gateway.quotas import (
     tenant_limits,
 )
 from modelgw.gateway.quotas.store import Charge, Hold, Refusal
-from pydantic import ValidationError
 
 T0 = 1_700_000_020.0  # 40 s into a minute
 PROMPT = [ChatMessage(Role.USER, "x" * 40)]  # 10 tokens by the chars/4 estimate

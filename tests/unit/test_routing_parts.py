@@ -8,6 +8,8 @@ from collections import Counter
 
 import grpc
 import pytest
+from pydantic import ValidationError
+
 from modelgw.common.config.routing import (
     BreakerConfig,
     RetryConfig,
@@ -22,7 +24,6 @@ from modelgw.gateway.routing.budget import RetryBudget
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.routing.plan import Candidate, RoutePlan, order_targets
 from modelgw.providers.base import BackendRequest, BackendResponse
-from pydantic import ValidationError
 
 
 class Clock:

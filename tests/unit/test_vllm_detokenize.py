@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
 from tokenizers import Tokenizer
 
+from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
 from tests.vllm_support.tiny_tokenizer import train_tokenizer
 
 TEXT = "Café crème 日本語 🙂🚀 naïve façade, hello world!"
@@ -75,7 +75,6 @@ _TOKENIZER = train_tokenizer()
 def test_tokenizer_bundle_round_trip(tmp_path: Path) -> None:
     from modelgw.common.messages import ChatMessage, Role
     from modelgw.providers.vllm.tokenizer import parse_bundle
-
     from tests.vllm_support.fake_engine import tokenizer_bundle
 
     _, bundle = tokenizer_bundle(tmp_path)

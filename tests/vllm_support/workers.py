@@ -19,9 +19,9 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from tokenizers import Tokenizer
 
+from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,13 +6,13 @@ import os
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from modelgw.audit.chain import GENESIS_HASH, HASHED_COLUMNS, record_hash
 from modelgw.audit.crypto import RawContent, RawContentUnreadable, TenantKeys
 from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.rows import record_from_row, row_from_record, set_pattern
 from modelgw.common.config import ConfigError, parse_config
 from modelgw.common.messages import ChatMessage, EntityFinding, Role, TrustDecision, TrustSummary
-
 from tests.unit.audit.factory import make_record
 
 

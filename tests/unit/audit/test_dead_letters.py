@@ -6,7 +6,6 @@ from modelgw.api.v1 import common_pb2
 from modelgw.audit.convert import record_to_pb
 from modelgw.audit.dead_letters import replace_nul
 from modelgw.common.messages import ChatMessage, EntityFinding, Role
-
 from tests.unit.audit.factory import make_record
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from modelgw.audit.migrate import migrate
 from modelgw.audit.tables import metadata
-from sqlalchemy.ext.asyncio import create_async_engine
 
 
 async def test_migrations_at_head_match_the_table_definitions(tmp_path: Path) -> None:

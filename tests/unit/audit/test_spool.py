@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
 from modelgw.api.v1 import audit_pb2
 from modelgw.audit.crypto import TenantKeys
 from modelgw.audit.sender import SpoolSender
@@ -15,7 +16,6 @@ from modelgw.audit.spool import Spool, SpoolLocked
 from modelgw.audit.store import AppendResult
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.errors import ResourceExhausted
-
 from tests.unit.audit.factory import make_record
 
 

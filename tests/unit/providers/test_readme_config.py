@@ -1,4 +1,4 @@
-"""The provider config example in services/providers/README.md is valid config."""
+"""The provider config example in services/modelgw/providers/README.md is valid config."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import re
 import tomllib
 
 from modelgw.common.config.schema import ModelgwConfig
-
 from tests.conftest import ROOT
 
 
 def test_readme_example_validates() -> None:
-    text = (ROOT / "services" / "providers" / "README.md").read_text()
+    text = (ROOT / "services" / "modelgw" / "providers" / "README.md").read_text()
     block = re.search(r"```toml\n(.*?)```", text, re.S)
     assert block is not None
     config = ModelgwConfig.model_validate(tomllib.loads(block.group(1)))

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+
 from modelgw.common.config.provider_fields import TokenPrice
 from modelgw.common.config.providers import EchoProvider
 from modelgw.common.messages import Usage
@@ -13,7 +14,6 @@ from modelgw.providers.pricing import request_cost
 from modelgw.providers.transport.errors import retry_after_seconds
 from modelgw.providers.transport.eventstream import EventStreamDecoder, EventStreamError
 from modelgw.providers.transport.sse import SseDecoder
-
 from tests.fakes import aws_frames
 
 

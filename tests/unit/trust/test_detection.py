@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+
 from modelgw.common.config.tenants import CustomPattern, DenyTerm, EntityPolicy
 from modelgw.trust.memo import AnalysisMemo, memo_key
 from modelgw.trust.normalise import normalise

@@ -6,9 +6,9 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from modelgw.common.config.trust import NerScope, TrustConfig
 from modelgw.trust.detection_plan import NerUnit, PatternUnit, finish, make_plan, shard
-
 from tests.unit.trust.scripted_detectors import ScriptedRunner
 
 TEXTS = [

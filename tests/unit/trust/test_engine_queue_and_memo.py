@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 
 import pytest
+
 from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable

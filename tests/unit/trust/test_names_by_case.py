@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
 

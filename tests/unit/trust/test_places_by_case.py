@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import presidio_analyzer.predefined_recognizers as predefined
 import pytest
+
+from bench.trust.build_eval_set import CLEAN
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.place_names import PlaceNames, load_place_names
 from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
-
-from bench.trust.build_eval_set import CLEAN
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The committed gazetteer (services/trust/data/places.txt) matches what its generator writes."""
+"""The committed gazetteer (modelgw/trust/data/places.txt) matches what its generator writes."""
 
 from __future__ import annotations
 
@@ -22,14 +22,15 @@ def test_committed_places_file_is_fresh() -> None:
 def test_check_fails_on_a_stale_file(tmp_path: Path) -> None:
     """The check can fail: a copy of the script pointed at an edited file reports it stale."""
     stale = tmp_path / "places.txt"
-    committed = (ROOT / "services" / "trust" / "data" / "places.txt").read_text(encoding="utf-8")
+    committed = (ROOT / "services" / "modelgw" / "trust" / "data" / "places.txt").read_text(
+        encoding="utf-8"
+    )
     stale.write_text(committed.replace("\nBerlin\n", "\n", 1), encoding="utf-8")
     source = SCRIPT.read_text(encoding="utf-8")
     script = tmp_path / "genplaces.py"
     script.write_text(
         source.replace(
-            'OUTPUT = Path(__file__).resolve().parent.parent / "services" / "trust" / "data" / '
-            "DATA_FILE",
+            'OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE',
             f"OUTPUT = Path({str(stale)!r})",
         ),
         encoding="utf-8",

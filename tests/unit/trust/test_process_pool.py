@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+
 from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
@@ -19,7 +20,6 @@ from modelgw.trust.process_pool import (
     DetectorProcessLost,
     DetectorStartError,
 )
-
 from tests.unit.trust.scripted_detectors import CRASH, HANG, RAISE, failing_start, scripted
 
 LONG = " ".join(f"Alice wrote report {n} for the Boston office." for n in range(40))

@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from modelgw.trust.restore import StreamRestorer, restore_text
 from modelgw.trust.segments import Segmenter, split_segments
 from modelgw.trust.vault import Vault

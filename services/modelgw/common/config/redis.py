@@ -1,0 +1,24 @@
+"""How a deployment-level feature reaches Redis: one shape for the cache and the quotas."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import model_validator
+
+from modelgw.common.config.base import StrictModel
+from modelgw.common.config.secrets import SecretRef
+
+
+class RedisConnection(StrictModel):
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    """Redis without credentials in the URL; use `redis_password` for the secret."""
+    redis_password: SecretRef | None = None
+
+    @model_validator(mode="after")
+    def _no_credentials_in_url(self) -> Self:
+        # A password in the URL would end up in config dumps and logs; secrets come only
+        # from references.
+        if "@" in self.redis_url:
+            raise ValueError("redis_url must not contain credentials; use redis_password")
+        return self

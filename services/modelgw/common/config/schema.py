@@ -1,0 +1,197 @@
+"""The root of the configuration schema and its cross-reference checks.
+
+Every key is described here (attribute docstrings become the field
+descriptions); `deploy/config/modelgw.example.toml` shows them in use.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from modelgw.common.config.audit import AuditConfig
+from modelgw.common.config.base import StrictModel
+from modelgw.common.config.providers import Locality, ProviderConfig
+from modelgw.common.config.quotas import QuotaConfig, TenantQuotas
+from modelgw.common.config.redis import RedisConnection
+from modelgw.common.config.routing import RoutingConfig
+from modelgw.common.config.secrets import SecretRef
+from modelgw.common.config.tenants import (
+    NAME_PATTERN,
+    ApiKeyConfig,
+    EntityAction,
+    EntityPolicy,
+    Role,
+    TenantConfig,
+)
+from modelgw.common.config.trust import TrustConfig
+
+__all__ = [
+    "ApiKeyConfig",
+    "AuditConfig",
+    "CacheConfig",
+    "EntityAction",
+    "EntityPolicy",
+    "Locality",
+    "ModelConfig",
+    "ModelgwConfig",
+    "ProviderConfig",
+    "QuotaConfig",
+    "Role",
+    "RouteTarget",
+    "ServerConfig",
+    "ServicesConfig",
+    "TelemetryConfig",
+    "TenantConfig",
+    "TenantQuotas",
+    "TrustConfig",
+]
+
+
+def is_loopback_address(address: str) -> bool:
+    """Whether a `host:port` listen address only accepts local connections."""
+    host = address.rsplit(":", 1)[0].strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ServerConfig(StrictModel):
+    grpc_address: str = "127.0.0.1:50051"
+    """Where the public gRPC API listens (`host:port`)."""
+    http_address: str | None = "127.0.0.1:8080"
+    """Where the OpenAI-compatible HTTP API listens (`host:port`); empty or null turns it off."""
+    max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Largest request a client may send: larger gRPC messages get RESOURCE_EXHAUSTED,
+    larger HTTP bodies 413."""
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
+    """On SIGTERM, how long in-flight calls may finish before they are cancelled."""
+
+
+class ServicesConfig(StrictModel):
+    """Where the other services are when they run as separate processes.
+
+    An empty address means "in this process": `modelgw serve` leaves them all empty.
+    """
+
+    trust_address: str | None = None
+    audit_address: str | None = None
+    control_address: str | None = None
+    trust_listen: str = "127.0.0.1:50052"
+    """Listen address of `modelgw trust`."""
+    audit_listen: str = "127.0.0.1:50053"
+    """Listen address of `modelgw audit`."""
+    control_listen: str = "127.0.0.1:50054"
+    """Listen address of `modelgw control`."""
+    internal_token: SecretRef | None = None
+    """Shared token services present to each other; required once any service is remote."""
+
+    @model_validator(mode="after")
+    def _token_when_split(self) -> Self:
+        remote = self.trust_address or self.audit_address or self.control_address
+        if remote and not self.internal_token:
+            raise ValueError(
+                "internal_token is required when a service address is set "
+                '(e.g. internal_token = "env:MODELGW_INTERNAL_TOKEN")'
+            )
+        return self
+
+
+class RouteTarget(StrictModel):
+    provider: str
+    """Name of an entry in `[providers]`."""
+    model: str | None = None
+    """The provider's own model name; defaults to the modelgw model name."""
+    weight: float = Field(default=1.0, gt=0)
+    """Relative share of traffic among targets of equal priority."""
+    priority: int | None = Field(default=None, ge=0)
+    """Lower goes first; targets of equal priority share traffic by `weight`. Defaults to the
+    target's position in the route, so a plain list is an ordered chain of fallbacks."""
+
+
+class ModelConfig(StrictModel):
+    description: str = ""
+    route: list[RouteTarget] = Field(min_length=1)
+    """Backends in order of preference; later ones are fallbacks."""
+
+
+class CacheBackend(StrEnum):
+    NONE = "none"
+    MEMORY = "memory"
+    REDIS = "redis"
+
+
+class CacheConfig(RedisConnection):
+    backend: CacheBackend = CacheBackend.MEMORY
+    ttl_s: int = Field(default=300, ge=1)
+
+
+class TelemetryConfig(StrictModel):
+    service_name: str = "modelgw"
+    otlp_endpoint: str | None = None
+    """OTLP/gRPC collector address; telemetry export is off when empty."""
+    sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
+
+class ModelgwConfig(StrictModel):
+    """The whole configuration of a modelgw deployment."""
+
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    services: ServicesConfig = Field(default_factory=ServicesConfig)
+    providers: dict[str, ProviderConfig] = Field(default_factory=dict)
+    models: dict[str, ModelConfig] = Field(default_factory=dict)
+    tenants: dict[str, TenantConfig] = Field(default_factory=dict)
+    trust: TrustConfig = Field(default_factory=TrustConfig)
+    routing: RoutingConfig = Field(default_factory=RoutingConfig)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
+    quotas: QuotaConfig = Field(default_factory=QuotaConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+    telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Self:
+        """Check that names point at things that exist, so mistakes fail at start."""
+        import re
+
+        name = re.compile(NAME_PATTERN)
+        problems: list[str] = []
+        for table in ("providers", "models", "tenants"):
+            for key in getattr(self, table):
+                if not name.match(key):
+                    problems.append(f"{table}.{key}: name must match {NAME_PATTERN}")
+        for model_name, model in self.models.items():
+            for i, target in enumerate(model.route):
+                if target.provider not in self.providers:
+                    problems.append(
+                        f"models.{model_name}.route[{i}].provider: unknown provider "
+                        f"{target.provider!r} (known: {sorted(self.providers) or 'none'})"
+                    )
+        seen_hashes: dict[str, str] = {}
+        for tenant_name, tenant in self.tenants.items():
+            for allowed in tenant.allowed_models:
+                if allowed != "*" and allowed not in self.models:
+                    problems.append(
+                        f"tenants.{tenant_name}.allowed_models: unknown model {allowed!r}"
+                    )
+            key_ids: set[str] = set()
+            for i, key in enumerate(tenant.api_keys):
+                where = f"tenants.{tenant_name}.api_keys[{i}]"
+                if key.id in key_ids:
+                    problems.append(f"{where}.id: duplicate key id {key.id!r}")
+                key_ids.add(key.id)
+                if key.sha256 in seen_hashes:
+                    problems.append(f"{where}.sha256: same key as {seen_hashes[key.sha256]}")
+                seen_hashes[key.sha256] = where
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def tenant_may_use(self, tenant: str, model: str) -> bool:
+        allowed = self.tenants[tenant].allowed_models
+        return "*" in allowed or model in allowed

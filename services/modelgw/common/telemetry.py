@@ -1,0 +1,59 @@
+"""OpenTelemetry tracing for every modelgw process.
+
+Spans carry names, ids, counts and decisions — never prompt or answer text,
+never a personal value: span attributes leave the process for a collector
+that is outside the trust boundary. Export is off unless
+`telemetry.otlp_endpoint` is set; trace ids still flow into audit records
+and across services (W3C trace context over gRPC metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+from modelgw.common.config.schema import TelemetryConfig
+
+TRACER_NAME = "modelgw"
+
+
+def build_tracer_provider(
+    config: TelemetryConfig, service: str, extra_processors: Iterable[SpanProcessor] = ()
+) -> TracerProvider:
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": config.service_name, "modelgw.service": service}),
+        sampler=ParentBased(TraceIdRatioBased(config.sample_ratio)),
+    )
+    if config.otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=config.otlp_endpoint, insecure=True))
+        )
+    for processor in extra_processors:
+        provider.add_span_processor(processor)
+    return provider
+
+
+def install_tracer_provider(provider: TracerProvider) -> None:
+    """Make `provider` the process-wide one (OpenTelemetry's API is process-global by design).
+
+    Called once by the CLI at start; libraries and our code look it up through
+    `trace.get_tracer`, so tests can install their own.
+    """
+    trace.set_tracer_provider(provider)
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+def current_trace_id() -> str:
+    """Hex trace id of the active span, or "" when there is none (or it is not sampled)."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else ""

@@ -1,0 +1,203 @@
+"""The OpenAI-compatible HTTP front door: an ASGI app around the gateway's `Pipeline`.
+
+Handlers only translate: authenticate with the same `Authenticator` as gRPC,
+turn the OpenAI body into a `ChatRequest`, call the very `Pipeline` instance
+the gRPC `Gateway` service uses, and translate the result back. The app holds
+no state of its own; everything it uses is passed to `create_app`.
+"""
+
+import time
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+
+from modelgw.common.errors import ModelgwError, NotFound
+from modelgw.control.directory import Principal
+from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
+from modelgw.gateway.http import errors
+from modelgw.gateway.http.convert import chat_completion, chat_request, completion_id
+from modelgw.gateway.http.limits import BodyLimitMiddleware
+from modelgw.gateway.http.models import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    ErrorResponse,
+    Model,
+    ModelList,
+)
+from modelgw.gateway.http.sse import ChunkWriter, sse_stream
+from modelgw.gateway.validation import request_id_or_new, timeout_ms
+
+TITLE = "modelgw OpenAI-compatible API"
+VERSION = "1.0.0"
+
+
+class ChatPipeline(Protocol):
+    """What the front door needs of `modelgw.gateway.pipeline.Pipeline`."""
+
+    def list_models(self, principal: Principal) -> list[tuple[str, str]]: ...
+
+    async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult: ...
+
+    async def generate_stream(
+        self, principal: Principal, request: ChatRequest
+    ) -> AsyncIterator[StreamEvent]: ...
+
+
+class CallerAuthenticator(Protocol):
+    """What the front door needs of `modelgw.control.auth.Authenticator`."""
+
+    async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Principal: ...
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in [
+        (400, "Bad JSON or an invalid request"),
+        (401, "Missing or unknown API key"),
+        (403, "The key may not use this model, or the tenant's data policy blocks the prompt"),
+        (404, "Unknown model"),
+        (413, "Request body over the size limit"),
+        (429, "Quota or rate limit reached"),
+        (503, "A backend, the trust layer or the quota store is unavailable"),
+    ]
+}
+_ERRORS[429]["headers"] = {
+    "Retry-After": {
+        "description": "Seconds until the tenant's quota window that refused the request ends",
+        "schema": {"type": "integer"},
+    }
+}
+_BEARER = HTTPBearer(auto_error=False, description="A tenant API key")
+
+
+def create_app(
+    pipeline: ChatPipeline, authenticator: CallerAuthenticator, *, max_body_bytes: int
+) -> FastAPI:
+    app = FastAPI(
+        title=TITLE,
+        version=VERSION,
+        description="OpenAI-compatible chat completions through modelgw's trust layer.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_exception_handler(ModelgwError, errors.on_modelgw_error)
+    app.add_exception_handler(RequestValidationError, errors.on_validation_error)
+    app.add_exception_handler(HTTPException, errors.on_http_error)
+    app.add_exception_handler(Exception, errors.on_unexpected_error)
+
+    async def principal(
+        request: Request,
+        _: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+    ) -> Principal:
+        return await authenticator.authenticate(list(request.headers.items()))
+
+    Caller = Annotated[Principal, Depends(principal)]
+    RequestId = Annotated[
+        str, Header(alias="x-request-id", description="Optional; 1-128 of [A-Za-z0-9._:-]")
+    ]
+    SessionId = Annotated[
+        str,
+        Header(
+            alias="x-modelgw-session-id",
+            description="Optional conversation id: the same value keeps the same "
+            "placeholder across turns (1-256 of [A-Za-z0-9._:@/+=-])",
+        ),
+    ]
+    TimeoutMs = Annotated[
+        str,
+        Header(
+            alias="x-modelgw-timeout-ms",
+            description="Optional deadline in milliseconds (1-600000); past it the "
+            "request ends with 504 and no backend is tried any more",
+        ),
+    ]
+
+    @app.post(
+        "/v1/chat/completions",
+        response_model=ChatCompletion,
+        responses={
+            **_ERRORS,
+            200: {
+                "description": "A completion; with `stream: true`, server-sent events "
+                "of `ChatCompletionChunk` objects ending with `data: [DONE]`",
+                "content": {
+                    "text/event-stream": {
+                        "schema": {"$ref": "#/components/schemas/ChatCompletionChunk"}
+                    }
+                },
+            },
+        },
+    )
+    async def create_chat_completion(
+        body: ChatCompletionRequest,
+        caller: Caller,
+        x_request_id: RequestId = "",
+        x_modelgw_session_id: SessionId = "",
+        x_modelgw_timeout_ms: TimeoutMs = "",
+    ) -> Any:
+        request_id = request_id_or_new(x_request_id)
+        deadline = None
+        if x_modelgw_timeout_ms:
+            deadline = time.monotonic() + timeout_ms(x_modelgw_timeout_ms)
+        chat = chat_request(body, request_id, session_id=x_modelgw_session_id, deadline=deadline)
+        headers = {"x-request-id": request_id}
+        created = int(time.time())
+        if not body.stream:
+            result = await pipeline.generate(caller, chat)
+            return JSONResponse(chat_completion(result, created).model_dump(), headers=headers)
+        events = await pipeline.generate_stream(caller, chat)
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        writer = ChunkWriter(completion_id(request_id), created, body.model, include_usage)
+        return StreamingResponse(
+            sse_stream(events, writer),
+            media_type="text/event-stream",
+            headers={**headers, "cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
+
+    @app.get("/v1/models", response_model=ModelList, responses=_ERRORS)
+    async def list_models(caller: Caller) -> ModelList:
+        return ModelList(
+            data=[Model(id=name, description=d) for name, d in pipeline.list_models(caller)]
+        )
+
+    @app.get("/v1/models/{model}", response_model=Model, responses=_ERRORS)
+    async def retrieve_model(model: str, caller: Caller) -> Model:
+        for name, description in pipeline.list_models(caller):
+            if name == model:
+                return Model(id=name, description=description)
+        raise NotFound(f"unknown model {model!r}; GET /v1/models lists the models you may use")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    # The OpenAPI document must show the chunk schema even though no route returns it.
+    original_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = original_openapi()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas.setdefault(
+                "ChatCompletionChunk",
+                ChatCompletionChunk.model_json_schema(ref_template="#/components/schemas/{model}"),
+            )
+            for name, schema in list(schemas["ChatCompletionChunk"].pop("$defs", {}).items()):
+                schemas.setdefault(name, schema)
+            # Validation errors are answered with 400 in OpenAI's shape, never FastAPI's 422.
+            for operations in document["paths"].values():
+                for operation in operations.values():
+                    operation["responses"].pop("422", None)
+            schemas.pop("HTTPValidationError", None)
+            schemas.pop("ValidationError", None)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

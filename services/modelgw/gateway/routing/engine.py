@@ -1,0 +1,307 @@
+"""Run one request along its route: retries, fallback, breakers, deadline.
+
+The documented behaviour, for every backend type:
+- A retryable failure (timeout, 429, 5xx, unavailable: `BackendError.retryable`)
+  is retried on the same backend after a jittered exponential backoff, up to
+  `max_attempts_per_backend`, then the next backend of the route is tried; a
+  429 (RESOURCE_EXHAUSTED) falls back at once, and so does FAILED_PRECONDITION
+  (the provider refused *our* credential or config for it, e.g. its 401/403:
+  not the caller's fault, so another backend may answer, but trying the same
+  one again cannot help). `max_attempts` bounds the total.
+- A caller error (400/401/403 and the like: not retryable) ends the request at
+  once with that error: another backend would refuse it too.
+- Every try after the first spends from the retry budget; an empty budget ends
+  the request with the last error.
+- A backend whose breaker is open is skipped; if every backend's is, the
+  request fails with UNAVAILABLE without calling any.
+- A backend whose locality's entity policy blocks the prompt's data is
+  skipped (another locality's policy may allow it); if all are, the request
+  is refused with PERMISSION_DENIED.
+- The caller's deadline bounds everything: each call gets the remaining time
+  (at most the backend's `timeout_s`), backoff never sleeps past it, and once
+  it passes the request ends with DEADLINE_EXCEEDED, not a fallback.
+- A stream fails over only until its first token. Once text has gone to the
+  client, a failure ends the stream with an error that says so: a second
+  backend would start its answer from the beginning, duplicating text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import grpc
+
+from modelgw.common.config.routing import RoutingConfig
+from modelgw.common.errors import (
+    BackendError,
+    BlockedByPolicy,
+    DeadlineExceeded,
+    ModelgwError,
+    Unavailable,
+)
+from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
+from modelgw.gateway.routing.budget import RetryBudget
+from modelgw.gateway.routing.plan import Candidate, RoutePlan
+from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
+"""Builds the request for one candidate (masking depends on the backend's locality)."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Which backend answered and what happened on the way, for the route reason."""
+
+    candidate: Candidate
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.notes) if self.notes else "first backend of the route"
+
+
+@dataclass(slots=True)
+class OpenedStream:
+    outcome: Outcome
+    chunks: AsyncIterator[StreamChunk]
+    """The backend's stream, first token included; failures now end the stream."""
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+_FALL_BACK_AT_ONCE = frozenset(
+    {grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.FAILED_PRECONDITION}
+)
+
+
+class RoutingEngine:
+    """One per gateway process; owns the breakers and the retry budget."""
+
+    def __init__(
+        self,
+        config: RoutingConfig,
+        *,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._config = config
+        self._rng = rng or random.Random()  # jitter, not security
+        self._sleep = sleep
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self.budget = RetryBudget(config.retry)
+
+    def breaker(self, backend: str) -> CircuitBreaker:
+        if backend not in self._breakers:
+            self._breakers[backend] = CircuitBreaker(self._config.breaker)
+        return self._breakers[backend]
+
+    def _backoff(self, retry_number: int) -> float:
+        retry = self._config.retry
+        cap = min(retry.backoff_max_ms, retry.backoff_initial_ms * 2 ** (retry_number - 1))
+        return self._rng.uniform(0, cap) / 1000
+
+    async def generate(
+        self, plan: RoutePlan, deadline: float | None, prepare: Prepare
+    ) -> tuple[Outcome, BackendResponse]:
+        async def call(candidate: Candidate, request: BackendRequest) -> BackendResponse:
+            return await candidate.backend.generate(request)
+
+        outcome, response = await self._run(plan, deadline, prepare, call)
+        self.breaker(outcome.candidate.name).on_success()
+        return outcome, response
+
+    async def open_stream(
+        self, plan: RoutePlan, deadline: float | None, prepare: Prepare
+    ) -> OpenedStream:
+        """Try backends until one yields its first token; later failures are the caller's."""
+
+        async def first_token(
+            candidate: Candidate, request: BackendRequest
+        ) -> tuple[list[StreamChunk], AsyncIterator[StreamChunk]]:
+            chunks = aiter(candidate.backend.stream(request))
+            head: list[StreamChunk] = []
+            try:
+                async for chunk in chunks:
+                    head.append(chunk)
+                    if chunk.delta or chunk.finish_reason is not None:
+                        return head, chunks
+            except BaseException:
+                await _close(chunks)
+                raise
+            raise BackendError(
+                f"{candidate.name} ended its stream without any answer",
+                code=grpc.StatusCode.UNAVAILABLE,
+                retryable=True,
+            )
+
+        outcome, (head, chunks) = await self._run(plan, deadline, prepare, first_token)
+        return OpenedStream(outcome, self._committed(outcome, head, chunks, deadline))
+
+    async def _committed(
+        self,
+        outcome: Outcome,
+        head: list[StreamChunk],
+        chunks: AsyncIterator[StreamChunk],
+        deadline: float | None,
+    ) -> AsyncIterator[StreamChunk]:
+        breaker = self.breaker(outcome.candidate.name)
+        name = outcome.candidate.name
+        verdict = False
+        try:
+            for chunk in head:
+                yield chunk
+            while True:
+                remaining = _remaining(deadline)
+                if remaining is not None and remaining <= 0:
+                    raise DeadlineExceeded("the deadline passed while the answer was streaming")
+                try:
+                    async with asyncio.timeout(remaining):
+                        chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise DeadlineExceeded(
+                        "the deadline passed while the answer was streaming"
+                    ) from None
+                yield chunk
+            breaker.on_success()
+            verdict = True
+        except BackendError as exc:
+            breaker.on_failure()
+            verdict = True
+            raise BackendError(
+                f"{name} failed after the answer had started ({exc.message}); not sent to "
+                "another backend, which would repeat the text already streamed",
+                code=exc.code,
+                retryable=False,
+            ) from None
+        finally:
+            if not verdict:
+                breaker.release()
+            await _close(chunks)
+
+    async def _run(
+        self,
+        plan: RoutePlan,
+        deadline: float | None,
+        prepare: Prepare,
+        call: Callable[[Candidate, BackendRequest], Awaitable[T]],
+    ) -> tuple[Outcome, T]:
+        retry = self._config.retry
+        self.budget.record_request()
+        notes: list[str] = list(plan.reasons)
+        last: BackendError | None = None
+        refused: BlockedByPolicy | None = None
+        attempts = 0
+        for position, candidate in enumerate(plan.candidates):
+            tries_here = 0
+            try:
+                request = await prepare(candidate)
+            except BlockedByPolicy as exc:
+                # The tenant's entity policy for this backend's locality refuses the data;
+                # another locality's policy may allow it (e.g. external blocked, local fine).
+                refused = exc
+                notes.append(f"{candidate.name} skipped: its locality's data policy blocks")
+                continue
+            while tries_here < retry.max_attempts_per_backend and attempts < retry.max_attempts:
+                breaker = self.breaker(candidate.name)
+                if not breaker.try_acquire():
+                    notes.append(f"{candidate.name} skipped: circuit breaker {breaker.state}")
+                    break
+                if attempts > 0 and not self.budget.try_spend():
+                    breaker.release()
+                    notes.append("retry budget exhausted")
+                    raise _final(last, notes)
+                if tries_here > 0:
+                    await self._wait(self._backoff(tries_here), deadline, breaker)
+                attempts += 1
+                tries_here += 1
+                try:
+                    result = await self._attempt(candidate, request, deadline, call)
+                except BackendError as exc:
+                    if not exc.retryable:
+                        breaker.release()
+                        raise
+                    breaker.on_failure()
+                    last = exc
+                    notes.append(f"{candidate.name} failed: {exc.code.name}")
+                    log.info("backend %s failed (%s); trying on", candidate.name, exc.message)
+                    if exc.code in _FALL_BACK_AT_ONCE:
+                        break  # overloaded or misconfigured: the same backend cannot help now
+                    continue
+                except BaseException:
+                    breaker.release()
+                    raise
+                if position > 0 or attempts > 1:
+                    notes.append(f"answered by {candidate.name} (try {attempts})")
+                return Outcome(candidate, notes), result
+        if last is None and refused is not None:
+            raise refused
+        if last is None:
+            raise Unavailable(
+                f"no backend of model {plan.model!r} may be called now: "
+                + "; ".join(notes or ["the route is empty"])
+            )
+        raise _final(last, notes)
+
+    async def _wait(self, seconds: float, deadline: float | None, breaker: CircuitBreaker) -> None:
+        remaining = _remaining(deadline)
+        if remaining is not None and remaining <= seconds:
+            breaker.release()
+            raise DeadlineExceeded("the deadline passed while waiting to retry the backend")
+        await self._sleep(seconds)
+
+    async def _attempt(
+        self,
+        candidate: Candidate,
+        request: BackendRequest,
+        deadline: float | None,
+        call: Callable[[Candidate, BackendRequest], Awaitable[T]],
+    ) -> T:
+        remaining = _remaining(deadline)
+        if remaining is not None and remaining <= 0:
+            raise DeadlineExceeded("the deadline passed before the backend could be called")
+        limit = candidate.timeout_s if remaining is None else min(candidate.timeout_s, remaining)
+        try:
+            async with asyncio.timeout(limit):
+                return await call(candidate, request)
+        except TimeoutError:
+            remaining = _remaining(deadline)
+            if remaining is not None and remaining <= 0:
+                raise DeadlineExceeded(
+                    f"the deadline passed while waiting for {candidate.name}"
+                ) from None
+            raise BackendError(
+                f"{candidate.name} did not answer within {candidate.timeout_s:g}s",
+                code=grpc.StatusCode.DEADLINE_EXCEEDED,
+                retryable=True,
+            ) from None
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        return {name: b.state for name, b in self._breakers.items()}
+
+
+def _final(last: BackendError | None, notes: list[str]) -> ModelgwError:
+    if last is None:
+        return Unavailable("; ".join(notes))
+    return BackendError(
+        f"{last.message} (route: {'; '.join(notes)})", code=last.code, retryable=False
+    )
+
+
+async def _close(chunks: AsyncIterator[StreamChunk]) -> None:
+    aclose = getattr(chunks, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -1,0 +1,100 @@
+"""Google access tokens from a service-account key file, refreshed by google-auth.
+
+Only service-account files are accepted (google-auth warns against loading
+arbitrary credential types from configuration).
+
+google-auth refreshes through a synchronous transport; this one uses a
+private httpx client (no environment proxies, no redirects) and runs in a
+worker thread so the event loop never blocks. The token endpoint comes from
+the credentials file, i.e. from config. One refresh at a time per backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import google.auth.exceptions
+import google.auth.transport
+import grpc
+import httpx
+from google.oauth2 import service_account
+
+from modelgw.common.config.secrets import resolve_secret
+from modelgw.providers.transport.errors import ProviderError
+
+SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
+
+
+class _Response(google.auth.transport.Response):
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._response.headers
+
+    @property
+    def data(self) -> bytes:
+        return self._response.content
+
+
+class HttpxAuthTransport(google.auth.transport.Request):
+    """google-auth's transport interface over a synchronous httpx client."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def __call__(  # type: ignore[override]
+        self,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> _Response:
+        try:
+            response = self._client.request(
+                method, url, content=body, headers=dict(headers or {}), timeout=timeout or 30.0
+            )
+        except httpx.HTTPError as exc:
+            raise google.auth.exceptions.TransportError(str(exc)) from exc
+        return _Response(response)
+
+
+class GoogleTokenSource:
+    def __init__(self, backend: str, credentials_ref: str) -> None:
+        self._backend = backend
+        info = json.loads(resolve_secret(credentials_ref))
+        if info.get("type") != "service_account":
+            raise ValueError(f"{credentials_ref}: expected a service-account key file")
+        self._credentials: Any = service_account.Credentials.from_service_account_info(
+            info, scopes=list(SCOPES)
+        )
+        self._http = httpx.Client(follow_redirects=False, trust_env=False)
+        self._transport = HttpxAuthTransport(self._http)
+        self._lock = asyncio.Lock()
+
+    async def token(self) -> str:
+        async with self._lock:
+            if not self._credentials.valid:
+                try:
+                    await asyncio.to_thread(self._credentials.refresh, self._transport)
+                except google.auth.exceptions.GoogleAuthError as exc:
+                    raise ProviderError(
+                        f"backend {self._backend!r}: could not obtain a Google access token "
+                        f"({type(exc).__name__})",
+                        code=grpc.StatusCode.UNAVAILABLE,
+                        retryable=True,
+                    ) from exc
+            return str(self._credentials.token)
+
+    def close(self) -> None:
+        self._http.close()

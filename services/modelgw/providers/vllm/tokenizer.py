@@ -1,0 +1,150 @@
+"""The model's tokenizer and chat template, fetched once from a worker (GetTokenizer).
+
+The gateway renders the chat template and tokenizes itself, so a stock vLLM
+worker only sees token ids and never a second copy of the template logic. The
+bundle is a zip of the model's tokenizer files; only `tokenizers` (Rust, no
+torch) and a sandboxed jinja2 are needed to use it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from jinja2 import Template
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from smg_grpc_proto.generated import common_pb2, vllm_engine_pb2_grpc
+from tokenizers import Tokenizer
+
+from modelgw.common.errors import BackendError
+from modelgw.common.messages import ChatMessage
+
+_MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+
+
+def _token_text(value: Any) -> str | None:
+    """tokenizer_config.json writes special tokens as a string or an AddedToken dict."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("content"), str):
+        return value["content"]
+    return None
+
+
+def _raise_exception(message: str) -> None:
+    raise TemplateError(message)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(template: str) -> Template:
+    """Compiling a chat template costs milliseconds; a model has one, so compile it once."""
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"]
+    )
+    env.globals["raise_exception"] = _raise_exception
+    return env.from_string(template)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelTokenizer:
+    """What the gateway needs to talk token ids with one model."""
+
+    tokenizer: Tokenizer
+    chat_template: str | None
+    bos_token: str | None
+    eos_token: str | None
+    fingerprint: str
+    """SHA-256 of the bundle: workers of one pool must serve the same tokenizer."""
+
+    def render_chat(self, messages: list[ChatMessage]) -> str:
+        """The prompt text for `messages`, with the assistant's turn opened."""
+        if not self.chat_template:
+            raise BackendError(
+                "the model has no chat template (tokenizer_config.json `chat_template`); "
+                "serve a chat model or add a template",
+                code=grpc.StatusCode.FAILED_PRECONDITION,
+                retryable=False,
+            )
+        try:
+            return _compiled(self.chat_template).render(
+                messages=[{"role": m.role.value, "content": m.content} for m in messages],
+                add_generation_prompt=True,
+                bos_token=self.bos_token or "",
+                eos_token=self.eos_token or "",
+            )
+        except TemplateError as exc:
+            raise BackendError(
+                f"the model's chat template refused the messages: {exc.message}",
+                code=grpc.StatusCode.INVALID_ARGUMENT,
+                retryable=False,
+            ) from None
+
+    def encode_chat(self, messages: list[ChatMessage]) -> tuple[str, list[int]]:
+        """Rendered prompt and its token ids (the template already holds special tokens)."""
+        prompt = self.render_chat(messages)
+        return prompt, self.tokenizer.encode(prompt, add_special_tokens=False).ids
+
+
+def parse_bundle(data: bytes) -> ModelTokenizer:
+    """Read a GetTokenizer zip: tokenizer.json, and the template from tokenizer_config.json."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "tokenizer.json" not in names:
+            raise ValueError("the bundle has no tokenizer.json (only fast tokenizers are used)")
+        tokenizer = Tokenizer.from_str(archive.read("tokenizer.json").decode("utf-8"))
+        config: dict[str, Any] = {}
+        if "tokenizer_config.json" in names:
+            config = json.loads(archive.read("tokenizer_config.json"))
+        template = config.get("chat_template")
+        if "chat_template.jinja" in names:
+            template = archive.read("chat_template.jinja").decode("utf-8")
+        elif template is None and "chat_template.json" in names:
+            template = json.loads(archive.read("chat_template.json")).get("chat_template")
+        if isinstance(template, list):  # named templates: take the default one
+            template = next((t["template"] for t in template if t.get("name") == "default"), None)
+    except (zipfile.BadZipFile, ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise BackendError(
+            f"the worker's tokenizer bundle is unusable: {exc}",
+            code=grpc.StatusCode.FAILED_PRECONDITION,
+            retryable=False,
+        ) from None
+    return ModelTokenizer(
+        tokenizer=tokenizer,
+        chat_template=template if isinstance(template, str) else None,
+        bos_token=_token_text(config.get("bos_token")),
+        eos_token=_token_text(config.get("eos_token")),
+        fingerprint=hashlib.sha256(data).hexdigest(),
+    )
+
+
+async def fetch_tokenizer(stub: vllm_engine_pb2_grpc.VllmEngineStub, limit_s: float) -> bytes:
+    """Stream the bundle from one worker and check its SHA-256 when the worker sends one."""
+    chunks: list[bytes] = []
+    expected = ""
+    size = 0
+    call = stub.GetTokenizer(common_pb2.GetTokenizerRequest(), timeout=limit_s)
+    async for chunk in call:
+        chunks.append(chunk.data)
+        size += len(chunk.data)
+        if size > _MAX_BUNDLE_BYTES:
+            call.cancel()
+            raise BackendError(
+                "tokenizer bundle too large", code=grpc.StatusCode.INTERNAL, retryable=False
+            )
+        expected = chunk.sha256 or expected
+    data = b"".join(chunks)
+    if expected and hashlib.sha256(data).hexdigest() != expected:
+        raise BackendError(
+            "tokenizer bundle arrived corrupted (SHA-256 mismatch)",
+            code=grpc.StatusCode.UNAVAILABLE,
+            retryable=True,
+        )
+    return data

@@ -1,0 +1,259 @@
+"""Assemble the components of one process from config.
+
+`modelgw serve` asks for every component and they share one trust engine,
+audit store and tenant directory; `modelgw gateway` etc. ask for one and
+reach the others over gRPC at the configured addresses. Nothing here is a
+module-level singleton: an `Assembly` owns what it built and closes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+
+import grpc
+from fastapi import FastAPI
+
+from modelgw.api.v1 import (
+    audit_pb2,
+    audit_pb2_grpc,
+    control_pb2,
+    control_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    trust_pb2,
+    trust_pb2_grpc,
+)
+from modelgw.audit.assembly import AuditParts
+from modelgw.audit.handlers import AuditService
+from modelgw.audit.sink import AuditSink
+from modelgw.audit.store import AuditStore
+from modelgw.common.config.quotas import QuotaStoreBackend
+from modelgw.common.config.schema import CacheBackend, ModelgwConfig
+from modelgw.common.config.secrets import resolve_secret
+from modelgw.common.grpc_server import ServiceBinding
+from modelgw.common.redis_client import redis_client
+from modelgw.control.auth import Authenticator, InternalAuth, PrincipalResolver
+from modelgw.control.client import RemotePrincipalResolver
+from modelgw.control.directory import TenantDirectory
+from modelgw.control.handlers import ControlService
+from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
+from modelgw.gateway.handlers import GatewayService
+from modelgw.gateway.http import create_app
+from modelgw.gateway.pipeline import Pipeline
+from modelgw.gateway.quotas import MemoryQuotaStore, Quotas, QuotaStore
+from modelgw.gateway.routing import Router
+from modelgw.providers.base import Backend
+from modelgw.providers.registry import build_backends
+from modelgw.trust.client import FailOpenTrust, LocalTrust, RemoteTrust, TrustClient
+from modelgw.trust.engine import TrustEngine
+from modelgw.trust.handlers import TrustService
+from modelgw.trust.session_vault import SessionVaultStore
+
+log = logging.getLogger(__name__)
+
+
+def _full_name(module: object, service: str) -> str:
+    return module.DESCRIPTOR.services_by_name[service].full_name  # type: ignore[attr-defined]
+
+
+INTERNAL_CHANNEL_OPTIONS = (
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+)
+
+
+class Assembly:
+    def __init__(self, config: ModelgwConfig, *, trust_engine: TrustEngine | None = None) -> None:
+        """`trust_engine` shares an already-built engine (its owner closes it)."""
+        self.config = config
+        token = config.services.internal_token
+        # In one process nobody else needs the token: a random one shuts internal RPCs
+        # (e.g. Audit.Ingest on the public port) to everyone outside.
+        self.internal = InternalAuth(resolve_secret(token) if token else secrets.token_urlsafe(32))
+        self._closers: list[Callable[[], Awaitable[None]]] = []
+        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._trust_engine: TrustEngine | None = trust_engine
+        self._audit = AuditParts(config, self._closers)
+        self._directory: TenantDirectory | None = None
+        self._resolver: PrincipalResolver | None = None
+        self._pipeline: Pipeline | None = None
+        self._session_vaults: SessionVaultStore | bool | None = False
+
+    # -- shared pieces ----------------------------------------------------------------
+    def channel(self, address: str) -> grpc.aio.Channel:
+        if address not in self._channels:
+            from opentelemetry.instrumentation.grpc import aio_client_interceptors
+
+            # Client interceptors carry the trace context to the other services. Reconnect
+            # backoff is capped low (gRPC's default grows to 120 s): after an outage of
+            # the audit or trust service, traffic resumes within seconds of its return.
+            channel = grpc.aio.insecure_channel(
+                address,
+                interceptors=aio_client_interceptors(),
+                options=INTERNAL_CHANNEL_OPTIONS,
+            )
+            self._channels[address] = channel
+            self._closers.append(channel.close)
+        return self._channels[address]
+
+    def trust_engine(self) -> TrustEngine:
+        if self._trust_engine is None:
+            engine = TrustEngine(self.config.trust)
+            self._trust_engine = engine
+
+            async def close() -> None:
+                engine.close()
+
+            self._closers.append(close)
+        return self._trust_engine
+
+    async def audit_store(self) -> AuditStore:
+        return await self._audit.store()
+
+    def directory(self) -> TenantDirectory:
+        if self._directory is None:
+            self._directory = TenantDirectory(self.config)
+        return self._directory
+
+    def response_cache(self) -> ResponseCache:
+        config = self.config.cache
+        cache: ResponseCache
+        if config.backend is CacheBackend.REDIS:
+            cache = RedisCache(redis_client(config), config.ttl_s)
+        elif config.backend is CacheBackend.MEMORY:
+            cache = MemoryCache(config.ttl_s)
+        else:
+            cache = NoCache()
+        self._closers.append(cache.close)
+        return cache
+
+    def quotas(self) -> Quotas:
+        """The quota step over the configured store (in-process unless `quotas.store` is redis)."""
+        config = self.config.quotas
+        store: QuotaStore
+        if config.store is QuotaStoreBackend.REDIS:
+            from modelgw.gateway.quotas.redis_store import RedisQuotaStore
+
+            timeout_s = config.timeout_ms / 1000
+            store = RedisQuotaStore(
+                redis_client(config, timeout_s=timeout_s),
+                key_prefix=config.key_prefix,
+                timeout_s=timeout_s,
+            )
+        else:
+            store = MemoryQuotaStore()
+        quotas = Quotas(self.config, store)
+        self._closers.append(quotas.close)
+        return quotas
+
+    def resolver(self) -> PrincipalResolver:
+        """One per process: the gRPC and HTTP doors and the Audit service share its key cache."""
+        if self._resolver is None:
+            address = self.config.services.control_address
+            self._resolver = (
+                RemotePrincipalResolver(self.channel(address), self.internal)
+                if address
+                else self.directory()
+            )
+        return self._resolver
+
+    def session_vaults(self) -> SessionVaultStore | None:
+        if self._session_vaults is False:
+            store = SessionVaultStore.from_config(self.config.trust.session_vault)
+            if store is not None:
+                self._closers.append(store.close)
+            self._session_vaults = store
+        return self._session_vaults  # type: ignore[return-value]
+
+    def local_trust(self) -> LocalTrust:
+        return LocalTrust(self.trust_engine(), self.config, self.session_vaults())
+
+    def trust_client(self) -> TrustClient:
+        address = self.config.services.trust_address
+        if address:
+            timeout = self.config.trust.deadline_ms / 1000 + 1.0
+            return FailOpenTrust(
+                RemoteTrust(self.channel(address), self.internal, timeout), self.config
+            )
+        return FailOpenTrust(self.local_trust(), self.config)
+
+    async def audit_sink(self) -> AuditSink:
+        address = self.config.services.audit_address
+        channel = self.channel(address) if address else None
+        return await self._audit.sink(channel, self.internal)
+
+    # -- services -------------------------------------------------------------------
+    async def pipeline(self, backends: dict[str, Backend] | None = None) -> Pipeline:
+        """The one pipeline of this process, shared by the gRPC and HTTP front doors.
+
+        `backends` replaces those built from config (tests, embedding); it only
+        counts on the first call, which builds the pipeline.
+        """
+        if self._pipeline is None:
+            backends = backends if backends is not None else build_backends(self.config.providers)
+            for backend in backends.values():
+                self._closers.append(backend.close)
+            self._pipeline = Pipeline(
+                self.config,
+                Router(self.config, backends),
+                self.trust_client(),
+                await self.audit_sink(),
+                self.response_cache(),
+                self.quotas(),
+            )
+        return self._pipeline
+
+    async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
+        """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
+        return ServiceBinding(
+            _full_name(gateway_pb2, "Gateway"),
+            gateway_pb2_grpc.add_GatewayServicer_to_server,  # type: ignore[arg-type]
+            GatewayService(await self.pipeline(backends), Authenticator(self.resolver())),
+        )
+
+    async def http_app(self, backends: dict[str, Backend] | None = None) -> FastAPI:
+        """The OpenAI-compatible HTTP front door over the same pipeline as `gateway`."""
+        return create_app(
+            await self.pipeline(backends),
+            Authenticator(self.resolver()),
+            max_body_bytes=self.config.server.max_message_bytes,
+        )
+
+    def trust(self) -> ServiceBinding:
+        return ServiceBinding(
+            _full_name(trust_pb2, "Trust"),
+            trust_pb2_grpc.add_TrustServicer_to_server,  # type: ignore[arg-type]
+            TrustService(self.local_trust(), self.internal),
+        )
+
+    async def audit(self) -> ServiceBinding:
+        self._audit.start_checkpointer(await self.audit_store())
+        return ServiceBinding(
+            _full_name(audit_pb2, "Audit"),
+            audit_pb2_grpc.add_AuditServicer_to_server,  # type: ignore[arg-type]
+            AuditService(
+                await self.audit_store(),
+                Authenticator(self.resolver()),
+                self.internal,
+                self._audit.verifier(),
+                drain=self._audit.local_drain(),
+            ),
+        )
+
+    def control(self) -> ServiceBinding:
+        return ServiceBinding(
+            _full_name(control_pb2, "Control"),
+            control_pb2_grpc.add_ControlServicer_to_server,  # type: ignore[arg-type]
+            ControlService(self.config, self.directory(), self.internal),
+        )
+
+    async def close(self) -> None:
+        for closer in reversed(self._closers):
+            try:
+                await closer()
+            except Exception:
+                log.exception("error while closing")
+        self._closers.clear()

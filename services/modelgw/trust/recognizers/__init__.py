@@ -1,0 +1,59 @@
+"""Recognizers: the useful Presidio built-ins plus ours where Presidio is weak (one per file)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.place_names import PlaceNames
+from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
+from modelgw.trust.recognizers.cloud_keys import CloudKeyRecognizer
+from modelgw.trust.recognizers.iban import CheckedIbanRecognizer
+from modelgw.trust.recognizers.ip_address import IpAddressRecognizer
+from modelgw.trust.recognizers.jwt import JwtRecognizer
+from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
+from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
+from modelgw.trust.recognizers.password import PasswordRecognizer
+from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
+from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
+from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
+
+# Presidio's own recognizers we keep; IBAN, IP, MAC and phone are replaced by ours, NER runs
+# apart. Our class names must differ from Presidio's: its registry loader finds classes by name.
+PRESIDIO_BUILTINS = (
+    "CreditCardRecognizer",
+    "CryptoRecognizer",
+    "EmailRecognizer",
+    "MedicalLicenseRecognizer",
+    "NhsRecognizer",
+    "UsBankRecognizer",
+    "UsItinRecognizer",
+    "UsLicenseRecognizer",
+    "UsPassportRecognizer",
+    "UsSsnRecognizer",
+)
+
+
+def builtin_recognizers(language: str) -> list[EntityRecognizer]:
+    import presidio_analyzer.predefined_recognizers as predefined
+
+    return [getattr(predefined, name)(supported_language=language) for name in PRESIDIO_BUILTINS]
+
+
+def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
+    return [
+        BearerTokenRecognizer(),
+        CloudKeyRecognizer(),
+        CheckedIbanRecognizer(),
+        PhoneNumberRecognizer(),
+        IpAddressRecognizer(),
+        JwtRecognizer(),
+        MacAddressFormatsRecognizer(),
+        NamesByCaseRecognizer(names),
+        PasswordRecognizer(),
+        PlacesByCaseRecognizer(places),
+        PrivateKeyRecognizer(),
+    ]
+
+
+__all__ = ["PRESIDIO_BUILTINS", "builtin_recognizers", "own_recognizers"]
