@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 from modelgw.audit.cli import add_audit_commands
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
-from modelgw.control.directory import hash_api_key
 
 log = logging.getLogger("modelgw")
 

@@ -33,8 +33,10 @@ from modelgw.common.config.quotas import QuotaStoreBackend
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
+from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.redis_client import redis_client
-from modelgw.control.auth import Authenticator, InternalAuth, PrincipalResolver
+from modelgw.common.tenant import Tenants
+from modelgw.control.auth import Authenticator, CallerAuthenticator, PrincipalResolver
 from modelgw.control.client import RemotePrincipalResolver
 from modelgw.control.directory import TenantDirectory
 from modelgw.control.handlers import ControlService
@@ -78,6 +80,7 @@ class Assembly:
         self._trust_engine: TrustEngine | None = trust_engine
         self._audit = AuditParts(config, self._closers)
         self._directory: TenantDirectory | None = None
+        self._tenants = Tenants.from_config(config)
         self._resolver: PrincipalResolver | None = None
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | bool | None = False
@@ -168,17 +171,24 @@ class Assembly:
             self._session_vaults = store
         return self._session_vaults  # type: ignore[return-value]
 
+    def tenants(self) -> Tenants:
+        """The tenants this process serves now (one snapshot per request)."""
+        return self._tenants
+
+    def callers(self) -> CallerAuthenticator:
+        """API key → principal → the caller with its tenant resolved, for both front doors."""
+        return CallerAuthenticator(Authenticator(self.resolver()), self.tenants)
+
     def local_trust(self) -> LocalTrust:
-        return LocalTrust(self.trust_engine(), self.config, self.session_vaults())
+        return LocalTrust(self.trust_engine(), self.session_vaults())
 
     def trust_client(self) -> TrustClient:
         address = self.config.services.trust_address
         if address:
-            timeout = self.config.trust.deadline_ms / 1000 + 1.0
-            return FailOpenTrust(
-                RemoteTrust(self.channel(address), self.internal, timeout), self.config
-            )
-        return FailOpenTrust(self.local_trust(), self.config)
+            # The gateway owns the detection deadline; the trust service works within it.
+            deadline_s = self.config.trust.deadline_ms / 1000
+            return FailOpenTrust(RemoteTrust(self.channel(address), self.internal, deadline_s))
+        return FailOpenTrust(self.local_trust())
 
     async def audit_sink(self) -> AuditSink:
         address = self.config.services.audit_address
@@ -196,7 +206,7 @@ class Assembly:
             backends = backends if backends is not None else build_backends(self.config.providers)
             for backend in backends.values():
                 self._closers.append(backend.close)
-            self._pipeline = Pipeline(
+            pipeline = Pipeline(
                 self.config,
                 Router(self.config, backends),
                 self.trust_client(),
@@ -204,6 +214,10 @@ class Assembly:
                 self.response_cache(),
                 self.quotas(),
             )
+            # Closed before the audit sink (closers run in reverse): requests still in
+            # flight get their record while the spool can still take it.
+            self._closers.append(pipeline.close)
+            self._pipeline = pipeline
         return self._pipeline
 
     async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
@@ -211,14 +225,14 @@ class Assembly:
         return ServiceBinding(
             _full_name(gateway_pb2, "Gateway"),
             gateway_pb2_grpc.add_GatewayServicer_to_server,  # type: ignore[arg-type]
-            GatewayService(await self.pipeline(backends), Authenticator(self.resolver())),
+            GatewayService(await self.pipeline(backends), self.callers()),
         )
 
     async def http_app(self, backends: dict[str, Backend] | None = None) -> FastAPI:
         """The OpenAI-compatible HTTP front door over the same pipeline as `gateway`."""
         return create_app(
             await self.pipeline(backends),
-            Authenticator(self.resolver()),
+            self.callers(),
             max_body_bytes=self.config.server.max_message_bytes,
         )
 

@@ -12,7 +12,7 @@ import grpc
 import yaml
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
-from modelgw.control.directory import hash_api_key
+from modelgw.common.api_keys import hash_api_key
 from tests.conftest import free_port, sqlalchemy_url
 from tests.e2e.processes import modelgw_process
 from tests.harness import generate_request

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from modelgw.api.v1 import audit_pb2
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.control.directory import hash_api_key
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.unit.audit.cli import run_cli as _cli
@@ -65,6 +65,15 @@ def _config(dsn: str, tmp_path: Path) -> ModelgwConfig:
     )
 
 
+async def _request_id(gw: RunningGateway, auditor_key: str, client_request_id: str) -> str:
+    """The gateway's id (the audit key) of the request the caller sent as `client_request_id`."""
+    page = await gw.audit.QueryRecords(
+        audit_pb2.QueryRecordsRequest(page_size=1000), metadata=_auth(auditor_key)
+    )
+    (found,) = [r.request_id for r in page.records if r.client_request_id == client_request_id]
+    return found
+
+
 @pytest.fixture
 async def gateway(
     pg_database: str, tmp_path: Path, trust_engine, monkeypatch
@@ -88,7 +97,7 @@ async def test_auditor_queries_its_tenant_with_filters_and_pagination(gateway) -
     gw, _, _ = gateway
     auth = _auth(AUDITOR_KEY)
     page = await gw.audit.QueryRecords(audit_pb2.QueryRecordsRequest(), metadata=auth)
-    assert sorted(r.request_id for r in page.records) == [f"acme-{i}" for i in range(5)]
+    assert sorted(r.client_request_id for r in page.records) == [f"acme-{i}" for i in range(5)]
     assert all(r.record_hash and r.seq for r in page.records)
     assert all(EMAIL not in r.masked_response for r in page.records)
 
@@ -96,14 +105,14 @@ async def test_auditor_queries_its_tenant_with_filters_and_pagination(gateway) -
         audit_pb2.QueryRecordsRequest(entity_type="EMAIL_ADDRESS", decision="masked"),
         metadata=auth,
     )
-    assert sorted(r.request_id for r in emails.records) == ["acme-0", "acme-2", "acme-4"]
+    assert sorted(r.client_request_id for r in emails.records) == ["acme-0", "acme-2", "acme-4"]
     assert all("routed_local" in r.policy_decisions for r in emails.records)
 
     seen, token = [], ""
     while True:
         request = audit_pb2.QueryRecordsRequest(page_size=2, page_token=token, provider="echo")
         page = await gw.audit.QueryRecords(request, metadata=auth)
-        seen += [r.request_id for r in page.records]
+        seen += [r.client_request_id for r in page.records]
         token = page.next_page_token
         if not token:
             break
@@ -127,9 +136,10 @@ async def test_reads_outside_the_auditors_scope_are_refused(
         )
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert hint in (caught.value.details() or "")
+    globex_id = await _request_id(gw, GLOBEX_KEY, "g-1")
     with pytest.raises(grpc.aio.AioRpcError):
         await gw.audit.GetRecord(
-            audit_pb2.GetRecordRequest(request_id="g-1"), metadata=_auth(AUDITOR_KEY)
+            audit_pb2.GetRecordRequest(request_id=globex_id), metadata=_auth(AUDITOR_KEY)
         )
 
 
@@ -138,7 +148,7 @@ async def test_export_streams_jsonl_and_csv_and_every_read_is_logged(gateway) ->
     auth = _auth(AUDITOR_KEY)
     chunks = [c async for c in gw.audit.Export(audit_pb2.ExportRequest(), metadata=auth)]
     lines = b"".join(c.data for c in chunks).decode().splitlines()
-    assert [json.loads(x)["request_id"] for x in lines] == [f"acme-{i}" for i in range(5)]
+    assert [json.loads(x)["client_request_id"] for x in lines] == [f"acme-{i}" for i in range(5)]
     assert chunks[-1].records_done == chunks[-1].records_total == 5
     assert EMAIL not in "".join(lines)
 
@@ -148,7 +158,7 @@ async def test_export_streams_jsonl_and_csv_and_every_read_is_logged(gateway) ->
     )
     data = b"".join([c.data async for c in gw.audit.Export(request, metadata=auth)]).decode()
     rows = list(csv.DictReader(io.StringIO(data)))
-    assert [r["request_id"] for r in rows] == ["acme-0", "acme-2", "acme-4"]
+    assert [r["client_request_id"] for r in rows] == ["acme-0", "acme-2", "acme-4"]
     assert rows[0]["entity_types"] == "EMAIL_ADDRESS"
 
     verdict = await gw.audit.Verify(audit_pb2.VerifyRequest(), metadata=auth)
@@ -189,13 +199,14 @@ async def test_cli_exports_and_verify_names_tampering(
     try:
         await conn.execute("SET session_replication_role = replica")
         await conn.execute(
-            "UPDATE audit_records SET end_user = 'someone else' WHERE request_id = 'acme-3'"
+            "UPDATE audit_records SET end_user = 'someone else' WHERE client_request_id = 'acme-3'"
         )
     finally:
         await conn.close()
     assert await _cli("audit", "verify", "--config", str(config_file), "--tenant", "acme") == 1
     report = capsys.readouterr().out
-    assert "acme: TAMPERED" in report and "edited: record seq" in report and "(acme-3)" in report
+    edited = await _request_id(gw, AUDITOR_KEY, "acme-3")
+    assert "acme: TAMPERED" in report and "edited: record seq" in report and f"({edited})" in report
 
 
 async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
@@ -226,9 +237,10 @@ async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
         conn = await asyncpg.connect(pg_database)
         try:
             rows = {
-                r["request_id"]: r
+                r["client_request_id"]: r
                 for r in await conn.fetch(
-                    "SELECT request_id, raw_ciphertext, masked_prompt FROM audit_records"
+                    "SELECT request_id, client_request_id, raw_ciphertext, masked_prompt "
+                    "FROM audit_records"
                 )
             }
         finally:
@@ -236,13 +248,14 @@ async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
         assert rows["g-raw"]["raw_ciphertext"] is None  # globex keeps masked text only
         assert EMAIL.encode() not in bytes(rows["raw-alice"]["raw_ciphertext"])
         assert EMAIL not in rows["raw-alice"]["masked_prompt"]
-        original = await store.raw.read(store.engine, "acme", "raw-alice")
+        alice, bob = rows["raw-alice"]["request_id"], rows["raw-bob"]["request_id"]
+        original = await store.raw.read(store.engine, "acme", alice)
         assert original.prompt[0].content == prompt and original.response == prompt
 
         assert await shred(store.engine, "acme", "alice") == 1
         with pytest.raises(RawContentUnreadable):
-            await store.raw.read(store.engine, "acme", "raw-alice")
-        assert (await store.raw.read(store.engine, "acme", "raw-bob")).response == prompt
+            await store.raw.read(store.engine, "acme", alice)
+        assert (await store.raw.read(store.engine, "acme", bob)).response == prompt
         async with store.engine.connect() as session:
             report = await verify_chain(session, "acme", Verifier({}))
         assert report.ok and report.records_checked == 2

@@ -20,8 +20,8 @@ import asyncpg
 import pytest
 
 from modelgw.api.v1 import audit_pb2
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.control.directory import hash_api_key
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 
@@ -86,7 +86,7 @@ async def test_cost_cache_hit_and_trace_id_reach_postgres_api_and_exports(
 
     # Over the API (its read drains this process's spool first).
     page = await gw.audit.QueryRecords(audit_pb2.QueryRecordsRequest(), metadata=AUTH)
-    api = {r.request_id: r for r in page.records}
+    api = {r.client_request_id: r for r in page.records}
     assert set(api) == {"r-paid", "r-cached", "r-unknown"}
     assert api["r-paid"].HasField("cost_usd")
     assert api["r-paid"].cost_usd == pytest.approx(expected_cost)
@@ -108,9 +108,9 @@ async def test_cost_cache_hit_and_trace_id_reach_postgres_api_and_exports(
     conn = await asyncpg.connect(pg_database)
     try:
         rows = {
-            r["request_id"]: r
+            r["client_request_id"]: r
             for r in await conn.fetch(
-                "SELECT request_id, cost_usd, cache_hit, trace_id FROM audit_records"
+                "SELECT client_request_id, cost_usd, cache_hit, trace_id FROM audit_records"
             )
         }
     finally:
@@ -128,7 +128,7 @@ async def test_cost_cache_hit_and_trace_id_reach_postgres_api_and_exports(
     # JSONL export: numbers, null and booleans as JSON types.
     chunks = [c async for c in gw.audit.Export(audit_pb2.ExportRequest(), metadata=AUTH)]
     exported = {
-        d["request_id"]: d
+        d["client_request_id"]: d
         for d in (json.loads(x) for x in b"".join(c.data for c in chunks).decode().splitlines())
     }
     assert exported["r-paid"]["cost_usd"] == pytest.approx(expected_cost)
@@ -141,7 +141,7 @@ async def test_cost_cache_hit_and_trace_id_reach_postgres_api_and_exports(
     # CSV export: unknown cost is an empty cell, never "0" or "None".
     request = audit_pb2.ExportRequest(format=audit_pb2.EXPORT_FORMAT_CSV)
     data = b"".join([c.data async for c in gw.audit.Export(request, metadata=AUTH)]).decode()
-    table = {r["request_id"]: r for r in csv.DictReader(io.StringIO(data))}
+    table = {r["client_request_id"]: r for r in csv.DictReader(io.StringIO(data))}
     assert float(table["r-paid"]["cost_usd"]) == pytest.approx(expected_cost)
     assert float(table["r-cached"]["cost_usd"]) == 0.0
     assert table["r-unknown"]["cost_usd"] == ""

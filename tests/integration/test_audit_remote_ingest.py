@@ -34,10 +34,12 @@ from modelgw.audit.spool import Spool
 from modelgw.audit.store import AppendResult, AuditStore
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import ServiceBinding, start_server
-from modelgw.control.auth import INTERNAL_TOKEN_HEADER, Authenticator, InternalAuth
-from modelgw.control.directory import TenantDirectory, hash_api_key
+from modelgw.common.internal_auth import INTERNAL_TOKEN_HEADER, InternalAuth
+from modelgw.control.auth import Authenticator
+from modelgw.control.directory import TenantDirectory
 from modelgw.runtime import Assembly
 from tests.conftest import free_port, sqlalchemy_url
 from tests.unit.audit.factory import make_record

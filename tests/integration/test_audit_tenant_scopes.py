@@ -24,9 +24,9 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.migrate import migrate, missing_scopes
 from modelgw.audit.store import AuditStore
 from modelgw.cli import main
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import start_server
-from modelgw.control.directory import hash_api_key
 from modelgw.runtime import Assembly
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record

@@ -61,7 +61,7 @@ async def _verify(store: AuditStore, signer: Signer, tenant: str = "acme") -> Ve
 def _forge_hash(row: dict) -> str:
     """What an attacker computes: the row as the store reads it (JSON columns decoded)."""
     decoded = {**row}
-    for column in ("masked_prompt", "prompt_entities", "response_entities"):
+    for column in ("masked_prompt", "prompt_entities", "response_entities", "masked_stop"):
         decoded[column] = json.loads(row[column])
     return record_hash(decoded)
 
@@ -115,7 +115,8 @@ async def test_an_inserted_record_is_named(store, attacker, signer) -> None:
              locality, route_reason, masked_prompt, masked_response, decision, policy_decisions,
              entity_types, prompt_entities, response_entities, toxicity, prompt_tokens,
              completion_tokens, latency_ms, cost_usd, cache_hit, status, error, streamed,
-             trace_id, raw_key_id, raw_ciphertext
+             trace_id, raw_key_id, raw_ciphertext, client_request_id, tenant_version,
+             masked_stop
            FROM audit_records WHERE seq = 4""",
         prev,
     )

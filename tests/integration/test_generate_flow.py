@@ -55,6 +55,15 @@ def _assert_masked(text: str) -> None:
         assert value not in text, f"raw value {value!r} leaked into {text!r}"
 
 
+async def _audit_record_of(gw: RunningGateway, client_request_id: str) -> audit_pb2.AuditRecord:
+    """The one record of the request the caller sent with this id of its own."""
+    page = await gw.audit.QueryRecords(
+        audit_pb2.QueryRecordsRequest(client_request_id=client_request_id), metadata=AUTH
+    )
+    (record,) = page.records
+    return record
+
+
 async def _audit_record(gw: RunningGateway, request_id: str) -> audit_pb2.AuditRecord:
     return await gw.audit.GetRecord(
         audit_pb2.GetRecordRequest(request_id=request_id), metadata=AUTH
@@ -101,8 +110,10 @@ async def test_caller_request_id_and_metadata_reach_the_audit_record(gateway) ->
         "Hello there", request_id="crm-42", caller=common_pb2.CallerMetadata(end_user="agent-7")
     )
     reply = await gw.gateway.Generate(request, metadata=AUTH)
-    assert reply.request_id == "crm-42"
-    record = await _audit_record(gw, "crm-42")
+    assert reply.client_request_id == "crm-42"
+    assert len(reply.request_id) == 32 and reply.request_id != "crm-42"  # the gateway's own
+    record = await _audit_record(gw, reply.request_id)
+    assert record.client_request_id == "crm-42"
     assert record.end_user == "agent-7"
     assert record.trust.decision == common_pb2.TRUST_DECISION_CLEAN
 
@@ -178,8 +189,8 @@ async def test_a_model_the_tenant_may_not_use_is_refused_and_audited(
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
         assert echo.received == []
 
-        for request_id in ("denied-model-1", "denied-model-2"):
-            record = await _audit_record(gw, request_id)
+        for client_id in ("denied-model-1", "denied-model-2"):
+            record = await _audit_record_of(gw, client_id)
             assert record.status == "PERMISSION_DENIED"
             assert record.model == "private"
             assert list(record.masked_prompt) == [] and record.route.backend == ""

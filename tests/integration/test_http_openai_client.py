@@ -15,8 +15,8 @@ import openai
 import pytest
 
 from modelgw.api.v1 import audit_pb2
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.control.directory import hash_api_key
 from modelgw.providers.echo import EchoBackend
 from tests.conftest import fresh_pg_database, sqlalchemy_url
 from tests.harness import RecordingBackend

@@ -10,8 +10,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from modelgw.api.v1 import common_pb2
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.control.directory import hash_api_key
 from modelgw.gateway.cache import KEY_PREFIX
 from modelgw.providers.echo import EchoBackend
 from tests.conftest import REDIS_URL

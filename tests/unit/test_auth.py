@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
-from modelgw.control.auth import Authenticator, InternalAuth, api_key_from_metadata
-from modelgw.control.directory import Principal, hash_api_key
-from modelgw.gateway.validation import check_chat, request_id_or_new
+from modelgw.control.auth import Authenticator, api_key_from_metadata
+from modelgw.control.directory import Principal
+from modelgw.gateway.validation import check_chat, client_request_id, new_request_id
 
 
 class _Directory:
@@ -34,7 +36,7 @@ def test_api_key_from_metadata(metadata, key) -> None:
 
 
 async def test_authenticator_resolves_by_hash_only() -> None:
-    principal = Principal("acme", "k1", frozenset({"user"}), ("*",))
+    principal = Principal("acme", "k1", frozenset({"user"}))
     auth = Authenticator(_Directory(principal))
     assert await auth.authenticate((("authorization", "Bearer good-key"),)) == principal
     with pytest.raises(Unauthenticated, match="unknown API key"):
@@ -54,11 +56,13 @@ def test_internal_auth_accepts_only_the_exact_token() -> None:
         InternalAuth("short")
 
 
-def test_request_ids() -> None:
-    assert len(request_id_or_new("")) == 32
-    assert request_id_or_new("crm:42-a.b") == "crm:42-a.b"
+def test_request_ids_are_the_gateways_and_the_callers_is_only_checked() -> None:
+    first, second = new_request_id(), new_request_id()
+    assert len(first) == 32 and first != second
+    assert client_request_id("") == ""
+    assert client_request_id("crm:42-a.b") == "crm:42-a.b"
     with pytest.raises(InvalidArgument):
-        request_id_or_new("has space")
+        client_request_id("has space")
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 import pytest
 from pydantic import ValidationError
@@ -11,10 +12,13 @@ from pydantic import ValidationError
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded, QuotaStoreUnavailable
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
+from modelgw.common.tenant import Tenants
 from modelgw.gateway.quotas import (
     MemoryQuotaStore,
     Quotas,
+    QuotaStore,
     QuotaStoreError,
+    Reservation,
     estimate_tokens,
     tenant_limits,
 )
@@ -41,8 +45,31 @@ def _config(quotas: dict[str, int], **deployment: object) -> ModelgwConfig:
     )
 
 
-def _quotas(quotas: dict[str, int], clock: Clock | None = None, **deployment: object) -> Quotas:
-    return Quotas(_config(quotas, **deployment), MemoryQuotaStore(), clock or Clock())
+@dataclass
+class _TenantQuotas:
+    """The quota step as the pipeline uses it, for tenants named in the test config."""
+
+    quotas: Quotas
+    tenants: Tenants
+
+    async def reserve(self, name: str, messages: list[ChatMessage], params: GenerationParams):  # type: ignore[no-untyped-def]
+        return await self.quotas.reserve(self.tenants.get(name), messages, params)
+
+    async def settle(self, held: Reservation, used: int | None) -> None:
+        await self.quotas.settle(held, used)
+
+
+def _quotas(
+    quotas: dict[str, int],
+    clock: Clock | None = None,
+    *,
+    store: QuotaStore | None = None,
+    **deployment: object,
+) -> _TenantQuotas:
+    config = _config(quotas, **deployment)
+    return _TenantQuotas(
+        Quotas(config, store or MemoryQuotaStore(), clock or Clock()), Tenants.from_config(config)
+    )
 
 
 def _params(max_tokens: int = 10) -> GenerationParams:
@@ -91,7 +118,7 @@ async def test_one_tenant_exhausted_leaves_another_alone() -> None:
 async def test_all_or_nothing_across_limits() -> None:
     store = MemoryQuotaStore()
     clock = Clock()
-    quotas = Quotas(_config({"requests_per_minute": 10, "tokens_per_minute": 50}), store, clock)
+    quotas = _quotas({"requests_per_minute": 10, "tokens_per_minute": 50}, clock, store=store)
     minute = int(T0 // 60) * 60
     await quotas.reserve("acme", PROMPT, _params(30))  # 40 tokens
     with pytest.raises(QuotaExceeded, match="tokens_per_minute"):
@@ -114,7 +141,7 @@ async def test_day_limit_outlives_the_minute() -> None:
 
 async def test_reconcile_refunds_and_charges_never_below_zero() -> None:
     store = MemoryQuotaStore()
-    quotas = Quotas(_config({"tokens_per_minute": 100}), store, Clock())
+    quotas = _quotas({"tokens_per_minute": 100}, Clock(), store=store)
     minute = int(T0 // 60) * 60
     held = await quotas.reserve("acme", PROMPT, _params(70))  # 80 reserved
     assert store.used("acme", "tokens_per_minute", minute) == 80
@@ -132,7 +159,7 @@ async def test_reconcile_refunds_and_charges_never_below_zero() -> None:
 
 async def test_no_answer_gives_the_whole_reservation_back() -> None:
     store = MemoryQuotaStore()
-    quotas = Quotas(_config({"requests_per_minute": 1, "tokens_per_minute": 100}), store, Clock())
+    quotas = _quotas({"requests_per_minute": 1, "tokens_per_minute": 100}, Clock(), store=store)
     held = await quotas.reserve("acme", PROMPT, _params())
     await quotas.settle(held, None)
     minute = int(T0 // 60) * 60
@@ -163,14 +190,15 @@ class _DeadStore(MemoryQuotaStore):
 
 
 async def test_store_down_fails_closed_by_default() -> None:
-    quotas = Quotas(_config({"requests_per_minute": 5}), _DeadStore(), Clock())
+    quotas = _quotas({"requests_per_minute": 5}, Clock(), store=_DeadStore())
     with pytest.raises(QuotaStoreUnavailable, match=r"quota store unreachable.*nothing was sent"):
         await quotas.reserve("acme", PROMPT, _params())
 
 
 async def test_store_down_with_continue_passes_and_alerts(caplog: pytest.LogCaptureFixture) -> None:
-    config = _config({"requests_per_minute": 5}, on_store_unavailable="continue")
-    quotas = Quotas(config, _DeadStore(), Clock())
+    quotas = _quotas(
+        {"requests_per_minute": 5}, store=_DeadStore(), on_store_unavailable="continue"
+    )
     with caplog.at_level(logging.ERROR):
         held = await quotas.reserve("acme", PROMPT, _params())
     assert held.holds == ()
@@ -178,6 +206,6 @@ async def test_store_down_with_continue_passes_and_alerts(caplog: pytest.LogCapt
 
 
 async def test_unlimited_tenant_never_asks_the_store() -> None:
-    quotas = Quotas(_config({}), _DeadStore(), Clock())
+    quotas = _quotas({}, Clock(), store=_DeadStore())
     held = await quotas.reserve("acme", PROMPT, _params())
     assert held.holds == ()

@@ -24,7 +24,7 @@ from modelgw.audit.sink import AuditSink, RemoteAuditSink, SpoolAuditSink, Store
 from modelgw.audit.spool import Spool
 from modelgw.audit.store import AuditStore
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.control.auth import InternalAuth
+from modelgw.common.internal_auth import InternalAuth
 
 log = logging.getLogger(__name__)
 

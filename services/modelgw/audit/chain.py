@@ -40,8 +40,20 @@ HASHED_COLUMNS = tuple(sorted(c.name for c in audit_records.columns if c.name no
 """Every column but the row id and the hash itself, in a fixed (sorted) order."""
 
 
+_ADDED_LATER: dict[str, Any] = {"client_request_id": "", "tenant_version": 1, "masked_stop": []}
+"""Columns added after the chain format was fixed, with their defaults. At its default
+such a column is left out of the canonical form, so records stored before it existed
+(read back with the default) hash as they did; any other value is hashed."""
+
+
 def canonical_bytes(row: Mapping[str, Any]) -> bytes:
-    return _ENCODE({name: row[name] for name in HASHED_COLUMNS}).encode()
+    return _ENCODE(
+        {
+            name: row[name]
+            for name in HASHED_COLUMNS
+            if name not in _ADDED_LATER or row[name] != _ADDED_LATER[name]
+        }
+    ).encode()
 
 
 def record_hash(row: Mapping[str, Any]) -> str:

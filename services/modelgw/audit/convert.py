@@ -68,6 +68,9 @@ def record_to_pb(record: AuditRecord, *, with_sealed_raw: bool = True) -> audit_
         seq=record.seq,
         prev_hash=record.prev_hash,
         record_hash=record.record_hash,
+        client_request_id=record.client_request_id,
+        tenant_version=record.tenant_version,
+        masked_stop=list(record.masked_stop),
     )
 
 
@@ -75,7 +78,9 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
     summary = summary_from_pb(message.trust)
     return AuditRecord(
         request_id=message.request_id,
+        client_request_id=message.client_request_id,
         tenant=message.tenant,
+        tenant_version=message.tenant_version or 1,
         api_key_id=message.api_key_id,
         end_user=message.end_user,
         session_id=message.session_id,
@@ -88,6 +93,7 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
         locality=locality_from_pb(message.route.locality).value if message.route.locality else "",
         route_reason=message.route.reason,
         masked_prompt=tuple(messages_from_pb(message.masked_prompt)),
+        masked_stop=tuple(message.masked_stop),
         masked_response=message.masked_response,
         decision=summary.decision,
         prompt_entities=findings_from_pb(message.trust.prompt_entities),

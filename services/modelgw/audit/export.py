@@ -12,7 +12,9 @@ from modelgw.audit.records import AuditRecord
 
 CSV_COLUMNS = (
     "request_id",
+    "client_request_id",
     "tenant",
+    "tenant_version",
     "seq",
     "started_at",
     "finished_at",
@@ -44,7 +46,9 @@ CSV_COLUMNS = (
 def as_dict(record: AuditRecord) -> dict[str, Any]:
     return {
         "request_id": record.request_id,
+        "client_request_id": record.client_request_id,
         "tenant": record.tenant,
+        "tenant_version": record.tenant_version,
         "seq": record.seq,
         "started_at": record.started_at.isoformat(),
         "finished_at": record.finished_at.isoformat(),
@@ -60,6 +64,7 @@ def as_dict(record: AuditRecord) -> dict[str, Any]:
         "masked_prompt": [
             {"role": m.role.value, "content": m.content} for m in record.masked_prompt
         ],
+        "masked_stop": list(record.masked_stop),
         "masked_response": record.masked_response,
         "decision": record.decision.value,
         "policy_decisions": list(record.policy_decisions),

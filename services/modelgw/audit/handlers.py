@@ -24,7 +24,8 @@ from modelgw.audit.verify import verify_chain
 from modelgw.common.config.tenants import Role
 from modelgw.common.errors import InvalidArgument, NotFound, PermissionDenied, Unavailable
 from modelgw.common.grpc_errors import abort_on_error
-from modelgw.control.auth import Authenticator, InternalAuth
+from modelgw.common.internal_auth import InternalAuth
+from modelgw.control.auth import Authenticator
 from modelgw.control.directory import Principal
 
 Drain = Callable[[], Awaitable[None]]
@@ -50,12 +51,21 @@ def _query(request: audit_pb2.QueryRecordsRequest, tenant: str, page_size: int) 
         entity_type=request.entity_type or None,
         decision=request.decision or None,
         status=request.status or None,
+        client_request_id=request.client_request_id or None,
         page_size=page_size,
     )
 
 
 def _detail(request: audit_pb2.QueryRecordsRequest) -> dict[str, Any]:
-    fields = ("end_user", "model", "provider", "entity_type", "decision", "status")
+    fields = (
+        "end_user",
+        "model",
+        "provider",
+        "entity_type",
+        "decision",
+        "status",
+        "client_request_id",
+    )
     detail: dict[str, Any] = {f: getattr(request, f) for f in fields if getattr(request, f)}
     for stamp in ("since", "until"):
         if request.HasField(stamp):

@@ -57,6 +57,8 @@ def _filtered(query: AuditQuery) -> Select[Any]:
         statement = statement.where(c.end_user == query.end_user)
     if query.model:
         statement = statement.where(c.model == query.model)
+    if query.client_request_id:
+        statement = statement.where(c.client_request_id == query.client_request_id)
     if query.provider:
         statement = statement.where(
             or_(c.backend == query.provider, c.provider_type == query.provider)

@@ -31,6 +31,10 @@ class AuditRecord:
     model: str
     status: str
     """gRPC status code name; `OK` on success."""
+    client_request_id: str = ""
+    """The caller's own id for the request; `request_id` is the gateway's (the key)."""
+    tenant_version: int = 1
+    """The version of the tenant's configuration the request was served under."""
     end_user: str = ""
     session_id: str = ""
     backend: str = ""
@@ -39,6 +43,8 @@ class AuditRecord:
     locality: str = ""
     route_reason: str = ""
     masked_prompt: tuple[ChatMessage, ...] = ()
+    masked_stop: tuple[str, ...] = ()
+    """The stop strings as the backend received them (masked like the prompt)."""
     masked_response: str = ""
     decision: TrustDecision = TrustDecision.CLEAN
     prompt_entities: tuple[EntityFinding, ...] = ()
@@ -85,6 +91,8 @@ class AuditQuery:
     decision: str | None = None
     """A `PolicyDecision` or a trust decision (`clean`, `masked`, `allowed`, ...)."""
     status: str | None = None
+    client_request_id: str | None = None
+    """The caller's own id for a request; several records may carry the same one."""
     page_size: int = 100
 
 

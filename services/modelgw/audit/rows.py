@@ -52,7 +52,9 @@ def row_from_record(record: AuditRecord) -> dict[str, Any]:
     """
     return {
         "request_id": record.request_id,
+        "client_request_id": record.client_request_id,
         "tenant": record.tenant,
+        "tenant_version": record.tenant_version,
         "api_key_id": record.api_key_id,
         "started_at": _aware(record.started_at),
         "finished_at": _aware(record.finished_at),
@@ -68,6 +70,7 @@ def row_from_record(record: AuditRecord) -> dict[str, Any]:
         "masked_prompt": [
             {"role": m.role.value, "content": m.content} for m in record.masked_prompt
         ],
+        "masked_stop": list(record.masked_stop),
         "masked_response": record.masked_response,
         "decision": record.decision.value,
         "prompt_entities": [_finding(f) for f in record.prompt_entities],
@@ -94,6 +97,7 @@ def record_from_row(row: Mapping[str, Any]) -> AuditRecord:
     data["masked_prompt"] = tuple(
         ChatMessage(Role(m["role"]), m["content"]) for m in data["masked_prompt"]
     )
+    data["masked_stop"] = tuple(data.get("masked_stop") or ())
     data["prompt_entities"] = _findings(data["prompt_entities"])
     data["response_entities"] = _findings(data["response_entities"])
     data["decision"] = TrustDecision(data["decision"])

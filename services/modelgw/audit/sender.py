@@ -20,7 +20,7 @@ from modelgw.audit.convert import record_from_pb
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.spool import Spool
 from modelgw.audit.store import AppendResult, AuditStore
-from modelgw.control.auth import InternalAuth
+from modelgw.common.internal_auth import InternalAuth
 
 log = logging.getLogger(__name__)
 

@@ -21,13 +21,14 @@ from modelgw.audit.spool import Spool
 from modelgw.audit.store import AuditStore
 from modelgw.common.config.audit import AuditConfig, SpoolFullAction
 from modelgw.common.errors import ResourceExhausted, Unavailable
-from modelgw.control.auth import InternalAuth
+from modelgw.common.internal_auth import InternalAuth
+from modelgw.common.tenant import Tenant
 
 log = logging.getLogger(__name__)
 
 
 class AuditSink(Protocol):
-    def admit(self, tenant: str) -> None:
+    def admit(self, tenant: Tenant) -> None:
         """Raise `ResourceExhausted` if this tenant's requests must be refused for now."""
         ...
 
@@ -56,7 +57,7 @@ class StoreAuditSink:
         self._store = store
         self._keys = keys or TenantKeys({})
 
-    def admit(self, tenant: str) -> None:
+    def admit(self, tenant: Tenant) -> None:
         return None
 
     async def record(self, record: AuditRecord, raw: RawContent | None = None) -> None:
@@ -81,7 +82,7 @@ class RemoteAuditSink:
         self._timeout_s = timeout_s
         self._keys = keys or TenantKeys({})
 
-    def admit(self, tenant: str) -> None:
+    def admit(self, tenant: Tenant) -> None:
         return None
 
     async def record(self, record: AuditRecord, raw: RawContent | None = None) -> None:
@@ -100,16 +101,16 @@ class SpoolAuditSink:
         self._config = config
         self._keys = keys
 
-    def admit(self, tenant: str) -> None:
+    def admit(self, tenant: Tenant) -> None:
         pending = self._spool.pending_bytes()
         if pending < self._config.spool.max_bytes:
             return
-        if self._config.spool_full_action(tenant) is SpoolFullAction.REFUSE:
+        if tenant.on_spool_full is SpoolFullAction.REFUSE:
             raise ResourceExhausted("the audit log cannot keep up (its spool is full); retry later")
         log.error(
             "ALERT audit spool full (%d bytes): tenant %s continues by policy, spool keeps growing",
             pending,
-            tenant,
+            tenant.name,
         )
 
     async def record(self, record: AuditRecord, raw: RawContent | None = None) -> None:

@@ -70,6 +70,11 @@ audit_records = Table(
     Column("trace_id", String(32), nullable=False),
     Column("raw_key_id", String(64), nullable=False),
     Column("raw_ciphertext", LargeBinary, nullable=True),
+    # Added by migration 0004; `chain.canonical_bytes` leaves them out at their defaults,
+    # so records written before them still verify.
+    Column("client_request_id", String(128), nullable=False, server_default=""),
+    Column("tenant_version", Integer, nullable=False, server_default="1"),
+    Column("masked_stop", JSON, nullable=False, server_default="[]"),
     UniqueConstraint("tenant", "request_id", name="uq_audit_records_tenant_request"),
     UniqueConstraint("tenant", "seq", name="uq_audit_records_tenant_seq"),
     Index("ix_audit_records_tenant_started", "tenant", "started_at", "id"),

@@ -1,15 +1,14 @@
-"""Authenticate callers from gRPC metadata, and guard internal RPCs."""
+"""Authenticate callers from gRPC metadata (or HTTP headers) by their API key."""
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from modelgw.common.errors import PermissionDenied, Unauthenticated
-from modelgw.control.directory import Principal, hash_api_key
-
-INTERNAL_TOKEN_HEADER = "x-modelgw-internal-token"  # noqa: S105 - a header name
+from modelgw.common.api_keys import hash_api_key
+from modelgw.common.errors import Unauthenticated
+from modelgw.common.tenant import Caller, Tenants
+from modelgw.control.directory import Principal
 
 Metadata = Sequence[tuple[str, str | bytes]]
 
@@ -48,22 +47,18 @@ class Authenticator:
         return principal
 
 
-class InternalAuth:
-    """Shared-token check for service-to-service RPCs (ingest, protect, key lookup)."""
+class CallerAuthenticator:
+    """The gateway's doors: the API key's principal, its tenant resolved into a `Caller`.
 
-    def __init__(self, token: str) -> None:
-        if len(token) < 16:
-            raise ValueError("the internal token must be at least 16 characters")
-        self._token = token.encode()
+    The tenant is resolved here, once per request; an unknown one is refused here the
+    same way for the gRPC and the HTTP door (see `Tenants.get`).
+    """
 
-    @property
-    def metadata(self) -> tuple[tuple[str, str], ...]:
-        return ((INTERNAL_TOKEN_HEADER, self._token.decode()),)
+    def __init__(self, keys: Authenticator, tenants: Callable[[], Tenants]) -> None:
+        self._keys = keys
+        self._tenants = tenants
 
-    def check(self, metadata: Metadata) -> None:
-        for key, value in metadata:
-            if key == INTERNAL_TOKEN_HEADER:
-                given = value if isinstance(value, bytes) else value.encode()
-                if hmac.compare_digest(given, self._token):
-                    return
-        raise PermissionDenied("internal RPC: missing or wrong internal token")
+    async def authenticate(self, metadata: Metadata) -> Caller:
+        principal = await self._keys.authenticate(metadata)
+        tenant = self._tenants().get(principal.tenant)
+        return Caller(tenant=tenant, key_id=principal.key_id, roles=principal.roles)

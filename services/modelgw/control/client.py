@@ -12,7 +12,7 @@ import grpc
 
 from modelgw.api.v1 import control_pb2, control_pb2_grpc
 from modelgw.common.errors import Unavailable
-from modelgw.control.auth import InternalAuth
+from modelgw.common.internal_auth import InternalAuth
 from modelgw.control.directory import Principal
 
 
@@ -46,7 +46,6 @@ class RemotePrincipalResolver:
                 tenant=reply.tenant,
                 key_id=reply.key_id,
                 roles=frozenset(reply.roles),
-                allowed_models=tuple(reply.allowed_models),
             )
         except grpc.aio.AioRpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND:

@@ -10,7 +10,7 @@ from modelgw.api.v1 import control_pb2, control_pb2_grpc
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import InvalidArgument, NotFound
 from modelgw.common.grpc_errors import abort_on_error
-from modelgw.control.auth import InternalAuth
+from modelgw.common.internal_auth import InternalAuth
 from modelgw.control.directory import TenantDirectory
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -38,7 +38,7 @@ class ControlService(control_pb2_grpc.ControlServicer):
             tenant=principal.tenant,
             key_id=principal.key_id,
             roles=sorted(principal.roles),
-            allowed_models=list(principal.allowed_models),
+            allowed_models=list(self._config.tenants[principal.tenant].allowed_models),
         )
 
     @abort_on_error

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 import grpc
 
 from modelgw.api.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
-from modelgw.common.config.providers import Locality
 from modelgw.common.convert import (
     caller_from_pb,
     finish_reason_to_pb,
@@ -20,7 +19,7 @@ from modelgw.common.convert import (
     usage_to_pb,
 )
 from modelgw.common.grpc_errors import abort_on_error
-from modelgw.control.auth import Authenticator
+from modelgw.control.auth import CallerAuthenticator
 from modelgw.gateway.chat import (
     ChatRequest,
     RouteInfo,
@@ -29,7 +28,7 @@ from modelgw.gateway.chat import (
     StreamStart,
 )
 from modelgw.gateway.pipeline import Pipeline
-from modelgw.gateway.validation import request_id_or_new
+from modelgw.gateway.validation import client_request_id, new_request_id
 
 
 def _route_to_pb(route: RouteInfo) -> common_pb2.RouteInfo:
@@ -37,7 +36,7 @@ def _route_to_pb(route: RouteInfo) -> common_pb2.RouteInfo:
         backend=route.backend,
         provider_type=route.provider_type,
         upstream_model=route.upstream_model,
-        locality=locality_to_pb(Locality(route.locality)),
+        locality=locality_to_pb(route.locality),
         reason=route.reason,
     )
 
@@ -50,14 +49,15 @@ def _chat_request(
         model=request.model,
         messages=messages_from_pb(request.messages),
         params=params_from_pb(request.params),
-        request_id=request_id_or_new(request.request_id),
+        request_id=new_request_id(),
+        client_request_id=client_request_id(request.request_id),
         caller=caller_from_pb(request.caller),
         deadline=time.monotonic() + remaining if remaining is not None else None,
     )
 
 
 class GatewayService(gateway_pb2_grpc.GatewayServicer):
-    def __init__(self, pipeline: Pipeline, authenticator: Authenticator) -> None:
+    def __init__(self, pipeline: Pipeline, authenticator: CallerAuthenticator) -> None:
         self._pipeline = pipeline
         self._auth = authenticator
 
@@ -65,12 +65,13 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
     async def Generate(
         self, request: gateway_pb2.GenerateRequest, context: grpc.aio.ServicerContext
     ) -> gateway_pb2.GenerateResponse:
-        principal = await self._auth.authenticate(context.invocation_metadata() or ())
+        caller = await self._auth.authenticate(context.invocation_metadata() or ())
         chat = _chat_request(request, context)
         await context.send_initial_metadata((("x-request-id", chat.request_id),))
-        result = await self._pipeline.generate(principal, chat)
+        result = await self._pipeline.generate(caller, chat)
         return gateway_pb2.GenerateResponse(
             request_id=result.request_id,
+            client_request_id=result.client_request_id,
             model=result.model,
             message=common_pb2.ChatMessage(role=common_pb2.ROLE_ASSISTANT, content=result.text),
             finish_reason=finish_reason_to_pb(result.finish_reason),
@@ -83,10 +84,10 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
     async def GenerateStream(
         self, request: gateway_pb2.GenerateRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[gateway_pb2.GenerateStreamResponse]:
-        principal = await self._auth.authenticate(context.invocation_metadata() or ())
+        caller = await self._auth.authenticate(context.invocation_metadata() or ())
         chat = _chat_request(request, context)
         await context.send_initial_metadata((("x-request-id", chat.request_id),))
-        events = await self._pipeline.generate_stream(principal, chat)
+        events = await self._pipeline.generate_stream(caller, chat)
         # Closed on every exit, a cancelled call included: closing the pipeline's stream
         # is what aborts the backend request and writes the audit record right away.
         async with contextlib.aclosing(events):
@@ -94,6 +95,7 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
                 if isinstance(event, StreamStart):
                     yield gateway_pb2.GenerateStreamResponse(
                         request_id=event.request_id,
+                        client_request_id=event.client_request_id,
                         route=_route_to_pb(event.route),
                         trust=summary_to_pb(event.trust),
                     )
@@ -110,10 +112,10 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
     async def ListModels(
         self, request: gateway_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> gateway_pb2.ListModelsResponse:
-        principal = await self._auth.authenticate(context.invocation_metadata() or ())
+        caller = await self._auth.authenticate(context.invocation_metadata() or ())
         return gateway_pb2.ListModelsResponse(
             models=[
                 gateway_pb2.ModelInfo(name=name, description=description)
-                for name, description in self._pipeline.list_models(principal)
+                for name, description in self._pipeline.list_models(caller)
             ]
         )

@@ -1,35 +1,41 @@
-"""The request pipeline, shared by every front door (gRPC and HTTP).
+"""The request pipeline, shared by every front door (gRPC and HTTP) and by both call shapes.
 
-authenticate (done by the front door) → check access → quota reservation →
-protect (trust layer) → route (sensitivity rules, then the routing engine:
-retries, fallback, breakers, deadline) → backend → restore → audit (and the
-quota reservation reconciled with the real usage). Every request that got past
-authentication and is well-formed (its fields valid, its model known) leaves
-exactly one audit record, whatever happened, a model the tenant may not use
-included. A key without the `user` role, a malformed request, an unknown model,
-or an audit log that cannot take more records is refused with its status and
-leaves no record.
+authenticate (done by the front door, which resolves the tenant) → check
+access → quota reservation → protect (trust layer, once for every locality of
+the route) → route (sensitivity rules, then the routing engine: retries,
+fallback, breakers, deadline) → cache or backend → scan and restore → audit
+(and the quota reservation reconciled with the real usage).
+
+The promise: every request that got past authentication and is well-formed
+(its fields valid, its model known) leaves exactly one audit record and
+settles its quota reservation, whatever ends it: a refusal, a backend
+failure, the caller leaving, the deadline, the gateway shutting down, or a
+bug (recorded as INTERNAL). A key without the `user` role, a malformed
+request, an unknown model, or an audit log that cannot take more records is
+refused with its status before that point and leaves no record.
+
+Unary and streamed requests run the same stages (`_open`, `_relay`); a unary
+request is a stream that the pipeline reads to its end itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from opentelemetry import trace
 
 from modelgw.audit.sink import AuditSink
+from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import (
-    ModelgwError,
-    PermissionDenied,
-)
-from modelgw.common.messages import ChatMessage, FinishReason
+from modelgw.common.errors import ModelgwError, PermissionDenied
+from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
-from modelgw.control.directory import Principal
+from modelgw.common.tenant import Caller
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
 from modelgw.gateway.chat import (
     ChatRequest,
@@ -40,7 +46,8 @@ from modelgw.gateway.chat import (
     StreamEvent,
     StreamStart,
 )
-from modelgw.gateway.protection import Protection
+from modelgw.gateway.outbound import outbound_texts
+from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.limits import text_tokens
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
@@ -50,11 +57,13 @@ from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
+from modelgw.trust.vault import VaultOwner
 
 log = logging.getLogger(__name__)
 
-Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
 _GONE = "client went away before the answer finished"
+_LATE = "the caller's deadline passed before the answer finished"
+_SHUTDOWN = "the gateway shut down before the answer finished"
 
 
 class Pipeline:
@@ -75,231 +84,188 @@ class Pipeline:
         self._audit = audit
         self._cache = cache
         self._quotas = quotas
+        self._in_flight: set[AuditTrail] = set()
 
-    def list_models(self, principal: Principal) -> list[tuple[str, str]]:
+    def list_models(self, caller: Caller) -> list[tuple[str, str]]:
         return [
             (name, model.description)
             for name, model in sorted(self._config.models.items())
-            if principal.may_use(name)
+            if caller.may_use(name)
         ]
 
-    def _admit(self, principal: Principal, request: ChatRequest) -> RoutePlan:
-        """Check the caller and the request; the model's route plan, for `_prepare`."""
+    # -- the two call shapes ------------------------------------------------------------
+    async def generate(self, caller: Caller, request: ChatRequest) -> ChatResult:
+        start: StreamStart | None = None
+        end: StreamEnd | None = None
+        text: list[str] = []
+        async with contextlib.aclosing(await self._run(caller, request, streamed=False)) as run:
+            async for event in run:
+                if isinstance(event, StreamStart):
+                    start = event
+                elif isinstance(event, StreamDelta):
+                    text.append(event.text)
+                else:
+                    end = event
+        assert start is not None and end is not None, "an answer that ended without its events"
+        return ChatResult(
+            request.request_id,
+            request.client_request_id,
+            request.model,
+            "".join(text),
+            end.finish_reason,
+            end.usage,
+            end.trust,
+            start.route,
+        )
+
+    async def generate_stream(
+        self, caller: Caller, request: ChatRequest
+    ) -> AsyncGenerator[StreamEvent, None]:
+        """Validate, protect and route eagerly, up to the backend's first token.
+
+        Errors before the first event raise (the route may fail over until then);
+        afterwards they end the stream. Close the stream (`aclose`) on every exit.
+        """
+        return await self._run(caller, request, streamed=True)
+
+    async def close(self) -> None:
+        """Record every request still in flight (the process is going away) as CANCELLED."""
+        for trail in list(self._in_flight):
+            await self._finish(trail, "CANCELLED", _SHUTDOWN)
+
+    # -- the stages -----------------------------------------------------------------------
+    async def _run(
+        self, caller: Caller, request: ChatRequest, *, streamed: bool
+    ) -> AsyncGenerator[StreamEvent, None]:
+        plan = self._admit(caller, request)
+        trail = AuditTrail(caller, request, streamed=streamed)
+        self._in_flight.add(trail)
+        try:
+            chunks, store = await self._open(trail, plan, streamed=streamed)
+        except BaseException as exc:
+            await asyncio.shield(self._finish(trail, *self._ending(trail, exc)))
+            raise
+        return self._relay(trail, chunks, store=store)
+
+    def _admit(self, caller: Caller, request: ChatRequest) -> RoutePlan:
+        """Check the caller and the request; the model's route plan. Refusals here leave
+        no record: the request is malformed, or not one this key may make at all."""
         span = trace.get_current_span()
-        span.set_attribute("modelgw.tenant", principal.tenant)
+        span.set_attribute("modelgw.tenant", caller.tenant.name)
         span.set_attribute("modelgw.model", request.model)
         span.set_attribute("modelgw.request_id", request.request_id)
-        if not principal.has_role(KeyRole.USER):
+        if not caller.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
-        self._audit.admit(principal.tenant)
+        self._audit.admit(caller.tenant)
         check_chat(request.model, request.messages, request.params)
         check_caller(request.caller)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
         return self._router.plan(request.model)
 
-    @staticmethod
-    def _authorize(trail: AuditTrail) -> None:
-        """Refuse a model the tenant may not use; inside the audited part of the request,
-        so compliance staff see the attempt (the request itself is well-formed)."""
-        principal, model = trail.principal, trail.request.model
-        if not principal.may_use(model):
-            raise PermissionDenied(f"tenant {principal.tenant!r} may not use model {model!r}")
-
-    async def _reserve(self, trail: AuditTrail) -> None:
-        """Hold the request's share of its tenant's quotas before anything is sent.
-
-        Inside the audited part of the request: a refusal leaves an audit record.
-        """
+    async def _open(
+        self, trail: AuditTrail, plan: RoutePlan, *, streamed: bool
+    ) -> tuple[AsyncIterator[StreamChunk], bool]:
+        """Every stage up to the answer's first chunk; the chunks, and whether to cache them."""
         request = trail.request
+        if not trail.caller.may_use(request.model):
+            raise PermissionDenied(
+                f"tenant {trail.caller.tenant.name!r} may not use model {request.model!r}"
+            )
         with tracer().start_as_current_span("modelgw.quota.reserve"):
             trail.reservation = await self._quotas.reserve(
-                trail.principal.tenant, request.messages, request.params
+                trail.caller.tenant, request.messages, request.params
             )
-
-    async def _prepare(self, trail: AuditTrail, plan: RoutePlan) -> tuple[RoutePlan, Prepare]:
-        """Detect once, narrow the route by the tenant's rules, then mask per chosen backend."""
-        request = trail.request
-        protection = Protection(
-            self._trust,
-            trail.principal.tenant,
-            request.request_id,
-            request.caller.session_id,
-            request.messages,
-        )
-        with tracer().start_as_current_span("modelgw.trust.protect") as span:
-            first = await protection.for_locality(plan.candidates[0].locality)
-            span.set_attribute("modelgw.trust.decision", first.summary.decision.value)
-            for finding in first.summary.prompt_entities:  # counts only, never values
-                span.set_attribute(f"modelgw.trust.entities.{finding.entity_type}", finding.count)
-        trail.protected = first
-        trail.route = RouteInfo.of(plan.candidates[0], "first backend of the route")
-        plan = self._router.restrict(plan, trail.principal.tenant, Protection.entity_types(first))
+        plan = await self._protect(trail, plan)
+        cached = await self._cached(trail, plan)
+        if cached is not None:
+            return _replay(cached), False
 
         async def prepare(candidate: Candidate) -> BackendRequest:
-            protected = await protection.for_locality(candidate.locality)
-            trail.protected = protected
+            assert trail.protected is not None
+            sent = trail.protected.backend_request(candidate)
+            trail.locality = candidate.locality
             trail.route = RouteInfo.of(candidate, "; ".join(plan.reasons) or "route order")
-            Protection.refuse_if_blocked(protected)
-            return BackendRequest(
-                model=candidate.upstream_model,
-                messages=protected.messages,
-                params=request.params,
-                request_id=request.request_id,
-                deadline=request.deadline,
-            )
+            return sent
 
-        return plan, prepare
+        engine = self._router.engine
+        if streamed:
+            opened = await engine.open_stream(plan, request.deadline, prepare)
+            self._answered(trail, opened.outcome)
+            return opened.chunks, True
+        with tracer().start_as_current_span("modelgw.backend.generate"):
+            outcome, response = await engine.generate(plan, request.deadline, prepare)
+        self._answered(trail, outcome)
+        answer = CachedAnswer(response.text, response.finish_reason, response.usage)
+        return _replay(answer), True
+
+    async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
+        """Detect once for every locality of the route; narrow the route by the tenant's rules."""
+        request, tenant = trail.request, trail.caller.tenant
+        owner = VaultOwner(
+            tenant.name, trail.caller.key_id, request.caller.end_user, request.caller.session_id
+        )
+        localities = frozenset(c.locality for c in plan.candidates)
+        with tracer().start_as_current_span("modelgw.trust.protect") as span:
+            result = await self._trust.protect(
+                tenant, owner, outbound_texts(request), localities, deadline=request.deadline
+            )
+            protected = ProtectedRequest(request, result)
+            trail.protected = protected
+            first = next((c for c in plan.candidates if protected.may_send(c)), plan.candidates[0])
+            if first.locality in result.by_locality:
+                trail.locality = first.locality
+                summary = protected.masked(first.locality).summary
+                span.set_attribute("modelgw.trust.decision", summary.decision.value)
+                for finding in summary.prompt_entities:  # counts only, never values
+                    span.set_attribute(
+                        f"modelgw.trust.entities.{finding.entity_type}", finding.count
+                    )
+        trail.route = RouteInfo.of(first, "first backend of the route")
+        return self._router.restrict(plan, tenant, protected.entity_types)
 
     def _answered(self, trail: AuditTrail, outcome: Outcome) -> None:
         trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
 
-    def _cache_key(self, trail: AuditTrail, backend: str, sent: list[ChatMessage]) -> str:
-        """Keyed on what was (or would be) sent to one backend, so masking never differs."""
-        return cache_key(
-            trail.principal.tenant, trail.request.model, backend, sent, trail.request.params
-        )
+    def _cache_key(self, trail: AuditTrail, backend: str, locality: Locality) -> str:
+        """Keyed on what is (or would be) sent to one backend, so masking never differs."""
+        assert trail.protected is not None
+        messages, params = trail.protected.sent_to(locality)
+        return cache_key(trail.caller.tenant.name, trail.request.model, backend, messages, params)
 
-    async def _cached(
-        self, trail: AuditTrail, plan: RoutePlan, prepare: Prepare
-    ) -> CachedAnswer | None:
-        """Look up the answer the first backend of the plan gave to this masked prompt."""
-        if not is_cacheable(trail.request.params):
+    async def _cached(self, trail: AuditTrail, plan: RoutePlan) -> CachedAnswer | None:
+        """The answer the first backend this request may go to gave to this masked prompt.
+
+        Only a backend the tenant's policy lets the data reach counts: a cached answer must
+        never stand in for a backend that would have been refused or skipped.
+        """
+        if not is_cacheable(trail.request.params) or trail.protected is None:
             return None
-        first = plan.candidates[0]
-        sent = (await prepare(first)).messages
-        answer = await self._cache.get(self._cache_key(trail, first.name, sent))
+        first = next((c for c in plan.candidates if trail.protected.may_send(c)), None)
+        if first is None:
+            return None
+        answer = await self._cache.get(self._cache_key(trail, first.name, first.locality))
         if answer is not None:
             trail.cache_hit = True
+            trail.locality = first.locality
             trail.route = RouteInfo.of(first, "answered from the response cache")
         return answer
 
-    async def _store(self, trail: AuditTrail, answer: CachedAnswer) -> None:
-        if not is_cacheable(trail.request.params) or trail.route is None or trail.protected is None:
-            return
-        key = self._cache_key(trail, trail.route.backend, trail.protected.messages)
-        await self._cache.put(key, answer)
-
-    async def _wrap_up(
-        self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], status: str, error: str
-    ) -> None:
-        """Close the backend stream, then write the audit record, as one shielded unit.
-
-        Closing now (not at garbage collection) is what aborts the engine request of
-        a client that went away. One unit, because a cancelled caller (anyio cancels
-        at every await) must not stop the audit record half way.
-        """
-        try:
-            await _close(chunks)
-        finally:
-            await self._finish(trail, status, error)
-
-    def _answer_filter(self, trail: AuditTrail) -> AnswerFilter:
-        """Scan, then restore, the answer of the backend that `trail.route` names."""
-        assert trail.protected is not None and trail.route is not None
-        scanner = self._trust.response_scanner(
-            trail.principal.tenant,
-            trail.request.request_id,
-            trail.protected,
-            trail.request.messages,
-            external=trail.route.locality == "external",
-        )
-        return AnswerFilter(scanner, trail.protected.vault)
-
-    async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
-        if trail.reservation is not None:
-            await self._quotas.settle(trail.reservation, _used_tokens(trail, status))
-        cost = None
-        if trail.cache_hit:
-            cost = 0.0  # answered from the cache: no backend call was paid for
-        elif trail.route is not None:
-            provider = self._config.providers.get(trail.route.backend)
-            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
-        with tracer().start_as_current_span("modelgw.audit.record"):
-            await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
-
-    async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
-        plan = self._admit(principal, request)
-        trail = AuditTrail(principal, request, streamed=False)
-        try:
-            self._authorize(trail)
-            await self._reserve(trail)
-            plan, prepare = await self._prepare(trail, plan)
-            cached = await self._cached(trail, plan, prepare)
-            if cached is None:
-                with tracer().start_as_current_span("modelgw.backend.generate"):
-                    outcome, response = await self._router.engine.generate(
-                        plan, request.deadline, prepare
-                    )
-                self._answered(trail, outcome)
-                backend_answer = CachedAnswer(response.text, response.finish_reason, response.usage)
-            else:
-                backend_answer = cached
-            trail.usage = backend_answer.usage
-            answer = self._answer_filter(trail)
-            text = await answer.feed(backend_answer.masked_text) + await answer.finish()
-        except ModelgwError as exc:
-            await self._finish(trail, *trail.failed(exc))
-            raise
-        except asyncio.CancelledError:
-            await asyncio.shield(self._finish(trail, "CANCELLED", _GONE))
-            raise
-        assert trail.protected is not None and trail.route is not None
-        trail.masked_response = answer.masked_text
-        trail.protected = dataclasses.replace(
-            trail.protected, summary=answer.summary(trail.protected.summary)
-        )
-        finish_reason = FinishReason.CONTENT_FILTER if answer.cut else backend_answer.finish_reason
-        if cached is None and not answer.cut:
-            # The scanned masked answer: personal data the model made up is not cached.
-            await self._store(trail, CachedAnswer(answer.masked_text, finish_reason, trail.usage))
-        trail.restored_response = text
-        await self._finish(trail, "OK")
-        return ChatResult(
-            request.request_id,
-            request.model,
-            text,
-            finish_reason,
-            trail.usage,
-            trail.protected.summary,
-            trail.route,
-        )
-
-    async def generate_stream(
-        self, principal: Principal, request: ChatRequest
-    ) -> AsyncIterator[StreamEvent]:
-        """Validate, protect and route eagerly, up to the backend's first token.
-
-        Errors before the first event raise (the route may fail over until then);
-        afterwards they end the stream.
-        """
-        plan = self._admit(principal, request)
-        trail = AuditTrail(principal, request, streamed=True)
-        try:
-            self._authorize(trail)
-            await self._reserve(trail)
-            plan, prepare = await self._prepare(trail, plan)
-            cached = await self._cached(trail, plan, prepare)
-            if cached is not None:
-                return self._stream(trail, _replay(cached), store=False)
-            opened = await self._router.engine.open_stream(plan, request.deadline, prepare)
-            self._answered(trail, opened.outcome)
-        except ModelgwError as exc:
-            await self._finish(trail, *trail.failed(exc))
-            raise
-        except asyncio.CancelledError:  # gone while the route was still looking for an answer
-            await asyncio.shield(self._finish(trail, "CANCELLED", _GONE))
-            raise
-        return self._stream(trail, opened.chunks, store=True)
-
-    async def _stream(
+    async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
+        """Scan and restore the answer chunk by chunk; the record is written however it ends."""
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)
+        prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", _GONE
         try:
-            yield StreamStart(trail.request.request_id, trail.route, trail.protected.summary)
+            yield StreamStart(
+                trail.request.request_id,
+                trail.request.client_request_id,
+                trail.route,
+                prompt_summary,
+            )
             async for chunk in chunks:
                 if chunk.delta:
                     restored = await answer.feed(chunk.delta)
@@ -318,21 +284,92 @@ class Pipeline:
                 yield StreamDelta(tail)
             if answer.cut:
                 finish_reason = FinishReason.CONTENT_FILTER
-            trail.protected = dataclasses.replace(
-                trail.protected, summary=answer.summary(trail.protected.summary)
-            )
-            yield StreamEnd(finish_reason, trail.usage, trail.protected.summary)
+            trail.answer_summary = answer.summary(prompt_summary)
+            trail.masked_response = answer.masked_text
+            yield StreamEnd(finish_reason, trail.usage, trail.answer_summary)
             status, error = "OK", ""
             if store and not answer.cut:
-                await self._store(
-                    trail, CachedAnswer(answer.masked_text, finish_reason, trail.usage)
+                # The scanned masked answer: personal data the model made up is not cached.
+                key = self._cache_key(trail, trail.route.backend, trail.route.locality)
+                await self._cache.put(
+                    key, CachedAnswer(answer.masked_text, finish_reason, trail.usage)
                 )
-        except ModelgwError as exc:
-            status, error = trail.failed(exc)
+        except BaseException as exc:
+            status, error = self._ending(trail, exc)
             raise
         finally:
             trail.masked_response = answer.masked_text
-            await asyncio.shield(self._wrap_up(trail, chunks, status, error))
+            await asyncio.shield(self._wrap_up(trail, chunks, answer, status, error))
+
+    def _ending(self, trail: AuditTrail, exc: BaseException) -> tuple[str, str]:
+        """The status and message an exception gives the request's record."""
+        if isinstance(exc, ModelgwError):
+            return trail.failed(exc)
+        if isinstance(exc, asyncio.CancelledError | GeneratorExit):
+            deadline = trail.request.deadline
+            if deadline is not None and time.monotonic() >= deadline:
+                return "DEADLINE_EXCEEDED", _LATE
+            return "CANCELLED", _GONE
+        if isinstance(exc, Exception):
+            log.error(
+                "request %s failed on an unexpected error", trail.request.request_id, exc_info=exc
+            )
+            return "INTERNAL", f"internal error ({type(exc).__name__})"
+        return "CANCELLED", _SHUTDOWN  # KeyboardInterrupt, SystemExit: the process is ending
+
+    async def _wrap_up(
+        self,
+        trail: AuditTrail,
+        chunks: AsyncIterator[StreamChunk],
+        answer: AnswerFilter,
+        status: str,
+        error: str,
+    ) -> None:
+        """Close the backend stream and the scanner, then write the audit record, as one
+        shielded unit.
+
+        Closing now (not at garbage collection) is what aborts the engine request of
+        a client that went away. One unit, because a cancelled caller (anyio cancels
+        at every await) must not stop the audit record half way.
+        """
+        try:
+            await _close(chunks)
+            await answer.close()
+        except Exception:
+            log.exception("closing the answer of request %s failed", trail.request.request_id)
+        finally:
+            await self._finish(trail, status, error)
+
+    def _answer_filter(self, trail: AuditTrail) -> AnswerFilter:
+        """Scan, then restore, the answer of the backend that `trail.route` names."""
+        assert trail.protected is not None and trail.route is not None
+        scanner = self._trust.response_scanner(
+            trail.caller.tenant,
+            trail.request.request_id,
+            trail.protected.vault,
+            [m.content for m in trail.request.messages],
+            trail.route.locality,
+        )
+        return AnswerFilter(scanner, trail.protected.vault)
+
+    async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
+        """Settle the quota reservation and write the one audit record of the request."""
+        if trail.finished:
+            return
+        trail.finished = True
+        self._in_flight.discard(trail)
+        try:
+            if trail.reservation is not None:
+                await self._quotas.settle(trail.reservation, _used_tokens(trail, status))
+        finally:
+            cost = None
+            if trail.cache_hit:
+                cost = 0.0  # answered from the cache: no backend call was paid for
+            elif trail.route is not None:
+                provider = self._config.providers.get(trail.route.backend)
+                cost = request_cost(provider, trail.route.upstream_model, trail.usage)
+            with tracer().start_as_current_span("modelgw.audit.record"):
+                await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
 
 
 def _used_tokens(trail: AuditTrail, status: str) -> int | None:
@@ -350,12 +387,13 @@ def _used_tokens(trail: AuditTrail, status: str) -> int | None:
         return 0
     if used:
         return used
-    sent = trail.protected.messages if trail.protected else trail.request.messages
+    messages, _, _ = trail.sent()
+    sent = messages or trail.request.messages
     return text_tokens([m.content for m in sent] + [trail.masked_response])
 
 
 async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
-    """A cached answer as a backend stream of one chunk."""
+    """A whole answer (a cached one, or a unary backend's) as a backend stream of one chunk."""
     yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage)
 
 

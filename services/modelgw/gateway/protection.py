@@ -1,62 +1,73 @@
-"""The trust layer's verdict on one request, per backend locality, asked for lazily.
+"""A request after the trust layer: what each backend of its route may receive.
 
 Routing by data sensitivity needs to know what personal data a prompt holds
 before the backend is chosen, while masking depends on the chosen backend's
-locality (tenants mask less for their own models). So the pipeline protects
-once for the first candidate's locality, takes the detected entity types from
-that answer to apply the tenant's routing rules, and protects again only if
-the backend that finally answers has the other locality (a fallback from a
-local model to an external one, say): then that backend gets exactly what its
-policy allows, never what was masked for another.
+locality (tenants mask less for their own models). So the pipeline asks the
+trust layer once, for every locality its route holds: one detection, one
+session-vault load and save, the texts masked per locality over one vault.
+A fallback from a local model to an external one then gets exactly what the
+external policy allows, never what was masked for another.
 """
 
 from __future__ import annotations
 
 from modelgw.common.config.providers import Locality
-from modelgw.common.errors import BlockedByPolicy
-from modelgw.common.messages import ChatMessage
-from modelgw.trust.client import TrustClient
-from modelgw.trust.engine import ProtectResult
+from modelgw.common.errors import BlockedByPolicy, TrustLayerUnavailable
+from modelgw.common.messages import ChatMessage, GenerationParams
+from modelgw.gateway.chat import ChatRequest
+from modelgw.gateway.outbound import with_texts
+from modelgw.gateway.routing import Candidate
+from modelgw.providers.base import BackendRequest
+from modelgw.trust.engine import MaskedTexts, ProtectResult
+from modelgw.trust.vault import Vault
 
 
-class Protection:
-    def __init__(
-        self,
-        trust: TrustClient,
-        tenant: str,
-        request_id: str,
-        session_id: str,
-        messages: list[ChatMessage],
-    ) -> None:
-        self._trust = trust
-        self._tenant = tenant
-        self._request_id = request_id
-        self._session_id = session_id
-        self._messages = messages
-        self._by_locality: dict[Locality, ProtectResult] = {}
+class ProtectedRequest:
+    def __init__(self, request: ChatRequest, result: ProtectResult) -> None:
+        self._request = request
+        self._result = result
 
-    async def for_locality(self, locality: Locality) -> ProtectResult:
-        if locality not in self._by_locality:
-            self._by_locality[locality] = await self._trust.protect(
-                self._tenant,
-                self._request_id,
-                self._session_id,
-                self._messages,
-                external=locality is Locality.EXTERNAL,
-            )
-        return self._by_locality[locality]
+    @property
+    def vault(self) -> Vault:
+        return self._result.vault
 
-    @staticmethod
-    def entity_types(result: ProtectResult) -> set[str]:
+    @property
+    def entity_types(self) -> frozenset[str]:
         """What was found, whatever was done with it: detection does not depend on locality."""
-        return {f.entity_type for f in result.summary.prompt_entities}
+        return self._result.entity_types
 
-    @staticmethod
-    def refuse_if_blocked(result: ProtectResult) -> None:
-        if result.blocked:
+    def masked(self, locality: Locality) -> MaskedTexts:
+        """The texts for `locality`; a locality left out (fail-open keeps only local) is closed."""
+        masked = self._result.by_locality.get(locality)
+        if masked is None:
+            raise TrustLayerUnavailable(
+                f"the trust layer could not decide for a {locality.value} backend; "
+                "the request was not sent (fail closed)"
+            )
+        return masked
+
+    def sent_to(self, locality: Locality) -> tuple[list[ChatMessage], GenerationParams]:
+        return with_texts(self._request, self.masked(locality).texts)
+
+    def may_send(self, candidate: Candidate) -> bool:
+        masked = self._result.by_locality.get(candidate.locality)
+        return masked is not None and not masked.blocked
+
+    def backend_request(self, candidate: Candidate) -> BackendRequest:
+        """What `candidate` receives; refused when its locality's policy blocks the data."""
+        masked = self.masked(candidate.locality)
+        if masked.blocked:
             kinds = sorted(
-                f.entity_type for f in result.summary.prompt_entities if f.action == "block"
+                f.entity_type for f in masked.summary.prompt_entities if f.action == "block"
             )
             raise BlockedByPolicy(
                 f"blocked by the tenant's data policy: the prompt contains {', '.join(kinds)}"
             )
+        messages, params = with_texts(self._request, masked.texts)
+        return BackendRequest(
+            model=candidate.upstream_model,
+            messages=messages,
+            params=params,
+            request_id=self._request.request_id,
+            deadline=self._request.deadline,
+        )

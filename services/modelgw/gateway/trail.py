@@ -9,34 +9,36 @@ from datetime import UTC, datetime
 from modelgw.audit.crypto import RawContent
 from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.records import AuditRecord
-from modelgw.common.errors import (
-    ModelgwError,
-    TrustLayerUnavailable,
-)
-from modelgw.common.messages import (
-    TrustDecision,
-    TrustSummary,
-    Usage,
-)
+from modelgw.common.config.providers import Locality
+from modelgw.common.errors import ModelgwError, TrustLayerUnavailable
+from modelgw.common.messages import ChatMessage, TrustDecision, TrustSummary, Usage
 from modelgw.common.telemetry import current_trace_id
-from modelgw.control.directory import Principal
+from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, RouteInfo
+from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Reservation
-from modelgw.trust.engine import ProtectResult
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AuditTrail:
-    """What the audit record of one request will say, filled in as the request proceeds."""
+    """What the audit record of one request will say, filled in as the request proceeds.
 
-    principal: Principal
+    Each stage writes what it produced; `record` reads it once, at the end.
+    """
+
+    caller: Caller
     request: ChatRequest
     streamed: bool
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.monotonic)
+    protected: ProtectedRequest | None = None
+    locality: Locality | None = None
+    """Whose masking the record shows: the answering backend's locality, or, before one
+    answered, that of the first backend the data may go to."""
     route: RouteInfo | None = None
-    protected: ProtectResult | None = None
     masked_response: str = ""
+    answer_summary: TrustSummary | None = None
+    """The prompt's summary with what scanning the answer found; set once it is over."""
     usage: Usage = field(default_factory=Usage)
     cache_hit: bool = False
     trace_id: str = field(default_factory=current_trace_id)
@@ -47,6 +49,8 @@ class AuditTrail:
     reservation: Reservation | None = None
     """Not part of the record: what this request holds in its tenant's quotas, settled
     once when the record is written."""
+    finished: bool = False
+    """The record has been handed to the audit sink (a request has exactly one)."""
 
     def raw(self) -> RawContent:
         return RawContent(tuple(self.request.messages), self.restored_response)
@@ -56,13 +60,25 @@ class AuditTrail:
         self.fail_closed = isinstance(exc, TrustLayerUnavailable)
         return exc.code.name, exc.message
 
+    def sent(self) -> tuple[list[ChatMessage], tuple[str, ...], TrustSummary]:
+        """The masked messages and stop strings (sent, or that would have been), and their
+        trust summary; nothing when the trust layer never answered."""
+        if self.protected is None or self.locality is None:
+            return [], (), TrustSummary(TrustDecision.CLEAN)
+        masked = self.protected.masked(self.locality)
+        messages, params = self.protected.sent_to(self.locality)
+        return messages, params.stop, self.answer_summary or masked.summary
+
     def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
-        summary = self.protected.summary if self.protected else TrustSummary(TrustDecision.CLEAN)
+        messages, stop, summary = self.sent()
         route = self.route
+        locality = route.locality.value if route else ""
         return AuditRecord(
             request_id=self.request.request_id,
-            tenant=self.principal.tenant,
-            api_key_id=self.principal.key_id,
+            client_request_id=self.request.client_request_id,
+            tenant=self.caller.tenant.name,
+            tenant_version=self.caller.tenant.version,
+            api_key_id=self.caller.key_id,
             end_user=self.request.caller.end_user,
             session_id=self.request.caller.session_id,
             started_at=self.started_at,
@@ -72,9 +88,10 @@ class AuditTrail:
             backend=route.backend if route else "",
             provider_type=route.provider_type if route else "",
             upstream_model=route.upstream_model if route else "",
-            locality=route.locality if route else "",
+            locality=locality,
             route_reason=route.reason if route else "",
-            masked_prompt=tuple(self.protected.messages) if self.protected else (),
+            masked_prompt=tuple(messages),
+            masked_stop=stop,
             masked_response=self.masked_response,
             decision=summary.decision,
             prompt_entities=summary.prompt_entities,
@@ -88,7 +105,5 @@ class AuditTrail:
             cache_hit=self.cache_hit,
             trace_id=self.trace_id,
             cost_usd=cost,
-            policy_decisions=policy_decisions(
-                summary, route.locality if route else "", fail_closed=self.fail_closed
-            ),
+            policy_decisions=policy_decisions(summary, locality, fail_closed=self.fail_closed),
         )

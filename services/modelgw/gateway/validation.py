@@ -16,12 +16,16 @@ MAX_MESSAGES = 1000
 MAX_STOP_STRINGS = 4
 
 
-def request_id_or_new(request_id: str) -> str:
-    if not request_id:
-        return uuid.uuid4().hex
-    if not REQUEST_ID.match(request_id):
+def new_request_id() -> str:
+    """The audit record's key: made here, for every request, never taken from the caller."""
+    return uuid.uuid4().hex
+
+
+def client_request_id(value: str) -> str:
+    """The caller's own request id (optional, not unique): checked, then only recorded."""
+    if value and not REQUEST_ID.match(value):
         raise InvalidArgument("request_id must be 1-128 characters of [A-Za-z0-9._:-]")
-    return request_id
+    return value
 
 
 def check_caller(caller: CallerMetadata) -> None:

@@ -64,3 +64,7 @@ class AnswerFilter:
             return self._restorer.finish()
         text = await self._segments(self._segmenter.finish())
         return text + self._restorer.finish()
+
+    async def close(self) -> None:
+        """The answer is over (or abandoned): the scanner lets go of what it holds."""
+        await self._scanner.close()

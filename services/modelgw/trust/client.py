@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Protocol
 
-from modelgw.common.config.schema import ModelgwConfig
-from modelgw.common.config.tenants import TenantConfig
-from modelgw.common.errors import NotFound, TrustLayerUnavailable
-from modelgw.common.messages import ChatMessage, EntityFinding, TrustDecision, TrustSummary
-from modelgw.trust.engine import ProtectResult, TrustEngine
+from modelgw.common.config.providers import Locality
+from modelgw.common.errors import TrustLayerUnavailable
+from modelgw.common.messages import EntityFinding, TrustDecision, TrustSummary
+from modelgw.common.tenant import Tenant
+from modelgw.trust.engine import MaskedTexts, ProtectResult, TrustEngine
 from modelgw.trust.remote import RemoteTrust
 from modelgw.trust.response import ResponseGuard
 from modelgw.trust.session_vault import SessionVaultStore
-from modelgw.trust.vault import Vault
+from modelgw.trust.vault import Vault, VaultOwner
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FailOpenTrust", "LocalTrust", "RemoteTrust", "ResponseScanner", "TrustClient"]
+__all__ = [
+    "FailOpenTrust",
+    "LocalTrust",
+    "RemoteTrust",
+    "ResponseScanner",
+    "TrustClient",
+    "VaultOwner",
+]
 
 
 class ResponseScanner(Protocol):
@@ -36,136 +44,131 @@ class ResponseScanner(Protocol):
 
     async def scan(self, segments: list[str]) -> list[str]: ...
 
+    async def close(self) -> None:
+        """The answer is over (or abandoned): release what scanning it held."""
+        ...
+
 
 class TrustClient(Protocol):
     async def protect(
         self,
-        tenant: str,
-        request_id: str,
-        session_id: str,
-        messages: list[ChatMessage],
+        tenant: Tenant,
+        owner: VaultOwner,
+        texts: Sequence[str],
+        localities: frozenset[Locality],
         *,
-        external: bool,
-    ) -> ProtectResult: ...
+        deadline: float | None = None,
+    ) -> ProtectResult:
+        """Detect personal data in `texts` once; mask them for each locality."""
+        ...
 
     def response_scanner(
         self,
-        tenant: str,
+        tenant: Tenant,
         request_id: str,
-        protected: ProtectResult,
-        prompt: list[ChatMessage],
-        *,
-        external: bool,
-    ) -> ResponseScanner: ...
+        vault: Vault,
+        prompt_texts: Sequence[str],
+        locality: Locality,
+    ) -> ResponseScanner:
+        """Follows one answer from a backend of `locality`."""
+        ...
 
 
 class LocalTrust:
-    """The trust engine in this process, applying each tenant's policy from config."""
+    """The trust engine in this process, applying the policy of the tenant it is given."""
 
-    def __init__(
-        self,
-        engine: TrustEngine,
-        config: ModelgwConfig,
-        sessions: SessionVaultStore | None = None,
-    ) -> None:
+    def __init__(self, engine: TrustEngine, sessions: SessionVaultStore | None = None) -> None:
         self._engine = engine
-        self._config = config
         self._sessions = sessions
-
-    def _tenant(self, tenant: str) -> TenantConfig:
-        tenant_config = self._config.tenants.get(tenant)
-        if tenant_config is None:
-            raise NotFound(f"unknown tenant {tenant!r}")
-        return tenant_config
 
     async def protect(
         self,
-        tenant: str,
-        request_id: str,
-        session_id: str,
-        messages: list[ChatMessage],
+        tenant: Tenant,
+        owner: VaultOwner,
+        texts: Sequence[str],
+        localities: frozenset[Locality],
         *,
-        external: bool,
+        deadline: float | None = None,
     ) -> ProtectResult:
-        policy = self._tenant(tenant).entity_policy
+        sessions = self._sessions if owner.session_id else None
         vault: Vault | None = None
         known: set[str] = set()
-        if session_id and self._sessions is not None:
-            vault = await self._sessions.load(tenant, session_id)
-            known = {e.placeholder for e in vault.entries()}
+        if sessions is not None:
+            vault = await sessions.load(owner)
+            known = {e.placeholder for e in vault.entries()} | set(vault.reserved)
         result = await self._engine.protect(
-            messages, policy, external=external, tenant=tenant, vault=vault
+            texts,
+            tenant.entity_policy,
+            localities,
+            tenant=tenant.name,
+            vault=vault,
+            deadline=deadline,
         )
-        if session_id and self._sessions is not None:
-            await self._sessions.save(tenant, session_id, result.vault, known)
+        if sessions is not None:
+            await sessions.save(owner, result.vault, known)
         return result
 
     def response_scanner(
         self,
-        tenant: str,
+        tenant: Tenant,
         request_id: str,
-        protected: ProtectResult,
-        prompt: list[ChatMessage],
-        *,
-        external: bool,
+        vault: Vault,
+        prompt_texts: Sequence[str],
+        locality: Locality,
     ) -> ResponseGuard:
-        tenant_config = self._tenant(tenant)
         return ResponseGuard(
             engine=self._engine,
-            tenant=tenant,
-            policy=tenant_config.entity_policy,
-            response=tenant_config.trust.response,
-            vault=protected.vault,
-            prompt_texts=tuple(m.content for m in prompt),
+            tenant=tenant.name,
+            policy=tenant.entity_policy,
+            response=tenant.trust.response,
+            vault=vault,
+            prompt_texts=tuple(prompt_texts),
         )
 
 
 class FailOpenTrust:
     """Lets a tenant that opted in send *local* requests unmasked when detection fails.
 
-    External routes always fail closed; the audit record says `fail_open`.
+    Only an infrastructure fault (`TrustLayerUnavailable`) opens it; the caller's own
+    bad input is refused before detection and never reaches here. The result then
+    holds only the local version of the texts: external routes stay closed, and the
+    audit record says `fail_open`.
     """
 
-    def __init__(self, inner: TrustClient, config: ModelgwConfig) -> None:
+    def __init__(self, inner: TrustClient) -> None:
         self._inner = inner
-        self._config = config
 
     async def protect(
         self,
-        tenant: str,
-        request_id: str,
-        session_id: str,
-        messages: list[ChatMessage],
+        tenant: Tenant,
+        owner: VaultOwner,
+        texts: Sequence[str],
+        localities: frozenset[Locality],
         *,
-        external: bool,
+        deadline: float | None = None,
     ) -> ProtectResult:
         try:
-            return await self._inner.protect(
-                tenant, request_id, session_id, messages, external=external
-            )
+            return await self._inner.protect(tenant, owner, texts, localities, deadline=deadline)
         except TrustLayerUnavailable:
-            tenant_config = self._config.tenants.get(tenant)
-            if external or tenant_config is None or not tenant_config.trust.fail_open_local:
+            if Locality.LOCAL not in localities or not tenant.trust.fail_open_local:
                 raise
             log.warning(
-                "trust layer unavailable; tenant %s opted its local routes into fail-open", tenant
+                "trust layer unavailable; tenant %s opted its local routes into fail-open",
+                tenant.name,
             )
-            return ProtectResult(list(messages), Vault(), TrustSummary(TrustDecision.FAIL_OPEN))
+            unmasked = MaskedTexts(tuple(texts), TrustSummary(TrustDecision.FAIL_OPEN))
+            return ProtectResult(Vault(), {Locality.LOCAL: unmasked}, frozenset())
 
     def response_scanner(
         self,
-        tenant: str,
+        tenant: Tenant,
         request_id: str,
-        protected: ProtectResult,
-        prompt: list[ChatMessage],
-        *,
-        external: bool,
+        vault: Vault,
+        prompt_texts: Sequence[str],
+        locality: Locality,
     ) -> ResponseScanner:
-        scanner = self._inner.response_scanner(
-            tenant, request_id, protected, prompt, external=external
-        )
-        tenant_config = self._config.tenants.get(tenant)
-        if external or tenant_config is None or not tenant_config.trust.fail_open_local:
+        scanner = self._inner.response_scanner(tenant, request_id, vault, prompt_texts, locality)
+        if locality is Locality.EXTERNAL or not tenant.trust.fail_open_local:
             return scanner
         return _FailOpenScanner(scanner)
 
@@ -200,3 +203,6 @@ class _FailOpenScanner:
             log.warning("response scan unavailable; local route of an opted-in tenant fails open")
             self.failed_open = True
             return list(segments)
+
+    async def close(self) -> None:
+        await self._inner.close()

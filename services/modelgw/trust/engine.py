@@ -12,27 +12,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+from modelgw.common.config.providers import Locality
 from modelgw.common.config.tenants import EntityAction, EntityPolicy
 from modelgw.common.config.trust import DetectionExecutor, TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
-from modelgw.common.messages import ChatMessage, TrustDecision, TrustSummary
+from modelgw.common.messages import TrustDecision, TrustSummary
 from modelgw.trust.batching import Batcher, QueueFull
 from modelgw.trust.detection_plan import AnalysisItem, Detection
 from modelgw.trust.masking import MaskingTally, apply_policy
 from modelgw.trust.memo import AnalysisMemo, memo_key
 from modelgw.trust.policy import policy_fingerprint, summarize
+from modelgw.trust.restore import placeholders_in
 from modelgw.trust.tenant_rules import TenantRule, compile_rules
 from modelgw.trust.toxicity import ToxicityScorer, build_scorer
 from modelgw.trust.vault import Vault
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ProtectResult", "TrustEngine", "summarize"]
+__all__ = ["MaskedTexts", "ProtectResult", "TrustEngine", "summarize"]
 
 
 class DetectionBackend(Protocol):
@@ -52,14 +55,29 @@ def build_detection(config: TrustConfig) -> DetectionBackend:
 
 
 @dataclass(frozen=True, slots=True)
-class ProtectResult:
-    messages: list[ChatMessage]
-    vault: Vault
+class MaskedTexts:
+    """A request's outbound texts as the backends of one locality may receive them."""
+
+    texts: tuple[str, ...]
     summary: TrustSummary
 
     @property
     def blocked(self) -> bool:
         return self.summary.decision is TrustDecision.BLOCKED
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectResult:
+    """One detection of a request's texts, masked once per locality of its route.
+
+    The vault is shared by the localities: the same value has the same placeholder
+    whichever backend answers, so a fallback to the other locality restores alike.
+    """
+
+    vault: Vault
+    by_locality: Mapping[Locality, MaskedTexts]
+    entity_types: frozenset[str]
+    """What detection found, whatever each locality's policy did with it."""
 
 
 class TrustEngine:
@@ -113,7 +131,12 @@ class TrustEngine:
         return rules
 
     async def detect(
-        self, texts: Sequence[str], policy: EntityPolicy, *, tenant: str
+        self,
+        texts: Sequence[str],
+        policy: EntityPolicy,
+        *,
+        tenant: str,
+        deadline: float | None = None,
     ) -> list[tuple[Detection, ...]]:
         """Detections per text: memoised ones at once, the rest in one batch, under a deadline."""
         fingerprint = policy_fingerprint(tenant, policy)
@@ -126,18 +149,21 @@ class TrustEngine:
         if missing:
             rules = self._rules_for(fingerprint, policy)
             todo = [positions[0] for positions in missing.values()]
-            fresh = await self._run_with_deadline([(texts[i], rules) for i in todo])
+            fresh = await self._run_with_deadline([(texts[i], rules) for i in todo], deadline)
             for first, found in zip(todo, fresh, strict=True):
                 self.memo.put(keys[first], found)
                 for i in missing[keys[first]]:
                     results[i] = tuple(found)
         return [r if r is not None else () for r in results]
 
-    async def _run_with_deadline(self, items: list[AnalysisItem]) -> list[list[Detection]]:
+    async def _run_with_deadline(
+        self, items: list[AnalysisItem], deadline: float | None
+    ) -> list[list[Detection]]:
+        timeout = self._config.deadline_ms / 1000
+        if deadline is not None:
+            timeout = max(0.0, min(timeout, deadline - time.monotonic()))
         try:
-            return await asyncio.wait_for(
-                self._batcher.run(items), timeout=self._config.deadline_ms / 1000
-            )
+            return await asyncio.wait_for(self._batcher.run(items), timeout=timeout)
         except QueueFull:
             raise TrustLayerUnavailable(
                 f"more than {self._config.max_pending} texts are waiting for detection; "
@@ -157,30 +183,40 @@ class TrustEngine:
 
     async def protect(
         self,
-        messages: list[ChatMessage],
+        texts: Sequence[str],
         policy: EntityPolicy,
+        localities: Iterable[Locality],
         *,
-        external: bool,
-        tenant: str = "",
+        tenant: str,
         vault: Vault | None = None,
+        deadline: float | None = None,
     ) -> ProtectResult:
-        """Mask the messages for a backend that is `external` or local.
+        """Detect once, then mask the texts for each locality under its policy.
 
-        `vault` carries a session's earlier placeholders (the same value keeps
-        its placeholder across turns); new ones are added to it.
+        `vault` carries a session's earlier placeholders (the same value keeps its
+        placeholder across turns); new ones are added to it. Placeholder-like text the
+        caller typed is reserved, so the vault never issues it: it stays text.
+        `deadline` (a `time.monotonic()` value) can only shorten the configured one.
         """
-        detections = await self.detect([m.content for m in messages], policy, tenant=tenant)
+        detections = await self.detect(texts, policy, tenant=tenant, deadline=deadline)
+        found_types = frozenset(d.entity_type for found in detections for d in found)
         vault = vault if vault is not None else Vault()
-        tally = MaskingTally()
+        known_types = found_types | {e.entity_type for e in vault.entries()}
+        vault.reserve(placeholders_in(texts, frozenset(known_types)))
+        by_locality: dict[Locality, MaskedTexts] = {}
+        for locality in sorted(set(localities)):
+            external = locality is Locality.EXTERNAL
+            tally = MaskingTally()
 
-        def action_for(entity_type: str) -> EntityAction:
-            return policy.action_for(entity_type, external=external)
+            def action_for(entity_type: str, external: bool = external) -> EntityAction:
+                return policy.action_for(entity_type, external=external)
 
-        masked = [
-            ChatMessage(m.role, apply_policy(m.content, list(found), action_for, vault, tally))
-            for m, found in zip(messages, detections, strict=True)
-        ]
-        return ProtectResult(masked, vault, summarize(tally))
+            masked = tuple(
+                apply_policy(text, list(found), action_for, vault, tally)
+                for text, found in zip(texts, detections, strict=True)
+            )
+            by_locality[locality] = MaskedTexts(masked, summarize(tally))
+        return ProtectResult(vault, by_locality, found_types)
 
     async def score_toxicity(self, texts: Sequence[str]) -> list[float] | None:
         """Toxicity of each text off the event loop, or None when no model is configured."""

@@ -1,7 +1,15 @@
-"""The `Trust` service over gRPC. Any failure to get an answer fails closed."""
+"""The `Trust` service over gRPC, seen from the gateway. Any failure to get an answer fails closed.
+
+The gateway owns the detection deadline: a `Protect` call's gRPC deadline and
+each `ScanAnswer` message's `deadline_ms` are the configured
+`trust.deadline_ms`, and the service works within what it is given.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import grpc
@@ -10,31 +18,17 @@ from modelgw.api.v1 import trust_pb2, trust_pb2_grpc
 from modelgw.common.config.providers import Locality
 from modelgw.common.convert import (
     findings_from_pb,
+    locality_from_pb,
     locality_to_pb,
-    messages_from_pb,
-    messages_to_pb,
     summary_from_pb,
 )
-from modelgw.common.errors import (
-    BlockedByPolicy,
-    InvalidArgument,
-    TrustLayerUnavailable,
-)
-from modelgw.common.messages import ChatMessage, EntityFinding
-from modelgw.control.auth import InternalAuth
-from modelgw.trust.engine import ProtectResult
-from modelgw.trust.vault import Vault, VaultEntry
-
-
-def vault_to_pb(entries: list[VaultEntry]) -> list[trust_pb2.VaultEntry]:
-    return [
-        trust_pb2.VaultEntry(placeholder=e.placeholder, value=e.value, entity_type=e.entity_type)
-        for e in entries
-    ]
-
-
-def vault_from_pb(entries: object) -> list[VaultEntry]:
-    return [VaultEntry(e.placeholder, e.value, e.entity_type) for e in entries]  # type: ignore[attr-defined]
+from modelgw.common.errors import BlockedByPolicy, InvalidArgument, TrustLayerUnavailable
+from modelgw.common.internal_auth import InternalAuth
+from modelgw.common.messages import EntityFinding
+from modelgw.common.tenant import Tenant
+from modelgw.trust.engine import MaskedTexts, ProtectResult
+from modelgw.trust.vault import Vault, VaultOwner
+from modelgw.trust.wire import tenant_policy_json, vault_from_pb, vault_to_pb
 
 
 def _translate(exc: grpc.aio.AioRpcError) -> Exception:
@@ -48,78 +42,86 @@ def _translate(exc: grpc.aio.AioRpcError) -> Exception:
 
 
 class RemoteTrust:
-    def __init__(self, channel: grpc.aio.Channel, auth: InternalAuth, timeout_s: float) -> None:
+    def __init__(self, channel: grpc.aio.Channel, auth: InternalAuth, deadline_s: float) -> None:
         self._stub = trust_pb2_grpc.TrustStub(channel)
         self._auth = auth
-        self._timeout_s = timeout_s
+        self._deadline_s = deadline_s
 
     async def protect(
         self,
-        tenant: str,
-        request_id: str,
-        session_id: str,
-        messages: list[ChatMessage],
+        tenant: Tenant,
+        owner: VaultOwner,
+        texts: Sequence[str],
+        localities: frozenset[Locality],
         *,
-        external: bool,
+        deadline: float | None = None,
     ) -> ProtectResult:
         request = trust_pb2.ProtectRequest(
-            tenant=tenant,
-            request_id=request_id,
-            session_id=session_id,
-            messages=messages_to_pb(messages),
-            destination=locality_to_pb(Locality.EXTERNAL if external else Locality.LOCAL),
+            tenant=tenant.name,
+            session_id=owner.session_id,
+            key_id=owner.key_id,
+            end_user=owner.end_user,
+            texts=list(texts),
+            localities=[locality_to_pb(loc) for loc in sorted(localities)],
+            tenant_policy_json=tenant_policy_json(tenant),
         )
+        timeout = self._deadline_s
+        if deadline is not None:
+            timeout = max(0.0, min(timeout, deadline - time.monotonic()))
         try:
-            reply = await self._stub.Protect(
-                request, timeout=self._timeout_s, metadata=self._auth.metadata
-            )
+            reply = await self._stub.Protect(request, timeout=timeout, metadata=self._auth.metadata)
         except grpc.aio.AioRpcError as exc:
             raise _translate(exc) from None
         return ProtectResult(
-            messages_from_pb(reply.messages),
-            Vault(vault_from_pb(reply.vault)),
-            summary_from_pb(reply.summary),
+            vault_from_pb(reply.vault, reply.reserved_placeholders),
+            {
+                locality_from_pb(m.locality): MaskedTexts(
+                    tuple(m.texts), summary_from_pb(m.summary)
+                )
+                for m in reply.masked
+            },
+            frozenset(reply.entity_types),
         )
 
     def response_scanner(
         self,
-        tenant: str,
+        tenant: Tenant,
         request_id: str,
-        protected: ProtectResult,
-        prompt: list[ChatMessage],
-        *,
-        external: bool,
+        vault: Vault,
+        prompt_texts: Sequence[str],
+        locality: Locality,
     ) -> RemoteResponseScanner:
-        return RemoteResponseScanner(
-            self, tenant, request_id, protected.vault, [m.content for m in prompt], external
+        context = trust_pb2.ScanContext(
+            tenant=tenant.name,
+            request_id=request_id,
+            tenant_policy_json=tenant_policy_json(tenant),
+            prompt_texts=list(prompt_texts),
+            destination=locality_to_pb(locality),
         )
-
-    async def scan_response(
-        self, request: trust_pb2.ScanResponseRequest
-    ) -> trust_pb2.ScanResponseResponse:
-        try:
-            return await self._stub.ScanResponse(
-                request, timeout=self._timeout_s, metadata=self._auth.metadata
-            )
-        except grpc.aio.AioRpcError as exc:
-            raise _translate(exc) from None
+        return RemoteResponseScanner(self._stub, self._auth, self._deadline_s, context, vault)
 
 
 @dataclass(slots=True)
 class RemoteResponseScanner:
-    """Keeps the running state of one answer here; each call sends the segments so far."""
+    """One `ScanAnswer` stream per answer: the context goes once, then only segments.
 
-    client: RemoteTrust
-    tenant: str
-    request_id: str
+    The vault's values stay here: the service gets the placeholders it must skip
+    (as entries, so it numbers new ones on), and sends back only what it adds.
+    """
+
+    stub: trust_pb2_grpc.TrustStub
+    auth: InternalAuth
+    deadline_s: float
+    context: trust_pb2.ScanContext
     vault: Vault
-    prompt_texts: list[str]
-    external: bool
     cut: bool = False
     toxicity: float | None = None
     passthrough: bool = False
-    """The policy lives in the trust service: always scan segment by segment."""
+    """The policy is applied in the trust service: always scan segment by segment."""
     _counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    _call: (
+        grpc.aio.StreamStreamCall[trust_pb2.ScanAnswerRequest, trust_pb2.ScanAnswerResponse] | None
+    ) = None
 
     @property
     def findings(self) -> tuple[EntityFinding, ...]:
@@ -128,17 +130,28 @@ class RemoteResponseScanner:
     async def scan(self, segments: list[str]) -> list[str]:
         if self.cut or not segments:
             return []
-        reply = await self.client.scan_response(
-            trust_pb2.ScanResponseRequest(
-                tenant=self.tenant,
-                request_id=self.request_id,
-                segments=segments,
-                vault=vault_to_pb(self.vault.entries()),
-                prompt_texts=self.prompt_texts,
-                destination=locality_to_pb(Locality.EXTERNAL if self.external else Locality.LOCAL),
-            )
+        request = trust_pb2.ScanAnswerRequest(
+            segments=segments, deadline_ms=int(self.deadline_s * 1000)
         )
-        for entry in vault_from_pb(reply.new_vault_entries):
+        if self._call is None:
+            self.context.vault.extend(vault_to_pb(self.vault.entries()))
+            self.context.reserved_placeholders.extend(sorted(self.vault.reserved))
+            request.context.CopyFrom(self.context)
+            self._call = self.stub.ScanAnswer(metadata=self.auth.metadata)
+        try:
+            async with asyncio.timeout(self.deadline_s):
+                await self._call.write(request)
+                reply = await self._call.read()
+        except grpc.aio.AioRpcError as exc:
+            raise _translate(exc) from None
+        except TimeoutError:
+            raise TrustLayerUnavailable(
+                f"the trust service did not scan the answer within {self.deadline_s:g} s; "
+                "the rest of the answer was withheld (fail closed)"
+            ) from None
+        if reply is grpc.aio.EOF:
+            raise TrustLayerUnavailable("the trust service ended the answer scan early")
+        for entry in vault_from_pb(reply.new_vault_entries).entries():
             self.vault.add(entry)
         for finding in findings_from_pb(reply.findings):
             key = (finding.entity_type, finding.action)
@@ -147,3 +160,8 @@ class RemoteResponseScanner:
             self.toxicity = max(self.toxicity or 0.0, reply.toxicity)
         self.cut = reply.cut
         return list(reply.segments)
+
+    async def close(self) -> None:
+        call, self._call = self._call, None
+        if call is not None:
+            call.cancel()

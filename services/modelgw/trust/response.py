@@ -51,11 +51,16 @@ class ResponseGuard:
         folded = value.casefold()
         return any(folded in t.casefold() for t in self.prompt_texts)
 
-    async def scan(self, segments: list[str]) -> list[str]:
-        """The segments after policy; after a cut, nothing more is returned."""
+    async def scan(self, segments: list[str], deadline: float | None = None) -> list[str]:
+        """The segments after policy; after a cut, nothing more is returned.
+
+        `deadline` (`time.monotonic()`) is the caller's budget when it is not this process.
+        """
         if self.cut or not segments:
             return []
-        detections = await self.engine.detect(segments, self.policy, tenant=self.tenant)
+        detections = await self.engine.detect(
+            segments, self.policy, tenant=self.tenant, deadline=deadline
+        )
         scores = await self.engine.score_toxicity(segments)
         placeholders_re, _ = placeholder_pattern(
             frozenset(e.entity_type for e in self.vault.entries())
@@ -103,3 +108,6 @@ class ResponseGuard:
             pieces.append(segment[cursor:])
             out.append("".join(pieces))
         return out
+
+    async def close(self) -> None:
+        return None

@@ -15,6 +15,7 @@ whole text (the property the stream tests check at every split offset).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import regex
@@ -68,6 +69,14 @@ def _canonical(match: re.Match[str]) -> str:
     entity_type = re.sub(r"[ \-]", "_", match.group("type")).upper()
     # "PERSON1" and "EMAIL ADDRESS_1" mean the same placeholders as their canonical forms.
     return format_placeholder(entity_type, int(match.group("num")))
+
+
+def placeholders_in(texts: Iterable[str], entity_types: frozenset[str]) -> set[str]:
+    """Canonical forms of the placeholder-like text in `texts` (e.g. typed by a caller)."""
+    if not entity_types:
+        return set()
+    pattern, _ = placeholder_pattern(entity_types)
+    return {_canonical(m) for text in texts for m in pattern.finditer(text)}
 
 
 def _types(vault: Vault) -> frozenset[str]:

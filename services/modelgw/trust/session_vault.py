@@ -1,10 +1,15 @@
 """Session vaults in Redis: the same value keeps its placeholder across a chat's turns.
 
-Each entry is encrypted with AES-GCM under a key derived for the tenant
-(HKDF from the configured master key), with the Redis key and field as
-associated data, so an entry copied to another tenant's or session's key does
-not decrypt. Redis keys hold the tenant and a hash of the session id, never
-the id itself; entries expire `ttl_s` after the session's last turn.
+A vault belongs to its owner: tenant, API key, end user and session id
+(`VaultOwner`). The owner is bound twice. The Redis key is a hash of all four,
+so another user (or another key of the same tenant) who sends the same session
+id reaches a different, empty vault. Each entry is encrypted with AES-GCM
+under a key derived for the (tenant, API key, end user) from the configured
+master key by HKDF, with the Redis key and the field as associated data, so an
+entry copied to any other owner's or session's key does not decrypt. Redis
+keys hold the tenant and a hash, never the session id or the end user; entries
+expire `ttl_s` after the session's last turn. Placeholders the caller typed as
+text are kept too (as `!`-prefixed fields), so a later turn never issues them.
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.config.trust import SessionVaultConfig
 from modelgw.common.errors import TrustLayerUnavailable
-from modelgw.trust.vault import Vault, VaultEntry
+from modelgw.trust.vault import Vault, VaultEntry, VaultOwner
 
 _NONCE = 12
+_RESERVED = "!"
+_CIPHER_CACHE = 4096
 
 
 def decode_master_key(secret: str) -> bytes:
@@ -49,7 +56,7 @@ class SessionVaultStore:
         self._master = master_key
         self._ttl_s = ttl_s
         self._prefix = prefix
-        self._ciphers: dict[str, AESGCM] = {}
+        self._ciphers: dict[tuple[str, str, str], AESGCM] = {}
 
     @classmethod
     def from_config(cls, config: SessionVaultConfig) -> SessionVaultStore | None:
@@ -60,62 +67,72 @@ class SessionVaultStore:
         key = decode_master_key(resolve_secret(config.encryption_key))
         return cls(client, key, ttl_s=config.ttl_s, prefix=config.key_prefix)
 
-    def redis_key(self, tenant: str, session_id: str) -> str:
-        digest = hashlib.sha256(f"{tenant}\x00{session_id}".encode()).hexdigest()[:40]
-        return f"{self._prefix}{tenant}:{digest}"
+    def redis_key(self, owner: VaultOwner) -> str:
+        material = "\x00".join((owner.tenant, owner.key_id, owner.end_user, owner.session_id))
+        digest = hashlib.sha256(material.encode()).hexdigest()[:40]
+        return f"{self._prefix}{owner.tenant}:{digest}"
 
-    def _cipher(self, tenant: str) -> AESGCM:
-        cipher = self._ciphers.get(tenant)
+    def _cipher(self, owner: VaultOwner) -> AESGCM:
+        """The owner's own key: a vault's entries decrypt for nobody else."""
+        identity = (owner.tenant, owner.key_id, owner.end_user)
+        cipher = self._ciphers.get(identity)
         if cipher is None:
-            derived = HKDF(
-                algorithm=hashes.SHA256(),
-                length=32,
-                salt=None,
-                info=b"modelgw session vault\x00" + tenant.encode(),
-            ).derive(self._master)
-            cipher = self._ciphers[tenant] = AESGCM(derived)
+            info = b"modelgw session vault v2\x00" + "\x00".join(identity).encode()
+            derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+                self._master
+            )
+            if len(self._ciphers) >= _CIPHER_CACHE:
+                self._ciphers.pop(next(iter(self._ciphers)))
+            cipher = self._ciphers[identity] = AESGCM(derived)
         return cipher
 
-    async def load(self, tenant: str, session_id: str) -> Vault:
-        key = self.redis_key(tenant, session_id)
+    async def load(self, owner: VaultOwner) -> Vault:
+        key = self.redis_key(owner)
         try:
             stored = await self._redis.hgetall(key)
         except aioredis.RedisError as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"
             ) from None
-        cipher = self._cipher(tenant)
+        cipher = self._cipher(owner)
         entries = []
+        reserved = []
         for field, blob in stored.items():
-            placeholder = field.decode()
+            name = field.decode()
             try:
-                plain = cipher.decrypt(
-                    blob[:_NONCE], blob[_NONCE:], f"{key}\x00{placeholder}".encode()
-                )
+                plain = cipher.decrypt(blob[:_NONCE], blob[_NONCE:], f"{key}\x00{name}".encode())
             except InvalidTag:
                 raise TrustLayerUnavailable(
                     "a session vault entry failed authentication (tampered or wrong key); "
                     "the request was not sent"
                 ) from None
+            if name.startswith(_RESERVED):
+                reserved.append(name[len(_RESERVED) :])
+                continue
             data = json.loads(plain)
-            entries.append(VaultEntry(placeholder, data["v"], data["t"]))
-        return Vault(entries)
+            entries.append(VaultEntry(name, data["v"], data["t"]))
+        vault = Vault(entries)
+        vault.reserve(reserved)
+        return vault
 
-    async def save(self, tenant: str, session_id: str, vault: Vault, known: set[str]) -> None:
-        """Store entries not in `known` (those loaded at the start of the turn)."""
+    async def save(self, owner: VaultOwner, vault: Vault, known: set[str]) -> None:
+        """Store entries and reservations not in `known` (those loaded at the turn's start)."""
         new = [e for e in vault.entries() if e.placeholder not in known]
-        if not new:
+        reserved = [p for p in vault.reserved if p not in known]
+        if not new and not reserved:
             return
-        key = self.redis_key(tenant, session_id)
-        cipher = self._cipher(tenant)
+        key = self.redis_key(owner)
+        cipher = self._cipher(owner)
+        fields = [(e.placeholder, {"v": e.value, "t": e.entity_type}) for e in new]
+        fields += [(_RESERVED + p, {}) for p in reserved]
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                for entry in new:
+                for name, data in fields:
                     nonce = os.urandom(_NONCE)
-                    plain = json.dumps({"v": entry.value, "t": entry.entity_type}).encode()
-                    aad = f"{key}\x00{entry.placeholder}".encode()
+                    plain = json.dumps(data).encode()
+                    aad = f"{key}\x00{name}".encode()
                     # HSETNX: a concurrent turn that took the number first keeps it.
-                    pipe.hsetnx(key, entry.placeholder, nonce + cipher.encrypt(nonce, plain, aad))
+                    pipe.hsetnx(key, name, nonce + cipher.encrypt(nonce, plain, aad))
                 pipe.expire(key, self._ttl_s)
                 await pipe.execute()
         except aioredis.RedisError as exc:

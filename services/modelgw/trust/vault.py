@@ -18,6 +18,22 @@ class VaultEntry:
     entity_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class VaultOwner:
+    """Whose placeholders these are: a session vault belongs to exactly this owner.
+
+    The tenant, the API key and the end user are bound into the vault's storage key
+    and its encryption (see `SessionVaultStore`), so a caller who learns or guesses
+    another user's session id still reads nothing of theirs.
+    """
+
+    tenant: str
+    key_id: str
+    end_user: str
+    session_id: str
+    """Empty: no session, the vault lives for one request only."""
+
+
 def format_placeholder(entity_type: str, number: int) -> str:
     return f"<{entity_type}_{number}>"
 
@@ -29,6 +45,7 @@ class Vault:
         self._by_value: dict[tuple[str, str], VaultEntry] = {}
         self._by_placeholder: dict[str, VaultEntry] = {}
         self._counters: dict[str, int] = {}
+        self._reserved: set[str] = set()
         for entry in entries:
             self._add(entry)
 
@@ -44,12 +61,26 @@ class Vault:
         """Take an entry made elsewhere (a session store, the trust service)."""
         self._add(entry)
 
+    def reserve(self, placeholders: Iterable[str]) -> None:
+        """Never issue these: the caller typed them as text, so they must stay text.
+
+        A user who writes `<PERSON_1>` in a prompt would otherwise see a real name
+        restored there if the gateway also issued `<PERSON_1>` for one.
+        """
+        self._reserved.update(p for p in placeholders if p not in self._by_placeholder)
+
+    @property
+    def reserved(self) -> frozenset[str]:
+        return frozenset(self._reserved)
+
     def placeholder_for(self, entity_type: str, value: str) -> str:
-        """The placeholder for this value, allocating the next number if it is new."""
+        """The placeholder for this value, allocating the next free number if it is new."""
         existing = self._by_value.get((entity_type, value))
         if existing is not None:
             return existing.placeholder
         number = self._counters.get(entity_type, 0) + 1
+        while format_placeholder(entity_type, number) in self._reserved:
+            number += 1
         entry = VaultEntry(format_placeholder(entity_type, number), value, entity_type)
         self._add(entry)
         return entry.placeholder

@@ -92,7 +92,6 @@ def test_audit_config_rejects_secrets_in_place_of_references() -> None:
         {"audit": {"retention_days": 30, "tenant_retention_days": {"acme": 3650}}}
     ).audit
     assert (config.retention_for("acme"), config.retention_for("other")) == (3650, 30)
-    assert config.spool_full_action("acme").value == "refuse"
 
 
 def test_started_at_normalised_to_utc() -> None:

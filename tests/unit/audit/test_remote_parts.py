@@ -10,7 +10,7 @@ import pytest
 from modelgw.api.v1 import audit_pb2
 from modelgw.audit.convert import record_to_pb
 from modelgw.audit.sender import RemoteTarget
-from modelgw.control.auth import InternalAuth
+from modelgw.common.internal_auth import InternalAuth
 from tests.unit.audit.factory import make_record
 
 LIMIT = 256 * 1024

@@ -15,7 +15,9 @@ from modelgw.audit.sink import SpoolAuditSink
 from modelgw.audit.spool import Spool, SpoolLocked
 from modelgw.audit.store import AppendResult
 from modelgw.common.config.audit import AuditConfig
+from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import ResourceExhausted
+from modelgw.common.tenant import Tenants
 from tests.unit.audit.factory import make_record
 
 
@@ -119,17 +121,24 @@ async def test_sender_retries_while_down_then_delivers_everything_once(tmp_path:
 async def test_full_spool_refuses_by_default_and_continues_when_the_tenant_says_so(
     tmp_path: Path,
 ) -> None:
-    config = AuditConfig.model_validate(
-        {"spool": {"max_bytes": 4096}, "tenant_on_spool_full": {"relaxed": "continue"}}
+    config = ModelgwConfig.model_validate(
+        {
+            "tenants": {"acme": {}, "relaxed": {}},
+            "audit": {
+                "spool": {"max_bytes": 4096},
+                "tenant_on_spool_full": {"relaxed": "continue"},
+            },
+        }
     )
+    tenants = Tenants.from_config(config)
     spool = _spool(tmp_path)
-    sink = SpoolAuditSink(spool, config, TenantKeys({}))
-    sink.admit("acme")
+    sink = SpoolAuditSink(spool, config.audit, TenantKeys({}))
+    sink.admit(tenants.get("acme"))
     while spool.pending_bytes() < 4096:
         await sink.record(make_record())
     with pytest.raises(ResourceExhausted, match="spool is full"):
-        sink.admit("acme")
-    sink.admit("relaxed")  # logs an alert, does not refuse
+        sink.admit(tenants.get("acme"))
+    sink.admit(tenants.get("relaxed"))  # logs an alert, does not refuse
     await sink.record(make_record("relaxed", request_id="kept-past-the-limit"))
     payloads, _ = spool.read_batch(10_000)
     last = audit_pb2.AuditRecord()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from modelgw.common.config.providers import Locality
 from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
@@ -31,6 +32,9 @@ class CountingDetector:
         return [[] for _ in items]
 
 
+EXTERNAL = frozenset({Locality.EXTERNAL})
+
+
 async def test_a_replayed_chat_sends_only_each_new_turn_to_detection() -> None:
     detector = CountingDetector()
     engine = TrustEngine(TrustConfig(executor="threads"), detector=detector)
@@ -38,13 +42,11 @@ async def test_a_replayed_chat_sends_only_each_new_turn_to_detection() -> None:
     try:
         for n in range(1, len(turns) + 1):
             history = [ChatMessage(Role.USER, t) for t in turns[:n]]
-            await engine.protect(history, EntityPolicy(), external=True, tenant="t")
+            await engine.protect([t.content for t in history], EntityPolicy(), EXTERNAL, tenant="t")
         assert detector.seen == turns  # each text once, when it was new
         assert engine.memo.hits == sum(range(len(turns)))
         # Another tenant's identical chat is not answered from the first tenant's memo.
-        await engine.protect(
-            [ChatMessage(Role.USER, turns[0])], EntityPolicy(), external=True, tenant="u"
-        )
+        await engine.protect([turns[0]], EntityPolicy(), EXTERNAL, tenant="u")
         assert detector.seen == [*turns, turns[0]]
     finally:
         engine.close()
@@ -58,7 +60,7 @@ async def test_past_max_pending_requests_fail_closed_at_once() -> None:
     policy = EntityPolicy()
 
     async def protect(text: str) -> None:
-        await engine.protect([ChatMessage(Role.USER, text)], policy, external=True, tenant="t")
+        await engine.protect([text], policy, EXTERNAL, tenant="t")
 
     try:
         running = asyncio.create_task(protect("first, held by the detector"))

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from modelgw.common.config.providers import Locality
 from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
-from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.process_pool import (
     DetectionFailed,
@@ -121,6 +121,9 @@ def test_a_worker_that_cannot_build_its_detector_fails_the_start() -> None:
         DetectorPool(TrustConfig(workers=1), factory=failing_start)
 
 
+EXTERNAL = frozenset({Locality.EXTERNAL})
+
+
 async def test_the_engine_fails_closed_on_a_hung_worker_and_then_recovers(
     one_worker: DetectorPool,
 ) -> None:
@@ -129,13 +132,9 @@ async def test_the_engine_fails_closed_on_a_hung_worker_and_then_recovers(
     old = one_worker.worker_pids()
     try:
         with pytest.raises(TrustLayerUnavailable, match="fail closed"):
-            await engine.protect(
-                [ChatMessage(Role.USER, f"Alice {HANG}")], policy, external=True, tenant="t"
-            )
+            await engine.protect([f"Alice {HANG}"], policy, EXTERNAL, tenant="t")
         _wait_for_new_worker(one_worker, old)
-        result = await engine.protect(
-            [ChatMessage(Role.USER, "Alice again")], policy, external=True, tenant="t"
-        )
-        assert result.messages[0].content == "<PERSON_1> again"
+        result = await engine.protect(["Alice again"], policy, EXTERNAL, tenant="t")
+        assert result.by_locality[Locality.EXTERNAL].texts == ("<PERSON_1> again",)
     finally:
         engine.close()

@@ -21,7 +21,7 @@ EXPORT_FORMAT_JSONL: ExportFormat
 EXPORT_FORMAT_CSV: ExportFormat
 
 class AuditRecord(_message.Message):
-    __slots__ = ("request_id", "tenant", "api_key_id", "end_user", "session_id", "started_at", "finished_at", "model", "route", "masked_prompt", "masked_response", "trust", "usage", "latency_ms", "status", "error", "streamed", "trace_id", "cost_usd", "cache_hit", "policy_decisions", "sealed_raw", "seq", "prev_hash", "record_hash")
+    __slots__ = ("request_id", "tenant", "api_key_id", "end_user", "session_id", "started_at", "finished_at", "model", "route", "masked_prompt", "masked_response", "trust", "usage", "latency_ms", "status", "error", "streamed", "trace_id", "cost_usd", "cache_hit", "policy_decisions", "sealed_raw", "seq", "prev_hash", "record_hash", "client_request_id", "tenant_version", "masked_stop")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_FIELD_NUMBER: _ClassVar[int]
     API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +47,9 @@ class AuditRecord(_message.Message):
     SEQ_FIELD_NUMBER: _ClassVar[int]
     PREV_HASH_FIELD_NUMBER: _ClassVar[int]
     RECORD_HASH_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TENANT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MASKED_STOP_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     tenant: str
     api_key_id: str
@@ -72,7 +75,10 @@ class AuditRecord(_message.Message):
     seq: int
     prev_hash: str
     record_hash: str
-    def __init__(self, request_id: _Optional[str] = ..., tenant: _Optional[str] = ..., api_key_id: _Optional[str] = ..., end_user: _Optional[str] = ..., session_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., model: _Optional[str] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., masked_prompt: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., masked_response: _Optional[str] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., status: _Optional[str] = ..., error: _Optional[str] = ..., streamed: _Optional[bool] = ..., trace_id: _Optional[str] = ..., cost_usd: _Optional[float] = ..., cache_hit: _Optional[bool] = ..., policy_decisions: _Optional[_Iterable[str]] = ..., sealed_raw: _Optional[bytes] = ..., seq: _Optional[int] = ..., prev_hash: _Optional[str] = ..., record_hash: _Optional[str] = ...) -> None: ...
+    client_request_id: str
+    tenant_version: int
+    masked_stop: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, request_id: _Optional[str] = ..., tenant: _Optional[str] = ..., api_key_id: _Optional[str] = ..., end_user: _Optional[str] = ..., session_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., model: _Optional[str] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., masked_prompt: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., masked_response: _Optional[str] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., status: _Optional[str] = ..., error: _Optional[str] = ..., streamed: _Optional[bool] = ..., trace_id: _Optional[str] = ..., cost_usd: _Optional[float] = ..., cache_hit: _Optional[bool] = ..., policy_decisions: _Optional[_Iterable[str]] = ..., sealed_raw: _Optional[bytes] = ..., seq: _Optional[int] = ..., prev_hash: _Optional[str] = ..., record_hash: _Optional[str] = ..., client_request_id: _Optional[str] = ..., tenant_version: _Optional[int] = ..., masked_stop: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class IngestRequest(_message.Message):
     __slots__ = ("records",)
@@ -91,7 +97,7 @@ class IngestResponse(_message.Message):
     def __init__(self, stored: _Optional[int] = ..., duplicates: _Optional[int] = ..., dead_lettered: _Optional[int] = ...) -> None: ...
 
 class QueryRecordsRequest(_message.Message):
-    __slots__ = ("tenant", "since", "until", "end_user", "model", "page_size", "page_token", "provider", "entity_type", "decision", "status")
+    __slots__ = ("tenant", "since", "until", "end_user", "model", "page_size", "page_token", "provider", "entity_type", "decision", "status", "client_request_id")
     TENANT_FIELD_NUMBER: _ClassVar[int]
     SINCE_FIELD_NUMBER: _ClassVar[int]
     UNTIL_FIELD_NUMBER: _ClassVar[int]
@@ -103,6 +109,7 @@ class QueryRecordsRequest(_message.Message):
     ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
     DECISION_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     tenant: str
     since: _timestamp_pb2.Timestamp
     until: _timestamp_pb2.Timestamp
@@ -114,7 +121,8 @@ class QueryRecordsRequest(_message.Message):
     entity_type: str
     decision: str
     status: str
-    def __init__(self, tenant: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_user: _Optional[str] = ..., model: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., provider: _Optional[str] = ..., entity_type: _Optional[str] = ..., decision: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+    client_request_id: str
+    def __init__(self, tenant: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_user: _Optional[str] = ..., model: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., provider: _Optional[str] = ..., entity_type: _Optional[str] = ..., decision: _Optional[str] = ..., status: _Optional[str] = ..., client_request_id: _Optional[str] = ...) -> None: ...
 
 class QueryRecordsResponse(_message.Message):
     __slots__ = ("records", "next_page_token")

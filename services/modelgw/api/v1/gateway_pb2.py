@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from modelgw.api.v1 import common_pb2 as modelgw_dot_api_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmodelgw/api/v1/gateway.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xc5\x01\n\x0fGenerateRequest\x12\r\n\x05model\x18\x01 \x01(\t\x12-\n\x08messages\x18\x02 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x30\n\x06params\x18\x03 \x01(\x0b\x32 .modelgw.api.v1.GenerationParams\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12.\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x1e.modelgw.api.v1.CallerMetadata\"\x95\x02\n\x10GenerateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12,\n\x07message\x18\x03 \x01(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x33\n\rfinish_reason\x18\x04 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x05 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x06 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x07 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\"\xed\x01\n\x16GenerateStreamResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05\x64\x65lta\x18\x02 \x01(\t\x12\x33\n\rfinish_reason\x18\x03 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x04 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x05 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x06 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\"\x13\n\x11ListModelsRequest\".\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"?\n\x12ListModelsResponse\x12)\n\x06models\x18\x01 \x03(\x0b\x32\x19.modelgw.api.v1.ModelInfo2\x8a\x02\n\x07Gateway\x12M\n\x08Generate\x12\x1f.modelgw.api.v1.GenerateRequest\x1a .modelgw.api.v1.GenerateResponse\x12[\n\x0eGenerateStream\x12\x1f.modelgw.api.v1.GenerateRequest\x1a&.modelgw.api.v1.GenerateStreamResponse0\x01\x12S\n\nListModels\x12!.modelgw.api.v1.ListModelsRequest\x1a\".modelgw.api.v1.ListModelsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmodelgw/api/v1/gateway.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xc5\x01\n\x0fGenerateRequest\x12\r\n\x05model\x18\x01 \x01(\t\x12-\n\x08messages\x18\x02 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x30\n\x06params\x18\x03 \x01(\x0b\x32 .modelgw.api.v1.GenerationParams\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12.\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x1e.modelgw.api.v1.CallerMetadata\"\xb0\x02\n\x10GenerateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12,\n\x07message\x18\x03 \x01(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x33\n\rfinish_reason\x18\x04 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x05 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x06 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x07 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x08 \x01(\t\"\x88\x02\n\x16GenerateStreamResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05\x64\x65lta\x18\x02 \x01(\t\x12\x33\n\rfinish_reason\x18\x03 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x04 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x05 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x06 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x07 \x01(\t\"\x13\n\x11ListModelsRequest\".\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"?\n\x12ListModelsResponse\x12)\n\x06models\x18\x01 \x03(\x0b\x32\x19.modelgw.api.v1.ModelInfo2\x8a\x02\n\x07Gateway\x12M\n\x08Generate\x12\x1f.modelgw.api.v1.GenerateRequest\x1a .modelgw.api.v1.GenerateResponse\x12[\n\x0eGenerateStream\x12\x1f.modelgw.api.v1.GenerateRequest\x1a&.modelgw.api.v1.GenerateStreamResponse0\x01\x12S\n\nListModels\x12!.modelgw.api.v1.ListModelsRequest\x1a\".modelgw.api.v1.ListModelsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,15 +35,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GENERATEREQUEST']._serialized_start=78
   _globals['_GENERATEREQUEST']._serialized_end=275
   _globals['_GENERATERESPONSE']._serialized_start=278
-  _globals['_GENERATERESPONSE']._serialized_end=555
-  _globals['_GENERATESTREAMRESPONSE']._serialized_start=558
-  _globals['_GENERATESTREAMRESPONSE']._serialized_end=795
-  _globals['_LISTMODELSREQUEST']._serialized_start=797
-  _globals['_LISTMODELSREQUEST']._serialized_end=816
-  _globals['_MODELINFO']._serialized_start=818
-  _globals['_MODELINFO']._serialized_end=864
-  _globals['_LISTMODELSRESPONSE']._serialized_start=866
-  _globals['_LISTMODELSRESPONSE']._serialized_end=929
-  _globals['_GATEWAY']._serialized_start=932
-  _globals['_GATEWAY']._serialized_end=1198
+  _globals['_GENERATERESPONSE']._serialized_end=582
+  _globals['_GENERATESTREAMRESPONSE']._serialized_start=585
+  _globals['_GENERATESTREAMRESPONSE']._serialized_end=849
+  _globals['_LISTMODELSREQUEST']._serialized_start=851
+  _globals['_LISTMODELSREQUEST']._serialized_end=870
+  _globals['_MODELINFO']._serialized_start=872
+  _globals['_MODELINFO']._serialized_end=918
+  _globals['_LISTMODELSRESPONSE']._serialized_start=920
+  _globals['_LISTMODELSRESPONSE']._serialized_end=983
+  _globals['_GATEWAY']._serialized_start=986
+  _globals['_GATEWAY']._serialized_end=1252
 # @@protoc_insertion_point(module_scope)

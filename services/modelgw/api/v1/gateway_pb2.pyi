@@ -22,7 +22,7 @@ class GenerateRequest(_message.Message):
     def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., params: _Optional[_Union[_common_pb2.GenerationParams, _Mapping]] = ..., request_id: _Optional[str] = ..., caller: _Optional[_Union[_common_pb2.CallerMetadata, _Mapping]] = ...) -> None: ...
 
 class GenerateResponse(_message.Message):
-    __slots__ = ("request_id", "model", "message", "finish_reason", "usage", "trust", "route")
+    __slots__ = ("request_id", "model", "message", "finish_reason", "usage", "trust", "route", "client_request_id")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -30,6 +30,7 @@ class GenerateResponse(_message.Message):
     USAGE_FIELD_NUMBER: _ClassVar[int]
     TRUST_FIELD_NUMBER: _ClassVar[int]
     ROUTE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     model: str
     message: _common_pb2.ChatMessage
@@ -37,23 +38,26 @@ class GenerateResponse(_message.Message):
     usage: _common_pb2.Usage
     trust: _common_pb2.TrustSummary
     route: _common_pb2.RouteInfo
-    def __init__(self, request_id: _Optional[str] = ..., model: _Optional[str] = ..., message: _Optional[_Union[_common_pb2.ChatMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_common_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ...) -> None: ...
+    client_request_id: str
+    def __init__(self, request_id: _Optional[str] = ..., model: _Optional[str] = ..., message: _Optional[_Union[_common_pb2.ChatMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_common_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., client_request_id: _Optional[str] = ...) -> None: ...
 
 class GenerateStreamResponse(_message.Message):
-    __slots__ = ("request_id", "delta", "finish_reason", "usage", "trust", "route")
+    __slots__ = ("request_id", "delta", "finish_reason", "usage", "trust", "route", "client_request_id")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DELTA_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     TRUST_FIELD_NUMBER: _ClassVar[int]
     ROUTE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     delta: str
     finish_reason: _common_pb2.FinishReason
     usage: _common_pb2.Usage
     trust: _common_pb2.TrustSummary
     route: _common_pb2.RouteInfo
-    def __init__(self, request_id: _Optional[str] = ..., delta: _Optional[str] = ..., finish_reason: _Optional[_Union[_common_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ...) -> None: ...
+    client_request_id: str
+    def __init__(self, request_id: _Optional[str] = ..., delta: _Optional[str] = ..., finish_reason: _Optional[_Union[_common_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., client_request_id: _Optional[str] = ...) -> None: ...
 
 class ListModelsRequest(_message.Message):
     __slots__ = ()

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from modelgw.api.v1 import common_pb2 as modelgw_dot_api_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amodelgw/api/v1/trust.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xa6\x01\n\x0eProtectRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12-\n\x08messages\x18\x04 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12-\n\x0b\x64\x65stination\x18\x05 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\"E\n\nVaultEntry\x12\x13\n\x0bplaceholder\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x03 \x01(\t\"\x9a\x01\n\x0fProtectResponse\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12-\n\x07summary\x18\x03 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\"Y\n\x0eRestoreRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12\x0c\n\x04text\x18\x03 \x01(\t\"\x1f\n\x0fRestoreResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\xbb\x01\n\x13ScanResponseRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x10\n\x08segments\x18\x03 \x03(\t\x12)\n\x05vault\x18\x04 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12\x14\n\x0cprompt_texts\x18\x05 \x03(\t\x12-\n\x0b\x64\x65stination\x18\x06 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\"\xc1\x01\n\x14ScanResponseResponse\x12\x10\n\x08segments\x18\x01 \x03(\t\x12\x35\n\x11new_vault_entries\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12/\n\x08\x66indings\x18\x03 \x03(\x0b\x32\x1d.modelgw.api.v1.EntityFinding\x12\x15\n\x08toxicity\x18\x04 \x01(\x02H\x00\x88\x01\x01\x12\x0b\n\x03\x63ut\x18\x05 \x01(\x08\x42\x0b\n\t_toxicity2\xfa\x01\n\x05Trust\x12J\n\x07Protect\x12\x1e.modelgw.api.v1.ProtectRequest\x1a\x1f.modelgw.api.v1.ProtectResponse\x12J\n\x07Restore\x12\x1e.modelgw.api.v1.RestoreRequest\x1a\x1f.modelgw.api.v1.RestoreResponse\x12Y\n\x0cScanResponse\x12#.modelgw.api.v1.ScanResponseRequest\x1a$.modelgw.api.v1.ScanResponseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amodelgw/api/v1/trust.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xcf\x01\n\x0eProtectRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x0e\n\x06key_id\x18\x06 \x01(\t\x12\x10\n\x08\x65nd_user\x18\x07 \x01(\t\x12\r\n\x05texts\x18\x08 \x03(\t\x12,\n\nlocalities\x18\t \x03(\x0e\x32\x18.modelgw.api.v1.Locality\x12\x1a\n\x12tenant_policy_json\x18\n \x01(\tJ\x04\x08\x04\x10\x05J\x04\x08\x05\x10\x06\"E\n\nVaultEntry\x12\x13\n\x0bplaceholder\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x03 \x01(\t\"w\n\x0bMaskedTexts\x12*\n\x08locality\x18\x01 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\x12\r\n\x05texts\x18\x02 \x03(\t\x12-\n\x07summary\x18\x03 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\"\xaa\x01\n\x0fProtectResponse\x12)\n\x05vault\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12+\n\x06masked\x18\x04 \x03(\x0b\x32\x1b.modelgw.api.v1.MaskedTexts\x12\x14\n\x0c\x65ntity_types\x18\x05 \x03(\t\x12\x1d\n\x15reserved_placeholders\x18\x06 \x03(\tJ\x04\x08\x01\x10\x02J\x04\x08\x03\x10\x04\"\xdc\x01\n\x0bScanContext\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x1a\n\x12tenant_policy_json\x18\x03 \x01(\t\x12)\n\x05vault\x18\x04 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12\x1d\n\x15reserved_placeholders\x18\x05 \x03(\t\x12\x14\n\x0cprompt_texts\x18\x06 \x03(\t\x12-\n\x0b\x64\x65stination\x18\x07 \x01(\x0e\x32\x18.modelgw.api.v1.Locality\"h\n\x11ScanAnswerRequest\x12,\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1b.modelgw.api.v1.ScanContext\x12\x10\n\x08segments\x18\x02 \x03(\t\x12\x13\n\x0b\x64\x65\x61\x64line_ms\x18\x03 \x01(\r\"\xbf\x01\n\x12ScanAnswerResponse\x12\x10\n\x08segments\x18\x01 \x03(\t\x12\x35\n\x11new_vault_entries\x18\x02 \x03(\x0b\x32\x1a.modelgw.api.v1.VaultEntry\x12/\n\x08\x66indings\x18\x03 \x03(\x0b\x32\x1d.modelgw.api.v1.EntityFinding\x12\x15\n\x08toxicity\x18\x04 \x01(\x02H\x00\x88\x01\x01\x12\x0b\n\x03\x63ut\x18\x05 \x01(\x08\x42\x0b\n\t_toxicity2\xac\x01\n\x05Trust\x12J\n\x07Protect\x12\x1e.modelgw.api.v1.ProtectRequest\x1a\x1f.modelgw.api.v1.ProtectResponse\x12W\n\nScanAnswer\x12!.modelgw.api.v1.ScanAnswerRequest\x1a\".modelgw.api.v1.ScanAnswerResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,19 +33,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'modelgw.api.v1.trust_pb2', 
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PROTECTREQUEST']._serialized_start=76
-  _globals['_PROTECTREQUEST']._serialized_end=242
-  _globals['_VAULTENTRY']._serialized_start=244
-  _globals['_VAULTENTRY']._serialized_end=313
-  _globals['_PROTECTRESPONSE']._serialized_start=316
-  _globals['_PROTECTRESPONSE']._serialized_end=470
-  _globals['_RESTOREREQUEST']._serialized_start=472
-  _globals['_RESTOREREQUEST']._serialized_end=561
-  _globals['_RESTORERESPONSE']._serialized_start=563
-  _globals['_RESTORERESPONSE']._serialized_end=594
-  _globals['_SCANRESPONSEREQUEST']._serialized_start=597
-  _globals['_SCANRESPONSEREQUEST']._serialized_end=784
-  _globals['_SCANRESPONSERESPONSE']._serialized_start=787
-  _globals['_SCANRESPONSERESPONSE']._serialized_end=980
-  _globals['_TRUST']._serialized_start=983
-  _globals['_TRUST']._serialized_end=1233
+  _globals['_PROTECTREQUEST']._serialized_end=283
+  _globals['_VAULTENTRY']._serialized_start=285
+  _globals['_VAULTENTRY']._serialized_end=354
+  _globals['_MASKEDTEXTS']._serialized_start=356
+  _globals['_MASKEDTEXTS']._serialized_end=475
+  _globals['_PROTECTRESPONSE']._serialized_start=478
+  _globals['_PROTECTRESPONSE']._serialized_end=648
+  _globals['_SCANCONTEXT']._serialized_start=651
+  _globals['_SCANCONTEXT']._serialized_end=871
+  _globals['_SCANANSWERREQUEST']._serialized_start=873
+  _globals['_SCANANSWERREQUEST']._serialized_end=977
+  _globals['_SCANANSWERRESPONSE']._serialized_start=980
+  _globals['_SCANANSWERRESPONSE']._serialized_end=1171
+  _globals['_TRUST']._serialized_start=1174
+  _globals['_TRUST']._serialized_end=1346
 # @@protoc_insertion_point(module_scope)

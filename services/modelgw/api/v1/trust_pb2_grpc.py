@@ -39,15 +39,10 @@ class TrustStub:
                 request_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ProtectRequest.SerializeToString,
                 response_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ProtectResponse.FromString,
                 _registered_method=True)
-        self.Restore = channel.unary_unary(
-                '/modelgw.api.v1.Trust/Restore',
-                request_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreRequest.SerializeToString,
-                response_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreResponse.FromString,
-                _registered_method=True)
-        self.ScanResponse = channel.unary_unary(
-                '/modelgw.api.v1.Trust/ScanResponse',
-                request_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseRequest.SerializeToString,
-                response_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseResponse.FromString,
+        self.ScanAnswer = channel.stream_stream(
+                '/modelgw.api.v1.Trust/ScanAnswer',
+                request_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanAnswerRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanAnswerResponse.FromString,
                 _registered_method=True)
 
 
@@ -55,21 +50,17 @@ class TrustServicer:
     """Missing associated documentation comment in .proto file."""
 
     def Protect(self, request, context):
-        """Detect personal data and mask it according to the tenant's policy.
+        """Detect personal data in a request's outbound texts once, and mask them
+        for each locality of its route under the tenant's policy.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def Restore(self, request, context):
-        """Put the original values back into a text using a vault from Protect.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def ScanResponse(self, request, context):
-        """Apply the tenant's response policy to segments of a masked answer.
+    def ScanAnswer(self, request_iterator, context):
+        """Follow one answer: the first message carries the answer's context (the
+        tenant's policy, the vault's placeholders, the prompt), every message
+        after it carries segments; each is answered with the segments after policy.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -83,15 +74,10 @@ def add_TrustServicer_to_server(servicer, server):
                     request_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ProtectRequest.FromString,
                     response_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ProtectResponse.SerializeToString,
             ),
-            'Restore': grpc.unary_unary_rpc_method_handler(
-                    servicer.Restore,
-                    request_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreRequest.FromString,
-                    response_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreResponse.SerializeToString,
-            ),
-            'ScanResponse': grpc.unary_unary_rpc_method_handler(
-                    servicer.ScanResponse,
-                    request_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseRequest.FromString,
-                    response_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseResponse.SerializeToString,
+            'ScanAnswer': grpc.stream_stream_rpc_method_handler(
+                    servicer.ScanAnswer,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanAnswerRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_trust__pb2.ScanAnswerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -132,7 +118,7 @@ class Trust:
             _registered_method=True)
 
     @staticmethod
-    def Restore(request,
+    def ScanAnswer(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -142,39 +128,12 @@ class Trust:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_stream(
+            request_iterator,
             target,
-            '/modelgw.api.v1.Trust/Restore',
-            modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreRequest.SerializeToString,
-            modelgw_dot_api_dot_v1_dot_trust__pb2.RestoreResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def ScanResponse(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/modelgw.api.v1.Trust/ScanResponse',
-            modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseRequest.SerializeToString,
-            modelgw_dot_api_dot_v1_dot_trust__pb2.ScanResponseResponse.FromString,
+            '/modelgw.api.v1.Trust/ScanAnswer',
+            modelgw_dot_api_dot_v1_dot_trust__pb2.ScanAnswerRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_trust__pb2.ScanAnswerResponse.FromString,
             options,
             channel_credentials,
             insecure,

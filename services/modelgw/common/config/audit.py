@@ -95,6 +95,3 @@ class AuditConfig(StrictModel):
 
     def retention_for(self, tenant: str) -> int | None:
         return self.tenant_retention_days.get(tenant, self.retention_days)
-
-    def spool_full_action(self, tenant: str) -> SpoolFullAction:
-        return self.tenant_on_spool_full.get(tenant, self.on_spool_full)

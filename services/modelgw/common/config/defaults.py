@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 
+from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.control.directory import hash_api_key
 
 DEV_KEY_ENV = "MODELGW_DEV_API_KEY"
 STATE_DIR_ENV = "MODELGW_STATE_DIR"

@@ -7,7 +7,7 @@ no state of its own; everything it uses is passed to `create_app`.
 """
 
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Header, Request
@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from modelgw.common.errors import ModelgwError, NotFound
-from modelgw.control.directory import Principal
+from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.http import errors
 from modelgw.gateway.http.convert import chat_completion, chat_request, completion_id
@@ -31,7 +31,7 @@ from modelgw.gateway.http.models import (
     ModelList,
 )
 from modelgw.gateway.http.sse import ChunkWriter, sse_stream
-from modelgw.gateway.validation import request_id_or_new, timeout_ms
+from modelgw.gateway.validation import client_request_id, new_request_id, timeout_ms
 
 TITLE = "modelgw OpenAI-compatible API"
 VERSION = "1.0.0"
@@ -40,19 +40,19 @@ VERSION = "1.0.0"
 class ChatPipeline(Protocol):
     """What the front door needs of `modelgw.gateway.pipeline.Pipeline`."""
 
-    def list_models(self, principal: Principal) -> list[tuple[str, str]]: ...
+    def list_models(self, caller: Caller) -> list[tuple[str, str]]: ...
 
-    async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult: ...
+    async def generate(self, caller: Caller, request: ChatRequest) -> ChatResult: ...
 
     async def generate_stream(
-        self, principal: Principal, request: ChatRequest
-    ) -> AsyncIterator[StreamEvent]: ...
+        self, caller: Caller, request: ChatRequest
+    ) -> AsyncGenerator[StreamEvent, None]: ...
 
 
 class CallerAuthenticator(Protocol):
-    """What the front door needs of `modelgw.control.auth.Authenticator`."""
+    """What the front door needs of `modelgw.control.auth.CallerAuthenticator`."""
 
-    async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Principal: ...
+    async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Caller: ...
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -92,15 +92,29 @@ def create_app(
     app.add_exception_handler(HTTPException, errors.on_http_error)
     app.add_exception_handler(Exception, errors.on_unexpected_error)
 
-    async def principal(
+    async def caller(
         request: Request,
         _: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
-    ) -> Principal:
+    ) -> Caller:
         return await authenticator.authenticate(list(request.headers.items()))
 
-    Caller = Annotated[Principal, Depends(principal)]
-    RequestId = Annotated[
-        str, Header(alias="x-request-id", description="Optional; 1-128 of [A-Za-z0-9._:-]")
+    AuthenticatedCaller = Annotated[Caller, Depends(caller)]
+    ClientRequestId = Annotated[
+        str,
+        Header(
+            alias="x-client-request-id",
+            description="Optional, your own id for the request (1-128 of [A-Za-z0-9._:-]): "
+            "recorded in the audit log and echoed back. The response's `x-request-id` is "
+            "the gateway's own id, the audit record's key",
+        ),
+    ]
+    LegacyRequestId = Annotated[
+        str,
+        Header(
+            alias="x-request-id",
+            description="Older name of `x-client-request-id` (same rules); the response's "
+            "`x-request-id` is the gateway's id, not this one",
+        ),
     ]
     SessionId = Annotated[
         str,
@@ -137,22 +151,32 @@ def create_app(
     )
     async def create_chat_completion(
         body: ChatCompletionRequest,
-        caller: Caller,
-        x_request_id: RequestId = "",
+        who: AuthenticatedCaller,
+        x_client_request_id: ClientRequestId = "",
+        x_request_id: LegacyRequestId = "",
         x_modelgw_session_id: SessionId = "",
         x_modelgw_timeout_ms: TimeoutMs = "",
     ) -> Any:
-        request_id = request_id_or_new(x_request_id)
+        request_id = new_request_id()
+        client_id = client_request_id(x_client_request_id or x_request_id)
         deadline = None
         if x_modelgw_timeout_ms:
             deadline = time.monotonic() + timeout_ms(x_modelgw_timeout_ms)
-        chat = chat_request(body, request_id, session_id=x_modelgw_session_id, deadline=deadline)
+        chat = chat_request(
+            body,
+            request_id,
+            client_request_id=client_id,
+            session_id=x_modelgw_session_id,
+            deadline=deadline,
+        )
         headers = {"x-request-id": request_id}
+        if client_id:
+            headers["x-client-request-id"] = client_id
         created = int(time.time())
         if not body.stream:
-            result = await pipeline.generate(caller, chat)
+            result = await pipeline.generate(who, chat)
             return JSONResponse(chat_completion(result, created).model_dump(), headers=headers)
-        events = await pipeline.generate_stream(caller, chat)
+        events = await pipeline.generate_stream(who, chat)
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         writer = ChunkWriter(completion_id(request_id), created, body.model, include_usage)
         return StreamingResponse(
@@ -162,14 +186,14 @@ def create_app(
         )
 
     @app.get("/v1/models", response_model=ModelList, responses=_ERRORS)
-    async def list_models(caller: Caller) -> ModelList:
+    async def list_models(who: AuthenticatedCaller) -> ModelList:
         return ModelList(
-            data=[Model(id=name, description=d) for name, d in pipeline.list_models(caller)]
+            data=[Model(id=name, description=d) for name, d in pipeline.list_models(who)]
         )
 
     @app.get("/v1/models/{model}", response_model=Model, responses=_ERRORS)
-    async def retrieve_model(model: str, caller: Caller) -> Model:
-        for name, description in pipeline.list_models(caller):
+    async def retrieve_model(model: str, who: AuthenticatedCaller) -> Model:
+        for name, description in pipeline.list_models(who):
             if name == model:
                 return Model(id=name, description=description)
         raise NotFound(f"unknown model {model!r}; GET /v1/models lists the models you may use")

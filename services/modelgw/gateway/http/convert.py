@@ -71,6 +71,7 @@ def chat_request(
     body: ChatCompletionRequest,
     request_id: str,
     *,
+    client_request_id: str = "",
     session_id: str = "",
     deadline: float | None = None,
 ) -> ChatRequest:
@@ -79,6 +80,7 @@ def chat_request(
         messages=[_message(m) for m in body.messages],
         params=_params(body),
         request_id=request_id,
+        client_request_id=client_request_id,
         caller=CallerMetadata(end_user=body.user or "", session_id=session_id),
         deadline=deadline,
     )

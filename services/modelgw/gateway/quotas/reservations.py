@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from modelgw.common.config.quotas import QuotaStoreDown, TenantQuotas
+from modelgw.common.config.quotas import QuotaStoreDown
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded, QuotaStoreUnavailable
 from modelgw.common.messages import ChatMessage, GenerationParams
+from modelgw.common.tenant import Tenant
 from modelgw.gateway.quotas.limits import estimate_tokens, tenant_limits
 from modelgw.gateway.quotas.store import Charge, Hold, QuotaStore, QuotaStoreError, Refusal
 
@@ -45,12 +46,8 @@ class Quotas:
         self._store = store
         self._clock = clock
 
-    def _limits_of(self, tenant: str) -> TenantQuotas:
-        known = self._config.tenants.get(tenant)
-        return known.quotas if known is not None else TenantQuotas()
-
     async def reserve(
-        self, tenant: str, messages: Sequence[ChatMessage], params: GenerationParams
+        self, tenant: Tenant, messages: Sequence[ChatMessage], params: GenerationParams
     ) -> Reservation:
         """Hold room for this request in every limit of its tenant, or refuse it.
 
@@ -58,9 +55,9 @@ class Quotas:
         has no room, and `QuotaStoreUnavailable` when the store cannot answer and the
         deployment fails closed.
         """
-        limits = tenant_limits(self._limits_of(tenant))
+        limits = tenant_limits(tenant.quotas)
         if not limits:
-            return Reservation(tenant)
+            return Reservation(tenant.name)
         max_tokens = params.max_tokens or self._config.quotas.default_max_tokens
         estimate = estimate_tokens(messages, max_tokens)
         charges = [Charge(limit, estimate if limit.counts_tokens else 1) for limit in limits]
@@ -68,21 +65,21 @@ class Quotas:
             if charge.amount > charge.limit.value:
                 raise QuotaExceeded(
                     f"request needs about {charge.amount} tokens (prompt estimate plus "
-                    f"max_tokens {max_tokens}), more than tenant {tenant!r}'s "
+                    f"max_tokens {max_tokens}), more than tenant {tenant.name!r}'s "
                     f"{charge.limit.name} ({charge.limit.value}); send a shorter prompt "
                     "or a lower max_tokens"
                 )
         try:
-            outcome = await self._store.reserve(tenant, charges, self._clock())
+            outcome = await self._store.reserve(tenant.name, charges, self._clock())
         except QuotaStoreError as exc:
-            return self._store_down(tenant, exc)
+            return self._store_down(tenant.name, exc)
         if isinstance(outcome, Refusal):
             raise QuotaExceeded(
-                f"tenant {tenant!r} reached {outcome.limit.name} ({outcome.limit.value}); "
+                f"tenant {tenant.name!r} reached {outcome.limit.name} ({outcome.limit.value}); "
                 f"retry in {outcome.retry_after_s} s",
                 retry_after_s=outcome.retry_after_s,
             )
-        return Reservation(tenant, outcome)
+        return Reservation(tenant.name, outcome)
 
     def _store_down(self, tenant: str, exc: QuotaStoreError) -> Reservation:
         if self._config.quotas.on_store_unavailable is QuotaStoreDown.REFUSE:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.common.errors import NotFound, PermissionDenied
+from modelgw.common.errors import NotFound
+from modelgw.common.tenant import Tenant
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.routing.plan import Candidate, RoutePlan, order_targets
 from modelgw.gateway.routing.sensitivity import apply_rules
@@ -54,9 +55,7 @@ class Router:
             )
         return RoutePlan(model, tuple(candidates))
 
-    def restrict(self, plan: RoutePlan, tenant: str, entity_types: set[str]) -> RoutePlan:
-        """Apply the tenant's sensitivity rules; fails closed for a tenant it does not know."""
-        tenant_config = self._config.tenants.get(tenant)
-        if tenant_config is None:
-            raise PermissionDenied(f"tenant {tenant!r} has no routing policy on this gateway")
-        return apply_rules(plan, tenant_config.routing_rules, entity_types)
+    @staticmethod
+    def restrict(plan: RoutePlan, tenant: Tenant, entity_types: frozenset[str]) -> RoutePlan:
+        """Apply the tenant's sensitivity rules to what the trust layer found."""
+        return apply_rules(plan, tenant.routing_rules, entity_types)

@@ -31,7 +31,7 @@ def _label(rule: SensitivityRule, index: int) -> str:
 
 
 def apply_rules(
-    plan: RoutePlan, rules: Sequence[SensitivityRule], entity_types: set[str]
+    plan: RoutePlan, rules: Sequence[SensitivityRule], entity_types: frozenset[str]
 ) -> RoutePlan:
     """The plan narrowed by every matching rule; raises BlockedByPolicy when nothing may go."""
     candidates = list(plan.candidates)
