@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 import grpc
 
-from modelgw.api.v1 import audit_pb2_grpc, common_pb2, gateway_pb2, gateway_pb2_grpc
+from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, common_pb2, gateway_pb2, gateway_pb2_grpc
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
 from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
 from modelgw.runtime import Assembly
 from modelgw.trust.engine import TrustEngine
+
+Metadata = tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -54,6 +56,25 @@ def user(content: str) -> common_pb2.ChatMessage:
 
 def generate_request(content: str, model: str = "echo", **kwargs) -> gateway_pb2.GenerateRequest:  # type: ignore[no-untyped-def]
     return gateway_pb2.GenerateRequest(model=model, messages=[user(content)], **kwargs)
+
+
+def request_id_of(call: grpc.aio.AioRpcError | grpc.aio.Call) -> str:
+    """The gateway's id of a request (its audit key), from the initial metadata it sent."""
+    metadata = call.initial_metadata()
+    found = dict(metadata or ()).get("x-request-id")
+    assert isinstance(found, str), f"no x-request-id in {metadata!r}"
+    return found
+
+
+async def record_of(
+    audit: audit_pb2_grpc.AuditStub, client_request_id: str, metadata: Metadata
+) -> audit_pb2.AuditRecord:
+    """The one audit record of the request sent with this `request_id` of the caller's own."""
+    page = await audit.QueryRecords(
+        audit_pb2.QueryRecordsRequest(client_request_id=client_request_id), metadata=metadata
+    )
+    assert len(page.records) == 1, f"{len(page.records)} records for {client_request_id!r}"
+    return page.records[0]
 
 
 @dataclass

@@ -58,9 +58,11 @@ async def test_timeout_header_ends_the_request_with_504_and_an_audit_record(gate
     assert reply.json()["error"]["code"] == "timeout"
     assert time.monotonic() - started < 10  # the deadline, not the backend, ended it
     assert len(backend.received) == 1
+    assert reply.headers["x-client-request-id"] == "slow-1"
     record = await gw.grpc.audit.GetRecord(
-        audit_pb2.GetRecordRequest(request_id="slow-1"), metadata=AUTH
+        audit_pb2.GetRecordRequest(request_id=reply.headers["x-request-id"]), metadata=AUTH
     )
+    assert record.client_request_id == "slow-1"
     assert record.status == "DEADLINE_EXCEEDED"
 
 
@@ -91,7 +93,7 @@ async def test_session_header_reaches_the_audit_record_and_is_checked(
         )
         assert ok.status_code == 200, ok.text
         record = await gw.grpc.audit.GetRecord(
-            audit_pb2.GetRecordRequest(request_id="with-session"), metadata=AUTH
+            audit_pb2.GetRecordRequest(request_id=ok.headers["x-request-id"]), metadata=AUTH
         )
         assert record.session_id == "ticket-123"
 

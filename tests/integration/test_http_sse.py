@@ -115,14 +115,16 @@ async def test_sse_framing_is_openais(gated, include_usage: bool | None) -> None
     ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        assert response.headers["x-request-id"] == "sse-1"
+        assert response.headers["x-client-request-id"] == "sse-1"
+        request_id = response.headers["x-request-id"]
+        assert len(request_id) == 32  # the gateway's own id
         payloads = [p async for p in _events(response)]
 
     assert payloads[-1] == "[DONE]"
     chunks = [json.loads(p) for p in payloads[:-1]]  # every event is valid JSON
     for chunk in chunks:
         assert chunk["object"] == "chat.completion.chunk"
-        assert chunk["id"] == "chatcmpl-sse-1" and chunk["model"] == "echo"
+        assert chunk["id"] == f"chatcmpl-{request_id}" and chunk["model"] == "echo"
         assert ("usage" in chunk) is bool(include_usage)
     if include_usage:
         *chunks, usage_chunk = chunks
@@ -197,6 +199,7 @@ async def test_backend_failure_mid_stream_is_an_error_event(gated) -> None:
         ) as response,
     ):
         assert response.status_code == 200
+        request_id = response.headers["x-request-id"]
         payloads = [p async for p in _events(response)]
     assert "[DONE]" not in payloads
     error = json.loads(payloads[-1])["error"]
@@ -209,7 +212,7 @@ async def test_backend_failure_mid_stream_is_an_error_event(gated) -> None:
     assert "backend went away" in error["message"]
     assert "not sent to another backend" in error["message"]
     record = await gw.grpc.audit.GetRecord(
-        audit_pb2.GetRecordRequest(request_id="dies-midway"), metadata=AUTH
+        audit_pb2.GetRecordRequest(request_id=request_id), metadata=AUTH
     )
     assert record.status == "UNAVAILABLE" and record.streamed
 
@@ -233,13 +236,14 @@ async def test_client_disconnect_closes_the_stream_and_audits_it(gated) -> None:
             headers={"x-request-id": "walks-away"},
         ) as response,
     ):
+        request_id = response.headers["x-request-id"]
         events = _events(response)
         await anext(events)  # the role chunk: the pipeline has started
     record = None
     for _ in range(100):
         try:
             record = await gw.grpc.audit.GetRecord(
-                audit_pb2.GetRecordRequest(request_id="walks-away"), metadata=AUTH
+                audit_pb2.GetRecordRequest(request_id=request_id), metadata=AUTH
             )
             break
         except grpc.aio.AioRpcError as exc:

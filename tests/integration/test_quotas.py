@@ -22,8 +22,15 @@ from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.redis_store import RedisQuotaStore
 from modelgw.providers.echo import EchoBackend
+from tests.configs import TenantQuotas
 from tests.conftest import REDIS_URL
-from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    RunningGateway,
+    generate_request,
+    request_id_of,
+    running_gateway,
+)
 from tests.http_harness import embedded_test_config, running_http_gateway
 
 KEY = "mgw_test_quota_key_0123456789"
@@ -48,9 +55,9 @@ async def redis() -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-def _quotas(config: ModelgwConfig, redis: Redis) -> Quotas:
+def _quotas(config: ModelgwConfig, redis: Redis) -> TenantQuotas:
     store = RedisQuotaStore(redis, key_prefix=config.quotas.key_prefix, timeout_s=2)
-    return Quotas(config, store)
+    return TenantQuotas.of(Quotas(config, store), config)
 
 
 async def _counted(redis: Redis, prefix: str, tenant: str, limit: str) -> int:
@@ -144,7 +151,7 @@ async def test_grpc_refusal_has_retry_after_and_reaches_no_backend(
                 pass
         assert len(echo.received) == 2
         record = await gw.audit.GetRecord(
-            audit_pb2.GetRecordRequest(request_id="quota-refused-1"), metadata=AUTH
+            audit_pb2.GetRecordRequest(request_id=request_id_of(refused.value)), metadata=AUTH
         )
     for caught in (refused.value, refused_stream.value):
         assert caught.code() == grpc.StatusCode.RESOURCE_EXHAUSTED

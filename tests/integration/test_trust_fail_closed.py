@@ -14,14 +14,14 @@ from pathlib import Path
 import grpc
 import pytest
 
-from modelgw.api.v1 import audit_pb2, common_pb2
+from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.trust import TrustConfig
 from modelgw.providers.echo import EchoBackend
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.process_pool import DetectorPool
-from tests.harness import RecordingBackend, generate_request, running_gateway
+from tests.harness import RecordingBackend, generate_request, record_of, running_gateway
 from tests.unit.trust.scripted_detectors import hanging
 
 KEY = "mgw_test_key_failclosed_0123"
@@ -94,9 +94,7 @@ async def test_external_request_is_refused_and_nothing_is_sent(
         assert echo.received == []
         if isinstance(broken_engine.detector, DetectorPool):
             assert broken_engine.detector.replaced >= 1  # the stuck worker was killed
-        record = await gw.audit.GetRecord(
-            audit_pb2.GetRecordRequest(request_id="fail-closed-1"), metadata=AUTH
-        )
+        record = await record_of(gw.audit, "fail-closed-1", AUTH)
         assert record.status == "UNAVAILABLE"
         assert "John Smith" not in str(record)
 
@@ -124,7 +122,5 @@ async def test_local_route_with_opt_in_fails_open_and_says_so(
         )
         assert reply.trust.decision == common_pb2.TRUST_DECISION_FAIL_OPEN
         assert len(echo.received) == 1
-        record = await gw.audit.GetRecord(
-            audit_pb2.GetRecordRequest(request_id="fail-open-1"), metadata=AUTH
-        )
+        record = await record_of(gw.audit, "fail-open-1", AUTH)
         assert record.trust.decision == common_pb2.TRUST_DECISION_FAIL_OPEN

@@ -17,13 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from modelgw.api.v1 import audit_pb2, common_pb2
+from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import FinishReason, Role, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    RunningGateway,
+    generate_request,
+    record_of,
+    running_gateway,
+)
 
 KEY = "mgw_test_key_streams_0123"
 AUTH = (("authorization", f"Bearer {KEY}"),)
@@ -94,7 +100,7 @@ async def test_non_streamed_answer_restores_sent_values_and_redacts_made_up_ones
     assert ("EMAIL_ADDRESS", common_pb2.ENTITY_ACTION_REDACT) in found
     sent = recording.received[-1].messages[-1].content
     assert not any(raw in sent for raw in RAW)
-    record = await gw.audit.GetRecord(audit_pb2.GetRecordRequest(request_id="ns-1"), metadata=AUTH)
+    record = await record_of(gw.audit, "ns-1", AUTH)
     assert not any(raw in record.masked_response for raw in RAW)
     assert "<PERSON_1>" in record.masked_response
 
@@ -119,7 +125,5 @@ async def test_random_chunkings_stream_exactly_the_non_streamed_answer(gateway) 
         scripted.cuts = [rng.randrange(0, 200) for _ in range(rng.randrange(1, 30))]
         text, _ = await _streamed(gw, request_id=f"rand-{round_}")
         assert text == EXPECTED, scripted.cuts
-    record = await gw.audit.GetRecord(
-        audit_pb2.GetRecordRequest(request_id="rand-39"), metadata=AUTH
-    )
+    record = await record_of(gw.audit, "rand-39", AUTH)
     assert record.streamed and not any(raw in record.masked_response for raw in RAW)

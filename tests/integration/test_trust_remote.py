@@ -19,11 +19,12 @@ import pytest
 
 from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
+from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
-from modelgw.common.messages import ChatMessage, Role
 from modelgw.runtime import Assembly
 from modelgw.trust.remote import RemoteTrust
+from modelgw.trust.vault import VaultOwner
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
 from tests.integration.test_trust_gateway_streams import (
     EXPECTED,
@@ -106,28 +107,37 @@ async def test_answers_are_scanned_and_restored_through_the_trust_service(gatewa
         assert await _streamed(gw) == reply.message.content, chunking
 
 
+EXTERNAL = frozenset({Locality.EXTERNAL})
+
+
 async def test_scan_response_rpc_streamed_and_whole_agree(trust_service) -> None:
     """RemoteTrust straight at the service: one call with the whole answer, or segment by
     segment as a stream sends them, gives the same text, findings and new vault entries."""
     address, _, assembly = trust_service
     channel = grpc.aio.insecure_channel(address)
     try:
-        client = RemoteTrust(channel, assembly.internal, timeout_s=10)
-        prompt = [ChatMessage(Role.USER, PROMPT)]
-        protected = await client.protect("dev", "r-1", "", prompt, external=True)
-        assert "<PERSON_1>" in protected.messages[0].content
-        answer = protected.messages[0].content + MADE_UP
+        client = RemoteTrust(channel, assembly.internal, deadline_s=10)
+        dev = assembly.tenants().get("dev")
+        who = VaultOwner("dev", "k", "", "")
+        protected = await client.protect(dev, who, [PROMPT], EXTERNAL)
+        sent = protected.by_locality[Locality.EXTERNAL].texts[0]
+        assert "<PERSON_1>" in sent
+        answer = sent + MADE_UP
         from modelgw.trust.segments import Segmenter
 
         segmenter = Segmenter()
         segments = [*segmenter.feed(answer), *segmenter.finish()]
         assert len(segments) > 1
 
-        whole = client.response_scanner("dev", "r-1", protected, prompt, external=True)
+        whole = client.response_scanner(dev, "r-1", protected.vault, [PROMPT], Locality.EXTERNAL)
         at_once = await whole.scan(segments)
-        protected_again = await client.protect("dev", "r-2", "", prompt, external=True)
-        piecewise = client.response_scanner("dev", "r-2", protected_again, prompt, external=True)
+        await whole.close()
+        protected_again = await client.protect(dev, who, [PROMPT], EXTERNAL)
+        piecewise = client.response_scanner(
+            dev, "r-2", protected_again.vault, [PROMPT], Locality.EXTERNAL
+        )
         one_by_one = [s for segment in segments for s in await piecewise.scan([segment])]
+        await piecewise.close()
 
         assert "".join(at_once) == "".join(one_by_one)
         assert "Maria Garcia" not in "".join(at_once)

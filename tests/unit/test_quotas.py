@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
 import pytest
 from pydantic import ValidationError
@@ -12,17 +11,16 @@ from pydantic import ValidationError
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded, QuotaStoreUnavailable
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
-from modelgw.common.tenant import Tenants
 from modelgw.gateway.quotas import (
     MemoryQuotaStore,
     Quotas,
     QuotaStore,
     QuotaStoreError,
-    Reservation,
     estimate_tokens,
     tenant_limits,
 )
 from modelgw.gateway.quotas.store import Charge, Hold, Refusal
+from tests.configs import TenantQuotas
 
 T0 = 1_700_000_020.0  # 40 s into a minute
 PROMPT = [ChatMessage(Role.USER, "x" * 40)]  # 10 tokens by the chars/4 estimate
@@ -45,31 +43,15 @@ def _config(quotas: dict[str, int], **deployment: object) -> ModelgwConfig:
     )
 
 
-@dataclass
-class _TenantQuotas:
-    """The quota step as the pipeline uses it, for tenants named in the test config."""
-
-    quotas: Quotas
-    tenants: Tenants
-
-    async def reserve(self, name: str, messages: list[ChatMessage], params: GenerationParams):  # type: ignore[no-untyped-def]
-        return await self.quotas.reserve(self.tenants.get(name), messages, params)
-
-    async def settle(self, held: Reservation, used: int | None) -> None:
-        await self.quotas.settle(held, used)
-
-
 def _quotas(
     quotas: dict[str, int],
     clock: Clock | None = None,
     *,
     store: QuotaStore | None = None,
     **deployment: object,
-) -> _TenantQuotas:
+) -> TenantQuotas:
     config = _config(quotas, **deployment)
-    return _TenantQuotas(
-        Quotas(config, store or MemoryQuotaStore(), clock or Clock()), Tenants.from_config(config)
-    )
+    return TenantQuotas.of(Quotas(config, store or MemoryQuotaStore(), clock or Clock()), config)
 
 
 def _params(max_tokens: int = 10) -> GenerationParams:

@@ -150,6 +150,7 @@ def create_app(
         },
     )
     async def create_chat_completion(
+        http: Request,
         body: ChatCompletionRequest,
         who: AuthenticatedCaller,
         x_client_request_id: ClientRequestId = "",
@@ -158,7 +159,11 @@ def create_app(
         x_modelgw_timeout_ms: TimeoutMs = "",
     ) -> Any:
         request_id = new_request_id()
+        headers = {"x-request-id": request_id}
+        http.state.id_headers = headers  # error responses carry them too
         client_id = client_request_id(x_client_request_id or x_request_id)
+        if client_id:
+            headers["x-client-request-id"] = client_id
         deadline = None
         if x_modelgw_timeout_ms:
             deadline = time.monotonic() + timeout_ms(x_modelgw_timeout_ms)
@@ -169,9 +174,6 @@ def create_app(
             session_id=x_modelgw_session_id,
             deadline=deadline,
         )
-        headers = {"x-request-id": request_id}
-        if client_id:
-            headers["x-client-request-id"] = client_id
         created = int(time.time())
         if not body.stream:
             result = await pipeline.generate(who, chat)

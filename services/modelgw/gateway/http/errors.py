@@ -69,11 +69,14 @@ def _param(loc: Sequence[int | str]) -> str | None:
     return ".".join(path) or None
 
 
-async def on_modelgw_error(_: Request, exc: Exception) -> JSONResponse:
+async def on_modelgw_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ModelgwError)
     status, body = describe(exc)
     # The gRPC trailers as headers: `retry-after` in seconds, as RFC 9110 allows.
-    return JSONResponse(body, status_code=status, headers=dict(trailers(exc)))
+    headers = dict(trailers(exc))
+    # A refused request has an audit record too: its id lets the caller find it.
+    headers.update(getattr(request.state, "id_headers", {}))
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
