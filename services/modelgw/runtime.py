@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 import grpc
 from fastapi import FastAPI
+from google.protobuf.descriptor import FileDescriptor
 
 from modelgw.api.v1 import (
     audit_pb2,
@@ -54,8 +55,8 @@ from modelgw.trust.session_vault import SessionVaultStore
 log = logging.getLogger(__name__)
 
 
-def _full_name(module: object, service: str) -> str:
-    return module.DESCRIPTOR.services_by_name[service].full_name  # type: ignore[attr-defined]
+def _full_name(file: FileDescriptor, service: str) -> str:
+    return file.services_by_name[service].full_name
 
 
 INTERNAL_CHANNEL_OPTIONS = (
@@ -80,7 +81,8 @@ class Assembly:
         self._directory: TenantDirectory | None = None
         self._resolver: PrincipalResolver | None = None
         self._pipeline: Pipeline | None = None
-        self._session_vaults: SessionVaultStore | bool | None = False
+        self._session_vaults: SessionVaultStore | None = None
+        self._session_vaults_built = False
 
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
@@ -92,7 +94,7 @@ class Assembly:
             # the audit or trust service, traffic resumes within seconds of its return.
             channel = grpc.aio.insecure_channel(
                 address,
-                interceptors=aio_client_interceptors(),
+                interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
                 options=INTERNAL_CHANNEL_OPTIONS,
             )
             self._channels[address] = channel
@@ -161,12 +163,13 @@ class Assembly:
         return self._resolver
 
     def session_vaults(self) -> SessionVaultStore | None:
-        if self._session_vaults is False:
+        if not self._session_vaults_built:
             store = SessionVaultStore.from_config(self.config.trust.session_vault)
             if store is not None:
                 self._closers.append(store.close)
             self._session_vaults = store
-        return self._session_vaults  # type: ignore[return-value]
+            self._session_vaults_built = True
+        return self._session_vaults
 
     def local_trust(self) -> LocalTrust:
         return LocalTrust(self.trust_engine(), self.config, self.session_vaults())
@@ -209,8 +212,8 @@ class Assembly:
     async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
         """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
         return ServiceBinding(
-            _full_name(gateway_pb2, "Gateway"),
-            gateway_pb2_grpc.add_GatewayServicer_to_server,  # type: ignore[arg-type]
+            _full_name(gateway_pb2.DESCRIPTOR, "Gateway"),
+            gateway_pb2_grpc.add_GatewayServicer_to_server,
             GatewayService(await self.pipeline(backends), Authenticator(self.resolver())),
         )
 
@@ -224,16 +227,16 @@ class Assembly:
 
     def trust(self) -> ServiceBinding:
         return ServiceBinding(
-            _full_name(trust_pb2, "Trust"),
-            trust_pb2_grpc.add_TrustServicer_to_server,  # type: ignore[arg-type]
+            _full_name(trust_pb2.DESCRIPTOR, "Trust"),
+            trust_pb2_grpc.add_TrustServicer_to_server,
             TrustService(self.local_trust(), self.internal),
         )
 
     async def audit(self) -> ServiceBinding:
         self._audit.start_checkpointer(await self.audit_store())
         return ServiceBinding(
-            _full_name(audit_pb2, "Audit"),
-            audit_pb2_grpc.add_AuditServicer_to_server,  # type: ignore[arg-type]
+            _full_name(audit_pb2.DESCRIPTOR, "Audit"),
+            audit_pb2_grpc.add_AuditServicer_to_server,
             AuditService(
                 await self.audit_store(),
                 Authenticator(self.resolver()),
@@ -245,8 +248,8 @@ class Assembly:
 
     def control(self) -> ServiceBinding:
         return ServiceBinding(
-            _full_name(control_pb2, "Control"),
-            control_pb2_grpc.add_ControlServicer_to_server,  # type: ignore[arg-type]
+            _full_name(control_pb2.DESCRIPTOR, "Control"),
+            control_pb2_grpc.add_ControlServicer_to_server,
             ControlService(self.config, self.directory(), self.internal),
         )
 

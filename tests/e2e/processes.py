@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
+
+from modelgw.common.health import health_stub
 
 MODELGW = [sys.executable, "-m", "modelgw.cli"]
 
@@ -22,7 +24,7 @@ def wait_serving(
 ) -> None:
     deadline = time.monotonic() + timeout
     with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
+        stub = health_stub(channel)
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"process exited with {process.returncode}:\n{log.read_text()}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Protocol
 
 from modelgw.common.errors import PermissionDenied, Unauthenticated
@@ -11,7 +11,8 @@ from modelgw.control.directory import Principal, hash_api_key
 
 INTERNAL_TOKEN_HEADER = "x-modelgw-internal-token"  # noqa: S105 - a header name
 
-Metadata = Sequence[tuple[str, str | bytes]]
+# What grpc.aio hands a servicer (`invocation_metadata()`), or a plain sequence of pairs.
+Metadata = Iterable[tuple[str, str | bytes]]
 
 
 class PrincipalResolver(Protocol):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
 from opentelemetry import trace
 
@@ -266,7 +266,7 @@ class Pipeline:
 
     async def generate_stream(
         self, principal: Principal, request: ChatRequest
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """Validate, protect and route eagerly, up to the backend's first token.
 
         Errors before the first event raise (the route may fail over until then);
@@ -293,7 +293,7 @@ class Pipeline:
 
     async def _stream(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)
         finish_reason = FinishReason.STOP

@@ -23,8 +23,11 @@ __all__ = ["FailOpenTrust", "LocalTrust", "RemoteTrust", "ResponseScanner", "Tru
 class ResponseScanner(Protocol):
     """Follows one answer; `scan` takes its segments in order (see `modelgw.trust.segments`)."""
 
-    cut: bool
-    toxicity: float | None
+    @property
+    def cut(self) -> bool: ...
+
+    @property
+    def toxicity(self) -> float | None: ...
 
     @property
     def findings(self) -> tuple[EntityFinding, ...]: ...

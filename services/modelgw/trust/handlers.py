@@ -31,7 +31,9 @@ class TrustService(trust_pb2_grpc.TrustServicer):
 
     @abort_on_error
     async def Protect(
-        self, request: trust_pb2.ProtectRequest, context: grpc.aio.ServicerContext
+        self,
+        request: trust_pb2.ProtectRequest,
+        context: grpc.aio.ServicerContext[trust_pb2.ProtectRequest, trust_pb2.ProtectResponse],
     ) -> trust_pb2.ProtectResponse:
         self._auth.check(context.invocation_metadata() or ())
         if not request.tenant:
@@ -52,7 +54,9 @@ class TrustService(trust_pb2_grpc.TrustServicer):
 
     @abort_on_error
     async def Restore(
-        self, request: trust_pb2.RestoreRequest, context: grpc.aio.ServicerContext
+        self,
+        request: trust_pb2.RestoreRequest,
+        context: grpc.aio.ServicerContext[trust_pb2.RestoreRequest, trust_pb2.RestoreResponse],
     ) -> trust_pb2.RestoreResponse:
         self._auth.check(context.invocation_metadata() or ())
         vault = Vault(vault_from_pb(request.vault))
@@ -60,7 +64,11 @@ class TrustService(trust_pb2_grpc.TrustServicer):
 
     @abort_on_error
     async def ScanResponse(
-        self, request: trust_pb2.ScanResponseRequest, context: grpc.aio.ServicerContext
+        self,
+        request: trust_pb2.ScanResponseRequest,
+        context: grpc.aio.ServicerContext[
+            trust_pb2.ScanResponseRequest, trust_pb2.ScanResponseResponse
+        ],
     ) -> trust_pb2.ScanResponseResponse:
         self._auth.check(context.invocation_metadata() or ())
         if not request.tenant:

@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import json
 import os
+from typing import cast
 
 import redis.asyncio as aioredis
 from cryptography.exceptions import InvalidTag
@@ -79,7 +80,9 @@ class SessionVaultStore:
     async def load(self, tenant: str, session_id: str) -> Vault:
         key = self.redis_key(tenant, session_id)
         try:
-            stored = await self._redis.hgetall(key)
+            # A client without decode_responses (see from_config) answers bytes; redis-py's
+            # types cannot tell, and say bytes | str.
+            stored = cast("dict[bytes, bytes]", await self._redis.hgetall(key))
         except aioredis.RedisError as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"
