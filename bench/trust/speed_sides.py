@@ -23,7 +23,7 @@ CHATS = 6
 WARM_UP = "warm up John Smith in Boston, john@example.com"
 
 
-def _latencies(values: list[float], count: int, seconds: float) -> dict[str, float]:
+def _latencies(values: list[float], count: int, seconds: float) -> dict[str, object]:
     ordered = sorted(values)
     return {
         "p50_ms": statistics.median(values),
@@ -116,7 +116,7 @@ class OursSide:
         return result
 
     def facts(self) -> dict[str, object]:
-        pids = getattr(self.engine.detector, "worker_pids", list)()
+        pids: list[int] = getattr(self.engine.detector, "worker_pids", list)()
         workers = [peak_rss_mib(pid) for pid in pids]
         return {
             "rss_mib": rss_mib() + sum(workers),

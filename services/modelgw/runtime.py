@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import grpc
 from fastapi import FastAPI
@@ -189,7 +189,7 @@ class Assembly:
         return await self._audit.sink(channel, self.internal)
 
     # -- services -------------------------------------------------------------------
-    async def pipeline(self, backends: dict[str, Backend] | None = None) -> Pipeline:
+    async def pipeline(self, backends: Mapping[str, Backend] | None = None) -> Pipeline:
         """The one pipeline of this process, shared by the gRPC and HTTP front doors.
 
         `backends` replaces those built from config (tests, embedding); it only
@@ -209,7 +209,7 @@ class Assembly:
             )
         return self._pipeline
 
-    async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
+    async def gateway(self, backends: Mapping[str, Backend] | None = None) -> ServiceBinding:
         """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
         return ServiceBinding(
             _full_name(gateway_pb2.DESCRIPTOR, "Gateway"),
@@ -217,7 +217,7 @@ class Assembly:
             GatewayService(await self.pipeline(backends), Authenticator(self.resolver())),
         )
 
-    async def http_app(self, backends: dict[str, Backend] | None = None) -> FastAPI:
+    async def http_app(self, backends: Mapping[str, Backend] | None = None) -> FastAPI:
         """The OpenAI-compatible HTTP front door over the same pipeline as `gateway`."""
         return create_app(
             await self.pipeline(backends),

@@ -26,7 +26,7 @@ def _config() -> ModelgwConfig:
 
 
 @pytest.fixture
-async def store(redis_prefix: str):  # type: ignore[no-untyped-def]
+async def store(redis_prefix: str):
     client = aioredis.Redis.from_url(REDIS_URL)
     vaults = SessionVaultStore(client, os.urandom(32), ttl_s=120, prefix=redis_prefix)
     yield vaults

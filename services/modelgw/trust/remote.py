@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import grpc
@@ -33,8 +34,8 @@ def vault_to_pb(entries: list[VaultEntry]) -> list[trust_pb2.VaultEntry]:
     ]
 
 
-def vault_from_pb(entries: object) -> list[VaultEntry]:
-    return [VaultEntry(e.placeholder, e.value, e.entity_type) for e in entries]  # type: ignore[attr-defined]
+def vault_from_pb(entries: Iterable[trust_pb2.VaultEntry]) -> list[VaultEntry]:
+    return [VaultEntry(e.placeholder, e.value, e.entity_type) for e in entries]
 
 
 def _translate(exc: grpc.aio.AioRpcError) -> Exception:
