@@ -65,6 +65,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@if grep -rnE --include='*.py' --include='*.pyi' --exclude-dir=api \
+		'type: ignore(\[[^]]*\])? *$$' services tests bench scripts; then \
+		echo 'lint: each `# type: ignore[code]` above needs its reason: `# type: ignore[code]  # why`'; \
+		exit 1; fi
 
 fmt: venv
 	$(BIN)/ruff check --fix .

@@ -28,8 +28,11 @@ def generate(into: Path) -> None:
 
     well_known = Path(grpc_tools.__file__).parent / "_proto"
     # mypy-protobuf's plugin types the servicers and stubs (`*_pb2_grpc.pyi`) that grpc_tools
-    # leaves untyped; it sits beside this interpreter, which need not be on PATH.
-    mypy_grpc = Path(sys.executable).parent / "protoc-gen-mypy_grpc"
+    # leaves untyped; it sits beside this interpreter (a venv's bin/, not always on PATH).
+    beside = Path(sys.executable).parent / "protoc-gen-mypy_grpc"
+    mypy_grpc = str(beside) if beside.exists() else shutil.which("protoc-gen-mypy_grpc")
+    if mypy_grpc is None:
+        raise SystemExit("protoc-gen-mypy_grpc not found: install the dev extra (mypy-protobuf)")
     protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in PACKAGE_DIR.glob("*.proto"))
     args = [
         "protoc",

@@ -97,9 +97,10 @@ class WorkerPool:
         )
         found = set()
         for family, _, _, _, sockaddr in infos:
-            match sockaddr:  # (host, port, ...) for IPv4 and IPv6, all a host name resolves to
-                case (str() as ip, int() as ip_port, *_):
-                    found.add(f"[{ip}]:{ip_port}" if family == socket.AF_INET6 else f"{ip}:{port}")
+            ip, ip_port = sockaddr[0], sockaddr[1]
+            # (host, port, ...) for IPv4 and IPv6, all a host name resolves to.
+            if isinstance(ip, str) and isinstance(ip_port, int):
+                found.add(f"[{ip}]:{ip_port}" if family == socket.AF_INET6 else f"{ip}:{port}")
         return found
 
     async def _discover_loop(self) -> None:
