@@ -15,7 +15,7 @@ WORKER_EXTRA ?= worker-cpu
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
 	@echo "make test         lint, proto staleness check and all test tiers (unit, integration, e2e)"
-	@echo "make lint         ruff check + format check"
+	@echo "make lint         ruff check + format check + mypy (strict on modelgw)"
 	@echo "make proto        regenerate services/modelgw/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make bench        run the benchmarks in bench/"
@@ -60,9 +60,15 @@ test-integration: venv
 test-e2e: venv
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
+# mypy reads its files and settings from [tool.mypy] in pyproject.toml; .mypy_cache keeps reruns fast.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	@if grep -rnE --include='*.py' --include='*.pyi' --exclude-dir=api \
+		'type: ignore(\[[^]]*\])? *$$' services tests bench scripts; then \
+		echo 'lint: each `# type: ignore[code]` above needs its reason: `# type: ignore[code]  # why`'; \
+		exit 1; fi
 
 fmt: venv
 	$(BIN)/ruff check --fix .
@@ -96,4 +102,4 @@ bench-audit: venv
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .modelgw
+	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .mypy_cache .modelgw

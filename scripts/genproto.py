@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROTO_ROOT = ROOT / "protos"
 PACKAGE_DIR = PROTO_ROOT / "modelgw" / "api" / "v1"
 OUTPUT_DIR = ROOT / "services" / "modelgw" / "api" / "v1"
-GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
+GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py", "_pb2_grpc.pyi")
 
 
 def generate(into: Path) -> None:
@@ -27,6 +27,12 @@ def generate(into: Path) -> None:
     import grpc_tools
 
     well_known = Path(grpc_tools.__file__).parent / "_proto"
+    # mypy-protobuf's plugin types the servicers and stubs (`*_pb2_grpc.pyi`) that grpc_tools
+    # leaves untyped; it sits beside this interpreter (a venv's bin/, not always on PATH).
+    beside = Path(sys.executable).parent / "protoc-gen-mypy_grpc"
+    mypy_grpc = str(beside) if beside.exists() else shutil.which("protoc-gen-mypy_grpc")
+    if mypy_grpc is None:
+        raise SystemExit("protoc-gen-mypy_grpc not found: install the dev extra (mypy-protobuf)")
     protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in PACKAGE_DIR.glob("*.proto"))
     args = [
         "protoc",
@@ -35,6 +41,8 @@ def generate(into: Path) -> None:
         f"--python_out={into}",
         f"--pyi_out={into}",
         f"--grpc_python_out={into}",
+        f"--plugin=protoc-gen-mypy_grpc={mypy_grpc}",
+        f"--mypy_grpc_out=quiet:{into}",
         *protos,
     ]
     if protoc.main(args) != 0:

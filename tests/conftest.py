@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def span_exporter():  # type: ignore[no-untyped-def]
+def span_exporter():
     """Every span the test process finishes (OpenTelemetry allows one provider per process)."""
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -123,7 +123,7 @@ def redis_prefix() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def trust_engine():  # type: ignore[no-untyped-def]
+def trust_engine():
     """One trust engine (spaCy model loaded once) for the whole session."""
     from modelgw.common.config.schema import TrustConfig
     from modelgw.trust.engine import TrustEngine

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
 import grpc
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, common_pb2, gateway_pb2, gateway_pb2_grpc
+from modelgw.common.config.providers import EchoProvider, Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
 from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.echo import EchoBackend
 from modelgw.runtime import Assembly
 from modelgw.trust.engine import TrustEngine
 
@@ -34,7 +36,7 @@ class RecordingBackend:
         return self.inner.provider_type
 
     @property
-    def locality(self):  # type: ignore[no-untyped-def]
+    def locality(self) -> Locality:
         return self.inner.locality
 
     async def generate(self, request: BackendRequest) -> BackendResponse:
@@ -50,24 +52,31 @@ class RecordingBackend:
         await self.inner.close()
 
 
+def echo_backend(config: ModelgwConfig, name: str = "echo") -> EchoBackend:
+    """The echo backend for the config's provider `name` (which must be of type echo)."""
+    provider = config.providers[name]
+    assert isinstance(provider, EchoProvider), f"provider {name!r} is not an echo provider"
+    return EchoBackend(name, provider)
+
+
 def user(content: str) -> common_pb2.ChatMessage:
     return common_pb2.ChatMessage(role=common_pb2.ROLE_USER, content=content)
 
 
-def generate_request(content: str, model: str = "echo", **kwargs) -> gateway_pb2.GenerateRequest:  # type: ignore[no-untyped-def]
+def generate_request(content: str, model: str = "echo", **kwargs) -> gateway_pb2.GenerateRequest:
     return gateway_pb2.GenerateRequest(model=model, messages=[user(content)], **kwargs)
 
 
-def request_id_of(call: grpc.aio.AioRpcError | grpc.aio.Call) -> str:
-    """The gateway's id of a request (its audit key), from the initial metadata it sent."""
-    metadata = call.initial_metadata()
+def request_id_of(error: grpc.aio.AioRpcError) -> str:
+    """The gateway's id of a refused request (its audit key), from its initial metadata."""
+    metadata = error.initial_metadata()
     found = dict(metadata or ()).get("x-request-id")
     assert isinstance(found, str), f"no x-request-id in {metadata!r}"
     return found
 
 
 async def record_of(
-    audit: audit_pb2_grpc.AuditStub, client_request_id: str, metadata: Metadata
+    audit: audit_pb2_grpc.AuditAsyncStub, client_request_id: str, metadata: Metadata
 ) -> audit_pb2.AuditRecord:
     """The one audit record of the request sent with this `request_id` of the caller's own."""
     page = await audit.QueryRecords(
@@ -85,11 +94,11 @@ class RunningGateway:
     server: GrpcServer
 
     @property
-    def gateway(self) -> gateway_pb2_grpc.GatewayStub:
+    def gateway(self) -> gateway_pb2_grpc.GatewayAsyncStub:
         return gateway_pb2_grpc.GatewayStub(self.channel)
 
     @property
-    def audit(self) -> audit_pb2_grpc.AuditStub:
+    def audit(self) -> audit_pb2_grpc.AuditAsyncStub:
         return audit_pb2_grpc.AuditStub(self.channel)
 
 
@@ -98,7 +107,7 @@ async def running_gateway(
     config: ModelgwConfig,
     *,
     trust_engine: TrustEngine | None = None,
-    backends: dict[str, Backend] | None = None,
+    backends: Mapping[str, Backend] | None = None,
 ) -> AsyncIterator[RunningGateway]:
     """`modelgw serve` in this process: Gateway + Audit on one free port."""
     assembly = Assembly(config, trust_engine=trust_engine)

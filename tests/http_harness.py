@@ -12,9 +12,9 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.gateway.http.server import HttpServer, start_http_server
@@ -45,7 +45,7 @@ async def running_http_gateway(
     config: ModelgwConfig,
     *,
     trust_engine: TrustEngine | None = None,
-    backends: dict[str, Backend] | None = None,
+    backends: Mapping[str, Backend] | None = None,
 ) -> AsyncIterator[HttpGateway]:
     """`modelgw serve` in this loop: gRPC Gateway + Audit and the HTTP API on free ports."""
     async with running_gateway(config, trust_engine=trust_engine, backends=backends) as gw:
@@ -65,9 +65,13 @@ class ThreadedHttpGateway:
     def base_url(self) -> str:
         return self.gateway.base_url
 
-    def call(self, coro: Awaitable[T], timeout: float = 30) -> T:
-        """Run a coroutine on the server's loop (e.g. an Audit stub call) and wait for it."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)  # type: ignore[arg-type]
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        """Run a coroutine on the server's loop and wait for it.
+
+        A coroutine, not any awaitable: a bare gRPC call object (e.g. `stub.GetRecord(...)`)
+        is refused by `run_coroutine_threadsafe`; wrap it in an `async def`.
+        """
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
 
 @contextlib.contextmanager
@@ -75,7 +79,7 @@ def http_gateway_in_thread(
     config: ModelgwConfig,
     *,
     trust_engine: TrustEngine | None = None,
-    backends: dict[str, Backend] | None = None,
+    backends: Mapping[str, Backend] | None = None,
 ) -> Iterator[ThreadedHttpGateway]:
     loop = asyncio.new_event_loop()
     started: concurrent.futures.Future[HttpGateway] = concurrent.futures.Future()

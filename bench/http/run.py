@@ -195,13 +195,11 @@ async def _bench(doors: Doors, args: argparse.Namespace) -> dict[str, object]:
     for _ in range(args.rounds):
         rounds["grpc"].append(await _throughput(doors.grpc_unary, args.concurrency, args.seconds))
         rounds["http"].append(await _throughput(doors.http_unary, args.concurrency, args.seconds))
-    throughput = {
-        door: {"rounds_rps": values, "median_rps": statistics.median(values)}
-        for door, values in rounds.items()
+    medians = {door: statistics.median(values) for door, values in rounds.items()}
+    throughput: dict[str, object] = {
+        door: {"rounds_rps": values, "median_rps": medians[door]} for door, values in rounds.items()
     }
-    throughput["http_over_grpc_rps_ratio"] = (
-        throughput["http"]["median_rps"] / throughput["grpc"]["median_rps"]  # type: ignore[index]
-    )
+    throughput["http_over_grpc_rps_ratio"] = medians["http"] / medians["grpc"]
     return {"latency": latency, "throughput_unary": throughput}
 
 
@@ -218,7 +216,8 @@ def _wait_ready(server: subprocess.Popen[bytes], http_url: str) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"modelgw serve exited: {server.stderr.read().decode()}")  # type: ignore[union-attr]
+            output = server.stderr.read().decode() if server.stderr else ""
+            raise SystemExit(f"modelgw serve exited: {output}")
         try:
             if httpx.get(f"{http_url}/healthz", timeout=1).status_code == 200:
                 return
@@ -228,7 +227,7 @@ def _wait_ready(server: subprocess.Popen[bytes], http_url: str) -> None:
     raise SystemExit("modelgw serve did not become ready in 120 s")
 
 
-def _markdown(result: dict) -> str:  # type: ignore[type-arg]
+def _markdown(result: dict) -> str:
     lines = [
         "# HTTP front door vs gRPC",
         "",

@@ -51,7 +51,7 @@ def score(samples: list[dict], predictions: list[list[Span]]) -> dict[str, dict[
                 for p in predicted
             ):
                 c["found"] += 1
-            covered = set()
+            covered: set[int] = set()
             for _, start, end in predicted:
                 covered.update(range(start, end))
             if not set(range(g["start"], g["end"])) <= covered:

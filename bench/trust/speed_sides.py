@@ -23,7 +23,7 @@ CHATS = 6
 WARM_UP = "warm up John Smith in Boston, john@example.com"
 
 
-def _latencies(values: list[float], count: int, seconds: float) -> dict[str, float]:
+def _latencies(values: list[float], count: int, seconds: float) -> dict[str, object]:
     ordered = sorted(values)
     return {
         "p50_ms": statistics.median(values),
@@ -68,18 +68,19 @@ class OursSide:
     """`TrustEngine.protect` with the default config, the path the gateway takes."""
 
     def __init__(self) -> None:
+        from modelgw.common.config.providers import Locality
         from modelgw.common.config.tenants import EntityPolicy
         from modelgw.common.config.trust import TrustConfig
-        from modelgw.common.messages import ChatMessage, Role
         from modelgw.trust.engine import TrustEngine
 
         self.config = TrustConfig()
         self.engine = TrustEngine(self.config)
         policy = EntityPolicy()
 
+        external = frozenset({Locality.EXTERNAL})
+
         async def protect(texts: list[str], tenant: str) -> None:
-            messages_ = [ChatMessage(Role.USER, t) for t in texts]
-            await self.engine.protect(messages_, policy, external=True, tenant=tenant)
+            await self.engine.protect(texts, policy, external, tenant=tenant)
 
         self.protect: Callable[[list[str], str], Awaitable[None]] = protect
 
@@ -116,7 +117,7 @@ class OursSide:
         return result
 
     def facts(self) -> dict[str, object]:
-        pids = getattr(self.engine.detector, "worker_pids", list)()
+        pids: list[int] = getattr(self.engine.detector, "worker_pids", list)()
         workers = [peak_rss_mib(pid) for pid in pids]
         return {
             "rss_mib": rss_mib() + sum(workers),

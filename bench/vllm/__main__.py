@@ -55,9 +55,9 @@ from modelgw.gateway.routing import Candidate, Router
 from modelgw.providers.base import BackendRequest
 from modelgw.providers.registry import build_backends
 from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
+from tests.ports import free_port
 from tests.vllm_support.workers import (
     ROOT,
-    free_port,
     model_tokenizer,
     start_worker,
     stop_worker,
@@ -134,7 +134,7 @@ async def via_engine(router: Router, text: str, n: int) -> Sample:
 
 
 async def via_gateway(
-    stub: gateway_pb2_grpc.GatewayStub, text: str, n: int, key: str = KEY
+    stub: gateway_pb2_grpc.GatewayAsyncStub, text: str, n: int, key: str = KEY
 ) -> Sample:
     request = gateway_pb2.GenerateRequest(
         model="tiny",

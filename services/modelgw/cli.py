@@ -74,8 +74,8 @@ async def _run(
         await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
         provider.shutdown()
     except BaseException:
-        for server in servers:
-            await server.stop(0)
+        for started in servers:
+            await started.stop(0)
         await assembly.close()
         raise
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import grpc
 from fastapi import FastAPI
+from google.protobuf.descriptor import FileDescriptor
 
 from modelgw.api.v1 import (
     audit_pb2,
@@ -56,8 +57,8 @@ from modelgw.trust.session_vault import SessionVaultStore
 log = logging.getLogger(__name__)
 
 
-def _full_name(module: object, service: str) -> str:
-    return module.DESCRIPTOR.services_by_name[service].full_name  # type: ignore[attr-defined]
+def _full_name(file: FileDescriptor, service: str) -> str:
+    return file.services_by_name[service].full_name
 
 
 INTERNAL_CHANNEL_OPTIONS = (
@@ -83,7 +84,8 @@ class Assembly:
         self._tenants = Tenants.from_config(config)
         self._resolver: PrincipalResolver | None = None
         self._pipeline: Pipeline | None = None
-        self._session_vaults: SessionVaultStore | bool | None = False
+        self._session_vaults: SessionVaultStore | None = None
+        self._session_vaults_built = False
 
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
@@ -95,7 +97,7 @@ class Assembly:
             # the audit or trust service, traffic resumes within seconds of its return.
             channel = grpc.aio.insecure_channel(
                 address,
-                interceptors=aio_client_interceptors(),
+                interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
                 options=INTERNAL_CHANNEL_OPTIONS,
             )
             self._channels[address] = channel
@@ -164,12 +166,13 @@ class Assembly:
         return self._resolver
 
     def session_vaults(self) -> SessionVaultStore | None:
-        if self._session_vaults is False:
+        if not self._session_vaults_built:
             store = SessionVaultStore.from_config(self.config.trust.session_vault)
             if store is not None:
                 self._closers.append(store.close)
             self._session_vaults = store
-        return self._session_vaults  # type: ignore[return-value]
+            self._session_vaults_built = True
+        return self._session_vaults
 
     def tenants(self) -> Tenants:
         """The tenants this process serves now (one snapshot per request)."""
@@ -196,7 +199,7 @@ class Assembly:
         return await self._audit.sink(channel, self.internal)
 
     # -- services -------------------------------------------------------------------
-    async def pipeline(self, backends: dict[str, Backend] | None = None) -> Pipeline:
+    async def pipeline(self, backends: Mapping[str, Backend] | None = None) -> Pipeline:
         """The one pipeline of this process, shared by the gRPC and HTTP front doors.
 
         `backends` replaces those built from config (tests, embedding); it only
@@ -220,15 +223,15 @@ class Assembly:
             self._pipeline = pipeline
         return self._pipeline
 
-    async def gateway(self, backends: dict[str, Backend] | None = None) -> ServiceBinding:
+    async def gateway(self, backends: Mapping[str, Backend] | None = None) -> ServiceBinding:
         """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
         return ServiceBinding(
-            _full_name(gateway_pb2, "Gateway"),
-            gateway_pb2_grpc.add_GatewayServicer_to_server,  # type: ignore[arg-type]
+            _full_name(gateway_pb2.DESCRIPTOR, "Gateway"),
+            gateway_pb2_grpc.add_GatewayServicer_to_server,
             GatewayService(await self.pipeline(backends), self.callers()),
         )
 
-    async def http_app(self, backends: dict[str, Backend] | None = None) -> FastAPI:
+    async def http_app(self, backends: Mapping[str, Backend] | None = None) -> FastAPI:
         """The OpenAI-compatible HTTP front door over the same pipeline as `gateway`."""
         return create_app(
             await self.pipeline(backends),
@@ -238,16 +241,16 @@ class Assembly:
 
     def trust(self) -> ServiceBinding:
         return ServiceBinding(
-            _full_name(trust_pb2, "Trust"),
-            trust_pb2_grpc.add_TrustServicer_to_server,  # type: ignore[arg-type]
+            _full_name(trust_pb2.DESCRIPTOR, "Trust"),
+            trust_pb2_grpc.add_TrustServicer_to_server,
             TrustService(self.local_trust(), self.internal),
         )
 
     async def audit(self) -> ServiceBinding:
         self._audit.start_checkpointer(await self.audit_store())
         return ServiceBinding(
-            _full_name(audit_pb2, "Audit"),
-            audit_pb2_grpc.add_AuditServicer_to_server,  # type: ignore[arg-type]
+            _full_name(audit_pb2.DESCRIPTOR, "Audit"),
+            audit_pb2_grpc.add_AuditServicer_to_server,
             AuditService(
                 await self.audit_store(),
                 Authenticator(self.resolver()),
@@ -259,8 +262,8 @@ class Assembly:
 
     def control(self) -> ServiceBinding:
         return ServiceBinding(
-            _full_name(control_pb2, "Control"),
-            control_pb2_grpc.add_ControlServicer_to_server,  # type: ignore[arg-type]
+            _full_name(control_pb2.DESCRIPTOR, "Control"),
+            control_pb2_grpc.add_ControlServicer_to_server,
             ControlService(self.config, self.directory(), self.internal),
         )
 

@@ -216,7 +216,7 @@ def _vertex(folder: Path) -> Upstream:
             "credentials_file": secret_file(folder, "vertex_sa.json", json.dumps(info)),
         }
 
-    holder["fake"] = VertexFake("modelgw-test", "europe-west4", None, "")  # type: ignore[arg-type]
+    holder["fake"] = VertexFake("modelgw-test", "europe-west4", None, "")  # key: see config()
     return Upstream(holder["fake"], config)
 
 
@@ -237,7 +237,7 @@ VERTEX = AdapterSpec(
 
 
 # -- sagemaker -------------------------------------------------------------------------------
-def _sagemaker(container: str):  # type: ignore[no-untyped-def]
+def _sagemaker(container: str):
     def make(folder: Path) -> Upstream:
         return Upstream(
             SageMakerFake(AWS_KEY, AWS_SECRET, "eu-west-1", container),

@@ -23,7 +23,7 @@ from tests.conformance.spec import RECORDED_TEXT
 pytestmark = pytest.mark.timeout(60)
 
 
-def _request(model: str, text: str = "Say hello.", **kwargs) -> BackendRequest:  # type: ignore[no-untyped-def]
+def _request(model: str, text: str = "Say hello.", **kwargs) -> BackendRequest:
     return BackendRequest(
         model=model,
         messages=[ChatMessage(Role.USER, text)],
@@ -33,7 +33,7 @@ def _request(model: str, text: str = "Say hello.", **kwargs) -> BackendRequest: 
     )
 
 
-async def _collect(backend, request: BackendRequest) -> list[StreamChunk]:  # type: ignore[no-untyped-def]
+async def _collect(backend, request: BackendRequest) -> list[StreamChunk]:
     return [chunk async for chunk in backend.stream(request)]
 
 

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
+
+from modelgw.common.health import health_stub
 
 MODELGW = [sys.executable, "-m", "modelgw.cli"]
 
@@ -22,7 +24,7 @@ def wait_serving(
 ) -> None:
     deadline = time.monotonic() + timeout
     with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
+        stub = health_stub(channel)
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"process exited with {process.returncode}:\n{log.read_text()}")
@@ -36,14 +38,20 @@ def wait_serving(
     raise TimeoutError(f"{address} not SERVING after {timeout}s:\n{log.read_text()}")
 
 
+class ModelgwProcess(subprocess.Popen[bytes]):
+    """A `modelgw` child process; `log_text` is its whole output once it has stopped."""
+
+    log_text = ""
+
+
 @contextlib.contextmanager
 def modelgw_process(
     args: list[str], address: str, workdir: Path, env: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
+) -> Iterator[ModelgwProcess]:
     """Run `modelgw ARGS` in `workdir`; on exit send SIGTERM and require a clean stop."""
     log = workdir / f"modelgw-{args[0]}-{address.rsplit(':', 1)[-1]}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(
+        process = ModelgwProcess(
             [*MODELGW, *args],
             cwd=workdir,
             env={**os.environ, **(env or {})},
@@ -62,4 +70,4 @@ def modelgw_process(
                 process.kill()
                 process.wait()
                 raise AssertionError(f"no graceful stop within 30s:\n{log.read_text()}") from None
-        process.log_text = log.read_text()  # type: ignore[attr-defined]
+        process.log_text = log.read_text()

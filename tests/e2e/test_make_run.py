@@ -10,9 +10,10 @@ from pathlib import Path
 import grpc
 
 from modelgw.api.v1 import gateway_pb2_grpc
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
 from tests.e2e.processes import wait_serving
 from tests.harness import generate_request
+from tests.ports import free_port
 
 
 def test_make_run_serves_with_the_dev_key_from_the_environment(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ import grpc
 import pytest
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
-from tests.conftest import free_port
 from tests.e2e.processes import modelgw_process
 from tests.harness import generate_request
+from tests.ports import free_port
 
 DEV_KEY = "mgw_dev_fixed_for_tests"
 PROMPT = "Please call Maria Garcia at +1 212-555-0187 or mail maria.garcia@example.org."
@@ -53,7 +53,7 @@ def test_embedded_defaults_mask_restore_audit_and_stop_gracefully(tmp_path: Path
             )
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert process.returncode == 0
-    assert f"dev API key (from $MODELGW_DEV_API_KEY): {DEV_KEY}" in process.log_text  # type: ignore[attr-defined]
+    assert f"dev API key (from $MODELGW_DEV_API_KEY): {DEV_KEY}" in process.log_text
 
     rows = (
         sqlite3.connect(tmp_path / ".modelgw/audit.db")

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import openai
 
-from tests.conftest import free_port
+from tests.ports import free_port
 
 KEY = "mgw_test_e2e_http_key_0123456789"
 

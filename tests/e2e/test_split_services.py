@@ -13,9 +13,10 @@ import yaml
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
 from modelgw.common.api_keys import hash_api_key
-from tests.conftest import free_port, sqlalchemy_url
+from tests.conftest import sqlalchemy_url
 from tests.e2e.processes import modelgw_process
 from tests.harness import generate_request
+from tests.ports import free_port
 
 USER_KEY = "mgw_e2e_user_key_123456"
 AUDITOR_KEY = "mgw_e2e_auditor_key_123456"

@@ -39,7 +39,7 @@ class VertexFake(ProviderFake):
     fixture_dir = "vertex"
 
     def __init__(
-        self, project: str, region: str, public_key: rsa.RSAPublicKey, client_email: str
+        self, project: str, region: str, public_key: rsa.RSAPublicKey | None, client_email: str
     ) -> None:
         self.project, self.region = project, region
         self.public_key, self.client_email = public_key, client_email
@@ -61,6 +61,8 @@ class VertexFake(ProviderFake):
             return json_response({"error": "unsupported_grant_type"}, 400)
         header, claims, signature = form["assertion"][0].split(".")
         try:
+            if self.public_key is None:  # not set yet: no token can be valid
+                raise ValueError("no public key")
             self.public_key.verify(
                 _b64(signature), f"{header}.{claims}".encode(), padding.PKCS1v15(), hashes.SHA256()
             )

@@ -64,7 +64,7 @@ async def gateway(
         yield gw
 
 
-def _request(model: str, request_id: str):  # type: ignore[no-untyped-def]
+def _request(model: str, request_id: str):
     request = generate_request(PROMPT, model=model, request_id=request_id)
     request.params.temperature = 0  # deterministic: the answer may be cached
     return request

@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -41,7 +42,8 @@ from modelgw.common.internal_auth import INTERNAL_TOKEN_HEADER, InternalAuth
 from modelgw.control.auth import Authenticator
 from modelgw.control.directory import TenantDirectory
 from modelgw.runtime import Assembly
-from tests.conftest import free_port, sqlalchemy_url
+from tests.conftest import sqlalchemy_url
+from tests.ports import free_port
 from tests.unit.audit.factory import make_record
 
 TOKEN = "remote-ingest-internal-token-01234"
@@ -56,7 +58,7 @@ class AuditServer:
     dsn: str
 
     @property
-    def stub(self) -> audit_pb2_grpc.AuditStub:
+    def stub(self) -> audit_pb2_grpc.AuditAsyncStub:
         return audit_pb2_grpc.AuditStub(self.channel)
 
 
@@ -185,7 +187,7 @@ async def test_spooled_records_reach_postgres_in_batches_with_every_field_intact
     assert not any(r.duplicates or r.dead_lettered for r in target.receipts)
     stored = await _stored(audit_server.dsn)
     assert [r.seq for r in stored] == list(range(1, 121))
-    blank = dict.fromkeys(CHAIN_FIELDS, 0) | {"prev_hash": "", "record_hash": ""}
+    blank: dict[str, Any] = dict.fromkeys(CHAIN_FIELDS, 0) | {"prev_hash": "", "record_hash": ""}
     assert [replace(r, **blank) for r in stored] == records, "every field arrives as spooled"
     assert [r.cost_usd is None for r in stored[:3]] == [True, False, False]
     assert await _verified(audit_server.dsn, "acme") == 120

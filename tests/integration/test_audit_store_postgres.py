@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -155,7 +156,7 @@ async def test_query_filters_narrow_by_entity_decision_provider_and_status(store
     )
     reader = AuditReader(store.engine)
 
-    async def count(**filters: str) -> int:
+    async def count(**filters: Any) -> int:
         return len((await reader.query(AuditQuery(tenant="acme", **filters))).records)
 
     assert await count() == 2

@@ -64,7 +64,7 @@ async def migrated_before_initech(pg_database: str) -> str:
 @pytest.fixture
 async def service(
     request: pytest.FixtureRequest, migrated_before_initech: str
-) -> AsyncIterator[audit_pb2_grpc.AuditStub]:
+) -> AsyncIterator[audit_pb2_grpc.AuditAsyncStub]:
     config = _config(migrated_before_initech, migrate_on_start=request.param)
     assembly = Assembly(config)
     server = await start_server([await assembly.audit()], "127.0.0.1:0")
@@ -77,7 +77,7 @@ async def service(
         await assembly.close()
 
 
-async def _tenants_seen(stub: audit_pb2_grpc.AuditStub, tenant: str) -> set[str]:
+async def _tenants_seen(stub: audit_pb2_grpc.AuditAsyncStub, tenant: str) -> set[str]:
     page = await stub.QueryRecords(
         audit_pb2.QueryRecordsRequest(), metadata=(("x-api-key", KEYS[tenant]),)
     )
@@ -86,7 +86,7 @@ async def _tenants_seen(stub: audit_pb2_grpc.AuditStub, tenant: str) -> set[str]
 
 @pytest.mark.parametrize("service", [True], indirect=True)
 async def test_a_service_that_may_migrate_provisions_the_new_tenant_at_start(
-    service: audit_pb2_grpc.AuditStub,
+    service: audit_pb2_grpc.AuditAsyncStub,
 ) -> None:
     assert await _tenants_seen(service, "initech") == {"initech"}
     assert await _tenants_seen(service, "acme") == {"acme"}
@@ -94,7 +94,7 @@ async def test_a_service_that_may_migrate_provisions_the_new_tenant_at_start(
 
 @pytest.mark.parametrize("service", [False], indirect=True)
 async def test_without_migrate_rights_the_error_says_what_to_run_and_migrate_fixes_it_live(
-    service: audit_pb2_grpc.AuditStub,
+    service: audit_pb2_grpc.AuditAsyncStub,
     migrated_before_initech: str,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,

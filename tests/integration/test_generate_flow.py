@@ -17,9 +17,14 @@ import pytest
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.providers.echo import EchoBackend
 from tests.conftest import fresh_pg_database, sqlalchemy_url
-from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    RunningGateway,
+    echo_backend,
+    generate_request,
+    running_gateway,
+)
 
 KEY = "mgw_test_key_0123456789"
 NAME, EMAIL, PHONE = "John Smith", "john.smith@example.com", "+1 415-555-0132"
@@ -43,7 +48,7 @@ async def gateway(
         else:
             url = sqlalchemy_url(await stack.enter_async_context(fresh_pg_database()))
         config = _config(url)
-        echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+        echo = RecordingBackend(echo_backend(config))
         gw = await stack.enter_async_context(
             running_gateway(config, trust_engine=trust_engine, backends={"echo": echo})
         )
@@ -171,7 +176,7 @@ async def test_a_model_the_tenant_may_not_use_is_refused_and_audited(
     data["models"]["private"] = {"route": [{"provider": "echo"}]}
     data["tenants"]["dev"]["allowed_models"] = ["echo"]
     config = ModelgwConfig.model_validate(data)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
         request = generate_request(PROMPT, model="private", request_id="denied-model-1")
         with pytest.raises(grpc.aio.AioRpcError) as caught:

@@ -12,8 +12,7 @@ import pytest
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-from modelgw.providers.echo import EchoBackend
-from tests.harness import RecordingBackend
+from tests.harness import RecordingBackend, echo_backend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
 
 KEY = "mgw_test_http_headers_key_01"
@@ -38,7 +37,7 @@ class SlowBackend(RecordingBackend):
 @pytest.fixture
 async def gateway(tmp_path: Path, trust_engine) -> AsyncIterator[tuple[HttpGateway, SlowBackend]]:
     config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db")
-    backend = SlowBackend(EchoBackend("echo", config.providers["echo"]))
+    backend = SlowBackend(echo_backend(config))
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": backend}
     ) as gw:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.providers.echo import EchoBackend
 from tests.conftest import fresh_pg_database, sqlalchemy_url
-from tests.harness import RecordingBackend
+from tests.harness import RecordingBackend, echo_backend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
 
 KEY = "mgw_test_http_key_0123456789"
@@ -48,7 +48,7 @@ async def _gateway(
     audit_url: str, trust_engine
 ) -> AsyncIterator[tuple[HttpGateway, RecordingBackend]]:
     config = _config(audit_url)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": echo}
     ) as gw:
@@ -102,7 +102,7 @@ async def test_unary_completion_has_openai_shape(gateway) -> None:
 
 async def test_streamed_text_equals_the_unary_answer(gateway) -> None:
     gw, _ = gateway
-    messages = [{"role": "user", "content": PROMPT}]
+    messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": PROMPT}]
     async with _client(gw) as client:
         unary = await client.chat.completions.create(model="echo", messages=messages)
         stream = await client.chat.completions.create(
@@ -115,6 +115,7 @@ async def test_streamed_text_equals_the_unary_answer(gateway) -> None:
     finishes = [c.choices[0].finish_reason for c in chunks if c.choices]
     assert finishes[-1] == "stop" and not any(finishes[:-1])
     assert chunks[-1].choices == [] and chunks[-1].usage is not None
+    assert unary.usage is not None
     assert chunks[-1].usage.completion_tokens == unary.usage.completion_tokens
     assert all(c.usage is None for c in chunks[:-1])
     assert len({c.id for c in chunks}) == 1
@@ -188,8 +189,8 @@ async def test_auth_failures_are_401_in_openai_shape(gateway, key: str, error) -
         with pytest.raises(error):
             await client.models.list()
     assert caught.value.status_code == 401
-    assert caught.value.body["type"] == "invalid_request_error"  # type: ignore[index]
-    assert caught.value.body["code"] == "invalid_api_key"  # type: ignore[index]
+    assert caught.value.body["type"] == "invalid_request_error"
+    assert caught.value.body["code"] == "invalid_api_key"
     assert echo.received == []
 
 

@@ -16,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelgw.providers.echo import EchoBackend
-from tests.harness import RecordingBackend
+from tests.harness import RecordingBackend, echo_backend
 from tests.http_harness import ThreadedHttpGateway, embedded_test_config, http_gateway_in_thread
 
 KEY = "mgw_test_props_key_0123456789"
@@ -45,7 +44,7 @@ def served(
 ) -> Iterator[tuple[ThreadedHttpGateway, RecordingBackend, httpx.Client]]:
     audit = Path(tmp_path_factory.mktemp("props")) / "audit.db"
     config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{audit}", max_message_bytes=LIMIT)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     with (
         http_gateway_in_thread(config, trust_engine=trust_engine, backends={"echo": echo}) as gw,
         httpx.Client(base_url=gw.base_url, timeout=30) as client,
@@ -60,7 +59,7 @@ def _is_openai_error(response: httpx.Response) -> None:
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
 
 
-def _post(client: httpx.Client, content: bytes, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _post(client: httpx.Client, content: bytes, headers: dict[str, str] | None = None):
     return client.post(
         "/v1/chat/completions",
         content=content,

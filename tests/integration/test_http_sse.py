@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import grpc
 import httpx
@@ -17,9 +18,8 @@ import pytest
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.errors import BackendError
 from modelgw.providers.base import BackendRequest, StreamChunk
-from modelgw.providers.echo import EchoBackend
 from modelgw.trust.segments import Segmenter
-from tests.harness import RecordingBackend
+from tests.harness import RecordingBackend, echo_backend
 from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
 
 KEY = "mgw_test_sse_key_0123456789"
@@ -60,7 +60,7 @@ class GatedBackend(RecordingBackend):
 @pytest.fixture
 async def gated(tmp_path: Path, trust_engine) -> AsyncIterator[tuple[HttpGateway, GatedBackend]]:
     config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db")
-    backend = GatedBackend(EchoBackend("echo", config.providers["echo"]))
+    backend = GatedBackend(echo_backend(config))
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": backend}
     ) as gw:
@@ -103,7 +103,9 @@ def _restored_prefix(masked: str) -> str:
 async def test_sse_framing_is_openais(gated, include_usage: bool | None) -> None:
     gw, backend = gated
     backend.ungated = True
-    extra = {} if include_usage is None else {"stream_options": {"include_usage": include_usage}}
+    extra: dict[str, Any] = (
+        {} if include_usage is None else {"stream_options": {"include_usage": include_usage}}
+    )
     async with (
         httpx.AsyncClient(base_url=gw.base_url, headers=HEADERS) as client,
         client.stream(

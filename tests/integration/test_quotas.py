@@ -21,12 +21,12 @@ from modelgw.common.errors import QuotaExceeded
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.redis_store import RedisQuotaStore
-from modelgw.providers.echo import EchoBackend
 from tests.configs import TenantQuotas
 from tests.conftest import REDIS_URL
 from tests.harness import (
     RecordingBackend,
     RunningGateway,
+    echo_backend,
     generate_request,
     request_id_of,
     running_gateway,
@@ -63,7 +63,7 @@ def _quotas(config: ModelgwConfig, redis: Redis) -> TenantQuotas:
 async def _counted(redis: Redis, prefix: str, tenant: str, limit: str) -> int:
     """Sum over every window, so a test that crosses a minute boundary still adds up."""
     keys = [k async for k in redis.scan_iter(match=f"{prefix}quota:{tenant}:{limit}:*")]
-    return sum(int(v) for v in await redis.mget(keys)) if keys else 0
+    return sum(int(v) for v in await redis.mget(keys) if v is not None) if keys else 0
 
 
 async def _away_from_a_minute_edge() -> None:
@@ -130,7 +130,7 @@ async def test_reconcile_refunds_charges_and_gives_back_on_no_answer(
 async def _gateway(
     config: ModelgwConfig, trust_engine: Any
 ) -> AsyncIterator[tuple[RunningGateway, RecordingBackend]]:
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
         yield gw, echo
 
@@ -168,7 +168,7 @@ async def test_http_refusal_is_429_with_retry_after(
 ) -> None:
     await _away_from_a_minute_edge()
     config = _config(redis_prefix, tmp_path, requests_per_minute=1)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     body = {"model": "echo", "messages": [{"role": "user", "content": "hello"}]}
     async with (
         running_http_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw,

@@ -13,9 +13,14 @@ from modelgw.api.v1 import common_pb2
 from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.gateway.cache import KEY_PREFIX
-from modelgw.providers.echo import EchoBackend
 from tests.conftest import REDIS_URL
-from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    RunningGateway,
+    echo_backend,
+    generate_request,
+    running_gateway,
+)
 
 KEYS = {"acme": "mgw_cache_acme_key_0001", "globex": "mgw_cache_globex_key_001"}
 
@@ -45,7 +50,7 @@ async def gateway(
 ) -> AsyncIterator[tuple[RunningGateway, RecordingBackend]]:
     cache = {"backend": request.param, "redis_url": REDIS_URL, "ttl_s": 60}
     config = _config(tmp_path, cache)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
         yield gw, echo
     if request.param == "redis":
@@ -56,7 +61,7 @@ async def gateway(
         await client.aclose()
 
 
-def _deterministic(text: str):  # type: ignore[no-untyped-def]
+def _deterministic(text: str):
     request = generate_request(text)
     request.params.temperature = 0
     return request
@@ -111,7 +116,8 @@ async def test_redis_entries_hold_masked_text_only(tmp_path: Path, trust_engine)
     try:
         keys = [k async for k in client.scan_iter(match=f"{KEY_PREFIX}:globex:*")]
         assert keys
-        values = b"".join([await client.get(k) or b"" for k in keys])
+        stored = [await client.get(k) for k in keys]  # bytes: no decode_responses
+        values = b"".join(v for v in stored if isinstance(v, bytes))
         ttls = [await client.ttl(k) for k in keys]
         for k in keys:
             await client.delete(k)

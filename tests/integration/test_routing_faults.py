@@ -141,7 +141,8 @@ async def test_caller_deadline_is_honoured_and_propagated(tmp_path, trust_engine
 
         # The fallback got what was left of the caller's 0.8 s, not a fresh timeout.
         assert fallback.engine.calls, "the fallback should have been tried within the deadline"
-        assert fallback.engine.calls[0].time_remaining < 0.8 - config_timeout + 0.05
+        left = fallback.engine.calls[0].time_remaining
+        assert left is not None and left < 0.8 - config_timeout + 0.05
 
 
 async def test_breaker_opens_then_recovers_through_a_half_open_probe(
@@ -251,10 +252,11 @@ async def test_client_that_gives_up_aborts_the_engine_request_and_is_audited(
                 break
             await asyncio.sleep(0.01)
         assert primary.engine.aborted == [primary.engine.calls[0].request_id]
-        audit = None
+        audit: audit_pb2.AuditRecord | None = None
         for _ in range(100):
             with contextlib.suppress(grpc.aio.AioRpcError, AssertionError):
                 audit = await record_of(gw.audit, "gives-up", AUTH)
                 break
             await asyncio.sleep(0.02)
-        assert audit is not None and audit.status == "CANCELLED"
+        assert audit is not None, "no audit record for the request the client gave up"
+        assert audit.status == "CANCELLED"

@@ -18,8 +18,13 @@ import pytest
 from modelgw.api.v1 import audit_pb2, common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.providers.echo import EchoBackend
-from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    RunningGateway,
+    echo_backend,
+    generate_request,
+    running_gateway,
+)
 from tests.vllm_support.fake_engine import Behaviour, fake_engine
 
 KEY = "mgw_test_sensitivity_key_01"
@@ -50,10 +55,7 @@ def config(tmp_path: Path, rules: list[dict[str, Any]], route: list[str]) -> Mod
 
 def recording_backends(cfg: ModelgwConfig) -> dict[str, RecordingBackend]:
     """An echo backend per provider, recording what it was sent."""
-    return {
-        name: RecordingBackend(EchoBackend(name, provider))  # type: ignore[arg-type]
-        for name, provider in cfg.providers.items()
-    }
+    return {name: RecordingBackend(echo_backend(cfg, name)) for name in cfg.providers}
 
 
 @contextlib.asynccontextmanager
@@ -62,7 +64,7 @@ async def gateway(
 ) -> AsyncIterator[tuple[RunningGateway, dict[str, RecordingBackend]]]:
     cfg = config(tmp_path, rules, route)
     backends = recording_backends(cfg)
-    async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:  # type: ignore[arg-type]
+    async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:
         yield gw, backends
 
 
@@ -160,7 +162,7 @@ async def test_entity_policy_block_for_one_locality_routes_to_the_other(
     data["tenants"]["dev"]["entity_policy"] = {"external": {"CREDIT_CARD": "block"}}
     cfg = ModelgwConfig.model_validate(data)
     backends = recording_backends(cfg)
-    async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:  # type: ignore[arg-type]
+    async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:
         reply = await ask(gw, "Charge 4111 1111 1111 1111 please.")
         assert reply.route.backend == "onprem" and "cloud skipped" in reply.route.reason
         assert not backends["cloud"].received

@@ -8,7 +8,7 @@ detector process that never answers (the pool kills it and starts another).
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import grpc
@@ -18,10 +18,16 @@ from modelgw.api.v1 import common_pb2
 from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.trust import TrustConfig
-from modelgw.providers.echo import EchoBackend
-from modelgw.trust.engine import TrustEngine
+from modelgw.trust.detection_plan import AnalysisItem, Detection
+from modelgw.trust.engine import DetectionBackend, TrustEngine
 from modelgw.trust.process_pool import DetectorPool
-from tests.harness import RecordingBackend, generate_request, record_of, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    echo_backend,
+    generate_request,
+    record_of,
+    running_gateway,
+)
 from tests.unit.trust.scripted_detectors import hanging
 
 KEY = "mgw_test_key_failclosed_0123"
@@ -30,7 +36,7 @@ PROMPT = "I am John Smith, card 4111 1111 1111 1111, mail john.smith@example.com
 
 
 class RaisingDetector:
-    def analyze_items(self, items: Sequence[object]) -> list[list[object]]:
+    def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
         raise RuntimeError("recognizer crashed")
 
 
@@ -38,7 +44,7 @@ class HangingDetector:
     def __init__(self) -> None:
         self.release = threading.Event()
 
-    def analyze_items(self, items: Sequence[object]) -> list[list[object]]:
+    def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
         self.release.wait(30)
         return [[] for _ in items]
 
@@ -62,13 +68,14 @@ def hanging_process_pool() -> Iterator[DetectorPool]:
 @pytest.fixture(params=["raises", "hangs", "process-hangs"])
 def broken_engine(
     request: pytest.FixtureRequest, hanging_process_pool: DetectorPool
-) -> AsyncIterator[TrustEngine]:
-    detector = {
+) -> Iterator[TrustEngine]:
+    factories: dict[str, Callable[[], DetectionBackend]] = {
         "raises": RaisingDetector,
         "hangs": HangingDetector,
         "process-hangs": lambda: hanging_process_pool,
-    }[request.param]()
-    engine = TrustEngine(TrustConfig(deadline_ms=300), detector=detector)  # type: ignore[arg-type]
+    }
+    detector = factories[request.param]()
+    engine = TrustEngine(TrustConfig(deadline_ms=300), detector=detector)
     yield engine
     if isinstance(detector, HangingDetector):
         detector.release.set()
@@ -81,7 +88,7 @@ async def test_external_request_is_refused_and_nothing_is_sent(
     tmp_path: Path, broken_engine: TrustEngine, fail_open_local: bool, stream: bool
 ) -> None:
     config = _config(tmp_path, locality="external", fail_open_local=fail_open_local)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=broken_engine, backends={"echo": echo}) as gw:
         request = generate_request(PROMPT, request_id="fail-closed-1")
         with pytest.raises(grpc.aio.AioRpcError) as caught:
@@ -103,7 +110,7 @@ async def test_local_route_without_opt_in_fails_closed_too(
     tmp_path: Path, broken_engine: TrustEngine
 ) -> None:
     config = _config(tmp_path, locality="local", fail_open_local=False)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=broken_engine, backends={"echo": echo}) as gw:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await gw.gateway.Generate(generate_request(PROMPT), metadata=AUTH)
@@ -115,7 +122,7 @@ async def test_local_route_with_opt_in_fails_open_and_says_so(
     tmp_path: Path, broken_engine: TrustEngine
 ) -> None:
     config = _config(tmp_path, locality="local", fail_open_local=True)
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=broken_engine, backends={"echo": echo}) as gw:
         reply = await gw.gateway.Generate(
             generate_request("hello there", request_id="fail-open-1"), metadata=AUTH

@@ -74,7 +74,7 @@ async def gateway(
     data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
     config = ModelgwConfig.model_validate(data)
     scripted = ScriptedBackend()
-    recording = RecordingBackend(scripted)  # type: ignore[arg-type]
+    recording = RecordingBackend(scripted)
     async with running_gateway(
         config, trust_engine=trust_engine, backends={"echo": recording}
     ) as gw:

@@ -67,7 +67,7 @@ async def gateway(
 ) -> AsyncIterator[tuple[RunningGateway, ScriptedBackend, RecordingBackend]]:
     address, _, _ = trust_service
     scripted = ScriptedBackend()
-    recording = RecordingBackend(scripted)  # type: ignore[arg-type]
+    recording = RecordingBackend(scripted)
     async with running_gateway(_config(tmp_path, address), backends={"echo": recording}) as gw:
         yield gw, scripted, recording
         # Everything went through the Trust service: the gateway never built an engine.

@@ -27,7 +27,7 @@ ANSWER = (
 
 
 @pytest.fixture(scope="module")
-def toxic_engine(trust_engine):  # type: ignore[no-untyped-def]
+def toxic_engine(trust_engine):
     engine = TrustEngine(
         TrustConfig(toxicity_model=ToxicityModel.PROFANITY_CHECK), detector=trust_engine.detector
     )

@@ -95,7 +95,7 @@ async def test_shared_prefix_sticks_to_one_worker_while_loads_are_close(tmp_path
                 await backend.generate(request(system, f"question {i}"))
             assert sorted([len(a.engine.calls), len(b.engine.calls)]) == [0, 6]
 
-            spread = Counter()
+            spread: Counter[str] = Counter()
             for i in range(20):
                 await backend.generate(request(f"tenant-specific system prompt {i}", "q"))
             spread.update(a=len(a.engine.calls), b=len(b.engine.calls))

@@ -24,7 +24,8 @@ from modelgw.common.config.defaults import DEV_TENANT, embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, ServiceBinding, start_server
 from modelgw.runtime import Assembly
-from tests.conftest import free_port, sqlalchemy_url
+from tests.conftest import sqlalchemy_url
+from tests.ports import free_port
 from tests.reliability.audit_checks import (
     assert_each_answered_request_recorded_once,
     count_records,

@@ -15,8 +15,13 @@ import pytest
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.providers.echo import EchoBackend
-from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
+from tests.harness import (
+    RecordingBackend,
+    RunningGateway,
+    echo_backend,
+    generate_request,
+    running_gateway,
+)
 from tests.http_harness import embedded_test_config
 from tests.reliability.throwaway_redis import ThrowawayRedis
 
@@ -52,7 +57,7 @@ def _config(store: ThrowawayRedis, tmp_path: Path, on_store_unavailable: str) ->
 async def _gateway(
     config: ModelgwConfig, trust_engine: Any
 ) -> AsyncIterator[tuple[RunningGateway, RecordingBackend]]:
-    echo = RecordingBackend(EchoBackend("echo", config.providers["echo"]))
+    echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
         yield gw, echo
 

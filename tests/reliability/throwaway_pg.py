@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.conftest import free_port
+from tests.ports import free_port
 
 
 def _bin(name: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import redis
 
-from tests.conftest import free_port
+from tests.ports import free_port
 
 
 class ThrowawayRedis:

@@ -8,6 +8,7 @@ import pytest
 
 from modelgw.common.config import ConfigError, load_config, parse_config
 from modelgw.common.config.defaults import embedded_config
+from modelgw.common.config.providers import OpenAIProvider
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError, resolve_secret
 
@@ -29,7 +30,8 @@ def test_example_config_loads() -> None:
     assert acme.entity_policy.action_for("US_SSN", external=True).value == "block"
     assert acme.entity_policy.action_for("PERSON", external=True).value == "mask"
     assert [t.provider for t in config.models["assistant"].route] == ["openai", "llama-local"]
-    assert config.providers["openai"].api_key == "env:OPENAI_API_KEY"
+    openai = config.providers["openai"]
+    assert isinstance(openai, OpenAIProvider) and openai.api_key == "env:OPENAI_API_KEY"
     assert [r.name for r in acme.routing_rules] == ["medical-stays-local", "no-secrets"]
     assert acme.quotas.tokens_per_minute == 200000
     assert config.tenants["globex"].quotas.requests_per_minute is None  # unlimited

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 import pytest
 from pydantic import ValidationError
@@ -167,7 +168,9 @@ async def test_concurrent_reservations_never_overshoot() -> None:
 
 
 class _DeadStore(MemoryQuotaStore):
-    async def reserve(self, tenant: str, charges: list[Charge], now: float) -> Refusal:  # type: ignore[override]
+    async def reserve(
+        self, tenant: str, charges: Sequence[Charge], now: float
+    ) -> tuple[Hold, ...] | Refusal:
         raise QuotaStoreError("ConnectionError: refused")
 
 

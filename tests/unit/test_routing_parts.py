@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
+from collections.abc import AsyncIterator
 
 import grpc
 import pytest
 from pydantic import ValidationError
 
+from modelgw.common.config.providers import Locality
 from modelgw.common.config.routing import (
     BreakerConfig,
     RetryConfig,
@@ -23,7 +25,7 @@ from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.routing.plan import Candidate, RoutePlan, order_targets
-from modelgw.providers.base import BackendRequest, BackendResponse
+from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 
 
 class Clock:
@@ -34,22 +36,27 @@ class Clock:
         return self.now
 
 
+def state(breaker: CircuitBreaker) -> BreakerState:
+    """Read anew: a type checker keeps `breaker.state` narrowed across method calls."""
+    return breaker.state
+
+
 def test_breaker_opens_after_threshold_and_probes_once_when_half_open() -> None:
     clock = Clock()
     breaker = CircuitBreaker(BreakerConfig(failure_threshold=3, open_s=5), clock)
     for _ in range(2):
         assert breaker.try_acquire()
         breaker.on_failure()
-    assert breaker.state is BreakerState.CLOSED
+    assert state(breaker) is BreakerState.CLOSED
     assert breaker.try_acquire()
     breaker.on_failure()
-    assert breaker.state is BreakerState.OPEN and not breaker.try_acquire()
+    assert state(breaker) is BreakerState.OPEN and not breaker.try_acquire()
     clock.now += 5
-    assert breaker.state is BreakerState.HALF_OPEN
+    assert state(breaker) is BreakerState.HALF_OPEN
     assert breaker.try_acquire()
     assert not breaker.try_acquire()  # one probe at a time
     breaker.on_success()
-    assert breaker.state is BreakerState.CLOSED and breaker.try_acquire()
+    assert state(breaker) is BreakerState.CLOSED and breaker.try_acquire()
 
 
 def test_breaker_success_resets_the_failure_count() -> None:
@@ -96,7 +103,7 @@ def test_equal_priority_targets_split_by_weight_and_order_is_kept_otherwise() ->
         }
     )
     rng = random.Random(7)
-    firsts = Counter()
+    firsts: Counter[str] = Counter()
     for _ in range(4000):
         order = [t.provider for t, _ in order_targets(model, rng)]
         assert order[2] == "c" and sorted(order[:2]) == ["a", "b"]
@@ -126,7 +133,7 @@ class _Refusing:
     """A backend whose provider refuses modelgw's credential (an upstream 401)."""
 
     provider_type = "openai"
-    locality = "external"
+    locality = Locality.EXTERNAL
 
     def __init__(self, name: str, code: grpc.StatusCode | None) -> None:
         self.name = name
@@ -139,6 +146,12 @@ class _Refusing:
             raise BackendError("upstream said 401", code=self.code, retryable=True)
         return BackendResponse("fine", FinishReason.STOP, Usage(1, 1))
 
+    def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]:
+        raise NotImplementedError("these tests are unary")
+
+    async def close(self) -> None:
+        return None
+
 
 @pytest.mark.parametrize(
     ("code", "primary_calls"),
@@ -150,7 +163,7 @@ class _Refusing:
 )
 async def test_which_failures_fall_back_at_once(code, primary_calls) -> None:
     primary, fallback = _Refusing("primary", code), _Refusing("fallback", None)
-    plan = RoutePlan("m", (Candidate(primary, "m"), Candidate(fallback, "m")))  # type: ignore[arg-type]
+    plan = RoutePlan("m", (Candidate(primary, "m"), Candidate(fallback, "m")))
     engine = RoutingEngine(RoutingConfig(), sleep=lambda _s: asyncio.sleep(0))
 
     async def prepare(candidate: Candidate) -> BackendRequest:

@@ -56,6 +56,7 @@ def test_text_that_only_looks_like_a_stop_start_is_released(tokenizer: Tokenizer
 def test_special_tokens_are_skipped(tokenizer: Tokenizer) -> None:
     ids = tokenizer.encode("hello", add_special_tokens=False).ids
     eos = tokenizer.token_to_id("</s>")
+    assert eos is not None
     assert "".join(stream(tokenizer, [*ids, eos])) == "hello"
 
 

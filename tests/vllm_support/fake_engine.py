@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import grpc
 from smg_grpc_proto.generated import common_pb2, vllm_engine_pb2, vllm_engine_pb2_grpc
@@ -155,9 +156,9 @@ async def serve(engine: FakeEngine, port: int = 0) -> tuple[grpc.aio.Server, int
 
 
 @contextlib.asynccontextmanager
-async def fake_engine(directory: Path, **kwargs: object) -> AsyncIterator[RunningFake]:
+async def fake_engine(directory: Path, **kwargs: Any) -> AsyncIterator[RunningFake]:
     tokenizer, bundle = tokenizer_bundle(directory)
-    engine = FakeEngine(tokenizer, bundle, **kwargs)  # type: ignore[arg-type]
+    engine = FakeEngine(tokenizer, bundle, **kwargs)
     server, port = await serve(engine)
     try:
         yield RunningFake(engine, server, f"127.0.0.1:{port}")

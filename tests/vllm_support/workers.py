@@ -18,9 +18,10 @@ from pathlib import Path
 
 import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 from tokenizers import Tokenizer
 
+from modelgw.common.health import health_stub
 from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from tests.ports import free_port
 
@@ -54,7 +55,7 @@ class VllmWorkers:
 def _serving(address: str) -> bool:
     with grpc.insecure_channel(address) as channel:
         try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(
+            reply = health_stub(channel).Check(
                 health_pb2.HealthCheckRequest(service="vllm.grpc.engine.VllmEngine"), timeout=2
             )
         except grpc.RpcError:

@@ -76,8 +76,10 @@ async def insert_rows(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> 
         else:
             arrays.append([row[name] for row in rows])
     raw = await conn.get_raw_connection()
+    driver: asyncpg.Connection | None = raw.driver_connection
+    assert driver is not None  # a checked-out connection has its asyncpg connection
     try:
-        await raw.driver_connection.execute(UNNEST_INSERT, *arrays)  # type: ignore[union-attr]
+        await driver.execute(UNNEST_INSERT, *arrays)
     except asyncpg.PostgresError as exc:
         if is_data_error(exc):
             raise RowRejected(f"{type(exc).__name__}: {exc}"[:2000]) from exc

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import grpc
 from google.protobuf.json_format import MessageToDict
@@ -37,7 +37,11 @@ from modelgw.audit.verify import verify_chain
 from modelgw.common.config import ModelgwConfig, load_config
 from modelgw.common.errors import ModelgwError
 
+if TYPE_CHECKING:
+    from google.protobuf.timestamp_pb2 import Timestamp
+
 API_KEY_ENV = "MODELGW_API_KEY"
+_Metadata = tuple[tuple[str, str], ...]
 
 
 def _say(text: str) -> None:
@@ -186,7 +190,7 @@ def _instant(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _stamp(value: str | None) -> Any:
+def _stamp(value: str | None) -> Timestamp | None:
     from google.protobuf.timestamp_pb2 import Timestamp
 
     instant = _instant(value)
@@ -239,7 +243,9 @@ async def _compliance(args: argparse.Namespace) -> int:
             return 1
 
 
-async def _query(stub: audit_pb2_grpc.AuditStub, args: argparse.Namespace, metadata: Any) -> int:
+async def _query(
+    stub: audit_pb2_grpc.AuditAsyncStub, args: argparse.Namespace, metadata: _Metadata
+) -> int:
     request = _filter(args)
     request.page_size = min(args.limit, 1000)
     shown = 0
@@ -260,7 +266,9 @@ async def _query(stub: audit_pb2_grpc.AuditStub, args: argparse.Namespace, metad
     return 0
 
 
-async def _export(stub: audit_pb2_grpc.AuditStub, args: argparse.Namespace, metadata: Any) -> int:
+async def _export(
+    stub: audit_pb2_grpc.AuditAsyncStub, args: argparse.Namespace, metadata: _Metadata
+) -> int:
     formats = {"jsonl": audit_pb2.EXPORT_FORMAT_JSONL, "csv": audit_pb2.EXPORT_FORMAT_CSV}
     request = audit_pb2.ExportRequest(filter=_filter(args), format=formats[args.format])
     output = Path(args.output)

@@ -47,7 +47,11 @@ def record_to_pb(record: AuditRecord, *, with_sealed_raw: bool = True) -> audit_
             backend=record.backend,
             provider_type=record.provider_type,
             upstream_model=record.upstream_model,
-            locality=locality_to_pb(Locality(record.locality)) if record.locality else 0,
+            locality=(
+                locality_to_pb(Locality(record.locality))
+                if record.locality
+                else common_pb2.LOCALITY_UNSPECIFIED
+            ),
             reason=record.route_reason,
         ),
         masked_prompt=messages_to_pb(record.masked_prompt),

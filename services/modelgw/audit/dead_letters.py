@@ -75,7 +75,11 @@ def replace_nul(message: Message) -> None:
                 value[:] = [v.replace("\x00", "\ufffd") for v in value]
             else:
                 setattr(message, field.name, value.replace("\x00", "\ufffd"))
-        elif field.type == field.TYPE_MESSAGE and field.message_type.GetOptions().map_entry:
+        elif (
+            field.type == field.TYPE_MESSAGE
+            and field.message_type is not None  # never None for a message field
+            and field.message_type.GetOptions().map_entry
+        ):
             for key in list(value):
                 if isinstance(value[key], str):
                     value[key] = value[key].replace("\x00", "\ufffd")

@@ -90,7 +90,9 @@ class AuditService(audit_pb2_grpc.AuditServicer):
         self._verifier = verifier
         self._drain = drain
 
-    async def _auditor(self, context: grpc.aio.ServicerContext, requested: str) -> Principal:
+    async def _auditor(
+        self, context: grpc.aio.ServicerContext[Any, Any], requested: str
+    ) -> Principal:
         principal = await self._auth.authenticate(context.invocation_metadata() or ())
         _scoped_tenant(principal, requested)
         if self._drain is not None:
@@ -99,7 +101,9 @@ class AuditService(audit_pb2_grpc.AuditServicer):
 
     @abort_on_error
     async def Ingest(
-        self, request: audit_pb2.IngestRequest, context: grpc.aio.ServicerContext
+        self,
+        request: audit_pb2.IngestRequest,
+        context: grpc.aio.ServicerContext[audit_pb2.IngestRequest, audit_pb2.IngestResponse],
     ) -> audit_pb2.IngestResponse:
         self._internal.check(context.invocation_metadata() or ())
         records = []
@@ -122,7 +126,11 @@ class AuditService(audit_pb2_grpc.AuditServicer):
 
     @abort_on_error
     async def QueryRecords(
-        self, request: audit_pb2.QueryRecordsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: audit_pb2.QueryRecordsRequest,
+        context: grpc.aio.ServicerContext[
+            audit_pb2.QueryRecordsRequest, audit_pb2.QueryRecordsResponse
+        ],
     ) -> audit_pb2.QueryRecordsResponse:
         principal = await self._auditor(context, request.tenant)
         if request.page_size > MAX_PAGE_SIZE:
@@ -139,7 +147,9 @@ class AuditService(audit_pb2_grpc.AuditServicer):
 
     @abort_on_error
     async def GetRecord(
-        self, request: audit_pb2.GetRecordRequest, context: grpc.aio.ServicerContext
+        self,
+        request: audit_pb2.GetRecordRequest,
+        context: grpc.aio.ServicerContext[audit_pb2.GetRecordRequest, audit_pb2.AuditRecord],
     ) -> audit_pb2.AuditRecord:
         principal = await self._auditor(context, request.tenant)
         record = await self._reader.get(principal.tenant, request.request_id)
@@ -158,7 +168,9 @@ class AuditService(audit_pb2_grpc.AuditServicer):
 
     @abort_on_error
     async def Export(
-        self, request: audit_pb2.ExportRequest, context: grpc.aio.ServicerContext
+        self,
+        request: audit_pb2.ExportRequest,
+        context: grpc.aio.ServicerContext[audit_pb2.ExportRequest, audit_pb2.ExportChunk],
     ) -> AsyncIterator[audit_pb2.ExportChunk]:
         principal = await self._auditor(context, request.filter.tenant)
         query = _query(request.filter, principal.tenant, MAX_PAGE_SIZE)
@@ -177,7 +189,9 @@ class AuditService(audit_pb2_grpc.AuditServicer):
 
     @abort_on_error
     async def Verify(
-        self, request: audit_pb2.VerifyRequest, context: grpc.aio.ServicerContext
+        self,
+        request: audit_pb2.VerifyRequest,
+        context: grpc.aio.ServicerContext[audit_pb2.VerifyRequest, audit_pb2.VerifyResponse],
     ) -> audit_pb2.VerifyResponse:
         principal = await self._auditor(context, request.tenant)
         async with self._reader.scoped(principal.tenant) as conn:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelgw.audit.records import AuditRecord
 from modelgw.common.messages import ChatMessage, EntityFinding, Role, TrustDecision
+
+if TYPE_CHECKING:
+    from sqlalchemy import RowMapping
 
 
 def join_set(values: Iterable[str]) -> str:
@@ -90,7 +93,7 @@ def row_from_record(record: AuditRecord) -> dict[str, Any]:
     }
 
 
-def record_from_row(row: Mapping[str, Any]) -> AuditRecord:
+def record_from_row(row: RowMapping | Mapping[str, Any]) -> AuditRecord:
     data = dict(row)
     for name in ("id", "entity_types", "raw_key_id", "raw_ciphertext"):
         data.pop(name, None)

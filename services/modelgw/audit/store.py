@@ -323,7 +323,7 @@ class AuditStore:
 
     async def dead_letter_count(self) -> int:
         async with self.engine.connect() as conn:
-            return int((await conn.execute(select(func.count(audit_dead_letters.c.id)))).scalar())
+            return (await conn.execute(select(func.count(audit_dead_letters.c.id)))).scalar_one()
 
     @property
     def raw(self) -> RawVault:

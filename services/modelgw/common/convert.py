@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from modelgw.api.v1 import common_pb2 as pb
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.tenants import EntityAction
@@ -48,9 +50,9 @@ _LOCALITY_TO_PB = {Locality.LOCAL: pb.LOCALITY_LOCAL, Locality.EXTERNAL: pb.LOCA
 _LOCALITY_FROM_PB = {v: k for k, v in _LOCALITY_TO_PB.items()}
 
 
-def messages_from_pb(messages: list[pb.ChatMessage] | object) -> list[ChatMessage]:
+def messages_from_pb(messages: Iterable[pb.ChatMessage]) -> list[ChatMessage]:
     result = []
-    for i, m in enumerate(messages):  # type: ignore[arg-type]
+    for i, m in enumerate(messages):
         role = _ROLE_FROM_PB.get(m.role)
         if role is None:
             raise InvalidArgument(
@@ -65,17 +67,15 @@ def messages_to_pb(messages: list[ChatMessage] | tuple[ChatMessage, ...]) -> lis
 
 
 def params_from_pb(params: pb.GenerationParams) -> GenerationParams:
-    def opt(name: str) -> object:
-        return getattr(params, name) if params.HasField(name) else None
-
+    has = params.HasField
     return GenerationParams(
-        max_tokens=opt("max_tokens"),  # type: ignore[arg-type]
-        temperature=opt("temperature"),  # type: ignore[arg-type]
-        top_p=opt("top_p"),  # type: ignore[arg-type]
+        max_tokens=params.max_tokens if has("max_tokens") else None,
+        temperature=params.temperature if has("temperature") else None,
+        top_p=params.top_p if has("top_p") else None,
         stop=tuple(params.stop),
-        seed=opt("seed"),  # type: ignore[arg-type]
-        presence_penalty=opt("presence_penalty"),  # type: ignore[arg-type]
-        frequency_penalty=opt("frequency_penalty"),  # type: ignore[arg-type]
+        seed=params.seed if has("seed") else None,
+        presence_penalty=params.presence_penalty if has("presence_penalty") else None,
+        frequency_penalty=params.frequency_penalty if has("frequency_penalty") else None,
     )
 
 
@@ -83,8 +83,10 @@ def caller_from_pb(caller: pb.CallerMetadata) -> CallerMetadata:
     return CallerMetadata(caller.end_user, caller.session_id, dict(caller.labels))
 
 
-def finish_reason_to_pb(reason: FinishReason | None) -> int:
-    return _FINISH_TO_PB.get(reason, pb.FINISH_REASON_UNSPECIFIED) if reason else 0
+def finish_reason_to_pb(reason: FinishReason | None) -> pb.FinishReason:
+    if not reason:
+        return pb.FINISH_REASON_UNSPECIFIED
+    return _FINISH_TO_PB.get(reason, pb.FINISH_REASON_UNSPECIFIED)
 
 
 def usage_to_pb(usage: Usage) -> pb.Usage:
@@ -104,10 +106,9 @@ def findings_to_pb(findings: tuple[EntityFinding, ...]) -> list[pb.EntityFinding
     ]
 
 
-def findings_from_pb(findings: object) -> tuple[EntityFinding, ...]:
+def findings_from_pb(findings: Iterable[pb.EntityFinding]) -> tuple[EntityFinding, ...]:
     return tuple(
-        EntityFinding(f.entity_type, f.count, _ACTION_FROM_PB[f.action].value)
-        for f in findings  # type: ignore[attr-defined]
+        EntityFinding(f.entity_type, f.count, _ACTION_FROM_PB[f.action].value) for f in findings
     )
 
 
@@ -131,11 +132,11 @@ def summary_from_pb(summary: pb.TrustSummary) -> TrustSummary:
     )
 
 
-def locality_to_pb(locality: Locality) -> int:
+def locality_to_pb(locality: Locality) -> pb.Locality:
     return _LOCALITY_TO_PB[locality]
 
 
-def locality_from_pb(value: int) -> Locality:
+def locality_from_pb(value: pb.Locality) -> Locality:
     locality = _LOCALITY_FROM_PB.get(value)
     if locality is None:
         raise InvalidArgument("destination must be LOCALITY_LOCAL or LOCALITY_EXTERNAL")

@@ -6,7 +6,7 @@ import functools
 import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import grpc
 
@@ -24,7 +24,7 @@ def trailers(exc: ModelgwError) -> tuple[tuple[str, str], ...]:
     return ()
 
 
-async def _abort(context: grpc.aio.ServicerContext, exc: BaseException) -> None:
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: BaseException) -> NoReturn:
     if isinstance(exc, ModelgwError):
         await context.abort(exc.code, exc.message, trailing_metadata=trailers(exc))
     log.exception("unexpected error in %s", type(exc).__name__, exc_info=exc)
@@ -41,7 +41,7 @@ def abort_on_error(method: F) -> F:
 
         @functools.wraps(method)
         async def stream_wrapper(
-            self: Any, request: Any, context: grpc.aio.ServicerContext
+            self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]
         ) -> AsyncIterator[Any]:
             try:
                 async for item in method(self, request, context):
@@ -51,10 +51,12 @@ def abort_on_error(method: F) -> F:
             except Exception as exc:
                 await _abort(context, exc)
 
-        return stream_wrapper  # type: ignore[return-value]
+        return cast(F, stream_wrapper)
 
     @functools.wraps(method)
-    async def unary_wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def unary_wrapper(
+        self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> Any:
         try:
             return await method(self, request, context)
         except grpc.aio.AbortError:
@@ -62,4 +64,4 @@ def abort_on_error(method: F) -> F:
         except Exception as exc:
             await _abort(context, exc)
 
-    return unary_wrapper  # type: ignore[return-value]
+    return cast(F, unary_wrapper)

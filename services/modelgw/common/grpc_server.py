@@ -12,8 +12,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -23,13 +22,26 @@ from grpc_reflection.v1alpha import reflection
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceBinding:
-    """A servicer and how to add it: `add(servicer, server)` and its full service name."""
+S = TypeVar("S")
 
-    full_name: str
-    add: Callable[[object, grpc.aio.Server], None]
-    servicer: object
+
+class ServiceBinding:
+    """A servicer and how to add it: `add(servicer, server)` and its full service name.
+
+    `add` is the generated `add_<Service>Servicer_to_server`, so the servicer's type is
+    checked against the service it is bound to.
+    """
+
+    __slots__ = ("_add", "full_name")
+
+    def __init__(
+        self, full_name: str, add: Callable[[S, grpc.aio.Server], None], servicer: S
+    ) -> None:
+        self.full_name = full_name
+        self._add: Callable[[grpc.aio.Server], None] = lambda server: add(servicer, server)
+
+    def add_to(self, server: grpc.aio.Server) -> None:
+        self._add(server)
 
 
 class Stoppable(Protocol):
@@ -64,7 +76,7 @@ async def start_server(
     from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
     server = grpc.aio.server(
-        interceptors=[aio_server_interceptor()],
+        interceptors=[aio_server_interceptor()],  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
         options=[
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
@@ -75,7 +87,7 @@ async def start_server(
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     names = [b.full_name for b in bindings]
     for binding in bindings:
-        binding.add(binding.servicer, server)
+        binding.add_to(server)
     reflection.enable_server_reflection(
         [
             *names,

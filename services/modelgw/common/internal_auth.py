@@ -7,13 +7,13 @@ none of them should import another service's package for that.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from modelgw.common.errors import PermissionDenied
 
 INTERNAL_TOKEN_HEADER = "x-modelgw-internal-token"  # noqa: S105 - a header name
 
-Metadata = Sequence[tuple[str, str | bytes]]
+Metadata = Iterable[tuple[str, str | bytes]]
 
 
 class InternalAuth:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from modelgw.common.api_keys import hash_api_key
@@ -10,7 +10,8 @@ from modelgw.common.errors import Unauthenticated
 from modelgw.common.tenant import Caller, Tenants
 from modelgw.control.directory import Principal
 
-Metadata = Sequence[tuple[str, str | bytes]]
+# What grpc.aio hands a servicer (`invocation_metadata()`), or a plain sequence of pairs.
+Metadata = Iterable[tuple[str, str | bytes]]
 
 
 class PrincipalResolver(Protocol):

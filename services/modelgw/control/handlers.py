@@ -26,7 +26,9 @@ class ControlService(control_pb2_grpc.ControlServicer):
 
     @abort_on_error
     async def ResolveApiKey(
-        self, request: control_pb2.ResolveApiKeyRequest, context: grpc.aio.ServicerContext
+        self,
+        request: control_pb2.ResolveApiKeyRequest,
+        context: grpc.aio.ServicerContext[control_pb2.ResolveApiKeyRequest, control_pb2.Principal],
     ) -> control_pb2.Principal:
         self._internal.check(context.invocation_metadata() or ())
         if not _SHA256_HEX.match(request.key_sha256):
@@ -43,7 +45,11 @@ class ControlService(control_pb2_grpc.ControlServicer):
 
     @abort_on_error
     async def ListTenants(
-        self, request: control_pb2.ListTenantsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: control_pb2.ListTenantsRequest,
+        context: grpc.aio.ServicerContext[
+            control_pb2.ListTenantsRequest, control_pb2.ListTenantsResponse
+        ],
     ) -> control_pb2.ListTenantsResponse:
         self._internal.check(context.invocation_metadata() or ())
         return control_pb2.ListTenantsResponse(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -42,9 +43,11 @@ def _route_to_pb(route: RouteInfo) -> common_pb2.RouteInfo:
 
 
 def _chat_request(
-    request: gateway_pb2.GenerateRequest, context: grpc.aio.ServicerContext
+    request: gateway_pb2.GenerateRequest,
+    context: grpc.aio.ServicerContext[gateway_pb2.GenerateRequest, Any],
 ) -> ChatRequest:
-    remaining = context.time_remaining()
+    # None when the caller set no deadline (grpc.aio does that; its stubs say float).
+    remaining: float | None = context.time_remaining()
     return ChatRequest(
         model=request.model,
         messages=messages_from_pb(request.messages),
@@ -63,7 +66,11 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
 
     @abort_on_error
     async def Generate(
-        self, request: gateway_pb2.GenerateRequest, context: grpc.aio.ServicerContext
+        self,
+        request: gateway_pb2.GenerateRequest,
+        context: grpc.aio.ServicerContext[
+            gateway_pb2.GenerateRequest, gateway_pb2.GenerateResponse
+        ],
     ) -> gateway_pb2.GenerateResponse:
         caller = await self._auth.authenticate(context.invocation_metadata() or ())
         chat = _chat_request(request, context)
@@ -82,7 +89,11 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
 
     @abort_on_error
     async def GenerateStream(
-        self, request: gateway_pb2.GenerateRequest, context: grpc.aio.ServicerContext
+        self,
+        request: gateway_pb2.GenerateRequest,
+        context: grpc.aio.ServicerContext[
+            gateway_pb2.GenerateRequest, gateway_pb2.GenerateStreamResponse
+        ],
     ) -> AsyncIterator[gateway_pb2.GenerateStreamResponse]:
         caller = await self._auth.authenticate(context.invocation_metadata() or ())
         chat = _chat_request(request, context)
@@ -110,7 +121,11 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
 
     @abort_on_error
     async def ListModels(
-        self, request: gateway_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: gateway_pb2.ListModelsRequest,
+        context: grpc.aio.ServicerContext[
+            gateway_pb2.ListModelsRequest, gateway_pb2.ListModelsResponse
+        ],
     ) -> gateway_pb2.ListModelsResponse:
         caller = await self._auth.authenticate(context.invocation_metadata() or ())
         return gateway_pb2.ListModelsResponse(

@@ -49,10 +49,17 @@ class StreamChunk:
 
 
 class Backend(Protocol):
-    name: str
-    """The provider name from config."""
-    provider_type: str
-    locality: Locality
+    # Read-only to the gateway: a backend may set them per instance or per class.
+    @property
+    def name(self) -> str:
+        """The provider name from config."""
+        ...
+
+    @property
+    def provider_type(self) -> str: ...
+
+    @property
+    def locality(self) -> Locality: ...
 
     async def generate(self, request: BackendRequest) -> BackendResponse: ...
 

@@ -51,7 +51,7 @@ class HttpxAuthTransport(google.auth.transport.Request):
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         url: str,
         method: str = "GET",
@@ -65,7 +65,7 @@ class HttpxAuthTransport(google.auth.transport.Request):
                 method, url, content=body, headers=dict(headers or {}), timeout=timeout or 30.0
             )
         except httpx.HTTPError as exc:
-            raise google.auth.exceptions.TransportError(str(exc)) from exc
+            raise google.auth.exceptions.TransportError(str(exc)) from exc  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
         return _Response(response)
 
 
@@ -75,8 +75,10 @@ class GoogleTokenSource:
         info = json.loads(resolve_secret(credentials_ref))
         if info.get("type") != "service_account":
             raise ValueError(f"{credentials_ref}: expected a service-account key file")
-        self._credentials: Any = service_account.Credentials.from_service_account_info(
-            info, scopes=list(SCOPES)
+        self._credentials: service_account.Credentials = (
+            service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
+                info, scopes=list(SCOPES)
+            )
         )
         self._http = httpx.Client(follow_redirects=False, trust_env=False)
         self._transport = HttpxAuthTransport(self._http)

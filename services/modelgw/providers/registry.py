@@ -1,11 +1,22 @@
-"""Build backends from the `[providers]` config table: one factory per provider `type`."""
+"""Build backends from the `[providers]` config table: one backend class per provider `type`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import assert_never
 
-from modelgw.common.config.providers import ProviderBase
+from modelgw.common.config.providers import (
+    AnthropicProvider,
+    AzureOpenAIProvider,
+    BedrockProvider,
+    EchoProvider,
+    OpenAICompatibleProvider,
+    OpenAIProvider,
+    ProviderConfig,
+    SageMakerProvider,
+    VertexProvider,
+    VllmProvider,
+)
 from modelgw.providers.anthropic import AnthropicBackend
 from modelgw.providers.azure_openai import AzureOpenAIBackend
 from modelgw.providers.base import Backend
@@ -17,27 +28,32 @@ from modelgw.providers.sagemaker import SageMakerBackend
 from modelgw.providers.vertex import VertexBackend
 from modelgw.providers.vllm import VllmBackend
 
-# provider `type` -> factory(name, config)
-_FACTORIES: dict[str, Callable[[str, Any], Backend]] = {
-    "echo": EchoBackend,
-    "openai": OpenAIBackend,
-    "azure_openai": AzureOpenAIBackend,
-    "anthropic": AnthropicBackend,
-    "bedrock": BedrockBackend,
-    "vertex": VertexBackend,
-    "sagemaker": SageMakerBackend,
-    "openai_compatible": OpenAICompatibleBackend,
-    "vllm": VllmBackend,
-}
+
+def build_backend(name: str, config: ProviderConfig) -> Backend:
+    # One case per member of `ProviderConfig`: the type checker fails `make lint` when the
+    # schema gains a provider type that has no backend here (assert_never).
+    match config:
+        case EchoProvider():
+            return EchoBackend(name, config)
+        case OpenAIProvider():
+            return OpenAIBackend(name, config)
+        case AzureOpenAIProvider():
+            return AzureOpenAIBackend(name, config)
+        case AnthropicProvider():
+            return AnthropicBackend(name, config)
+        case BedrockProvider():
+            return BedrockBackend(name, config)
+        case VertexProvider():
+            return VertexBackend(name, config)
+        case SageMakerProvider():
+            return SageMakerBackend(name, config)
+        case OpenAICompatibleProvider():
+            return OpenAICompatibleBackend(name, config)
+        case VllmProvider():
+            return VllmBackend(name, config)
+        case _:
+            assert_never(config)
 
 
-def build_backend(name: str, config: ProviderBase) -> Backend:
-    provider_type = getattr(config, "type", None)
-    factory = _FACTORIES.get(str(provider_type))
-    if factory is None:  # the schema and this table are out of step: a bug, not bad input
-        raise RuntimeError(f"no backend implementation for provider type {provider_type!r}")
-    return factory(name, config)
-
-
-def build_backends(providers: Mapping[str, ProviderBase]) -> dict[str, Backend]:
+def build_backends(providers: Mapping[str, ProviderConfig]) -> dict[str, Backend]:
     return {name: build_backend(name, cfg) for name, cfg in providers.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import Generic, TypeVar
@@ -67,7 +68,7 @@ class Batcher(Generic[Item, Result]):
             self._running += 1
             self.batches += 1
             job = loop.run_in_executor(self._executor, self._work, [item for item, _ in batch])
-            job.add_done_callback(lambda done, b=batch: self._finished(loop, b, done))
+            job.add_done_callback(functools.partial(self._finished, loop, batch))
 
     def _finished(
         self,

@@ -31,8 +31,11 @@ __all__ = [
 class ResponseScanner(Protocol):
     """Follows one answer; `scan` takes its segments in order (see `modelgw.trust.segments`)."""
 
-    cut: bool
-    toxicity: float | None
+    @property
+    def cut(self) -> bool: ...
+
+    @property
+    def toxicity(self) -> float | None: ...
 
     @property
     def findings(self) -> tuple[EntityFinding, ...]: ...

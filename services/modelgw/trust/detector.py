@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import tenant_rules
@@ -31,6 +32,9 @@ from modelgw.trust.ner import NerModel
 from modelgw.trust.offline import use_bundled_suffix_list
 from modelgw.trust.place_names import load_place_names
 from modelgw.trust.recognizers import builtin_recognizers, own_recognizers
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # What we look for unless config narrows it. DATE_TIME, NRP, URL and
 # ORGANIZATION are left out: masking them costs answers much of their meaning
@@ -88,7 +92,7 @@ class Detector:
         nlp_engine = SpacyNlpEngine(
             models=[{"lang_code": config.language, "model_name": config.spacy_model}]
         )
-        nlp_engine.nlp = {config.language: self.ner.nlp}
+        nlp_engine.nlp = {config.language: self.ner.nlp}  # type: ignore[assignment]  # presidio leaves nlp unannotated: None until load()
         self._nlp_engine = nlp_engine
         registry = RecognizerRegistry(supported_languages=[config.language])
         for recognizer in [
@@ -106,7 +110,7 @@ class Detector:
         self.entities: tuple[str, ...] = tuple(e for e in DEFAULT_ENTITIES if e in supported)
         self._pattern_entities = [e for e in self.entities if e in registered]
 
-    def _artifacts(self, text: str):  # type: ignore[no-untyped-def]
+    def _artifacts(self, text: str) -> NlpArtifacts:
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         doc = self.ner.nlp.make_doc(text)

@@ -150,10 +150,10 @@ class TrustEngine:
             rules = self._rules_for(fingerprint, policy)
             todo = [positions[0] for positions in missing.values()]
             fresh = await self._run_with_deadline([(texts[i], rules) for i in todo], deadline)
-            for first, found in zip(todo, fresh, strict=True):
-                self.memo.put(keys[first], found)
+            for first, detections in zip(todo, fresh, strict=True):
+                self.memo.put(keys[first], detections)
                 for i in missing[keys[first]]:
-                    results[i] = tuple(found)
+                    results[i] = tuple(detections)
         return [r if r is not None else () for r in results]
 
     async def _run_with_deadline(

@@ -27,14 +27,16 @@ class TrustService(trust_pb2_grpc.TrustServicer):
 
     @abort_on_error
     async def Protect(
-        self, request: trust_pb2.ProtectRequest, context: grpc.aio.ServicerContext
+        self,
+        request: trust_pb2.ProtectRequest,
+        context: grpc.aio.ServicerContext[trust_pb2.ProtectRequest, trust_pb2.ProtectResponse],
     ) -> trust_pb2.ProtectResponse:
         self._auth.check(context.invocation_metadata() or ())
         tenant = tenant_from_wire(request.tenant, request.tenant_policy_json)
         localities = frozenset(locality_from_pb(loc) for loc in request.localities)
         if not localities:
             raise InvalidArgument("localities must name at least one locality")
-        remaining = context.time_remaining()
+        remaining: float | None = context.time_remaining()  # None: the caller set none
         result = await self._trust.protect(
             tenant,
             VaultOwner(tenant.name, request.key_id, request.end_user, request.session_id),
@@ -60,7 +62,9 @@ class TrustService(trust_pb2_grpc.TrustServicer):
     async def ScanAnswer(
         self,
         request_iterator: AsyncIterator[trust_pb2.ScanAnswerRequest],
-        context: grpc.aio.ServicerContext,
+        context: grpc.aio.ServicerContext[
+            trust_pb2.ScanAnswerRequest, trust_pb2.ScanAnswerResponse
+        ],
     ) -> AsyncIterator[trust_pb2.ScanAnswerResponse]:
         self._auth.check(context.invocation_metadata() or ())
         scanner: ResponseGuard | None = None

@@ -226,7 +226,7 @@ class DetectorPool:
             if not ready:
                 break
             for conn in ready:
-                worker, group = pending.pop(conn)  # type: ignore[arg-type]
+                worker, group = pending.pop(conn)  # type: ignore[call-overload]  # typeshed: wait() gives back what it was given, typed as any waitable
                 failure = self._collect(worker, job, group, results) or failure
         for worker, _ in pending.values():
             self._replace(worker, f"no answer within {self._config.deadline_ms} ms")

@@ -109,7 +109,7 @@ class RemoteResponseScanner:
     (as entries, so it numbers new ones on), and sends back only what it adds.
     """
 
-    stub: trust_pb2_grpc.TrustStub
+    stub: trust_pb2_grpc.TrustAsyncStub
     auth: InternalAuth
     deadline_s: float
     context: trust_pb2.ScanContext
@@ -138,10 +138,11 @@ class RemoteResponseScanner:
             self.context.reserved_placeholders.extend(sorted(self.vault.reserved))
             request.context.CopyFrom(self.context)
             self._call = self.stub.ScanAnswer(metadata=self.auth.metadata)
+        call = self._call
         try:
             async with asyncio.timeout(self.deadline_s):
-                await self._call.write(request)
-                reply = await self._call.read()
+                await call.write(request)
+                reply = await call.read()
         except grpc.aio.AioRpcError as exc:
             raise _translate(exc) from None
         except TimeoutError:
@@ -149,7 +150,7 @@ class RemoteResponseScanner:
                 f"the trust service did not scan the answer within {self.deadline_s:g} s; "
                 "the rest of the answer was withheld (fail closed)"
             ) from None
-        if reply is grpc.aio.EOF:
+        if not isinstance(reply, trust_pb2.ScanAnswerResponse):  # grpc.aio.EOF
             raise TrustLayerUnavailable("the trust service ended the answer scan early")
         for entry in vault_from_pb(reply.new_vault_entries).entries():
             self.vault.add(entry)

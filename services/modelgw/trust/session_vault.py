@@ -19,6 +19,7 @@ import binascii
 import hashlib
 import json
 import os
+from typing import cast
 
 import redis.asyncio as aioredis
 from cryptography.exceptions import InvalidTag
@@ -89,7 +90,9 @@ class SessionVaultStore:
     async def load(self, owner: VaultOwner) -> Vault:
         key = self.redis_key(owner)
         try:
-            stored = await self._redis.hgetall(key)
+            # A client without decode_responses (see from_config) answers bytes; redis-py's
+            # types cannot tell, and say bytes | str.
+            stored = cast("dict[bytes, bytes]", await self._redis.hgetall(key))
         except aioredis.RedisError as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"

@@ -10,7 +10,7 @@ from modelgw.worker.launcher import WorkerSpec, vllm_distribution
 from modelgw.worker.supervisor import supervise
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     worker = commands.add_parser(
         "worker",
         help="serve one local model with vLLM's gRPC API (needs the worker extra)",

@@ -14,7 +14,9 @@ import logging
 import signal
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
+
+from modelgw.common.health import health_stub
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ ENGINE_SERVICE = "vllm.grpc.engine.VllmEngine"
 
 async def engine_serving(address: str, limit_s: float = 2.0) -> bool:
     async with grpc.aio.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
+        stub = health_stub(channel)
         try:
             reply = await stub.Check(
                 health_pb2.HealthCheckRequest(service=ENGINE_SERVICE), timeout=limit_s

@@ -16,7 +16,7 @@ from modelgw.common.messages import ChatMessage, EntityFinding, Role, TrustDecis
 from tests.unit.audit.factory import make_record
 
 
-def _row(**overrides):  # type: ignore[no-untyped-def]
+def _row(**overrides):
     row = row_from_record(make_record(request_id="r1", **overrides))
     row.update(seq=1, prev_hash=GENESIS_HASH, raw_key_id="", raw_ciphertext=None)
     return row

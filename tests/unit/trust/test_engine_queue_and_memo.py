@@ -11,7 +11,7 @@ import pytest
 
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.tenants import EntityPolicy
-from modelgw.common.config.trust import TrustConfig
+from modelgw.common.config.trust import DetectionExecutor, TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.detection_plan import AnalysisItem, Detection
@@ -37,7 +37,7 @@ EXTERNAL = frozenset({Locality.EXTERNAL})
 
 async def test_a_replayed_chat_sends_only_each_new_turn_to_detection() -> None:
     detector = CountingDetector()
-    engine = TrustEngine(TrustConfig(executor="threads"), detector=detector)
+    engine = TrustEngine(TrustConfig(executor=DetectionExecutor.THREADS), detector=detector)
     turns = [f"turn {n}: Alice asked about order {n * 17}" for n in range(10)]
     try:
         for n in range(1, len(turns) + 1):
@@ -55,7 +55,9 @@ async def test_a_replayed_chat_sends_only_each_new_turn_to_detection() -> None:
 async def test_past_max_pending_requests_fail_closed_at_once() -> None:
     detector = CountingDetector()
     detector.gate.clear()
-    config = TrustConfig(executor="threads", workers=1, max_pending=2, deadline_ms=5000)
+    config = TrustConfig(
+        executor=DetectionExecutor.THREADS, workers=1, max_pending=2, deadline_ms=5000
+    )
     engine = TrustEngine(config, detector=detector)
     policy = EntityPolicy()
 

@@ -87,7 +87,7 @@ class SensitivityRule(StrictModel):
             raise ValueError("a `block` rule takes no require_* keys")
         return self
 
-    def matches(self, entity_types: set[str]) -> bool:
+    def matches(self, entity_types: frozenset[str] | set[str]) -> bool:
         if "*" in self.entities:
             return bool(entity_types)
         return not entity_types.isdisjoint(self.entities)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from modelgw.control.directory import Principal
+from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.http.app import create_app
 
@@ -28,18 +28,18 @@ class _DocumentOnly:
     def _never(self) -> NoReturn:
         raise RuntimeError("the OpenAPI-only app cannot serve requests")
 
-    def list_models(self, principal: Principal) -> list[tuple[str, str]]:
+    def list_models(self, caller: Caller) -> list[tuple[str, str]]:
         self._never()
 
-    async def generate(self, principal: Principal, request: ChatRequest) -> ChatResult:
+    async def generate(self, caller: Caller, request: ChatRequest) -> ChatResult:
         self._never()
 
     async def generate_stream(
-        self, principal: Principal, request: ChatRequest
-    ) -> AsyncIterator[StreamEvent]:
+        self, caller: Caller, request: ChatRequest
+    ) -> AsyncGenerator[StreamEvent, None]:
         self._never()
 
-    async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Principal:
+    async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Caller:
         self._never()
 
 

@@ -50,7 +50,7 @@ class HttpServer:
 
     async def stop(self, grace: float) -> None:
         """Stop accepting, let in-flight requests finish for up to `grace` s, then cancel."""
-        self._server.config.timeout_graceful_shutdown = grace
+        self._server.config.timeout_graceful_shutdown = grace  # type: ignore[assignment]  # uvicorn says int; it only goes to asyncio.timeout(), a float
         self._server.should_exit = True
         await self._task
 

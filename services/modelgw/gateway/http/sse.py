@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from modelgw.common.errors import ModelgwError
@@ -67,13 +67,13 @@ class ChunkWriter:
 
 
 async def sse_stream(
-    events: AsyncIterator[StreamEvent], writer: ChunkWriter
+    events: AsyncGenerator[StreamEvent, None], writer: ChunkWriter
 ) -> AsyncIterator[bytes]:
     """Frames for every event, then `[DONE]`; a mid-stream error becomes an error event."""
     ended = False
     # aclosing: if the client goes away, the pipeline's stream is closed now (and its
     # audit record written), not whenever the generator is garbage-collected.
-    async with contextlib.aclosing(events) as stream:  # type: ignore[type-var]
+    async with contextlib.aclosing(events) as stream:
         try:
             async for event in stream:
                 for data in writer.event(event):

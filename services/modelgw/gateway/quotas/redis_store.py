@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from modelgw.gateway.quotas.store import Charge, Hold, QuotaStoreError, Refusal
@@ -76,7 +77,7 @@ class RedisQuotaStore:
         for hold in holds:
             ttl = math.ceil(hold.window + hold.limit.window_s - now) + _EXPIRY_SLACK_S
             args += [hold.amount, hold.limit.value, ttl]
-        full = int(await self._call(self._reserve, keys, args))
+        full = await self._call(self._reserve, keys, args)
         if full:
             hold = holds[full - 1]
             return Refusal(hold.limit, hold.limit.retry_after_s(hold.window, now))
@@ -88,10 +89,11 @@ class RedisQuotaStore:
         keys = [self.key(tenant, hold.limit.name, hold.window) for hold, _ in changes]
         await self._call(self._adjust, keys, [delta for _, delta in changes])
 
-    async def _call(self, script: object, keys: list[str], args: list[int]) -> object:
+    async def _call(self, script: AsyncScript, keys: list[str], args: list[int]) -> int:
+        """Run a script; both return an integer."""
         try:
             async with asyncio.timeout(self._timeout_s):
-                return await script(keys=keys, args=args)  # type: ignore[operator]
+                return int(await script(keys=keys, args=args))
         except (RedisError, OSError, TimeoutError) as exc:
             raise QuotaStoreError(f"{type(exc).__name__}: {exc}") from exc
 

@@ -9,6 +9,7 @@ the `RoutingEngine` (retries, fallback, breakers, deadline).
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import NotFound
@@ -23,7 +24,7 @@ class Router:
     def __init__(
         self,
         config: ModelgwConfig,
-        backends: dict[str, Backend],
+        backends: Mapping[str, Backend],
         *,
         engine: RoutingEngine | None = None,
         rng: random.Random | None = None,

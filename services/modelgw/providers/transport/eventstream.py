@@ -45,11 +45,12 @@ class EventStreamDecoder:
         frames: list[EventFrame] = []
         try:
             for message in self._buffer:
-                frames.append(EventFrame(dict(message.headers), bytes(message.payload)))
+                headers = dict(message.headers)  # type: ignore[call-overload]  # botocore-stubs say int; it is a dict
+                frames.append(EventFrame(headers, bytes(message.payload)))
         except ParserError as exc:
             raise EventStreamError(str(exc)) from exc
         return frames
 
     def pending(self) -> bool:
         """Whether bytes of an incomplete frame are still buffered."""
-        return bool(self._buffer._data)  # botocore keeps the unparsed rest here
+        return bool(self._buffer._data)  # type: ignore[attr-defined]  # private: botocore keeps the unparsed rest here

@@ -158,7 +158,14 @@ class VllmBackend:
                 # Client gone, deadline, stop string or error: free the engine's slot now.
                 await asyncio.shield(self._abort(worker, engine_id, call))
 
-    async def _abort(self, worker: Worker, engine_id: str, call: object) -> None:
+    async def _abort(
+        self,
+        worker: Worker,
+        engine_id: str,
+        call: grpc.aio.UnaryStreamCall[
+            vllm_engine_pb2.GenerateRequest, vllm_engine_pb2.GenerateResponse
+        ],
+    ) -> None:
         try:
             await worker.stub.Abort(
                 vllm_engine_pb2.AbortRequest(request_ids=[engine_id]),
@@ -167,7 +174,7 @@ class VllmBackend:
         except grpc.aio.AioRpcError as exc:
             log.warning("%s: Abort of %s failed: %s", self.name, engine_id, exc.code().name)
         with contextlib.suppress(Exception):
-            call.cancel()  # type: ignore[attr-defined]
+            call.cancel()
 
     async def close(self) -> None:
         await self.pool.close()

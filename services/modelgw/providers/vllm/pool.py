@@ -19,9 +19,10 @@ import socket
 from dataclasses import dataclass, field
 
 import grpc
-from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
+from smg_grpc_proto.generated import vllm_engine_pb2
 
 from modelgw.common.config.providers import VllmProvider
+from modelgw.providers.vllm.engine_stub import VllmEngine, engine_stub
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 class Worker:
     address: str
     channel: grpc.aio.Channel
-    stub: vllm_engine_pb2_grpc.VllmEngineStub
+    stub: VllmEngine
     running: int = 0
     waiting: int = 0
     kv_usage: float = 0.0
@@ -45,6 +46,10 @@ class Worker:
         """Reported queue plus what we sent since the report; KV use in [0, 1) breaks ties."""
         unseen = max(0, self.in_flight - self.in_flight_at_poll)
         return self.running + self.waiting + unseen + self.kv_usage
+
+
+def _close_later(channel: grpc.aio.Channel) -> asyncio.Future[None]:
+    return asyncio.ensure_future(channel.close())
 
 
 def _affinity(key: str, address: str) -> int:
@@ -81,9 +86,7 @@ class WorkerPool:
         if address in self.workers:
             return
         channel = grpc.aio.insecure_channel(address)
-        self.workers[address] = Worker(
-            address, channel, vllm_engine_pb2_grpc.VllmEngineStub(channel)
-        )
+        self.workers[address] = Worker(address, channel, engine_stub(channel))
         log.info("%s: worker %s added", self.provider, address)
 
     async def _resolve(self) -> set[str]:
@@ -94,8 +97,10 @@ class WorkerPool:
         )
         found = set()
         for family, _, _, _, sockaddr in infos:
-            ip = sockaddr[0]
-            found.add(f"[{ip}]:{sockaddr[1]}" if family == socket.AF_INET6 else f"{ip}:{port}")
+            ip, ip_port = sockaddr[0], sockaddr[1]
+            # (host, port, ...) for IPv4 and IPv6, all a host name resolves to.
+            if isinstance(ip, str) and isinstance(ip_port, int):
+                found.add(f"[{ip}]:{ip_port}" if family == socket.AF_INET6 else f"{ip}:{port}")
         return found
 
     async def _discover_loop(self) -> None:
@@ -113,9 +118,7 @@ class WorkerPool:
                     worker = self.workers.pop(address)
                     log.info("%s: worker %s left the DNS answer", self.provider, address)
                     # In-flight calls keep the channel; close it once they are done.
-                    asyncio.get_running_loop().call_later(
-                        60, lambda c=worker.channel: asyncio.ensure_future(c.close())
-                    )
+                    asyncio.get_running_loop().call_later(60, _close_later, worker.channel)
             await asyncio.sleep(self.config.discovery_interval_s)
 
     async def _poll_one(self, worker: Worker) -> None:

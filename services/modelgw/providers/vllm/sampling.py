@@ -14,7 +14,9 @@ from modelgw.common.messages import GenerationParams
 _INT32_MAX = 2**31 - 1
 
 
-def sampling_params(params: GenerationParams, *, default_max_tokens: int | None) -> object:
+def sampling_params(
+    params: GenerationParams, *, default_max_tokens: int | None
+) -> vllm_engine_pb2.SamplingParams:
     out = vllm_engine_pb2.SamplingParams(
         n=1,
         skip_special_tokens=True,

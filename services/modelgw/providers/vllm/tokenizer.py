@@ -20,21 +20,24 @@ import grpc
 from jinja2 import Template
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from smg_grpc_proto.generated import common_pb2, vllm_engine_pb2_grpc
+from smg_grpc_proto.generated import common_pb2
 from tokenizers import Tokenizer
 
 from modelgw.common.errors import BackendError
 from modelgw.common.messages import ChatMessage
+from modelgw.providers.vllm.engine_stub import VllmEngine
 
 _MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
 
-def _token_text(value: Any) -> str | None:
+def _token_text(value: object) -> str | None:
     """tokenizer_config.json writes special tokens as a string or an AddedToken dict."""
     if isinstance(value, str):
         return value
-    if isinstance(value, dict) and isinstance(value.get("content"), str):
-        return value["content"]
+    if isinstance(value, dict):
+        content = value.get("content")
+        if isinstance(content, str):
+            return content
     return None
 
 
@@ -125,7 +128,7 @@ def parse_bundle(data: bytes) -> ModelTokenizer:
     )
 
 
-async def fetch_tokenizer(stub: vllm_engine_pb2_grpc.VllmEngineStub, limit_s: float) -> bytes:
+async def fetch_tokenizer(stub: VllmEngine, limit_s: float) -> bytes:
     """Stream the bundle from one worker and check its SHA-256 when the worker sends one."""
     chunks: list[bytes] = []
     expected = ""
