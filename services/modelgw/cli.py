@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from modelgw.audit.cli import add_audit_commands
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
@@ -149,11 +150,13 @@ def cmd_health(args: argparse.Namespace) -> None:
 
     with grpc.insecure_channel(args.address) as channel:
         try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(
+            stub: Any = health_pb2_grpc.HealthStub(channel)  # generated without types
+            reply = stub.Check(
                 health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout_s
             )
         except grpc.RpcError as exc:
-            _say(f"{args.address}: {exc.code().name}")  # type: ignore[attr-defined]
+            failure: Any = exc  # a grpc.Call too, which the stubs do not say
+            _say(f"{args.address}: {failure.code().name}")
             raise SystemExit(1) from None
     status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
     print(f"{args.address}: {status}")

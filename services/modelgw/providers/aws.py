@@ -85,6 +85,8 @@ class SigV4Signer:
                 frozen = await asyncio.to_thread(credentials.get_frozen_credentials)
         else:
             frozen = credentials.get_frozen_credentials()
+        if frozen.access_key is None or frozen.secret_key is None:
+            raise AwsCredentialsMissing("the AWS credential chain returned no keys")
         request = AWSRequest(method="POST", url=url, data=body, headers=headers)
         SigV4Auth(
             Credentials(frozen.access_key, frozen.secret_key, frozen.token),
