@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from modelgw.audit.cli import add_audit_commands
 from modelgw.common.api_keys import hash_api_key
@@ -80,15 +81,18 @@ async def _run(
         raise
 
 
-def _load(path: str | None) -> ModelgwConfig:
-    if path is None:
+def _load(paths: list[str] | None) -> ModelgwConfig:
+    if not paths:
         raise SystemExit("--config is required to run a single service")
-    return load_config(path)
+    return load_config(*paths)
+
+
+CONFIG_HELP = "config file (TOML/YAML); repeat to layer files, later ones over earlier ones"
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
     if args.config:
-        config = load_config(args.config)
+        config = load_config(*args.config)
         if any(
             (
                 config.services.trust_address,
@@ -131,11 +135,32 @@ def cmd_service(args: argparse.Namespace) -> None:
 
 
 def cmd_config_check(args: argparse.Namespace) -> None:
-    config = load_config(args.path)
+    config = load_config(*args.path)
+    source = " + ".join(map(str, args.path))
     print(
-        f"{args.path}: OK ({len(config.providers)} providers, {len(config.models)} models, "
+        f"{source}: OK ({len(config.providers)} providers, {len(config.models)} models, "
         f"{len(config.tenants)} tenants)"
     )
+
+
+def cmd_health(args: argparse.Namespace) -> None:
+    """A gRPC health check for images without grpc_health_probe (compose health checks)."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(args.address) as channel:
+        try:
+            stub: Any = health_pb2_grpc.HealthStub(channel)  # generated without types
+            reply = stub.Check(
+                health_pb2.HealthCheckRequest(service=args.service), timeout=args.timeout_s
+            )
+        except grpc.RpcError as exc:
+            failure: Any = exc  # a grpc.Call too, which the stubs do not say
+            _say(f"{args.address}: {failure.code().name}")
+            raise SystemExit(1) from None
+    status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+    print(f"{args.address}: {status}")
+    raise SystemExit(0 if reply.status == health_pb2.HealthCheckResponse.SERVING else 1)
 
 
 def cmd_keys_new(args: argparse.Namespace) -> None:
@@ -151,14 +176,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="gateway + trust + audit + control in one process")
-    serve.add_argument("--config", help="config file (TOML/YAML); embedded defaults if omitted")
+    serve.add_argument(
+        "--config", action="append", help=CONFIG_HELP + "; embedded defaults if omitted"
+    )
     serve.add_argument("--listen", help="gRPC listen address, overrides server.grpc_address")
     serve.add_argument("--http-listen", help="HTTP listen address, overrides server.http_address")
     serve.set_defaults(func=cmd_serve)
 
     for name in SERVICES:
         sub = commands.add_parser(name, help=f"run the {name} service alone")
-        sub.add_argument("--config", required=name != "audit", help="config file (TOML/YAML)")
+        sub.add_argument("--config", action="append", required=name != "audit", help=CONFIG_HELP)
         sub.add_argument("--listen", help="listen address, overrides the config")
         if name == "gateway":
             sub.add_argument(
@@ -171,12 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True)
     check = config_commands.add_parser("check", help="validate a config file")
-    check.add_argument("path", type=Path)
+    check.add_argument("path", type=Path, nargs="+", help="files layered in order")
     check.set_defaults(func=cmd_config_check)
 
     from modelgw.worker.cli import add_parser as add_worker_parser
 
     add_worker_parser(commands)
+
+    health = commands.add_parser("health", help="exit 0 if a gRPC server reports SERVING")
+    health.add_argument("address", help="host:port, e.g. 127.0.0.1:50051")
+    health.add_argument("--service", default="", help="service name (default: the server)")
+    health.add_argument("--timeout-s", type=float, default=3.0)
+    health.set_defaults(func=cmd_health)
 
     keys = commands.add_parser("keys", help="API key tools")
     keys_commands = keys.add_subparsers(dest="keys_command", required=True)

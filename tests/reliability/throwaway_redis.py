@@ -18,9 +18,10 @@ from tests.ports import free_port
 
 
 class ThrowawayRedis:
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="modelgw-redis-"))
         self.port = free_port()
+        self.password = password
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -36,12 +37,13 @@ class ThrowawayRedis:
                 "--dir", str(self.root),
                 "--save", "",
                 "--appendonly", "no",
+                *(["--requirepass", self.password] if self.password else []),
             ],
             stdout=(self.root / "server.log").open("ab"),
             stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 10
-        client = redis.Redis(port=self.port, socket_timeout=1)
+        client = redis.Redis(port=self.port, socket_timeout=1, password=self.password)
         try:
             while True:
                 try:

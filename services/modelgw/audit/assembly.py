@@ -23,21 +23,39 @@ from modelgw.audit.sender import BatchTarget, RemoteTarget, SpoolSender, StoreTa
 from modelgw.audit.sink import AuditSink, RemoteAuditSink, SpoolAuditSink, StoreAuditSink
 from modelgw.audit.spool import Spool
 from modelgw.audit.store import AuditStore
+from modelgw.common.config.loader import ConfigError
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.internal_auth import InternalAuth
 
 log = logging.getLogger(__name__)
 
 Closer = Callable[[], Awaitable[None]]
-DRAIN_ON_STOP_S = 5.0
 DRAIN_BEFORE_READ_S = 5.0
 
 
-def spool_directory(config: ModelgwConfig) -> Path:
-    """One spool per destination, so records never reach a store they were not meant for."""
+def spool_directory(config: ModelgwConfig, parent: str | None = None) -> Path:
+    """One spool per destination, so records never reach a store they were not meant for.
+
+    `parent` replaces `audit.spool.directory` (a spool volume mounted elsewhere, e.g. a
+    scaled-down gateway's claim drained by a Job).
+    """
     destination = config.services.audit_address or config.audit.url
     digest = hashlib.sha256(destination.encode()).hexdigest()[:16]
-    return Path(config.audit.spool.directory) / digest
+    return Path(parent or config.audit.spool.directory) / digest
+
+
+def open_spool(config: ModelgwConfig, parent: str | None = None) -> Spool:
+    """Open (create, lock) this config's spool; an unusable directory is a config error."""
+    directory = spool_directory(config, parent)
+    spool = Spool(directory, config.audit.spool.segment_bytes)
+    try:
+        spool.open()
+    except OSError as exc:
+        raise ConfigError(
+            f"audit.spool.directory: cannot use {directory.resolve()}: {exc.strerror}; "
+            "it must be a writable absolute path (in a container: on a volume)"
+        ) from None
+    return spool
 
 
 class AuditParts:
@@ -101,8 +119,7 @@ class AuditParts:
         else:
             target = StoreTarget(await self.store())
             self._local_sender = True
-        spool = Spool(spool_directory(self._config), audit.spool.segment_bytes)
-        spool.open()
+        spool = open_spool(self._config)
         sender = SpoolSender(spool, target, audit.spool.batch_size, audit.spool.retry_max_s)
         self._sender = sender
         task = asyncio.ensure_future(sender.run())
@@ -110,7 +127,7 @@ class AuditParts:
 
         async def close_spool() -> None:
             """Deliver what is spooled (bounded), stop the sender, release the directory."""
-            if not task.done() and not await sender.drain(DRAIN_ON_STOP_S):
+            if not task.done() and not await sender.drain(audit.spool.drain_on_stop_s):
                 log.warning(
                     "audit spool not fully delivered at stop (%d bytes kept in %s for next start)",
                     spool.pending_bytes(),

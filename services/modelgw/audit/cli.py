@@ -3,7 +3,8 @@
 Without a subcommand, `modelgw audit --config F` runs the audit service (see
 `modelgw.cli`). Operator commands (`migrate`, `verify`, `checkpoint`,
 `public-key`, `purge`, `hold`, `release`, `shred`, `dead-letters`) talk to
-the database named in the config as the schema owner. Compliance commands
+the database named in the config as the schema owner; `drain-spool` and
+`wait-schema` serve the deployments (`spool_cli.py`). Compliance commands
 (`query`, `get`, `export`) go through the `Audit` gRPC service with an
 auditor API key read from an environment variable, never from the command
 line.
@@ -31,6 +32,7 @@ from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_le
 from modelgw.audit.migrate import current_revision, migrate
 from modelgw.audit.raw import shred
 from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
+from modelgw.audit.spool_cli import add_spool_commands, drain_spool, wait_schema
 from modelgw.audit.store import AuditStore
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
@@ -51,7 +53,7 @@ def _say(text: str) -> None:
 def _config(args: argparse.Namespace) -> ModelgwConfig:
     if not getattr(args, "config", None):
         raise SystemExit(f"modelgw audit {args.audit_command}: --config is required")
-    return load_config(args.config)
+    return load_config(*args.config)
 
 
 async def _with_store(config: ModelgwConfig, work: Callable[[AuditStore], Awaitable[int]]) -> int:
@@ -143,6 +145,10 @@ def run_audit_command(args: argparse.Namespace) -> None:
     try:
         if command in {"query", "get", "export"}:
             code = asyncio.run(_compliance(args))
+        elif command == "drain-spool":
+            code = asyncio.run(drain_spool(_config(args), args))
+        elif command == "wait-schema":
+            code = asyncio.run(wait_schema(_config(args), args.timeout_s))
         else:
             config = _config(args)
             code = asyncio.run(_with_store(config, lambda store: _operator(config, store, args)))
@@ -298,7 +304,12 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
-        sub.add_argument("--config", default=argparse.SUPPRESS, help="config file (TOML/YAML)")
+        sub.add_argument(
+            "--config",
+            action="append",
+            default=argparse.SUPPRESS,
+            help="config file (TOML/YAML); repeat to layer files",
+        )
         sub.set_defaults(func=run_audit_command)
         return sub
 
@@ -323,6 +334,7 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     shred_cmd.add_argument("--tenant", required=True)
     shred_cmd.add_argument("--subject", help="end user id; omit to shred the whole tenant")
     add_dead_letter_commands(command)
+    add_spool_commands(command)
 
     for name, text in (
         ("query", "list records matching filters"),

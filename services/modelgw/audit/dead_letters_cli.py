@@ -23,7 +23,9 @@ def add_dead_letter_commands(command: Callable[[str, str], argparse.ArgumentPars
     listing = actions.add_parser("list", help="show dead letters and whether each is resolved")
     again = actions.add_parser("replay", help="append unresolved dead letters to the log")
     for sub in (listing, again):
-        sub.add_argument("--config", default=argparse.SUPPRESS, help="config file (TOML/YAML)")
+        sub.add_argument(
+            "--config", action="append", default=argparse.SUPPRESS, help="config file (TOML/YAML)"
+        )
         sub.add_argument("--tenant", help="only this tenant's letters")
         sub.add_argument("--id", type=int, action="append", dest="ids", help="only this letter")
     listing.add_argument("--pending", action="store_true", help="only unresolved letters")

@@ -79,7 +79,7 @@ class BedrockBackend(HttpBackend):
         headers = {"content-type": "application/json", "accept": "application/json"}
         if stream:
             headers["accept"] = "application/vnd.amazon.eventstream"
-        return UpstreamCall(url, payload, self._signer.sign(url, payload, headers))
+        return UpstreamCall(url, payload, await self._signer.sign(url, payload, headers))
 
     def parse_response(self, data: Any) -> BackendResponse:
         blocks = data["output"]["message"]["content"]

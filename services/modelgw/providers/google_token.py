@@ -1,7 +1,12 @@
-"""Google access tokens from a service-account key file, refreshed by google-auth.
+"""Google access tokens, refreshed by google-auth: from a service-account key file in
+config, or from Application Default Credentials when the config names none.
 
-Only service-account files are accepted (google-auth warns against loading
-arbitrary credential types from configuration).
+A key file named in config must be a service account (google-auth warns
+against loading arbitrary credential types from configuration). Without one,
+`google.auth.default()` finds what the platform provides: GKE Workload
+Identity and other metadata-server identities, or the file an operator put
+in GOOGLE_APPLICATION_CREDENTIALS (which may also be an external account for
+workload identity federation).
 
 google-auth refreshes through a synchronous transport; this one uses a
 private httpx client (no environment proxies, no redirects) and runs in a
@@ -16,13 +21,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import google.auth
 import google.auth.exceptions
 import google.auth.transport
 import grpc
 import httpx
 from google.oauth2 import service_account
 
-from modelgw.common.config.secrets import resolve_secret
+from modelgw.common.config.secrets import SecretResolutionError, resolve_secret
 from modelgw.providers.transport.errors import ProviderError
 
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
@@ -70,16 +76,24 @@ class HttpxAuthTransport(google.auth.transport.Request):
 
 
 class GoogleTokenSource:
-    def __init__(self, backend: str, credentials_ref: str) -> None:
+    def __init__(self, backend: str, credentials_ref: str | None) -> None:
         self._backend = backend
-        info = json.loads(resolve_secret(credentials_ref))
-        if info.get("type") != "service_account":
-            raise ValueError(f"{credentials_ref}: expected a service-account key file")
-        self._credentials: service_account.Credentials = (
-            service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
+        self._credentials: Any
+        if credentials_ref is None:
+            try:
+                self._credentials, _ = google.auth.default(scopes=list(SCOPES))
+            except google.auth.exceptions.DefaultCredentialsError as exc:
+                raise SecretResolutionError(
+                    f"backend {backend!r}: no credentials_file in config and no Application "
+                    f"Default Credentials ({exc})"
+                ) from None
+        else:
+            info = json.loads(resolve_secret(credentials_ref))
+            if info.get("type") != "service_account":
+                raise ValueError(f"{credentials_ref}: expected a service-account key file")
+            self._credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
                 info, scopes=list(SCOPES)
             )
-        )
         self._http = httpx.Client(follow_redirects=False, trust_env=False)
         self._transport = HttpxAuthTransport(self._http)
         self._lock = asyncio.Lock()

@@ -55,7 +55,7 @@ class SageMakerBackend(HttpBackend):
         if self._config.inference_component:
             headers["x-amzn-sagemaker-inference-component"] = self._config.inference_component
         payload = json.dumps(body).encode()
-        return UpstreamCall(url, payload, self._signer.sign(url, payload, headers))
+        return UpstreamCall(url, payload, await self._signer.sign(url, payload, headers))
 
     def parse_response(self, data: Any) -> BackendResponse:
         if self._config.container == "tgi":

@@ -13,6 +13,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.paths import default_audit_url, default_spool_directory
 from modelgw.common.config.secrets import SecretRef
 
 
@@ -30,8 +31,12 @@ class SpoolConfig(StrictModel):
 
     enabled: bool = True
     """Off only for tests that want the record written synchronously to the store."""
-    directory: str = ".modelgw/audit-spool"
-    """Parent directory; each destination (store URL or audit address) gets its own subfolder."""
+    directory: str = Field(default_factory=default_spool_directory)
+    """Parent directory; each destination (store URL or audit address) gets its own subfolder.
+    Defaults to `$MODELGW_STATE_DIR/audit-spool` (`/var/lib/modelgw/audit-spool` in the
+    images; `.modelgw/audit-spool` in the working directory when the variable is unset).
+    In a container it must be on a volume that outlives the pod (the gateway's
+    StatefulSet claim), or records spooled at a crash are lost with the pod."""
     max_bytes: int = Field(default=1024 * 1024 * 1024, ge=4096)
     """Size at which the spool counts as full and the tenants' `on_spool_full` applies."""
     segment_bytes: int = Field(default=16 * 1024 * 1024, ge=4096)
@@ -40,6 +45,11 @@ class SpoolConfig(StrictModel):
     """Most records the sender delivers in one batch."""
     retry_max_s: float = Field(default=5.0, gt=0, le=300)
     """Longest pause between delivery attempts while the destination is down."""
+    drain_on_stop_s: float = Field(default=5.0, ge=0, le=3600)
+    """On a clean stop (SIGTERM), how long the gateway keeps delivering its spool after the
+    last request finished. What is left stays on disk for the next start; a pod that goes
+    away for good (scale-down) should get enough time here to leave nothing behind:
+    its `terminationGracePeriodSeconds` minus `server.shutdown_grace_s`, minus a margin."""
 
 
 class RawContentConfig(StrictModel):
@@ -50,8 +60,9 @@ class RawContentConfig(StrictModel):
 
 
 class AuditConfig(StrictModel):
-    url: str = "sqlite+aiosqlite:///.modelgw/audit.db"
-    """SQLAlchemy async URL of the audit store, without a password."""
+    url: str = Field(default_factory=default_audit_url)
+    """SQLAlchemy async URL of the audit store, without a password. Defaults to SQLite at
+    `$MODELGW_STATE_DIR/audit.db` (`.modelgw/audit.db` when the variable is unset)."""
     password: SecretRef | None = None
     """Database password, merged into `url` at start."""
     migrate_on_start: bool = True

@@ -11,16 +11,20 @@ import os
 import secrets
 
 from modelgw.common.api_keys import hash_api_key
+from modelgw.common.config.paths import STATE_DIR_ENV, state_dir
 from modelgw.common.config.schema import ModelgwConfig
 
+__all__ = [
+    "DEV_KEY_ENV",
+    "DEV_TENANT",
+    "STATE_DIR_ENV",
+    "dev_api_key",
+    "embedded_config",
+    "state_dir",
+]
+
 DEV_KEY_ENV = "MODELGW_DEV_API_KEY"
-STATE_DIR_ENV = "MODELGW_STATE_DIR"
 DEV_TENANT = "dev"
-
-
-def state_dir() -> str:
-    """Where the embedded defaults keep local state (the SQLite audit log): `.modelgw`."""
-    return os.environ.get(STATE_DIR_ENV, "").strip() or ".modelgw"
 
 
 def dev_api_key() -> tuple[str, bool]:
@@ -58,9 +62,6 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
                     ],
                 }
             },
-            "audit": {
-                "url": f"sqlite+aiosqlite:///{state_dir()}/audit.db",
-                "spool": {"directory": f"{state_dir()}/audit-spool"},
-            },
+            # The audit store and spool take their defaults under state_dir().
         }
     )

@@ -54,9 +54,7 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> ModelgwCo
         raise ConfigError(_describe(source, exc)) from None
 
 
-def load_config(path: str | Path) -> ModelgwConfig:
-    """Read a TOML (`.toml`) or YAML (`.yaml`/`.yml`) config file and validate it."""
-    path = Path(path)
+def _read(path: Path) -> Mapping[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -72,4 +70,30 @@ def load_config(path: str | Path) -> ModelgwConfig:
         raise ConfigError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path}: top level must be a table of sections")
-    return parse_config(data, str(path))
+    return data
+
+
+def merge_layers(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    """`layer` over `base`: tables merge key by key, anything else (values, arrays) replaces."""
+    merged = dict(base)
+    for key, value in layer.items():
+        below = merged.get(key)
+        if isinstance(below, Mapping) and isinstance(value, Mapping):
+            merged[key] = merge_layers(below, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_config(path: str | Path, *layers: str | Path) -> ModelgwConfig:
+    """Read a TOML (`.toml`) or YAML (`.yaml`/`.yml`) config file and validate it.
+
+    Further files are layered over the first in order (`--config base.toml --config
+    tenants.toml`): a deployment keeps one shared file and lets each environment add its
+    own tenants or secret references without copying the rest.
+    """
+    paths = [Path(path), *(Path(p) for p in layers)]
+    data: dict[str, Any] = {}
+    for each in paths:
+        data = merge_layers(data, _read(each))
+    return parse_config(data, " + ".join(str(p) for p in paths))

@@ -45,7 +45,8 @@ class HttpProviderMixin(StrictModel):
 
 
 class AwsCredentials(StrictModel):
-    """Static AWS credentials for SigV4, each a secret reference."""
+    """Static AWS credentials for SigV4, each a secret reference. Leave `credentials` out
+    to use botocore's default chain instead (IRSA, EKS Pod Identity, instance role)."""
 
     access_key_id: SecretRef
     secret_access_key: SecretRef
@@ -123,7 +124,8 @@ class BedrockProviderFields(_RegionRequired, HttpProviderMixin):
     type: Literal["bedrock"]
     endpoint_url: BaseUrl | None = None
     """Defaults to `https://bedrock-runtime.{region}.amazonaws.com` (set for VPC endpoints)."""
-    credentials: AwsCredentials
+    credentials: AwsCredentials | None = None
+    """Static keys; unset: botocore's default chain (workload identity, instance role)."""
 
 
 class VertexProviderFields(_RegionRequired, HttpProviderMixin):
@@ -134,8 +136,10 @@ class VertexProviderFields(_RegionRequired, HttpProviderMixin):
     publisher: str = Field(default="google", pattern=r"^[a-z0-9-]+$")
     endpoint_url: BaseUrl | None = None
     """Defaults to `https://{region}-aiplatform.googleapis.com`."""
-    credentials_file: SecretRef
-    """A service-account (or external-account) JSON, usually `file:/var/run/secrets/...`."""
+    credentials_file: SecretRef | None = None
+    """A service-account key JSON, usually `file:/var/run/secrets/...`. Unset: Application
+    Default Credentials (`google.auth.default()`: GKE Workload Identity, the metadata
+    server, or the file in GOOGLE_APPLICATION_CREDENTIALS)."""
 
 
 class SageMakerProviderFields(_RegionRequired, HttpProviderMixin):
@@ -144,7 +148,8 @@ class SageMakerProviderFields(_RegionRequired, HttpProviderMixin):
     type: Literal["sagemaker"]
     endpoint_url: BaseUrl | None = None
     """Defaults to `https://runtime.sagemaker.{region}.amazonaws.com`."""
-    credentials: AwsCredentials
+    credentials: AwsCredentials | None = None
+    """Static keys; unset: botocore's default chain (workload identity, instance role)."""
     container: Literal["openai_chat", "tgi"] = "openai_chat"
     """Payload the container speaks: Chat Completions messages, or TGI `inputs`/`parameters`."""
     inference_component: str | None = None
