@@ -124,11 +124,16 @@ def redis_prefix() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def trust_engine():
-    """One trust engine (spaCy model loaded once) for the whole session."""
+    """One trust engine (spaCy model loaded once) for the whole session.
+
+    Its deadline is generous: CI machines are loaded, and the tests that use this engine
+    are about what the gateway does with an answer, not about detection speed (the
+    deadline's own tests build engines with a short one).
+    """
     from modelgw.common.config.schema import TrustConfig
     from modelgw.trust.engine import TrustEngine
 
-    engine = TrustEngine(TrustConfig())
+    engine = TrustEngine(TrustConfig(deadline_ms=15_000))
     yield engine
     engine.close()
 

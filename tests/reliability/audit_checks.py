@@ -43,8 +43,10 @@ async def assert_each_answered_request_recorded_once(
     """
     conn = await asyncpg.connect(dsn)
     try:
+        # The load sends each request with its own client id: find records by it.
         rows = await conn.fetch(
-            "SELECT request_id, count(*) AS n FROM audit_records GROUP BY request_id"
+            "SELECT client_request_id AS request_id, count(*) AS n FROM audit_records "
+            "GROUP BY client_request_id"
         )
         seqs = [r["seq"] for r in await conn.fetch("SELECT seq FROM audit_records ORDER BY seq")]
         dead = await conn.fetchval("SELECT count(*) FROM audit_dead_letters")

@@ -20,6 +20,7 @@ from tests.harness import (
     RunningGateway,
     echo_backend,
     generate_request,
+    request_id_of,
     running_gateway,
 )
 from tests.http_harness import embedded_test_config
@@ -73,7 +74,7 @@ async def _refused_closed(gw: RunningGateway, echo: RecordingBackend, request_id
     assert "quota store unreachable" in details and "nothing was sent" in details
     assert len(echo.received) == sent_before
     record = await gw.audit.GetRecord(
-        audit_pb2.GetRecordRequest(request_id=request_id), metadata=AUTH
+        audit_pb2.GetRecordRequest(request_id=request_id_of(refused.value)), metadata=AUTH
     )
     assert record.status == "UNAVAILABLE"
 

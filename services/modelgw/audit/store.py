@@ -106,10 +106,6 @@ class AuditStore:
                 scope_hint(missing),
             )
 
-    async def create_schema(self) -> None:
-        """The embedded default's schema (migrations without auditor scopes)."""
-        await migrate(self.engine)
-
     # -- ingest ---------------------------------------------------------------------------
     async def append(
         self, records: Sequence[AuditRecord], *, dead_letter: bool = True

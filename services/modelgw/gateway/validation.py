@@ -43,6 +43,24 @@ def timeout_ms(value: str) -> float:
     return int(value) / 1000
 
 
+def check_text(field: str, text: str) -> None:
+    """Text the trust layer must read and the audit log must store: valid Unicode, no NUL.
+
+    A lone surrogate cannot be encoded (detection fails on it) and Postgres refuses NUL in
+    text; both are the caller's error, refused here before detection, never a reason for
+    the trust layer to fail (or, for a tenant that allows it, to fail open).
+    """
+    if "\x00" in text:
+        raise InvalidArgument(f"{field} contains a NUL character; remove it")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidArgument(
+            f"{field} is not valid Unicode (a lone surrogate at position {exc.start}); "
+            "send UTF-8 text"
+        ) from None
+
+
 def _in_range(name: str, value: float | None, low: float, high: float) -> None:
     if value is not None and not low <= value <= high:
         raise InvalidArgument(f"params.{name} must be between {low:g} and {high:g}, got {value:g}")
@@ -57,6 +75,8 @@ def check_chat(model: str, messages: list[ChatMessage], params: GenerationParams
         raise InvalidArgument("messages must contain at least one message")
     if len(messages) > MAX_MESSAGES:
         raise InvalidArgument(f"messages may hold at most {MAX_MESSAGES} messages")
+    for index, message in enumerate(messages):
+        check_text(f"messages[{index}].content", message.content)
     if not any(m.content.strip() for m in messages):
         raise InvalidArgument("messages are all empty; send at least one with content")
     if params.max_tokens is not None and params.max_tokens < 1:
@@ -70,3 +90,5 @@ def check_chat(model: str, messages: list[ChatMessage], params: GenerationParams
         raise InvalidArgument(f"params.stop may hold at most {MAX_STOP_STRINGS} strings")
     if any(not s for s in params.stop):
         raise InvalidArgument("params.stop must not contain empty strings")
+    for index, stop in enumerate(params.stop):
+        check_text(f"params.stop[{index}]", stop)

@@ -191,7 +191,3 @@ class ModelgwConfig(StrictModel):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-    def tenant_may_use(self, tenant: str, model: str) -> bool:
-        allowed = self.tenants[tenant].allowed_models
-        return "*" in allowed or model in allowed

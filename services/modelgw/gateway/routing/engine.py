@@ -45,7 +45,7 @@ from modelgw.common.errors import (
     ModelgwError,
     Unavailable,
 )
-from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
+from modelgw.gateway.routing.breaker import CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
 from modelgw.gateway.routing.plan import Candidate, RoutePlan
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
@@ -288,9 +288,6 @@ class RoutingEngine:
                 code=grpc.StatusCode.DEADLINE_EXCEEDED,
                 retryable=True,
             ) from None
-
-    def breaker_states(self) -> dict[str, BreakerState]:
-        return {name: b.state for name, b in self._breakers.items()}
 
 
 def _final(last: BackendError | None, notes: list[str]) -> ModelgwError:
