@@ -174,8 +174,8 @@ def scan_requests(monkeypatch: pytest.MonkeyPatch) -> list[trust_pb2.ScanAnswerR
     received: list[trust_pb2.ScanAnswerRequest] = []
     original = TrustService.ScanAnswer
 
-    async def spying(self, request_iterator, context):  # type: ignore[no-untyped-def]
-        async def recorded():  # type: ignore[no-untyped-def]
+    async def spying(self, request_iterator, context):
+        async def recorded():
             async for request in request_iterator:
                 received.append(request)
                 yield request
