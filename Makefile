@@ -10,7 +10,7 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check lock clean bench bench-vllm bench-http bench-trust eval-trust bench-audit openapi
+	proto-check lock clean bench bench-vllm bench-http bench-trust bench-fairness eval-trust bench-audit openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -27,6 +27,7 @@ help:
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
+	@echo "make bench-fairness  one tenant's short messages beside another's 950 KB ones (BEFORE=commit too)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +102,9 @@ eval-trust: venv
 
 bench-trust: venv
 	$(BIN)/python -m bench.trust.speed
+
+bench-fairness: venv
+	$(BIN)/python -m bench.trust.fairness_report $(if $(BEFORE),--before $(BEFORE))
 
 bench-audit: venv
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
