@@ -22,6 +22,10 @@ import os
 import statistics
 import time
 
+from modelgw.common.config.tenants import EntityPolicy
+from modelgw.common.config.trust import TrustConfig
+from modelgw.trust.engine import TrustEngine
+
 SMALL = "Please call Anna Berg about invoice {n}, today."
 
 
@@ -39,21 +43,19 @@ def _summary(latencies_ms: list[float]) -> dict[str, float]:
     }
 
 
-async def _small_requests(engine: object, policy: object, count: int, first: int) -> list[float]:
+async def _small_requests(
+    engine: TrustEngine, policy: EntityPolicy, count: int, first: int
+) -> list[float]:
     latencies = []
     for n in range(first, first + count):
         started = time.perf_counter()
-        await engine.detect([SMALL.format(n=n)], policy, tenant="small")  # type: ignore[attr-defined]
+        await engine.detect([SMALL.format(n=n)], policy, tenant="small")
         latencies.append((time.perf_counter() - started) * 1000)
         await asyncio.sleep(0.02)
     return latencies
 
 
 async def run(requests: int, big_kb: int) -> dict[str, object]:
-    from modelgw.common.config.tenants import EntityPolicy
-    from modelgw.common.config.trust import TrustConfig
-    from modelgw.trust.engine import TrustEngine
-
     engine = TrustEngine(TrustConfig(deadline_ms=60_000))
     policy = EntityPolicy()
     filler = "the order shipped on time and the customer was happy with it. "
