@@ -76,7 +76,12 @@ def render(pieces: list[Piece]) -> dict[str, object]:
             continue
         entity_type, value, variant = piece
         spans.append(
-            {"type": entity_type, "start": len(text), "end": len(text) + len(value), "variant": variant}
+            {
+                "type": entity_type,
+                "start": len(text),
+                "end": len(text) + len(value),
+                "variant": variant,
+            }
         )
         text += value
     return {"text": text, "spans": spans}
