@@ -108,7 +108,8 @@ class Doc:
                 f" '{r.choice(TITLES)}' for the book club.",
                 f"It concerns the {r.choice(PRODUCTS)} from the last batch.",
                 f"Tracking number 1Z{r.randint(100, 999)}AA{r.randint(10**9, 10**10 - 1)}.",
-                f"Meeting moved to {r.choice(WEEKDAYS)} at {r.randint(8, 17)}:{r.choice(['00', '30'])}.",
+                f"Meeting moved to {r.choice(WEEKDAYS)} at {r.randint(8, 17)}:"
+                f"{r.choice(['00', '30'])}.",
                 f"{f.company()} confirmed the {f.catch_phrase().lower()} rollout.",
                 f"SKU {r.randint(100, 999)}-{r.randint(1000, 9999)}-{r.randint(10, 99)} is back"
                 " in stock.",
@@ -129,7 +130,8 @@ def _one_line(address: str) -> str:
 def support_ticket(d: Doc) -> list[Piece]:
     p, r = d.person(), d.rng
     return [
-        f"Ticket #{r.randint(10000, 99999)}\nSubject: {r.choice(['Refund', 'Double charge', 'Late delivery'])}\nFrom: ",
+        f"Ticket #{r.randint(10000, 99999)}\nSubject: "
+        f"{r.choice(['Refund', 'Double charge', 'Late delivery'])}\nFrom: ",
         ("PERSON", p.name, "plain"),
         " <",
         d.v("EMAIL_ADDRESS", p.email),
@@ -318,7 +320,7 @@ def attendee_list(d: Doc) -> list[Piece]:
 
 
 def visit_plan(d: Doc) -> list[Piece]:
-    p, r = d.person(), d.rng
+    p = d.person()
     return [
         ("PERSON", p.name, "plain"),
         " will visit our office in ",
@@ -334,7 +336,7 @@ def visit_plan(d: Doc) -> list[Piece]:
 
 
 def address_change(d: Doc) -> list[Piece]:
-    p, r = d.person(), d.rng
+    p = d.person()
     new = d.person(p.locale)
     return [
         "Hello, I moved. Please change my address from ",

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (letters that need transliterating)
 """The people and identifiers a document talks about, drawn from Faker's locales.
 
 Each `Person` is consistent within itself (the e-mail is made from the name,
