@@ -99,7 +99,7 @@ class Doc:
         r, f = self.rng, self.us()
         return r.choice(
             [
-                f"Order {r.randint(100000, 999999)} ships on {f.date()}.",
+                f"Order {r.randint(100000, 999999)} ships on {_date(r)}.",
                 f"The quote was {r.randint(2, 90)},{r.randint(100, 999)}.{r.randint(10, 99)} EUR"
                 " excl. VAT.",
                 f"We are on version {r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 9)} now.",
@@ -121,6 +121,12 @@ class Doc:
 
 
 Template = Callable[[Doc], list[Piece]]
+
+
+def _date(r: random.Random, first_year: int = 2018, last_year: int = 2026) -> str:
+    """A date from the random source alone (Faker's dates move with today's)."""
+    year, month, day = r.randint(first_year, last_year), r.randint(1, 12), r.randint(1, 28)
+    return r.choice([f"{year}-{month:02d}-{day:02d}", f"{day:02d}/{month:02d}/{year}"])
 
 
 def _one_line(address: str) -> str:
@@ -193,11 +199,10 @@ def email_thread(d: Doc) -> list[Piece]:
 
 def registration_form(d: Doc) -> list[Piece]:
     p, r = d.person(), d.rng
-    us = d.us()
     return [
         "Customer registration\nFull name: ",
         ("PERSON", p.name, "plain"),
-        f"\nDate of birth: {us.date_of_birth()}\nStreet: ",
+        f"\nDate of birth: {_date(r, 1940, 2006)}\nStreet: ",
         ("ADDRESS", p.street, "plain"),
         "\nCity: ",
         ("LOCATION", p.city, "plain"),
@@ -211,7 +216,7 @@ def registration_form(d: Doc) -> list[Piece]:
         d.v("EMAIL_ADDRESS", p.email),
         "\nIBAN: ",
         d.v("IBAN_CODE", val.iban(d.fake(p.locale), r)),
-        f"\nCustomer since: {us.year()}",
+        f"\nCustomer since: {r.randint(1995, 2025)}",
     ]
 
 
