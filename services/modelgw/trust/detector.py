@@ -37,6 +37,7 @@ from modelgw.trust.recognizers import builtin_recognizers, own_recognizers
 # and they rarely identify a person on their own.
 DEFAULT_ENTITIES: tuple[str, ...] = (
     "PERSON",
+    "ADDRESS",
     "EMAIL_ADDRESS",
     "PHONE_NUMBER",
     "CREDIT_CARD",

@@ -6,6 +6,7 @@ from presidio_analyzer import EntityRecognizer
 
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
+from modelgw.trust.recognizers.address import AddressRecognizer
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
 from modelgw.trust.recognizers.cloud_keys import CloudKeyRecognizer
 from modelgw.trust.recognizers.iban import CheckedIbanRecognizer
@@ -42,6 +43,7 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
 
 def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
     return [
+        AddressRecognizer(places),
         BearerTokenRecognizer(),
         CloudKeyRecognizer(),
         CheckedIbanRecognizer(),
