@@ -75,6 +75,10 @@ def render(pieces: list[Piece]) -> dict[str, object]:
             text += piece
             continue
         entity_type, value, variant = piece
+        stripped = value.strip()
+        if stripped != value:  # Faker ends some values with a space: it is no part of them
+            text += value[: len(value) - len(value.lstrip())]
+            value = stripped
         spans.append(
             {
                 "type": entity_type,
@@ -84,6 +88,7 @@ def render(pieces: list[Piece]) -> dict[str, object]:
             }
         )
         text += value
+        text += piece[1][len(piece[1].rstrip()) :]
     return {"text": text, "spans": spans}
 
 

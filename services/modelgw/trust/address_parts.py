@@ -50,11 +50,15 @@ UNIT = re.compile(
 )
 """`Apt. 749`, `Suite 158`, `Flat 3`, `Studio 36U`, `#12`, `3ºB`, `Piso 4`, `5th floor`."""
 UNIT_LINE = re.compile(rf"[ \t]*(?:{UNIT.pattern})[ \t]*(?:,[ \t]*)?$")
-UNIT_BEFORE = re.compile(rf"(?:^|(?<=[\s,(]))(?:{UNIT.pattern})(?:,?{GAP}|[ \t]*\n[ \t]*)$")
+UNIT_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s,(]))(?:(?:{UNIT.pattern})(?:,?{GAP}|,?[ \t]*\n[ \t]*)|(?i:{UNIT_WORDS}){GAP})$"
+)
+"""A unit before a street (`Flat 3, `, `Studio 36U\n`), or its word before the number a street
+anchor took for a house number (`Studio ` in `Studio 54, Williams Street`)."""
 
 TOWN_WORD = rf"(?:{WORD}|\d{{1,3}}[ºª°])"
 TOWN = (
-    rf"{TOWN_WORD}(?:[ \t]+{TOWN_WORD}){{0,4}}"
+    rf"{TOWN_WORD}(?:[ \t]+{TOWN_WORD}){{0,5}}"
     rf"(?:[ \t]*\((?:{WORD}[ \t]*){{1,3}}\)|[ \t]*/[ \t]*[A-Za-z]{{2}}\b)?"
 )
 """A town's words, with a province in brackets (`Gabella (PI)`) or a state after a slash."""
@@ -79,6 +83,6 @@ PO_BOX_QUICK = re.compile(
 MILITARY_LINE = re.compile(r"(?i:\b(?:APO|FPO|DPO))[ \t]+(?i:AA|AE|AP)[ \t]+\d{5}(?:-\d{4})?\b")
 MILITARY_FIRST_LINE = re.compile(
     rf"(?:(?i:PSC|CMR|Unit)[ \t]+\d{{1,5}},?[ \t]+(?i:Box)[ \t]+\d{{1,5}}"
-    rf"|(?i:{MILITARY_SHIPS})[ \t]+{WORD}(?:[ \t]+{WORD})?)[ \t]*\n?[ \t]*$"
+    rf"|(?i:{MILITARY_SHIPS})[ \t]+{WORD}(?:[ \t]+{WORD})?),?[ \t]*\n?[ \t]*$"
 )
 UK_POSTCODE_RE = re.compile(rf"\b{UK_POSTCODE}\b|\b{UK_POSTCODE.lower()}\b")

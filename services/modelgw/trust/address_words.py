@@ -556,11 +556,21 @@ PREFIX_TYPES = frozenset(
     ]
 )
 
+# Types after which a street name without a house number is still an address (`rue de la
+# Paix`); the others (`via`, `place`, `campo`) are everyday words too.
+STRONG_PREFIX_TYPES = frozenset(
+    """
+    rue chemin impasse allée allee calle c/ avenida avda carrer carretera travesía travesia
+    callejón callejon urbanización urbanizacion rua travessa praça praca rodovia estrada
+    ul. ul ulica al. aleja plac os. osiedle viale piazza piazzale corso vicolo
+    """.split()
+)
+
 # Endings of one-word street names (German, Dutch, Nordic, Finnish, Hungarian written apart).
 GLUED_SUFFIXES = (
     "straße",
     "strasse",
-    "str.",
+    "str",
     "weg",
     "gasse",
     "platz",
@@ -581,6 +591,7 @@ GLUED_SUFFIXES = (
     "kade",
     "singel",
     "dreef",
+    "boulevard",
     "dijk",
     "steeg",
     "baan",
@@ -625,6 +636,30 @@ GLUED_SUFFIXES = (
     "sokak",
     "sokağı",
     "bulvarı",
+)
+# Endings that close English words too (`during`, `ipad`, `untie`): only in a capitalised name.
+AMBIGUOUS_GLUED = frozenset(
+    [
+        "ring",
+        "pad",
+        "tie",
+        "gate",
+        "hof",
+        "baan",
+        "alle",
+        "stien",
+        "backen",
+        "bakken",
+        "kade",
+        "steeg",
+        "markt",
+        "graben",
+        "ufer",
+        "tunet",
+        "plan",
+        "gata",
+        "boulevard",
+    ]
 )
 # Written as a separate word after the name in those languages (`Ferenc körút`).
 SEPARATE_AFTER = frozenset(

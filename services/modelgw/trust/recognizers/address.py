@@ -26,6 +26,7 @@ from functools import cache
 
 from modelgw.trust import address_parts as part
 from modelgw.trust.address_words import (
+    AMBIGUOUS_GLUED,
     AU_STATES,
     CA_PROVINCES,
     ENGLISH_SUFFIXES,
@@ -34,6 +35,7 @@ from modelgw.trust.address_words import (
     POSTCODE_CUES,
     PREFIX_TYPES,
     SEPARATE_AFTER,
+    STRONG_PREFIX_TYPES,
     US_STATES,
 )
 from modelgw.trust.place_names import PlaceNames
@@ -125,7 +127,9 @@ PARTICLES = frozenset(
     ]
 )
 STATES = US_STATES | CA_PROVINCES | AU_STATES
-_GLUED = re.compile(rf"{part.LETTER}{{2,}}(?:{'|'.join(re.escape(s) for s in GLUED_SUFFIXES)})$")
+_GLUED = re.compile(
+    rf"^{part.LETTER}[\w'\-]*?[\w\-](?P<suffix>{'|'.join(re.escape(s) for s in GLUED_SUFFIXES)})$"
+)
 _POSTCODE_CUE = re.compile(
     rf"(?i:\b(?:{POSTCODE_CUES}))[ \t]*(?:[:#]|is|was)?[ \t]*(?P<code>{POSTCODE})(?![\w\-])"
 )
@@ -181,10 +185,13 @@ class AddressRecognizer(RegexRecognizer):
                 block = _type_first(text, word, bare)
                 if block:
                     blocks.append(block)
-            if lower in SEPARATE_AFTER or bare in SEPARATE_AFTER or _GLUED.search(bare):
-                block = _name_then_number(text, word, glued=lower not in SEPARATE_AFTER)
-                if block:
-                    blocks.append(block)
+            glued = _GLUED.match(bare)
+            if lower in SEPARATE_AFTER or bare in SEPARATE_AFTER or glued:
+                ambiguous = glued is not None and glued.group("suffix") in AMBIGUOUS_GLUED
+                if not ambiguous or word.group(0)[0].isupper():
+                    block = _name_then_number(text, word, glued=glued is not None)
+                    if block:
+                        blocks.append(block)
         return blocks
 
     def _other_anchors(self, text: str) -> list[_Block]:
@@ -211,8 +218,8 @@ class AddressRecognizer(RegexRecognizer):
     # --- growth --------------------------------------------------------------------------
     def _grow(self, text: str, end: int, *, titled: bool) -> tuple[int, bool]:
         """Extend over the parts after `end`; whether a postcode, state or country was among them."""
-        grew = False
-        for _ in range(5):
+        grew = after_code = False
+        for _ in range(6):
             sep = part.SEPARATOR.match(text, end)
             spaced = sep is None or not sep.group(0).strip(" \t")
             pos = sep.end() if sep else end
@@ -221,10 +228,11 @@ class AddressRecognizer(RegexRecognizer):
                 if space is None:
                     break
                 pos = space.end()
-            step = self._next_part(text, pos, titled=titled, spaced=spaced)
+            step = self._next_part(text, pos, titled=titled, spaced=spaced and not after_code)
             if step is None:
                 break
             end, strong = step
+            after_code = bool(re.search(r"\d$", text[pos:end]))
             grew = grew or strong
         return end, grew
 
@@ -266,6 +274,13 @@ class AddressRecognizer(RegexRecognizer):
         return unit.start() if unit else start
 
 
+_UNIT_THEN_NAME = re.compile(
+    rf"(?:^|\n)[ \t]*(?:{part.UNIT.pattern}),?[ \t]*\n?[ \t]*"
+    rf"(?P<words>(?:{part.NAME_WORD}{part.GAP}){{1,3}})$"
+)
+"""`Studio 34\nPowell Greens`: British addresses put the flat first and the street unnumbered."""
+
+
 def _has_upper(text: str, start: int, end: int) -> bool:
     return any(c.isupper() for c in text[start:end])
 
@@ -287,7 +302,10 @@ def _number_first(text: str, suffix: re.Match[str], bare: str) -> _Block | None:
     """`1777 Kramer Court`: a number and a name's words before an English street type."""
     m = part.NAME_WORDS_BEFORE.search(text, max(0, suffix.start() - 80), suffix.start())
     if m is None:
-        return None
+        m = _UNIT_THEN_NAME.search(text, max(0, suffix.start() - 80), suffix.start())
+        if m is None or not _words_ok(m.group("words").split(), titled=True):
+            return None
+        return _Block(m.start() + (text[m.start()] == "\n"), suffix.end(), True)
     words = m.group("words").split()
     titled = _has_upper(text, m.start(), suffix.end())
     if not _words_ok(words, titled):
@@ -307,12 +325,22 @@ _AFTER_TYPE_NO_NUMBER = re.compile(rf"(?P<words>(?:{part.GAP}{part.NAME_WORD}){{
 
 
 def _type_first(text: str, word: re.Match[str], bare: str) -> _Block | None:
-    """`Via Roma 10`, `ul. Długa 5/7`, `5, avenue Samson`, `Rua Augusta, 100`."""
+    """`Via Roma 10`, `ul. Długa 5/7`, `5, avenue Samson`, `Rua Augusta, 100`.
+
+    A number before the type (French) means none after it: `rue Zoé Jacob, 36452` is a street
+    and a postcode. A type that is an everyday word too (`via`, `place`) needs a capitalised
+    name after it, or a postcode after the street.
+    """
     start = word.start()
+    sure = word.group(0).lower() in STRONG_PREFIX_TYPES or bare in STRONG_PREFIX_TYPES
     before = part.NUMBER_BEFORE.search(text, max(0, start - 12), start)
-    m = _AFTER_TYPE.match(text, word.end())
-    if m and _words_ok(m.group("words").split(), word.group(0)[0].isupper()):
-        return _Block(start, m.end(), word.group(0)[0].isupper() or before is not None)
+    m = None if before else _AFTER_TYPE.match(text, word.end())
+    if m:
+        words = m.group("words").split()
+        titled = word.group(0)[0].isupper() or any(w[0].isupper() for w in words)
+        if _words_ok(words, titled and _has_upper(text, 0, len(text))):
+            capitalised = any(w[0].isupper() for w in words if w.lower() not in PARTICLES)
+            return _Block(start, m.end(), sure or capitalised)
     m = _AFTER_TYPE_NO_NUMBER.match(text, word.end())
     if m is None:
         return None
@@ -326,7 +354,7 @@ def _type_first(text: str, word: re.Match[str], bare: str) -> _Block | None:
     end = word.end()
     for w in words[:keep]:
         end = text.index(w, end) + len(w)
-    return _Block(before.start() if before else start, end, False)
+    return _Block(before.start() if before else start, end, sure or before is not None)
 
 
 def _name_then_number(text: str, word: re.Match[str], *, glued: bool) -> _Block | None:
