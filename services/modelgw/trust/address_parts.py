@@ -13,7 +13,7 @@ import re
 from modelgw.trust.address_words import MILITARY_SHIPS, PO_BOX, POSTCODE, UK_POSTCODE, UNIT_WORDS
 
 LETTER = r"[^\W\d_]"
-WORD = rf"(?:{LETTER}|['’]{LETTER})[\w'’\-]*\.?"
+WORD = rf"(?:{LETTER}|['\u2019]{LETTER})[\w'\u2019\-]*\.?"
 """A word of a name: letters, inner digits, apostrophes and hyphens, an abbreviation's dot."""
 ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ª|º|°|e|er|\.)"
 NAME_WORD = rf"(?:{ORDINAL}|{WORD})"
@@ -21,7 +21,9 @@ HOUSE_NUMBER = r"\d{1,6}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?\.?(?![\w@
 """`12`, `62E`, `47-26`, `83/53`, `121.` (Hungarian writes the dot)."""
 GAP = r"[ \t]+"
 
-SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+[-–/][ \t]+|[ \t]*/[ \t]*)")
+SEPARATOR = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+[-\u2013/][ \t]+|[ \t]*/[ \t]*)"
+)
 """Between the parts of one address: a comma, one line break, ` - ` or ` / `."""
 SPACE = re.compile(r"[ \t]+")
 

@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists read best as words)
 """Postal addresses, read the way a person reads an envelope: a street, then what follows it.
 
 An address is found from an anchor that only addresses have: a house number
@@ -27,6 +28,7 @@ from functools import cache
 from modelgw.trust import address_parts as part
 from modelgw.trust.address_words import (
     AMBIGUOUS_GLUED,
+    AMBIGUOUS_PREFIX_TYPES,
     AU_STATES,
     CA_PROVINCES,
     ENGLISH_SUFFIXES,
@@ -42,89 +44,18 @@ from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 COMMON_SUFFIXES = frozenset(
-    [
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "av",
-        "road",
-        "rd",
-        "lane",
-        "ln",
-        "drive",
-        "dr",
-        "boulevard",
-        "blvd",
-        "court",
-        "ct",
-        "way",
-        "place",
-        "pl",
-        "terrace",
-        "ter",
-        "circle",
-        "cir",
-        "parkway",
-        "pkwy",
-        "highway",
-        "hwy",
-        "square",
-        "sq",
-        "crescent",
-        "cres",
-        "close",
-        "plaza",
-        "trail",
-        "trl",
-        "alley",
-        "row",
-        "grove",
-        "mews",
-        "walk",
-    ]
+    """
+    street st avenue ave av road rd lane ln drive dr boulevard blvd court ct way place pl
+    terrace ter circle cir parkway pkwy highway hwy square sq crescent cres close plaza trail
+    trl alley row grove mews walk
+    """.split()
 )
 """Street types common enough that a number and a name before one make an address alone."""
 PARTICLES = frozenset(
-    [
-        "de",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "del",
-        "della",
-        "di",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "el",
-        "los",
-        "las",
-        "l'",
-        "d'",
-        "van",
-        "von",
-        "der",
-        "den",
-        "ter",
-        "y",
-        "e",
-        "i",
-        "of",
-        "the",
-        "am",
-        "an",
-        "im",
-        "auf",
-        "upon",
-        "on",
-        "sur",
-        "sous",
-        "en",
-    ]
+    """
+    de da do dos das del della di du des la le les el los las l' d' van von der den ter y e i
+    of the am an im auf upon on sur sous en
+    """.split()
 )
 STATES = US_STATES | CA_PROVINCES | AU_STATES
 _GLUED = re.compile(
@@ -217,8 +148,9 @@ class AddressRecognizer(RegexRecognizer):
 
     # --- growth --------------------------------------------------------------------------
     def _grow(self, text: str, end: int, *, titled: bool) -> tuple[int, bool]:
-        """Extend over the parts after `end`; whether a postcode, state or country was among them."""
-        grew = after_code = False
+        """Extend over the parts after `end`; whether a postcode, state or country was one."""
+        grew = False
+        after_code = end > 0 and text[end - 1].isdigit()
         for _ in range(6):
             sep = part.SEPARATOR.match(text, end)
             spaced = sep is None or not sep.group(0).strip(" \t")
@@ -275,7 +207,7 @@ class AddressRecognizer(RegexRecognizer):
 
 
 _UNIT_THEN_NAME = re.compile(
-    rf"(?:^|\n)[ \t]*(?:{part.UNIT.pattern}),?[ \t]*\n?[ \t]*"
+    rf"(?:^|(?<=[\s,(:]))(?:{part.UNIT.pattern}),?[ \t]*\n?[ \t]*"
     rf"(?P<words>(?:{part.NAME_WORD}{part.GAP}){{1,3}})$"
 )
 """`Studio 34\nPowell Greens`: British addresses put the flat first and the street unnumbered."""
@@ -293,7 +225,7 @@ def _words_ok(words: list[str], titled: bool) -> bool:
             continue
         if bare in stop or not bare:
             return False
-        if titled and not (w[0].isupper() or w[0].isdigit() or w[0] in "'’"):
+        if titled and not (w[0].isupper() or w[0].isdigit() or w[0] in "'\u2019"):
             return False
     return True
 
@@ -305,7 +237,7 @@ def _number_first(text: str, suffix: re.Match[str], bare: str) -> _Block | None:
         m = _UNIT_THEN_NAME.search(text, max(0, suffix.start() - 80), suffix.start())
         if m is None or not _words_ok(m.group("words").split(), titled=True):
             return None
-        return _Block(m.start() + (text[m.start()] == "\n"), suffix.end(), True)
+        return _Block(m.start(), suffix.end(), True)
     words = m.group("words").split()
     titled = _has_upper(text, m.start(), suffix.end())
     if not _words_ok(words, titled):
@@ -340,7 +272,8 @@ def _type_first(text: str, word: re.Match[str], bare: str) -> _Block | None:
         titled = word.group(0)[0].isupper() or any(w[0].isupper() for w in words)
         if _words_ok(words, titled and _has_upper(text, 0, len(text))):
             capitalised = any(w[0].isupper() for w in words if w.lower() not in PARTICLES)
-            return _Block(start, m.end(), sure or capitalised)
+            ambiguous = word.group(0).lower() in AMBIGUOUS_PREFIX_TYPES
+            return _Block(start, m.end(), not ambiguous or capitalised)
     m = _AFTER_TYPE_NO_NUMBER.match(text, word.end())
     if m is None:
         return None
@@ -370,7 +303,7 @@ def _name_then_number(text: str, word: re.Match[str], *, glued: bool) -> _Block 
         if before is None:
             return None
         start -= len(before.group(0))
-    return _Block(start, number.end(), word.group(0)[0].isupper())
+    return _Block(start, number.end(), True)
 
 
 def _town_state_code(text: str, state_at: int) -> _Block | None:
