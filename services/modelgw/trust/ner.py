@@ -233,9 +233,27 @@ class NerModel:
                 if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
                     continue  # digits, "=" or "_" in it: an identifier, not a name
                 if entity_type is not None:
-                    spans.append(NerSpan(entity_type, ent.start_char, ent.end_char))
+                    spans.extend(_line_by_line(entity_type, ent.text, ent.start_char))
             found.append(spans)
         return found
+
+
+def _line_by_line(entity_type: str, text: str, start: int) -> list[NerSpan]:
+    """An entity the model ran over a line break is one entity per line.
+
+    `Carl-Heinz Junitz\nTröst\nHans-Ulrich-Eberhardt-Gasse` (a signature: name, company,
+    street) is three things; as one span it would compete with the address after it.
+    """
+    spans: list[NerSpan] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            spans.append(
+                NerSpan(entity_type, start + offset + lead, start + offset + len(line.rstrip()))
+            )
+        offset += len(line) + 1
+    return spans
 
 
 def ner_pieces(text: str, scope: NerScope) -> list[tuple[int, int]]:
