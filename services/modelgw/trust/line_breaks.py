@@ -49,7 +49,7 @@ def _ip_ok(value: str) -> bool:
     return True
 
 
-def _values(text: str) -> set[tuple[int, int]]:
+def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
     """Spans of valid values in `text` (only what a broken line can hide)."""
     found: set[tuple[int, int]] = set()
     found.update(m.span() for m in _EMAIL.finditer(text))
@@ -63,10 +63,21 @@ def _values(text: str) -> set[tuple[int, int]]:
                 break
     found.update(m.span() for m in _SSN.finditer(text))
     found.update(m.span() for p in (_IPV4, _IPV6) for m in p.finditer(text) if _ip_ok(m.group(0)))
-    for m in _PHONE.finditer(text):
+    for m in _PHONE.finditer(text) if phones else ():
         if 10 <= sum(c.isdigit() for c in m.group(0)) <= 15:
             found.add(m.span())
     return found
+
+
+def _ends_in_value(left: str, right: str, *, phones: bool) -> bool:
+    """Whether the line already ends or the next already starts with a whole value.
+
+    `x@example.com\nSubject` is an e-mail and a word; `555-123-4567\n555-987-6543` two phone
+    numbers. A phone-like run on one side only (`3584282756\n133320`) may be a card's start.
+    """
+    at_end = any(e == len(left) for _, e in _values(left, phones=phones))
+    at_start = any(s == 0 for s, _ in _values(right, phones=phones))
+    return (at_end or at_start) if not phones else (at_end and at_start)
 
 
 def joins(text: str) -> list[tuple[int, int, str]]:
@@ -78,10 +89,8 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         right = text[b : b + _WINDOW].split("\n", 1)[0]
         if not (re.search(r"[\d@]", left[-20:]) or re.search(r"[\d@]", right[:20])):
             continue
-        whole_left = any(e == len(left) for _, e in _values(left))
-        whole_right = any(s == 0 for s, _ in _values(right))
-        if whole_left or whole_right:
-            continue  # `555-123-4567\n555-987-6543`: two values, one a line
+        if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
+            continue
         for glue in ("", " "):
             joined = left + glue + right
             across = [

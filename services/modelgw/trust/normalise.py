@@ -114,7 +114,7 @@ def _digit_positions(original: str) -> dict[int, str]:
         value = token.group(0)
         digits = sum(c.isdecimal() for c in value)
         letters = sum(c.isalpha() and c not in DIGIT_LOOK_ALIKES for c in value)
-        if digits >= 2 and digits > letters:  # `еmily51@exаmple.cоm` stays letters
+        if digits >= 2 and digits > letters:  # Cyrillic letters in an e-mail stay letters
             for i, ch in enumerate(token.group(0)):
                 if ch in DIGIT_LOOK_ALIKES:
                     found[token.start() + i] = DIGIT_LOOK_ALIKES[ch]
