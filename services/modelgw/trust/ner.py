@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from modelgw.common.config.trust import NerScope
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.ner_review import plausible_person
 
 # spaCy label → our entity type.
 LABELS = {
@@ -204,9 +206,10 @@ def candidate_windows(text: str, window: int = WINDOW_WORDS) -> list[tuple[int, 
 class NerModel:
     """The spaCy model with every component but `ner` excluded. Thread-safe for `spans`."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, names: NameLists | None = None) -> None:
         import spacy
 
+        self._names = names
         probe = spacy.load(
             model,
             exclude=[
@@ -232,6 +235,12 @@ class NerModel:
                 entity_type = LABELS.get(ent.label_)
                 if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
                     continue  # digits, "=" or "_" in it: an identifier, not a name
+                if (
+                    entity_type == "PERSON"
+                    and self._names is not None
+                    and not plausible_person(doc.text, ent.start_char, ent.end_char, self._names)
+                ):
+                    continue
                 if entity_type is not None:
                     spans.extend(_line_by_line(entity_type, ent.text, ent.start_char))
             found.append(spans)
