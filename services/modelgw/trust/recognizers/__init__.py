@@ -18,6 +18,7 @@ from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
 from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
+from modelgw.trust.recognizers.places_in_context import PlacesInContextRecognizer
 from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
 
 # Presidio's own recognizers we keep; cards, IBAN, IP, MAC and phone are replaced by ours, NER runs
@@ -55,6 +56,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         NamesByCaseRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
+        PlacesInContextRecognizer(places, names),
         PrivateKeyRecognizer(),
     ]
 
