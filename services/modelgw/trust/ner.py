@@ -235,16 +235,19 @@ class NerModel:
                 entity_type = LABELS.get(ent.label_)
                 if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
                     continue  # digits, "=" or "_" in it: an identifier, not a name
-                if (
-                    entity_type == "PERSON"
-                    and self._names is not None
-                    and not plausible_person(doc.text, ent.start_char, ent.end_char, self._names)
-                ):
+                if entity_type is None:
                     continue
-                if entity_type is not None:
-                    spans.extend(_line_by_line(entity_type, ent.text, ent.start_char))
+                for span in _line_by_line(entity_type, ent.text, ent.start_char):
+                    if self._plausible(doc.text, span):
+                        spans.append(span)
             found.append(spans)
         return found
+
+
+    def _plausible(self, text: str, span: NerSpan) -> bool:
+        if span.entity_type != "PERSON" or self._names is None:
+            return True
+        return plausible_person(text, span.start, span.end, self._names)
 
 
 def _line_by_line(entity_type: str, text: str, start: int) -> list[NerSpan]:
