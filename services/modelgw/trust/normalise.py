@@ -124,6 +124,8 @@ def _digit_positions(original: str) -> dict[int, str]:
 def _fold(original: str) -> tuple[str, list[int], list[int]]:
     """Fold character by character; a letter and its combining accents become one character
     (`Gonc\u0327alves` is read as `Gonçalves`: the model does not know loose accents)."""
+    if original.isascii():
+        return original, list(range(len(original))), list(range(1, len(original) + 1))
     digits = _digit_positions(original)
     chars: list[str] = []
     starts: list[int] = []

@@ -76,19 +76,19 @@ class NamesByCaseRecognizer(RegexRecognizer):
         self._names = names
 
     def _first(self, word: str) -> bool:
-        parts = word.split("-")
-        return all(
-            (p in self._names.first or fold_accents(p) in self._names.first)
-            and p not in self._names.common
-            for p in parts
-            if p
-        )
+        names = self._names
+        if "-" not in word:
+            return (word in names.first or _folded_in(word, names.first)) and (
+                word not in names.common
+            )
+        return all(self._first(p) for p in word.split("-") if p)
 
     def _last(self, word: str) -> bool:
+        names = self._names
+        if "-" not in word:
+            return word in names.last or _folded_in(word, names.last)
         parts = [p for p in word.split("-") if p]
-        return bool(parts) and all(
-            p in self._names.last or fold_accents(p) in self._names.last for p in parts
-        )
+        return bool(parts) and all(self._last(p) for p in parts)
 
     def _unknown(self, word: str) -> bool:
         """Not a frequent English word and not a name list's common word: maybe a surname."""
@@ -179,6 +179,10 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 spans.extend((w[0], w[1]) for w in run)
             run = [word] if is_surname else []
         return spans
+
+
+def _folded_in(word: str, names: frozenset[str]) -> bool:
+    return not word.isascii() and fold_accents(word) in names
 
 
 def _adjacent(text: str, left: _Word, right: _Word) -> bool:
