@@ -46,7 +46,7 @@ BARE_STREET = re.compile(
 """A street line with no type word (`Grammova 8`, `Bergrøa 631`): only before a town line."""
 
 UNIT = re.compile(
-    rf"(?i:{UNIT_WORDS})[ \t]*#?[ \t]*(?:\d[\w\-/]{{0,5}}|[A-Za-z]\d{{0,4}}\b)"
+    rf"(?i:{UNIT_WORDS})(?![A-Za-z])[ \t]*#?[ \t]*(?:\d[\w\-/]{{0,5}}|[A-Za-z]\d{{0,4}}\b)"
     rf"|#[ \t]?\d[\w\-]{{0,5}}|\d{{1,3}}[ºª°][ \t]?[A-Za-z]?(?![\w])"
     rf"|\d{{1,3}}(?:st|nd|rd|th)[ \t]+(?i:floor)"
 )

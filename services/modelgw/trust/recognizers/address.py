@@ -271,7 +271,9 @@ def _type_first(text: str, word: re.Match[str], bare: str) -> _Block | None:
         words = m.group("words").split()
         titled = word.group(0)[0].isupper() or any(w[0].isupper() for w in words)
         if _words_ok(words, titled and _has_upper(text, 0, len(text))):
-            capitalised = any(w[0].isupper() for w in words if w.lower() not in PARTICLES)
+            capitalised = any(
+                w[0].isupper() and not w.isupper() for w in words if w.lower() not in PARTICLES
+            )
             ambiguous = word.group(0).lower() in AMBIGUOUS_PREFIX_TYPES
             return _Block(start, m.end(), not ambiguous or capitalised)
     m = _AFTER_TYPE_NO_NUMBER.match(text, word.end())
@@ -380,7 +382,10 @@ def _town_end(text: str, start: int, town: str, titled: bool) -> int | None:
     keep = len(words)
     while keep and not _town_ok(town[: words[keep - 1].end()], titled):
         keep -= 1
-    return start + words[keep - 1].end() if keep else None
+    if not keep:
+        return None
+    end = start + words[keep - 1].end()
+    return end - 1 if text[end - 1] == "." else end  # a sentence's full stop is no part of it
 
 
 def _ends_segment(text: str, end: int) -> bool:
