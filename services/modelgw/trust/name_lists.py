@@ -145,6 +145,9 @@ COMMON_WORDS = _OTHER_COMMON_WORDS | SURNAME_WORDS
 if in `SURNAME_WORDS`."""
 
 
+USUAL_LAST_RANK = 3_000
+"""Census surnames this frequent count as surnames although they are common words too."""
+
 DATA_FILE = "names.txt"
 """Given names and surnames of many countries, in `modelgw/trust/data/`: written by
 `scripts/gennames.py` from the `mimesis` package's locales (dev dependencies) and committed."""
@@ -189,7 +192,9 @@ class NameLists:
     common: frozenset[str] = frozenset()
     """Names that are everyday words too: last names after a first name, never first names."""
     english: frozenset[str] = frozenset()
-    """Frequent English words that are no name (`said`, `invoice`)."""
+    """Frequent English words that are no name (`invoice`, `quarter`)."""
+    usual_last: frozenset[str] = frozenset()
+    """The census's most frequent surnames (`smith`, `miller`): surnames even when `common`."""
 
     @classmethod
     def load(cls, *, max_last_rank: int = 25_000) -> NameLists:
@@ -221,6 +226,7 @@ class NameLists:
             frozenset(last | {fold_accents(w) for w in last}),
             frozenset(common | COMMON_WORDS),
             frozenset(gazetteer["english"]) | excluded,
+            frozenset(read("dist.all.last", USUAL_LAST_RANK)) | SURNAME_WORDS,
         )
 
 

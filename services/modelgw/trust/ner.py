@@ -243,7 +243,6 @@ class NerModel:
             found.append(spans)
         return found
 
-
     def _plausible(self, text: str, span: NerSpan) -> bool:
         if span.entity_type != "PERSON" or self._names is None:
             return True

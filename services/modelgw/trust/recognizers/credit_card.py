@@ -80,19 +80,22 @@ class PaymentCardRecognizer(RegexRecognizer):
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
-        separators = set(re.findall(r"[ \-.]", value))
-        if len(separators) > 1 or _is_ip(value):
+        if _is_ip(value):
             return None
-        sep = separators.pop() if separators else ""
-        groups = value.split(sep) if sep else [value]
-        # The whole run, then without outer groups (an amount before, a date after).
+        pieces = re.split(r"([ \-.])", value)  # groups at even indexes, separators between
+        groups, seps = pieces[::2], pieces[1::2]
+        offsets = [0]
+        for group, sep in zip(groups, seps, strict=False):
+            offsets.append(offsets[-1] + len(group) + len(sep))
+        # The whole run, then without outer groups (an amount before, a date after); one
+        # separator throughout, as a card is printed.
         for first in range(len(groups)):
             for last in range(len(groups), first, -1):
+                if len(set(seps[first : last - 1])) > 1:
+                    continue
                 part = groups[first:last]
                 if _printed_like_a_card(part) and issued("".join(part)):
-                    offset = sum(len(g) + len(sep) for g in groups[:first])
-                    length = sum(len(g) for g in part) + len(sep) * (len(part) - 1)
-                    return start + offset, start + offset + length
+                    return start + offsets[first], start + offsets[last - 1] + len(groups[last - 1])
         return None
 
 

@@ -60,6 +60,7 @@ _INTRODUCER = re.compile(
 _PARTICLES = frozenset(
     "van der den de da das do dos du di del della la le von zu ten ter y e bin ben al".split()
 )
+_CONNECTORS = frozenset(["and", "und", "et", "y", "e"])
 _LIST_GAP = re.compile(r",\s*|\s+(?:and|&|und|et|y|e)\s+|,\s*and\s+")
 _SIGN_OFF = re.compile(r"(?i)(?:thanks|regards|cheers|best|sincerely|yours)[,!.]?\s*\n\s*$")
 
@@ -153,6 +154,8 @@ class NamesByCaseRecognizer(RegexRecognizer):
         lower = word[3]
         if lower in self._names.english and lower not in self._names.last:
             return False
+        if lower in self._names.common and lower not in self._names.usual_last:
+            return False  # `anna said`, `john will`: a name list's everyday word
         if self._last(lower) or after_particle:
             return True
         if titled:
@@ -164,6 +167,8 @@ class NamesByCaseRecognizer(RegexRecognizer):
         spans: list[tuple[int, int]] = []
         run: list[_Word] = []
         for word in [*words, (len(text) + 1, len(text) + 1, "", "")]:
+            if run and word[3] in _CONNECTORS:
+                continue  # `and` between two names: the gap test below spans it
             joined = run and _LIST_GAP.fullmatch(text, run[-1][1], word[0])
             is_surname = (
                 word[2][:1].isupper()

@@ -22,7 +22,7 @@ import phonenumbers
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _CANDIDATE = re.compile(
-    r"(?<![\w+\-.,/])(?P<number>(?:\(\+\d{1,4}\)|\+|00)?[ \t]?\(?\d[\d \t().\-/]{4,22}\d)"
+    r"(?<![\w+\-.,/])(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{4,22}\d)"
     r"(?P<ext>[ \t]*(?:x|X|ext\.?|EXT\.?|extn\.?|extension|EXTENSION|#)[ \t]*\d{1,6})?"
     r"(?![\w\-]|[.,]\d)"
 )
