@@ -111,7 +111,12 @@ class NamesByCaseRecognizer(RegexRecognizer):
             if self._first(words[i][3]) and _introduced(text, words[i][0]):
                 spans.append((words[i][0], words[i][1] - words[i][2].endswith(".")))
             i += 1
-        spans.extend(self._surname_lists(text, words))
+        taken = spans[:]
+        spans.extend(
+            s
+            for s in self._surname_lists(text, words)
+            if not any(a < s[1] and s[0] < b for a, b in taken)
+        )
         return spans
 
     def _name_from(self, text: str, words: list[_Word], i: int) -> int | None:
@@ -181,7 +186,7 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 run.append(word)
                 continue
             if len(run) >= 2:
-                spans.extend((w[0], w[1]) for w in run)
+                spans.extend((w[0], w[1] - w[2].endswith(".")) for w in run)
             run = [word] if is_surname else []
         return spans
 
