@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_CANDIDATE = re.compile(r"(?<=[\w@.+\-])[ \t]*\r?\n[ \t]*(?=[\w@.+\-(])")
+_CANDIDATE = re.compile(r"(?<=[\w@.+\-(])[ \t]*\r?\n[ \t]*(?=[\w@.+\-()])")
 _WINDOW = 48
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
@@ -22,7 +22,7 @@ _IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
 _SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?![\w])")
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
 
 
 def _luhn(digits: str) -> bool:

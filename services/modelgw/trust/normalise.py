@@ -33,7 +33,7 @@ _HOMOGLYPHS = str.maketrans(
     "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοριкνΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwhlABEKMHOPCTXIJSaopikvABEZHIKMNOPTYX",
 )
-_LOOK_ALIKE_TOKEN = re.compile("[^\\s]*[" + "".join(DIGIT_LOOK_ALIKES) + "][^\\s]*")
+_LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
 # Nine or more single digits each followed by one dot or dash ("4.1.1.1 ...").
 _SPACED_DIGITS = re.compile(r"\b\d(?:[.\-]\d){8,}\b")
 
@@ -108,17 +108,34 @@ def _fold_char(ch: str) -> str:
 
 
 def _digit_positions(original: str) -> dict[int, str]:
-    """Look-alike letters inside a token that holds digits: `З71815`, `2Ο4.зо.55.27`."""
+    """Look-alike letters among digits: `З71815`, `2Ο4.зо.55.27`, `+зз (о)3 81 64`.
+
+    A look-alike counts as a digit where its word, or the dozen characters around it, hold
+    three digits or more and fewer than half as many Latin letters; in an e-mail such as
+    `emily51@example.com` with Cyrillic letters, the letters stay letters.
+    """
     found: dict[int, str] = {}
-    for token in _LOOK_ALIKE_TOKEN.finditer(original):
-        value = token.group(0)
-        digits = sum(c.isdecimal() for c in value)
-        letters = sum(c.isalpha() and c not in DIGIT_LOOK_ALIKES for c in value)
-        if digits >= 2 and digits > letters:  # Cyrillic letters in an e-mail stay letters
-            for i, ch in enumerate(token.group(0)):
-                if ch in DIGIT_LOOK_ALIKES:
-                    found[token.start() + i] = DIGIT_LOOK_ALIKES[ch]
+    for match in _LOOK_ALIKE.finditer(original):
+        i = match.start()
+        if _among_digits(original[max(0, i - 6) : i + 7]) or _among_digits(_token(original, i)):
+            found[i] = DIGIT_LOOK_ALIKES[match.group(0)]
     return found
+
+
+def _among_digits(around: str) -> bool:
+    digits = sum(c.isdecimal() or c in DIGIT_LOOK_ALIKES for c in around) - 1
+    letters = sum(c.isascii() and c.isalpha() for c in around)
+    return digits >= 3 and digits > 2 * letters
+
+
+def _token(text: str, i: int) -> str:
+    start = i
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = i
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
 
 
 def _fold(original: str) -> tuple[str, list[int], list[int]]:

@@ -32,7 +32,8 @@ _DATE = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})|\d{1,2}:\d{2}"
 )
 _CUE = re.compile(
-    r"(?i)(?:phone|tel|telephone|call|calling|called|mobile|cell|fax|ring|dial|reach|contact"
+    r"(?i)(?:phone|tel|telephone|call|calling|called|callback|mobile|cell|fax|ring|dial|reach"
+    r"|contact"
     r"|whatsapp|sms|text|hotline|landline|\b[tmpfhw]|ph|mob)\.?"
     r"(?:\s+(?:me|us|him|her|them|back|at|on|is|was))*\s*[:#.]?\s*(?:\+|\()?$"
 )
