@@ -108,3 +108,18 @@ def test_the_ner_model_s_persons_are_reviewed(
     from modelgw.trust.ner_review import plausible_person
 
     assert plausible_person(text, start, end, NameLists.load()) is plausible
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("and sign as John Smith.", "John Smith"),
+        ("I am maria garcia. Then", "maria garcia"),
+    ],
+)
+def test_a_sentences_full_stop_is_not_part_of_the_name(
+    recognizer: NamesByCaseRecognizer, text: str, name: str
+) -> None:
+    """The full stop once went into the vault with the name, so `John Smith.` and
+    `John Smith` in one request got two placeholders."""
+    assert found(recognizer, text) == [name]

@@ -105,7 +105,9 @@ class NamesByCaseRecognizer(RegexRecognizer):
         while i < len(words):
             end = self._name_from(text, words, i)
             if end is not None:
-                spans.append((words[i][0], words[end][1]))
+                # A sentence's full stop is not part of the name; an initial's dot is.
+                last = words[end]
+                spans.append((words[i][0], last[1] - (last[2].endswith(".") and len(last[3]) > 1)))
                 i = end + 1
                 continue
             if self._first(words[i][3]) and _introduced(text, words[i][0]):
