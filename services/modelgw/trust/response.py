@@ -47,6 +47,10 @@ class ResponseGuard:
             self.response.new_entity_action is EntityAction.ALLOW and self.engine.toxicity is None
         )
 
+    @property
+    def scores_toxicity(self) -> bool:
+        return self.engine.toxicity is not None
+
     def _sent_by_caller(self, value: str) -> bool:
         folded = value.casefold()
         return any(folded in t.casefold() for t in self.prompt_texts)
