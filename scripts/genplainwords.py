@@ -30,6 +30,13 @@ SPELLED = set(
     "underscore plus point period comma slash".split()
 )
 """Words that spell out digits, e-mails and phone numbers (`john dot smith at example`)."""
+CUES = set(
+    "postal code zip postcode post plz cep cap call phone tel telephone mobile cell fax "
+    "extension ext iban account card ssn born birth begin end private public key rsa dsa "
+    "ec openssh pgp certificate encrypted password passwd pwd secret token bearer api "
+    "apikey authorization credentials".split()
+)
+"""Words recognizers read as the cue before a value: a cut must not part them from it."""
 
 
 def _address_words() -> set[str]:
@@ -51,7 +58,7 @@ def generate() -> str:
     # A stop word is never a value on its own (`the`, `to`, `a` begin place names and are
     # listed surnames): between two of them nothing can be cut through.
     named = names.first | names.last | names.common | set(places.by_first_word)
-    taken = (named - {w.lower() for w in STOP_WORDS}) | _address_words() | SPELLED
+    taken = (named - {w.lower() for w in STOP_WORDS}) | _address_words() | SPELLED | CUES
     words = {w for w in names.english if w.isalpha() and w == w.lower()} - taken
     return render(words, "the name gazetteer's English words, less names, places and numbers")
 

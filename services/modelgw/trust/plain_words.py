@@ -36,7 +36,8 @@ def plain(word: str, words: frozenset[str]) -> bool:
     core = word.strip(_EDGE_PUNCTUATION)
     if not core or not core.isalpha():
         return not core and bool(word)  # bare punctuation (`-`, `...`) is plain too
-    return core.lower() in words
+    # A single letter may be a spaced-out value (`D E 8 9 ...`): never plain.
+    return len(core) > 1 and core.lower() in words
 
 
 def render(words: set[str], source: str) -> str:
