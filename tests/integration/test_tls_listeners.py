@@ -19,6 +19,7 @@ import httpx
 import pytest
 from cryptography import x509
 from grpc_health.v1 import health_pb2
+from starlette.types import Receive, Scope, Send
 
 from modelgw.common.channels import ReloadingChannel, channel_credentials
 from modelgw.common.config.tls import ClientTls, ServerTls
@@ -47,9 +48,7 @@ def _client(issued: Issued | None, ca: Path) -> ClientTls:
     return ClientTls(ca_file=str(ca), cert_file=str(issued.cert), key_file=str(issued.key))
 
 
-async def _check(
-    channel: grpc.aio.Channel,
-) -> health_pb2.HealthCheckResponse.ServingStatus.ValueType:
+async def _check(channel: grpc.aio.Channel) -> int:
     reply = await health_stub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
     return reply.status
 
@@ -179,7 +178,7 @@ async def test_plaintext_health_port_serves_probes_and_nothing_else(tmp_path: Pa
     try:
         async with grpc.aio.insecure_channel(probe) as channel:
             assert await _check(channel) == health_pb2.HealthCheckResponse.SERVING
-            reflection = channel.unary_stream(
+            reflection: grpc.aio.UnaryStreamMultiCallable[bytes, bytes] = channel.unary_stream(
                 "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
             )
             with pytest.raises(grpc.aio.AioRpcError) as caught:
@@ -221,10 +220,10 @@ async def test_reloading_channel_presents_its_rotated_certificate_on_reconnect(
 
 
 # -- HTTP ------------------------------------------------------------------------------------
-async def _hello(scope: dict, receive: object, send: object) -> None:
+async def _hello(scope: Scope, receive: Receive, send: Send) -> None:
     assert scope["type"] == "http"
-    await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
-    await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
 
 
 def _https_client(ca: Path, issued: Issued | None) -> httpx.AsyncClient:
