@@ -62,7 +62,8 @@ def test_every_service_mounts_its_own_certificate_where_the_layer_reads_it(
     tls, client = config.services.tls, config.services.client_tls
     assert tls and tls.require_client_cert and client and client.presents_certificate
     directory = str(PurePosixPath(tls.cert_file).parent)
-    assert {str(PurePosixPath(f).parent) for f in (tls.key_file, client.ca_file)} == {directory}
+    files = (tls.key_file, tls.client_ca_file, client.ca_file, client.cert_file, client.key_file)
+    assert {str(PurePosixPath(str(f)).parent) for f in files} == {directory}
     issuers = {d["metadata"]["name"] for d in docs if d["kind"] == "Issuer"}
     dialled = {
         "trust": config.services.trust_address,
