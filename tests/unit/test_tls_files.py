@@ -116,3 +116,17 @@ def test_tls_options_of_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert tls is not None and tls.ca_file == str(tmp_path / "ca.crt")
     with pytest.raises(SystemExit, match="cert_file and key_file go together"):
         client_tls_from_args(_parse("--tls-cert-file", "c.crt"))
+
+
+def test_the_front_doors_take_server_tls_and_the_services_alone_services_tls() -> None:
+    from modelgw.cli import listener_tls
+
+    files = {"cert_file": "/tls/front.crt", "key_file": "/tls/front.key"}
+    inner = {"cert_file": "/tls/inner.crt", "key_file": "/tls/inner.key"}
+    config = parse_config({"server": {"tls": files}, "services": {"tls": inner}})
+    assert config.server.tls and config.services.tls
+    # `modelgw serve`: the audit service shares the gateway's public port.
+    assert listener_tls(config, ["gateway", "audit"]) is config.server.tls
+    for alone in ("trust", "audit", "control"):
+        assert listener_tls(config, [alone]) is config.services.tls
+    assert listener_tls(parse_config({}), ["gateway"]) is None

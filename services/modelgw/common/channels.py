@@ -110,8 +110,13 @@ class ReloadingChannel(grpc.aio.Channel):
         return self._current
 
     def _retire(self, old: grpc.aio.Channel) -> None:
+        """Close `old` once its calls are done (or after RETIRE_GRACE_S), else at `close`."""
         self._retired.append(old)
-        task = asyncio.get_running_loop().create_task(old.close(RETIRE_GRACE_S))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # looked at outside a loop: `close` takes care of it
+            return
+        task = loop.create_task(old.close(RETIRE_GRACE_S))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
         task.add_done_callback(lambda _: self._retired.remove(old))
