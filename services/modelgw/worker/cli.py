@@ -10,12 +10,13 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
 
 from pydantic import ValidationError
 
 from modelgw.common.config.tls import ServerTls
 from modelgw.worker.launcher import WorkerSpec, vllm_distribution
-from modelgw.worker.supervisor import supervise
+from modelgw.worker.supervisor import Front, supervise
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,6 +93,21 @@ def _free_loopback_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _front(
+    engine: str, listen: str, tls: ServerTls, health_listen: str | None
+) -> Callable[[], Awaitable[Front]]:
+    """What opens the TLS front on `listen` once the engine at `engine` serves."""
+
+    async def start() -> Front:
+        from modelgw.worker.tls_front import TlsFront
+
+        front = TlsFront(engine)
+        await front.start(listen, tls, health_listen)
+        return front
+
+    return start
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     distribution = vllm_distribution()
     if distribution is None:
@@ -115,15 +131,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     # Readiness is checked from this host: a wildcard listen address is reached on loopback.
     local = "127.0.0.1" if spec.host in {"0.0.0.0", "::"} else spec.host  # noqa: S104
     address = f"{local}:{spec.port}"
-    front = None
-    if tls is not None:
-        from modelgw.worker.tls_front import TlsFront
-
-        async def front() -> TlsFront:
-            opened = TlsFront(address)
-            await opened.start(args.listen, tls, args.health_listen)
-            return opened
-
+    front = None if tls is None else _front(address, args.listen, tls, args.health_listen)
     code = asyncio.run(
         supervise(
             spec.command(distribution),
