@@ -129,7 +129,11 @@ async def start_server(
     if port == 0:
         raise OSError(f"cannot listen on {address}")
     await server.start()
-    probe = await _start_probe(health, health_address) if health_address else None
+    try:
+        probe = await _start_probe(health, health_address) if health_address else None
+    except BaseException:
+        await server.stop(0)
+        raise
     for name in ["", *names]:
         await health.set(name, health_pb2.HealthCheckResponse.SERVING)
     return GrpcServer(server, health, port, names, probe)
