@@ -139,4 +139,4 @@ def trust_engine():
 
 
 # Real vLLM workers for tests/integration/test_vllm_*.py (started once per session, on demand).
-from tests.vllm_support.workers import vllm_workers  # noqa: E402, F401
+from tests.vllm_support.workers import tiny_model_dir, vllm_workers  # noqa: E402, F401

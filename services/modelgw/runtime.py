@@ -30,6 +30,7 @@ from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
 from modelgw.audit.sink import AuditSink
 from modelgw.audit.store import AuditStore
+from modelgw.common.channels import open_channel
 from modelgw.common.config.quotas import QuotaStoreBackend
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
@@ -95,8 +96,10 @@ class Assembly:
             # Client interceptors carry the trace context to the other services. Reconnect
             # backoff is capped low (gRPC's default grows to 120 s): after an outage of
             # the audit or trust service, traffic resumes within seconds of its return.
-            channel = grpc.aio.insecure_channel(
+            # With services.client_tls the channel is TLS and follows its certificate files.
+            channel = open_channel(
                 address,
+                self.config.services.client_tls,
                 interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
                 options=INTERNAL_CHANNEL_OPTIONS,
             )

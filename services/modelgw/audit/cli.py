@@ -36,8 +36,11 @@ from modelgw.audit.spool_cli import add_spool_commands, drain_spool, wait_schema
 from modelgw.audit.store import AuditStore
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
+from modelgw.common.channels import open_channel
 from modelgw.common.config import ModelgwConfig, load_config
+from modelgw.common.config.tls import ClientTls
 from modelgw.common.errors import ModelgwError
+from modelgw.common.tls_cli import add_client_tls_arguments, client_tls_from_args
 
 if TYPE_CHECKING:
     from google.protobuf.timestamp_pb2 import Timestamp
@@ -220,11 +223,19 @@ def _filter(args: argparse.Namespace) -> audit_pb2.QueryRecordsRequest:
     )
 
 
-def _address(args: argparse.Namespace) -> str:
+def _target(args: argparse.Namespace) -> tuple[str, ClientTls | None]:
+    """The Audit service's address and TLS: the options', else the config's.
+
+    From the config, the audit service alone is reached like the services reach it
+    (`services.client_tls`); the gateway's public port takes the `--tls-*` options.
+    """
+    tls = client_tls_from_args(args)
     if args.address:
-        return str(args.address)
+        return str(args.address), tls
     config = _config(args)
-    return config.services.audit_address or config.server.grpc_address
+    if config.services.audit_address:
+        return config.services.audit_address, tls or config.services.client_tls
+    return config.server.grpc_address, tls
 
 
 async def _compliance(args: argparse.Namespace) -> int:
@@ -232,7 +243,7 @@ async def _compliance(args: argparse.Namespace) -> int:
     if not key:
         raise SystemExit(f"set ${args.api_key_env} to an API key with the auditor role")
     metadata = (("authorization", f"Bearer {key}"),)
-    async with grpc.aio.insecure_channel(_address(args)) as channel:
+    async with open_channel(*_target(args)) as channel:
         stub = audit_pb2_grpc.AuditStub(channel)
         try:
             if args.audit_command == "get":
@@ -343,6 +354,7 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     ):
         sub = command(name, text)
         sub.add_argument("--address", help="Audit service address (default: from --config)")
+        add_client_tls_arguments(sub)
         sub.add_argument(
             "--api-key-env", default=API_KEY_ENV, help="env var holding an auditor API key"
         )
