@@ -256,6 +256,7 @@ class Assembly:
                 Authenticator(self.resolver()),
                 self.internal,
                 self._audit.verifier(),
+                self._audit.pseudonyms(),
                 drain=self._audit.local_drain(),
             ),
         )

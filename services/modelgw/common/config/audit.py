@@ -74,6 +74,13 @@ class AuditConfig(StrictModel):
     """Ed25519 public keys (PEM, or the 32 raw bytes in base64) of earlier signing keys, so
     checkpoints signed before a key rotation still verify; `modelgw audit public-key` prints
     the current one. Public keys are not secrets: plain values."""
+    pseudonym_key: SecretRef | None = None
+    """32+ random bytes (hex or base64) from which each tenant's key for pseudonymising
+    `end_user` and `session_id` in audit records is derived (HMAC-SHA256). The gateway
+    writes pseudonyms with it and the audit service hashes an `end_user` filter with it, so
+    both must hold the same secret: required for `modelgw gateway` and `modelgw audit`.
+    Unset, `modelgw serve` generates one in `$MODELGW_STATE_DIR/audit-pseudonym.key`.
+    Changing it means end-user filters no longer find the records written before."""
     checkpoint_interval_s: float = Field(default=300.0, gt=0)
     """How often the audit service signs the head of every tenant chain that moved."""
     spool: SpoolConfig = Field(default_factory=SpoolConfig)
