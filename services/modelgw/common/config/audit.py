@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.paths import default_audit_url, default_spool_directory
 from modelgw.common.config.secrets import SecretRef
+from modelgw.common.config.urls import is_secret_parameter
 
 
 class SpoolFullAction(StrEnum):
@@ -105,6 +106,13 @@ class AuditConfig(StrictModel):
             raise ValueError(f"url is not a database URL: {exc}") from exc
         if parsed.password:
             raise ValueError('url must not contain a password; set `password = "env:NAME"`')
+        secret = sorted(name for name in parsed.query if is_secret_parameter(name))
+        if secret:
+            names = ", ".join(f"`{n}`" for n in secret)
+            raise ValueError(
+                f"url must not carry credentials in its query ({names}); remove them and "
+                'set `password = "env:NAME"`'
+            )
         if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
             raise ValueError("url must use sqlite+aiosqlite:// or postgresql+asyncpg://")
         if any(days < 1 for days in self.tenant_retention_days.values()):
