@@ -30,7 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = sorted(p.name for p in (ROOT / "k8s/overlays").iterdir())
 KUBERNETES = ("1.30.0", "1.37.0")  # 1.30: the preStop sleep action is on by default
 MODELGW_IMAGES = {"modelgw", "modelgw-worker"}
-SECRETS = {"modelgw-internal", "modelgw-db", "modelgw-redis", "modelgw-audit-signing"}
+SECRETS = {
+    "modelgw-internal",
+    "modelgw-db",
+    "modelgw-redis",
+    "modelgw-audit-signing",
+    "modelgw-audit-pseudonym",
+}
 
 
 @pytest.fixture(scope="module")
