@@ -138,11 +138,11 @@ async def test_records_from_before_pseudonymisation_keep_their_values_and_are_st
     hold = await place_hold(
         store.engine, "acme", "case 9", HoldScope(end_user="ada@example.com"), pseudonyms
     )
-    conn = await asyncpg.connect(pg_database)
+    database = await asyncpg.connect(pg_database)
     try:
-        held = await conn.fetchval("SELECT end_user FROM audit_legal_holds WHERE id = $1", hold)
+        held = await database.fetchval("SELECT end_user FROM audit_legal_holds WHERE id = $1", hold)
     finally:
-        await conn.close()
+        await database.close()
     assert held == pseudonyms.of("acme", "end_user", "ada@example.com")
     # Subject keys exist only for tenants keeping raw content: none here, nothing to shred.
     assert await shred(store.engine, "acme", "ada@example.com", pseudonyms) == 0

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from modelgw.api.v1 import audit_pb2
+from modelgw.api.v1 import audit_pb2, common_pb2
 from tests.configs import DEV_KEY, gateway_config
 from tests.harness import RecordingBackend, echo_backend, generate_request
 from tests.http_harness import HttpGateway, running_http_gateway
@@ -92,8 +92,10 @@ async def test_out_of_range_verify_bounds_and_nul_in_get_record_are_invalid_argu
 ) -> None:
     gw, _, _ = served
     audit = gw.grpc.audit
-    for fields in ({"from_seq": 2**63}, {"to_seq": 2**64 - 1}):
-        request = audit_pb2.VerifyRequest(**fields)
+    for request in (
+        audit_pb2.VerifyRequest(from_seq=2**63),
+        audit_pb2.VerifyRequest(to_seq=2**64 - 1),
+    ):
         details = await _refused(lambda r=request: audit.Verify(r, metadata=AUTH))
         assert "must be at most 9223372036854775807" in details
     get = audit_pb2.GetRecordRequest(request_id="abc\x00def")
@@ -106,21 +108,21 @@ async def test_out_of_range_verify_bounds_and_nul_in_get_record_are_invalid_argu
 
 async def test_nul_in_chat_content_or_caller_fields_is_refused_before_anything(served) -> None:
     gw, echo, dsn = served
-    cases = [
-        ({"content": "hello\x00world"}, "messages[0].content contains a NUL"),
-        ({"end_user": "ada\x00"}, "end user contains a NUL"),
-        ({"session_id": "s\x00"}, "session id must be"),
-        ({"labels": {"team\x00": "x"}}, "caller.labels contains a NUL"),
-        ({"stop": ["\x00"]}, "params.stop[0] contains a NUL"),
+    with_nul = [generate_request("hello\x00world") for _ in range(5)]
+    with_nul[1] = generate_request("hello", caller=common_pb2.CallerMetadata(end_user="ada\x00"))
+    with_nul[2] = generate_request("hello", caller=common_pb2.CallerMetadata(session_id="s\x00"))
+    with_nul[3] = generate_request("hello")
+    with_nul[3].caller.labels["team\x00"] = "x"
+    with_nul[4] = generate_request("hello")
+    with_nul[4].params.stop.append("\x00")
+    hints = [
+        "messages[0].content contains a NUL",
+        "end user contains a NUL",
+        "session id must be",
+        "caller.labels contains a NUL",
+        "params.stop[0] contains a NUL",
     ]
-    for fields, hint in cases:
-        request = generate_request(fields.get("content", "hello"))
-        for name in ("end_user", "session_id"):
-            if name in fields:
-                setattr(request.caller, name, fields[name])
-        for name, value in fields.get("labels", {}).items():
-            request.caller.labels[name] = value
-        request.params.stop.extend(fields.get("stop", []))
+    for request, hint in zip(with_nul, hints, strict=True):
         details = await _refused(lambda r=request: gw.grpc.gateway.Generate(r, metadata=AUTH))
         assert hint in details
         details = await _refused(lambda r=request: gw.grpc.gateway.GenerateStream(r, metadata=AUTH))
@@ -161,8 +163,8 @@ async def test_a_timeout_header_that_is_not_plain_ascii_digits_is_a_400(
             "/chat/completions",
             json={"model": "echo", "messages": [{"role": "user", "content": "hi"}]},
             headers={
-                "authorization": f"Bearer {DEV_KEY}",
-                "x-modelgw-timeout-ms": value,
+                b"authorization": f"Bearer {DEV_KEY}".encode(),
+                b"x-modelgw-timeout-ms": value,
             },
         )
     assert response.status_code == 400, response.text
