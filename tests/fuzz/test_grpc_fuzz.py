@@ -10,6 +10,8 @@ initial metadata the gateway sends.
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +20,11 @@ from modelgw.api.v1 import audit_pb2_grpc, gateway_pb2, gateway_pb2_grpc
 from tests.fuzz.conftest import AUTH, NOT_ADMITTED, SERVER_FAULTS, records_of
 from tests.fuzz.settings import FUZZ
 from tests.fuzz.strategies import audit_calls, generate_requests
+
+
+def _text_metadata(pairs: Any) -> dict[str, str]:
+    """grpc's metadata (a sequence of pairs, or None), its text values only."""
+    return {k: v for k, v in (pairs or ()) if isinstance(v, str)}
 
 
 def _call(
@@ -29,11 +36,12 @@ def _call(
             events = stub.GenerateStream(request, metadata=AUTH, timeout=60)
             for _ in events:
                 pass
-            return grpc.StatusCode.OK, "", dict(events.initial_metadata())
+            return grpc.StatusCode.OK, "", _text_metadata(events.initial_metadata())
         _, call = stub.Generate.with_call(request, metadata=AUTH, timeout=60)
-        return grpc.StatusCode.OK, "", dict(call.initial_metadata())
+        return grpc.StatusCode.OK, "", _text_metadata(call.initial_metadata())
     except grpc.RpcError as exc:
-        return exc.code(), exc.details() or "", dict(exc.initial_metadata() or ())
+        failed: Any = exc  # a failed call is also its grpc.Call: code, details, metadata
+        return failed.code(), failed.details() or "", _text_metadata(failed.initial_metadata())
 
 
 @FUZZ
