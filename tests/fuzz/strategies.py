@@ -20,43 +20,73 @@ OPENAPI = json.loads((ROOT / "docs/openapi.json").read_text())
 # that broke things before: NUL, controls, Latin-1 digits, RTL and zero-width marks.
 _ODD = "\x00\x01\x7f\u00b2\u0663\u200b\u202e\ufeff\U0001f600<>[]_"
 _CHARACTERS = st.characters(exclude_categories=["Cs"]) | st.sampled_from(_ODD)
-text = st.text(_CHARACTERS, max_size=40)
+_NASTY = [
+    "hello\x00world",
+    "\x00",
+    "\u00b2",
+    "\u0663\u0660\u0660",
+    "\u202egnp.exe",
+    "\ufeffhello",
+    "<PERSON_1> and [email address 1]",
+    "Jane Roe, jane.roe@example.com",
+    "line\nbreak\r\n",
+    "\x7f\x01\x1b[31m",
+    "\U0001f600" * 3,
+]
+text = st.sampled_from(_NASTY) | st.text(_CHARACTERS, max_size=40)
 names = st.sampled_from(["", "echo", "nope", "acme", "globex", "ECHO"]) | text
 int64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 uint32 = st.integers(min_value=0, max_value=2**32 - 1)
 uint64 = st.integers(min_value=0, max_value=2**64 - 1)
 floats = st.floats(width=32)
-# Open proto3 enums take any int32; the known values come first.
-roles = st.sampled_from([1, 2, 3, 0]) | st.integers(min_value=-5, max_value=2**31 - 1)
+# Open proto3 enums take any int32.
+roles = st.sampled_from([0, 7, 2**31 - 1]) | st.integers(min_value=-5, max_value=2**31 - 1)
+in_range = st.floats(min_value=0.05, max_value=1.0)
 
 
 def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.none() | strategy
+    return st.none() | st.none() | strategy
+
+
+_ID_CHARS = st.sampled_from("abcXYZ019._:-")
+_BREAKABLE = ("model", "role", "request_id", "session_id", "params", "stop", "messages")
 
 
 @st.composite
 def generate_requests(draw: st.DrawFn) -> gateway_pb2.GenerateRequest:
+    """Mostly well-formed requests carrying free text anywhere text may go (NUL, controls,
+    odd digits, RTL marks), with at most a field or two broken, so most of them reach the
+    pipeline and the audit log, where a 500 or a lost record would show."""
+    broken = draw(st.sets(st.sampled_from(_BREAKABLE), max_size=2) | st.just(set()))
     request = gateway_pb2.GenerateRequest(
-        model=draw(st.sampled_from(["echo"]) | names),
-        request_id=draw(st.sampled_from([""]) | text),
+        model=draw(names) if "model" in broken else "echo",
+        request_id=draw(text if "request_id" in broken else st.text(_ID_CHARS, max_size=20)),
     )
-    for _ in range(draw(st.integers(min_value=0, max_value=4))):
-        request.messages.add(role=draw(roles), content=draw(text))
+    count = draw(st.integers(min_value=0 if "messages" in broken else 1, max_value=4))
+    for _ in range(count):
+        role = draw(roles if "role" in broken else st.sampled_from([1, 2, 3]))
+        request.messages.add(role=role, content=draw(text))
+    if count and "messages" not in broken:
+        request.messages.add(role=2, content=draw(text.filter(str.strip) | st.just("hello")))
     params = request.params
     for name, strategy in (
-        ("max_tokens", uint32),
-        ("temperature", floats),
-        ("top_p", floats),
+        ("max_tokens", uint32 if "params" in broken else st.integers(1, 4096)),
+        ("temperature", floats if "params" in broken else st.floats(0, 2)),
+        ("top_p", floats if "params" in broken else in_range),
         ("seed", int64),
-        ("presence_penalty", floats),
-        ("frequency_penalty", floats),
+        ("presence_penalty", floats if "params" in broken else st.floats(-2, 2)),
+        ("frequency_penalty", floats if "params" in broken else st.floats(-2, 2)),
     ):
         value = draw(_optional(strategy))
         if value is not None:
             setattr(params, name, value)
-    params.stop.extend(draw(st.lists(text, max_size=5)))
+    stops = (
+        st.lists(text, max_size=6) if "stop" in broken else st.lists(text.filter(bool), max_size=2)
+    )
+    params.stop.extend(draw(stops))
     request.caller.end_user = draw(st.sampled_from(["", "jane@example.com"]) | text)
-    request.caller.session_id = draw(st.sampled_from(["", "ticket-123"]) | text)
+    sessions = text if "session_id" in broken else st.text(_ID_CHARS, max_size=20)
+    request.caller.session_id = draw(sessions)
     for key, value in draw(st.dictionaries(text, text, max_size=3)).items():
         request.caller.labels[key] = value
     return request
@@ -142,7 +172,8 @@ def from_schema(schema: dict[str, Any], name: str = "") -> st.SearchStrategy[Any
         return st.just(schema["const"])
     kind = schema.get("type")
     if kind == "string":
-        return st.text(_CHARACTERS, max_size=min(int(schema.get("maxLength", 60)), 60))
+        longest = int(schema.get("maxLength", 60))
+        return text.filter(lambda t: len(t) <= longest)
     if kind == "integer":
         return st.integers(
             min_value=int(schema["minimum"]) if "minimum" in schema else -(2**40),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from modelgw.api.v1 import audit_pb2_grpc, gateway_pb2, gateway_pb2_grpc
@@ -50,6 +50,7 @@ def test_generate_never_fails_inside_and_audits_each_admitted_request_once(
     channel: grpc.Channel, request: gateway_pb2.GenerateRequest, streamed: bool
 ) -> None:
     code, details, metadata = _call(gateway_pb2_grpc.GatewayStub(channel), request, streamed)
+    event(f"{code.name}: {details[:40]}")
     assert code not in SERVER_FAULTS, f"{code.name}: {details}"
     request_id = metadata.get("x-request-id")
     if request_id is None:
