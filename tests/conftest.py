@@ -27,7 +27,7 @@ REDIS_URL = os.environ.get("MODELGW_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         tier = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
-        if tier in {"integration", "e2e"}:
+        if tier in {"integration", "e2e", "fuzz"}:
             item.add_marker(getattr(pytest.mark, tier))
 
 

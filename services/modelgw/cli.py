@@ -144,6 +144,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_service(args: argparse.Namespace) -> None:
     config = _load(args.config)
+    if args.command in {"gateway", "audit"} and not config.audit.pseudonym_key:
+        # Apart, the gateway (writes pseudonyms) and the audit service (hashes end-user
+        # filters) must hold one key; a key generated in each state directory would not match.
+        raise ConfigError(
+            f"audit.pseudonym_key is required to run `modelgw {args.command}` on its own: the "
+            "gateway pseudonymises end users and session ids with it and the audit service "
+            "hashes end-user filters with it, so both need the same secret "
+            '(e.g. pseudonym_key = "file:/run/secrets/modelgw/audit-pseudonym/key")'
+        )
     listen = {
         "gateway": config.server.grpc_address,
         "trust": config.services.trust_listen,

@@ -28,6 +28,7 @@ from modelgw.api.v1 import (
 )
 from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sink import AuditSink
 from modelgw.audit.store import AuditStore
 from modelgw.common.channels import open_channel
@@ -120,6 +121,10 @@ class Assembly:
 
     async def audit_store(self) -> AuditStore:
         return await self._audit.store()
+
+    def audit_pseudonyms(self) -> Pseudonyms:
+        """How this process pseudonymises end users in audit records (and finds them again)."""
+        return self._audit.pseudonyms()
 
     def directory(self) -> TenantDirectory:
         if self._directory is None:
@@ -259,6 +264,7 @@ class Assembly:
                 Authenticator(self.resolver()),
                 self.internal,
                 self._audit.verifier(),
+                self.audit_pseudonyms(),
                 drain=self._audit.local_drain(),
             ),
         )

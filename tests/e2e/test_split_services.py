@@ -26,7 +26,7 @@ import pytest
 import yaml
 from grpc_health.v1 import health_pb2
 
-from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
+from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, common_pb2, gateway_pb2_grpc
 from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.tls import ClientTls
 from modelgw.common.health import health_stub
@@ -40,7 +40,8 @@ USER_KEY = "mgw_e2e_user_key_123456"
 AUDITOR_KEY = "mgw_e2e_auditor_key_123456"
 OTHER_KEY = "mgw_e2e_other_tenant_key_1"
 PROMPT = "Customer Jane Doe (jane.doe@example.com, +1 650-555-0144) asks about her refund."
-RAW = ("Jane Doe", "jane.doe@example.com", "650-555-0144")
+END_USER = "jane.doe@example.com"
+RAW = ("Jane Doe", "jane.doe@example.com", "650-555-0144", "ticket-jane-doe")
 
 
 def _write_config(path: Path, pg_dsn: str, ports: dict[str, int]) -> None:
@@ -73,7 +74,10 @@ def _write_config(path: Path, pg_dsn: str, ports: dict[str, int]) -> None:
                 ]
             },
         },
-        "audit": {"url": sqlalchemy_url(pg_dsn)},
+        "audit": {
+            "url": sqlalchemy_url(pg_dsn),
+            "pseudonym_key": "env:MODELGW_AUDIT_PSEUDONYM_KEY",
+        },
     }
     path.write_text(yaml.safe_dump(config))
 
@@ -129,7 +133,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, stack_database: str) -> Iter
     ports = {name: free_port() for name in ("gateway", "http", "trust", "audit", "control")}
     config = tmp_path / "modelgw.yaml"
     _write_config(config, stack_database, ports)
-    env = {"MODELGW_INTERNAL_TOKEN": "e2e-internal-token-0123456789"}
+    env = {
+        "MODELGW_INTERNAL_TOKEN": "e2e-internal-token-0123456789",
+        "MODELGW_AUDIT_PSEUDONYM_KEY": "0f" * 32,
+    }
     ca = Authority(tmp_path / "pki")
     stack = SplitStack(ports, ca, ca.issue("operator", ("operator",)), stack_database)
 
@@ -155,13 +162,16 @@ def test_split_services_mask_restore_and_audit_to_postgres(stack: SplitStack) ->
     ):
         gateway = gateway_pb2_grpc.GatewayStub(channel)
         auth = (("authorization", f"Bearer {USER_KEY}"),)
-        reply = gateway.Generate(generate_request(PROMPT, model="support-bot"), metadata=auth)
+        caller = common_pb2.CallerMetadata(end_user=END_USER, session_id="ticket-jane-doe")
+        reply = gateway.Generate(
+            generate_request(PROMPT, model="support-bot", caller=caller), metadata=auth
+        )
         assert reply.message.content == PROMPT
         assert reply.route.backend == "echo"
         streamed = "".join(
             e.delta
             for e in gateway.GenerateStream(
-                generate_request(PROMPT, model="support-bot"), metadata=auth
+                generate_request(PROMPT, model="support-bot", caller=caller), metadata=auth
             )
         )
         assert streamed == PROMPT
@@ -179,6 +189,14 @@ def test_split_services_mask_restore_and_audit_to_postgres(stack: SplitStack) ->
             time.sleep(0.2)
         assert len(page.records) == 2
         assert {r.api_key_id for r in page.records} == {"crm"}
+        # The gateway pseudonymised the end user, the audit service hashes the filter
+        # the same way: one key, shared by the two processes.
+        mine = audit.QueryRecords(
+            audit_pb2.QueryRecordsRequest(end_user=END_USER),
+            metadata=(("x-api-key", AUDITOR_KEY),),
+        )
+        assert len(mine.records) == 2
+        assert all(r.end_user.startswith("ps1:") for r in mine.records)
         other = audit.QueryRecords(
             audit_pb2.QueryRecordsRequest(), metadata=(("x-api-key", OTHER_KEY),)
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.convert import record_to_pb
 from modelgw.audit.handlers import AuditService
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.rows import record_from_row
 from modelgw.audit.sender import RemoteTarget, SpoolSender
@@ -296,7 +298,11 @@ async def test_ingest_while_its_postgres_is_unreachable_answers_unavailable() ->
         }
     )
     service = AuditService(
-        store, Authenticator(TenantDirectory(config)), InternalAuth(TOKEN), Verifier({})
+        store,
+        Authenticator(TenantDirectory(config)),
+        InternalAuth(TOKEN),
+        Verifier({}),
+        Pseudonyms(os.urandom(32)),
     )
     name = audit_pb2.DESCRIPTOR.services_by_name["Audit"].full_name
     server = await start_server(

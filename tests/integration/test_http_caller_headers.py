@@ -106,7 +106,8 @@ async def test_session_header_reaches_the_audit_record_and_is_checked(
         record = await gw.grpc.audit.GetRecord(
             audit_pb2.GetRecordRequest(request_id=ok.headers["x-request-id"]), metadata=AUTH
         )
-        assert record.session_id == "ticket-123"
+        pseudonyms = gw.grpc.assembly.audit_pseudonyms()
+        assert record.session_id == pseudonyms.of("dev", "session_id", "ticket-123")
 
         bad = await client.post(
             "/v1/chat/completions", json=BODY, headers={"x-modelgw-session-id": "has space"}

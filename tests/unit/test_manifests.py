@@ -30,7 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = sorted(p.name for p in (ROOT / "k8s/overlays").iterdir())
 KUBERNETES = ("1.30.0", "1.37.0")  # 1.30: the preStop sleep action is on by default
 MODELGW_IMAGES = {"modelgw", "modelgw-worker"}
-SECRETS = {"modelgw-internal", "modelgw-db", "modelgw-redis", "modelgw-audit-signing"}
+SECRETS = {
+    "modelgw-internal",
+    "modelgw-db",
+    "modelgw-redis",
+    "modelgw-audit-signing",
+    "modelgw-audit-pseudonym",
+}
 # CRDs the Kubernetes schemas do not cover: their references are checked instead.
 CUSTOM_RESOURCES = {"gateway.networking.k8s.io/v1", "cert-manager.io/v1"}
 

@@ -30,6 +30,7 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads, public_pem
 from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_letters
 from modelgw.audit.migrate import current_revision, migrate
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.raw import shred
 from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.spool_cli import add_spool_commands, drain_spool, wait_schema
@@ -65,6 +66,12 @@ async def _with_store(config: ModelgwConfig, work: Callable[[AuditStore], Awaita
         return await work(store)
     finally:
         await store.close()
+
+
+def _pseudonyms(config: ModelgwConfig) -> Pseudonyms:
+    """The key the gateway pseudonymised end users with (never a new one: it would match
+    nothing)."""
+    return Pseudonyms.from_config(config.audit, generate=False)
 
 
 def _signer(config: ModelgwConfig) -> Signer | None:
@@ -132,7 +139,9 @@ async def _purge(config: ModelgwConfig, store: AuditStore, args: argparse.Namesp
         if days is None:
             print(f"{tenant}: no retention configured, kept")
             continue
-        result = await purge(store.engine, tenant, days, _signer(config))
+        result = await purge(
+            store.engine, tenant, days, _signer(config), pseudonyms=_pseudonyms(config)
+        )
         if result.held:
             print(f"{tenant}: under legal hold, nothing purged")
             continue
@@ -175,7 +184,8 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
         return await _purge(config, store, args)
     if command == "hold":
         scope = HoldScope(args.end_user, _instant(args.since), _instant(args.until))
-        hold_id = await place_hold(store.engine, args.tenant, args.reason, scope)
+        pseudonyms = _pseudonyms(config) if args.end_user else None
+        hold_id = await place_hold(store.engine, args.tenant, args.reason, scope, pseudonyms)
         print(f"legal hold {hold_id} placed")
         return 0
     if command == "release":
@@ -185,7 +195,8 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
     if command == "dead-letters":
         return await run_dead_letters(store, args)
     if command == "shred":
-        destroyed = await shred(store.engine, args.tenant, args.subject)
+        pseudonyms = _pseudonyms(config) if args.subject else None
+        destroyed = await shred(store.engine, args.tenant, args.subject, pseudonyms)
         print(f"destroyed {destroyed} subject keys; their raw content is unreadable")
         return 0
     raise SystemExit(f"unknown audit command {command}")

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.secrets import SecretRef
+from modelgw.common.config.urls import url_credential_problem
 
 
 class NerScope(StrEnum):
@@ -63,8 +64,17 @@ class SessionVaultConfig(StrictModel):
                 "encryption_key is required with redis_url: session vaults hold raw values "
                 '(e.g. encryption_key = "env:MODELGW_VAULT_KEY")'
             )
-        if self.redis_url and "@" in self.redis_url:
-            raise ValueError("redis_url must not contain credentials; use redis_password")
+        if self.redis_url:
+            problem = url_credential_problem(
+                self.redis_url,
+                field="redis_url",
+                reference='redis_password = "env:NAME"',
+                user_is_secret=True,
+            )
+            if problem or "@" in self.redis_url:
+                raise ValueError(
+                    problem or "redis_url must not contain credentials; use redis_password"
+                )
         return self
 
 
