@@ -10,7 +10,7 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check lock clean bench bench-vllm bench-http bench-trust eval-trust bench-audit openapi
+	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust eval-trust bench-audit openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -19,6 +19,7 @@ help:
 	@echo "make proto        regenerate services/modelgw/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make lock         rewrite the hashed lock files the images install from (deploy/lock)"
+	@echo "make stress-vllm  the vLLM tests RUNS times (default 20) under a CPU hog, pass/fail per run"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
 	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
@@ -83,6 +84,11 @@ proto-check: venv
 
 lock: venv
 	scripts/lock.sh $(LOCK_ARGS)  # e.g. LOCK_ARGS="--find-links DIR" with the +cpu torch wheel
+
+# Needs the worker venv already built: this target never (re)builds it.
+RUNS ?= 20
+stress-vllm: venv
+	scripts/stress_vllm_tests.sh $(RUNS)
 
 bench: venv
 	$(BIN)/python -m bench

@@ -24,6 +24,7 @@ from tokenizers import Tokenizer
 from modelgw.common.health import health_stub
 from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from tests.ports import free_port
+from tests.vllm_support.tiny_model import MAX_MODEL_LEN
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_PYTHON = ROOT / ".venv-worker" / "bin" / "python"
@@ -82,7 +83,7 @@ def start_worker(model_dir: Path, log: Path) -> WorkerProcess:
         "--listen",
         address,
         "--max-model-len",
-        "1024",
+        str(MAX_MODEL_LEN),
         "--dtype",
         "float32",
         "--kv-cache-memory-bytes",
