@@ -26,7 +26,11 @@ from modelgw.common.config.schema import ModelgwConfig, TrustConfig
 from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.engine import TrustEngine
 from tests.harness import RunningGateway, generate_request, running_gateway
-from tests.vllm_support.workers import VllmWorkers, model_tokenizer
+from tests.vllm_support.workers import STARTUP_TIMEOUT_S, VllmWorkers, model_tokenizer
+
+# The first test here also starts the session's vLLM workers (STARTUP_TIMEOUT_S), which
+# took ~235 s on two cores under a CPU hog: more than the suite's default 300 s leaves.
+pytestmark = pytest.mark.timeout(STARTUP_TIMEOUT_S + 300)
 
 KEY = "mgw_test_vllm_key_01234567"
 AUTH = (("authorization", f"Bearer {KEY}"),)

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKER_PYTHON = ROOT / ".venv-worker" / "bin" / "python"
 WORKER_CLI = ROOT / ".venv-worker" / "bin" / "modelgw"
 SERVED_NAME = "tiny"
-STARTUP_TIMEOUT_S = 300.0
+STARTUP_TIMEOUT_S = 480.0
+"""Both workers loading at once took ~235 s on two cores under a CPU hog (25-60 s idle)."""
 
 
 @dataclass
