@@ -10,8 +10,8 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check lock clean bench bench-vllm bench-http bench-trust bench-fairness eval-trust bench-audit openapi \
-	fuzz
+	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
+	bench-audit openapi fuzz
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -20,6 +20,7 @@ help:
 	@echo "make proto        regenerate services/modelgw/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make lock         rewrite the hashed lock files the images install from (deploy/lock)"
+	@echo "make stress-vllm  the vLLM tests RUNS times (default 20) under a CPU hog, pass/fail per run"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make fuzz         the fuzz suite at length (FUZZ_EXAMPLES per test, default 2000)"
 	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
@@ -91,6 +92,11 @@ proto-check: venv
 
 lock: venv
 	scripts/lock.sh $(LOCK_ARGS)  # e.g. LOCK_ARGS="--find-links DIR" with the +cpu torch wheel
+
+# Needs the worker venv already built: this target never (re)builds it.
+RUNS ?= 20
+stress-vllm: venv
+	scripts/stress_vllm_tests.sh $(RUNS)
 
 bench: venv
 	$(BIN)/python -m bench
