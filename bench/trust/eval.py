@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.trust.business_set.build import DEV, TEST
-from bench.trust.independent_set import build as independent
 from bench.trust.common import MODEL, THRESHOLD, Analyze, Span, machine, ours, stock_presidio
+from bench.trust.independent_set import build as independent
 from bench.trust.scoring import Score, leaks, score
 from modelgw.trust.detector import DEFAULT_ENTITIES
 

@@ -416,9 +416,10 @@ def _us(rng: random.Random, street: str, city: City) -> list[str]:
     if kind < 0.08:
         first, last = rng.choice(_US_MILITARY)
         n = 2 if "AA" in last else 3
-        return [first.format(rng.randint(1000, 9999), rng.randint(100, 9999)), last.format(
-            _digits(rng, n)
-        )]
+        return [
+            first.format(rng.randint(1000, 9999), rng.randint(100, 9999)),
+            last.format(_digits(rng, n)),
+        ]
     line2 = f"{city[0]}, {city[1]} {postcode(rng, 'US', city[2])}"
     if kind < 0.18:
         return [f"PO Box {rng.randint(10, 99999)}", line2]
@@ -469,7 +470,9 @@ def _it(rng: random.Random, street: str, city: City) -> list[str]:
 
 
 def _br(rng: random.Random, street: str, city: City) -> list[str]:
-    comp = rng.choice(["", f" - Apto {rng.randint(11, 1804)}", f", Bloco B, apto {rng.randint(1, 99)}"])
+    comp = rng.choice(
+        ["", f" - Apto {rng.randint(11, 1804)}", f", Bloco B, apto {rng.randint(1, 99)}"]
+    )
     uf = city[1] or rng.choice(["MG", "BA", "PR", "RS", "PE"])
     lines = [f"{street}, {rng.randint(1, 3999)}{comp}"]
     if rng.random() < 0.6:
@@ -493,7 +496,9 @@ def _tr(rng: random.Random, street: str, city: City) -> list[str]:
 
 def _jp(rng: random.Random, street: str, city: City) -> list[str]:
     block = f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}"
-    room = f" {rng.choice(['Sunny Heights', 'Maison Aoba', 'Grand Palace'])} {rng.randint(101, 1208)}"
+    room = (
+        f" {rng.choice(['Sunny Heights', 'Maison Aoba', 'Grand Palace'])} {rng.randint(101, 1208)}"
+    )
     return [
         f"{block} {street}" + (room if rng.random() < 0.4 else ""),
         f"{city[0]} {postcode(rng, 'JP', city[2])}",
@@ -503,7 +508,8 @@ def _jp(rng: random.Random, street: str, city: City) -> list[str]:
 def _in(rng: random.Random, street: str, city: City) -> list[str]:
     first = rng.choice(
         [
-            f"Flat {rng.randint(101, 1204)}, {rng.choice(['Sai Krupa Apartments', 'Prestige Lakeside'])}",
+            f"Flat {rng.randint(101, 1204)}, "
+            + rng.choice(["Sai Krupa Apartments", "Prestige Lakeside"]),
             f"H.No. {rng.randint(1, 20)}-{rng.randint(1, 9)}-{rng.randint(10, 999)}/A",
             f"No. {rng.randint(1, 300)}, {rng.randint(1, 14)}th Main",
         ]
@@ -513,7 +519,9 @@ def _in(rng: random.Random, street: str, city: City) -> list[str]:
 
 
 def _ng(rng: random.Random, street: str, city: City) -> list[str]:
-    first = rng.choice([f"Plot {rng.randint(1, 1500)}", f"No. {rng.randint(1, 120)}", f"{rng.randint(1, 80)}"])
+    first = rng.choice(
+        [f"Plot {rng.randint(1, 1500)}", f"No. {rng.randint(1, 120)}", f"{rng.randint(1, 80)}"]
+    )
     return [f"{first}, {street}", f"{city[0]} {postcode(rng, 'NG', city[2])}"]
 
 
@@ -552,7 +560,10 @@ def _vn(rng: random.Random, street: str, city: City) -> list[str]:
 
 def _kr(rng: random.Random, street: str, city: City) -> list[str]:
     district = rng.choice(["Gangnam-gu", "Jongno-gu", "Haeundae-gu", "Mapo-gu"])
-    return [f"{rng.randint(1, 99)}, {street}, {district}", f"{city[0]} {postcode(rng, 'KR', city[2])}"]
+    return [
+        f"{rng.randint(1, 99)}, {street}, {district}",
+        f"{city[0]} {postcode(rng, 'KR', city[2])}",
+    ]
 
 
 def _hu(rng: random.Random, street: str, city: City) -> list[str]:
@@ -620,5 +631,7 @@ def address(rng: random.Random, country: str, abroad: bool = False) -> Address:
         city = rng.choice(CITIES[country])
     lines = FORMATS[country](rng, rng.choice(STREETS[country]), city)
     if abroad:
-        lines.append(COUNTRY_NAMES[country].upper() if rng.random() < 0.6 else COUNTRY_NAMES[country])
+        lines.append(
+            COUNTRY_NAMES[country].upper() if rng.random() < 0.6 else COUNTRY_NAMES[country]
+        )
     return Address(country=country, lines=tuple(lines), city=city[0], abroad=abroad)

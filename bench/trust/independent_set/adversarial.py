@@ -121,8 +121,15 @@ def _mixed(rng: random.Random, s: str) -> str:
 
 
 def _at_dot_words(rng: random.Random, s: str) -> str:
-    at, dot = rng.choice([(" at ", " dot "), (" (at) ", " (dot) "), (" [at] ", "."),
-                          (" AT ", " DOT "), ("{at}", "{dot}")])
+    at, dot = rng.choice(
+        [
+            (" at ", " dot "),
+            (" (at) ", " (dot) "),
+            (" [at] ", "."),
+            (" AT ", " DOT "),
+            ("{at}", "{dot}"),
+        ]
+    )
     local, domain = s.split("@")
     local = local.replace(".", dot) if rng.random() < 0.5 else local
     return local + at + domain.replace(".", dot)
@@ -147,9 +154,11 @@ def obfuscate(rng: random.Random, v: Val, how: str) -> Val:
         out = _spaced(rng, s, v.type)
     elif how == "dotted":
         bare = re.sub(r"[ \-.]", "", s)
-        groups = [bare[:3], bare[3:5], bare[5:]] if v.type == SSN else [
-            bare[i : i + 4] for i in range(0, len(bare), 4)
-        ]
+        groups = (
+            [bare[:3], bare[3:5], bare[5:]]
+            if v.type == SSN
+            else [bare[i : i + 4] for i in range(0, len(bare), 4)]
+        )
         out = ".".join(groups)
     elif how == "mixed_separators":
         out = _mixed(rng, s)
@@ -228,7 +237,10 @@ def adv_message(c: Ctx, sealed: bool = False) -> Doc:
 
 def adv_form(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
-    d.say("Name: {n}\n", n=obfuscate(c.rng, p.full, c.pick(BY_TYPE[PERSON])) if c.chance(0.4) else p.full)
+    d.say(
+        "Name: {n}\n",
+        n=obfuscate(c.rng, p.full, c.pick(BY_TYPE[PERSON])) if c.chance(0.4) else p.full,
+    )
     d.say("E-mail: {e}\n", e=obfuscate(c.rng, p.email(), c.pick(BY_TYPE[EMAIL])))
     d.say("Phone: {ph}\n", ph=obfuscate(c.rng, p.phone(), c.pick(BY_TYPE[PHONE])))
     kind = c.pick([CARD, IBAN, SSN])
@@ -239,7 +251,7 @@ def adv_form(c: Ctx) -> Doc:
 
 def adv_json_ascii(c: Ctx) -> Doc:
     """A tool result as `json.dumps` writes it by default: non-ASCII letters escaped."""
-    d, p = c.doc(), c.person(c.pick(["PL", "TR", "DE", "ES", "BR", "FR"] + list(c.fresh[:2])))
+    d, p = c.doc(), c.person(c.pick(["PL", "TR", "DE", "ES", "BR", "FR", *c.fresh[:2]]))
     obj = {
         "contact": {
             "name": p.full,
@@ -255,8 +267,12 @@ def adv_json_ascii(c: Ctx) -> Doc:
 def adv_forum_post(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
     d.text(c.pick(["selling my old bike, ", "lost a wallet near the station, ", "room for rent, "]))
-    d.say("contact {n}: {e} or {ph}. ", n=p.given, e=obfuscate(c.rng, p.email(), "at_dot_words"),
-          ph=obfuscate(c.rng, p.phone(), c.pick(["spelled_out", "spaced", "mixed_separators"])))
+    d.say(
+        "contact {n}: {e} or {ph}. ",
+        n=p.given,
+        e=obfuscate(c.rng, p.email(), "at_dot_words"),
+        ph=obfuscate(c.rng, p.phone(), c.pick(["spelled_out", "spaced", "mixed_separators"])),
+    )
     d.text("no bots please")
     return d
 

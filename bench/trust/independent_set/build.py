@@ -78,8 +78,11 @@ class Part:
         return frozenset(self.locales + self.fresh)
 
 
-def _plan(group: str, shapes: dict[str, Shape], n: int) -> tuple[tuple[str, str, Shape, int], ...]:
-    return tuple((group, name, shape, n) for name, shape in shapes.items())
+def _plan(
+    group: str, shapes: dict[str, Shape], n: int, **counts: int
+) -> tuple[tuple[str, str, Shape, int], ...]:
+    """`n` texts of each shape, or the count given by the shape's name."""
+    return tuple((group, name, shape, counts.get(name, n)) for name, shape in shapes.items())
 
 
 DEV = Part(
@@ -87,28 +90,25 @@ DEV = Part(
     seed=4_271,
     locales=DEV_LOCALES,
     fresh=(),
-    plan=_plan("business", {k: v for k, v in SHARED.items() if k != "short_request"}, 13)
-    + (("business", "short_request", SHARED["short_request"], 50),)
-    + (
-        ("adversarial", "adv_message", adversarial.adv_message, 25),
-        ("adversarial", "adv_form", adversarial.adv_form, 20),
-        ("adversarial", "adv_json_ascii", adversarial.adv_json_ascii, 15),
-    )
-    + _plan("negative", NEGATIVE, 10),
+    plan=(
+        *_plan("business", SHARED, 13, short_request=50),
+        *_plan("adversarial", ADVERSARIAL, 0, adv_message=25, adv_form=20, adv_json_ascii=15),
+        *_plan("negative", NEGATIVE, 10),
+    ),
 )
 TEST = Part(
     name="test",
     seed=918_557_203,
     locales=DEV_LOCALES,
     fresh=TEST_ONLY_LOCALES,
-    plan=_plan("business", {k: v for k, v in SHARED.items() if k != "short_request"}, 8)
-    + (("business", "short_request", SHARED["short_request"], 30),)
-    + _plan("business", {k: v for k, v in SEALED.items() if k != "sms_thread"}, 10)
-    + (("business", "sms_thread", SEALED["sms_thread"], 20),)
-    + _plan("adversarial", ADVERSARIAL, 4)
-    + _plan("adversarial", ADVERSARIAL_SEALED, 16)
-    + _plan("negative", NEGATIVE, 7)
-    + _plan("negative", NEGATIVE_SEALED, 8),
+    plan=(
+        *_plan("business", SHARED, 8, short_request=30),
+        *_plan("business", SEALED, 10, sms_thread=20),
+        *_plan("adversarial", ADVERSARIAL, 4),
+        *_plan("adversarial", ADVERSARIAL_SEALED, 16),
+        *_plan("negative", NEGATIVE, 7),
+        *_plan("negative", NEGATIVE_SEALED, 8),
+    ),
 )
 PARTS = (DEV, TEST)
 

@@ -53,7 +53,9 @@ def digits(rng: random.Random, n: int) -> str:
 
 def date(rng: random.Random) -> str:
     y, m, d = rng.randint(2019, 2026), rng.randint(1, 12), rng.randint(1, 28)
-    return rng.choice([f"{y}-{m:02d}-{d:02d}", f"{d:02d}.{m:02d}.{y}", f"{m}/{d}/{y}", f"{d}/{m}/{y}"])
+    return rng.choice(
+        [f"{y}-{m:02d}-{d:02d}", f"{d:02d}.{m:02d}.{y}", f"{m}/{d}/{y}", f"{d}/{m}/{y}"]
+    )
 
 
 def birth_date(rng: random.Random) -> str:

@@ -64,9 +64,7 @@ def card_digits(rng: random.Random, scheme: str) -> str:
 
 def group_card(digits: str, sep: str) -> str:
     """The grouping printed on cards: 4-6-5 (Amex), 4-6-4 (Diners), else fours."""
-    if len(digits) == 15:
-        parts = [digits[:4], digits[4:10], digits[10:]]
-    elif len(digits) == 14:
+    if len(digits) == 15 or len(digits) == 14:
         parts = [digits[:4], digits[4:10], digits[10:]]
     else:
         parts = [digits[i : i + 4] for i in range(0, len(digits), 4)]

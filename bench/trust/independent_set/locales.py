@@ -21,8 +21,12 @@ class Locale:
 
 
 LOCALES: dict[str, Locale] = {
-    "US": Locale("US", None, ("gmail.com", "yahoo.com", "brightwater-logistics.com", "kestrelhealth.org")),
-    "GB": Locale("GB", "GB", ("btinternet.com", "harrowgate-legal.co.uk", "outlook.com", "sky.com")),
+    "US": Locale(
+        "US", None, ("gmail.com", "yahoo.com", "brightwater-logistics.com", "kestrelhealth.org")
+    ),
+    "GB": Locale(
+        "GB", "GB", ("btinternet.com", "harrowgate-legal.co.uk", "outlook.com", "sky.com")
+    ),
     "DE": Locale(
         "DE",
         "DE",

@@ -180,5 +180,7 @@ def menu(c: Ctx) -> Doc:
     d.text("Today's menu: Eggs Benedict, Caesar salad, Boston cream pie, ")
     d.text(f"{c.pick(['Victoria sponge', 'Black Forest gateau', 'Key lime pie'])}. ")
     d.text(f"Drinks: {c.pick(['Bloody Mary', 'Tom Collins', 'Long Island iced tea'])}, ")
-    d.text(f"{c.pick(['Earl Grey', 'Darjeeling', 'Turkish coffee'])}. Table {c.rng.randint(1, 40)}.")
+    d.text(
+        f"{c.pick(['Earl Grey', 'Darjeeling', 'Turkish coffee'])}. Table {c.rng.randint(1, 40)}."
+    )
     return d

@@ -23,8 +23,14 @@ def tsv_export(c: Ctx) -> Doc:
         addr = p.address()
         emit_row(
             d,
-            [p.family, p.given, Val(addr.lines[0], ADDRESS),
-             Val(", ".join(addr.lines[1:]), ADDRESS), p.phone(), p.email()],
+            [
+                p.family,
+                p.given,
+                Val(addr.lines[0], ADDRESS),
+                Val(", ".join(addr.lines[1:]), ADDRESS),
+                p.phone(),
+                p.email(),
+            ],
             "\t",
         )
     return d
@@ -33,8 +39,13 @@ def tsv_export(c: Ctx) -> Doc:
 def voicemail(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
     d.say("Voicemail ({dur}s), transcribed:\n", dur=str(c.rng.randint(12, 95)))
-    d.say(c.pick(["uh hi, this is {n} calling from {t}, ", "hello, it's {n}, I'm in {t} right now, "]),
-          n=p.full, t=p.town())
+    d.say(
+        c.pick(
+            ["uh hi, this is {n} calling from {t}, ", "hello, it's {n}, I'm in {t} right now, "]
+        ),
+        n=p.full,
+        t=p.town(),
+    )
     d.text(c.pick(["about the boiler repair, ", "about my refund, ", "regarding the viewing, "]))
     number = p.phone()
     d.say("you can reach me on {ph}, again that's {ph2}, ", ph=number, ph2=number)
@@ -59,10 +70,18 @@ def vcard(c: Ctx) -> Doc:
     addr = p.address()
     d.text("BEGIN:VCARD\nVERSION:3.0\n")
     d.say("N:{l};{g};;;\nFN:{n}\n", l=p.family, g=p.given, n=p.full)
-    d.say("TEL;TYPE=cell:{m}\nTEL;TYPE=work:{w}\nEMAIL;TYPE=internet:{e}\n",
-          m=p.phone(), w=p.phone(), e=p.email())
-    d.say("ADR;TYPE=home:;;{s};{loc};;;{ctry}\n", s=Val(addr.lines[0], ADDRESS),
-          loc=Val(" ".join(addr.lines[1:]), ADDRESS), ctry=Val(COUNTRY_NAMES[p.country], ADDRESS))
+    d.say(
+        "TEL;TYPE=cell:{m}\nTEL;TYPE=work:{w}\nEMAIL;TYPE=internet:{e}\n",
+        m=p.phone(),
+        w=p.phone(),
+        e=p.email(),
+    )
+    d.say(
+        "ADR;TYPE=home:;;{s};{loc};;;{ctry}\n",
+        s=Val(addr.lines[0], ADDRESS),
+        loc=Val(" ".join(addr.lines[1:]), ADDRESS),
+        ctry=Val(COUNTRY_NAMES[p.country], ADDRESS),
+    )
     d.text("END:VCARD")
     return d
 
@@ -72,24 +91,47 @@ def formal_letter(c: Ctx) -> Doc:
     d.value(sender.full).text("\n").block(sender.address_lines())
     d.say("\n{dt}\n\n", dt=f.date(c.rng))
     d.value(to.full).text("\n").block(to.address_lines(abroad=c.chance(0.5)))
-    d.say("\nYour reference: {r}\n\nDear {t} {l},\n\n", r=f.ticket(c.rng),
-          t=c.pick(["Ms", "Mr", "Dr"]), l=to.family)
-    d.text(c.pick(["I write on behalf of my client regarding the deposit for the flat. ",
-                   "Further to our conversation, I enclose the signed lease. "]))
-    d.say("Should you wish to discuss this, I can be reached on {ph}.\n\nYours sincerely,\n\n{n}",
-          ph=sender.phone(extension=c.chance(0.3)), n=sender.full)
+    d.say(
+        "\nYour reference: {r}\n\nDear {t} {l},\n\n",
+        r=f.ticket(c.rng),
+        t=c.pick(["Ms", "Mr", "Dr"]),
+        l=to.family,
+    )
+    d.text(
+        c.pick(
+            [
+                "I write on behalf of my client regarding the deposit for the flat. ",
+                "Further to our conversation, I enclose the signed lease. ",
+            ]
+        )
+    )
+    d.say(
+        "Should you wish to discuss this, I can be reached on {ph}.\n\nYours sincerely,\n\n{n}",
+        ph=sender.phone(extension=c.chance(0.3)),
+        n=sender.full,
+    )
     return d
 
 
 def commit_trailers(c: Ctx) -> Doc:
     d, a, b, rep = c.doc(), c.person(), c.person(), c.person()
     mail = a.email()
-    d.say("commit {h}\nAuthor: {n} <{e}>\nDate:   {dt}\n\n", h=f.digits(c.rng, 12),
-          n=a.western, e=mail, dt=f.date(c.rng))
+    d.say(
+        "commit {h}\nAuthor: {n} <{e}>\nDate:   {dt}\n\n",
+        h=f.digits(c.rng, 12),
+        n=a.western,
+        e=mail,
+        dt=f.date(c.rng),
+    )
     d.say("    fix: allow {ip} through the admin allowlist\n\n", ip=ip(c.rng))
     d.say("    Reported-by: {n} <{e}>\n", n=rep.western, e=rep.email())
-    d.say("    Co-authored-by: {n} <{e}>\n    Signed-off-by: {n2} <{e2}>\n", n=b.western,
-          e=b.email(), n2=a.western, e2=mail)
+    d.say(
+        "    Co-authored-by: {n} <{e}>\n    Signed-off-by: {n2} <{e2}>\n",
+        n=b.western,
+        e=b.email(),
+        n2=a.western,
+        e2=mail,
+    )
     return d
 
 
@@ -113,8 +155,13 @@ def markdown_table(c: Ctx) -> Doc:
     d = c.doc()
     d.text("| Name | Role | Phone | Office |\n|---|---|---|---|\n")
     for p in c.people(c.rng.randint(2, 4)):
-        d.say("| {n} | {r} | {ph} | {o} |\n", n=p.full, ph=p.phone(), o=p.town(),
-              r=c.pick(["Country manager", "Driver", "Buyer", "Nurse", "Auditor"]))
+        d.say(
+            "| {n} | {r} | {ph} | {o} |\n",
+            n=p.full,
+            ph=p.phone(),
+            o=p.town(),
+            r=c.pick(["Country manager", "Driver", "Buyer", "Nurse", "Auditor"]),
+        )
     return d
 
 
@@ -132,13 +179,21 @@ def tenancy_application(c: Ctx) -> Doc:
 
 def airline_itinerary(c: Ctx) -> Doc:
     d, pax, pax2 = c.doc(), c.person(), c.person()
-    d.say("BOOKING REF {r}   TICKET {t}\n", r=f.digits(c.rng, 6), t=f"{f.digits(c.rng, 3)}-{f.digits(c.rng, 10)}")
+    d.say(
+        "BOOKING REF {r}   TICKET {t}\n",
+        r=f.digits(c.rng, 6),
+        t=f"{f.digits(c.rng, 3)}-{f.digits(c.rng, 10)}",
+    )
     for p in (pax, pax2):
         d.text("PASSENGER: ").value(p.family.caps()).text("/").value(p.given.caps())
         d.text(c.pick([" MR\n", " MRS\n", " MS\n"]))
-    d.say("FLIGHT LH{n} {o}-{dst}  DEP {tm}\n", n=str(c.rng.randint(100, 2999)),
-          o=c.pick(["FRA", "WAW", "IST", "LOS"]), dst=c.pick(["GRU", "NRT", "BLR", "KEF"]),
-          tm=f.clock(c.rng))
+    d.say(
+        "FLIGHT LH{n} {o}-{dst}  DEP {tm}\n",
+        n=str(c.rng.randint(100, 2999)),
+        o=c.pick(["FRA", "WAW", "IST", "LOS"]),
+        dst=c.pick(["GRU", "NRT", "BLR", "KEF"]),
+        tm=f.clock(c.rng),
+    )
     d.say("CONTACT: {ph} / {e}\n", ph=pax.phone(), e=pax.email())
     d.say("HOTEL: {a}", a=pax2.address_line())
     return d
@@ -149,8 +204,11 @@ def sms_thread(c: Ctx) -> Doc:
     d.say("{g}: did the landlord send the bank details?\n", g=friend.given)
     d.say("me: yes {i}, reference is the flat number\n", i=me.iban())
     d.say("{g}: and his number? the old one {ph} is dead\n", g=friend.given, ph=friend.phone())
-    d.say(c.pick(["me: new one is {ph}, he's called {n}\n", "me: try {ph} ({n})\n"]),
-          ph=me.phone(), n=c.person().full)
+    d.say(
+        c.pick(["me: new one is {ph}, he's called {n}\n", "me: try {ph} ({n})\n"]),
+        ph=me.phone(),
+        n=c.person().full,
+    )
     if c.chance(0.5):
         d.say("{g}: ok. meet at {a}?", g=friend.given, a=friend.address_line())
     return d

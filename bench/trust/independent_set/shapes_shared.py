@@ -20,35 +20,81 @@ Shape = Callable[[Ctx], Doc]
 def chat_transcript(c: Ctx) -> Doc:
     d, cust, agent = c.doc(), c.person(), c.person("GB" if c.chance(0.5) else None)
     t = f.clock(c.rng)
-    d.say("[{t}] {a} (agent): Hi, thanks for contacting Northwind. Who am I speaking with?\n",
-          t=t, a=agent.given)
-    d.say(c.pick(["[{t}] Customer: hi its {n}\n", "[{t}] Customer: Hello, my name is {n}.\n",
-                  "[{t}] Customer: {n} here, I called yesterday too\n"]), t=t, n=cust.full)
-    d.say("[{t}] {a} (agent): Thanks {g}. Which e-mail is the account under?\n",
-          t=t, a=agent.given, g=cust.given)
+    d.say(
+        "[{t}] {a} (agent): Hi, thanks for contacting Northwind. Who am I speaking with?\n",
+        t=t,
+        a=agent.given,
+    )
+    d.say(
+        c.pick(
+            [
+                "[{t}] Customer: hi its {n}\n",
+                "[{t}] Customer: Hello, my name is {n}.\n",
+                "[{t}] Customer: {n} here, I called yesterday too\n",
+            ]
+        ),
+        t=t,
+        n=cust.full,
+    )
+    d.say(
+        "[{t}] {a} (agent): Thanks {g}. Which e-mail is the account under?\n",
+        t=t,
+        a=agent.given,
+        g=cust.given,
+    )
     d.say("[{t}] Customer: {e}\n", t=t, e=cust.email())
     if c.chance(0.7):
-        d.say(c.pick(["[{t}] Customer: and I moved, new address is {a}\n",
-                      "[{t}] Customer: please ship to {a} from now on\n"]),
-              t=t, a=cust.address_line())
-    d.say(c.pick(["[{t}] Customer: you can call me at {p} if easier\n",
-                  "[{t}] Customer: my mobile: {p}\n"]), t=t, p=cust.phone())
-    d.say("[{t}] {a} (agent): Done, order {o} is updated.", t=t, a=agent.given,
-          o=f.order_number(c.rng))
+        d.say(
+            c.pick(
+                [
+                    "[{t}] Customer: and I moved, new address is {a}\n",
+                    "[{t}] Customer: please ship to {a} from now on\n",
+                ]
+            ),
+            t=t,
+            a=cust.address_line(),
+        )
+    d.say(
+        c.pick(
+            [
+                "[{t}] Customer: you can call me at {p} if easier\n",
+                "[{t}] Customer: my mobile: {p}\n",
+            ]
+        ),
+        t=t,
+        p=cust.phone(),
+    )
+    d.say(
+        "[{t}] {a} (agent): Done, order {o} is updated.",
+        t=t,
+        a=agent.given,
+        o=f.order_number(c.rng),
+    )
     return d
 
 
 def meeting_minutes(c: Ctx) -> Doc:
     d, ppl = c.doc(), c.people(c.rng.randint(3, 4))
-    d.say("Minutes: {topic}, {date}\n", topic=c.pick(["vendor review", "Q3 planning",
-          "site visit debrief", "works council"]), date=f.date(c.rng))
+    d.say(
+        "Minutes: {topic}, {date}\n",
+        topic=c.pick(["vendor review", "Q3 planning", "site visit debrief", "works council"]),
+        date=f.date(c.rng),
+    )
     d.text("Attendees: ")
     for i, p in enumerate(ppl[:-1]):
         d.text(", " if i else "").value(p.full)
     d.say("\nApologies: {n}\n\n", n=ppl[-1].full)
-    d.say("1. {g} summarised the pilot in {t}; the team in {t2} starts in May.\n",
-          g=ppl[0].given, t=ppl[0].town(), t2=ppl[1].town())
-    d.say("2. {s} raised the invoice dispute with {co}.\n", s=ppl[1].family, co=c.pick(f.COMPANIES).rstrip("."))
+    d.say(
+        "1. {g} summarised the pilot in {t}; the team in {t2} starts in May.\n",
+        g=ppl[0].given,
+        t=ppl[0].town(),
+        t2=ppl[1].town(),
+    )
+    d.say(
+        "2. {s} raised the invoice dispute with {co}.\n",
+        s=ppl[1].family,
+        co=c.pick(f.COMPANIES).rstrip("."),
+    )
     d.text("\nAction items\n")
     d.say("- {n}: send the revised contract to {e}\n", n=ppl[1].full, e=ppl[2].email())
     d.say("- {s} to call the site lead on {p}\n", s=ppl[2].family, p=ppl[0].phone())
@@ -66,30 +112,61 @@ def hr_note(c: Ctx) -> Doc:
         d.say("SSN: {s}\n", s=emp.ssn())
     else:
         d.say("Payroll account: {i}\n", i=emp.iban())
-    d.say("Emergency contact: {n} ({r}), {p}\n", n=kin.full,
-          r=c.pick(["spouse", "mother", "brother", "partner"]), p=kin.phone())
-    d.say(c.pick(["Notes: {g} asked to move to the {t} office from {dt}; {m} approved.\n",
-                  "Notes: relocation request to {t} ({dt}) pending sign-off by {m}.\n"]),
-          g=emp.given, t=emp.town(), dt=f.date(c.rng), m=mgr.full)
+    d.say(
+        "Emergency contact: {n} ({r}), {p}\n",
+        n=kin.full,
+        r=c.pick(["spouse", "mother", "brother", "partner"]),
+        p=kin.phone(),
+    )
+    d.say(
+        c.pick(
+            [
+                "Notes: {g} asked to move to the {t} office from {dt}; {m} approved.\n",
+                "Notes: relocation request to {t} ({dt}) pending sign-off by {m}.\n",
+            ]
+        ),
+        g=emp.given,
+        t=emp.town(),
+        dt=f.date(c.rng),
+        m=mgr.full,
+    )
     return d
 
 
 def intake_form(c: Ctx) -> Doc:
     d, pt, doc_, ec = c.doc(), c.person(), c.person(), c.person()
     addr = pt.address()
-    d.text(c.pick(["PATIENT INTAKE FORM\n", "New patient registration\n",
-                   "Claim form: section A (policyholder)\n"]))
-    d.say("Last name: {l}\nFirst name: {g}\nDate of birth: {b}\n", l=pt.family, g=pt.given,
-          b=f.birth_date(c.rng))
+    d.text(
+        c.pick(
+            [
+                "PATIENT INTAKE FORM\n",
+                "New patient registration\n",
+                "Claim form: section A (policyholder)\n",
+            ]
+        )
+    )
+    d.say(
+        "Last name: {l}\nFirst name: {g}\nDate of birth: {b}\n",
+        l=pt.family,
+        g=pt.given,
+        b=f.birth_date(c.rng),
+    )
     d.say("Street: {s}\n", s=Val(addr.lines[0], ADDRESS))
     d.say("City / postcode: {s}\n", s=Val(", ".join(addr.lines[1:]), ADDRESS))
     d.say("Phone (mobile): {p}\nEmail: {e}\n", p=pt.phone(), e=pt.email())
-    d.say("Insurer: {co}, member ID {m}\n", co=c.pick(["Aetna", "AXA", "Allianz", "Bupa"]),
-          m=f.member_id(c.rng))
+    d.say(
+        "Insurer: {co}, member ID {m}\n",
+        co=c.pick(["Aetna", "AXA", "Allianz", "Bupa"]),
+        m=f.member_id(c.rng),
+    )
     if pt.country == "US" or c.chance(0.3):
         d.say("SSN: {s}\n", s=pt.ssn())
-    d.say("Referring physician: Dr. {n}\nEmergency contact: {e}, {p}\n", n=doc_.full,
-          e=ec.full, p=ec.phone())
+    d.say(
+        "Referring physician: Dr. {n}\nEmergency contact: {e}, {p}\n",
+        n=doc_.full,
+        e=ec.full,
+        p=ec.phone(),
+    )
     return d
 
 
@@ -105,8 +182,12 @@ def shipping_label(c: Ctx) -> Doc:
     d.text("\nSHIP TO:\n").value(cap(to.full)).text("\n")
     d.block([cap(v) for v in to.address_lines(abroad=c.chance(0.4))])
     d.say("TEL: {p}\n", p=to.phone())
-    d.say("TRACKING: {t}   WEIGHT: {w} KG   REF: {r}", t=f.tracking(c.rng),
-          w=f"{c.rng.randint(1, 30)}.{c.rng.randint(0, 9)}", r=f.order_number(c.rng))
+    d.say(
+        "TRACKING: {t}   WEIGHT: {w} KG   REF: {r}",
+        t=f.tracking(c.rng),
+        w=f"{c.rng.randint(1, 30)}.{c.rng.randint(0, 9)}",
+        r=f.order_number(c.rng),
+    )
     return d
 
 
@@ -117,22 +198,32 @@ def invoice(c: Ctx) -> Doc:
     if c.chance(0.4):
         d.text(c.pick(f.COMPANIES) + "\n")
     d.block(buyer.address_lines())
-    d.say("\n1 x {prod}    {amt}\nCustomer ref: {ref}\n", prod=c.pick(f.PRODUCTS),
-          amt=f.amount(c.rng), ref=f.grouped(f.luhn_failing(c.rng)))
+    d.say(
+        "\n1 x {prod}    {amt}\nCustomer ref: {ref}\n",
+        prod=c.pick(f.PRODUCTS),
+        amt=f.amount(c.rng),
+        ref=f.grouped(f.luhn_failing(c.rng)),
+    )
     if c.chance(0.5):
         d.say("Paid by card {card} on {dt}.\n", card=buyer.card(), dt=f.date(c.rng))
     else:
-        d.say("Please transfer within 14 days to IBAN {i} quoting the invoice number.\n",
-              i=buyer.iban())
+        d.say(
+            "Please transfer within 14 days to IBAN {i} quoting the invoice number.\n",
+            i=buyer.iban(),
+        )
     return d
 
 
 def csv_rows(c: Ctx) -> Doc:
     d, delim = c.doc(), c.pick([",", ";", ","])
-    cols = c.pick([("id", "name", "email", "phone", "city"),
-                   ("customer_id", "full_name", "mobile", "town", "signup_ip"),
-                   ("name", "email", "card", "country"),
-                   ("employee", "ssn", "date_of_birth", "state")])
+    cols = c.pick(
+        [
+            ("id", "name", "email", "phone", "city"),
+            ("customer_id", "full_name", "mobile", "town", "signup_ip"),
+            ("name", "email", "card", "country"),
+            ("employee", "ssn", "date_of_birth", "state"),
+        ]
+    )
     emit_row(d, list(cols), delim)
     for _ in range(c.rng.randint(2, 4)):
         p = c.person("US" if "ssn" in cols else None)
@@ -196,18 +287,34 @@ def log_lines(c: Ctx) -> Doc:
     for _ in range(c.rng.randint(3, 5)):
         kind, ts, p = c.rng.random(), f.timestamp(c.rng), c.person()
         if kind < 0.3:
-            d.say("{ts} INFO auth.login ok user={e} ip={ip} mfa=true\n", ts=ts, e=p.email(),
-                  ip=ip(c.rng))
+            d.say(
+                "{ts} INFO auth.login ok user={e} ip={ip} mfa=true\n",
+                ts=ts,
+                e=p.email(),
+                ip=ip(c.rng),
+            )
         elif kind < 0.5:
-            d.say("{ts} WARN ratelimit client={ip} path=/api/v2/orders/{o}\n", ts=ts,
-                  ip=ip(c.rng, 0.5), o=f.digits(c.rng, 8))
+            d.say(
+                "{ts} WARN ratelimit client={ip} path=/api/v2/orders/{o}\n",
+                ts=ts,
+                ip=ip(c.rng, 0.5),
+                o=f.digits(c.rng, 8),
+            )
         elif kind < 0.7:
-            d.say("sshd[{pid}]: Failed password for {u} from {ip} port {port} ssh2\n",
-                  pid=f.digits(c.rng, 5), u=Val(p.name.given.lower(), PERSON, "lower"),
-                  ip=ip(c.rng, 0.2), port=str(c.rng.randint(1024, 65535)))
+            d.say(
+                "sshd[{pid}]: Failed password for {u} from {ip} port {port} ssh2\n",
+                pid=f.digits(c.rng, 5),
+                u=Val(p.name.given.lower(), PERSON, "lower"),
+                ip=ip(c.rng, 0.2),
+                port=str(c.rng.randint(1024, 65535)),
+            )
         elif kind < 0.85:
-            d.say('{ip} - - [{ts}] "GET /account/profile HTTP/1.1" 200 {b} "-" "Mozilla/5.0"\n',
-                  ip=ip(c.rng, 0.1), ts=ts, b=f.digits(c.rng, 4))
+            d.say(
+                '{ip} - - [{ts}] "GET /account/profile HTTP/1.1" 200 {b} "-" "Mozilla/5.0"\n',
+                ip=ip(c.rng, 0.1),
+                ts=ts,
+                b=f.digits(c.rng, 4),
+            )
         else:
             d.say("{ts} DEBUG notify.sms to={ph} template=otp ok\n", ts=ts, ph=p.phone())
     return d
@@ -217,8 +324,11 @@ def _signature(c: Ctx, d: Doc, p_full: Val, p) -> None:
     d.text("\n-- \n").value(p_full).text("\n")
     d.text(c.pick(["Account Manager", "Head of Procurement", "Senior Paralegal", "Site Lead"]))
     d.say(" | {co}\n", co=c.pick(f.COMPANIES))
-    d.say(c.pick(["M: {m}  T: {t}\n", "Mobile {m}\nOffice {t}\n", "Tel. {t} / {m}\n"]),
-          m=p.phone(), t=p.phone(extension=c.chance(0.4)))
+    d.say(
+        c.pick(["M: {m}  T: {t}\n", "Mobile {m}\nOffice {t}\n", "Tel. {t} / {m}\n"]),
+        m=p.phone(),
+        t=p.phone(extension=c.chance(0.4)),
+    )
     if c.chance(0.6):
         d.block(p.address_lines())
 
@@ -234,16 +344,30 @@ def email_headers(c: Ctx) -> Doc:
         d.say("Cc: {n} <{e}>, accounts@northwind.example\n", n=cc.full, e=cc.email())
     d.say("Subject: Re: delivery to {t}\nDate: {dt}\n\n", t=b.town(), dt=f.date(c.rng))
     d.say(c.pick(["Hi {g},\n\n", "Dear {g},\n\n", "{g} -\n\n"]), g=b.given)
-    d.say(c.pick(["Thanks for the quick turnaround. {c} will be on site on Tuesday.\n",
-                  "As discussed, {c} takes over the account while I am away.\n"]), c=cc.full)
+    d.say(
+        c.pick(
+            [
+                "Thanks for the quick turnaround. {c} will be on site on Tuesday.\n",
+                "As discussed, {c} takes over the account while I am away.\n",
+            ]
+        ),
+        c=cc.full,
+    )
     _signature(c, d, a.full, a)
     return d
 
 
 def signature_block(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
-    d.text(c.pick(["Please find the signed copy attached.\n", "Happy to discuss on a call.\n",
-                   "Let me know if anything is missing.\n"]))
+    d.text(
+        c.pick(
+            [
+                "Please find the signed copy attached.\n",
+                "Happy to discuss on a call.\n",
+                "Let me know if anything is missing.\n",
+            ]
+        )
+    )
     d.text(c.pick(["\nKind regards,\n", "\nBest,\n", "\nCheers\n"]))
     d.value(p.given).text("\n")
     _signature(c, d, p.full, p)
@@ -254,16 +378,25 @@ def signature_block(c: Ctx) -> Doc:
 
 def people_list(c: Ctx) -> Doc:
     d = c.doc()
-    d.say("{h} {t}:\n", h=c.pick(["On-site team for", "Volunteers at", "Trainees starting in"]),
-          t=c.person().town())
+    d.say(
+        "{h} {t}:\n",
+        h=c.pick(["On-site team for", "Volunteers at", "Trainees starting in"]),
+        t=c.person().town(),
+    )
     bullet_style = c.pick(["- ", "• ", "* ", "{i}) "])
     for i, p in enumerate(c.people(c.rng.randint(3, 5)), 1):
         bullet, form = bullet_style.replace("{i}", str(i)), c.rng.random()
         if form < 0.4:
-            d.say(bullet + "{n}, {r}\n", n=p.full, r=c.pick(["site lead", "electrician", "first aid"]))
+            d.say(
+                bullet + "{n}, {r}\n", n=p.full, r=c.pick(["site lead", "electrician", "first aid"])
+            )
         elif form < 0.6:
-            d.say(bullet + "{L}, {g} ({r})\n", L=p.family.caps() if d.case == "plain" else p.family,
-                  g=p.given, r=c.pick(["safety", "catering", "driver"]))
+            d.say(
+                bullet + "{L}, {g} ({r})\n",
+                L=p.family.caps() if d.case == "plain" else p.family,
+                g=p.given,
+                r=c.pick(["safety", "catering", "driver"]),
+            )
         elif form < 0.8:
             d.say(bullet + "{n}: {p}\n", n=p.full, p=p.phone())
         else:
@@ -290,51 +423,95 @@ def surname_list(c: Ctx) -> Doc:
         sep = "" if i == 0 else " and " if i == len(ppl) - 1 else ", "
         d.text(sep).value(p.family)
     d.text(c.pick([". ", "; "]))
-    d.say(c.pick(["{s} declined, and {t} asked to join remotely from {town}.",
-                  "Remind {s} that {t} still owes the deposit."]),
-          s=c.person().family, t=c.person().family, town=c.person().town())
+    d.say(
+        c.pick(
+            [
+                "{s} declined, and {t} asked to join remotely from {town}.",
+                "Remind {s} that {t} still owes the deposit.",
+            ]
+        ),
+        s=c.person().family,
+        t=c.person().family,
+        town=c.person().town(),
+    )
     return d
 
 
 def support_ticket(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
-    d.say("Ticket {t} | Priority: {pr} | Channel: {ch}\nRequester: {n} <{e}>\n\n",
-          t=f.ticket(c.rng), pr=c.pick(["High", "Normal"]), ch=c.pick(["web form", "email"]),
-          n=p.full, e=p.email())
-    d.say(c.pick([
-        "I ordered a {prod} (order {o}) to {a} but the courier says it went to {town}?? ",
-        "My {prod} from order {o} never arrived. The address on file is {a}, not {town}. ",
-    ]), prod=c.pick(f.PRODUCTS), o=f.order_number(c.rng), a=p.address_line(), town=p.town())
-    d.say(c.pick(["Call me on {ph}.", "Reach me at {ph} after 5pm.", "My number: {ph}"]),
-          ph=p.phone())
+    d.say(
+        "Ticket {t} | Priority: {pr} | Channel: {ch}\nRequester: {n} <{e}>\n\n",
+        t=f.ticket(c.rng),
+        pr=c.pick(["High", "Normal"]),
+        ch=c.pick(["web form", "email"]),
+        n=p.full,
+        e=p.email(),
+    )
+    d.say(
+        c.pick(
+            [
+                "I ordered a {prod} (order {o}) to {a} but the courier says it went to {town}?? ",
+                "My {prod} from order {o} never arrived. The address on file is {a}, not {town}. ",
+            ]
+        ),
+        prod=c.pick(f.PRODUCTS),
+        o=f.order_number(c.rng),
+        a=p.address_line(),
+        town=p.town(),
+    )
+    d.say(
+        c.pick(["Call me on {ph}.", "Reach me at {ph} after 5pm.", "My number: {ph}"]), ph=p.phone()
+    )
     return d
 
 
 def crm_note(c: Ctx) -> Doc:
     d, p, agent, asst = c.doc(), c.person(), c.person(), c.person()
-    d.say("Call note {dt} ({a}): spoke with {n} from {co}. ", dt=f.date(c.rng), a=agent.given,
-          n=p.full, co=c.pick(f.COMPANIES))
-    d.say(c.pick(["Moving from {t1} to {t2} next month; ", "Relocated from {t1} to {t2}; "]),
-          t1=p.town(), t2=p.town())
-    d.say("new billing address {a}. Prefers WhatsApp on {ph}. Follow up via assistant {g}.",
-          a=p.address_line(), ph=p.phone(), g=asst.given)
+    d.say(
+        "Call note {dt} ({a}): spoke with {n} from {co}. ",
+        dt=f.date(c.rng),
+        a=agent.given,
+        n=p.full,
+        co=c.pick(f.COMPANIES),
+    )
+    d.say(
+        c.pick(["Moving from {t1} to {t2} next month; ", "Relocated from {t1} to {t2}; "]),
+        t1=p.town(),
+        t2=p.town(),
+    )
+    d.say(
+        "new billing address {a}. Prefers WhatsApp on {ph}. Follow up via assistant {g}.",
+        a=p.address_line(),
+        ph=p.phone(),
+        g=asst.given,
+    )
     return d
 
 
 def bank_transfer(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
     d.text(c.pick(["Please pay the attached invoice to:\n", "Updated bank details for payouts:\n"]))
-    d.say("Account holder: {n}\nIBAN: {i}\nBIC: {b}\nReference: {r}\n", n=p.full, i=p.iban(),
-          b=c.pick(["DEUTDEFF", "BPOTBEB1", "INGBNL2A", "BREXPLPW", "TGBATRIS"]),
-          r=f.order_number(c.rng))
+    d.say(
+        "Account holder: {n}\nIBAN: {i}\nBIC: {b}\nReference: {r}\n",
+        n=p.full,
+        i=p.iban(),
+        b=c.pick(["DEUTDEFF", "BPOTBEB1", "INGBNL2A", "BREXPLPW", "TGBATRIS"]),
+        r=f.order_number(c.rng),
+    )
     d.say("Beneficiary address: {a}\n", a=p.address_line())
     return d
 
 
 def fraud_report(c: Ctx) -> Doc:
     d, p = c.doc(), c.person()
-    d.say("Chargeback alert {t}: card {c1} used from {ip} ({town}) at {tm}. ", t=f.ticket(c.rng),
-          c1=p.card(), ip=ip(c.rng), town=c.person().town(), tm=f.clock(c.rng))
+    d.say(
+        "Chargeback alert {t}: card {c1} used from {ip} ({town}) at {tm}. ",
+        t=f.ticket(c.rng),
+        c1=p.card(),
+        ip=ip(c.rng),
+        town=c.person().town(),
+        tm=f.clock(c.rng),
+    )
     d.say("Cardholder {n} says they were in {town2} at the time. ", n=p.full, town2=p.town())
     if c.chance(0.6):
         d.say("A second attempt with {c2} came from {ip2}.", c2=p.card(), ip2=ip(c.rng, 0.7))

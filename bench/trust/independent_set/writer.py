@@ -143,7 +143,9 @@ class Persona:
 
     def email(self, domain: str | None = None) -> Val:
         g = _mail_token(self.name.given.split()[0] if self.country != "VN" else self.name.given)
-        f = _mail_token(self.name.family.split()[-1] if " " in self.name.family else self.name.family)
+        f = _mail_token(
+            self.name.family.split()[-1] if " " in self.name.family else self.name.family
+        )
         local = self.rng.choice(_LOCAL_PARTS).format(
             g=g,
             f=f,
