@@ -90,7 +90,7 @@ def _line_break(rng: random.Random, s: str, kind: str) -> str:
     """Cut the value over two lines: at the "@" of an e-mail, else at one of its separators."""
     if kind == EMAIL:
         cut = s.index("@") + rng.choice([0, 1])
-        return s[:cut] + rng.choice(["\n", "\r\n", "-\n"]) + s[cut:]
+        return s[:cut] + rng.choice(["\n", "\r\n"]) + s[cut:]
     seps = [i for i, ch in enumerate(s) if ch in " -." and 0 < i < len(s) - 1]
     if not seps:
         cut = len(s) // 2
@@ -113,7 +113,7 @@ def _spaced(rng: random.Random, s: str, kind: str) -> str:
         return re.sub(r"([.@])", r" \1 ", s)
     if kind == PERSON:
         return "  ".join(" ".join(part) for part in s.split(" "))
-    return " ".join(ch for ch in s if ch != " ")
+    return " ".join(ch for ch in s if ch not in " -.")
 
 
 def _mixed(rng: random.Random, s: str) -> str:
