@@ -505,13 +505,18 @@ def _jp(rng: random.Random, street: str, city: City) -> list[str]:
     ]
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _in(rng: random.Random, street: str, city: City) -> list[str]:
     first = rng.choice(
         [
             f"Flat {rng.randint(101, 1204)}, "
             + rng.choice(["Sai Krupa Apartments", "Prestige Lakeside"]),
             f"H.No. {rng.randint(1, 20)}-{rng.randint(1, 9)}-{rng.randint(10, 999)}/A",
-            f"No. {rng.randint(1, 300)}, {rng.randint(1, 14)}th Main",
+            f"No. {rng.randint(1, 300)}, {_ordinal(rng.randint(1, 14))} Main",
         ]
     )
     state = city[1] or rng.choice(["Kerala", "Odisha", "Punjab", "Assam", "Bihar"])
