@@ -17,6 +17,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from modelgw.common.errors import ModelgwError, NotFound
+from modelgw.common.metrics import PrometheusExposition
+from modelgw.common.metrics_http import metrics_endpoint
 from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.http import errors
@@ -77,8 +79,14 @@ _BEARER = HTTPBearer(auto_error=False, description="A tenant API key")
 
 
 def create_app(
-    pipeline: ChatPipeline, authenticator: CallerAuthenticator, *, max_body_bytes: int
+    pipeline: ChatPipeline,
+    authenticator: CallerAuthenticator,
+    *,
+    max_body_bytes: int,
+    metrics: PrometheusExposition | None = None,
 ) -> FastAPI:
+    """The app; with `metrics`, it also serves `/metrics` (unauthenticated, as Prometheus
+    scrapes: leave it out where this port is public, see `metrics.on_http_port`)."""
     app = FastAPI(
         title=TITLE,
         version=VERSION,
@@ -199,6 +207,9 @@ def create_app(
             if name == model:
                 return Model(id=name, description=description)
         raise NotFound(f"unknown model {model!r}; GET /v1/models lists the models you may use")
+
+    if metrics is not None:
+        app.router.routes.append(metrics_endpoint(metrics))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
