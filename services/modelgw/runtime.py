@@ -38,6 +38,7 @@ from modelgw.common.grpc_server import ServiceBinding
 from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.metrics import Metrics
 from modelgw.common.redis_client import redis_client
+from modelgw.common.telemetry import internal_client_interceptors
 from modelgw.common.tenant import Tenants
 from modelgw.control.auth import Authenticator, CallerAuthenticator, PrincipalResolver
 from modelgw.control.client import RemotePrincipalResolver
@@ -107,14 +108,12 @@ class Assembly:
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
         if address not in self._channels:
-            from opentelemetry.instrumentation.grpc import aio_client_interceptors
-
             # Client interceptors carry the trace context to the other services. Reconnect
             # backoff is capped low (gRPC's default grows to 120 s): after an outage of
             # the audit or trust service, traffic resumes within seconds of its return.
             channel = grpc.aio.insecure_channel(
                 address,
-                interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
+                interceptors=internal_client_interceptors(),
                 options=INTERNAL_CHANNEL_OPTIONS,
             )
             self._channels[address] = channel
