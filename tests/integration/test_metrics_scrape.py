@@ -102,13 +102,15 @@ async def test_scrape_after_masked_cached_quota_and_fail_closed_requests(
                         generate_request(MASKED_PROMPT, caller=caller), metadata=AUTH
                     )
                     assert masked.trust.decision == common_pb2.TRUST_DECISION_MASKED
-                    for _ in range(2):
-                        reply = await gw.gateway.Generate(
+                    replies = [
+                        await gw.gateway.Generate(
                             generate_request("What is 2 + 2?", params=deterministic),
                             metadata=AUTH,
                         )
-                        request_ids.append(reply.request_id)
-                    assert reply.route.reason == "answered from the response cache"
+                        for _ in range(2)
+                    ]
+                    request_ids += [reply.request_id for reply in replies]
+                    assert replies[1].route.reason == "answered from the response cache"
                     await gw.gateway.Generate(generate_request("first"), metadata=TIGHT)
                     with pytest.raises(grpc.aio.AioRpcError) as refused:
                         await gw.gateway.Generate(generate_request("second"), metadata=TIGHT)
@@ -166,9 +168,9 @@ async def test_scrape_after_masked_cached_quota_and_fail_closed_requests(
     # GenAI conventions: the gateway as a server to its callers, a client to its backends.
     server = {"gen_ai_operation_name": "chat", "gen_ai_request_model": "echo"}
     assert moved("gen_ai_server_request_duration_seconds_count", **server) == 6
-    client = {"gen_ai_operation_name": "chat", "gen_ai_provider_name": "echo"}
-    assert moved("gen_ai_client_operation_duration_seconds_count", **client) == 3
-    assert moved("gen_ai_client_token_usage_count", gen_ai_token_type="input", **client) == 3
+    backend = {"gen_ai_operation_name": "chat", "gen_ai_provider_name": "echo"}
+    assert moved("gen_ai_client_operation_duration_seconds_count", **backend) == 3
+    assert moved("gen_ai_client_token_usage_count", gen_ai_token_type="input", **backend) == 3
     assert moved("modelgw_tokens_total", tenant="dev", type="output") > 0
     assert moved("modelgw_trust_detection_duration_seconds_count", tenant="dev") >= 2
     assert ("modelgw_audit_spool_pending_bytes", frozenset()) in after
