@@ -50,7 +50,7 @@ def _points(reader: InMemoryMetricReader) -> Points:
     return points
 
 
-class _Backend:
+class FlakyBackend:
     """Fails the first `failures` calls (retryable), then answers."""
 
     provider_type = "openai"
@@ -87,7 +87,7 @@ async def test_retries_fallbacks_and_breaker_state_are_counted() -> None:
     )
     engine = RoutingEngine(config, sleep=lambda _s: asyncio.sleep(0), telemetry=telemetry)
     telemetry.observe_breakers(engine.breaker_states)
-    primary, fallback = _Backend("primary", failures=5), _Backend("fallback")
+    primary, fallback = FlakyBackend("primary", failures=5), FlakyBackend("fallback")
     plan = RoutePlan("m", (Candidate(primary, "m"), Candidate(fallback, "m")))
 
     async def prepare(candidate: Candidate) -> BackendRequest:
@@ -108,8 +108,8 @@ async def test_retries_fallbacks_and_breaker_state_are_counted() -> None:
 async def test_backend_calls_are_client_spans_and_genai_client_metrics() -> None:
     reader = InMemoryMetricReader()
     instruments = BackendInstruments(MeterProvider([reader]).get_meter("tests"))
-    failing = InstrumentedBackend(_Backend("openai-main", failures=1), instruments)
-    streaming = InstrumentedBackend(_Backend("openai-main"), instruments)
+    failing = InstrumentedBackend(FlakyBackend("openai-main", failures=1), instruments)
+    streaming = InstrumentedBackend(FlakyBackend("openai-main"), instruments)
     with pytest.raises(BackendError):
         await failing.generate(_request())
     await failing.generate(_request())
@@ -134,7 +134,7 @@ async def test_backend_calls_are_client_spans_and_genai_client_metrics() -> None
 
 async def test_backend_client_span_attributes(span_exporter) -> None:
     backend = InstrumentedBackend(
-        _Backend("openai-main", failures=1),
+        FlakyBackend("openai-main", failures=1),
         BackendInstruments(Metrics.off().meter()),
     )
     span_exporter.clear()
