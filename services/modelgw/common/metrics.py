@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from opentelemetry.metrics import Meter, MeterProvider, NoOpMeterProvider
+from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter
 from opentelemetry.sdk.metrics import MeterProvider as SdkMeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader
 from opentelemetry.sdk.resources import Resource
@@ -102,6 +103,9 @@ def build_metrics(
         readers.append(_otlp_reader(telemetry, config))
     provider = SdkMeterProvider(
         metric_readers=readers,
+        # No exemplars: the Prometheus text format has no room for them, and sampling
+        # one costs a context lookup on every measurement.
+        exemplar_filter=AlwaysOffExemplarFilter(),
         resource=Resource.create(
             {"service.name": telemetry.service_name, "modelgw.service": service}
         ),

@@ -199,7 +199,7 @@ class GatewayTelemetry:
             self._cost.add(cost, labels)
         if trail.fail_closed:
             self._fail_closed.add(1, labels)
-        _, _, summary = trail.sent()
+        summary = trail.summary()
         if trail.protected is not None:
             self._decisions.add(1, {"tenant": tenant, "decision": summary.decision.value})
         for direction, findings in (

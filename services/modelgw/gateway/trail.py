@@ -75,6 +75,12 @@ class AuditTrail:
         messages, params = self.protected.sent_to(self.locality)
         return messages, params.stop, self.answer_summary or masked.summary
 
+    def summary(self) -> TrustSummary:
+        """What the record's trust summary will say (as `sent`, without building messages)."""
+        if self.protected is None or self.locality is None:
+            return TrustSummary(TrustDecision.CLEAN)
+        return self.answer_summary or self.protected.masked(self.locality).summary
+
     def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
         messages, stop, summary = self.sent()
         route = self.route
