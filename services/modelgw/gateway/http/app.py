@@ -6,6 +6,7 @@ the gRPC `Gateway` service uses, and translate the result back. The app holds
 no state of its own; everything it uses is passed to `create_app`.
 """
 
+import inspect
 import time
 from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated, Any, Protocol
@@ -33,6 +34,7 @@ from modelgw.gateway.http.models import (
     ModelList,
 )
 from modelgw.gateway.http.sse import ChunkWriter, sse_stream
+from modelgw.gateway.http.tracing import TracingMiddleware
 from modelgw.gateway.validation import client_request_id, new_request_id, timeout_ms
 
 TITLE = "modelgw OpenAI-compatible API"
@@ -78,6 +80,15 @@ _ERRORS[429]["headers"] = {
 _BEARER = HTTPBearer(auto_error=False, description="A tenant API key")
 
 
+def _without_native_telemetry() -> dict[str, Any]:
+    """Recent FastAPI traces by itself (a server span, spans per dependency and endpoint,
+    with the process's providers). `TracingMiddleware` gives each request the one span the
+    pipeline annotates, as gRPC does; FastAPI's own is switched off where it exists."""
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters:
+        return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    return {}
+
+
 def create_app(
     pipeline: ChatPipeline,
     authenticator: CallerAuthenticator,
@@ -93,8 +104,10 @@ def create_app(
         description="OpenAI-compatible chat completions through modelgw's trust layer.",
         docs_url=None,
         redoc_url=None,
+        **_without_native_telemetry(),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(TracingMiddleware)  # added last: outermost, it times the refusals too
     app.add_exception_handler(ModelgwError, errors.on_modelgw_error)
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(HTTPException, errors.on_http_error)
