@@ -9,6 +9,7 @@ from pathlib import Path
 
 import asyncpg
 import grpc
+import httpx
 import yaml
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, gateway_pb2_grpc
@@ -68,15 +69,28 @@ def test_split_services_mask_restore_and_audit_to_postgres(
     _write_config(config, pg_database, ports)
     env = {"MODELGW_INTERNAL_TOKEN": "e2e-internal-token-0123456789"}
     cfg = ["--config", str(config)]
+    # A layer each for the gateway and the trust service: their own metrics port, and JSON
+    # log lines from the gateway.
+    scrape = {name: free_port() for name in ("gateway", "trust")}
+    layers = {}
+    for name, port in scrape.items():
+        layer = tmp_path / f"{name}-observability.yaml"
+        settings: dict[str, dict[str, object]] = {"metrics": {"listen": f"127.0.0.1:{port}"}}
+        if name == "gateway":
+            settings["logging"] = {"format": "json"}
+        layer.write_text(yaml.safe_dump(settings))
+        layers[name] = ["--config", str(layer)]
 
     def addr(name: str) -> str:
         return f"127.0.0.1:{ports[name]}"
 
     with (
         modelgw_process(["control", *cfg], addr("control"), tmp_path, env),
-        modelgw_process(["trust", *cfg], addr("trust"), tmp_path, env),
+        modelgw_process(["trust", *cfg, *layers["trust"]], addr("trust"), tmp_path, env),
         modelgw_process(["audit", *cfg], addr("audit"), tmp_path, env),
-        modelgw_process(["gateway", *cfg], addr("gateway"), tmp_path, env),
+        modelgw_process(
+            ["gateway", *cfg, *layers["gateway"]], addr("gateway"), tmp_path, env
+        ) as gw,
         grpc.insecure_channel(addr("gateway")) as channel,
         grpc.insecure_channel(addr("audit")) as audit_channel,
     ):
@@ -115,6 +129,23 @@ def test_split_services_mask_restore_and_audit_to_postgres(
             raise AssertionError("a user key must not read the audit log")
         except grpc.RpcError as exc:
             assert exc.code() == grpc.StatusCode.PERMISSION_DENIED
+
+        # Each process serves its own metrics: the gateway counts the requests, the trust
+        # service the detections; neither names a value.
+        gateway_metrics = httpx.get(f"http://127.0.0.1:{scrape['gateway']}/metrics").text
+        trust_metrics = httpx.get(f"http://127.0.0.1:{scrape['trust']}/metrics").text
+        counted = 'backend="echo",model="support-bot",status="OK",tenant="acme"} 2.0'
+        assert "modelgw_requests_total{" + counted in gateway_metrics
+        assert 'modelgw_trust_detection_duration_seconds_count{tenant="acme"}' in trust_metrics
+        for raw in RAW:
+            assert raw not in gateway_metrics + trust_metrics
+        assert httpx.get(f"http://127.0.0.1:{ports['http']}/metrics").status_code == 200
+
+    lines = [json.loads(line) for line in gw.log_text.splitlines() if line.startswith("{")]
+    assert lines, gw.log_text
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    for raw in RAW:
+        assert raw not in gw.log_text
 
     async def stored_rows() -> list[asyncpg.Record]:
         conn = await asyncpg.connect(pg_database)
