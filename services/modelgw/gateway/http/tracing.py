@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from modelgw.common.telemetry import tracer
 
-_ROUTES = ("/v1/chat/completions", "/v1/models", "/healthz", "/metrics")
+_ROUTES = ("/v1/chat/completions", "/v1/models")
+_UNTRACED = ("/healthz", "/metrics")
+"""Probes and scrapes: a span every few seconds that says nothing about a request."""
 
 
 def _route(path: str) -> str:
@@ -34,7 +36,7 @@ class TracingMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in _UNTRACED:
             await self.app(scope, receive, send)
             return
         carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
