@@ -233,12 +233,21 @@ PROMTOOL = shutil.which("promtool")
 
 
 @pytest.mark.skipif(PROMTOOL is None, reason="promtool is not installed (Debian: prometheus)")
-def test_promtool_accepts_the_rules_and_the_dashboards_queries(tmp_path: Path) -> None:
+def test_promtool_accepts_the_rules_their_tests_and_the_dashboards_queries(tmp_path: Path) -> None:
     assert PROMTOOL is not None
     checked = subprocess.run(
         [PROMTOOL, "check", "rules", str(ALERTS)], capture_output=True, text=True, check=False
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Each alert fires on the series that should page, and not on healthy ones.
+    tested = subprocess.run(
+        [PROMTOOL, "test", "rules", "alerts_test.yaml"],
+        cwd=MONITORING,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
     # The dashboard's queries as recording rules, Grafana's variables given values.
     values = {"$__rate_interval": "5m", "$__range": "1h", "$tenant": ".*"}
     rules = []
