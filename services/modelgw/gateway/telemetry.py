@@ -16,6 +16,7 @@ kept by the tracing backend, not a time series multiplied by every value.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ from modelgw.gateway.routing.breaker import BreakerState
 if TYPE_CHECKING:
     from modelgw.gateway.chat import ChatRequest
     from modelgw.gateway.trail import AuditTrail
+
+log = logging.getLogger(__name__)
 
 NO_BACKEND = "none"
 """The `backend` label of a request that never reached one (refused, failed closed)."""
@@ -171,7 +174,17 @@ class GatewayTelemetry:
 
     # -- the end of a request ---------------------------------------------------------------
     def finished(self, trail: AuditTrail, status: str, cost: float | None) -> None:
-        """Count the request once, as its audit record is written, and close its span's story."""
+        """Count the request once, as its audit record is written, and close its span's story.
+
+        Never raises: it runs on the way to the request's one audit record, which a bug
+        in counting must not cost.
+        """
+        try:
+            self._finished(trail, status, cost)
+        except Exception:
+            log.exception("recording the metrics of request %s failed", trail.request.request_id)
+
+    def _finished(self, trail: AuditTrail, status: str, cost: float | None) -> None:
         tenant, model = trail.caller.tenant.name, trail.request.model
         # The backend it was routed to (the one that answered, or the last one tried);
         # none when it was refused before routing.
