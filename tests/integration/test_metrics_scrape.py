@@ -76,6 +76,9 @@ async def test_scrape_after_masked_cached_quota_and_fail_closed_requests(
 ) -> None:
     config = gateway_config(
         {
+            "providers": {
+                "echo": {"prices": {"*": {"input_per_million": 3, "output_per_million": 15}}}
+            },
             "tenants": {"tight": {"quotas": {"requests_per_minute": 1}}},
             "cache": {"backend": "memory"},
         },
@@ -171,7 +174,13 @@ async def test_scrape_after_masked_cached_quota_and_fail_closed_requests(
     backend = {"gen_ai_operation_name": "chat", "gen_ai_provider_name": "echo"}
     assert moved("gen_ai_client_operation_duration_seconds_count", **backend) == 3
     assert moved("gen_ai_client_token_usage_count", gen_ai_token_type="input", **backend) == 3
-    assert moved("modelgw_tokens_total", tenant="dev", type="output") > 0
+    output_tokens = moved("modelgw_tokens_total", tenant="dev", type="output")
+    input_tokens = moved("modelgw_tokens_total", tenant="dev", type="input")
+    assert output_tokens > 0 and input_tokens > 0
+    # Cost by tenant and model: the backend's tokens at the configured price (the cache hit
+    # used no tokens and cost nothing).
+    cost = moved("modelgw_cost_usd_total", tenant="dev", model="echo")
+    assert cost == pytest.approx((input_tokens * 3 + output_tokens * 15) / 1_000_000)
     assert moved("modelgw_trust_detection_duration_seconds_count", tenant="dev") >= 2
     assert ("modelgw_audit_spool_pending_bytes", frozenset()) in after
     breaker = {"backend": "echo", "state": "closed"}

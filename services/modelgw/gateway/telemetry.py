@@ -73,7 +73,8 @@ class GatewayTelemetry:
         self._tokens = counter(
             "modelgw.tokens",
             unit="{token}",
-            description="Tokens the backends reported, by tenant, model and type (input/output).",
+            description="Tokens the backends reported, by tenant, model and type (input/output); "
+            "answers from the cache count none.",
         )
         self._cost = counter(
             "modelgw.cost.usd",
@@ -204,10 +205,11 @@ class GatewayTelemetry:
                 per_token = (now - trail.first_token) / (usage.completion_tokens - 1)
                 self._per_token.record(per_token, server)
         labels = {"tenant": tenant, "model": model}
-        if usage.prompt_tokens:
-            self._tokens.add(usage.prompt_tokens, {**labels, "type": "input"})
-        if usage.completion_tokens:
-            self._tokens.add(usage.completion_tokens, {**labels, "type": "output"})
+        if not trail.cache_hit:  # a cached answer used no backend tokens (nor quota)
+            if usage.prompt_tokens:
+                self._tokens.add(usage.prompt_tokens, {**labels, "type": "input"})
+            if usage.completion_tokens:
+                self._tokens.add(usage.completion_tokens, {**labels, "type": "output"})
         if cost:
             self._cost.add(cost, labels)
         if trail.fail_closed:
