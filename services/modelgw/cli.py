@@ -82,6 +82,8 @@ async def _run(
         if http_address:
             servers.append(await start_http_server(await assembly.http_app(), http_address))
             _say(f"modelgw: OpenAI-compatible HTTP API on http://{http_address}/v1")
+            if config.metrics.on_http_port and metrics.exposition is not None:
+                _say(f"modelgw: Prometheus metrics on http://{http_address}/metrics")
         await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
         provider.shutdown()
         metrics.shutdown()
