@@ -64,9 +64,8 @@ def main() -> None:
                 capture_output=True,
             )
             try:
-                rows.append(
-                    _row(f"before ({args.before})", _measure(tree / "services", args.requests))
-                )
+                before = _measure(tree / "services", args.requests, args.workers)
+                rows.append(_row(f"before ({args.before})", before))
             finally:
                 subprocess.run(
                     ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False
@@ -74,9 +73,8 @@ def main() -> None:
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    rows.append(
-        _row(f"this tree ({head})", _measure(ROOT / "services", args.requests, args.workers))
-    )
+    now = _measure(ROOT / "services", args.requests, args.workers)
+    rows.append(_row(f"this tree ({head})", now))
     report = "\n".join(
         [
             "# Detection fairness: a tenant's short messages beside another's 950 KB ones",
