@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
 from modelgw.audit.cli import add_audit_commands
-from modelgw.common.api_keys import hash_api_key
+from modelgw.common.api_keys import hash_api_key, new_api_key
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
 from modelgw.common.config.schema import is_loopback_address
@@ -60,7 +59,7 @@ async def _run(
             elif service == "trust":
                 binding = assembly.trust()
             else:
-                binding = assembly.control()
+                binding = await assembly.control()
             by_address.setdefault(address, []).append(binding)
         for address, bindings in by_address.items():
             server = await start_server(
@@ -117,7 +116,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     for listen in (address, http_address):
         if not args.config and listen and not is_loopback_address(listen):
             raise SystemExit(f"embedded defaults only listen on loopback; {listen} is not")
-    asyncio.run(_run(config, [("gateway", address), ("audit", address)], http_address))
+    plan = [("gateway", address), ("audit", address), ("control", address)]
+    asyncio.run(_run(config, plan, http_address))
 
 
 def cmd_service(args: argparse.Namespace) -> None:
@@ -164,7 +164,7 @@ def cmd_health(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_new(args: argparse.Namespace) -> None:
-    key = f"mgw_{secrets.token_urlsafe(32)}"
+    key = new_api_key()
     print(f"key:    {key}")
     print(f"sha256: {hash_api_key(key)}")
     print("Give the key to the client; put only the sha256 in the tenant's api_keys.")

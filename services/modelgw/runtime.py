@@ -28,7 +28,7 @@ from modelgw.api.v1 import (
 )
 from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
-from modelgw.audit.sink import AuditSink
+from modelgw.audit.sink import AuditSink, RemoteAuditSink, StoreAuditSink
 from modelgw.audit.store import AuditStore
 from modelgw.common.config.quotas import QuotaStoreBackend
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
@@ -37,10 +37,18 @@ from modelgw.common.grpc_server import ServiceBinding
 from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.redis_client import redis_client
 from modelgw.common.tenant import Tenants
-from modelgw.control.auth import Authenticator, CallerAuthenticator, PrincipalResolver
-from modelgw.control.client import RemotePrincipalResolver
+from modelgw.control.admin import AdminAuthenticator
+from modelgw.control.auth import Authenticator, CallerAuthenticator
+from modelgw.control.change_audit import ChangeAudit
+from modelgw.control.client import RemoteFeed, RemotePrincipalResolver
 from modelgw.control.directory import TenantDirectory
 from modelgw.control.handlers import ControlService
+from modelgw.control.key_admin import KeyAdmin
+from modelgw.control.key_store import KeyStore
+from modelgw.control.keys import CachedResolver, KeyDirectory
+from modelgw.control.plane import TenantPlane
+from modelgw.control.store import ControlStore
+from modelgw.control.sync import Feed, LiveTenants, StoreFeed, SyncStatus
 from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
@@ -82,7 +90,11 @@ class Assembly:
         self._audit = AuditParts(config, self._closers)
         self._directory: TenantDirectory | None = None
         self._tenants = Tenants.from_config(config)
-        self._resolver: PrincipalResolver | None = None
+        self._resolver: CachedResolver | None = None
+        self._control_store: ControlStore | None = None
+        self._control_plane: tuple[TenantPlane, KeyAdmin] | None = None
+        self._live: LiveTenants | None = None
+        self._sink: AuditSink | None = None
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | None = None
         self._session_vaults_built = False
@@ -154,16 +166,84 @@ class Assembly:
         self._closers.append(quotas.close)
         return quotas
 
-    def resolver(self) -> PrincipalResolver:
-        """One per process: the gRPC and HTTP doors and the Audit service share its key cache."""
+    def resolver(self) -> CachedResolver:
+        """One per process: the gRPC and HTTP doors and the Audit service share its key cache,
+        which the change feed empties key by key (`live_tenants`)."""
         if self._resolver is None:
             address = self.config.services.control_address
-            self._resolver = (
-                RemotePrincipalResolver(self.channel(address), self.internal)
-                if address
-                else self.directory()
-            )
+            if address:
+                inner: RemotePrincipalResolver | KeyDirectory = RemotePrincipalResolver(
+                    self.channel(address), self.internal
+                )
+            else:
+                inner = self.key_directory()
+            self._resolver = CachedResolver(inner, self.config.control.key_cache_ttl_s)
         return self._resolver
+
+    # -- the control plane ------------------------------------------------------------------
+    def control_store(self) -> ControlStore:
+        """The store of tenant versions and issued keys (opened by `control_plane`)."""
+        if self._control_store is None:
+            store = ControlStore.from_config(self.config.control)
+            self._closers.append(store.close)
+            self._control_store = store
+        return self._control_store
+
+    def key_directory(self) -> KeyDirectory:
+        """Keys of the config file and of the control store, uncached."""
+        return KeyDirectory(self.directory(), KeyStore(self.control_store()))
+
+    async def control_plane(self) -> tuple[TenantPlane, KeyAdmin]:
+        """Open the control store (migrating it if allowed) and load the config file's tenants."""
+        if self._control_plane is None:
+            store = self.control_store()
+            await store.open(migrate_now=self.config.control.migrate_on_start)
+            audit = ChangeAudit(await self._change_sink())
+            plane = TenantPlane(self.config, store, audit)
+            keys = KeyAdmin(self.config, store, KeyStore(store), audit)
+            await plane.seed()
+            self._control_plane = (plane, keys)
+        return self._control_plane
+
+    async def _change_sink(self) -> AuditSink:
+        """Where admin changes are audited: the gateway's own sink in one process, else a
+        direct (unspooled) write: changes are rare and kept in the change log anyway."""
+        if self._sink is not None:
+            return self._sink
+        address = self.config.services.audit_address
+        if address:
+            return RemoteAuditSink(self.channel(address), self.internal, timeout_s=5.0)
+        return StoreAuditSink(await self.audit_store())
+
+    async def live_tenants(self) -> LiveTenants:
+        """The tenants this gateway serves, following the control plane (started once)."""
+        if self._live is None:
+            address = self.config.services.control_address
+            feed: Feed
+            if address:
+                remote = RemoteFeed(self.channel(address), self.internal)
+                remote.start()
+                self._closers.append(remote.close)
+                feed = remote
+            else:
+                await self.control_plane()
+                feed = StoreFeed(self.control_store())
+            live = LiveTenants(
+                feed,
+                self.config,
+                interval_s=self.config.control.sync_interval_s,
+                on_keys=self.resolver().invalidate,
+                initial=self._tenants,
+            )
+            await live.start(first_sync_s=10.0 if address else 0.0)
+            self._closers.append(live.close)
+            self._live = live
+        return self._live
+
+    def tenant_status(self) -> SyncStatus | None:
+        """What this process serves: tenant versions, feed position, staleness (for health
+        and metrics); None before the gateway started following."""
+        return self._live.status() if self._live is not None else None
 
     def session_vaults(self) -> SessionVaultStore | None:
         if not self._session_vaults_built:
@@ -175,8 +255,9 @@ class Assembly:
         return self._session_vaults
 
     def tenants(self) -> Tenants:
-        """The tenants this process serves now (one snapshot per request)."""
-        return self._tenants
+        """The tenants this process serves now (one snapshot per request): the control
+        plane's current versions once `live_tenants` runs, the config file's before."""
+        return self._live.current() if self._live is not None else self._tenants
 
     def callers(self) -> CallerAuthenticator:
         """API key → principal → the caller with its tenant resolved, for both front doors."""
@@ -194,9 +275,12 @@ class Assembly:
         return FailOpenTrust(self.local_trust())
 
     async def audit_sink(self) -> AuditSink:
-        address = self.config.services.audit_address
-        channel = self.channel(address) if address else None
-        return await self._audit.sink(channel, self.internal)
+        """One per process (it owns the spool directory)."""
+        if self._sink is None:
+            address = self.config.services.audit_address
+            channel = self.channel(address) if address else None
+            self._sink = await self._audit.sink(channel, self.internal)
+        return self._sink
 
     # -- services -------------------------------------------------------------------
     async def pipeline(self, backends: Mapping[str, Backend] | None = None) -> Pipeline:
@@ -207,13 +291,15 @@ class Assembly:
         """
         if self._pipeline is None:
             backends = backends if backends is not None else build_backends(self.config.providers)
+            sink = await self.audit_sink()
+            await self.live_tenants()
             for backend in backends.values():
                 self._closers.append(backend.close)
             pipeline = Pipeline(
                 self.config,
                 Router(self.config, backends),
                 self.trust_client(),
-                await self.audit_sink(),
+                sink,
                 self.response_cache(),
                 self.quotas(),
             )
@@ -237,7 +323,21 @@ class Assembly:
             await self.pipeline(backends),
             self.callers(),
             max_body_bytes=self.config.server.max_message_bytes,
+            health=self.health_detail,
         )
+
+    def health_detail(self) -> dict[str, object]:
+        """What `/healthz` adds: the feed position and staleness (no tenant names: the
+        endpoint is unauthenticated)."""
+        status = self.tenant_status()
+        if status is None:
+            return {}
+        since = status.unreachable_since
+        return {
+            "control_change": status.change,
+            "tenants": len(status.versions),
+            "control_unreachable_since": since.isoformat() if since else None,
+        }
 
     def trust(self) -> ServiceBinding:
         return ServiceBinding(
@@ -248,6 +348,8 @@ class Assembly:
 
     async def audit(self) -> ServiceBinding:
         self._audit.start_checkpointer(await self.audit_store())
+        if not self.config.services.control_address:
+            await self.control_plane()  # issued keys resolve from an open store
         return ServiceBinding(
             _full_name(audit_pb2.DESCRIPTOR, "Audit"),
             audit_pb2_grpc.add_AuditServicer_to_server,
@@ -260,11 +362,22 @@ class Assembly:
             ),
         )
 
-    def control(self) -> ServiceBinding:
+    async def control(self) -> ServiceBinding:
+        """The Control service over this process's control store: key resolution and the
+        change feed for other services, the admin API for admin keys."""
+        plane, keys = await self.control_plane()
+        directory = self.key_directory()
         return ServiceBinding(
             _full_name(control_pb2.DESCRIPTOR, "Control"),
             control_pb2_grpc.add_ControlServicer_to_server,
-            ControlService(self.config, self.directory(), self.internal),
+            ControlService(
+                self.control_store(),
+                plane,
+                keys,
+                directory,
+                AdminAuthenticator(self.config.control.platform_admin_keys, directory),
+                self.internal,
+            ),
         )
 
     async def close(self) -> None:

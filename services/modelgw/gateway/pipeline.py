@@ -87,9 +87,11 @@ class Pipeline:
         self._in_flight: set[AuditTrail] = set()
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
+        """The deployment's models and the tenant's own (which win on a shared name)."""
+        models = {**self._config.models, **caller.tenant.config.models}
         return [
             (name, model.description)
-            for name, model in sorted(self._config.models.items())
+            for name, model in sorted(models.items())
             if caller.may_use(name)
         ]
 
@@ -160,7 +162,7 @@ class Pipeline:
         check_chat(request.model, request.messages, request.params)
         check_caller(request.caller)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
-        return self._router.plan(request.model)
+        return self._router.plan(request.model, caller.tenant)
 
     async def _open(
         self, trail: AuditTrail, plan: RoutePlan, *, streamed: bool
@@ -238,7 +240,7 @@ class Pipeline:
         Only a backend the tenant's policy lets the data reach counts: a cached answer must
         never stand in for a backend that would have been refused or skipped.
         """
-        if not is_cacheable(trail.request.params) or trail.protected is None:
+        if not self._caches(trail) or trail.protected is None:
             return None
         first = next((c for c in plan.candidates if trail.protected.may_send(c)), None)
         if first is None:
@@ -249,6 +251,11 @@ class Pipeline:
             trail.locality = first.locality
             trail.route = RouteInfo.of(first, "answered from the response cache")
         return answer
+
+    @staticmethod
+    def _caches(trail: AuditTrail) -> bool:
+        """Deterministic requests of tenants that keep the response cache on."""
+        return trail.caller.tenant.config.cache.enabled and is_cacheable(trail.request.params)
 
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
@@ -288,7 +295,7 @@ class Pipeline:
             trail.masked_response = answer.masked_text
             yield StreamEnd(finish_reason, trail.usage, trail.answer_summary)
             status, error = "OK", ""
-            if store and not answer.cut:
+            if store and not answer.cut and self._caches(trail):
                 # The scanned masked answer: personal data the model made up is not cached.
                 key = self._cache_key(trail, trail.route.backend, trail.route.locality)
                 await self._cache.put(

@@ -7,7 +7,7 @@ no state of its own; everything it uses is passed to `create_app`.
 """
 
 import time
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Header, Request
@@ -77,8 +77,13 @@ _BEARER = HTTPBearer(auto_error=False, description="A tenant API key")
 
 
 def create_app(
-    pipeline: ChatPipeline, authenticator: CallerAuthenticator, *, max_body_bytes: int
+    pipeline: ChatPipeline,
+    authenticator: CallerAuthenticator,
+    *,
+    max_body_bytes: int,
+    health: Callable[[], Mapping[str, object]] | None = None,
 ) -> FastAPI:
+    """`health` adds detail to `/healthz` (e.g. the control plane feed position)."""
     app = FastAPI(
         title=TITLE,
         version=VERSION,
@@ -201,8 +206,8 @@ def create_app(
         raise NotFound(f"unknown model {model!r}; GET /v1/models lists the models you may use")
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> dict[str, object]:
+        return {"status": "ok", **(health() if health else {})}
 
     # The OpenAPI document must show the chunk schema even though no route returns it.
     original_openapi = app.openapi
