@@ -15,6 +15,7 @@ from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
+from modelgw.control.cli import add_control_commands, add_key_commands, add_tenant_commands
 
 log = logging.getLogger("modelgw")
 
@@ -185,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in SERVICES:
         sub = commands.add_parser(name, help=f"run the {name} service alone")
-        sub.add_argument("--config", action="append", required=name != "audit", help=CONFIG_HELP)
+        subcommands = name in {"audit", "control"}  # `modelgw audit migrate --config F` ...
+        sub.add_argument("--config", action="append", required=not subcommands, help=CONFIG_HELP)
         sub.add_argument("--listen", help="listen address, overrides the config")
         if name == "gateway":
             sub.add_argument(
@@ -194,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=cmd_service)
         if name == "audit":  # `modelgw audit migrate|verify|query|export|get ...`
             add_audit_commands(sub)
+        if name == "control":  # `modelgw control migrate`
+            add_control_commands(sub)
 
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True)
@@ -215,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     keys_commands = keys.add_subparsers(dest="keys_command", required=True)
     new = keys_commands.add_parser("new", help="generate an API key and the hash to configure")
     new.set_defaults(func=cmd_keys_new)
+    add_key_commands(keys_commands)
+    add_tenant_commands(commands)
     return parser
 
 

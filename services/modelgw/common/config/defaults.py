@@ -62,6 +62,8 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
                     ],
                 }
             },
+            # Tenant versions survive a restart, beside the audit store under state_dir().
+            "control": {"url": f"sqlite+aiosqlite:///{state_dir()}/control.db"},
             # The audit store and spool take their defaults under state_dir().
         }
     )
