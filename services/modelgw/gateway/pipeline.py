@@ -54,7 +54,7 @@ from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
-from modelgw.providers.pricing import request_cost
+from modelgw.providers.pricing import highest_cost, request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
 from modelgw.trust.vault import VaultOwner
@@ -173,9 +173,20 @@ class Pipeline:
             raise PermissionDenied(
                 f"tenant {trail.caller.tenant.name!r} may not use model {request.model!r}"
             )
+        targets = [(c.name, c.upstream_model) for c in plan.candidates]
+
+        def price(prompt_tokens: int, completion_tokens: int) -> float | None:
+            providers = self._config.providers
+            return highest_cost(providers, targets, prompt_tokens, completion_tokens)
+
         with tracer().start_as_current_span("modelgw.quota.reserve"):
             trail.reservation = await self._quotas.reserve(
-                trail.caller.tenant, request.messages, request.params
+                trail.caller.tenant,
+                request.messages,
+                request.params,
+                key_id=trail.caller.key_id,
+                end_user=request.caller.end_user,
+                price=price,
             )
         plan = await self._protect(trail, plan)
         cached = await self._cached(trail, plan)
@@ -365,16 +376,17 @@ class Pipeline:
             return
         trail.finished = True
         self._in_flight.discard(trail)
+        cost = None
+        if trail.cache_hit:
+            cost = 0.0  # answered from the cache: no backend call was paid for
+        elif trail.route is not None:
+            provider = self._config.providers.get(trail.route.backend)
+            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
         try:
             if trail.reservation is not None:
-                await self._quotas.settle(trail.reservation, _used_tokens(trail, status))
+                used = _used_tokens(trail, status)
+                await self._quotas.settle(trail.reservation, used, cost)
         finally:
-            cost = None
-            if trail.cache_hit:
-                cost = 0.0  # answered from the cache: no backend call was paid for
-            elif trail.route is not None:
-                provider = self._config.providers.get(trail.route.backend)
-                cost = request_cost(provider, trail.route.upstream_model, trail.usage)
             with tracer().start_as_current_span("modelgw.audit.record"):
                 await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
 
