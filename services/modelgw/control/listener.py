@@ -22,6 +22,8 @@ from modelgw.control.doorbell import Doorbell
 log = logging.getLogger(__name__)
 
 CHANNEL = "modelgw_control"
+APPLICATION_NAME = "modelgw-control-listen"
+"""How the listening connection shows in `pg_stat_activity`."""
 _PING_S = 10.0
 """How often an idle listening connection is checked (a half-open TCP connection never
 reports itself lost)."""
@@ -55,7 +57,9 @@ class PgListener:
             backoff = min(backoff * 2, self._retry_max_s)
 
     async def _listen_once(self) -> None:
-        conn: Any = await asyncpg.connect(self._dsn, timeout=5.0)
+        conn: Any = await asyncpg.connect(
+            self._dsn, timeout=5.0, server_settings={"application_name": APPLICATION_NAME}
+        )
         lost = asyncio.Event()
         try:
             conn.add_termination_listener(lambda _conn: lost.set())
