@@ -10,7 +10,7 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check lock clean bench bench-vllm bench-http bench-trust bench-fairness eval-trust bench-audit openapi
+	proto-check lock clean bench bench-vllm bench-http bench-trust bench-fairness eval-trust bench-audit bench-control openapi
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -27,6 +27,7 @@ help:
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
+	@echo "make bench-control  tenant version propagation (p50/p99 over 100 applies) and request-path cost"
 	@echo "make bench-fairness  one tenant's short messages beside another's 950 KB ones (BEFORE=commit too)"
 
 $(STAMP): pyproject.toml
@@ -108,6 +109,9 @@ bench-fairness: venv
 
 bench-audit: venv
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
+bench-control: venv
+	$(BIN)/python -m bench.control $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .mypy_cache .modelgw

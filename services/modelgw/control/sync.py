@@ -66,6 +66,8 @@ class SyncStatus:
     error: str = ""
     refused: dict[str, str] = field(default_factory=dict)
     """Tenant → why its newest version is not served here."""
+    since: dict[str, datetime] = field(default_factory=dict)
+    """Tenant → when this gateway started serving its current version."""
 
 
 class LiveTenants:
@@ -89,6 +91,7 @@ class LiveTenants:
         self._unreachable_since: datetime | None = None
         self._error = ""
         self._refused: dict[str, str] = {}
+        self._since: dict[str, datetime] = {}
         self._swapped = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
@@ -108,6 +111,7 @@ class LiveTenants:
             self._unreachable_since,
             self._error,
             dict(self._refused),
+            dict(self._since),
         )
 
     # -- following ---------------------------------------------------------------------------
@@ -171,7 +175,9 @@ class LiveTenants:
             tenant = self._admit(version, before)
             if tenant is not None:
                 served[version.tenant] = tenant
-                changed = changed or before is None or before.version != tenant.version
+                if before is None or before.version != tenant.version:
+                    changed = True
+                    self._since[tenant.name] = datetime.now(UTC)
         if full or changed:
             self._tenants = Tenants(served)
         self._epoch, self._change = update.epoch, update.change
