@@ -62,7 +62,11 @@ class TenantPlane:
     async def seed(self) -> None:
         """The config file's tenants: version 1 of a new store, and a new version whenever
         the file's document differs from what the file last contributed (so a restart with
-        an unchanged file never undoes what admins applied since)."""
+        an unchanged file never undoes what admins applied since).
+
+        Audited like any change, except into a store kept in memory: that one starts from
+        the file at every start, and the file, not the audit log, is its record.
+        """
         for name, tenant in sorted(self._config.tenants.items()):
             document = TenantDocument(name, tenant)
             async with self._store.writing() as conn:
@@ -81,7 +85,8 @@ class TenantPlane:
                     at=self._clock(),
                 )
             log.info("tenant %s: version %d from the config file", name, made.version)
-            await self._audit.record(change, made.version, _detail(current, made))
+            if not self._store.ephemeral:
+                await self._audit.record(change, made.version, _detail(current, made))
 
     # -- changes ---------------------------------------------------------------------------
     async def apply(

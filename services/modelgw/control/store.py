@@ -116,8 +116,12 @@ def database_url(config: ControlConfig) -> str:
 
 
 class ControlStore:
-    def __init__(self, engine: AsyncEngine, *, listen_dsn: str | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, listen_dsn: str | None = None, ephemeral: bool = False
+    ) -> None:
         self.engine = engine
+        self.ephemeral = ephemeral
+        """In memory: its history ends with the process (the config file is the record)."""
         self.doorbell = Doorbell()
         self._lock = asyncio.Lock()
         self._listener = PgListener(listen_dsn, self.doorbell) if listen_dsn else None
@@ -132,7 +136,8 @@ class ControlStore:
         listen = None
         if url.drivername.startswith("postgresql"):
             listen = make_url(full).set(drivername="postgresql").render_as_string(False)
-        return cls(engine, listen_dsn=listen)
+        memory = url.drivername.startswith("sqlite") and url.database in {None, "", ":memory:"}
+        return cls(engine, listen_dsn=listen, ephemeral=memory)
 
     @property
     def postgres(self) -> bool:
