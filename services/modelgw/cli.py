@@ -12,7 +12,12 @@ from typing import Any
 from modelgw.audit.cli import add_audit_commands
 from modelgw.common.api_keys import hash_api_key, new_api_key
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
-from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
+from modelgw.common.config.defaults import (
+    DEV_KEY_ENV,
+    dev_api_key,
+    embedded_config,
+    embedded_control_url,
+)
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
 from modelgw.control.cli import add_control_commands, add_key_commands, add_tenant_commands
@@ -107,9 +112,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     else:
         key, from_env = dev_api_key()
         config = embedded_config(key)
+        control = config.control.model_copy(update={"url": embedded_control_url()})
+        config = config.model_copy(update={"control": control})
         _say("modelgw: no --config given, running with embedded defaults (loopback only)")
         _say("modelgw:   backend: echo (answers with the masked prompt it received)")
         _say(f"modelgw:   audit:   {config.audit.url}")
+        _say(f"modelgw:   tenants: {config.control.url}")
         source = f"from ${DEV_KEY_ENV}" if from_env else f"generated; set ${DEV_KEY_ENV} to fix it"
         _say(f"modelgw:   dev API key ({source}): {key}")
     address = args.listen or config.server.grpc_address
