@@ -99,3 +99,16 @@ def test_routes_and_models_are_checked_against_the_deployment() -> None:
         "acme.yaml: models.chat.route[0].provider: unknown provider 'nope' (known: ['echo'])",
         "acme.yaml: allowed_models: unknown model 'gone'",
     ]
+
+
+def test_the_example_document_fits_the_example_deployment() -> None:
+    from pathlib import Path
+
+    from modelgw.common.config import load_config
+
+    root = Path(__file__).resolve().parents[3]
+    config = load_config(root / "deploy/config/modelgw.example.toml")
+    text = (root / "deploy/config/tenant.example.yaml").read_text()
+    (document,) = parse_documents(text, source="tenant.example.yaml")
+    check_against_deployment(document, config.providers, config.models)
+    assert document.tenant == "acme"
