@@ -348,8 +348,9 @@ class Assembly:
 
     async def audit(self) -> ServiceBinding:
         self._audit.start_checkpointer(await self.audit_store())
-        if not self.config.services.control_address:
-            await self.control_plane()  # issued keys resolve from an open store
+        # Follow the change feed here too: it opens the store issued keys resolve from (in
+        # one process) and drops revoked auditor keys from this service's key cache.
+        await self.live_tenants()
         return ServiceBinding(
             _full_name(audit_pb2.DESCRIPTOR, "Audit"),
             audit_pb2_grpc.add_AuditServicer_to_server,
