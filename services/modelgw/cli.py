@@ -20,7 +20,8 @@ from modelgw.common.config.defaults import (
 )
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
-from modelgw.control.cli import add_control_commands, add_key_commands, add_tenant_commands
+from modelgw.control.cli import add_control_commands, add_tenant_commands
+from modelgw.control.keys_cli import add_key_commands
 
 log = logging.getLogger("modelgw")
 

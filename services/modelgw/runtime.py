@@ -38,17 +38,15 @@ from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.redis_client import redis_client
 from modelgw.common.tenant import Tenants
 from modelgw.control.admin import AdminAuthenticator
+from modelgw.control.assembly import ControlParts
 from modelgw.control.auth import Authenticator, CallerAuthenticator
-from modelgw.control.change_audit import ChangeAudit
-from modelgw.control.client import RemoteFeed, RemotePrincipalResolver
 from modelgw.control.directory import TenantDirectory
 from modelgw.control.handlers import ControlService
 from modelgw.control.key_admin import KeyAdmin
-from modelgw.control.key_store import KeyStore
-from modelgw.control.keys import CachedResolver, KeyDirectory
+from modelgw.control.keys import CachedResolver
 from modelgw.control.plane import TenantPlane
 from modelgw.control.store import ControlStore
-from modelgw.control.sync import Feed, LiveTenants, StoreFeed, SyncStatus
+from modelgw.control.sync import LiveTenants, SyncStatus
 from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
@@ -88,13 +86,11 @@ class Assembly:
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._trust_engine: TrustEngine | None = trust_engine
         self._audit = AuditParts(config, self._closers)
-        self._directory: TenantDirectory | None = None
         self._tenants = Tenants.from_config(config)
-        self._resolver: CachedResolver | None = None
-        self._control_store: ControlStore | None = None
-        self._control_plane: tuple[TenantPlane, KeyAdmin] | None = None
-        self._live: LiveTenants | None = None
         self._sink: AuditSink | None = None
+        self._control = ControlParts(
+            config, self._closers, self.channel, self.internal, self._change_sink
+        )
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | None = None
         self._session_vaults_built = False
@@ -131,9 +127,8 @@ class Assembly:
         return await self._audit.store()
 
     def directory(self) -> TenantDirectory:
-        if self._directory is None:
-            self._directory = TenantDirectory(self.config)
-        return self._directory
+        """The keys declared in the config file."""
+        return self._control.declared_keys()
 
     def response_cache(self) -> ResponseCache:
         config = self.config.cache
@@ -169,41 +164,16 @@ class Assembly:
     def resolver(self) -> CachedResolver:
         """One per process: the gRPC and HTTP doors and the Audit service share its key cache,
         which the change feed empties key by key (`live_tenants`)."""
-        if self._resolver is None:
-            address = self.config.services.control_address
-            if address:
-                inner: RemotePrincipalResolver | KeyDirectory = RemotePrincipalResolver(
-                    self.channel(address), self.internal
-                )
-            else:
-                inner = self.key_directory()
-            self._resolver = CachedResolver(inner, self.config.control.key_cache_ttl_s)
-        return self._resolver
+        return self._control.resolver()
 
     # -- the control plane ------------------------------------------------------------------
     def control_store(self) -> ControlStore:
         """The store of tenant versions and issued keys (opened by `control_plane`)."""
-        if self._control_store is None:
-            store = ControlStore.from_config(self.config.control)
-            self._closers.append(store.close)
-            self._control_store = store
-        return self._control_store
-
-    def key_directory(self) -> KeyDirectory:
-        """Keys of the config file and of the control store, uncached."""
-        return KeyDirectory(self.directory(), KeyStore(self.control_store()))
+        return self._control.store()
 
     async def control_plane(self) -> tuple[TenantPlane, KeyAdmin]:
         """Open the control store (migrating it if allowed) and load the config file's tenants."""
-        if self._control_plane is None:
-            store = self.control_store()
-            await store.open(migrate_now=self.config.control.migrate_on_start)
-            audit = ChangeAudit(await self._change_sink())
-            plane = TenantPlane(self.config, store, audit)
-            keys = KeyAdmin(self.config, store, KeyStore(store), audit)
-            await plane.seed()
-            self._control_plane = (plane, keys)
-        return self._control_plane
+        return await self._control.plane()
 
     async def _change_sink(self) -> AuditSink:
         """Where admin changes are audited: the gateway's own sink in one process, else a
@@ -216,34 +186,13 @@ class Assembly:
         return StoreAuditSink(await self.audit_store())
 
     async def live_tenants(self) -> LiveTenants:
-        """The tenants this gateway serves, following the control plane (started once)."""
-        if self._live is None:
-            address = self.config.services.control_address
-            feed: Feed
-            if address:
-                remote = RemoteFeed(self.channel(address), self.internal)
-                remote.start()
-                self._closers.append(remote.close)
-                feed = remote
-            else:
-                await self.control_plane()
-                feed = StoreFeed(self.control_store())
-            live = LiveTenants(
-                feed,
-                self.config,
-                interval_s=self.config.control.sync_interval_s,
-                on_keys=self.resolver().invalidate,
-                initial=self._tenants,
-            )
-            await live.start(first_sync_s=10.0 if address else 0.0)
-            self._closers.append(live.close)
-            self._live = live
-        return self._live
+        """The tenants this process serves, following the control plane (started once)."""
+        return await self._control.live(self._tenants)
 
     def tenant_status(self) -> SyncStatus | None:
         """What this process serves: tenant versions, feed position, staleness (for health
-        and metrics); None before the gateway started following."""
-        return self._live.status() if self._live is not None else None
+        and metrics); None before it started following."""
+        return self._control.status()
 
     def session_vaults(self) -> SessionVaultStore | None:
         if not self._session_vaults_built:
@@ -257,7 +206,8 @@ class Assembly:
     def tenants(self) -> Tenants:
         """The tenants this process serves now (one snapshot per request): the control
         plane's current versions once `live_tenants` runs, the config file's before."""
-        return self._live.current() if self._live is not None else self._tenants
+        live = self._control.following()
+        return live.current() if live is not None else self._tenants
 
     def callers(self) -> CallerAuthenticator:
         """API key → principal → the caller with its tenant resolved, for both front doors."""
@@ -367,7 +317,7 @@ class Assembly:
         """The Control service over this process's control store: key resolution and the
         change feed for other services, the admin API for admin keys."""
         plane, keys = await self.control_plane()
-        directory = self.key_directory()
+        directory = self._control.key_directory()
         return ServiceBinding(
             _full_name(control_pb2.DESCRIPTOR, "Control"),
             control_pb2_grpc.add_ControlServicer_to_server,

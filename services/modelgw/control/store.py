@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,84 +28,25 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from modelgw.common.config.control import ControlConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.errors import FailedPrecondition
-from modelgw.control.documents import TenantDocument, stored_document
+from modelgw.control.documents import TenantDocument
 from modelgw.control.doorbell import Doorbell
 from modelgw.control.listener import CHANNEL, PgListener
 from modelgw.control.migrate import HEAD_REVISION, current_revision, migrate
+from modelgw.control.records import (
+    Change,
+    FeedUpdate,
+    TenantVersion,
+    aware,
+    change_from_row,
+    version_from_row,
+)
 from modelgw.control.tables import changes, tenant_versions
+
+__all__ = ["Change", "ControlStore", "FeedUpdate", "TenantVersion", "aware"]
 
 _WRITE_LOCK = 0x6D67_6374_6C77  # any fixed number: one control writer at a time
 FEED_PAGE = 1000
 """Most changes one feed read returns; a follower further behind reloads every tenant."""
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class TenantVersion:
-    """One immutable version of a tenant's document, with who made it, when and why."""
-
-    tenant: str
-    version: int
-    document: TenantDocument
-    source: str
-    """`config` (the config file at start), `apply` or `rollback`."""
-    created_at: datetime
-    created_by: str
-    message: str
-    based_on: int | None = None
-    """For a rollback: the version whose document this one repeats."""
-
-    @property
-    def digest(self) -> str:
-        return self.document.digest
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One entry of the change feed, which is also the admin change log."""
-
-    id: int
-    at: datetime
-    tenant: str
-    kind: str
-    """`tenant.config`, `tenant.apply`, `tenant.rollback`, `key.create`, `key.rotate`,
-    `key.expire` or `key.revoke`."""
-    actor: str
-    message: str = ""
-    version: int | None = None
-    key_id: str | None = None
-    key_hashes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class FeedUpdate:
-    """What changed after a follower's position: enough to bring it up to `change`."""
-
-    epoch: str
-    """Names this store's history; a follower that sees it change starts over."""
-    change: int
-    tenants: tuple[TenantVersion, ...]
-    """The current version of every tenant that changed (every tenant when `full`)."""
-    key_hashes: tuple[str, ...]
-    """Keys whose validity changed: cached resolutions of them must go."""
-    full: bool
-
-
-def _version_from_row(row: Any) -> TenantVersion:
-    return TenantVersion(
-        tenant=row.tenant,
-        version=row.version,
-        document=stored_document(row.tenant, row.document),
-        source=row.source,
-        created_at=aware(row.created_at),
-        created_by=row.created_by,
-        message=row.message,
-        based_on=row.based_on,
-    )
 
 
 def database_url(config: ControlConfig) -> str:
@@ -266,7 +207,7 @@ class ControlStore:
             query = query.where(tenant_versions.c.version == version)
         async with self._reading(conn) as reading:
             row = (await reading.execute(query)).first()
-        return _version_from_row(row) if row else None
+        return version_from_row(row) if row else None
 
     async def last_from(
         self, tenant: str, source: str, conn: AsyncConnection | None = None
@@ -280,7 +221,7 @@ class ControlStore:
         )
         async with self._reading(conn) as reading:
             row = (await reading.execute(query)).first()
-        return _version_from_row(row) if row else None
+        return version_from_row(row) if row else None
 
     async def history(self, tenant: str, limit: int = 100) -> list[TenantVersion]:
         """The tenant's versions, newest first."""
@@ -291,7 +232,7 @@ class ControlStore:
             .limit(limit)
         )
         async with self.engine.connect() as conn:
-            return [_version_from_row(r) for r in await conn.execute(query)]
+            return [version_from_row(r) for r in await conn.execute(query)]
 
     async def heads(
         self, tenants: Sequence[str] | None = None, conn: AsyncConnection | None = None
@@ -315,7 +256,7 @@ class ControlStore:
             .order_by(tenant_versions.c.tenant)
         )
         async with self._reading(conn) as reading:
-            return [_version_from_row(r) for r in await reading.execute(query)]
+            return [version_from_row(r) for r in await reading.execute(query)]
 
     async def changes(self, tenant: str | None = None, limit: int = 100) -> list[Change]:
         """The change log, newest first (one tenant's, or everyone's)."""
@@ -323,7 +264,7 @@ class ControlStore:
         if tenant is not None:
             query = query.where(changes.c.tenant == tenant)
         async with self.engine.connect() as conn:
-            return [_change_from_row(r) for r in await conn.execute(query)]
+            return [change_from_row(r) for r in await conn.execute(query)]
 
     async def feed(self, epoch: str, after: int, limit: int = FEED_PAGE) -> FeedUpdate:
         """What a follower at (`epoch`, `after`) needs; everything when it is new or lost."""
@@ -346,22 +287,8 @@ class ControlStore:
     ) -> FeedUpdate:
         if not rows:
             return FeedUpdate(epoch, after, (), (), False)
-        found = [_change_from_row(r) for r in rows]
+        found = [change_from_row(r) for r in rows]
         tenants = sorted({c.tenant for c in found if c.kind.startswith("tenant.")})
         heads = await self.heads(tenants, conn) if tenants else []
         hashes = tuple(h for c in found for h in c.key_hashes)
         return FeedUpdate(epoch, found[-1].id, tuple(heads), hashes, False)
-
-
-def _change_from_row(row: Any) -> Change:
-    return Change(
-        id=row.id,
-        at=aware(row.at),
-        tenant=row.tenant,
-        kind=row.kind,
-        actor=row.actor,
-        message=row.message,
-        version=row.version,
-        key_id=row.key_id,
-        key_hashes=tuple(h for h in row.key_hashes.split(",") if h),
-    )
