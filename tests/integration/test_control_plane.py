@@ -20,6 +20,7 @@ from tests.control_support import (
     auth,
     control_config,
     control_gateway,
+    eventually,
     slow_backends,
 )
 from tests.harness import generate_request
@@ -260,3 +261,45 @@ async def test_optimistic_concurrency_refuses_a_stale_apply(gw: ControlGateway) 
         await gw.apply(NEW_MODEL.replace("ACME", "Acme"), expected_version=1)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "is at version 2, not 1" in (caught.value.details() or "")
+
+
+async def test_a_platform_admin_creates_a_tenant_and_its_first_key(gw: ControlGateway) -> None:
+    (outcome,) = (await gw.apply("tenant: initech\ndisplay_name: Initech\n")).outcomes
+    assert (outcome.tenant, outcome.previous, outcome.version) == ("initech", 0, 1)
+    issued = await gw.control.CreateApiKey(
+        control_pb2.CreateApiKeyRequest(tenant="initech", key_id="app"), metadata=auth("platform")
+    )
+    live = await gw.assembly.live_tenants()
+    assert await live.wait_for("initech", 1, timeout_s=PROPAGATION_BOUND_S)
+    reply = await gw.gateway.Generate(
+        generate_request("hello"), metadata=(("authorization", f"Bearer {issued.key}"),)
+    )
+    assert reply.message.content == "echo-a: hello"
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await gw.apply("tenant: umbrella\n", who="acme-admin")
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_a_version_a_gateway_cannot_serve_is_refused_there_only(
+    gw: ControlGateway, pg_database: str
+) -> None:
+    """A gateway whose config lacks a provider keeps the tenant's previous version."""
+    narrow = control_config(
+        sqlalchemy_url(pg_database),
+        {"providers": {"echo-b": None}, "control": {"sync_interval_s": 60}},
+    )
+    async with control_gateway(narrow, backends=slow_backends()) as other:
+        await gw.apply(NEW_MODEL)  # routes `fresh` to echo-b, which `other` lacks
+        live = await gw.assembly.live_tenants()
+        assert await live.wait_for("acme", 2, timeout_s=10)
+
+        async def refused() -> bool:
+            status = other.assembly.tenant_status()
+            return status is not None and "acme" in status.refused
+
+        await eventually(refused, 10)
+        status = other.assembly.tenant_status()
+        assert status is not None
+        assert status.versions["acme"] == 1
+        assert "unknown provider 'echo-b'" in status.refused["acme"]
+        assert await _answers(other, "echo") == "echo-a: hello"
