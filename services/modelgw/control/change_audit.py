@@ -7,8 +7,9 @@ changed, in that tenant's hash chain: `backend` and `provider_type` are
 digest ...`), `api_key_id` names the admin (`platform:KEY` for a platform
 admin), `tenant_version` is the version in force after the change and
 `client_request_id` is `change-<id>` in the change log. `modelgw audit query
---tenant T --provider control` lists them. The admin's free-text message is
-not copied: it is not checked for personal data, and the change log keeps it.
+--provider control` with the tenant's auditor key lists them. The admin's
+free-text message is not copied: it is not checked for personal data, and the
+change log keeps it.
 """
 
 from __future__ import annotations
