@@ -416,7 +416,12 @@ class Stack:
         return self.logs / f"{name}.log"
 
     def start(self, name: str) -> subprocess.Popen[bytes]:
-        process = start(self.containers[name], self.sandbox(name), self.network, self.log(name))
+        from tests.ports import free_port
+
+        # Every pod listens for scrapes on the same port in its own network namespace; as
+        # processes on one host each needs a port of its own.
+        network = {**self.network, f"0.0.0.0:{METRICS_PORT}": f"127.0.0.1:{free_port()}"}
+        process = start(self.containers[name], self.sandbox(name), network, self.log(name))
         self.processes[name] = process
         return process
 
@@ -472,6 +477,10 @@ class Stack:
         self.processes.clear()
         for sandbox in self.sandboxes.values():
             sandbox.close()
+
+
+METRICS_PORT = 9464
+"""The `metrics` port of every pod and compose service (`[metrics] listen`)."""
 
 
 def stack_network(postgres_url: str, redis_url: str) -> dict[str, str]:

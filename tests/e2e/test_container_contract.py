@@ -148,8 +148,8 @@ def test_kubernetes_dev_overlay_containers_start_and_serve(
     redis.start()
     stack = _k8s_stack(k8s_dev, pg_database, redis.url, logs)
     try:
-        assert set(stack.containers) == {"migrate", "wait-schema", *SERVICES}
-        _run_stack(stack, pg_database, ["migrate", "wait-schema"])
+        assert set(stack.containers) == {"migrate", "migrate-control", "wait-schema", *SERVICES}
+        _run_stack(stack, pg_database, ["migrate", "migrate-control", "wait-schema"])
     finally:
         stack.close()
         redis.close()
@@ -159,7 +159,7 @@ def test_compose_containers_start_and_serve(
     pg_database: str, logs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     containers = compose_containers(ROOT / "docker-compose.yml", COMPOSE_SECRETS)
-    assert set(containers) == {"migrate", *SERVICES, "vllm-worker"}
+    assert set(containers) == {"migrate", "migrate-control", *SERVICES, "vllm-worker"}
     del containers["vllm-worker"]  # needs the vLLM venv: tests/e2e/test_worker_contract.py
     redis = ThrowawayRedis(password=COMPOSE_SECRETS["MODELGW_REDIS_PASSWORD"])
     redis.start()
@@ -167,7 +167,7 @@ def test_compose_containers_start_and_serve(
     network["otel-collector:4317"] = f"127.0.0.1:{free_port()}"  # no collector: spans drop
     stack = Stack(containers, network, logs)
     try:
-        _run_stack(stack, pg_database, ["migrate"])
+        _run_stack(stack, pg_database, ["migrate", "migrate-control"])
     finally:
         stack.close()
         redis.close()
