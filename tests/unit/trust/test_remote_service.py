@@ -26,7 +26,7 @@ from modelgw.runtime import Assembly
 from modelgw.trust.remote import RemoteTrust
 from modelgw.trust.vault import VaultOwner
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
-from tests.integration.test_trust_gateway_streams import (
+from tests.unit.trust.test_gateway_streams import (
     EXPECTED,
     MADE_UP,
     PROMPT,
