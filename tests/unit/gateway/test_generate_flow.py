@@ -1,12 +1,12 @@
 """The foundation's promise: personal data is masked before the backend and restored for the client.
 
 Runs `modelgw serve`'s services in-process over real gRPC, with the audit
-store on SQLite (the embedded default) and on the real Postgres.
+store on SQLite (the embedded default). tests/integration/test_generate_flow.py
+runs the same tests with the audit store on the real Postgres.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,9 +15,7 @@ import grpc
 import pytest
 
 from modelgw.api.v1 import audit_pb2, common_pb2
-from modelgw.common.config.defaults import embedded_config
-from modelgw.common.config.schema import ModelgwConfig
-from tests.conftest import fresh_pg_database, sqlalchemy_url
+from tests.configs import gateway_config
 from tests.harness import (
     RecordingBackend,
     RunningGateway,
@@ -32,26 +30,18 @@ PROMPT = f"Hi, I am {NAME}. Write to {EMAIL} or call {PHONE} about my order."
 AUTH = (("authorization", f"Bearer {KEY}"),)
 
 
-def _config(audit_url: str) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": audit_url}
-    return ModelgwConfig.model_validate(data)
+@pytest.fixture
+def audit_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/audit.db"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture
 async def gateway(
-    request: pytest.FixtureRequest, tmp_path: Path, trust_engine
+    audit_url: str, tmp_path: Path, trust_engine
 ) -> AsyncIterator[tuple[RunningGateway, RecordingBackend]]:
-    async with contextlib.AsyncExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite+aiosqlite:///{tmp_path}/audit.db"
-        else:
-            url = sqlalchemy_url(await stack.enter_async_context(fresh_pg_database()))
-        config = _config(url)
-        echo = RecordingBackend(echo_backend(config))
-        gw = await stack.enter_async_context(
-            running_gateway(config, trust_engine=trust_engine, backends={"echo": echo})
-        )
+    config = gateway_config(audit_url=audit_url, tmp_path=tmp_path, keys={"dev": KEY})
+    echo = RecordingBackend(echo_backend(config))
+    async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
         yield gw, echo
 
 
@@ -93,7 +83,7 @@ async def test_generate_masks_for_backend_and_restores_for_client(gateway) -> No
     stored = json.dumps([record.masked_response, *[m.content for m in record.masked_prompt]])
     _assert_masked(stored)
     assert "<PERSON_1>" in record.masked_response
-    assert record.status == "OK" and record.tenant == "dev" and record.api_key_id == "dev"
+    assert record.status == "OK" and record.tenant == "dev" and record.api_key_id == "k"
 
 
 async def test_stream_restores_placeholders_split_across_chunks(gateway) -> None:
@@ -172,10 +162,14 @@ async def test_a_model_the_tenant_may_not_use_is_refused_and_audited(
     tmp_path: Path, trust_engine
 ) -> None:
     """Access denials reach the audit log (status only: no prompt, no route)."""
-    data = _config(f"sqlite+aiosqlite:///{tmp_path}/audit.db").model_dump(mode="json")
-    data["models"]["private"] = {"route": [{"provider": "echo"}]}
-    data["tenants"]["dev"]["allowed_models"] = ["echo"]
-    config = ModelgwConfig.model_validate(data)
+    config = gateway_config(
+        {
+            "models": {"private": {"route": [{"provider": "echo"}]}},
+            "tenants": {"dev": {"allowed_models": ["echo"]}},
+        },
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )
     echo = RecordingBackend(echo_backend(config))
     async with running_gateway(config, trust_engine=trust_engine, backends={"echo": echo}) as gw:
         request = generate_request(PROMPT, model="private", request_id="denied-model-1")

@@ -2,7 +2,8 @@
 
 The gateway runs in-process (gRPC + HTTP sharing one pipeline) with the echo
 backend wrapped in `RecordingBackend`, so each test can check exactly what
-left modelgw, and with the audit store on SQLite and on the real Postgres.
+left modelgw, with the audit store on SQLite (the round trip of personal data
+also runs on the real Postgres: tests/integration/test_http_openai_client.py).
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import pytest
 from openai.types.chat import ChatCompletionMessageParam
 
 from modelgw.api.v1 import audit_pb2
-from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
-from tests.conftest import fresh_pg_database, sqlalchemy_url
+from tests.configs import gateway_config, key_entry
 from tests.harness import RecordingBackend, echo_backend
-from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
+from tests.http_harness import HttpGateway, running_http_gateway
 
 KEY = "mgw_test_http_key_0123456789"
 STRICT_KEY = "mgw_test_http_strict_0123456789"
@@ -30,24 +30,28 @@ PROMPT = f"Hi, I am {NAME}. Write to {EMAIL} or call {PHONE} about my order."
 AUTH = (("authorization", f"Bearer {KEY}"),)
 
 
-def _config(audit_url: str) -> ModelgwConfig:
-    data = embedded_test_config(KEY, audit_url).model_dump(mode="json")
-    data["tenants"]["strict"] = {
-        "api_keys": [{"id": "strict", "sha256": hash_api_key(STRICT_KEY)}],
-        "allowed_models": ["echo"],
-        "entity_policy": {"local": {"EMAIL_ADDRESS": "block"}},
-    }
-    data["tenants"]["compliance"] = {
-        "api_keys": [{"id": "aud", "sha256": hash_api_key(AUDITOR_KEY), "roles": ["auditor"]}],
-    }
-    return ModelgwConfig.model_validate(data)
+def _config(audit_url: str, tmp_path: Path) -> ModelgwConfig:
+    return gateway_config(
+        {
+            "tenants": {
+                "strict": {
+                    "allowed_models": ["echo"],
+                    "entity_policy": {"local": {"EMAIL_ADDRESS": "block"}},
+                },
+                "compliance": {"api_keys": [key_entry(AUDITOR_KEY, "aud", ["auditor"])]},
+            }
+        },
+        audit_url=audit_url,
+        tmp_path=tmp_path,
+        keys={"dev": KEY, "strict": STRICT_KEY},
+    )
 
 
 @contextlib.asynccontextmanager
 async def _gateway(
-    audit_url: str, trust_engine
+    audit_url: str, tmp_path: Path, trust_engine
 ) -> AsyncIterator[tuple[HttpGateway, RecordingBackend]]:
-    config = _config(audit_url)
+    config = _config(audit_url, tmp_path)
     echo = RecordingBackend(echo_backend(config))
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": echo}
@@ -59,7 +63,7 @@ async def _gateway(
 async def gateway(
     tmp_path: Path, trust_engine
 ) -> AsyncIterator[tuple[HttpGateway, RecordingBackend]]:
-    async with _gateway(f"sqlite+aiosqlite:///{tmp_path}/audit.db", trust_engine) as pair:
+    async with _gateway(f"sqlite+aiosqlite:///{tmp_path}/audit.db", tmp_path, trust_engine) as pair:
         yield pair
 
 
@@ -121,16 +125,18 @@ async def test_streamed_text_equals_the_unary_answer(gateway) -> None:
     assert len({c.id for c in chunks}) == 1
 
 
-@pytest.mark.parametrize("backend_store", ["sqlite", "postgres"])
 async def test_personal_data_never_reaches_the_backend_and_comes_back(
-    backend_store: str, tmp_path: Path, trust_engine
+    tmp_path: Path, trust_engine
 ) -> None:
+    await personal_data_round_trip(
+        f"sqlite+aiosqlite:///{tmp_path}/audit.db", tmp_path, trust_engine
+    )
+
+
+async def personal_data_round_trip(audit_url: str, tmp_path: Path, trust_engine) -> None:
+    """Masked for the backend (unary and streamed), restored for the client, masked on record."""
     async with contextlib.AsyncExitStack() as stack:
-        if backend_store == "sqlite":
-            url = f"sqlite+aiosqlite:///{tmp_path}/audit.db"
-        else:
-            url = sqlalchemy_url(await stack.enter_async_context(fresh_pg_database()))
-        gw, echo = await stack.enter_async_context(_gateway(url, trust_engine))
+        gw, echo = await stack.enter_async_context(_gateway(audit_url, tmp_path, trust_engine))
         client = await stack.enter_async_context(_client(gw))
 
         completion = await client.chat.completions.create(
