@@ -194,15 +194,16 @@ class Pipeline:
             return sent
 
         engine = self._router.engine
+        store = is_cacheable(request.params)  # a sampled answer would never be read back
         if streamed:
             opened = await engine.open_stream(plan, request.deadline, prepare)
             self._answered(trail, opened.outcome)
-            return opened.chunks, True
+            return opened.chunks, store
         with tracer().start_as_current_span("modelgw.backend.generate"):
             outcome, response = await engine.generate(plan, request.deadline, prepare)
         self._answered(trail, outcome)
         answer = CachedAnswer(response.text, response.finish_reason, response.usage)
-        return _replay(answer), True
+        return _replay(answer), store
 
     async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
         """Detect once for every locality of the route; narrow the route by the tenant's rules."""

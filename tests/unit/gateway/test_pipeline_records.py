@@ -287,14 +287,14 @@ async def test_a_deadline_that_passes_mid_stream_is_recorded_as_deadline_exceede
     onprem = ScriptedBackend("onprem")
     onprem.hold_after_first = asyncio.Event()
     run = metered(onprem)
-    request = dataclasses.replace(chat(PROMPT), deadline=time.monotonic() + 0.3)
-    stream = await run.pipeline.generate_stream(run.caller(), request)
-    with pytest.raises(DeadlineExceeded):
+    request = dataclasses.replace(chat(PROMPT), deadline=time.monotonic() + 1.0)
+    with pytest.raises(DeadlineExceeded):  # mid-stream, or (a stalled machine) before it
+        stream = await run.pipeline.generate_stream(run.caller(), request)
         async with contextlib.aclosing(stream):
             async for _ in stream:
                 pass
     assert run.audit.only().status == "DEADLINE_EXCEEDED"
-    assert onprem.streams_closed == 1
+    assert onprem.streams_closed == len(onprem.received)
 
 
 # -- refused before admission: no record --------------------------------------------------
