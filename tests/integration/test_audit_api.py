@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import grpc
@@ -21,8 +22,8 @@ import pytest
 import yaml
 
 from modelgw.api.v1 import audit_pb2
-from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config, key_entry, merged
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.unit.audit.cli import run_cli as _cli
@@ -39,29 +40,23 @@ def _auth(key: str) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {key}"),)
 
 
-def _config(dsn: str, tmp_path: Path) -> ModelgwConfig:
-    def key(name: str, secret: str, roles: list[str]) -> dict[str, object]:
-        return {"id": name, "sha256": hash_api_key(secret), "roles": roles}
-
-    return ModelgwConfig.model_validate(
-        {
-            "providers": {"echo": {"type": "echo"}},
-            "models": {"echo": {"route": [{"provider": "echo"}]}},
-            "tenants": {
-                "acme": {
-                    "api_keys": [
-                        key("app", USER_KEY, ["user"]),
-                        key("compliance", AUDITOR_KEY, ["auditor"]),
-                    ]
-                },
-                "globex": {"api_keys": [key("app", GLOBEX_KEY, ["user", "auditor"])]},
+def _config(dsn: str, tmp_path: Path, **changes: Any) -> ModelgwConfig:
+    """Acme's app key may only call models, its compliance key only read the audit log."""
+    acme_keys = [
+        key_entry(USER_KEY, "app", ["user"]),
+        key_entry(AUDITOR_KEY, "compliance", ["auditor"]),
+    ]
+    return gateway_config(
+        merged(
+            {
+                "tenants": {"acme": {"api_keys": acme_keys}},
+                "audit": {"signing_key": "env:MODELGW_TEST_AUDIT_SIGNING_KEY"},
             },
-            "audit": {
-                "url": sqlalchemy_url(dsn),
-                "signing_key": "env:MODELGW_TEST_AUDIT_SIGNING_KEY",
-                "spool": {"directory": str(tmp_path / "spool")},
-            },
-        }
+            changes,
+        ),
+        audit_url=sqlalchemy_url(dsn),
+        tmp_path=tmp_path,
+        keys={"globex": GLOBEX_KEY},
     )
 
 
@@ -219,9 +214,8 @@ async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
 
     monkeypatch.setenv("MODELGW_TEST_AUDIT_SIGNING_KEY", base64.b64encode(os.urandom(32)).decode())
     monkeypatch.setenv("MODELGW_TEST_ACME_RAW_KEY", base64.b64encode(os.urandom(32)).decode())
-    data = _config(pg_database, tmp_path).model_dump(mode="json")
-    data["audit"]["raw_content"] = {"acme": {"key": "env:MODELGW_TEST_ACME_RAW_KEY"}}
-    config = ModelgwConfig.model_validate(data)
+    raw_content = {"acme": {"key": "env:MODELGW_TEST_ACME_RAW_KEY"}}
+    config = _config(pg_database, tmp_path, audit={"raw_content": raw_content})
     prompt = f"Please email {EMAIL} the contract"
     async with running_gateway(config, trust_engine=trust_engine) as gw:
         for user in ("alice", "bob"):

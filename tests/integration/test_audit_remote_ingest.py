@@ -35,11 +35,10 @@ from modelgw.audit.spool import Spool
 from modelgw.audit.store import AppendResult
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
-from modelgw.common.api_keys import hash_api_key
-from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import start_server
 from modelgw.common.internal_auth import INTERNAL_TOKEN_HEADER, InternalAuth
 from modelgw.runtime import Assembly
+from tests.configs import gateway_config, key_entry
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record
 
@@ -64,20 +63,13 @@ async def audit_server(
     pg_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[AuditServer]:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
-    config = ModelgwConfig.model_validate(
+    config = gateway_config(
         {
-            "providers": {"echo": {"type": "echo"}},
-            "models": {"echo": {"route": [{"provider": "echo"}]}},
-            "tenants": {
-                "acme": {
-                    "api_keys": [
-                        {"id": "app", "sha256": hash_api_key(USER_KEY), "roles": ["auditor"]}
-                    ]
-                }
-            },
+            "tenants": {"acme": {"api_keys": [key_entry(USER_KEY, "app", ["auditor"])]}},
             "services": {"internal_token": f"env:{TOKEN_ENV}"},
-            "audit": {"url": sqlalchemy_url(pg_database)},
-        }
+        },
+        audit_url=sqlalchemy_url(pg_database),
+        keys={},
     )
     assembly = Assembly(config)
     server = await start_server([await assembly.audit()], "127.0.0.1:0")
