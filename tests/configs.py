@@ -47,8 +47,13 @@ def gateway_config(
     keys: Mapping[str, str] | None = None,
 ) -> ModelgwConfig:
     """The echo backend and model, a tenant per entry of `keys` (name → API key, default
-    `dev` → `DEV_KEY`, roles user and auditor), an audit store (`audit_url`, else SQLite
-    in `tmp_path`, else in memory), then `changes` deep-merged on top."""
+    `dev` → `DEV_KEY`, key id `k`, roles user and auditor), an audit store (`audit_url`,
+    else SQLite in `tmp_path`, else in memory) with its spool in `tmp_path`, then
+    `changes` deep-merged on top.
+
+    Keys of other ids or roles go in `changes` (`{"tenants": {"acme": {"api_keys":
+    [key_entry(KEY, "audit", ["auditor"])]}}}`, with `keys={}` when no tenant needs the
+    default key); a list in `changes` replaces the list it merges into."""
     keys = keys if keys is not None else {"dev": DEV_KEY}
     if audit_url is None:
         audit_url = (

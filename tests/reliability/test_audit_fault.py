@@ -100,12 +100,13 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
     conn = await asyncpg.connect(postgres.dsn)
     try:
         rows = await conn.fetch(
-            "SELECT request_id, count(*) AS n FROM audit_records GROUP BY request_id"
+            # The callers' own ids: the gateway makes the request_id (the record's key).
+            "SELECT client_request_id, count(*) AS n FROM audit_records GROUP BY client_request_id"
         )
         seqs = [r["seq"] for r in await conn.fetch("SELECT seq FROM audit_records ORDER BY seq")]
     finally:
         await conn.close()
-    assert {r["request_id"] for r in rows} == set(accepted)
+    assert {r["client_request_id"] for r in rows} == set(accepted)
     assert all(r["n"] == 1 for r in rows)
     assert seqs == list(range(1, len(accepted) + 1))
 
