@@ -15,7 +15,7 @@ from modelgw.gateway.cache import KEY_PREFIX
 from tests.conftest import REDIS_URL
 from tests.harness import running_gateway
 from tests.unit.gateway import test_response_cache as cached
-from tests.unit.gateway.test_response_cache import _auth, _deterministic, cache_config
+from tests.unit.gateway.test_response_cache import auth, cache_config, deterministic
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ async def test_redis_entries_hold_masked_text_only(tmp_path: Path, trust_engine)
     config = cache_config(tmp_path, {"backend": "redis", "redis_url": REDIS_URL, "ttl_s": 60})
     async with running_gateway(config, trust_engine=trust_engine) as gw:
         await gw.gateway.Generate(
-            _deterministic("Email Grace Hopper at grace.hopper@example.com"),
-            metadata=_auth("globex"),
+            deterministic("Email Grace Hopper at grace.hopper@example.com"),
+            metadata=auth("globex"),
         )
     client = aioredis.Redis.from_url(REDIS_URL)
     try:

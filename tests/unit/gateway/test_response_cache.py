@@ -25,7 +25,7 @@ from tests.harness import (
 KEYS = {"acme": "mgw_cache_acme_key_0001", "globex": "mgw_cache_globex_key_001"}
 
 
-def _auth(tenant: str) -> tuple[tuple[str, str]]:
+def auth(tenant: str) -> tuple[tuple[str, str]]:
     return (("authorization", f"Bearer {KEYS[tenant]}"),)
 
 
@@ -53,7 +53,7 @@ async def gateway(
         yield gw, echo
 
 
-def _deterministic(text: str):
+def deterministic(text: str):
     request = generate_request(text)
     request.params.temperature = 0
     return request
@@ -62,11 +62,11 @@ def _deterministic(text: str):
 async def test_same_masked_prompt_is_served_from_cache_and_restored_per_caller(gateway) -> None:
     gw, echo = gateway
     first = await gw.gateway.Generate(
-        _deterministic("Call Henry Ford at henry@example.com"), metadata=_auth("acme")
+        deterministic("Call Henry Ford at henry@example.com"), metadata=auth("acme")
     )
     # Another person masks to the same prompt: one backend call, each caller gets their values.
     second = await gw.gateway.Generate(
-        _deterministic("Call Mary Shelley at mary@example.com"), metadata=_auth("acme")
+        deterministic("Call Mary Shelley at mary@example.com"), metadata=auth("acme")
     )
     assert len(echo.received) == 1
     assert first.message.content == "Call Henry Ford at henry@example.com"
@@ -75,7 +75,7 @@ async def test_same_masked_prompt_is_served_from_cache_and_restored_per_caller(g
     streamed = [
         e
         async for e in gw.gateway.GenerateStream(
-            _deterministic("Call Maria Garcia at maria@example.com"), metadata=_auth("acme")
+            deterministic("Call Maria Garcia at maria@example.com"), metadata=auth("acme")
         )
     ]
     assert len(echo.received) == 1
@@ -85,13 +85,13 @@ async def test_same_masked_prompt_is_served_from_cache_and_restored_per_caller(g
 
 async def test_tenants_never_share_cache_entries(gateway) -> None:
     gw, echo = gateway
-    await gw.gateway.Generate(_deterministic("Status of order 1234?"), metadata=_auth("acme"))
-    await gw.gateway.Generate(_deterministic("Status of order 1234?"), metadata=_auth("globex"))
+    await gw.gateway.Generate(deterministic("Status of order 1234?"), metadata=auth("acme"))
+    await gw.gateway.Generate(deterministic("Status of order 1234?"), metadata=auth("globex"))
     assert len(echo.received) == 2
 
 
 async def test_sampled_requests_are_not_cached(gateway) -> None:
     gw, echo = gateway
     for _ in range(2):
-        await gw.gateway.Generate(generate_request("Tell me a joke"), metadata=_auth("acme"))
+        await gw.gateway.Generate(generate_request("Tell me a joke"), metadata=auth("acme"))
     assert len(echo.received) == 2
