@@ -10,7 +10,8 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check lock clean bench bench-vllm bench-http bench-trust eval-trust bench-audit openapi
+	proto-check lock clean bench bench-vllm bench-http bench-trust bench-fairness eval-trust bench-audit openapi \
+	fuzz
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -20,6 +21,7 @@ help:
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make lock         rewrite the hashed lock files the images install from (deploy/lock)"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make fuzz         the fuzz suite at length (FUZZ_EXAMPLES per test, default 2000)"
 	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
 	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
 	@echo "make bench-http   HTTP front door vs gRPC: added latency and throughput"
@@ -27,6 +29,7 @@ help:
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
+	@echo "make bench-fairness  one tenant's short messages beside another's 950 KB ones (BEFORE=commit too)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +63,11 @@ test-integration: venv
 
 test-e2e: venv
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+# `make test` runs tests/fuzz with a few dozen examples per test; this runs it at length.
+FUZZ_EXAMPLES ?= 2000
+fuzz: venv
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -p no:cacheprovider --timeout=0 $(PYTEST_ARGS)
 
 # mypy reads its files and settings from [tool.mypy] in pyproject.toml; .mypy_cache keeps reruns fast.
 lint: venv
@@ -101,6 +109,9 @@ eval-trust: venv
 
 bench-trust: venv
 	$(BIN)/python -m bench.trust.speed
+
+bench-fairness: venv
+	$(BIN)/python -m bench.trust.fairness_report $(if $(BEFORE),--before $(BEFORE))
 
 bench-audit: venv
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)

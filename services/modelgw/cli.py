@@ -16,6 +16,8 @@ from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
+from modelgw.common.config.tls import ServerTls
+from modelgw.common.tls_cli import add_client_tls_arguments
 
 log = logging.getLogger("modelgw")
 
@@ -62,16 +64,28 @@ async def _run(
             else:
                 binding = assembly.control()
             by_address.setdefault(address, []).append(binding)
+        health_address = config.server.health_address
         for address, bindings in by_address.items():
+            tls = listener_tls(config, [s for s, a in plan if a == address])
             server = await start_server(
-                bindings, address, max_message_bytes=config.server.max_message_bytes
+                bindings,
+                address,
+                max_message_bytes=config.server.max_message_bytes,
+                tls=tls,
+                health_address=health_address,
             )
             servers.append(server)
             names = ", ".join(b.full_name.rsplit(".", 1)[-1] for b in bindings)
-            _say(f"modelgw: {names} listening on {address}")
+            _say(f"modelgw: {names} listening on {address}{' (TLS)' if tls else ''}")
+            if health_address:
+                _say(f"modelgw: gRPC health (plaintext, probes only) on {health_address}")
+                health_address = None  # one probe port per process
         if http_address:
-            servers.append(await start_http_server(await assembly.http_app(), http_address))
-            _say(f"modelgw: OpenAI-compatible HTTP API on http://{http_address}/v1")
+            tls = config.server.tls
+            app = await assembly.http_app()
+            servers.append(await start_http_server(app, http_address, tls))
+            scheme = "https" if tls else "http"
+            _say(f"modelgw: OpenAI-compatible HTTP API on {scheme}://{http_address}/v1")
         await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
         provider.shutdown()
     except BaseException:
@@ -79,6 +93,14 @@ async def _run(
             await started.stop(0)
         await assembly.close()
         raise
+
+
+def listener_tls(config: ModelgwConfig, services: list[str]) -> ServerTls | None:
+    """The gateway's front doors take `server.tls`; trust, audit, control alone `services.tls`.
+
+    Under `modelgw serve` the audit service shares the gateway's port, so its TLS.
+    """
+    return config.server.tls if "gateway" in services else config.services.tls
 
 
 def _load(paths: list[str] | None) -> ModelgwConfig:
@@ -122,6 +144,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_service(args: argparse.Namespace) -> None:
     config = _load(args.config)
+    if args.command in {"gateway", "audit"} and not config.audit.pseudonym_key:
+        # Apart, the gateway (writes pseudonyms) and the audit service (hashes end-user
+        # filters) must hold one key; a key generated in each state directory would not match.
+        raise ConfigError(
+            f"audit.pseudonym_key is required to run `modelgw {args.command}` on its own: the "
+            "gateway pseudonymises end users and session ids with it and the audit service "
+            "hashes end-user filters with it, so both need the same secret "
+            '(e.g. pseudonym_key = "file:/run/secrets/modelgw/audit-pseudonym/key")'
+        )
     listen = {
         "gateway": config.server.grpc_address,
         "trust": config.services.trust_listen,
@@ -148,7 +179,17 @@ def cmd_health(args: argparse.Namespace) -> None:
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    with grpc.insecure_channel(args.address) as channel:
+    from modelgw.common.channels import channel_credentials, channel_options
+    from modelgw.common.tls_cli import client_tls_from_args
+
+    tls = client_tls_from_args(args)
+    if tls is None:
+        channel = grpc.insecure_channel(args.address)
+    else:
+        channel = grpc.secure_channel(
+            args.address, channel_credentials(tls), options=channel_options(tls)
+        )
+    with channel:
         try:
             stub: Any = health_pb2_grpc.HealthStub(channel)  # generated without types
             reply = stub.Check(
@@ -209,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     health.add_argument("address", help="host:port, e.g. 127.0.0.1:50051")
     health.add_argument("--service", default="", help="service name (default: the server)")
     health.add_argument("--timeout-s", type=float, default=3.0)
+    add_client_tls_arguments(health)
     health.set_defaults(func=cmd_health)
 
     keys = commands.add_parser("keys", help="API key tools")

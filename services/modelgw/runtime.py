@@ -28,8 +28,10 @@ from modelgw.api.v1 import (
 )
 from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sink import AuditSink
 from modelgw.audit.store import AuditStore
+from modelgw.common.channels import open_channel
 from modelgw.common.config.quotas import QuotaStoreBackend
 from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
@@ -95,8 +97,10 @@ class Assembly:
             # Client interceptors carry the trace context to the other services. Reconnect
             # backoff is capped low (gRPC's default grows to 120 s): after an outage of
             # the audit or trust service, traffic resumes within seconds of its return.
-            channel = grpc.aio.insecure_channel(
+            # With services.client_tls the channel is TLS and follows its certificate files.
+            channel = open_channel(
                 address,
+                self.config.services.client_tls,
                 interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
                 options=INTERNAL_CHANNEL_OPTIONS,
             )
@@ -117,6 +121,10 @@ class Assembly:
 
     async def audit_store(self) -> AuditStore:
         return await self._audit.store()
+
+    def audit_pseudonyms(self) -> Pseudonyms:
+        """How this process pseudonymises end users in audit records (and finds them again)."""
+        return self._audit.pseudonyms()
 
     def directory(self) -> TenantDirectory:
         if self._directory is None:
@@ -256,6 +264,7 @@ class Assembly:
                 Authenticator(self.resolver()),
                 self.internal,
                 self._audit.verifier(),
+                self.audit_pseudonyms(),
                 drain=self._audit.local_drain(),
             ),
         )

@@ -1,4 +1,8 @@
-"""Start `modelgw` commands as real processes and wait until their gRPC health says SERVING."""
+"""Start `modelgw` commands as real processes and wait until their gRPC health says SERVING.
+
+With `tls`, the health check speaks TLS (mutual when `tls` has a client certificate),
+as a probe of a TLS port must.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,29 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2
 
+from modelgw.common.channels import channel_credentials, channel_options
+from modelgw.common.config.tls import ClientTls
 from modelgw.common.health import health_stub
 
 MODELGW = [sys.executable, "-m", "modelgw.cli"]
 
 
+def grpc_channel(address: str, tls: ClientTls | None = None) -> grpc.Channel:
+    """A blocking channel to a modelgw port: plaintext, or TLS as `tls` says."""
+    if tls is None:
+        return grpc.insecure_channel(address)
+    return grpc.secure_channel(address, channel_credentials(tls), options=channel_options(tls))
+
+
 def wait_serving(
-    address: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90
+    address: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float = 90,
+    tls: ClientTls | None = None,
 ) -> None:
     deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(address) as channel:
+    with grpc_channel(address, tls) as channel:
         stub = health_stub(channel)
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -46,9 +63,15 @@ class ModelgwProcess(subprocess.Popen[bytes]):
 
 @contextlib.contextmanager
 def modelgw_process(
-    args: list[str], address: str, workdir: Path, env: dict[str, str] | None = None
+    args: list[str],
+    address: str,
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    tls: ClientTls | None = None,
 ) -> Iterator[ModelgwProcess]:
-    """Run `modelgw ARGS` in `workdir`; on exit send SIGTERM and require a clean stop."""
+    """Run `modelgw ARGS` in `workdir`; on exit send SIGTERM and require a clean stop.
+
+    `tls` is how to reach `address` for the health check (its port is TLS)."""
     log = workdir / f"modelgw-{args[0]}-{address.rsplit(':', 1)[-1]}.log"
     with log.open("wb") as out:
         process = ModelgwProcess(
@@ -59,7 +82,7 @@ def modelgw_process(
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_serving(address, process, log)
+        wait_serving(address, process, log, tls=tls)
         yield process
     finally:
         if process.poll() is None:

@@ -50,6 +50,7 @@ COMPOSE_SECRETS = {
     "MODELGW_DB_PASSWORD": "compose-contract-db-password",
     "MODELGW_REDIS_PASSWORD": "compose-contract-redis-password",
     "MODELGW_AUDIT_SIGNING_KEY": base64.b64encode(bytes(range(32))).decode(),
+    "MODELGW_AUDIT_PSEUDONYM_KEY": base64.b64encode(bytes(range(32, 64))).decode(),
 }
 SERVICES = ("control", "trust", "audit", "gateway")
 

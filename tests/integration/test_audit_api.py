@@ -246,7 +246,8 @@ async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
         original = await store.raw.read(store.engine, "acme", alice)
         assert original.prompt[0].content == prompt and original.response == prompt
 
-        assert await shred(store.engine, "acme", "alice") == 1
+        pseudonyms = gw.assembly.audit_pseudonyms()
+        assert await shred(store.engine, "acme", "alice", pseudonyms) == 1
         with pytest.raises(RawContentUnreadable):
             await store.raw.read(store.engine, "acme", alice)
         assert (await store.raw.read(store.engine, "acme", bob)).response == prompt

@@ -29,6 +29,7 @@ from tests.unit.audit.factory import make_record
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 SEED = os.urandom(32)
 KEY_ENV = "MODELGW_TEST_HOLD_SIGNING_KEY"
+PSEUDONYM_ENV = "MODELGW_TEST_HOLD_PSEUDONYM_KEY"
 
 
 def _days_ago(days: int) -> datetime:
@@ -98,6 +99,7 @@ async def test_cli_places_scoped_and_tenant_wide_holds(
     store = await _store(pg_database)
     await store.close()
     monkeypatch.setenv(KEY_ENV, base64.b64encode(SEED).decode())
+    monkeypatch.setenv(PSEUDONYM_ENV, os.urandom(32).hex())
     config = tmp_path / "modelgw.yaml"
     config.write_text(
         yaml.safe_dump(
@@ -108,6 +110,7 @@ async def test_cli_places_scoped_and_tenant_wide_holds(
                 "audit": {
                     "url": sqlalchemy_url(pg_database),
                     "signing_key": f"env:{KEY_ENV}",
+                    "pseudonym_key": f"env:{PSEUDONYM_ENV}",
                     "retention_days": 30,
                 },
             }

@@ -8,6 +8,8 @@ migrate` would, and then acts as the roles a deployment has: the schema owner
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -121,6 +123,25 @@ async def test_replayed_batches_store_each_record_once_and_keep_the_chain(store)
         seqs = (await session.execute(text("SELECT seq FROM audit_records ORDER BY seq"))).scalars()
         assert list(seqs) == [1, 2, 3, 4, 5, 6]
     assert report.ok and report.records_checked == 6
+
+
+async def test_a_different_record_under_a_stored_request_id_is_dead_lettered_with_an_alert(
+    store, conn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """#12 finding 2: a reused id used to be skipped as a duplicate, silently."""
+    original = make_record()
+    await store.append([original])
+    impostor = dataclasses.replace(original, masked_response="something else entirely")
+    with caplog.at_level(logging.ERROR):
+        result = await store.append([original, impostor])
+    assert (result.stored, result.duplicates, result.dead_lettered) == (0, 1, 1)
+    assert any(r.getMessage().startswith("ALERT audit record") for r in caplog.records)
+    letters = await conn.fetch("SELECT request_id, error FROM audit_dead_letters")
+    assert [(r["request_id"], "already stored" in r["error"]) for r in letters] == [
+        (original.request_id, True)
+    ]
+    stored = await conn.fetch("SELECT masked_response FROM audit_records")
+    assert [r["masked_response"] for r in stored] == [original.masked_response]
 
 
 async def test_a_record_postgres_rejects_goes_to_dead_letters_not_down_with_its_batch(

@@ -43,18 +43,19 @@ async def assert_each_answered_request_recorded_once(
     """
     conn = await asyncpg.connect(dsn)
     try:
+        # The load sends each request with its own client id: find records by it.
         rows = await conn.fetch(
-            # The callers' own ids: the gateway makes the request_id (the record's key).
-            "SELECT client_request_id, count(*) AS n FROM audit_records GROUP BY client_request_id"
+            "SELECT client_request_id AS request_id, count(*) AS n FROM audit_records "
+            "GROUP BY client_request_id"
         )
         seqs = [r["seq"] for r in await conn.fetch("SELECT seq FROM audit_records ORDER BY seq")]
         dead = await conn.fetchval("SELECT count(*) FROM audit_dead_letters")
     finally:
         await conn.close()
-    recorded = {r["client_request_id"] for r in rows}
+    recorded = {r["request_id"] for r in rows}
     assert set(answered) <= recorded, f"lost: {sorted(set(answered) - recorded)[:10]}"
     assert recorded - set(answered) <= set(unanswered), sorted(recorded - set(answered))[:10]
-    assert all(r["n"] == 1 for r in rows), [r["client_request_id"] for r in rows if r["n"] > 1][:10]
+    assert all(r["n"] == 1 for r in rows), [r["request_id"] for r in rows if r["n"] > 1][:10]
     assert seqs == list(range(1, len(recorded) + 1))
     assert dead == 0
 

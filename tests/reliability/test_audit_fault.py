@@ -100,8 +100,8 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
     conn = await asyncpg.connect(postgres.dsn)
     try:
         rows = await conn.fetch(
-            # The callers' own ids: the gateway makes the request_id (the record's key).
-            "SELECT client_request_id, count(*) AS n FROM audit_records GROUP BY client_request_id"
+            "SELECT client_request_id AS request_id, count(*) AS n FROM audit_records "
+            "GROUP BY client_request_id"
         )
         seqs = [r["seq"] for r in await conn.fetch("SELECT seq FROM audit_records ORDER BY seq")]
     finally:

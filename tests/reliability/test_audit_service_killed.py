@@ -39,6 +39,8 @@ from tests.reliability.load import Load
 KEY = "mgw_killed_audit_key_0123"
 AUTH = (("authorization", f"Bearer {KEY}"),)
 TOKEN_ENV = "MODELGW_TEST_INTERNAL_TOKEN"
+PSEUDONYM_ENV = "MODELGW_TEST_AUDIT_KILL_PSEUDONYM_KEY"
+PSEUDONYM_KEY = "cd" * 32
 WORKERS = 4
 OUTAGE_S = 2.0
 
@@ -51,7 +53,10 @@ def _config(dsn: str, audit_address: str, spool: Path) -> ModelgwConfig:
                 "audit_listen": audit_address,
                 "internal_token": f"env:{TOKEN_ENV}",
             },
-            "audit": {"spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5}},
+            "audit": {
+                "pseudonym_key": f"env:{PSEUDONYM_ENV}",
+                "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
+            },
         },
         audit_url=sqlalchemy_url(dsn),
         keys={DEV_TENANT: KEY},
@@ -64,11 +69,14 @@ async def audit_service(
 ) -> AsyncIterator[tuple[KillableProcess, ModelgwConfig]]:
     token = "reliability-internal-token-0123456789"
     monkeypatch.setenv(TOKEN_ENV, token)
+    monkeypatch.setenv(PSEUDONYM_ENV, PSEUDONYM_KEY)
     address = f"127.0.0.1:{free_port()}"
     config = _config(pg_database, address, tmp_path / "spool")
     config_file = tmp_path / "modelgw.yaml"
     config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
-    process = KillableProcess("audit", config_file, address, tmp_path, {TOKEN_ENV: token})
+    process = KillableProcess(
+        "audit", config_file, address, tmp_path, {TOKEN_ENV: token, PSEUDONYM_ENV: PSEUDONYM_KEY}
+    )
     await asyncio.to_thread(process.start)
     try:
         yield process, config

@@ -39,6 +39,8 @@ KEY = "mgw_killed_gateway_key_01"
 AUTH = (("authorization", f"Bearer {KEY}"),)
 TOKEN_ENV = "MODELGW_TEST_GATEWAY_KILL_TOKEN"
 TOKEN = "gateway-kill-internal-token-0123456"
+PSEUDONYM_ENV = "MODELGW_TEST_GATEWAY_KILL_PSEUDONYM_KEY"
+PSEUDONYM_KEY = "ab" * 32
 WORKERS = 4
 
 
@@ -51,7 +53,10 @@ def _config(dsn: str, gateway: str, audit: str, spool: Path) -> ModelgwConfig:
                 "audit_listen": audit,
                 "internal_token": f"env:{TOKEN_ENV}",
             },
-            "audit": {"spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5}},
+            "audit": {
+                "pseudonym_key": f"env:{PSEUDONYM_ENV}",
+                "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
+            },
         },
         audit_url=sqlalchemy_url(dsn),
         keys={DEV_TENANT: KEY},
@@ -80,6 +85,7 @@ async def deployment(
     pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[tuple[KillableProcess, AuditServer, Path]]:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.setenv(PSEUDONYM_ENV, PSEUDONYM_KEY)
     gateway, audit = (f"127.0.0.1:{free_port()}" for _ in range(2))
     spool = tmp_path / "spool"
     config = _config(pg_database, gateway, audit, spool)
@@ -88,7 +94,9 @@ async def deployment(
     assembly = Assembly(config)
     server = AuditServer(await assembly.audit(), audit)
     await server.start()
-    process = KillableProcess("gateway", config_file, gateway, tmp_path, {TOKEN_ENV: TOKEN})
+    process = KillableProcess(
+        "gateway", config_file, gateway, tmp_path, {TOKEN_ENV: TOKEN, PSEUDONYM_ENV: PSEUDONYM_KEY}
+    )
     try:
         await asyncio.to_thread(process.start)
         yield process, server, spool

@@ -13,6 +13,7 @@ from typing import Any
 import grpc
 import pytest
 
+from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from tests.configs import gateway_config
 from tests.harness import (
@@ -20,7 +21,7 @@ from tests.harness import (
     RunningGateway,
     echo_backend,
     generate_request,
-    record_of,
+    request_id_of,
     running_gateway,
 )
 from tests.reliability.throwaway_redis import ThrowawayRedis
@@ -64,21 +65,19 @@ async def _gateway(
         yield gw, echo
 
 
-async def _refused_closed(
-    gw: RunningGateway, echo: RecordingBackend, client_request_id: str
-) -> None:
+async def _refused_closed(gw: RunningGateway, echo: RecordingBackend, request_id: str) -> None:
     sent_before = len(echo.received)
     started = time.monotonic()
     with pytest.raises(grpc.aio.AioRpcError) as refused:
-        await gw.gateway.Generate(
-            generate_request("hi", request_id=client_request_id), metadata=AUTH
-        )
+        await gw.gateway.Generate(generate_request("hi", request_id=request_id), metadata=AUTH)
     assert time.monotonic() - started < 5, "the store timeout should bound the wait"
     assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
     details = refused.value.details() or ""
     assert "quota store unreachable" in details and "nothing was sent" in details
     assert len(echo.received) == sent_before
-    record = await record_of(gw.audit, client_request_id, AUTH)
+    record = await gw.audit.GetRecord(
+        audit_pb2.GetRecordRequest(request_id=request_id_of(refused.value)), metadata=AUTH
+    )
     assert record.status == "UNAVAILABLE"
 
 

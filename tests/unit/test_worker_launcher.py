@@ -38,3 +38,29 @@ def test_unknown_options_reach_the_worker_only() -> None:
     assert args.accepts_engine_args and extra == [
         "--max-model-len", "4096", "--tensor-parallel-size", "2",
     ]  # fmt: skip
+
+
+def test_tls_options_need_a_certificate_and_fail_before_vllm_loads(tmp_path) -> None:
+    import pytest
+
+    from modelgw.common.tls import CertificateError
+    from modelgw.worker.cli import _server_tls
+    from tests.tls_certs import Authority
+
+    parser = build_parser()
+
+    def tls(*options: str):
+        args, _ = parser.parse_known_args(["worker", "--model", "/m", *options])
+        return _server_tls(args)
+
+    assert tls() is None
+    with pytest.raises(SystemExit, match="--health-listen needs --tls-cert-file"):
+        tls("--health-listen", "0.0.0.0:50060")
+    with pytest.raises(SystemExit, match="require_client_cert needs client_ca_file"):
+        tls("--tls-cert-file", "c", "--tls-key-file", "k", "--tls-require-client-cert")
+    issued = Authority(tmp_path).issue("worker")
+    other = Authority(tmp_path / "other").issue("other")
+    with pytest.raises(CertificateError, match="does not belong"):
+        tls("--tls-cert-file", str(issued.cert), "--tls-key-file", str(other.key))
+    ok = tls("--tls-cert-file", str(issued.cert), "--tls-key-file", str(issued.key))
+    assert ok is not None and ok.cert_file == str(issued.cert)

@@ -63,7 +63,8 @@ def _serving(address: str) -> bool:
     return reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-def start_worker(model_dir: Path, log: Path) -> WorkerProcess:
+def start_worker(model_dir: Path, log: Path, options: tuple[str, ...] = ()) -> WorkerProcess:
+    """`modelgw worker` on a free port; `options` are further worker options (e.g. TLS)."""
     address = f"127.0.0.1:{free_port()}"
     env = {
         **os.environ,
@@ -71,10 +72,15 @@ def start_worker(model_dir: Path, log: Path) -> WorkerProcess:
         "VLLM_CPU_OMP_THREADS_BIND": "nobind",
         "OMP_NUM_THREADS": "1",
         "PYTHONUNBUFFERED": "1",
+        # This checkout's modelgw, whichever checkout the worker venv was installed from.
+        "PYTHONPATH": str(ROOT / "services"),
     }
     command = [
-        str(WORKER_CLI),
+        str(WORKER_PYTHON),
+        "-m",
+        "modelgw.cli",
         "worker",
+        *options,
         "--model",
         str(model_dir),
         "--served-name",
@@ -141,11 +147,11 @@ def model_tokenizer(model_dir: Path) -> ModelTokenizer:
 
 
 @pytest.fixture(scope="session")
-def vllm_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmWorkers]:
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight Llama and its tokenizer, made once for the session."""
     if not WORKER_CLI.exists():
         pytest.fail("the vLLM worker venv is missing: run `make worker-venv` (make test does)")
-    base = tmp_path_factory.mktemp("vllm")
-    model_dir = base / "tiny-llama"
+    model_dir = tmp_path_factory.mktemp("vllm-model") / "tiny-llama"
     subprocess.run(
         [str(WORKER_PYTHON), "-m", "tests.vllm_support.tiny_model", str(model_dir)],
         cwd=ROOT,
@@ -153,6 +159,15 @@ def vllm_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmWorke
         capture_output=True,
         timeout=120,
     )
+    return model_dir
+
+
+@pytest.fixture(scope="session")
+def vllm_workers(
+    tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path
+) -> Iterator[VllmWorkers]:
+    base = tmp_path_factory.mktemp("vllm")
+    model_dir = tiny_model_dir
     workers = [start_worker(model_dir, base / f"worker-{i}.log") for i in range(2)]
     try:
         try:

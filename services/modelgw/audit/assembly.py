@@ -19,8 +19,15 @@ import grpc
 from modelgw.audit.checkpoints import Signer, Verifier, run_checkpointer
 from modelgw.audit.crypto import TenantKeys
 from modelgw.audit.handlers import Drain
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sender import BatchTarget, RemoteTarget, SpoolSender, StoreTarget
-from modelgw.audit.sink import AuditSink, RemoteAuditSink, SpoolAuditSink, StoreAuditSink
+from modelgw.audit.sink import (
+    AuditSink,
+    RecordGuard,
+    RemoteAuditSink,
+    SpoolAuditSink,
+    StoreAuditSink,
+)
 from modelgw.audit.spool import Spool
 from modelgw.audit.store import AuditStore
 from modelgw.common.config.loader import ConfigError
@@ -66,6 +73,7 @@ class AuditParts:
         self._signer: Signer | None = None
         self._sender: SpoolSender | None = None
         self._local_sender = False
+        self._pseudonyms: Pseudonyms | None = None
 
     async def store(self) -> AuditStore:
         if self._store is None:
@@ -105,13 +113,19 @@ class AuditParts:
         interval = self._config.audit.checkpoint_interval_s
         self._task(run_checkpointer(store.engine, signer, interval), "audit-checkpointer")
 
+    def pseudonyms(self) -> Pseudonyms:
+        """One key for the sink (writes pseudonyms) and the Audit service (hashes filters)."""
+        if self._pseudonyms is None:
+            self._pseudonyms = Pseudonyms.from_config(self._config.audit)
+        return self._pseudonyms
+
     async def sink(self, channel: grpc.aio.Channel | None, internal: InternalAuth) -> AuditSink:
         audit = self._config.audit
-        keys = TenantKeys.from_config(audit.raw_content)
+        guard = RecordGuard(self.pseudonyms(), TenantKeys.from_config(audit.raw_content))
         if not audit.spool.enabled:
             if channel is not None:
-                return RemoteAuditSink(channel, internal, timeout_s=5.0, keys=keys)
-            return StoreAuditSink(await self.store(), keys)
+                return RemoteAuditSink(channel, internal, timeout_s=5.0, guard=guard)
+            return StoreAuditSink(await self.store(), guard)
         target: BatchTarget
         if channel is not None:
             limit = self._config.server.max_message_bytes
@@ -139,7 +153,7 @@ class AuditParts:
             spool.close()
 
         self._closers.append(close_spool)
-        return SpoolAuditSink(spool, audit, keys)
+        return SpoolAuditSink(spool, audit, guard)
 
     def local_drain(self) -> Drain | None:
         """For the audit service in the gateway's process: deliver the spool before reading."""

@@ -30,14 +30,18 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Signer, Verifier, checkpoint_heads, public_pem
 from modelgw.audit.dead_letters_cli import add_dead_letter_commands, run_dead_letters
 from modelgw.audit.migrate import current_revision, migrate
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.raw import shred
 from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.spool_cli import add_spool_commands, drain_spool, wait_schema
 from modelgw.audit.store import AuditStore
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
+from modelgw.common.channels import open_channel
 from modelgw.common.config import ModelgwConfig, load_config
+from modelgw.common.config.tls import ClientTls
 from modelgw.common.errors import ModelgwError
+from modelgw.common.tls_cli import add_client_tls_arguments, client_tls_from_args
 
 if TYPE_CHECKING:
     from google.protobuf.timestamp_pb2 import Timestamp
@@ -62,6 +66,12 @@ async def _with_store(config: ModelgwConfig, work: Callable[[AuditStore], Awaita
         return await work(store)
     finally:
         await store.close()
+
+
+def _pseudonyms(config: ModelgwConfig) -> Pseudonyms:
+    """The key the gateway pseudonymised end users with (never a new one: it would match
+    nothing)."""
+    return Pseudonyms.from_config(config.audit, generate=False)
 
 
 def _signer(config: ModelgwConfig) -> Signer | None:
@@ -129,7 +139,9 @@ async def _purge(config: ModelgwConfig, store: AuditStore, args: argparse.Namesp
         if days is None:
             print(f"{tenant}: no retention configured, kept")
             continue
-        result = await purge(store.engine, tenant, days, _signer(config))
+        result = await purge(
+            store.engine, tenant, days, _signer(config), pseudonyms=_pseudonyms(config)
+        )
         if result.held:
             print(f"{tenant}: under legal hold, nothing purged")
             continue
@@ -172,7 +184,8 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
         return await _purge(config, store, args)
     if command == "hold":
         scope = HoldScope(args.end_user, _instant(args.since), _instant(args.until))
-        hold_id = await place_hold(store.engine, args.tenant, args.reason, scope)
+        pseudonyms = _pseudonyms(config) if args.end_user else None
+        hold_id = await place_hold(store.engine, args.tenant, args.reason, scope, pseudonyms)
         print(f"legal hold {hold_id} placed")
         return 0
     if command == "release":
@@ -182,7 +195,8 @@ async def _operator(config: ModelgwConfig, store: AuditStore, args: argparse.Nam
     if command == "dead-letters":
         return await run_dead_letters(store, args)
     if command == "shred":
-        destroyed = await shred(store.engine, args.tenant, args.subject)
+        pseudonyms = _pseudonyms(config) if args.subject else None
+        destroyed = await shred(store.engine, args.tenant, args.subject, pseudonyms)
         print(f"destroyed {destroyed} subject keys; their raw content is unreadable")
         return 0
     raise SystemExit(f"unknown audit command {command}")
@@ -220,11 +234,19 @@ def _filter(args: argparse.Namespace) -> audit_pb2.QueryRecordsRequest:
     )
 
 
-def _address(args: argparse.Namespace) -> str:
+def _target(args: argparse.Namespace) -> tuple[str, ClientTls | None]:
+    """The Audit service's address and TLS: the options', else the config's.
+
+    From the config, the audit service alone is reached like the services reach it
+    (`services.client_tls`); the gateway's public port takes the `--tls-*` options.
+    """
+    tls = client_tls_from_args(args)
     if args.address:
-        return str(args.address)
+        return str(args.address), tls
     config = _config(args)
-    return config.services.audit_address or config.server.grpc_address
+    if config.services.audit_address:
+        return config.services.audit_address, tls or config.services.client_tls
+    return config.server.grpc_address, tls
 
 
 async def _compliance(args: argparse.Namespace) -> int:
@@ -232,7 +254,7 @@ async def _compliance(args: argparse.Namespace) -> int:
     if not key:
         raise SystemExit(f"set ${args.api_key_env} to an API key with the auditor role")
     metadata = (("authorization", f"Bearer {key}"),)
-    async with grpc.aio.insecure_channel(_address(args)) as channel:
+    async with open_channel(*_target(args)) as channel:
         stub = audit_pb2_grpc.AuditStub(channel)
         try:
             if args.audit_command == "get":
@@ -343,6 +365,7 @@ def add_audit_commands(audit: argparse.ArgumentParser) -> None:
     ):
         sub = command(name, text)
         sub.add_argument("--address", help="Audit service address (default: from --config)")
+        add_client_tls_arguments(sub)
         sub.add_argument(
             "--api-key-env", default=API_KEY_ENV, help="env var holding an auditor API key"
         )

@@ -7,8 +7,8 @@ inside `AuditReader`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC
 from typing import Any
 
 import grpc
@@ -17,8 +17,10 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.convert import record_from_pb, record_to_pb
 from modelgw.audit.export import csv_header, csv_rows, jsonl
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.queries import MAX_PAGE_SIZE, AuditReader, decode_cursor, encode_cursor
 from modelgw.audit.records import AuditQuery
+from modelgw.audit.request_checks import filter_text, instant, seq_bound
 from modelgw.audit.store import AuditStore, is_connection_error
 from modelgw.audit.verify import verify_chain
 from modelgw.common.config.tenants import Role
@@ -28,7 +30,12 @@ from modelgw.common.internal_auth import InternalAuth
 from modelgw.control.auth import Authenticator
 from modelgw.control.directory import Principal
 
+log = logging.getLogger(__name__)
+
 Drain = Callable[[], Awaitable[None]]
+
+
+_FILTERS = ("end_user", "model", "provider", "entity_type", "decision", "status")
 
 
 def _scoped_tenant(principal: Principal, requested: str) -> str:
@@ -40,12 +47,26 @@ def _scoped_tenant(principal: Principal, requested: str) -> str:
     return principal.tenant
 
 
-def _query(request: audit_pb2.QueryRecordsRequest, tenant: str, page_size: int) -> AuditQuery:
+def _checked(request: audit_pb2.QueryRecordsRequest) -> None:
+    """Refuse what the database cannot take before the request is scoped or logged."""
+    filter_text("tenant", request.tenant)
+    filter_text("client_request_id", request.client_request_id)
+    for name in _FILTERS:
+        filter_text(name, getattr(request, name))
+    for stamp in ("since", "until"):
+        if request.HasField(stamp):
+            instant(stamp, getattr(request, stamp))
+    decode_cursor(request.page_token)
+
+
+def _query(
+    request: audit_pb2.QueryRecordsRequest, tenant: str, page_size: int, pseudonyms: Pseudonyms
+) -> AuditQuery:
     return AuditQuery(
         tenant=tenant,
-        since=request.since.ToDatetime(tzinfo=UTC) if request.HasField("since") else None,
-        until=request.until.ToDatetime(tzinfo=UTC) if request.HasField("until") else None,
-        end_user=request.end_user or None,
+        since=instant("since", request.since) if request.HasField("since") else None,
+        until=instant("until", request.until) if request.HasField("until") else None,
+        end_users=pseudonyms.end_user_forms(tenant, request.end_user),
         model=request.model or None,
         provider=request.provider or None,
         entity_type=request.entity_type or None,
@@ -56,20 +77,20 @@ def _query(request: audit_pb2.QueryRecordsRequest, tenant: str, page_size: int) 
     )
 
 
-def _detail(request: audit_pb2.QueryRecordsRequest) -> dict[str, Any]:
-    fields = (
-        "end_user",
-        "model",
-        "provider",
-        "entity_type",
-        "decision",
-        "status",
-        "client_request_id",
-    )
-    detail: dict[str, Any] = {f: getattr(request, f) for f in fields if getattr(request, f)}
+def _detail(
+    request: audit_pb2.QueryRecordsRequest, tenant: str, pseudonyms: Pseudonyms
+) -> dict[str, Any]:
+    """What was asked, for the access log: an end user only as its pseudonym."""
+    detail: dict[str, Any] = {f: getattr(request, f) for f in _FILTERS if getattr(request, f)}
+    if request.end_user:
+        detail["end_user"] = pseudonyms.of(tenant, "end_user", request.end_user)
+    if request.client_request_id:
+        detail["client_request_id"] = request.client_request_id
+    if request.tenant:
+        detail["tenant"] = request.tenant
     for stamp in ("since", "until"):
         if request.HasField(stamp):
-            detail[stamp] = getattr(request, stamp).ToDatetime(tzinfo=UTC).isoformat()
+            detail[stamp] = instant(stamp, getattr(request, stamp)).isoformat()
     return detail
 
 
@@ -80,21 +101,51 @@ class AuditService(audit_pb2_grpc.AuditServicer):
         authenticator: Authenticator,
         internal: InternalAuth,
         verifier: Verifier,
+        pseudonyms: Pseudonyms,
         drain: Drain | None = None,
     ) -> None:
-        """`drain` delivers this process's spool first, so a query sees its own writes."""
+        """`drain` delivers this process's spool first, so a query sees its own writes;
+        `pseudonyms` hashes an end-user filter the way the gateway hashed the records."""
         self._store = store
         self._reader = AuditReader(store.engine)
         self._auth = authenticator
         self._internal = internal
         self._verifier = verifier
+        self._pseudonyms = pseudonyms
         self._drain = drain
 
     async def _auditor(
-        self, context: grpc.aio.ServicerContext[Any, Any], requested: str
+        self,
+        context: grpc.aio.ServicerContext[Any, Any],
+        requested: str,
+        action: str,
+        asked: Callable[[str], dict[str, Any]],
     ) -> Principal:
+        """The authenticated auditor of `requested`'s records, or a refusal that is logged.
+
+        A refused read is written to the access log of the key's own tenant (who, the
+        action, what was asked, the refusal) before the refusal is returned. Should that
+        write fail, the caller still gets the refusal: a logging failure is logged, never
+        turned into a read.
+        """
         principal = await self._auth.authenticate(context.invocation_metadata() or ())
-        _scoped_tenant(principal, requested)
+        try:
+            _scoped_tenant(principal, requested)
+        except PermissionDenied as refusal:
+            detail = {
+                **asked(principal.tenant),
+                "refused": f"{refusal.code.name}: {refusal.message}",
+            }
+            try:
+                await self._reader.log_access(principal.tenant, principal.key_id, action, detail, 0)
+            except Exception:
+                log.exception(
+                    "could not log a refused audit %s by key %s of tenant %s",
+                    action,
+                    principal.key_id,
+                    principal.tenant,
+                )
+            raise
         if self._drain is not None:
             await self._drain()
         return principal
@@ -132,13 +183,23 @@ class AuditService(audit_pb2_grpc.AuditServicer):
             audit_pb2.QueryRecordsRequest, audit_pb2.QueryRecordsResponse
         ],
     ) -> audit_pb2.QueryRecordsResponse:
-        principal = await self._auditor(context, request.tenant)
+        _checked(request)
+        principal = await self._auditor(
+            context,
+            request.tenant,
+            "query",
+            lambda tenant: _detail(request, tenant, self._pseudonyms),
+        )
         if request.page_size > MAX_PAGE_SIZE:
             raise InvalidArgument(f"page_size must be at most {MAX_PAGE_SIZE}")
-        query = _query(request, principal.tenant, request.page_size or 100)
+        query = _query(request, principal.tenant, request.page_size or 100, self._pseudonyms)
         page = await self._reader.query(query, after=decode_cursor(request.page_token))
         await self._reader.log_access(
-            principal.tenant, principal.key_id, "query", _detail(request), len(page.records)
+            principal.tenant,
+            principal.key_id,
+            "query",
+            _detail(request, principal.tenant, self._pseudonyms),
+            len(page.records),
         )
         return audit_pb2.QueryRecordsResponse(
             records=[record_to_pb(r, with_sealed_raw=False) for r in page.records],
@@ -151,7 +212,10 @@ class AuditService(audit_pb2_grpc.AuditServicer):
         request: audit_pb2.GetRecordRequest,
         context: grpc.aio.ServicerContext[audit_pb2.GetRecordRequest, audit_pb2.AuditRecord],
     ) -> audit_pb2.AuditRecord:
-        principal = await self._auditor(context, request.tenant)
+        filter_text("tenant", request.tenant)
+        filter_text("request_id", request.request_id)
+        asked = {"request_id": request.request_id, "tenant": request.tenant}
+        principal = await self._auditor(context, request.tenant, "get", lambda _: asked)
         record = await self._reader.get(principal.tenant, request.request_id)
         await self._reader.log_access(
             principal.tenant,
@@ -172,11 +236,17 @@ class AuditService(audit_pb2_grpc.AuditServicer):
         request: audit_pb2.ExportRequest,
         context: grpc.aio.ServicerContext[audit_pb2.ExportRequest, audit_pb2.ExportChunk],
     ) -> AsyncIterator[audit_pb2.ExportChunk]:
-        principal = await self._auditor(context, request.filter.tenant)
-        query = _query(request.filter, principal.tenant, MAX_PAGE_SIZE)
-        total = await self._reader.count(query)
+        _checked(request.filter)
         csv = request.format == audit_pb2.EXPORT_FORMAT_CSV
-        detail = {**_detail(request.filter), "format": "csv" if csv else "jsonl"}
+
+        def asked(tenant: str) -> dict[str, Any]:
+            detail = _detail(request.filter, tenant, self._pseudonyms)
+            return {**detail, "format": "csv" if csv else "jsonl"}
+
+        principal = await self._auditor(context, request.filter.tenant, "export", asked)
+        query = _query(request.filter, principal.tenant, MAX_PAGE_SIZE, self._pseudonyms)
+        total = await self._reader.count(query)
+        detail = asked(principal.tenant)
         # Logged before the data leaves: an export cut short still shows who asked.
         await self._reader.log_access(principal.tenant, principal.key_id, "export", detail, total)
         done = 0
@@ -193,14 +263,14 @@ class AuditService(audit_pb2_grpc.AuditServicer):
         request: audit_pb2.VerifyRequest,
         context: grpc.aio.ServicerContext[audit_pb2.VerifyRequest, audit_pb2.VerifyResponse],
     ) -> audit_pb2.VerifyResponse:
-        principal = await self._auditor(context, request.tenant)
+        filter_text("tenant", request.tenant)
+        from_seq = seq_bound("from_seq", request.from_seq)
+        to_seq = seq_bound("to_seq", request.to_seq)
+        asked = {"from_seq": request.from_seq, "to_seq": request.to_seq, "tenant": request.tenant}
+        principal = await self._auditor(context, request.tenant, "verify", lambda _: asked)
         async with self._reader.scoped(principal.tenant) as conn:
             report = await verify_chain(
-                conn,
-                principal.tenant,
-                self._verifier,
-                from_seq=request.from_seq or None,
-                to_seq=request.to_seq or None,
+                conn, principal.tenant, self._verifier, from_seq=from_seq, to_seq=to_seq
             )
         await self._reader.log_access(
             principal.tenant,

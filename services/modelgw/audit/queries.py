@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import re
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -36,14 +37,33 @@ def encode_cursor(cursor: Cursor | None) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
+MAX_TOKEN_CHARS = 128
+_ROW_ID = re.compile(r"[0-9]{1,19}")
+
+
 def decode_cursor(token: str) -> Cursor | None:
+    """The position a `next_page_token` names; anything else is the caller's error.
+
+    Strict, because the parts go into a query: an aware time and a row id that fits a
+    `bigint` (a token edited to 2^64 must not reach Postgres as an overflow).
+    """
     if not token:
         return None
+    refused = InvalidArgument(
+        "page_token is not one this service returned; send the next_page_token of the "
+        "previous page unchanged, or none for the first page"
+    )
+    if len(token) > MAX_TOKEN_CHARS or not token.isascii():
+        raise refused
     try:
-        stamp, _, row_id = base64.urlsafe_b64decode(token.encode()).decode().partition("|")
-        return datetime.fromisoformat(stamp), int(row_id)
+        raw = base64.urlsafe_b64decode(token.encode()).decode("ascii")
+        stamp, _, row_id = raw.partition("|")
+        when = datetime.fromisoformat(stamp)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidArgument("page_token is not one this service returned") from None
+        raise refused from None
+    if when.tzinfo is None or not _ROW_ID.fullmatch(row_id) or int(row_id) > 2**63 - 1:
+        raise refused
+    return when, int(row_id)
 
 
 def _filtered(query: AuditQuery) -> Select[Any]:
@@ -53,8 +73,8 @@ def _filtered(query: AuditQuery) -> Select[Any]:
         statement = statement.where(c.started_at >= query.since)
     if query.until is not None:
         statement = statement.where(c.started_at < query.until)
-    if query.end_user:
-        statement = statement.where(c.end_user == query.end_user)
+    if query.end_users:
+        statement = statement.where(c.end_user.in_(query.end_users))
     if query.model:
         statement = statement.where(c.model == query.model)
     if query.client_request_id:

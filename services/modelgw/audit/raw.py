@@ -20,6 +20,7 @@ from modelgw.audit.crypto import (
     encrypt_raw,
     subject_of,
 )
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.tables import audit_records, audit_subject_keys
 from modelgw.common.errors import NotFound
@@ -97,14 +98,22 @@ class RawVault:
         return decrypt_raw(key, tenant, request_id, bytes(row.raw_ciphertext))
 
 
-async def shred(engine: AsyncEngine, tenant: str, subject: str | None = None) -> int:
+async def shred(
+    engine: AsyncEngine,
+    tenant: str,
+    subject: str | None = None,
+    pseudonyms: Pseudonyms | None = None,
+) -> int:
     """Destroy the subject keys of one end user (or of the whole tenant); returns keys destroyed.
 
-    For a tenant, also destroy its key encryption key where the secret lives.
+    Records carry the end user's pseudonym, so its subject key is filed under that; keys
+    made before pseudonymisation are filed under the clear value. With `pseudonyms`, both
+    are destroyed. For a tenant, also destroy its key encryption key where the secret lives.
     """
     k = audit_subject_keys.c
     statement = delete(audit_subject_keys).where(k.tenant == tenant)
     if subject is not None:
-        statement = statement.where(k.subject == subject_of(subject))
+        forms = pseudonyms.end_user_forms(tenant, subject) if pseudonyms and subject else ()
+        statement = statement.where(k.subject.in_(forms or (subject_of(subject),)))
     async with engine.begin() as conn:
         return (await conn.execute(statement)).rowcount

@@ -83,7 +83,9 @@ class AuditQuery:
     tenant: str
     since: datetime | None = None
     until: datetime | None = None
-    end_user: str | None = None
+    end_users: tuple[str, ...] = ()
+    """The stored forms of one end user (`Pseudonyms.end_user_forms`): its pseudonym, and
+    its clear value as records from before pseudonymisation hold it. Empty: everyone."""
     model: str | None = None
     provider: str | None = None
     """Backend name or provider type."""

@@ -11,13 +11,14 @@ the schema owner: the only role with DELETE, and it must also set
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from modelgw.audit.checkpoints import PURGE, Signer
+from modelgw.audit.pseudonyms import PREFIX, Pseudonyms, is_pseudonym
 from modelgw.audit.tables import audit_legal_holds, audit_records
 from modelgw.common.errors import FailedPrecondition, InvalidArgument
 
@@ -47,11 +48,18 @@ class HoldScope:
 
 
 async def place_hold(
-    engine: AsyncEngine, tenant: str, reason: str, scope: HoldScope | None = None
+    engine: AsyncEngine,
+    tenant: str,
+    reason: str,
+    scope: HoldScope | None = None,
+    pseudonyms: Pseudonyms | None = None,
 ) -> int:
+    """Place a hold; with `pseudonyms`, an end user is kept as its pseudonym (never clear)."""
     scope = scope or HoldScope()
     if scope.since and scope.until and scope.since >= scope.until:
         raise InvalidArgument("a legal hold's since must be before its until")
+    if pseudonyms is not None and scope.end_user:
+        scope = replace(scope, end_user=pseudonyms.of(tenant, "end_user", scope.end_user))
     async with engine.begin() as conn:
         result = await conn.execute(
             insert(audit_legal_holds)
@@ -68,7 +76,33 @@ async def place_hold(
         return int(result.scalar_one())
 
 
-async def _first_held_seq(conn: AsyncConnection, tenant: str) -> tuple[bool, int | None]:
+async def _end_user_forms(
+    conn: AsyncConnection, tenant: str, held: str, pseudonyms: Pseudonyms | None
+) -> list[str]:
+    """The stored values of the end user a hold names (see `Pseudonyms.end_user_forms`).
+
+    A hold placed before pseudonymisation names the clear value: its forms are that and
+    its pseudonym. A hold placed since names the pseudonym: its forms are that and every
+    clear value of the tenant's older records that hashes to it.
+    """
+    if pseudonyms is None:
+        return [held]
+    if not is_pseudonym(held):
+        return list(pseudonyms.end_user_forms(tenant, held))
+    c = audit_records.c
+    clear = await conn.execute(
+        select(c.end_user)
+        .where(c.tenant == tenant, c.end_user != "", c.end_user.not_like(f"{PREFIX}%"))
+        .distinct()
+    )
+    return [held] + [
+        value for (value,) in clear if pseudonyms.of(tenant, "end_user", value) == held
+    ]
+
+
+async def _first_held_seq(
+    conn: AsyncConnection, tenant: str, pseudonyms: Pseudonyms | None
+) -> tuple[bool, int | None]:
     """(whole tenant held, oldest seq a scoped hold covers) over the active holds."""
     c, h = audit_records.c, audit_legal_holds.c
     holds = (
@@ -85,7 +119,8 @@ async def _first_held_seq(conn: AsyncConnection, tenant: str) -> tuple[bool, int
     for scope in scopes:
         condition = [c.tenant == tenant]
         if scope.end_user is not None:
-            condition.append(c.end_user == scope.end_user)
+            forms = await _end_user_forms(conn, tenant, scope.end_user, pseudonyms)
+            condition.append(c.end_user.in_(forms))
         if scope.since is not None:
             condition.append(c.started_at >= scope.since)
         if scope.until is not None:
@@ -112,8 +147,14 @@ async def purge(
     retention_days: int,
     signer: Signer | None,
     now: datetime | None = None,
+    pseudonyms: Pseudonyms | None = None,
 ) -> PurgeResult:
-    """Delete `tenant`'s records older than `retention_days`, keeping the chain verifiable."""
+    """Delete `tenant`'s records older than `retention_days`, keeping the chain verifiable.
+
+    `pseudonyms` (the CLI always passes them) lets an end-user hold cover that user's
+    records whether they hold the clear value (written before pseudonymisation) or the
+    pseudonym; without, a hold matches only the value it stores.
+    """
     if signer is None:
         raise FailedPrecondition(
             "purging needs audit.signing_key: the purge anchor must be signed so the "
@@ -127,7 +168,7 @@ async def purge(
                 text("SELECT pg_advisory_xact_lock(hashtext('modelgw.audit:' || :t))"),
                 {"t": tenant},
             )
-        whole_tenant, held_from = await _first_held_seq(conn, tenant)
+        whole_tenant, held_from = await _first_held_seq(conn, tenant, pseudonyms)
         if whole_tenant:
             return PurgeResult(tenant, 0, 0, held=True)
         first_kept = (

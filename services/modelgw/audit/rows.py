@@ -8,6 +8,7 @@ the rows to a tenant's day.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -108,3 +109,15 @@ def record_from_row(row: RowMapping | Mapping[str, Any]) -> AuditRecord:
     data["started_at"] = _aware(data["started_at"])
     data["finished_at"] = _aware(data["finished_at"])
     return AuditRecord(**data)
+
+
+_NOT_CONTENT = ("seq", "prev_hash", "record_hash")
+
+
+def content_fingerprint(record: AuditRecord) -> str:
+    """What a record says, without where the chain put it or how raw content was sealed:
+    equal for a record and its re-delivery, different for another record under its id."""
+    row = row_from_record(record)
+    for name in _NOT_CONTENT:
+        row.pop(name, None)
+    return json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))

@@ -8,7 +8,7 @@ request; `record` returning means the record is durable.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import grpc
@@ -16,6 +16,7 @@ import grpc
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.convert import record_to_pb
 from modelgw.audit.crypto import RawContent, TenantKeys
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.spool import Spool
 from modelgw.audit.store import AuditStore
@@ -41,28 +42,36 @@ class AuditSink(Protocol):
         ...
 
 
-def seal(keys: TenantKeys, record: AuditRecord, raw: RawContent | None) -> AuditRecord:
-    """The record with its raw content sealed, if this tenant keeps raw content at all."""
-    if raw is None or not keys.keeps_raw(record.tenant):
-        return record
-    return replace(
-        record, sealed_raw=keys.seal_for_transport(record.tenant, record.request_id, raw)
-    )
+@dataclass(frozen=True, slots=True)
+class RecordGuard:
+    """What every record goes through before it leaves the gateway, whichever the sink:
+    caller identifiers pseudonymised, raw content sealed (only for tenants keeping it).
+    Done here, once, so the spool, the Ingest call and the store never see either clear."""
+
+    pseudonyms: Pseudonyms
+    keys: TenantKeys = field(default_factory=lambda: TenantKeys({}))
+
+    def __call__(self, record: AuditRecord, raw: RawContent | None) -> AuditRecord:
+        record = self.pseudonyms.record(record)
+        if raw is None or not self.keys.keeps_raw(record.tenant):
+            return record
+        sealed = self.keys.seal_for_transport(record.tenant, record.request_id, raw)
+        return replace(record, sealed_raw=sealed)
 
 
 class StoreAuditSink:
     """Synchronous write to the store (no spool): a store outage fails the request."""
 
-    def __init__(self, store: AuditStore, keys: TenantKeys | None = None) -> None:
+    def __init__(self, store: AuditStore, guard: RecordGuard) -> None:
         self._store = store
-        self._keys = keys or TenantKeys({})
+        self._guard = guard
 
     def admit(self, tenant: Tenant) -> None:
         return None
 
     async def record(self, record: AuditRecord, raw: RawContent | None = None) -> None:
         try:
-            await self._store.append([seal(self._keys, record, raw)])
+            await self._store.append([self._guard(record, raw)])
         except Exception as exc:
             raise Unavailable(f"audit store unavailable ({type(exc).__name__})") from exc
 
@@ -75,18 +84,18 @@ class RemoteAuditSink:
         channel: grpc.aio.Channel,
         auth: InternalAuth,
         timeout_s: float,
-        keys: TenantKeys | None = None,
+        guard: RecordGuard,
     ) -> None:
         self._stub = audit_pb2_grpc.AuditStub(channel)
         self._auth = auth
         self._timeout_s = timeout_s
-        self._keys = keys or TenantKeys({})
+        self._guard = guard
 
     def admit(self, tenant: Tenant) -> None:
         return None
 
     async def record(self, record: AuditRecord, raw: RawContent | None = None) -> None:
-        request = audit_pb2.IngestRequest(records=[record_to_pb(seal(self._keys, record, raw))])
+        request = audit_pb2.IngestRequest(records=[record_to_pb(self._guard(record, raw))])
         try:
             await self._stub.Ingest(request, timeout=self._timeout_s, metadata=self._auth.metadata)
         except grpc.aio.AioRpcError as exc:
@@ -96,10 +105,10 @@ class RemoteAuditSink:
 class SpoolAuditSink:
     """Append + fsync to the local spool; a `SpoolSender` delivers in the background."""
 
-    def __init__(self, spool: Spool, config: AuditConfig, keys: TenantKeys) -> None:
+    def __init__(self, spool: Spool, config: AuditConfig, guard: RecordGuard) -> None:
         self._spool = spool
         self._config = config
-        self._keys = keys
+        self._guard = guard
 
     def admit(self, tenant: Tenant) -> None:
         pending = self._spool.pending_bytes()
@@ -114,7 +123,7 @@ class SpoolAuditSink:
         )
 
     async def record(self, record: AuditRecord, raw: RawContent | None = None) -> None:
-        payload = record_to_pb(seal(self._keys, record, raw)).SerializeToString()
+        payload = record_to_pb(self._guard(record, raw)).SerializeToString()
         try:
             await self._spool.append(payload)
         except OSError as exc:

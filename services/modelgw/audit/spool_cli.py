@@ -29,6 +29,7 @@ from modelgw.audit.migrate import current_revision
 from modelgw.audit.sender import BatchTarget, RemoteTarget, SpoolSender, StoreTarget
 from modelgw.audit.spool import SpoolLocked
 from modelgw.audit.store import HEAD_REVISION, AuditStore
+from modelgw.common.channels import open_channel
 from modelgw.common.config import ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.internal_auth import InternalAuth
@@ -74,7 +75,7 @@ async def drain_spool(config: ModelgwConfig, args: argparse.Namespace) -> int:
         if config.services.audit_address:
             token = config.services.internal_token
             assert token is not None  # the schema requires it with a remote service
-            channel = grpc.aio.insecure_channel(config.services.audit_address)
+            channel = open_channel(config.services.audit_address, config.services.client_tls)
             target = RemoteTarget(
                 channel,
                 InternalAuth(resolve_secret(token)),

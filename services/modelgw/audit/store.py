@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -29,7 +29,7 @@ from modelgw.audit.crypto import RawContentUnreadable, TenantKeys
 from modelgw.audit.migrate import current_revision, migrate, missing_scopes, scope_hint
 from modelgw.audit.raw import RawVault
 from modelgw.audit.records import AuditRecord
-from modelgw.audit.rows import row_from_record
+from modelgw.audit.rows import content_fingerprint, record_from_row, row_from_record
 from modelgw.audit.tables import audit_checkpoints, audit_dead_letters, audit_records
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.secrets import resolve_secret
@@ -106,10 +106,6 @@ class AuditStore:
                 scope_hint(missing),
             )
 
-    async def create_schema(self) -> None:
-        """The embedded default's schema (migrations without auditor scopes)."""
-        await migrate(self.engine)
-
     # -- ingest ---------------------------------------------------------------------------
     async def append(
         self, records: Sequence[AuditRecord], *, dead_letter: bool = True
@@ -144,7 +140,7 @@ class AuditStore:
             heads = await self._heads(conn, tenants)
             rows: list[dict[str, Any]] = []
             kept: list[AuditRecord] = []
-            rejected: list[tuple[AuditRecord, str]] = []
+            rejected = await self._differing_duplicates(conn, records, fresh)
             chain = dict(heads)
             for record in fresh:
                 try:
@@ -155,7 +151,7 @@ class AuditStore:
                 chain[record.tenant] = _chain(row, *chain[record.tenant])
                 rows.append(row)
                 kept.append(record)
-            duplicates = len(records) - len(fresh)
+            duplicates = len(records) - len(fresh) - len(rejected)
             if rows:
                 try:
                     async with conn.begin_nested():
@@ -211,6 +207,45 @@ class AuditStore:
                 present.add(key)
                 fresh.append(record)
         return fresh
+
+    async def _differing_duplicates(
+        self, conn: AsyncConnection, records: Sequence[AuditRecord], fresh: list[AuditRecord]
+    ) -> list[tuple[AuditRecord, str]]:
+        """Duplicates whose content differs from the record already under their id.
+
+        A re-delivery (the spool sends again what was not acknowledged) is the same record
+        and is skipped. Another record under a taken id cannot be stored, and must not be
+        lost quietly either: it goes to the dead letters with an alert.
+        """
+        kept = {id(r) for r in fresh}
+        duplicates = [r for r in records if id(r) not in kept]
+        if not duplicates:
+            return []
+        first: dict[tuple[str, str], str] = {
+            (r.tenant, r.request_id): content_fingerprint(r) for r in fresh
+        }
+        wanted = {(r.tenant, r.request_id) for r in duplicates} - set(first)
+        if wanted:
+            c = audit_records.c
+            stored = await conn.execute(
+                select(audit_records).where(tuple_(c.tenant, c.request_id).in_(list(wanted)))
+            )
+            for row in stored.mappings():
+                record = record_from_row(row)
+                first[(record.tenant, record.request_id)] = content_fingerprint(record)
+        differing = [
+            (r, "another record is already stored under this request id; both are kept")
+            for r in duplicates
+            if first.get((r.tenant, r.request_id)) != content_fingerprint(r)
+        ]
+        for record, _ in differing:
+            log.error(
+                "ALERT audit record %s/%s differs from the record stored under its id: "
+                "dead-lettered",
+                record.tenant,
+                record.request_id,
+            )
+        return differing
 
     async def _heads(self, conn: AsyncConnection, tenants: list[str]) -> dict[str, tuple[int, str]]:
         """(seq, hash) of each tenant's last record; a new chain starts at (0, genesis).

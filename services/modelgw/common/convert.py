@@ -93,10 +93,6 @@ def usage_to_pb(usage: Usage) -> pb.Usage:
     return pb.Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens)
 
 
-def usage_from_pb(usage: pb.Usage) -> Usage:
-    return Usage(usage.prompt_tokens, usage.completion_tokens)
-
-
 def findings_to_pb(findings: tuple[EntityFinding, ...]) -> list[pb.EntityFinding]:
     return [
         pb.EntityFinding(

@@ -3,7 +3,9 @@
 Every modelgw service starts through `run_server`, so they all report health
 the same way (NOT_SERVING while draining), expose reflection for grpcurl, and
 stop cleanly on SIGTERM: stop accepting, let in-flight calls finish within the
-grace period, then cancel the rest.
+grace period, then cancel the rest. With TLS configured the port is TLS only
+(mutual when the config requires client certificates); a separate plaintext
+port can serve the health service alone, for probes that cannot speak TLS.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
+
+from modelgw.common.config.tls import ServerTls
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +63,43 @@ class GrpcServer:
         health: health_aio.HealthServicer,
         port: int,
         names: Sequence[str],
+        probe: grpc.aio.Server | None = None,
     ) -> None:
         self.server = server
         self.health = health
         self.port = port
         self._names = names
+        self._probe = probe
 
     async def stop(self, grace: float) -> None:
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
+        if self._probe is not None:
+            await self._probe.stop(0)
+
+
+async def _start_probe(health: health_aio.HealthServicer, address: str) -> grpc.aio.Server:
+    """A plaintext server with the health service alone, sharing `health` with the main one."""
+    probe = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    health_pb2_grpc.add_HealthServicer_to_server(health, probe)
+    if probe.add_insecure_port(address) == 0:
+        raise OSError(f"cannot listen on {address} (health)")
+    await probe.start()
+    return probe
 
 
 async def start_server(
-    bindings: Sequence[ServiceBinding], address: str, *, max_message_bytes: int = 4 * 1024 * 1024
+    bindings: Sequence[ServiceBinding],
+    address: str,
+    *,
+    max_message_bytes: int = 4 * 1024 * 1024,
+    tls: ServerTls | None = None,
+    health_address: str | None = None,
 ) -> GrpcServer:
+    """Serve `bindings` on `address` (TLS with `tls`); `health_address` adds a probe port."""
     from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+    from modelgw.common.tls import grpc_server_credentials
 
     server = grpc.aio.server(
         interceptors=[aio_server_interceptor()],  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
@@ -96,13 +122,21 @@ async def start_server(
         ],
         server,
     )
-    port = server.add_insecure_port(address)
+    if tls is None:
+        port = server.add_insecure_port(address)
+    else:
+        port = server.add_secure_port(address, grpc_server_credentials(tls))
     if port == 0:
         raise OSError(f"cannot listen on {address}")
     await server.start()
+    try:
+        probe = await _start_probe(health, health_address) if health_address else None
+    except BaseException:
+        await server.stop(0)
+        raise
     for name in ["", *names]:
         await health.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return GrpcServer(server, health, port, names)
+    return GrpcServer(server, health, port, names, probe)
 
 
 async def serve_until_signalled(

@@ -3,7 +3,8 @@
 Spans carry names, ids, counts and decisions — never prompt or answer text,
 never a personal value: span attributes leave the process for a collector
 that is outside the trust boundary. Export is off unless
-`telemetry.otlp_endpoint` is set; trace ids still flow into audit records
+`telemetry.otlp_endpoint` is set (plaintext to a collector beside the service
+unless `telemetry.otlp_insecure` is false); trace ids still flow into audit records
 and across services (W3C trace context over gRPC metadata).
 """
 
@@ -11,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import grpc
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 from modelgw.common.config.schema import TelemetryConfig
+from modelgw.common.tls import read_certificates
 
 TRACER_NAME = "modelgw"
 
@@ -30,14 +33,24 @@ def build_tracer_provider(
         sampler=ParentBased(TraceIdRatioBased(config.sample_ratio)),
     )
     if config.otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-
-        provider.add_span_processor(
-            BatchSpanProcessor(OTLPSpanExporter(endpoint=config.otlp_endpoint, insecure=True))
-        )
+        provider.add_span_processor(BatchSpanProcessor(otlp_exporter(config)))
     for processor in extra_processors:
         provider.add_span_processor(processor)
     return provider
+
+
+def otlp_exporter(config: TelemetryConfig) -> SpanExporter:
+    """The OTLP/gRPC exporter: plaintext (`otlp_insecure`) or TLS against the configured CA."""
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+    if config.otlp_insecure:
+        return OTLPSpanExporter(endpoint=config.otlp_endpoint, insecure=True)
+    roots = read_certificates(config.otlp_ca_file, "OTLP CA") if config.otlp_ca_file else None
+    return OTLPSpanExporter(
+        endpoint=config.otlp_endpoint,
+        insecure=False,
+        credentials=grpc.ssl_channel_credentials(roots),
+    )
 
 
 def install_tracer_provider(provider: TracerProvider) -> None:

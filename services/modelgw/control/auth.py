@@ -18,9 +18,25 @@ class PrincipalResolver(Protocol):
     async def resolve(self, key_sha256: str) -> Principal | None: ...
 
 
+_KEY_HEADERS = frozenset({"authorization", "x-api-key"})
+
+
+def _header_text(key: str, value: str | bytes) -> str:
+    """A credential header as text. Only the two key headers are read at all: any other
+    metadata (a `-bin` key carries arbitrary bytes) is never decoded here."""
+    if isinstance(value, str):
+        return value
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        raise Unauthenticated(f"the `{key}` metadata must be ASCII text: `Bearer <key>`") from None
+
+
 def api_key_from_metadata(metadata: Metadata) -> str | None:
     for key, value in metadata:
-        text = value.decode() if isinstance(value, bytes) else value
+        if key not in _KEY_HEADERS:
+            continue
+        text = _header_text(key, value)
         if key == "authorization":
             scheme, _, credential = text.partition(" ")
             if scheme.lower() == "bearer" and credential.strip():

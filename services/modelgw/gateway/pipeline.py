@@ -32,6 +32,7 @@ from opentelemetry import trace
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
+from modelgw.common.config.tenants import AnswerRelease, EntityAction
 from modelgw.common.config.tenants import Role as KeyRole
 from modelgw.common.errors import ModelgwError, PermissionDenied
 from modelgw.common.messages import FinishReason
@@ -58,6 +59,7 @@ from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
+from modelgw.trust.plain_words import load_plain_words
 from modelgw.trust.vault import VaultOwner
 
 log = logging.getLogger(__name__)
@@ -360,7 +362,14 @@ class Pipeline:
             [m.content for m in trail.request.messages],
             trail.route.locality,
         )
-        return AnswerFilter(scanner, trail.protected.vault)
+        response = trail.caller.tenant.trust.response
+        words = (
+            load_plain_words()
+            if response.release is AnswerRelease.WORDS
+            and response.toxicity_action is EntityAction.ALLOW
+            else None
+        )
+        return AnswerFilter(scanner, trail.protected.vault, words)
 
     async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
         """Settle the quota reservation and write the one audit record of the request."""

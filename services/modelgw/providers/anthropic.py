@@ -17,7 +17,7 @@ from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.messages import FinishReason, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
-from modelgw.providers.transport.errors import stream_error
+from modelgw.providers.transport.errors import early_end, stream_error
 from modelgw.providers.transport.sse import SseDecoder, SseEvent
 from modelgw.providers.turns import split_system
 
@@ -111,9 +111,7 @@ class _MessagesStream:
     def finish(self) -> list[StreamChunk]:
         chunks = self._handle(self._sse.finish())
         if not self._done:
-            raise stream_error(
-                self._backend, self._provider, "an early end", "no message_stop", 503
-            )
+            raise early_end(self._backend, self._provider, "no message_stop")
         return chunks
 
     def _handle(self, events: list[SseEvent]) -> list[StreamChunk]:
@@ -148,11 +146,7 @@ class _MessagesStream:
                 error = data.get("error") or {}
                 error_type = str(error.get("type", "error"))
                 raise stream_error(
-                    self._backend,
-                    self._provider,
-                    error_type,
-                    str(error.get("message", "")),
-                    _ERROR_STATUS.get(error_type, 500),
+                    self._backend, self._provider, error_type, _ERROR_STATUS.get(error_type, 500)
                 )
             # ping, content_block_start, content_block_stop: nothing to do
         return chunks

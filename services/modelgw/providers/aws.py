@@ -15,7 +15,6 @@ event loop.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,28 +96,19 @@ class SigV4Signer:
 
 
 def describe_aws_error(headers: Mapping[str, str], body: Any) -> ErrorDetail:
-    """rest-json errors: the type in `x-amzn-ErrorType` (or `__type`), `{"message": ...}`."""
+    """rest-json errors: the type in `x-amzn-ErrorType` (or `__type`); the message is not read."""
     kind = headers.get("x-amzn-errortype", "").split(":", 1)[0]
-    message = ""
     status: int | None = None
     if isinstance(body, dict):
         kind = kind or str(body.get("__type", "")).rsplit("#", 1)[-1]
-        message = str(body.get("message") or body.get("Message") or "")
         original = body.get("OriginalStatusCode")  # SageMaker 424: the container's own status
         if isinstance(original, int) and 400 <= original < 600:
             status = original
-    return ErrorDetail(kind, message, status)
+    return ErrorDetail(kind, status)
 
 
 def raise_exception_frame(backend: str, provider: str, frame: EventFrame) -> None:
     """An `exception`/`error` frame inside an event stream ends the stream with its error."""
     kind = frame.exception_type or "exception"
-    message = str(frame.headers.get(":error-message", ""))
-    if frame.payload:
-        try:
-            data = json.loads(frame.payload)
-            message = str(data.get("message") or data.get("Message") or message)
-        except ValueError:
-            pass
     status = _EXCEPTION_STATUS.get(kind.lower(), 500)
-    raise stream_error(backend, provider, kind, message, status)
+    raise stream_error(backend, provider, kind, status)

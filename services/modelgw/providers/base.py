@@ -49,6 +49,14 @@ class StreamChunk:
 
 
 class Backend(Protocol):
+    """A model behind the gateway.
+
+    A backend owns the time of its calls: `generate`, and every wait of `stream`, end
+    with a `BackendError` (DEADLINE_EXCEEDED) once its configured `timeout_s` or the
+    request's `deadline` has passed, whichever comes first (retryable only while the
+    caller still has time). The routing engine sets no timer of its own on top.
+    """
+
     # Read-only to the gateway: a backend may set them per instance or per class.
     @property
     def name(self) -> str:

@@ -17,7 +17,7 @@ from modelgw.common.messages import FinishReason, Usage
 from modelgw.providers.aws import SigV4Signer, describe_aws_error, raise_exception_frame
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
-from modelgw.providers.transport.errors import ErrorDetail, stream_error
+from modelgw.providers.transport.errors import ErrorDetail, early_end
 from modelgw.providers.transport.eventstream import EventStreamDecoder
 from modelgw.providers.turns import split_system
 
@@ -129,4 +129,4 @@ class _ConverseStream:
         if self._finish is not None and not self._frames.pending():
             self._done = True  # messageStop without metadata: no usage reported
             return [StreamChunk(finish_reason=self._finish)]
-        raise stream_error(self._backend, self._provider, "an early end", "no messageStop", 503)
+        raise early_end(self._backend, self._provider, "no messageStop")

@@ -13,7 +13,7 @@ from typing import Any
 from modelgw.common.messages import FinishReason, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder
-from modelgw.providers.transport.errors import stream_error
+from modelgw.providers.transport.errors import early_end, stream_error
 from modelgw.providers.transport.sse import SseDecoder
 
 _FINISH = {
@@ -99,13 +99,7 @@ class ChatStreamDecoder:
         chunks = self._chunks(self._sse.finish())
         if not self._done:
             if self._finish is None:
-                raise stream_error(
-                    self._backend,
-                    self._provider,
-                    "an early end",
-                    "stream closed before [DONE]",
-                    503,
-                )
+                raise early_end(self._backend, self._provider, "stream closed before [DONE]")
             chunks.append(self._last())  # servers that finish without [DONE] (some llama.cpp)
         return chunks
 
@@ -128,7 +122,6 @@ class ChatStreamDecoder:
                     self._backend,
                     self._provider,
                     str(error.get("type") or error.get("code") or "an error"),
-                    str(error.get("message", "")),
                     _status_of(error),
                 )
             if data.get("usage"):

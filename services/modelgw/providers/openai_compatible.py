@@ -39,5 +39,5 @@ class OpenAICompatibleBackend(ChatCompletionsBackend):
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
         # vLLM (and others) put the fields at the top level: {"object": "error", "message", "type"}
         if isinstance(body, dict) and body.get("object") == "error":
-            return ErrorDetail(str(body.get("type") or ""), str(body.get("message") or ""))
+            return ErrorDetail(str(body.get("type") or ""))
         return super().describe_error(headers, body)

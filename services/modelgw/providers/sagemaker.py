@@ -21,7 +21,7 @@ from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
 from modelgw.providers.tgi import TgiStreamDecoder, parse_tgi_response, tgi_body
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
-from modelgw.providers.transport.errors import ErrorDetail, stream_error
+from modelgw.providers.transport.errors import ErrorDetail, early_end
 from modelgw.providers.transport.eventstream import EventStreamDecoder
 
 
@@ -93,7 +93,5 @@ class _ResponseStream:
 
     def finish(self) -> list[StreamChunk]:
         if self._frames.pending():
-            raise stream_error(
-                self._backend, self._provider, "an early end", "truncated event frame", 503
-            )
+            raise early_end(self._backend, self._provider, "truncated event frame")
         return self._inner.finish()

@@ -13,7 +13,7 @@ from typing import Any
 
 from modelgw.common.messages import FinishReason, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-from modelgw.providers.transport.errors import stream_error
+from modelgw.providers.transport.errors import early_end, stream_error
 from modelgw.providers.transport.sse import SseDecoder
 
 _FINISH = {
@@ -78,7 +78,7 @@ class TgiStreamDecoder:
     def finish(self) -> list[StreamChunk]:
         chunks = self._handle(self._sse.finish())
         if not self._done:
-            raise stream_error(self._backend, self._provider, "an early end", "no final token", 503)
+            raise early_end(self._backend, self._provider, "no final token")
         return chunks
 
     def _handle(self, events: list[Any]) -> list[StreamChunk]:
@@ -90,7 +90,6 @@ class TgiStreamDecoder:
                     self._backend,
                     self._provider,
                     str(data.get("error_type") or "error"),
-                    str(data["error"]),
                     503,
                 )
             token = data.get("token") or {}

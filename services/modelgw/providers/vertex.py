@@ -18,7 +18,7 @@ from modelgw.common.messages import FinishReason, Role, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.google_token import GoogleTokenSource
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
-from modelgw.providers.transport.errors import ErrorDetail, stream_error
+from modelgw.providers.transport.errors import ErrorDetail, early_end, stream_error
 from modelgw.providers.transport.sse import SseDecoder
 from modelgw.providers.turns import split_system
 
@@ -126,7 +126,7 @@ class VertexBackend(HttpBackend):
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):
             return ErrorDetail()
-        return ErrorDetail(str(error.get("status", "")), str(error.get("message", "")))
+        return ErrorDetail(str(error.get("status", "")))
 
     def stream_decoder(self) -> StreamDecoder:
         return _GeminiStream(self.name, self.provider_label)
@@ -149,9 +149,7 @@ class _GeminiStream:
     def finish(self) -> list[StreamChunk]:
         chunks = self._handle(self._sse.finish())
         if self._finish is None:
-            raise stream_error(
-                self._backend, self._provider, "an early end", "no finishReason", 503
-            )
+            raise early_end(self._backend, self._provider, "no finishReason")
         return [*chunks, StreamChunk(finish_reason=self._finish, usage=self._usage)]
 
     def _handle(self, events: list[Any]) -> list[StreamChunk]:
@@ -165,7 +163,6 @@ class _GeminiStream:
                     self._backend,
                     self._provider,
                     status or "an error",
-                    str(error.get("message", "")),
                     _STATUS.get(status, int(error.get("code") or 500)),
                 )
             if data.get("usageMetadata"):

@@ -14,14 +14,19 @@ import dataclasses
 from modelgw.common.messages import TrustSummary
 from modelgw.trust.client import ResponseScanner
 from modelgw.trust.restore import StreamRestorer
-from modelgw.trust.segments import Segmenter
+from modelgw.trust.segments import EagerSegmenter, Segmenter
 from modelgw.trust.vault import Vault
 
 
 class AnswerFilter:
-    def __init__(self, scanner: ResponseScanner, vault: Vault) -> None:
+    def __init__(
+        self, scanner: ResponseScanner, vault: Vault, plain_words: frozenset[str] | None = None
+    ) -> None:
+        """`plain_words`: cut between ordinary words (`EagerSegmenter`), else at sentences."""
         self._scanner = scanner
-        self._segmenter = Segmenter()
+        self._segmenter: Segmenter = (
+            EagerSegmenter(plain_words) if plain_words is not None else Segmenter()
+        )
         self._restorer = StreamRestorer(vault)
         self._masked: list[str] = []
 
@@ -46,10 +51,23 @@ class AnswerFilter:
         for segment in segments:
             if self._scanner.cut:
                 break
+            if self._unscanned(segment):
+                self._masked.append(segment)
+                out.append(self._restorer.feed(segment))
+                continue
             for scanned in await self._scanner.scan([segment]):
                 self._masked.append(scanned)
                 out.append(self._restorer.feed(scanned))
         return "".join(out)
+
+    def _unscanned(self, segment: str) -> bool:
+        """Ordinary words only, and nothing scores toxicity: nothing to find in it."""
+        segmenter = self._segmenter
+        return (
+            isinstance(segmenter, EagerSegmenter)
+            and not self._scanner.scores_toxicity
+            and segmenter.ordinary(segment)
+        )
 
     async def feed(self, chunk: str) -> str:
         if self._scanner.cut:

@@ -45,6 +45,11 @@ class ResponseScanner(Protocol):
         """True when scanning cannot change the answer, so it may stream unsegmented."""
         ...
 
+    @property
+    def scores_toxicity(self) -> bool:
+        """True when every segment must be scanned, ordinary words too (a toxicity model)."""
+        ...
+
     async def scan(self, segments: list[str]) -> list[str]: ...
 
     async def close(self) -> None:
@@ -198,6 +203,10 @@ class _FailOpenScanner:
     @property
     def passthrough(self) -> bool:
         return self._inner.passthrough
+
+    @property
+    def scores_toxicity(self) -> bool:
+        return self._inner.scores_toxicity
 
     async def scan(self, segments: list[str]) -> list[str]:
         try:

@@ -123,7 +123,10 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     Presidio reports overlapping results (a card-like run inside an IBAN, an
     NHS-valid run inside an international phone number). Keeping the longer
     of two confident detections masks the whole value; keeping the shorter
-    would leave the rest of it in clear. Weak detections only fill gaps.
+    would leave the rest of it in clear. Weak detections only fill gaps. A
+    detection that sticks out of the winner keeps the part outside it (a name
+    the NER model ran into the first line of an address stays masked), as long
+    as that part still holds a letter or digit.
     """
     ranked = sorted(
         detections,
@@ -131,9 +134,24 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     )
     kept: list[Detection] = []
     for candidate in ranked:
-        if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
-            kept.append(candidate)
+        for start, end in _outside(candidate.start, candidate.end, kept):
+            kept.append(Detection(candidate.entity_type, start, end, candidate.score))
     return sorted(kept, key=lambda d: d.start)
+
+
+def _outside(start: int, end: int, kept: list[Detection]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no kept detection covers (all of it if none touches it)."""
+    pieces = [(start, end)]
+    for k in kept:
+        if k.end <= start or k.start >= end:
+            continue
+        pieces = [
+            part
+            for a, b in pieces
+            for part in ((a, min(b, k.start)), (max(a, k.end), b))
+            if part[1] > part[0]
+        ]
+    return pieces
 
 
 def finish(
@@ -155,5 +173,15 @@ def finish(
             o_start, o_end = _trim(text.norm.original, o_start, o_end)
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
-        out.append(resolve_overlaps(found))
+        out.append(_pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found)))
+    return out
+
+
+def _pieces_that_hold_a_value(original: str, detections: list[Detection]) -> list[Detection]:
+    """Detections (some of them pieces left of one) trimmed, without those of no letter or digit."""
+    out: list[Detection] = []
+    for d in detections:
+        start, end = _trim(original, d.start, d.end)
+        if any(c.isalnum() for c in original[start:end]):
+            out.append(Detection(d.entity_type, start, end, d.score))
     return out

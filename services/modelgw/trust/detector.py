@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # and they rarely identify a person on their own.
 DEFAULT_ENTITIES: tuple[str, ...] = (
     "PERSON",
+    "ADDRESS",
     "EMAIL_ADDRESS",
     "PHONE_NUMBER",
     "CREDIT_CARD",
@@ -87,7 +88,8 @@ class Detector:
         self._threshold = config.score_threshold
         self._batch = config.max_batch
         self._scope = config.ner_scope
-        self.ner = NerModel(config.spacy_model)
+        names = NameLists.load()
+        self.ner = NerModel(config.spacy_model, names)
         # Presidio's NLP engine only tokenises here (context words); NER runs in `self.ner`.
         nlp_engine = SpacyNlpEngine(
             models=[{"lang_code": config.language, "model_name": config.spacy_model}]
@@ -97,7 +99,7 @@ class Detector:
         registry = RecognizerRegistry(supported_languages=[config.language])
         for recognizer in [
             *builtin_recognizers(config.language),
-            *own_recognizers(NameLists.load(), load_place_names()),
+            *own_recognizers(names, load_place_names()),
         ]:
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(

@@ -24,6 +24,7 @@ from modelgw.common.config.trust import DetectionExecutor, TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.messages import TrustDecision, TrustSummary
 from modelgw.trust.batching import Batcher, QueueFull
+from modelgw.trust.chunks import OVERLAP_CHARS, merge, split
 from modelgw.trust.detection_plan import AnalysisItem, Detection
 from modelgw.trust.masking import MaskingTally, apply_policy
 from modelgw.trust.memo import AnalysisMemo, memo_key
@@ -103,6 +104,7 @@ class TrustEngine:
             workers=config.workers,
             max_batch=config.max_batch,
             max_pending=config.max_pending,
+            max_cost=config.batch_chars,
         )
         self.memo = AnalysisMemo(config.memo_entries)
         self._rules: dict[str, tuple[TenantRule, ...]] = {}
@@ -149,29 +151,56 @@ class TrustEngine:
         if missing:
             rules = self._rules_for(fingerprint, policy)
             todo = [positions[0] for positions in missing.values()]
-            fresh = await self._run_with_deadline([(texts[i], rules) for i in todo], deadline)
+            fresh = await self._run_chunked(
+                [texts[i] for i in todo], rules, tenant=tenant, deadline=deadline
+            )
             for first, detections in zip(todo, fresh, strict=True):
                 self.memo.put(keys[first], detections)
                 for i in missing[keys[first]]:
                     results[i] = tuple(detections)
         return [r if r is not None else () for r in results]
 
-    async def _run_with_deadline(
-        self, items: list[AnalysisItem], deadline: float | None
+    async def _run_chunked(
+        self,
+        texts: list[str],
+        rules: tuple[TenantRule, ...],
+        *,
+        tenant: str,
+        deadline: float | None,
     ) -> list[list[Detection]]:
-        timeout = self._config.deadline_ms / 1000
+        """Detect in every text, long ones as overlapping chunks, queued under the tenant."""
+        size = self._config.chunk_chars
+        bounds = [split(text, size, min(OVERLAP_CHARS, size // 4)) for text in texts]
+        items: list[AnalysisItem] = [
+            (text[start:end], rules)
+            for text, cuts in zip(texts, bounds, strict=True)
+            for start, end in cuts
+        ]
+        found = iter(await self._run_with_deadline(items, tenant, sum(map(len, texts)), deadline))
+        return [merge([(start, next(found)) for start, _ in cuts]) for cuts in bounds]
+
+    async def _run_with_deadline(
+        self, items: list[AnalysisItem], tenant: str, chars: int, deadline: float | None
+    ) -> list[list[Detection]]:
+        """Run under the deadline: the configured one, longer for long texts (they take
+        longer, and a miss must mean trouble, not size), never past the caller's."""
+        config = self._config
+        timeout = (config.deadline_ms + config.deadline_ms_per_mb * chars / 1_000_000) / 1000
         if deadline is not None:
             timeout = max(0.0, min(timeout, deadline - time.monotonic()))
+        costs = [len(text) for text, _ in items]
         try:
-            return await asyncio.wait_for(self._batcher.run(items), timeout=timeout)
+            return await asyncio.wait_for(
+                self._batcher.run(items, key=tenant, costs=costs), timeout=timeout
+            )
         except QueueFull:
             raise TrustLayerUnavailable(
-                f"more than {self._config.max_pending} texts are waiting for detection; "
-                "the request was not sent (fail closed)"
+                f"more than {self._config.max_pending} texts of this tenant are waiting for "
+                "detection; the request was not sent (fail closed)"
             ) from None
         except TimeoutError:
             raise TrustLayerUnavailable(
-                f"personal-data detection did not finish within {self._config.deadline_ms} ms; "
+                f"personal-data detection did not finish within {timeout * 1000:.0f} ms; "
                 "the request was not sent (fail closed)"
             ) from None
         except Exception as exc:

@@ -25,10 +25,6 @@ class MaskingTally:
     def add(self, entity_type: str, action: EntityAction) -> None:
         self.counts[(entity_type, action)] += 1
 
-    @property
-    def blocked_types(self) -> list[str]:
-        return sorted({t for (t, a) in self.counts if a is EntityAction.BLOCK})
-
 
 def apply_policy(
     text: str,

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from modelgw.common.config.trust import NerScope
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.ner_review import plausible_person
 
 # spaCy label → our entity type.
 LABELS = {
@@ -204,9 +206,10 @@ def candidate_windows(text: str, window: int = WINDOW_WORDS) -> list[tuple[int, 
 class NerModel:
     """The spaCy model with every component but `ner` excluded. Thread-safe for `spans`."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, names: NameLists | None = None) -> None:
         import spacy
 
+        self._names = names
         probe = spacy.load(
             model,
             exclude=[
@@ -232,10 +235,36 @@ class NerModel:
                 entity_type = LABELS.get(ent.label_)
                 if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
                     continue  # digits, "=" or "_" in it: an identifier, not a name
-                if entity_type is not None:
-                    spans.append(NerSpan(entity_type, ent.start_char, ent.end_char))
+                if entity_type is None:
+                    continue
+                for span in _line_by_line(entity_type, ent.text, ent.start_char):
+                    if self._plausible(doc.text, span):
+                        spans.append(span)
             found.append(spans)
         return found
+
+    def _plausible(self, text: str, span: NerSpan) -> bool:
+        if span.entity_type != "PERSON" or self._names is None:
+            return True
+        return plausible_person(text, span.start, span.end, self._names)
+
+
+def _line_by_line(entity_type: str, text: str, start: int) -> list[NerSpan]:
+    """An entity the model ran over a line break is one entity per line.
+
+    `Carl-Heinz Junitz\nTröst\nHans-Ulrich-Eberhardt-Gasse` (a signature: name, company,
+    street) is three things; as one span it would compete with the address after it.
+    """
+    spans: list[NerSpan] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            spans.append(
+                NerSpan(entity_type, start + offset + lead, start + offset + len(line.rstrip()))
+            )
+        offset += len(line) + 1
+    return spans
 
 
 def ner_pieces(text: str, scope: NerScope) -> list[tuple[int, int]]:

@@ -1,10 +1,14 @@
+# ruff: noqa: RUF002  (look-alike characters are the point of this module)
 """A normalised copy of a text for detection, with a map back to the original.
 
 People and tools obfuscate identifiers, on purpose or not: full-width digits,
-zero-width spaces inside an email, Cyrillic letters that look Latin, a card
-number written `4111•1111•1111•1111` or `4 1 1 1 ...`, `john [at] example
-[dot] com`. Detection reads the normalised copy; every detected span is mapped
-back so the *original* characters get masked, obfuscation included.
+zero-width spaces inside an email, Cyrillic letters that look Latin or like
+digits (`З71815...`), accents typed as combining marks, a card number written
+`4111•1111•1111•1111` or `4 1 1 1 ...`, `john [at] example [dot] com`, `john
+dot smith at example dot com`, digits spelled out, a value broken over two
+lines (see `disguises` and `line_breaks`). Detection reads the normalised
+copy; every detected span is mapped back so the *original* characters get
+masked, obfuscation included.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from modelgw.trust import line_breaks
+from modelgw.trust.disguises import DIGIT_LOOK_ALIKES, NEEDS_WORK, REWRITES
 
 # Characters that render as nothing; removed before detection.
 _INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
@@ -26,15 +33,9 @@ _HOMOGLYPHS = str.maketrans(
     "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοριкνΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwhlABEKMHOPCTXIJSaopikvABEZHIKMNOPTYX",
 )
-_OBFUSCATED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At)\s*[\]\)\}>]\s*")
-_OBFUSCATED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot)\s*[\]\)\}>]\s*")
-# Digit groups joined by separators that pattern recognizers do not expect.
-_ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
-# Nine or more single digits each followed by one space/dot/dash ("4 1 1 1 ...").
-_SPACED_DIGITS = re.compile(r"\b\d(?:[ .\-]\d){8,}\b")
-_NEEDS_WORK = re.compile(
-    r"[\[\(\{<]\s*(?:at|dot)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|\b\d[ .\-]\d[ .\-]\d", re.IGNORECASE
-)
+_LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
+# Nine or more single digits each followed by one dot or dash ("4.1.1.1 ...").
+_SPACED_DIGITS = re.compile(r"\b\d(?:[.\-]\d){8,}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +57,31 @@ class NormalisedText:
 
 
 _Rewrite = Callable[[re.Match[str]], str]
+_Edit = tuple[int, int, str]
+"""Replace text[start:end] with a string."""
 
 
 def _rewrite(
     text: str, starts: list[int], ends: list[int], pattern: re.Pattern[str], repl: _Rewrite
 ) -> tuple[str, list[int], list[int]]:
-    """Replace matches; the characters of a replacement map to the whole matched span."""
+    edits = [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
+    return _splice(text, starts, ends, [e for e in edits if e[2] != text[e[0] : e[1]]])
+
+
+def _splice(
+    text: str, starts: list[int], ends: list[int], edits: list[_Edit]
+) -> tuple[str, list[int], list[int]]:
+    """Apply non-overlapping edits in order; a replacement's characters map to the whole span."""
+    if not edits:
+        return text, starts, ends
     out: list[str] = []
     new_starts: list[int] = []
     new_ends: list[int] = []
     cursor = 0
-    for match in pattern.finditer(text):
-        a, b = match.span()
+    for a, b, replacement in edits:
         out.append(text[cursor:a])
         new_starts.extend(starts[cursor:a])
         new_ends.extend(ends[cursor:a])
-        replacement = repl(match)
         if a < b:
             out.append(replacement)
             new_starts.extend([starts[a]] * len(replacement))
@@ -92,27 +102,81 @@ def _fold_char(ch: str) -> str:
         return " "
     if ch.isascii():
         return ch
+    if ch.isdecimal():
+        return str(unicodedata.decimal(ch))  # Arabic-Indic, Devanagari, full-width, ... digits
     return unicodedata.normalize("NFKC", ch).translate(_HOMOGLYPHS)
+
+
+def _digit_positions(original: str) -> dict[int, str]:
+    """Look-alike letters among digits: `З71815`, `2Ο4.зо.55.27`, `+зз (о)3 81 64`.
+
+    A look-alike counts as a digit where its word, or the dozen characters around it, hold
+    three digits or more and fewer than half as many Latin letters; in an e-mail such as
+    `emily51@example.com` with Cyrillic letters, the letters stay letters.
+    """
+    found: dict[int, str] = {}
+    for match in _LOOK_ALIKE.finditer(original):
+        i = match.start()
+        if _among_digits(original[max(0, i - 6) : i + 7]) or _among_digits(_token(original, i)):
+            found[i] = DIGIT_LOOK_ALIKES[match.group(0)]
+    return found
+
+
+def _among_digits(around: str) -> bool:
+    digits = sum(c.isdecimal() or c in DIGIT_LOOK_ALIKES for c in around) - 1
+    letters = sum(c.isascii() and c.isalpha() for c in around)
+    return digits >= 3 and digits > 2 * letters
+
+
+def _token(text: str, i: int) -> str:
+    start = i
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = i
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
+
+
+def _fold(original: str) -> tuple[str, list[int], list[int]]:
+    """Fold character by character; a letter and its combining accents become one character
+    (`Gonc\u0327alves` is read as `Gonçalves`: the model does not know loose accents)."""
+    if original.isascii():
+        return original, list(range(len(original))), list(range(1, len(original) + 1))
+    digits = _digit_positions(original)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(original):
+        j = i + 1
+        while j < len(original) and unicodedata.combining(original[j]):
+            j += 1
+        if i in digits:
+            folded = digits[i]
+        elif j > i + 1:
+            folded = unicodedata.normalize("NFC", original[i:j])
+            folded = "".join(_fold_char(c) for c in folded)
+        else:
+            folded = _fold_char(original[i])
+        chars.append(folded)
+        starts.extend([i] * len(folded))
+        ends.extend([j] * len(folded))
+        i = j
+    return "".join(chars), starts, ends
 
 
 def normalise(original: str) -> NormalisedText:
     """Return the detection copy of `original` (the same object when nothing needs folding)."""
-    if original.isascii() and not _NEEDS_WORK.search(original):
+    if original.isascii() and not NEEDS_WORK.search(original):
         return NormalisedText(original, original)
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(original):
-        folded = _fold_char(ch)
-        chars.append(folded)
-        starts.extend([i] * len(folded))
-        ends.extend([i + 1] * len(folded))
-    text = "".join(chars)
-    text, starts, ends = _rewrite(text, starts, ends, _OBFUSCATED_AT, lambda m: "@")
-    text, starts, ends = _rewrite(text, starts, ends, _OBFUSCATED_DOT, lambda m: ".")
-    text, starts, ends = _rewrite(text, starts, ends, _ODD_DIGIT_SEPARATOR, lambda m: "-")
+    text, starts, ends = _fold(original)
+    if "\n" in text:
+        text, starts, ends = _splice(text, starts, ends, line_breaks.joins(text))
+    for pattern, repl in REWRITES:
+        text, starts, ends = _rewrite(text, starts, ends, pattern, repl)
     text, starts, ends = _rewrite(
-        text, starts, ends, _SPACED_DIGITS, lambda m: re.sub(r"[ .\-]", "", m.group(0))
+        text, starts, ends, _SPACED_DIGITS, lambda m: re.sub(r"[.\-]", "", m.group(0))
     )
     if text == original:
         return NormalisedText(original, original)

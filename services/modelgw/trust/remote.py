@@ -118,6 +118,8 @@ class RemoteResponseScanner:
     toxicity: float | None = None
     passthrough: bool = False
     """The policy is applied in the trust service: always scan segment by segment."""
+    scores_toxicity: bool = True
+    """Whether the service runs a toxicity model is not known here: send it every segment."""
     _counts: dict[tuple[str, str], int] = field(default_factory=dict)
     _call: (
         grpc.aio.StreamStreamCall[trust_pb2.ScanAnswerRequest, trust_pb2.ScanAnswerResponse] | None

@@ -10,10 +10,12 @@ into the caller's answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from modelgw.common.config.tenants import EntityAction, EntityPolicy, ResponseScanPolicy
 from modelgw.common.messages import EntityFinding
+from modelgw.trust.detection_plan import Detection
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.masking import MaskingTally, redaction_marker
 from modelgw.trust.policy import findings
@@ -21,6 +23,19 @@ from modelgw.trust.restore import placeholder_pattern
 from modelgw.trust.vault import Vault
 
 TOXIC_MARKER = "[REDACTED TOXIC CONTENT]"
+CONTEXT_CHARS = 64
+"""How much of the answer before a segment detection reads with it."""
+
+
+def _within_segment(found: Sequence[Detection], context: int) -> tuple[Detection, ...]:
+    """Detections in (context + segment) as offsets into the segment; the context's own
+    findings are dropped (that text was released already), one reaching into the
+    segment keeps its part there."""
+    return tuple(
+        Detection(d.entity_type, max(0, d.start - context), d.end - context, d.score)
+        for d in found
+        if d.end > context
+    )
 
 
 @dataclass(slots=True)
@@ -35,6 +50,9 @@ class ResponseGuard:
     toxicity: float | None = None
     cut: bool = False
     """True once the policy stopped the answer (toxic or blocked content)."""
+    _tail: str = ""
+    """The end of the answer scanned so far: the next segment is read after it, so a cue
+    (`call`, `postal code`, `Dear`) in the text before a value still counts."""
 
     @property
     def findings(self) -> tuple[EntityFinding, ...]:
@@ -47,6 +65,10 @@ class ResponseGuard:
             self.response.new_entity_action is EntityAction.ALLOW and self.engine.toxicity is None
         )
 
+    @property
+    def scores_toxicity(self) -> bool:
+        return self.engine.toxicity is not None
+
     def _sent_by_caller(self, value: str) -> bool:
         folded = value.casefold()
         return any(folded in t.casefold() for t in self.prompt_texts)
@@ -58,9 +80,21 @@ class ResponseGuard:
         """
         if self.cut or not segments:
             return []
-        detections = await self.engine.detect(
-            segments, self.policy, tenant=self.tenant, deadline=deadline
+        inputs: list[str] = []
+        contexts: list[int] = []
+        tail = self._tail
+        for segment in segments:
+            inputs.append(tail + segment)
+            contexts.append(len(tail))
+            tail = (tail + segment)[-CONTEXT_CHARS:]
+        self._tail = tail
+        found_in_inputs = await self.engine.detect(
+            inputs, self.policy, tenant=self.tenant, deadline=deadline
         )
+        detections = [
+            _within_segment(found, context)
+            for found, context in zip(found_in_inputs, contexts, strict=True)
+        ]
         scores = await self.engine.score_toxicity(segments)
         placeholders_re, _ = placeholder_pattern(
             frozenset(e.entity_type for e in self.vault.entries())

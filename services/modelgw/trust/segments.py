@@ -1,13 +1,25 @@
-"""Cut an answer into sentence-sized segments the same way whether it streams or not.
+"""Cut an answer into segments the same way whether it streams or not.
 
 Response scanning looks at one segment at a time; a streamed answer is held
-back until its segment is complete (a sentence end followed by whitespace, a
-newline, or at most `MAX_SEGMENT` characters, cut after the last space).
-The cut points depend only on the text, never on how it was chunked, which
-is what makes streamed and non-streamed answers identical.
+back until its segment is complete. `Segmenter` cuts at sentence ends (a
+sentence end followed by whitespace, a newline, or at most `MAX_SEGMENT`
+characters, cut after the last space). `EagerSegmenter` also cuts between
+any two ordinary words (see `plain_words`): no personal value runs across
+such a gap, so a stream is held back only over a run of words that could
+belong to one, plus the word after it.
+
+The cut points depend only on the text, never on how it was chunked (a cut
+is made once the word after it is complete), which is what makes streamed
+and non-streamed answers identical.
 """
 
 from __future__ import annotations
+
+import re
+
+from modelgw.trust.plain_words import plain
+
+_WORD = re.compile(r"\S+")
 
 MAX_SEGMENT = 400
 _ENDS = ".!?\n"
@@ -42,6 +54,35 @@ class Segmenter:
     def finish(self) -> list[str]:
         rest, self._pending = self._pending, ""
         return [rest] if rest else []
+
+
+class EagerSegmenter(Segmenter):
+    """Sentence cuts, and a cut between every two ordinary words as soon as both are whole."""
+
+    def __init__(self, plain_words: frozenset[str], max_segment: int = MAX_SEGMENT) -> None:
+        super().__init__(max_segment)
+        self._words = plain_words
+
+    def _cut(self) -> int:
+        sentence = super()._cut()
+        text = self._pending
+        limit = sentence or len(text)
+        previous: re.Match[str] | None = None
+        for word in _WORD.finditer(text, 0, limit):
+            if word.end() >= len(text):
+                break  # the word may still grow: nothing after it is decided yet
+            if (
+                previous is not None
+                and plain(previous.group(), self._words)
+                and plain(word.group(), self._words)
+            ):
+                return word.start()
+            previous = word
+        return sentence
+
+    def ordinary(self, segment: str) -> bool:
+        """Whether every word of `segment` is ordinary: then it holds no personal value."""
+        return all(plain(w, self._words) for w in segment.split())
 
 
 def split_segments(text: str, max_segment: int = MAX_SEGMENT) -> list[str]:

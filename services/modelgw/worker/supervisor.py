@@ -5,6 +5,8 @@ SERVING), which vLLM flips only after the model is loaded and warmed up; the
 same check serves Kubernetes' native gRPC readiness probe. SIGTERM/SIGINT are
 passed to the child, which drains in-flight requests; if it has not exited
 after the grace period it is killed, so a stuck engine cannot block a rollout.
+With a TLS front (`tls_front.py`), the front opens once the engine serves and
+drains alongside it on stop.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health_pb2
@@ -35,10 +39,25 @@ async def engine_serving(address: str, limit_s: float = 2.0) -> bool:
     return reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
+class Front(Protocol):
+    async def stop(self, grace: float) -> None: ...
+
+
 async def supervise(
-    command: list[str], address: str, *, startup_timeout_s: float, grace_s: float
+    command: list[str],
+    address: str,
+    *,
+    startup_timeout_s: float,
+    grace_s: float,
+    front: Callable[[], Awaitable[Front]] | None = None,
+    announce: str | None = None,
 ) -> int:
-    """Start the engine, announce readiness, and return its exit code."""
+    """Start the engine, announce readiness, and return its exit code.
+
+    `address` is where the engine itself answers; `front` starts what serves the
+    worker's own address in front of it (announced as `announce`) once it does.
+    """
+    opened: Front | None = None
     child = await asyncio.create_subprocess_exec(*command)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -52,15 +71,20 @@ async def supervise(
         while not exited.done() and not stop.is_set():
             if not ready:
                 if await engine_serving(address):
+                    if front is not None:
+                        opened = await front()
                     ready = True
                     log.info("worker ready: vLLM engine serving on %s (pid %d)", address, child.pid)
-                    print(f"modelgw worker: ready on {address}", flush=True)
+                    print(f"modelgw worker: ready on {announce or address}", flush=True)
                 elif loop.time() > deadline:
                     log.error("engine not serving after %.0fs; stopping it", startup_timeout_s)
                     break
             await asyncio.wait({exited, stopping}, timeout=1.0)
     finally:
         stopping.cancel()
+        # The front stops taking calls and lets its in-flight ones finish while the engine
+        # drains the same calls: both within the one grace period.
+        closing = asyncio.ensure_future(opened.stop(grace_s)) if opened else None
         if child.returncode is None:
             log.info("stopping the engine (grace %.0fs)", grace_s)
             child.send_signal(signal.SIGTERM)
@@ -70,6 +94,8 @@ async def supervise(
                 log.warning("engine did not stop within %.0fs; killing it", grace_s)
                 child.kill()
                 await exited
+        if closing is not None:
+            await closing
     code = child.returncode or 0
     if not ready and not stop.is_set():
         return code or 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import grpc
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -10,6 +12,7 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.convert import record_to_pb
 from modelgw.audit.handlers import AuditService
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.store import AuditStore
 from modelgw.common.grpc_server import ServiceBinding, start_server
 from modelgw.common.internal_auth import INTERNAL_TOKEN_HEADER, InternalAuth
@@ -27,7 +30,11 @@ async def test_ingest_while_its_postgres_is_unreachable_answers_unavailable() ->
     nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/audit"
     store = AuditStore(create_async_engine(nowhere))
     service = AuditService(
-        store, Authenticator(TenantDirectory(gateway_config())), InternalAuth(TOKEN), Verifier({})
+        store,
+        Authenticator(TenantDirectory(gateway_config())),
+        InternalAuth(TOKEN),
+        Verifier({}),
+        Pseudonyms(os.urandom(32)),
     )
     name = audit_pb2.DESCRIPTOR.services_by_name["Audit"].full_name
     server = await start_server(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.audit.crypto import TenantKeys
+from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sender import SpoolSender
-from modelgw.audit.sink import SpoolAuditSink
+from modelgw.audit.sink import RecordGuard, SpoolAuditSink
 from modelgw.audit.spool import Spool, SpoolLocked
 from modelgw.audit.store import AppendResult
 from modelgw.common.config.audit import AuditConfig
@@ -133,7 +135,7 @@ async def test_full_spool_refuses_by_default_and_continues_when_the_tenant_says_
     )
     tenants = Tenants.from_config(config)
     spool = _spool(tmp_path)
-    sink = SpoolAuditSink(spool, config.audit, TenantKeys({}))
+    sink = SpoolAuditSink(spool, config.audit, RecordGuard(Pseudonyms(os.urandom(32))))
     sink.admit(tenants.get("acme"))
     while spool.pending_bytes() < 4096:
         await sink.record(make_record())
@@ -149,13 +151,12 @@ async def test_full_spool_refuses_by_default_and_continues_when_the_tenant_says_
 
 
 async def test_raw_content_reaches_the_spool_only_sealed(tmp_path: Path) -> None:
-    import os
-
     from modelgw.audit.crypto import RawContent
     from modelgw.common.messages import ChatMessage, Role
 
     spool = _spool(tmp_path)
-    sink = SpoolAuditSink(spool, AuditConfig(), TenantKeys({"acme": os.urandom(32)}))
+    guard = RecordGuard(Pseudonyms(os.urandom(32)), TenantKeys({"acme": os.urandom(32)}))
+    sink = SpoolAuditSink(spool, AuditConfig(), guard)
     raw = RawContent((ChatMessage(Role.USER, "I am Jane Roe, SSN 078-05-1120"),), "Hi Jane")
     await sink.record(make_record("acme", request_id="kept"), raw=raw)
     await sink.record(make_record("globex", request_id="not-kept"), raw=raw)
@@ -166,4 +167,17 @@ async def test_raw_content_reaches_the_spool_only_sealed(tmp_path: Path) -> None
     kept.ParseFromString(payloads[0])
     dropped.ParseFromString(payloads[1])
     assert kept.sealed_raw and not dropped.sealed_raw
+    spool.close()
+
+
+async def test_end_user_and_session_id_reach_the_spool_only_pseudonymised(tmp_path: Path) -> None:
+    spool = _spool(tmp_path)
+    sink = SpoolAuditSink(spool, AuditConfig(), RecordGuard(Pseudonyms(os.urandom(32))))
+    record = make_record(end_user="jane.roe@example.com", session_id="ticket-jane-roe")
+    await sink.record(record)
+    payloads, _ = spool.read_batch(10)
+    assert b"jane" not in b"".join(payloads).lower()
+    stored = audit_pb2.AuditRecord()
+    stored.ParseFromString(payloads[0])
+    assert stored.end_user.startswith("ps1:") and stored.session_id.startswith("ps1:")
     spool.close()

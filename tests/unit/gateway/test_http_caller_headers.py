@@ -7,10 +7,12 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import grpc
 import httpx
 import pytest
 
 from modelgw.api.v1 import audit_pb2
+from modelgw.common.errors import BackendError
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from tests.configs import gateway_config
 from tests.harness import RecordingBackend, echo_backend
@@ -23,15 +25,25 @@ BODY = {"model": "echo", "messages": [{"role": "user", "content": "Where is my p
 
 
 class SlowBackend(RecordingBackend):
-    """Takes far longer than any test deadline, unless cancelled."""
+    """Would take 30 s; like every backend, it gives up at the request's deadline."""
+
+    async def _wait(self, request: BackendRequest) -> None:
+        await asyncio.sleep(request.remaining(30))
+        if request.remaining(30) <= 0:
+            raise BackendError(
+                "the caller's deadline passed",
+                code=grpc.StatusCode.DEADLINE_EXCEEDED,
+                retryable=False,
+            )
+        raise AssertionError("the deadline should have ended this call")
 
     async def generate(self, request: BackendRequest) -> BackendResponse:
         self.received.append(request)
-        await asyncio.sleep(30)
-        raise AssertionError("the deadline should have ended this call")
+        await self._wait(request)
+        raise AssertionError("unreachable")
 
     async def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]:
-        await asyncio.sleep(30)
+        await self._wait(request)
         yield StreamChunk()
 
 
@@ -95,7 +107,8 @@ async def test_session_header_reaches_the_audit_record_and_is_checked(
         record = await gw.grpc.audit.GetRecord(
             audit_pb2.GetRecordRequest(request_id=ok.headers["x-request-id"]), metadata=AUTH
         )
-        assert record.session_id == "ticket-123"
+        pseudonyms = gw.grpc.assembly.audit_pseudonyms()
+        assert record.session_id == pseudonyms.of("dev", "session_id", "ticket-123")
 
         bad = await client.post(
             "/v1/chat/completions", json=BODY, headers={"x-modelgw-session-id": "has space"}

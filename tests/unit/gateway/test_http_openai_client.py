@@ -159,7 +159,8 @@ async def personal_data_round_trip(audit_url: str, tmp_path: Path, trust_engine)
         record = await gw.grpc.audit.GetRecord(
             audit_pb2.GetRecordRequest(request_id=request_id), metadata=AUTH
         )
-        assert record.status == "OK" and record.end_user == "agent-7"
+        pseudonym = gw.grpc.assembly.audit_pseudonyms().of(record.tenant, "end_user", "agent-7")
+        assert record.status == "OK" and record.end_user == pseudonym
         _assert_masked(record.masked_response + "".join(m.content for m in record.masked_prompt))
 
 

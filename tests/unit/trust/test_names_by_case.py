@@ -54,3 +54,72 @@ def test_surname_words_never_start_a_name() -> None:
     assert "young" in names.last
     assert "young" not in names.first
     assert "will" not in names.last  # a modal verb after a first name: `anna will call`
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("spoke with dorit heintze yesterday", ["dorit heintze"]),
+        ("URGENT: URSZULA WITAS CALLED", ["URSZULA WITAS"]),
+        ("contact Girolamo Soranzo today", ["Girolamo Soranzo"]),
+        ("ask maria luiza macedo", ["maria luiza macedo"]),
+        ("from Mare van der Horst", ["Mare van der Horst"]),
+        ("with Horst-Dieter Fischer", ["Horst-Dieter Fischer"]),
+        ("cc Łukasz Wiśniewski and José Gonçalves", ["Łukasz Wiśniewski", "José Gonçalves"]),
+        ("Attendees: Kowalski, Nowak, Linke and Bates.", ["Kowalski", "Nowak", "Linke", "Bates"]),
+    ],
+)
+def test_names_of_many_countries(
+    recognizer: NamesByCaseRecognizer, text: str, names: list[str]
+) -> None:
+    assert found(recognizer, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anna said the invoice is late",
+        "pay to IBAN GB95 OHZN 3762 3865 8030 53",
+        "We met West of the river.",
+    ],
+)
+def test_a_given_name_before_an_ordinary_word_is_no_name(
+    recognizer: NamesByCaseRecognizer, text: str
+) -> None:
+    assert found(recognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "plausible"),
+    [
+        ("Sent: Monday", 0, 4, False),
+        ("Bill to: Acme", 0, 4, False),
+        ("we read 'Moby Dick' twice", 9, 18, False),
+        ("Lecomte SARL confirmed", 0, 7, False),
+        ("MEETING MOVED TO FRIDAY", 0, 13, False),
+        ("Best regards,\nAccountant | Acme", 14, 24, False),
+        ("Call Sigríður Jónsdóttir today", 5, 24, True),
+        ("Dr. Kowalski called", 4, 12, True),
+    ],
+)
+def test_the_ner_model_s_persons_are_reviewed(
+    text: str, start: int, end: int, plausible: bool
+) -> None:
+    from modelgw.trust.ner_review import plausible_person
+
+    assert plausible_person(text, start, end, NameLists.load()) is plausible
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("and sign as John Smith.", "John Smith"),
+        ("I am maria garcia. Then", "maria garcia"),
+    ],
+)
+def test_a_sentences_full_stop_is_not_part_of_the_name(
+    recognizer: NamesByCaseRecognizer, text: str, name: str
+) -> None:
+    """The full stop once went into the vault with the name, so `John Smith.` and
+    `John Smith` in one request got two placeholders."""
+    assert found(recognizer, text) == [name]

@@ -17,7 +17,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from modelgw.api.v1 import common_pb2
+from modelgw.api.v1 import common_pb2, trust_pb2
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
@@ -165,3 +165,38 @@ async def test_a_trust_service_that_is_gone_fails_closed(gateway, trust_service)
         assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "fail closed" in (caught.value.details() or "")
     assert recording.received == []
+
+
+@pytest.fixture
+def scan_requests(monkeypatch: pytest.MonkeyPatch) -> list[trust_pb2.ScanAnswerRequest]:
+    """Every ScanAnswer message the trust service receives (patched before it starts)."""
+    from modelgw.trust.handlers import TrustService
+
+    received: list[trust_pb2.ScanAnswerRequest] = []
+    original = TrustService.ScanAnswer
+
+    async def spying(self, request_iterator, context):
+        async def recorded():
+            async for request in request_iterator:
+                received.append(request)
+                yield request
+
+        async for reply in original(self, recorded(), context):
+            yield reply
+
+    monkeypatch.setattr(TrustService, "ScanAnswer", spying)
+    return received
+
+
+async def test_the_trust_service_gets_an_answers_context_once_not_per_segment(
+    scan_requests: list[trust_pb2.ScanAnswerRequest], gateway
+) -> None:
+    """#11: each answer segment used to carry the whole vault and every prompt again."""
+    gw, _, _ = gateway
+    assert await _streamed(gw) == EXPECTED
+    received = scan_requests
+    assert len(received) > 1, "the answer should have been scanned in several segments"
+    with_context = [r for r in received if r.HasField("context")]
+    assert len(with_context) == 1 and received[0].HasField("context")
+    assert len(with_context[0].context.vault) > 0  # the placeholders, sent once
+    assert all(not r.HasField("context") and r.segments for r in received[1:])

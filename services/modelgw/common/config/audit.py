@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.paths import default_audit_url, default_spool_directory
 from modelgw.common.config.secrets import SecretRef
+from modelgw.common.config.urls import is_secret_parameter
 
 
 class SpoolFullAction(StrEnum):
@@ -74,6 +75,13 @@ class AuditConfig(StrictModel):
     """Ed25519 public keys (PEM, or the 32 raw bytes in base64) of earlier signing keys, so
     checkpoints signed before a key rotation still verify; `modelgw audit public-key` prints
     the current one. Public keys are not secrets: plain values."""
+    pseudonym_key: SecretRef | None = None
+    """32+ random bytes (hex or base64) from which each tenant's key for pseudonymising
+    `end_user` and `session_id` in audit records is derived (HMAC-SHA256). The gateway
+    writes pseudonyms with it and the audit service hashes an `end_user` filter with it, so
+    both must hold the same secret: required for `modelgw gateway` and `modelgw audit`.
+    Unset, `modelgw serve` generates one in `$MODELGW_STATE_DIR/audit-pseudonym.key`.
+    Changing it means end-user filters no longer find the records written before."""
     checkpoint_interval_s: float = Field(default=300.0, gt=0)
     """How often the audit service signs the head of every tenant chain that moved."""
     spool: SpoolConfig = Field(default_factory=SpoolConfig)
@@ -98,6 +106,13 @@ class AuditConfig(StrictModel):
             raise ValueError(f"url is not a database URL: {exc}") from exc
         if parsed.password:
             raise ValueError('url must not contain a password; set `password = "env:NAME"`')
+        secret = sorted(name for name in parsed.query if is_secret_parameter(name))
+        if secret:
+            names = ", ".join(f"`{n}`" for n in secret)
+            raise ValueError(
+                f"url must not carry credentials in its query ({names}); remove them and "
+                'set `password = "env:NAME"`'
+            )
         if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
             raise ValueError("url must use sqlite+aiosqlite:// or postgresql+asyncpg://")
         if any(days < 1 for days in self.tenant_retention_days.values()):

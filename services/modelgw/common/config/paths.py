@@ -28,3 +28,8 @@ def default_spool_directory() -> str:
 def default_audit_url() -> str:
     """The embedded SQLite store; an absolute state dir gives `sqlite+aiosqlite:////abs/...`."""
     return f"sqlite+aiosqlite:///{state_dir()}/audit.db"
+
+
+def default_pseudonym_key_path() -> str:
+    """Where `modelgw serve` keeps the audit pseudonym key it generated (when none is set)."""
+    return f"{state_dir()}/audit-pseudonym.key"

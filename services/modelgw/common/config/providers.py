@@ -24,6 +24,7 @@ from modelgw.common.config.provider_fields import (
     TokenPrice,
     VertexProviderFields,
 )
+from modelgw.common.config.tls import ClientTls
 
 
 class Locality(StrEnum):
@@ -111,11 +112,19 @@ class VllmProvider(ProviderBase):
     """How often an ejected worker is probed (HealthCheck) to take it back."""
     connect_timeout_s: float = Field(default=5.0, gt=0)
     """Limit for reaching a worker and fetching its tokenizer."""
+    tls: ClientTls | None = None
+    """TLS (mutual with `cert_file`/`key_file`) to the workers, for workers started with
+    `modelgw worker --tls-cert-file ...`. Plaintext when absent."""
 
     @model_validator(mode="after")
     def _some_workers(self) -> Self:
         if not self.workers and not self.dns:
             raise ValueError("a vllm provider needs `workers` or `dns`")
+        if self.dns and self.tls and not self.tls.server_name:
+            raise ValueError(
+                "workers found through `dns` are dialled by IP address: set tls.server_name "
+                "to a DNS name their certificate carries (e.g. the headless service's name)"
+            )
         return self
 
 

@@ -8,6 +8,7 @@ from pydantic import model_validator
 
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.secrets import SecretRef
+from modelgw.common.config.urls import url_credential_problem
 
 
 class RedisConnection(StrictModel):
@@ -19,6 +20,14 @@ class RedisConnection(StrictModel):
     def _no_credentials_in_url(self) -> Self:
         # A password in the URL would end up in config dumps and logs; secrets come only
         # from references.
-        if "@" in self.redis_url:
-            raise ValueError("redis_url must not contain credentials; use redis_password")
+        problem = url_credential_problem(
+            self.redis_url,
+            field="redis_url",
+            reference='redis_password = "env:NAME"',
+            user_is_secret=True,
+        )
+        if problem or "@" in self.redis_url:
+            raise ValueError(
+                problem or "redis_url must not contain credentials; use redis_password"
+            )
         return self

@@ -27,12 +27,14 @@ from modelgw.common.config.tenants import (
     Role,
     TenantConfig,
 )
+from modelgw.common.config.tls import ClientTls, PemPath, ServerTls
 from modelgw.common.config.trust import TrustConfig
 
 __all__ = [
     "ApiKeyConfig",
     "AuditConfig",
     "CacheConfig",
+    "ClientTls",
     "EntityAction",
     "EntityPolicy",
     "Locality",
@@ -43,6 +45,7 @@ __all__ = [
     "Role",
     "RouteTarget",
     "ServerConfig",
+    "ServerTls",
     "ServicesConfig",
     "TelemetryConfig",
     "TenantConfig",
@@ -72,6 +75,19 @@ class ServerConfig(StrictModel):
     larger HTTP bodies 413."""
     shutdown_grace_s: float = Field(default=10.0, ge=0)
     """On SIGTERM, how long in-flight calls may finish before they are cancelled."""
+    tls: ServerTls | None = None
+    """TLS on the gateway's gRPC and HTTP front doors (under `modelgw serve`, also on the
+    audit service sharing the gRPC port). Plaintext when absent."""
+    health_address: str | None = None
+    """A plaintext listener (`host:port`) that serves only gRPC health
+    (`grpc.health.v1.Health`, the process's own status), for probes that cannot speak TLS,
+    such as Kubernetes' gRPC probes. Every modelgw process opens it; off when empty."""
+
+    @model_validator(mode="after")
+    def _health_apart(self) -> Self:
+        if self.health_address and self.health_address in (self.grpc_address, self.http_address):
+            raise ValueError("health_address must be a port of its own")
+        return self
 
 
 class ServicesConfig(StrictModel):
@@ -91,6 +107,14 @@ class ServicesConfig(StrictModel):
     """Listen address of `modelgw control`."""
     internal_token: SecretRef | None = None
     """Shared token services present to each other; required once any service is remote."""
+    tls: ServerTls | None = None
+    """TLS on the trust, audit and control listeners (`*_listen`) when they run alone; with
+    `require_client_cert`, only peers with a certificate from `client_ca_file` get in
+    (mutual TLS). Plaintext when absent."""
+    client_tls: ClientTls | None = None
+    """How a service reaches the others at `*_address` (gateway to trust, audit and control;
+    audit to control): the CA their certificates are checked against, and this service's
+    own certificate for mutual TLS. Plaintext when absent."""
 
     @model_validator(mode="after")
     def _token_when_split(self) -> Self:
@@ -99,6 +123,23 @@ class ServicesConfig(StrictModel):
             raise ValueError(
                 "internal_token is required when a service address is set "
                 '(e.g. internal_token = "env:MODELGW_INTERNAL_TOKEN")'
+            )
+        if remote and self.tls and self.client_tls is None:
+            raise ValueError(
+                "services.tls makes the services listen with TLS, but services.client_tls is "
+                "not set, so they would be called in plaintext: add [services.client_tls] "
+                "with ca_file (and cert_file/key_file for mutual TLS)"
+            )
+        if (
+            self.tls
+            and self.tls.require_client_cert
+            and self.client_tls
+            and not self.client_tls.presents_certificate
+        ):
+            raise ValueError(
+                "services.tls.require_client_cert refuses peers without a certificate, but "
+                "services.client_tls has no cert_file/key_file: the services could not reach "
+                "each other"
             )
         return self
 
@@ -136,7 +177,21 @@ class TelemetryConfig(StrictModel):
     service_name: str = "modelgw"
     otlp_endpoint: str | None = None
     """OTLP/gRPC collector address; telemetry export is off when empty."""
+    otlp_insecure: bool = True
+    """Plaintext to the collector (a collector beside the service, as in the shipped stacks);
+    false: TLS, checked against `otlp_ca_file` or the system's root CAs."""
+    otlp_ca_file: PemPath | None = None
+    """CA bundle the collector's certificate is checked against (needs `otlp_insecure =
+    false`)."""
     sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ca_needs_tls(self) -> Self:
+        if self.otlp_ca_file and self.otlp_insecure:
+            raise ValueError(
+                "otlp_ca_file is only used over TLS: set otlp_insecure = false as well"
+            )
+        return self
 
 
 class ModelgwConfig(StrictModel):
@@ -191,7 +246,3 @@ class ModelgwConfig(StrictModel):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-    def tenant_may_use(self, tenant: str, model: str) -> bool:
-        allowed = self.tenants[tenant].allowed_models
-        return "*" in allowed or model in allowed

@@ -99,6 +99,17 @@ class EntityPolicy(StrictModel):
         return self.local.get(entity_type, self.local_default)
 
 
+class AnswerRelease(StrEnum):
+    """How much of a streamed answer waits for the response scan."""
+
+    WORDS = "words"
+    """Cut between any two ordinary words: only a run of words that could hold a value (a
+    name, number, e-mail, address) waits, plus the word after it. Toxicity, when acted on,
+    still needs whole sentences (`sentences` applies then)."""
+    SENTENCES = "sentences"
+    """Release a sentence at a time: the scan sees whole sentences (and so does NER)."""
+
+
 class ResponseScanPolicy(StrictModel):
     """What happens to an answer before the caller sees it."""
 
@@ -110,6 +121,8 @@ class ResponseScanPolicy(StrictModel):
     toxicity_action: EntityAction = EntityAction.ALLOW
     """`allow` only records the score; `block` cuts the answer at the offending sentence
     and ends it with finish reason CONTENT_FILTER; `redact` replaces that sentence."""
+    release: AnswerRelease = AnswerRelease.WORDS
+    """How a streamed answer is released while it is scanned (see `AnswerRelease`)."""
 
 
 class TenantTrustPolicy(StrictModel):

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.secrets import SecretRef
+from modelgw.common.config.urls import url_credential_problem
 
 
 class NerScope(StrEnum):
@@ -63,8 +64,17 @@ class SessionVaultConfig(StrictModel):
                 "encryption_key is required with redis_url: session vaults hold raw values "
                 '(e.g. encryption_key = "env:MODELGW_VAULT_KEY")'
             )
-        if self.redis_url and "@" in self.redis_url:
-            raise ValueError("redis_url must not contain credentials; use redis_password")
+        if self.redis_url:
+            problem = url_credential_problem(
+                self.redis_url,
+                field="redis_url",
+                reference='redis_password = "env:NAME"',
+                user_is_secret=True,
+            )
+            if problem or "@" in self.redis_url:
+                raise ValueError(
+                    problem or "redis_url must not contain credentials; use redis_password"
+                )
         return self
 
 
@@ -76,13 +86,23 @@ class TrustConfig(StrictModel):
     """Detections scoring below this are ignored."""
     deadline_ms: int = Field(default=2000, ge=10, le=60_000)
     """If detection takes longer, the request fails closed."""
+    deadline_ms_per_mb: int = Field(default=10_000, ge=0, le=600_000)
+    """Extra detection time per megabyte of text, so a long (valid) prompt is given the time
+    it needs: missing the deadline then means the trust layer is in trouble, not the input."""
+    chunk_chars: int = Field(default=8192, ge=1024, le=1_000_000)
+    """Texts longer than this are detected as overlapping chunks of about this size: no length
+    limit applies but the body limit, and one tenant's long text cannot hold up another's."""
+    batch_chars: int = Field(default=32_768, ge=1024)
+    """A detection batch takes texts up to about this many characters (at least one text),
+    filled one text per tenant in turn: what a short request may wait behind."""
     ner_scope: NerScope = NerScope.WINDOWS
     executor: DetectionExecutor = DetectionExecutor.PROCESSES
     workers: int = Field(default=2, ge=1, le=64)
     """Detection workers (processes or threads); concurrent requests are batched onto them and
     a lone long message is split across the idle ones."""
     max_pending: int = Field(default=1024, ge=1)
-    """Texts that may wait for a worker; more fail closed at once instead of queueing."""
+    """Texts (or chunks) one tenant may have waiting for a worker; more fail closed at once
+    for that tenant instead of queueing."""
     worker_start_timeout_s: float = Field(default=120.0, gt=0)
     """A worker process that has not loaded the model within this fails the start."""
     max_batch: int = Field(default=32, ge=1, le=1024)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 from collections.abc import Iterator
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from modelgw.common.config.tls import ServerTls
 
 
 class _InLoopServer(uvicorn.Server):
@@ -55,7 +58,17 @@ class HttpServer:
         await self._task
 
 
-async def start_http_server(app: ASGIApp, address: str) -> HttpServer:
+async def start_http_server(app: ASGIApp, address: str, tls: ServerTls | None = None) -> HttpServer:
+    """Serve `app` on `address`; with `tls`, HTTPS whose certificate follows its files."""
+    ssl_context_factory = None
+    if tls is not None:
+        from modelgw.common.tls import ReloadingSSLContext
+
+        context = ReloadingSSLContext(tls).context  # a broken file fails here, at start
+
+        def ssl_context_factory(*_: object) -> ssl.SSLContext:
+            return context
+
     sock = _bind(address)
     config = uvicorn.Config(
         app,
@@ -64,6 +77,7 @@ async def start_http_server(app: ASGIApp, address: str) -> HttpServer:
         access_log=False,
         server_header=False,
         timeout_keep_alive=30,
+        ssl_context_factory=ssl_context_factory,
     )
     server = _InLoopServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]), name=f"http {address}")

@@ -25,8 +25,6 @@ class Candidate:
     upstream_model: str
     region: str | None = None
     zero_retention: bool = False
-    timeout_s: float = 60.0
-    """Upper bound for one call to this backend, inside the caller's deadline."""
 
     @property
     def name(self) -> str:

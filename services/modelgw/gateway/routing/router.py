@@ -51,7 +51,6 @@ class Router:
                     upstream_model=target.model or model,
                     region=provider.region,
                     zero_retention=provider.zero_retention,
-                    timeout_s=provider.timeout_s,
                 )
             )
         return RoutePlan(model, tuple(candidates))

@@ -78,11 +78,11 @@ class HttpBackend(ABC):
     def stream_decoder(self) -> StreamDecoder: ...
 
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
-        """Read an error body; the default understands `{"error": {"type", "message"}}`."""
+        """Read an error body's type; the default understands `{"error": {"type": ...}}`."""
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict):
             kind = error.get("type") or error.get("code") or error.get("status") or ""
-            return ErrorDetail(str(kind), str(error.get("message", "")))
+            return ErrorDetail(str(kind))
         return ErrorDetail()
 
     # -- the shared machinery -------------------------------------------------------------

@@ -1,13 +1,25 @@
 """Provider failures as `BackendError`s with the right gRPC status and retry hint.
 
 One table decides for every adapter, so "429 from Anthropic" and "429 from
-Bedrock" mean the same to the routing engine. Messages name the backend and
-the provider's own error type; they never hold raw personal data because
-providers only ever see masked prompts.
+Bedrock" mean the same to the routing engine.
+
+Messages name the backend, the HTTP status and the provider's own error type
+(`invalid_request_error`, `ThrottlingException`), and never the provider's
+message text. That text is returned to the caller and stored in the audit
+record's `error`, and an upstream may quote the prompt in it ("... is not
+valid: 'Contact Jane Doe at jane@example.com'"): a local backend may receive
+values the tenant's policy allows it, detection can miss a value, and a
+provider's text is not ours to vouch for. Scanning it with the trust layer
+would put detection (and its failure modes) on every error path and still
+miss what detection misses; dropping it is the one choice that cannot leak.
+The error type is kept only when it is a short identifier (`error_type`), so
+it cannot carry text either. What a caller acts on (status, retryability,
+`retry-after`) is unchanged.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +29,7 @@ import grpc
 
 from modelgw.common.errors import BackendError
 
-_MAX_DETAIL = 300
+_ERROR_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
 
 
 class ProviderError(BackendError):
@@ -39,10 +51,10 @@ class ProviderError(BackendError):
 
 @dataclass(frozen=True, slots=True)
 class ErrorDetail:
-    """What an adapter read from an error body: the provider's error type and message."""
+    """What an adapter reads from an error body: the provider's error type, never its
+    message text (see the module docstring)."""
 
     kind: str = ""
-    message: str = ""
     status: int | None = None
     """The status that really applies, when the provider wraps another (SageMaker's 424)."""
 
@@ -121,19 +133,20 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     return None
 
 
+def error_type(kind: str) -> str:
+    """The provider's error type if it is a plain identifier; anything else is dropped."""
+    return kind if _ERROR_TYPE.fullmatch(kind) else ""
+
+
 def http_error(
     backend: str, provider: str, status: int, headers: Mapping[str, str], detail: ErrorDetail
 ) -> ProviderError:
     effective = detail.status or status
     code, retryable = _classify(effective)
-    what = f" ({detail.kind})" if detail.kind else ""
-    # Credential errors can quote (parts of) our key back: their text never reaches a caller.
-    text = "" if effective in {401, 403} else detail.message[:_MAX_DETAIL]
-    message = f"backend {backend!r}: {provider} answered HTTP {status}{what}"
-    if text:
-        message += f": {text}"
+    kind = error_type(detail.kind)
+    what = f" ({kind})" if kind else ""
     return ProviderError(
-        message,
+        f"backend {backend!r}: {provider} answered HTTP {status}{what}",
         code=code,
         retryable=retryable,
         upstream_status=status,
@@ -141,18 +154,27 @@ def http_error(
     )
 
 
-def stream_error(
-    backend: str, provider: str, kind: str, message: str, status: int
-) -> ProviderError:
-    """An error the provider reported inside an already started stream."""
+def stream_error(backend: str, provider: str, kind: str, status: int) -> ProviderError:
+    """An error the provider reported inside an already started stream (its message text
+    is not read at all: see the module docstring)."""
     code, retryable = _classify(status)
-    text = message[:_MAX_DETAIL]
+    what = error_type(kind) or "an error"
     return ProviderError(
-        f"backend {backend!r}: {provider} reported {kind} mid-stream"
-        + (f": {text}" if text else ""),
+        f"backend {backend!r}: {provider} reported {what} mid-stream",
         code=code,
         retryable=retryable,
         upstream_status=status,
+    )
+
+
+def early_end(backend: str, provider: str, what: str) -> ProviderError:
+    """The provider's stream stopped before its end marker; `what` is our own wording."""
+    code, retryable = _classify(503)
+    return ProviderError(
+        f"backend {backend!r}: {provider} ended its stream early ({what})",
+        code=code,
+        retryable=retryable,
+        upstream_status=503,
     )
 
 

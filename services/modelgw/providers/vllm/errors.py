@@ -35,12 +35,14 @@ _PASS_THROUGH = frozenset(
 
 
 def backend_error(provider: str, exc: grpc.aio.AioRpcError, worker: str = "") -> BackendError:
+    """The worker's status, never its detail text: like a provider's error message
+    (`providers.transport.errors`), it may quote the prompt, and a local worker may be
+    sent values the tenant's policy allows locally. It is returned to the caller and
+    stored in the audit record, so it is dropped."""
     code = exc.code()
     where = f"{provider} ({worker})" if worker else provider
-    # The worker's detail text is about our masked prompt at worst; keep it short.
-    detail = (exc.details() or "").splitlines()[0][:200] if exc.details() else ""
     return BackendError(
-        f"vLLM worker {where} failed: {code.name}{': ' + detail if detail else ''}",
+        f"vLLM worker {where} failed: {code.name}",
         code=code if code in _PASS_THROUGH else grpc.StatusCode.UNAVAILABLE,
         retryable=code in _RETRYABLE,
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import grpc
 from smg_grpc_proto.generated import vllm_engine_pb2
 
+from modelgw.common.channels import open_channel
 from modelgw.common.config.providers import VllmProvider
 from modelgw.providers.vllm.engine_stub import VllmEngine, engine_stub
 
@@ -85,7 +86,7 @@ class WorkerPool:
     def _add(self, address: str) -> None:
         if address in self.workers:
             return
-        channel = grpc.aio.insecure_channel(address)
+        channel = open_channel(address, self.config.tls)
         self.workers[address] = Worker(address, channel, engine_stub(channel))
         log.info("%s: worker %s added", self.provider, address)
 

@@ -6,8 +6,10 @@ from presidio_analyzer import EntityRecognizer
 
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
+from modelgw.trust.recognizers.address import AddressRecognizer
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
 from modelgw.trust.recognizers.cloud_keys import CloudKeyRecognizer
+from modelgw.trust.recognizers.credit_card import PaymentCardRecognizer
 from modelgw.trust.recognizers.iban import CheckedIbanRecognizer
 from modelgw.trust.recognizers.ip_address import IpAddressRecognizer
 from modelgw.trust.recognizers.jwt import JwtRecognizer
@@ -16,12 +18,12 @@ from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
 from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
+from modelgw.trust.recognizers.places_in_context import PlacesInContextRecognizer
 from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
 
-# Presidio's own recognizers we keep; IBAN, IP, MAC and phone are replaced by ours, NER runs
+# Presidio's own recognizers we keep; cards, IBAN, IP, MAC and phone are replaced by ours, NER runs
 # apart. Our class names must differ from Presidio's: its registry loader finds classes by name.
 PRESIDIO_BUILTINS = (
-    "CreditCardRecognizer",
     "CryptoRecognizer",
     "EmailRecognizer",
     "MedicalLicenseRecognizer",
@@ -42,6 +44,7 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
 
 def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
     return [
+        AddressRecognizer(places),
         BearerTokenRecognizer(),
         CloudKeyRecognizer(),
         CheckedIbanRecognizer(),
@@ -49,9 +52,11 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         IpAddressRecognizer(),
         JwtRecognizer(),
         MacAddressFormatsRecognizer(),
+        PaymentCardRecognizer(),
         NamesByCaseRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
+        PlacesInContextRecognizer(places, names),
         PrivateKeyRecognizer(),
     ]
 

@@ -11,7 +11,7 @@ import re
 
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_CANDIDATE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]{1,4}){3,8}\b")
+_CANDIDATE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
 
 
 def iban_checksum_ok(compact: str) -> bool:
@@ -30,9 +30,9 @@ class CheckedIbanRecognizer(RegexRecognizer):
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         candidate = text[start:end]
         # Try the whole candidate, then drop trailing groups one by one.
-        cut_points = [end, *[start + m.start() for m in re.finditer(r"[ \-]", candidate)][::-1]]
+        cut_points = [end, *[start + m.start() for m in re.finditer(r"[ \-.]", candidate)][::-1]]
         for cut in cut_points:
-            compact = re.sub(r"[ \-]", "", text[start:cut]).upper()
+            compact = re.sub(r"[ \-.]", "", text[start:cut]).upper()
             if iban_checksum_ok(compact):
                 return start, cut
         return None

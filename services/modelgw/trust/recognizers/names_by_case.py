@@ -1,17 +1,28 @@
-"""Person names the NER model cannot see: `john smith`, `JOHN SMITH`, `my name is anna`.
+# ruff: noqa: SIM905  (word lists read best as words)
+"""Person names the NER model cannot see: `john smith`, `JOSÉ GARCÍA`, `Girolamo Soranzo`.
 
-A first name from the census list followed by a last name from it, in any
-case; or a lone first name right after words that introduce a person.
+The small English model finds English names by their capitals; it misses
+names from elsewhere and names in lower case or ALL CAPS. From the name lists
+(see `name_lists`), a name here is:
+
+- one or more given names (`maria luiza`, `Horst-Dieter`, `hans-j.`), maybe
+  particles (`van der`, `de`, `da`), then one or two surnames: a listed
+  surname, or any word that is no frequent English word (`dorit heintze`,
+  not `anna said`); in Title Case any capitalised word after a listed first
+  name (`Girolamo Soranzo`);
+- a lone given name after words that introduce a person (`my name is anna`,
+  `Hi Scott,`);
+- two or more listed surnames in a list (`West, Linke, Bates and Lantz`).
 """
 
 from __future__ import annotations
 
 import re
 
-from modelgw.trust.name_lists import NameLists
+from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*\.?(?!\w)")
 _INTRODUCERS = (
     "my name is",
     "name is",
@@ -46,6 +57,15 @@ _INTRODUCERS = (
 _INTRODUCER = re.compile(
     r"(?i)(?:^|(?<=[\s,.;:!?(]))(?:" + "|".join(re.escape(p) for p in _INTRODUCERS) + r")\s+$"
 )
+_PARTICLES = frozenset(
+    "van der den de da das do dos du di del della la le von zu ten ter y e bin ben al".split()
+)
+_CONNECTORS = frozenset(["and", "und", "et", "y", "e"])
+_LIST_GAP = re.compile(r",\s*|\s+(?:and|&|und|et|y|e)\s+|,\s*and\s+")
+_SIGN_OFF = re.compile(r"(?i)(?:thanks|regards|cheers|best|sincerely|yours)[,!.]?\s*\n\s*$")
+
+_Word = tuple[int, int, str, str]
+"""start, end, the word as written, lower-cased without a final dot."""
 
 
 class NamesByCaseRecognizer(RegexRecognizer):
@@ -54,44 +74,139 @@ class NamesByCaseRecognizer(RegexRecognizer):
 
     def __init__(self, names: NameLists) -> None:
         super().__init__()
-        self._first = names.first
-        self._last = names.last
+        self._names = names
+
+    def _first(self, word: str) -> bool:
+        names = self._names
+        if "-" not in word:
+            return (word in names.first or _folded_in(word, names.first)) and (
+                word not in names.common
+            )
+        return all(self._first(p) for p in word.split("-") if p)
+
+    def _last(self, word: str) -> bool:
+        names = self._names
+        if "-" not in word:
+            return word in names.last or _folded_in(word, names.last)
+        parts = [p for p in word.split("-") if p]
+        return bool(parts) and all(self._last(p) for p in parts)
+
+    def _unknown(self, word: str) -> bool:
+        """Not a frequent English word and not a name list's common word: maybe a surname."""
+        return len(word) > 2 and word not in self._names.english and word not in self._names.common
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+        words: list[_Word] = [
+            (m.start(), m.end(), m.group(0), m.group(0).rstrip(".").lower())
+            for m in _WORD.finditer(text)
+        ]
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(words):
-            start, end, word = words[i]
-            if word not in self._first:
-                i += 1
+            end = self._name_from(text, words, i)
+            if end is not None:
+                # A sentence's full stop is not part of the name; an initial's dot is.
+                last = words[end]
+                spans.append((words[i][0], last[1] - (last[2].endswith(".") and len(last[3]) > 1)))
+                i = end + 1
                 continue
-            j = i + 1
-            # An optional middle initial ("john q. public").
-            if j < len(words) and len(words[j][2]) == 1 and words[j][0] - end <= 1:
-                j += 1
-            if (
-                j < len(words)
-                and _adjacent(text, words[j - 1], words[j], after_initial=j == i + 2)
-                and (words[j][2] in self._last or _both_titlecase(text, words[i], words[j]))
-            ):
-                spans.append((start, words[j][1]))
-                i = j + 1
-                continue
-            if _INTRODUCER.search(text, max(0, start - 16), start):
-                spans.append((start, end))
+            if self._first(words[i][3]) and _introduced(text, words[i][0]):
+                spans.append((words[i][0], words[i][1] - words[i][2].endswith(".")))
             i += 1
+        taken = spans[:]
+        spans.extend(
+            s
+            for s in self._surname_lists(text, words)
+            if not any(a < s[1] and s[0] < b for a, b in taken)
+        )
+        return spans
+
+    def _name_from(self, text: str, words: list[_Word], i: int) -> int | None:
+        """The index of the last word of a name starting at `words[i]`, if one does."""
+        if not self._first(words[i][3]) or words[i][2].endswith("."):
+            return None
+        titled = words[i][2][0].isupper() and not words[i][2].isupper()
+        j = i
+        # More given names or initials: `maria luiza`, `john q.`, `hans-j.`.
+        while j + 1 < len(words) and _adjacent(text, words[j], words[j + 1]):
+            nxt = words[j + 1]
+            given = self._first(nxt[3]) and not self._last(nxt[3]) and j - i < 2
+            initial = len(nxt[3]) == 1 and nxt[2].endswith(".")
+            if not (given or initial):
+                break
+            j += 1
+        k = j
+        while k + 1 < len(words) and words[k + 1][3] in _PARTICLES and k - j < 2:
+            if not _adjacent(text, words[k], words[k + 1]):
+                break
+            k += 1
+        if k + 1 >= len(words) or not _adjacent(text, words[k], words[k + 1]):
+            return j if j > i and self._last(words[j][3]) else None
+        surname = words[k + 1]
+        if not self._surname(surname, titled, after_particle=k > j):
+            return j if j > i and self._last(words[j][3]) else None
+        end = k + 1
+        # A second surname: `Cabo Estevez`, `Ribeiro De Abreu`.
+        if (
+            end + 1 < len(words)
+            and _adjacent(text, words[end], words[end + 1])
+            and self._last(words[end + 1][3])
+            and words[end + 1][3] not in self._names.common
+            and _same_case(words[end][2], words[end + 1][2])
+        ):
+            end += 1
+        return end
+
+    def _surname(self, word: _Word, titled: bool, *, after_particle: bool) -> bool:
+        lower = word[3]
+        if lower in self._names.english and lower not in self._names.last:
+            return False
+        if lower in self._names.common and lower not in self._names.usual_last:
+            return False  # `anna said`, `john will`: a name list's everyday word
+        if self._last(lower) or after_particle:
+            return True
+        if titled:
+            return word[2][0].isupper() and len(word[2]) > 1 and lower not in self._names.common
+        return self._unknown(lower)
+
+    def _surname_lists(self, text: str, words: list[_Word]) -> list[tuple[int, int]]:
+        """`West, Linke, Bates and Lantz`: capitalised listed surnames, two or more in a row."""
+        spans: list[tuple[int, int]] = []
+        run: list[_Word] = []
+        for word in [*words, (len(text) + 1, len(text) + 1, "", "")]:
+            if run and word[3] in _CONNECTORS:
+                continue  # `and` between two names: the gap test below spans it
+            joined = run and _LIST_GAP.fullmatch(text, run[-1][1], word[0])
+            is_surname = (
+                word[2][:1].isupper()
+                and not word[2].isupper()
+                and self._last(word[3])
+                and word[3] not in self._names.common
+                and word[3] not in self._names.english
+            )
+            if is_surname and (not run or joined):
+                run.append(word)
+                continue
+            if len(run) >= 2:
+                spans.extend((w[0], w[1] - w[2].endswith(".")) for w in run)
+            run = [word] if is_surname else []
         return spans
 
 
-def _adjacent(
-    text: str, left: tuple[int, int, str], right: tuple[int, int, str], *, after_initial: bool
-) -> bool:
-    gap = text[left[1] : right[0]]
-    return gap == " " or (after_initial and gap == ". ")
+def _folded_in(word: str, names: frozenset[str]) -> bool:
+    return not word.isascii() and fold_accents(word) in names
 
 
-def _both_titlecase(text: str, first: tuple[int, int, str], last: tuple[int, int, str]) -> bool:
-    """`Emily Young`: a known first name and a capitalised word after it is a name too."""
-    a, b = text[first[0] : first[1]], text[last[0] : last[1]]
-    return a.istitle() and b.istitle() and len(b) > 1
+def _adjacent(text: str, left: _Word, right: _Word) -> bool:
+    return text[left[1] : right[0]] in (" ", ". ")
+
+
+def _same_case(a: str, b: str) -> bool:
+    return a.islower() == b.islower() and a.isupper() == b.isupper()
+
+
+def _introduced(text: str, start: int) -> bool:
+    return bool(
+        _INTRODUCER.search(text, max(0, start - 16), start)
+        or _SIGN_OFF.search(text, max(0, start - 24), start)
+    )

@@ -1,10 +1,16 @@
-"""Phone numbers, national or international, checked with libphonenumber.
+"""Phone numbers as people write them, in any country, with extensions.
 
-Presidio's phone recognizer runs libphonenumber's matcher over the whole
-text once per region (most of its time on a 1 KB message) and knows few
-regions. Here a cheap regex finds digit runs shaped like a phone number and
-only those are parsed: international form (`+44 20 7946 0958`,
-`0049 30 901820`) for any country, national form for the regions listed.
+libphonenumber's validity check is too strict for what reaches a gateway:
+a number in a CRM export or a signature is often unassigned, mistyped or in
+a plan libphonenumber does not know, and it is still a person's number. So a
+digit run shaped like a phone number counts by its shape: international
+(`+44 20 7946 0958`, `0049 30 901820`, `(+358) 070499962`), North American
+(`(212) 555-0143`, `212.555.0143`), a national number with its trunk `0`
+(`030 901820`, `01 55 66 90 74`), or any of those with an extension
+(`x1234`, `ext. 12`, `extension 7`). A shorter grouped run (`575 868 344`,
+`5178 1286`) counts after a word that says a phone number follows, or when
+libphonenumber knows it in one of `NATIONAL_REGIONS`. Dates, times, SSNs,
+IP addresses, versions and amounts are not phone numbers.
 """
 
 from __future__ import annotations
@@ -15,9 +21,31 @@ import phonenumbers
 
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_CANDIDATE = re.compile(r"(?<![\w+\-.])(?:\+|00)?\(?\d[\d \t().\-/]{5,20}\d(?![\w\-])")
+_CANDIDATE = re.compile(
+    r"(?<![\w+\-.,/])(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{4,22}\d)"
+    r"(?P<ext>[ \t]*(?:x|X|ext\.?|EXT\.?|extn\.?|extension|EXTENSION|#)[ \t]*\d{1,6})?"
+    r"(?![\w\-]|[.,]\d)"
+)
+_NANP = re.compile(r"(?:\+?1[ \-.]?)?(?:\(\d{3}\)[ \-.]?|\d{3}[ \-.])\d{3}[ \-.]\d{4}")
 _SSN_SHAPE = re.compile(r"\d{3}[- .]\d{2}[- .]\d{4}")
-NATIONAL_REGIONS = ("US", "GB", "CA", "DE", "FR", "IN", "AU", "IE", "NL", "ES", "IT", "BR")
+_DATE = re.compile(
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})|\d{1,2}:\d{2}"
+)
+_CUE = re.compile(
+    r"(?i)(?:phone|tel|telephone|call|calling|called|callback|mobile|cell|fax|ring|dial|reach"
+    r"|contact"
+    r"|whatsapp|sms|text|hotline|landline|\b[tmpfhw]|ph|mob)\.?"
+    r"(?:\s+(?:me|us|him|her|them|back|at|on|is|was))*\s*[:#.]?\s*(?:\+|\()?$"
+)
+_NOT_A_PHONE_CUE = re.compile(
+    r"(?i)\b(?:sku|order|invoice|inv|case|ticket|ref|reference|id|no|nr|item|part|model|serial"
+    r"|account|acct|batch|lot|po|tracking|version|v)\.?\s*[:#]?\s*$"
+)
+"""Words after which a digit run is a reference, not a phone number."""
+NATIONAL_REGIONS = (
+    "US", "GB", "CA", "DE", "FR", "IN", "AU", "IE", "NL", "ES", "IT", "BR", "PT", "PL",
+    "SE", "DK", "NO", "FI", "IS", "AT", "CH", "BE", "CZ", "HU", "TR", "GR", "MX", "NZ",
+)  # fmt: skip
 
 
 class PhoneNumberRecognizer(RegexRecognizer):
@@ -25,22 +53,48 @@ class PhoneNumberRecognizer(RegexRecognizer):
     patterns = (_CANDIDATE,)
     score = 0.7
 
-    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        value = text[start:end]
-        digits = sum(c.isdigit() for c in value)
-        if not 7 <= digits <= 15 or _SSN_SHAPE.fullmatch(value):
-            return None
-        if value.startswith(("+", "00")):
-            number = "+" + value[2:] if value.startswith("00") else value
-            return (start, end) if _valid(number, None) else None
-        if digits < 9 or ("." in value and value.count(".") == 3):
-            return None  # short runs and dotted quads are not phone numbers
-        if any(_valid(value, region) for region in NATIONAL_REGIONS):
-            return start, end
-        return None
+    def find(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for match in _CANDIDATE.finditer(text):
+            number = match.group("number").rstrip(" \t(")
+            end = match.start("number") + len(number)
+            if _is_phone(text, match.start(), number, has_ext=bool(match.group("ext"))):
+                spans.append((match.start(), match.end() if match.group("ext") else end))
+        return spans
 
 
-def _valid(number: str, region: str | None) -> bool:
+def _is_phone(text: str, start: int, number: str, *, has_ext: bool) -> bool:
+    digits = sum(c.isdigit() for c in number)
+    if not 7 <= digits <= 15 or _not_a_phone(number):
+        return False
+    international = number.startswith(("+", "00", "(+"))
+    if international or _NANP.fullmatch(number):
+        return digits >= 8 or international
+    trunk = number.lstrip("(").startswith("0")
+    grouped = bool(re.search(r"[ \-./()]", number))
+    if trunk and digits >= 9:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 40) : start]
+    if _NOT_A_PHONE_CUE.search(before):
+        return False
+    if _CUE.search(before) or has_ext:
+        return grouped or digits >= 9 or trunk
+    return grouped and digits >= 9 and any(_valid(number, r) for r in NATIONAL_REGIONS)
+
+
+def _not_a_phone(number: str) -> bool:
+    compact = number.strip()
+    return bool(
+        _SSN_SHAPE.fullmatch(compact)
+        or _DATE.fullmatch(compact)
+        or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", compact)  # IPv4
+        or re.fullmatch(r"\d+\.\d+|\d{1,2}(?:\.\d{1,3}){2}", compact)  # decimals, versions
+        or re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{2})?", compact)  # 1,234,567.00
+    )
+
+
+def _valid(number: str, region: str) -> bool:
     try:
         return phonenumbers.is_valid_number(phonenumbers.parse(number, region))
     except phonenumbers.NumberParseException:

@@ -1,0 +1,103 @@
+# ruff: noqa: RUF002  (the names are the point)
+"""Write services/modelgw/trust/data/names.txt: first and last names of many countries.
+
+The US census lists of the `names` package know `jennifer young` but not
+`Łukasz Wiśniewski`, `Sigríður Jónsdóttir` or `Ayşe Yılmaz`. This gazetteer
+adds the given names and surnames that `mimesis` ships for its Latin-script
+locales (a fake-data generator other than the Faker that builds the
+evaluation set, so the set still tests names nobody here listed). Names that
+are everyday English words as well (`will`, `summer`, `best`) are marked
+`[common]` by their `wordfreq` frequency: the recognizers never take one of
+those for a name on its own. `[english]` lists the most frequent English words
+that are no name: after a first name, a word that is neither a known surname
+nor one of those is read as a surname (`dorit heintze`, not `anna said`). One
+script serves writing and `--check` (used by a test); `mimesis` and `wordfreq`
+are dev dependencies, the gateway reads only the committed file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import metadata, resources
+from pathlib import Path
+
+from modelgw.trust.name_lists import DATA_FILE, render
+
+PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
+OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
+COMMON_ZIPF = 4.3
+"""A name this frequent as an English word (Zipf scale; `grant` 4.7, `iris` 3.8) is common."""
+KEEP_COMMON_NAMES = 600
+ENGLISH_WORDS = 40_000
+"""How many of the most frequent English words `[english]` holds (before names are removed)."""
+"""The census's most frequent given names are names first (`john`, `mary`), however frequent."""
+
+
+def _latin(word: str) -> bool:
+    return all((c.isalpha() and ord(c) < 0x250) or c in "'-" for c in word)
+
+
+def _mimesis_names() -> tuple[set[str], set[str]]:
+    root = resources.files("mimesis") / "datasets"
+    first: set[str] = set()
+    last: set[str] = set()
+    locales = sorted(p.name for p in root.iterdir() if (root / p.name / "person.json").is_file())
+    for locale in locales:
+        data = json.loads((root / locale / "person.json").read_text(encoding="utf-8"))
+        for group, bucket in ((data.get("names", {}), first), (data.get("surnames", {}), last)):
+            values = group.values() if isinstance(group, dict) else [group]
+            for names in values:
+                for name in names:
+                    for part in name.lower().split():
+                        if len(part) > 1 and _latin(part):
+                            bucket.add(part)
+    return first, last
+
+
+def _census_top(count: int) -> set[str]:
+    top: set[str] = set()
+    for name in ("dist.male.first", "dist.female.first"):
+        with (resources.files("names") / name).open(encoding="utf-8") as lines:
+            for rank, line in enumerate(lines):
+                if rank >= count:
+                    break
+                top.add(line.split(" ", 1)[0].lower())
+    return top
+
+
+def generate() -> str:
+    from wordfreq import top_n_list, zipf_frequency
+
+    first, last = _mimesis_names()
+    keep = _census_top(KEEP_COMMON_NAMES)
+    common = {w for w in first | last if w not in keep and zipf_frequency(w, "en") >= COMMON_ZIPF}
+    source = (
+        f"mimesis {metadata.version('mimesis')}, names {metadata.version('names')}, "
+        f"wordfreq {metadata.version('wordfreq')}"
+    )
+    names = first | last | _census_top(100_000)
+    english = {
+        w for w in top_n_list("en", ENGLISH_WORDS) if w.isalpha() and w.isascii() and w not in names
+    }
+    return render(sorted(first), sorted(last), sorted(common), sorted(english), source)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if the file is stale")
+    args = parser.parse_args()
+    text = generate()
+    if args.check:
+        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
+            print(f"{OUTPUT} is stale: run `python scripts/gennames.py`", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

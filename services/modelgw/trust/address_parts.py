@@ -1,0 +1,90 @@
+"""The pieces an address is read from: street lines, units, postcode-and-town lines, boxes.
+
+Each pattern is matched *at* a position (`.match(text, pos)`), so the
+address recognizer can walk from a street to the town line after it, the
+way a person reads an envelope. Letters are Unicode letters throughout
+(`Łódź`, `Ängelholm`, `'s-Heer Hendrikskinderen`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelgw.trust.address_words import MILITARY_SHIPS, PO_BOX, POSTCODE, UK_POSTCODE, UNIT_WORDS
+
+LETTER = r"[^\W\d_]"
+WORD = rf"(?:{LETTER}|['\u2019]{LETTER})[\w'\u2019\-]*\.?"
+"""A word of a name: letters, inner digits, apostrophes and hyphens, an abbreviation's dot."""
+ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ª|º|°|e|er|\.)"
+NAME_WORD = rf"(?:{ORDINAL}|{WORD})"
+HOUSE_NUMBER = r"\d{1,6}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?\.?(?![\w@])"
+"""`12`, `62E`, `47-26`, `83/53`, `121.` (Hungarian writes the dot)."""
+GAP = r"[ \t]+"
+
+SEPARATOR = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+[-\u2013/][ \t]+|[ \t]*/[ \t]*)"
+)
+"""Between the parts of one address: a comma, one line break, ` - ` or ` / `."""
+SPACE = re.compile(r"[ \t]+")
+
+WORD_RE = re.compile(WORD)
+HOUSE_NUMBER_AT = re.compile(
+    rf",?{GAP}(?:(?:no\.?|nr\.?|n[º°]|n\.[º°])[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
+)
+"""The number after a street name: ` 12`, `, 85`, ` No: 12`, ` nº 5`."""
+NUMBER_BEFORE = re.compile(rf"(?:^|(?<=[\s(:]))({HOUSE_NUMBER}),?{GAP}$")
+"""The number before a street name, at the end of the text read so far (`5, avenue`)."""
+NAME_WORDS_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s(:]))(?P<num>{HOUSE_NUMBER}),?{GAP}(?P<words>(?:{NAME_WORD}{GAP}){{1,5}})$"
+)
+"""A house number then the words of a name, ending where a street type begins."""
+NAME_WORDS_AFTER = re.compile(rf"{GAP}(?:{NAME_WORD}{GAP}){{0,5}}?{NAME_WORD}(?=,?{GAP}\S)")
+BARE_STREET = re.compile(
+    rf"(?:^|(?<=[\n,]))[ \t]*(?P<street>(?:{NAME_WORD}{GAP}){{0,3}}{NAME_WORD}"
+    rf",?{GAP}{HOUSE_NUMBER})[ \t]*$"
+)
+"""A street line with no type word (`Grammova 8`, `Bergrøa 631`): only before a town line."""
+
+UNIT = re.compile(
+    rf"(?i:{UNIT_WORDS})(?![A-Za-z])[ \t]*#?[ \t]*(?:\d[\w\-/]{{0,5}}|[A-Za-z]\d{{0,4}}\b)"
+    rf"|#[ \t]?\d[\w\-]{{0,5}}|\d{{1,3}}[ºª°][ \t]?[A-Za-z]?(?![\w])"
+    rf"|\d{{1,3}}(?:st|nd|rd|th)[ \t]+(?i:floor)"
+)
+"""`Apt. 749`, `Suite 158`, `Flat 3`, `Studio 36U`, `#12`, `3ºB`, `Piso 4`, `5th floor`."""
+UNIT_LINE = re.compile(rf"[ \t]*(?:{UNIT.pattern})[ \t]*(?:,[ \t]*)?$")
+UNIT_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s,(]))(?:(?:{UNIT.pattern})(?:,?{GAP}|,?[ \t]*\n[ \t]*)|(?i:{UNIT_WORDS}){GAP})$"
+)
+"""A unit before a street (`Flat 3, `, `Studio 36U\n`), or its word before the number a street
+anchor took for a house number (`Studio ` in `Studio 54, Williams Street`)."""
+
+TOWN_WORD = rf"(?:{WORD}|\d{{1,3}}[ºª°])"
+TOWN = (
+    rf"{TOWN_WORD}(?:[ \t]+{TOWN_WORD}){{0,5}}"
+    rf"(?:[ \t]*\((?:{WORD}[ \t]*){{1,3}}\)|[ \t]*/[ \t]*[A-Za-z]{{2}}\b)?"
+)
+"""A town's words, with a province in brackets (`Gabella (PI)`) or a state after a slash."""
+TOWN_AT = re.compile(TOWN)
+POSTCODE_TOWN = re.compile(rf"(?P<code>{POSTCODE}),?{GAP}(?P<town>{TOWN})")
+TOWN_POSTCODE = re.compile(rf"(?P<town>{TOWN}),?{GAP}(?P<code>{POSTCODE})(?![\w\-])")
+POSTCODE_AT = re.compile(rf"(?:{POSTCODE})(?![\w\-])")
+TOWN_STATE_CODE = re.compile(
+    rf"(?P<town>{TOWN}),?{GAP}(?P<state>[A-Za-z]{{2,3}}),?{GAP}"
+    r"(?P<code>\d{5}(?:-\d{4})?|\d{4}|[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d)(?![\w\-])"
+)
+"""`Johnsonfurt, NE 80119`, `Romeroborough, NL V1X8R4`, `East Tony, VIC, 2609`."""
+STATE_CODE = re.compile(
+    rf"(?P<state>[A-Za-z]{{2,3}}),?{GAP}"
+    r"(?P<code>\d{5}(?:-\d{4})?|\d{4}|[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d)(?![\w\-])"
+)
+
+PO_BOX_AT = re.compile(rf"(?i:\b(?:{PO_BOX}))[ \t]*(?:no\.?|#)?[ \t]*\d{{1,7}}(?![\w])")
+PO_BOX_QUICK = re.compile(
+    r"(?i)box|pob\b|postfach|postbus|boîte|apartado|caixa|casella|skrytka|postboks|lokero"
+)
+MILITARY_LINE = re.compile(r"(?i:\b(?:APO|FPO|DPO))[ \t]+(?i:AA|AE|AP)[ \t]+\d{5}(?:-\d{4})?\b")
+MILITARY_FIRST_LINE = re.compile(
+    rf"(?:(?i:PSC|CMR|Unit)[ \t]+\d{{1,5}},?[ \t]+(?i:Box)[ \t]+\d{{1,5}}"
+    rf"|(?i:{MILITARY_SHIPS})[ \t]+{WORD}(?:[ \t]+{WORD})?),?[ \t]*\n?[ \t]*$"
+)
+UK_POSTCODE_RE = re.compile(rf"\b{UK_POSTCODE}\b|\b{UK_POSTCODE.lower()}\b")

@@ -1,0 +1,102 @@
+"""Values broken over two lines by a mail client, a form field or a person, joined again.
+
+A line break inside `khammond@coo\\nke.org` or `PL89 9106 ... 1444\\n3967`
+defeats every pattern. Removing all line breaks would glue the lines of an
+address block (`Main St 5\\n12345 Berlin`), so a break is undone only where
+the joined text holds a valid value across it that the broken text does not:
+an e-mail, a card number (Luhn), an IBAN (mod 97), an SSN, an IP address or
+a long phone number. It becomes nothing (`coo` + `ke.org`) or a space (the
+break stood where a group ended), whichever makes the value.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_CANDIDATE = re.compile(r"(?<=[\w@.+\-(])[ \t]*\r?\n[ \t]*(?=[\w@.+\-()])")
+_WINDOW = 48
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
+_DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
+_IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
+_SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _iban_ok(value: str) -> bool:
+    compact = re.sub(r"[ \-]", "", value).upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
+def _ip_ok(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
+    """Spans of valid values in `text` (only what a broken line can hide)."""
+    found: set[tuple[int, int]] = set()
+    found.update(m.span() for m in _EMAIL.finditer(text))
+    for m in _DIGIT_RUN.finditer(text):
+        if _luhn(re.sub(r"\D", "", m.group(0))):
+            found.add(m.span())
+    for m in _IBAN.finditer(text):
+        for end in range(m.end(), m.start() + 14, -1):
+            if _iban_ok(text[m.start() : end]):
+                found.add((m.start(), end))
+                break
+    found.update(m.span() for m in _SSN.finditer(text))
+    found.update(m.span() for p in (_IPV4, _IPV6) for m in p.finditer(text) if _ip_ok(m.group(0)))
+    for m in _PHONE.finditer(text) if phones else ():
+        if 10 <= sum(c.isdigit() for c in m.group(0)) <= 15:
+            found.add(m.span())
+    return found
+
+
+def _ends_in_value(left: str, right: str, *, phones: bool) -> bool:
+    """Whether the line already ends or the next already starts with a whole value.
+
+    `x@example.com\nSubject` is an e-mail and a word; `555-123-4567\n555-987-6543` two phone
+    numbers. A phone-like run on one side only (`3584282756\n133320`) may be a card's start.
+    """
+    at_end = any(e == len(left) for _, e in _values(left, phones=phones))
+    at_start = any(s == 0 for s, _ in _values(right, phones=phones))
+    return (at_end or at_start) if not phones else (at_end and at_start)
+
+
+def joins(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for each line break that splits a value: "" or " "."""
+    out: list[tuple[int, int, str]] = []
+    for m in _CANDIDATE.finditer(text):
+        a, b = m.span()
+        left = text[max(0, a - _WINDOW) : a].rsplit("\n", 1)[-1]
+        right = text[b : b + _WINDOW].split("\n", 1)[0]
+        if not (re.search(r"[\d@]", left[-20:]) or re.search(r"[\d@]", right[:20])):
+            continue
+        if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
+            continue
+        for glue in ("", " "):
+            joined = left + glue + right
+            across = [
+                (s, e) for s, e in _values(joined) if s < len(left) and e > len(left) + len(glue)
+            ]
+            if across:
+                out.append((a, b, glue))
+                break
+    return out

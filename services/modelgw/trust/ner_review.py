@@ -1,0 +1,62 @@
+"""Second thoughts on what the NER model calls a person.
+
+The small English model reads capitals as names: a form label (`Sent:`,
+`Bill to:`), an acronym title-cased from ALL CAPS (`SSN`, `DRAFT`), a song
+or book title in quotes (`'Moby Dick'`), a job title on a signature line
+(`Accountant`), a company (`Lecomte SARL`). Masking those costs the model its
+context and buys no privacy. A PERSON span is kept unless one of these
+holds; anything a name list knows as a name is kept regardless.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelgw.trust.name_lists import NameLists, fold_accents
+
+_LABEL_AFTER = re.compile(r"\s*(?:to\s*)?:")
+_QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
+_COMPANY = re.compile(
+    r"(?i)[\s,]*(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
+    r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
+    r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli)\b\.?"
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
+    """Whether `text[start:end]`, which the model tagged PERSON, may well be a person."""
+    value = text[start:end]
+    words = [w.lower() for w in _WORD.findall(value)]
+    if not words:
+        return False
+    known = sum(_listed(w, names) for w in words)
+    if _quoted(text, start, end) or _COMPANY.match(text, end) or _COMPANY.search(value):
+        return False
+    if len(words) == 1:
+        if _LABEL_AFTER.match(text, end) and words[0] not in names.last:
+            return False  # `Sent:`, `Date:`, `Bill to:`
+        return known == 1 or (words[0] not in names.english and not value.isupper())
+    if value.isupper():
+        return known >= 1  # `MEETING MOVED`, `LEGAL WANTS`: title-cased capitals
+    return known >= 1 or not all(w in names.english for w in words)
+
+
+def _listed(word: str, names: NameLists) -> bool:
+    parts = [p for p in word.split("-") if p]
+    return bool(parts) and all(
+        (p in names.first or p in names.last or fold_accents(p) in names.last)
+        and p not in names.english
+        for p in parts
+    )
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Inside quotes, with the quotes right around it or one word further (`'Hey Jude'`)."""
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 12]
+    for opening, closing in _QUOTES.items():
+        left = before.rfind(opening)
+        if left >= 0 and " " not in before[left + 1 :].strip() and closing in after[:6]:
+            return True
+    return False

@@ -1,0 +1,107 @@
+"""Payment card numbers of every major scheme: the issuer's number ranges, the length, Luhn.
+
+Presidio's recognizer knows Visa, Mastercard 51-55, Amex, Discover, Diners
+and JCB at their usual lengths; it misses 19-digit Visa, Mastercard's 2-series
+(2221-2720), Maestro (12-19 digits), UnionPay and Mir. Here a run of 12-19
+digits, grouped the way cards are printed (by four; Amex 4-6-5; or not at
+all), counts when its first digits fall in a scheme's range, its length is
+one that scheme issues and the Luhn check digit holds. A run with more
+digits around it (an order line, an IBAN) is tried without its outer groups.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from modelgw.trust.recognizers.base import RegexRecognizer
+
+_CANDIDATE = re.compile(r"(?<![\w+\-.])\d{1,6}(?:[ \-.]?\d{1,7}){1,18}(?![\w\-]|\.\d)")
+
+# (lowest prefix, highest prefix, card lengths): ISO/IEC 7812 ranges as the schemes publish them.
+RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
+    (4, 4, frozenset({13, 16, 19})),  # Visa (Electron inside)
+    (51, 55, frozenset({16})),  # Mastercard
+    (2221, 2720, frozenset({16})),  # Mastercard 2-series
+    (34, 34, frozenset({15})),  # American Express
+    (37, 37, frozenset({15})),
+    (6011, 6011, frozenset({16, 17, 18, 19})),  # Discover
+    (644, 649, frozenset({16, 17, 18, 19})),
+    (65, 65, frozenset({16, 17, 18, 19})),
+    (622126, 622925, frozenset({16, 17, 18, 19})),
+    (3500, 3589, frozenset({16, 17, 18, 19})),  # JCB (3528-3589; the rest of 35 is unassigned)
+    (2131, 2131, frozenset({15})),
+    (1800, 1800, frozenset({15})),
+    (300, 305, frozenset({14, 15, 16, 17, 18, 19})),  # Diners Club
+    (3095, 3095, frozenset({14, 15, 16, 17, 18, 19})),
+    (36, 36, frozenset({14, 15, 16, 17, 18, 19})),
+    (38, 39, frozenset({14, 15, 16, 17, 18, 19})),
+    (50, 50, frozenset(range(12, 20))),  # Maestro
+    (56, 69, frozenset(range(12, 20))),
+    (62, 62, frozenset({16, 17, 18, 19})),  # UnionPay
+    (2200, 2204, frozenset({16, 17, 18, 19})),  # Mir
+    (60, 60, frozenset({16})),  # RuPay
+    (81, 82, frozenset({16})),
+    (508, 508, frozenset({16})),
+    (9792, 9792, frozenset({16})),  # Troy
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def issued(digits: str) -> bool:
+    """Whether a scheme issues this number: its range, its length, its check digit."""
+    if not 12 <= len(digits) <= 19:
+        return False
+    for low, high, lengths in RANGES:
+        width = len(str(low))
+        if len(digits) in lengths and low <= int(digits[:width]) <= high:
+            return luhn_ok(digits)
+    return False
+
+
+def _printed_like_a_card(groups: list[str]) -> bool:
+    """One run, or groups as cards print them: all but the last of 4-6 digits."""
+    if len(groups) == 1:
+        return True
+    return all(4 <= len(g) <= 6 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7
+
+
+class PaymentCardRecognizer(RegexRecognizer):
+    entity = "CREDIT_CARD"
+    patterns = (_CANDIDATE,)
+    score = 1.0
+
+    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        value = text[start:end]
+        if _is_ip(value):
+            return None
+        pieces = re.split(r"([ \-.])", value)  # groups at even indexes, separators between
+        groups, seps = pieces[::2], pieces[1::2]
+        offsets = [0]
+        for group, sep in zip(groups, seps, strict=False):
+            offsets.append(offsets[-1] + len(group) + len(sep))
+        # The whole run, then without outer groups (an amount before, a date after); one
+        # separator throughout, as a card is printed.
+        for first in range(len(groups)):
+            for last in range(len(groups), first, -1):
+                if len(set(seps[first : last - 1])) > 1:
+                    continue
+                part = groups[first:last]
+                if _printed_like_a_card(part) and issued("".join(part)):
+                    return start + offsets[first], start + offsets[last - 1] + len(groups[last - 1])
+        return None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

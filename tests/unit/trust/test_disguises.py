@@ -1,0 +1,63 @@
+# ruff: noqa: RUF001  (look-alike characters are the point of these tests)
+"""Disguised identifiers are read as what they are, and mapped back to exactly what was typed."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from modelgw.trust.normalise import normalise
+
+
+@pytest.mark.parametrize(
+    ("original", "reads"),
+    [
+        ("mail john dot smith at example dot com now", "john.smith@example.com"),
+        ("mail kpalma AT example DOT com now", "kpalma@example.com"),
+        ("mail a . b @ c . com now", "a.b@c.com"),
+        ("mail tbelpere @ hotmail . com. ok", "tbelpere@hotmail.com"),
+        ("iban D E 8 9 3 7 0 4 0 0 4 4 0 5 3 2 0 1 3 0 0 0 ok", "DE89370400440532013000"),
+        ("card 4 1 1 1 - 1 1 1 1 - 1 1 1 1 - 1 1 1 1 ok", "4111-1111-1111-1111"),
+        ("ssn eight eight four, two five, zero seven one seven ok", "884-25-0717"),
+        ("card З71815592995379 ok", "371815592995379"),
+        ("ip 2Ο4.зо.55.27 ok", "204.30.55.27"),
+        ("ip ٢٠٤.٣٠.٥٥.٢٧ ok", "204.30.55.27"),
+        ("mail khammond@coo\nke.org today", "khammond@cooke.org"),
+        ("ssn 678-\n37-9543 on file", "678-37-9543"),
+        ("iban PL89 9106 6237 5307 9280 1444\n3967 ok", "PL89 9106 6237 5307 9280 14443967"),
+    ],
+)
+def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
+    norm = normalise(original)
+    start = norm.text.index(reads)
+    a, b = norm.to_original(start, start + len(reads))
+    assert norm.text[start : start + len(reads)] == reads
+    assert original[a:b].strip() == original[a:b]
+    assert a >= original.index(" ") + 1 and b <= original.rindex(" ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at example.com and meet at 5.",
+        "Main St 5\n12345 Berlin",
+        "555-123-4567\n555-987-6543",
+        "to x@example.com\nSubject: hello",
+        "one two three",
+        "a b c d e f g h i j",
+    ],
+)
+def test_ordinary_text_is_left_as_it_is(text: str) -> None:
+    assert normalise(text).text == text
+
+
+def test_cyrillic_letters_in_an_email_stay_letters() -> None:
+    assert normalise("to еmily51@exаmple.cоm").text == "to emily51@example.com"
+
+
+def test_combining_accents_are_read_as_one_letter() -> None:
+    decomposed = unicodedata.normalize("NFD", "José Gonçalves")
+    norm = normalise(decomposed)
+    assert norm.text == "José Gonçalves"
+    assert norm.to_original(5, 14) == (6, len(decomposed))
