@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import ChatMessage, GenerationParams
@@ -69,6 +71,12 @@ def gateway_config(
         "audit": audit,
     }
     return ModelgwConfig.model_validate(merged(base, changes or {}))
+
+
+def config_file(path: Path, config: ModelgwConfig) -> str:
+    """`config` written where a `modelgw` command reads it (`--config`); the path, as text."""
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    return str(path)
 
 
 def tenant(name: str = "acme", **fields: Any) -> Tenant:

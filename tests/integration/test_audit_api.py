@@ -19,11 +19,10 @@ from typing import Any
 import asyncpg
 import grpc
 import pytest
-import yaml
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
-from tests.configs import gateway_config, key_entry, merged
+from tests.configs import config_file, gateway_config, key_entry, merged
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.unit.audit.cli import run_cli as _cli
@@ -184,10 +183,9 @@ async def test_cli_exports_and_verify_names_tampering(
     assert len(list(csv.DictReader(out.open()))) == 5
     assert "5/5 records" in capsys.readouterr().err
 
-    config_file = tmp_path / "modelgw.yaml"
-    config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
-    assert await _cli("audit", "checkpoint", "--config", str(config_file)) == 0
-    assert await _cli("audit", "verify", "--config", str(config_file)) == 0
+    path = config_file(tmp_path / "modelgw.yaml", config)
+    assert await _cli("audit", "checkpoint", "--config", path) == 0
+    assert await _cli("audit", "verify", "--config", path) == 0
     assert "acme: OK (5 records, 1 checkpoints)" in capsys.readouterr().out
 
     conn = await asyncpg.connect(dsn)
@@ -198,7 +196,7 @@ async def test_cli_exports_and_verify_names_tampering(
         )
     finally:
         await conn.close()
-    assert await _cli("audit", "verify", "--config", str(config_file), "--tenant", "acme") == 1
+    assert await _cli("audit", "verify", "--config", path, "--tenant", "acme") == 1
     report = capsys.readouterr().out
     edited = await _request_id(gw, AUDITOR_KEY, "acme-3")
     assert "acme: TAMPERED" in report and "edited: record seq" in report and f"({edited})" in report

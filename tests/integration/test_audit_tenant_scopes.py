@@ -17,7 +17,6 @@ from pathlib import Path
 
 import grpc
 import pytest
-import yaml
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
@@ -27,7 +26,7 @@ from modelgw.cli import main
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import start_server
 from modelgw.runtime import Assembly
-from tests.configs import gateway_config, key_entry
+from tests.configs import config_file, gateway_config, key_entry
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record
 
@@ -109,13 +108,13 @@ async def test_without_migrate_rights_the_error_says_what_to_run_and_migrate_fix
     details = refused.value.details() or ""
     assert "'initech'" in details and "modelgw audit migrate --config FILE" in details, details
 
-    config_file = tmp_path / "modelgw.yaml"
-    config = _config(migrated_before_initech, migrate_on_start=False)
-    config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    path = config_file(
+        tmp_path / "modelgw.yaml", _config(migrated_before_initech, migrate_on_start=False)
+    )
 
     def run_migrate() -> object:
         try:
-            main(["audit", "migrate", "--config", str(config_file)])
+            main(["audit", "migrate", "--config", path])
         except SystemExit as exc:
             return exc.code
         return 0

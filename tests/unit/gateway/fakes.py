@@ -18,11 +18,14 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import grpc
+
 from modelgw.audit.crypto import RawContent
 from modelgw.audit.records import AuditRecord
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import EntityAction
+from modelgw.common.errors import BackendError
 from modelgw.common.messages import (
     ChatMessage,
     EntityFinding,
@@ -58,6 +61,7 @@ class PassScanner:
     toxicity: float | None = None
     findings: tuple[EntityFinding, ...] = ()
     passthrough = True
+    scores_toxicity = False
 
     def __init__(self) -> None:
         self.closed = False
@@ -174,7 +178,8 @@ class ScriptedBackend:
     """Answers with the last message it received (the masked prompt), 8 characters a chunk.
 
     `fail` is raised instead of any answer; `fail_after_first` after the first chunk of
-    a stream; `hold_after_first` makes a stream wait after its first chunk until set.
+    a stream; `hold_after_first` makes a stream wait after its first chunk until set (or
+    the caller's deadline passes: then it fails with DEADLINE_EXCEEDED, as real ones do).
     """
 
     provider_type = "fake"
@@ -211,10 +216,22 @@ class ScriptedBackend:
                 if start == 0 and self.fail_after_first is not None:
                     raise self.fail_after_first
                 if start == 0 and self.hold_after_first is not None:
-                    await self.hold_after_first.wait()
+                    await self._held(request, self.hold_after_first)
             yield StreamChunk("", FinishReason.STOP, self._usage(request, answer))
         finally:
             self.streams_closed += 1
+
+    async def _held(self, request: BackendRequest, release: asyncio.Event) -> None:
+        """Wait for `release`, within the caller's deadline (backends own a call's time)."""
+        try:
+            async with asyncio.timeout(request.remaining(3600)):
+                await release.wait()
+        except TimeoutError:
+            raise BackendError(
+                f"{self.name} did not answer within the caller's deadline",
+                code=grpc.StatusCode.DEADLINE_EXCEEDED,
+                retryable=False,
+            ) from None
 
     async def close(self) -> None:
         return None
