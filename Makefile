@@ -10,8 +10,8 @@ WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
-	proto-check lock clean bench bench-vllm bench-http bench-trust bench-fairness eval-trust bench-audit openapi \
-	fuzz
+	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
+	bench-audit bench-metrics openapi fuzz
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -20,6 +20,7 @@ help:
 	@echo "make proto        regenerate services/modelgw/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
 	@echo "make lock         rewrite the hashed lock files the images install from (deploy/lock)"
+	@echo "make stress-vllm  the vLLM tests RUNS times (default 20) under a CPU hog, pass/fail per run"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make fuzz         the fuzz suite at length (FUZZ_EXAMPLES per test, default 2000)"
 	@echo "make worker-venv  the vLLM worker's own venv (CPU build; WORKER_EXTRA=worker for GPU)"
@@ -29,6 +30,7 @@ help:
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
+	@echo "make bench-metrics  CPU that metrics add per request (on vs off vs none) -> bench/metrics/"
 	@echo "make bench-fairness  one tenant's short messages beside another's 950 KB ones (BEFORE=commit too)"
 
 $(STAMP): pyproject.toml
@@ -92,6 +94,11 @@ proto-check: venv
 lock: venv
 	scripts/lock.sh $(LOCK_ARGS)  # e.g. LOCK_ARGS="--find-links DIR" with the +cpu torch wheel
 
+# Needs the worker venv already built: this target never (re)builds it.
+RUNS ?= 20
+stress-vllm: venv
+	scripts/stress_vllm_tests.sh $(RUNS)
+
 bench: venv
 	$(BIN)/python -m bench
 
@@ -115,6 +122,9 @@ bench-fairness: venv
 
 bench-audit: venv
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
+bench-metrics: venv
+	$(BIN)/python -m bench.metrics.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .mypy_cache .modelgw

@@ -12,6 +12,7 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, common_pb2, gateway_pb2, g
 from modelgw.common.config.providers import EchoProvider, Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
+from modelgw.common.metrics import Metrics
 from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.echo import EchoBackend
 from modelgw.runtime import Assembly
@@ -108,9 +109,10 @@ async def running_gateway(
     *,
     trust_engine: TrustEngine | None = None,
     backends: Mapping[str, Backend] | None = None,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[RunningGateway]:
     """`modelgw serve` in this process: Gateway + Audit on one free port."""
-    assembly = Assembly(config, trust_engine=trust_engine)
+    assembly = Assembly(config, trust_engine=trust_engine, metrics=metrics)
     bindings = [await assembly.gateway(backends), await assembly.audit()]
     server = await start_server(bindings, "127.0.0.1:0")
     address = f"127.0.0.1:{server.port}"

@@ -1,13 +1,16 @@
-"""Detection quality of stock Presidio and of modelgw on three labelled sets, side by side.
+"""Detection quality of stock Presidio and of modelgw on five labelled sets, side by side.
 
     make eval-trust     (= python -m bench.trust.eval)
     python -m bench.trust.eval --misses     (tuning aid: what ours leaks on the dev part)
+    python -m bench.trust.eval --misses --independent     (the same on the independent dev part)
 
 The sets: `eval_set.jsonl` (this project's own templates, which the
 recognizers were written against) and the two parts of the business set
-(`business_set/`): `dev`, read while tuning, and `test`, only ever scored.
-`--misses` prints leaked values and false positives of the dev part only;
-there is no switch that prints the test part's.
+(`business_set/`): `dev`, read while tuning, and `test`, only ever scored;
+and the two parts of the independent set (`independent_set/`), written apart
+from the detector from other sources and shapes, split the same way.
+`--misses` prints leaked values and false positives of the business dev part
+only; there is no switch that prints a test part's.
 
 Stock Presidio runs as shipped (`AnalyzerEngine`, default recognizers, the
 same spaCy model and threshold); its predictions of types modelgw does not
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from bench.trust.business_set.build import DEV, TEST
 from bench.trust.common import MODEL, THRESHOLD, Analyze, Span, machine, ours, stock_presidio
+from bench.trust.independent_set import build as independent
 from bench.trust.scoring import Score, leaks, score
 from modelgw.trust.detector import DEFAULT_ENTITIES
 
@@ -34,7 +38,11 @@ SETS = {
     "business dev": DEV.path,
     "business test (sealed)": TEST.path,
     "eval_set (own templates)": HERE / "eval_set.jsonl",
+    "independent dev": independent.DEV.path,
+    "independent test (sealed)": independent.TEST.path,
 }
+SEALED = frozenset({TEST.path, independent.TEST.path})
+"""Parts only ever scored in aggregate: never printed, never used while tuning."""
 MASKED_TYPES = frozenset(DEFAULT_ENTITIES)
 
 
@@ -123,9 +131,10 @@ def predictions(analyze: Analyze, texts: list[str]) -> tuple[list[list[Span]], f
     return found, time.perf_counter() - started
 
 
-def print_misses() -> None:
-    """Our leaks and false positives on the dev part (never the test part)."""
-    samples = load(DEV.path)
+def print_misses(path: Path) -> None:
+    """Our leaks and false positives on a dev part (never a test part)."""
+    assert path not in SEALED
+    samples = load(path)
     found, _ = predictions(ours(), [s["text"] for s in samples])
     for sample, predicted in zip(samples, found, strict=True):
         text = sample["text"]
@@ -151,16 +160,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="print dev-part misses and stop")
     parser.add_argument(
+        "--independent", action="store_true", help="with --misses: the independent dev part"
+    )
+    parser.add_argument(
         "--tuning", action="store_true", help="score the dev part and eval_set only, ours only"
     )
     args = parser.parse_args()
     if args.misses:
-        print_misses()
+        print_misses(independent.DEV.path if args.independent else DEV.path)
         return
     if args.tuning:
         analyze = ours()
         for name, path in SETS.items():
-            if path != TEST.path:
+            if path not in SEALED:
                 sample = load(path)
                 found, _ = predictions(analyze, [s["text"] for s in sample])
                 result = score(sample, found)

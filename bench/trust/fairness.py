@@ -2,8 +2,9 @@
 
     python -m bench.trust.fairness [--requests 60] [--big-kb 950] [--json]
 
-One process, the engine as `modelgw serve` builds it (detector processes), a
-generous deadline (this measures waiting, not failing). Tenant `small` sends
+One process, the engine as `modelgw serve` builds it (detector processes; one
+worker by default, as the issue measured, `--workers` for more), a generous
+deadline (this measures waiting, not failing). Tenant `small` sends
 45-character messages one after another; meanwhile tenant `big` keeps one
 large message in detection at all times. Each message is new (no memo).
 Reports the small tenant's latency alone and under the load, p50/p95/p99/max.
@@ -55,8 +56,8 @@ async def _small_requests(
     return latencies
 
 
-async def run(requests: int, big_kb: int) -> dict[str, object]:
-    engine = TrustEngine(TrustConfig(deadline_ms=60_000))
+async def run(requests: int, big_kb: int, workers: int) -> dict[str, object]:
+    engine = TrustEngine(TrustConfig(deadline_ms=60_000, workers=workers))
     policy = EntityPolicy()
     filler = "the order shipped on time and the customer was happy with it. "
     big_text = filler * (big_kb * 1024 // len(filler))
@@ -84,6 +85,7 @@ async def run(requests: int, big_kb: int) -> dict[str, object]:
     return {
         "requests": requests,
         "big_kb": big_kb,
+        "workers": workers,
         "alone": _summary(alone),
         "with_big_tenant": _summary(loaded),
         "big_messages_done": big_done,
@@ -95,9 +97,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--big-kb", type=int, default=950)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="detector workers (the issue measured one)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON line, for the report")
     args = parser.parse_args()
-    result = asyncio.run(run(args.requests, args.big_kb))
+    result = asyncio.run(run(args.requests, args.big_kb, args.workers))
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
 
 

@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "trust" / "results" / "fairness.md"
 
 
-def _measure(services: Path, requests: int) -> dict[str, object]:
+def _measure(services: Path, requests: int, workers: int) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": f"{services}{os.pathsep}{ROOT}"}
+    command = ["--json", "--requests", str(requests), "--workers", str(workers)]
     done = subprocess.run(
-        [sys.executable, "-m", "bench.trust.fairness", "--json", "--requests", str(requests)],
+        [sys.executable, "-m", "bench.trust.fairness", *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -50,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="a commit to measure beside this tree")
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     rows = []
     if args.before:
@@ -62,9 +64,8 @@ def main() -> None:
                 capture_output=True,
             )
             try:
-                rows.append(
-                    _row(f"before ({args.before})", _measure(tree / "services", args.requests))
-                )
+                before = _measure(tree / "services", args.requests, args.workers)
+                rows.append(_row(f"before ({args.before})", before))
             finally:
                 subprocess.run(
                     ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False
@@ -72,13 +73,15 @@ def main() -> None:
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    rows.append(_row(f"this tree ({head})", _measure(ROOT / "services", args.requests)))
+    now = _measure(ROOT / "services", args.requests, args.workers)
+    rows.append(_row(f"this tree ({head})", now))
     report = "\n".join(
         [
             "# Detection fairness: a tenant's short messages beside another's 950 KB ones",
             "",
             f"`make bench-fairness BEFORE=...` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-            f"{platform.machine()}, {os.cpu_count()} CPUs; {args.requests} short requests "
+            f"{platform.machine()}, {os.cpu_count()} CPUs, {args.workers} detector worker(s); "
+            f"{args.requests} short requests "
             "per phase; latency of one 45-character message in ms; `load` is the 1-minute "
             "load average at the end (other jobs on the machine).",
             "",

@@ -44,15 +44,25 @@ async def _run(
         serve_until_signalled,
         start_server,
     )
+    from modelgw.common.logs import configure_logging
+    from modelgw.common.metrics import build_metrics
+    from modelgw.common.metrics_http import metrics_app
     from modelgw.common.telemetry import build_tracer_provider, install_tracer_provider
     from modelgw.gateway.http.server import start_http_server
     from modelgw.runtime import Assembly
 
-    provider = build_tracer_provider(config.telemetry, service="+".join(s for s, _ in plan))
+    configure_logging(logging.getLevelName(logging.getLogger().level), config.logging)
+    service = "+".join(s for s, _ in plan)
+    provider = build_tracer_provider(config.telemetry, service=service)
     install_tracer_provider(provider)
-    assembly = Assembly(config)
+    metrics = build_metrics(config.telemetry, config.metrics, service)
+    assembly = Assembly(config, metrics=metrics)
     servers: list[Stoppable] = []
     try:
+        if config.metrics.listen and metrics.exposition is not None:
+            listen = config.metrics.listen
+            servers.append(await start_http_server(metrics_app(metrics.exposition), listen))
+            _say(f"modelgw: Prometheus metrics on http://{listen}/metrics")
         by_address: dict[str, list[ServiceBinding]] = {}
         for service, address in plan:
             if service == "gateway":
@@ -86,8 +96,11 @@ async def _run(
             servers.append(await start_http_server(app, http_address, tls))
             scheme = "https" if tls else "http"
             _say(f"modelgw: OpenAI-compatible HTTP API on {scheme}://{http_address}/v1")
+            if config.metrics.on_http_port and metrics.exposition is not None:
+                _say(f"modelgw: Prometheus metrics on {scheme}://{http_address}/metrics")
         await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
         provider.shutdown()
+        metrics.shutdown()
     except BaseException:
         for started in servers:
             await started.stop(0)
@@ -266,9 +279,9 @@ def main(argv: list[str] | None = None) -> None:
     if extra and not getattr(args, "accepts_engine_args", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.engine_args = extra
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from modelgw.common.logs import configure_logging
+
+    configure_logging(args.log_level)
     try:
         args.func(args)
     except (ConfigError, SecretResolutionError) as exc:

@@ -28,6 +28,7 @@ from modelgw.api.v1 import (
 )
 from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
+from modelgw.audit.metrics import AuditMetrics
 from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sink import AuditSink
 from modelgw.audit.store import AuditStore
@@ -37,7 +38,9 @@ from modelgw.common.config.schema import CacheBackend, ModelgwConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
 from modelgw.common.internal_auth import InternalAuth
+from modelgw.common.metrics import Metrics
 from modelgw.common.redis_client import redis_client
+from modelgw.common.telemetry import internal_client_interceptors
 from modelgw.common.tenant import Tenants
 from modelgw.control.auth import Authenticator, CallerAuthenticator, PrincipalResolver
 from modelgw.control.client import RemotePrincipalResolver
@@ -49,11 +52,15 @@ from modelgw.gateway.http import create_app
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.quotas import MemoryQuotaStore, Quotas, QuotaStore
 from modelgw.gateway.routing import Router
+from modelgw.gateway.routing.engine import RoutingEngine
+from modelgw.gateway.telemetry import GatewayTelemetry
 from modelgw.providers.base import Backend
+from modelgw.providers.instrumented import BackendInstruments, InstrumentedBackend
 from modelgw.providers.registry import build_backends
 from modelgw.trust.client import FailOpenTrust, LocalTrust, RemoteTrust, TrustClient
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.handlers import TrustService
+from modelgw.trust.metrics import TrustMetrics
 from modelgw.trust.session_vault import SessionVaultStore
 
 log = logging.getLogger(__name__)
@@ -71,9 +78,17 @@ INTERNAL_CHANNEL_OPTIONS = (
 
 
 class Assembly:
-    def __init__(self, config: ModelgwConfig, *, trust_engine: TrustEngine | None = None) -> None:
-        """`trust_engine` shares an already-built engine (its owner closes it)."""
+    def __init__(
+        self,
+        config: ModelgwConfig,
+        *,
+        trust_engine: TrustEngine | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        """`trust_engine` shares an already-built engine (its owner closes it); `metrics` is
+        the process's meter provider (none: every instrument is a no-op)."""
         self.config = config
+        self.metrics = metrics or Metrics.off()
         token = config.services.internal_token
         # In one process nobody else needs the token: a random one shuts internal RPCs
         # (e.g. Audit.Ingest on the public port) to everyone outside.
@@ -81,19 +96,20 @@ class Assembly:
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._trust_engine: TrustEngine | None = trust_engine
-        self._audit = AuditParts(config, self._closers)
+        self._audit = AuditParts(config, self._closers, AuditMetrics(self.metrics.meter()))
         self._directory: TenantDirectory | None = None
         self._tenants = Tenants.from_config(config)
         self._resolver: PrincipalResolver | None = None
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | None = None
         self._session_vaults_built = False
+        self._telemetry: GatewayTelemetry | None = None
+        self._trust_observed = False
+        self._trust_metrics = TrustMetrics(self.metrics.meter())
 
     # -- shared pieces ----------------------------------------------------------------
     def channel(self, address: str) -> grpc.aio.Channel:
         if address not in self._channels:
-            from opentelemetry.instrumentation.grpc import aio_client_interceptors
-
             # Client interceptors carry the trace context to the other services. Reconnect
             # backoff is capped low (gRPC's default grows to 120 s): after an outage of
             # the audit or trust service, traffic resumes within seconds of its return.
@@ -101,7 +117,7 @@ class Assembly:
             channel = open_channel(
                 address,
                 self.config.services.client_tls,
-                interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
+                interceptors=internal_client_interceptors(),
                 options=INTERNAL_CHANNEL_OPTIONS,
             )
             self._channels[address] = channel
@@ -110,14 +126,25 @@ class Assembly:
 
     def trust_engine(self) -> TrustEngine:
         if self._trust_engine is None:
-            engine = TrustEngine(self.config.trust)
+            engine = TrustEngine(self.config.trust, metrics=self._trust_metrics)
             self._trust_engine = engine
 
             async def close() -> None:
                 engine.close()
 
             self._closers.append(close)
+        if not self._trust_observed:
+            # A shared engine too: its queue is this process's queue.
+            self._trust_observed = True
+            engine = self._trust_engine
+            self._trust_metrics.observe_queue(lambda: engine.pending)
         return self._trust_engine
+
+    def telemetry(self) -> GatewayTelemetry:
+        """The gateway's request metrics, shared by the pipeline, quotas and routing."""
+        if self._telemetry is None:
+            self._telemetry = GatewayTelemetry(self.metrics.meter())
+        return self._telemetry
 
     async def audit_store(self) -> AuditStore:
         return await self._audit.store()
@@ -158,7 +185,7 @@ class Assembly:
             )
         else:
             store = MemoryQuotaStore()
-        quotas = Quotas(self.config, store)
+        quotas = Quotas(self.config, store, telemetry=self.telemetry())
         self._closers.append(quotas.close)
         return quotas
 
@@ -215,15 +242,22 @@ class Assembly:
         """
         if self._pipeline is None:
             backends = backends if backends is not None else build_backends(self.config.providers)
-            for backend in backends.values():
+            instruments = BackendInstruments(self.metrics.meter())
+            measured: dict[str, Backend] = {}
+            for name, backend in backends.items():
                 self._closers.append(backend.close)
+                measured[name] = InstrumentedBackend(backend, instruments)
+            telemetry = self.telemetry()
+            engine = RoutingEngine(self.config.routing, telemetry=telemetry)
+            telemetry.observe_breakers(engine.breaker_states)
             pipeline = Pipeline(
                 self.config,
-                Router(self.config, backends),
+                Router(self.config, measured, engine=engine),
                 self.trust_client(),
                 await self.audit_sink(),
                 self.response_cache(),
                 self.quotas(),
+                telemetry,
             )
             # Closed before the audit sink (closers run in reverse): requests still in
             # flight get their record while the spool can still take it.
@@ -241,10 +275,12 @@ class Assembly:
 
     async def http_app(self, backends: Mapping[str, Backend] | None = None) -> FastAPI:
         """The OpenAI-compatible HTTP front door over the same pipeline as `gateway`."""
+        exposition = self.metrics.exposition if self.config.metrics.on_http_port else None
         return create_app(
             await self.pipeline(backends),
             self.callers(),
             max_body_bytes=self.config.server.max_message_bytes,
+            metrics=exposition,
         )
 
     def trust(self) -> ServiceBinding:

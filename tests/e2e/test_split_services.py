@@ -31,7 +31,7 @@ from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.tls import ClientTls
 from modelgw.common.health import health_stub
 from tests.conftest import fresh_pg_database, sqlalchemy_url
-from tests.e2e.processes import MODELGW, grpc_channel, modelgw_process
+from tests.e2e.processes import MODELGW, ModelgwProcess, grpc_channel, modelgw_process
 from tests.harness import generate_request
 from tests.ports import free_port
 from tests.tls_certs import Authority, Issued
@@ -108,6 +108,9 @@ class SplitStack:
     operator: Issued
     """A certificate from the deployment's CA for the test's own calls (auditor, probe)."""
     pg_dsn: str
+    scrape: dict[str, int]
+    """Each process's own metrics port, by service."""
+    gateway_process: ModelgwProcess | None = None
 
     def address(self, name: str) -> str:
         return f"127.0.0.1:{self.ports[name]}"
@@ -138,20 +141,31 @@ def stack(tmp_path_factory: pytest.TempPathFactory, stack_database: str) -> Iter
         "MODELGW_AUDIT_PSEUDONYM_KEY": "0f" * 32,
     }
     ca = Authority(tmp_path / "pki")
-    stack = SplitStack(ports, ca, ca.issue("operator", ("operator",)), stack_database)
+    scrape = {name: free_port() for name in ("gateway", "trust")}
+    stack = SplitStack(ports, ca, ca.issue("operator", ("operator",)), stack_database, scrape)
 
-    def run(service: str, tls: ClientTls) -> contextlib.AbstractContextManager[object]:
+    def run(service: str, tls: ClientTls) -> contextlib.AbstractContextManager[ModelgwProcess]:
         layer = tmp_path / f"{service}-tls.yaml"
         _tls_layer(layer, ca.issue(service))
         args = [service, "--config", str(config), "--config", str(layer)]
+        if service in scrape:  # its own metrics port; JSON log lines from the gateway
+            settings: dict[str, dict[str, object]] = {
+                "metrics": {"listen": f"127.0.0.1:{scrape[service]}"}
+            }
+            if service == "gateway":
+                settings["logging"] = {"format": "json"}
+            observability = tmp_path / f"{service}-observability.yaml"
+            observability.write_text(yaml.safe_dump(settings))
+            args += ["--config", str(observability)]
         return modelgw_process(args, stack.address(service), tmp_path, env, tls)
 
     with (
         run("control", stack.internal),
         run("trust", stack.internal),
         run("audit", stack.internal),
-        run("gateway", stack.public),
+        run("gateway", stack.public) as gateway,
     ):
+        stack.gateway_process = gateway
         yield stack
 
 
@@ -206,6 +220,16 @@ def test_split_services_mask_restore_and_audit_to_postgres(stack: SplitStack) ->
             raise AssertionError("a user key must not read the audit log")
         except grpc.RpcError as exc:
             assert exc.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    # Each process serves its own metrics: the gateway counts the requests, the trust
+    # service the detections; neither names a value.
+    gateway_metrics = httpx.get(f"http://127.0.0.1:{stack.scrape['gateway']}/metrics").text
+    trust_metrics = httpx.get(f"http://127.0.0.1:{stack.scrape['trust']}/metrics").text
+    counted = 'backend="echo",model="support-bot",status="OK",tenant="acme"} 2.0'
+    assert "modelgw_requests_total{" + counted in gateway_metrics
+    assert 'modelgw_trust_detection_duration_seconds_count{tenant="acme"}' in trust_metrics
+    for raw in RAW:
+        assert raw not in gateway_metrics + trust_metrics
 
     rows = asyncio.run(_stored_rows(stack.pg_dsn))
     assert len(rows) == 2

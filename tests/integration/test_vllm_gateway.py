@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,7 +26,11 @@ from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.engine import TrustEngine
 from tests.configs import gateway_config
 from tests.harness import RunningGateway, generate_request, running_gateway
-from tests.vllm_support.workers import VllmWorkers, model_tokenizer
+from tests.vllm_support.workers import STARTUP_TIMEOUT_S, VllmWorkers, model_tokenizer
+
+# The first test here also starts the session's vLLM workers (STARTUP_TIMEOUT_S), which
+# took ~235 s on two cores under a CPU hog: more than the suite's default 300 s leaves.
+pytestmark = pytest.mark.timeout(STARTUP_TIMEOUT_S + 300)
 
 KEY = "mgw_test_vllm_key_01234567"
 AUTH = (("authorization", f"Bearer {KEY}"),)
@@ -61,8 +66,8 @@ async def gateway(
         yield gw
 
 
-def greedy(text: str, max_tokens: int, request_id: str = "") -> Any:
-    request = generate_request(text, model="tiny", request_id=request_id)
+def greedy(text: str, max_tokens: int) -> Any:
+    request = generate_request(text, model="tiny")
     request.params.max_tokens = max_tokens
     request.params.temperature = 0.0
     return request
@@ -93,20 +98,26 @@ async def running(address: str) -> int:
     return sum(load.num_running_reqs + load.num_waiting_reqs for load in loads.loads)
 
 
-async def eventually_loads(workers: VllmWorkers, check: Any, seconds: float = 2.0) -> list[int]:
-    """Poll GetLoads until `check(loads)` holds; the loads (for the message) or [] if never."""
-    loads: list[int] = []
-    for _ in range(int(seconds / 0.1)):
+async def eventually_loads(workers: VllmWorkers, check: Any, seconds: float = 10.0) -> list[int]:
+    """Poll GetLoads until `check(loads)` holds; the loads (for the message) or [] if it did
+    not within `seconds` (wall clock: each poll may itself be slow on a loaded machine)."""
+    deadline = time.monotonic() + seconds
+    while True:
         loads = [await running(a) for a in workers.addresses]
         if check(loads):
             return loads
+        if time.monotonic() > deadline:
+            print(f"GetLoads never satisfied the check in {seconds}s; last: {loads}")
+            return []
         await asyncio.sleep(0.1)
-    print(f"GetLoads never satisfied the check; last: {loads}")
-    return []
 
 
 def served(workers: VllmWorkers, request_id: str) -> list[int]:
-    """Indexes of the workers whose log shows an engine request for this gateway request."""
+    """Indexes of the workers whose log shows an engine request for this gateway request.
+
+    `request_id` is the gateway's own id (in its reply, or a stream's first event):
+    the caller's `request_id` is recorded as `client_request_id` and never reaches a worker.
+    """
     pattern = re.compile(rf"Generate request {re.escape(request_id)}-[0-9a-f]{{8}}:")
     return [i for i, w in enumerate(workers.workers) if pattern.search(w.log_text())]
 
@@ -157,20 +168,22 @@ async def test_cancelling_the_stream_aborts_the_engine_request(
     vllm_workers: VllmWorkers, tmp_path: Path, trust_engine: Any
 ) -> None:
     async with gateway(vllm_workers, tmp_path, trust_engine) as gw:
-        call = gw.gateway.GenerateStream(greedy("Go on", 1000, "cancel-me"), metadata=AUTH)
-        # Stop reading at the first text: the engine has ~1000 tokens (a few seconds) to go,
-        # which a stalled test process on a loaded machine must not use up before the check.
+        # 8000 tokens: tens of seconds of engine time. At 1000 (1.5-2.5 s here) the engine
+        # could finish before a test process stalled on a loaded machine saw it running.
+        call = gw.gateway.GenerateStream(greedy("Go on", 8000), metadata=AUTH)
+        request_id = ""
         async for event in call:
+            request_id = request_id or event.request_id  # the first event carries it
             if event.delta:
                 break
         assert await eventually_loads(vllm_workers, lambda loads: sum(loads) == 1)
         call.cancel()
-        # 1000 tokens take several seconds; an aborted request leaves the engine at once.
-        assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 4.0)
-        worker = served(vllm_workers, "cancel-me")
+        # Far sooner than 8000 tokens would end (tens of seconds): the request was aborted.
+        assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0])
+        worker = served(vllm_workers, request_id)
         assert len(worker) == 1
         log = vllm_workers.workers[worker[0]].log_text()
-        assert re.search(r"Abort requests: \['cancel-me-[0-9a-f]{8}'\]", log)
+        assert re.search(rf"Abort requests: \['{request_id}-[0-9a-f]{{8}}'\]", log)
 
 
 async def test_two_workers_share_load_by_get_loads(
@@ -184,37 +197,36 @@ async def test_two_workers_share_load_by_get_loads(
         while True:  # a long request, and another when it ends
             await direct_ids(busy, ids, tokens)
 
-    # Four requests of different lengths, so they never all end (and restart) together: a
-    # load poll in such a gap would see worker 0 idle and rightly send a request there.
-    occupy = [asyncio.create_task(keep_busy(n)) for n in (1000, 870, 740, 610)]
+    # Four long requests (several seconds each, more on a loaded machine) of different
+    # lengths: they must not all be between requests at once, which a test process stalled
+    # for a second or two made likely with requests of ~1000 tokens. A load poll in such a
+    # gap sees worker 0 idle and rightly sends a request there.
+    occupy = [asyncio.create_task(keep_busy(n)) for n in (6000, 5000, 4000, 3000)]
     try:
-        # Worker 0 runs long requests it got from elsewhere: only GetLoads can tell.
+        # Worker 0 runs long requests it got from elsewhere: only GetLoads can tell. The
+        # gateway's pool starts polling with its first request, which waits for both loads.
         async with gateway(vllm_workers, tmp_path, trust_engine, affinity_prefix_chars=0) as gw:
-            assert await eventually_loads(vllm_workers, lambda loads: loads[0] >= 3, 10.0)
-            await asyncio.sleep(0.5)  # a few load polls
+            assert await eventually_loads(vllm_workers, lambda loads: loads[0] >= 3)
             for i in range(3):
-                await gw.gateway.Generate(greedy(f"q{i}", 4, f"least-load-{i}"), metadata=AUTH)
+                reply = await gw.gateway.Generate(greedy(f"q{i}", 4), metadata=AUTH)
                 loads = [await running(a) for a in vllm_workers.addresses]
-                where = served(vllm_workers, f"least-load-{i}")
-                assert where == [1], f"request {i} sent to the busy worker; loads now {loads}"
+                where = served(vllm_workers, reply.request_id)
+                assert where == [1], f"request {i} served by workers {where}; loads now {loads}"
     finally:
         for task in occupy:
             task.cancel()
         await asyncio.gather(*occupy, return_exceptions=True)
 
     # Both idle again (the cancelled requests have left worker 0) before the second part.
-    assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0], 10.0)
+    assert await eventually_loads(vllm_workers, lambda loads: loads == [0, 0])
     async with gateway(vllm_workers, tmp_path / "b", trust_engine, affinity_prefix_chars=0) as gw:
         # Concurrent long requests spread over both workers by load alone.
-        await asyncio.gather(
-            *(
-                gw.gateway.Generate(greedy(f"prompt {i}", 300, f"spread-{i}"), metadata=AUTH)
-                for i in range(6)
-            )
+        replies = await asyncio.gather(
+            *(gw.gateway.Generate(greedy(f"prompt {i}", 300), metadata=AUTH) for i in range(6))
         )
     counts = [0, 0]
-    for i in range(6):
-        (worker,) = served(vllm_workers, f"spread-{i}")
+    for reply in replies:
+        (worker,) = served(vllm_workers, reply.request_id)
         counts[worker] += 1
     assert min(counts) >= 2, counts
 

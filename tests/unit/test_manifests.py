@@ -210,9 +210,39 @@ def test_gateway_spools_on_a_claim_per_pod_and_drains_before_the_kill(
     needed = pause + config.server.shutdown_grace_s + config.audit.spool.drain_on_stop_s
     assert pod["terminationGracePeriodSeconds"] > needed
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-    assert ports == {"grpc": 50051, "http": 8080}
+    assert ports == {"grpc": 50051, "http": 8080, "metrics": 9464}
     service = _named(docs, "Service", "gateway")
-    assert {p["name"] for p in service["spec"]["ports"]} == {"grpc", "http"}
+    assert {p["name"] for p in service["spec"]["ports"]} == {"grpc", "http", "metrics"}
+
+
+def test_every_modelgw_process_is_scraped_on_its_metrics_port(
+    rendered: dict[str, list[dict[str, Any]]],
+) -> None:
+    """The config's `[metrics] listen` port is each pod's `metrics` port, annotated for
+    scraping, on its Service, and let in by a network policy; the public HTTP port of the
+    gateway serves no `/metrics`."""
+    config = load_config(ROOT / "k8s/base/modelgw.toml")
+    assert config.metrics.listen is not None and not config.metrics.on_http_port
+    port = int(config.metrics.listen.rsplit(":", 1)[1])
+    docs = rendered["production"]
+    for workload, pod in _pods(docs):
+        name = workload["metadata"]["name"]
+        if workload["kind"] == "Job":
+            continue  # the migration runs and ends
+        annotations = workload["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true", name
+        assert annotations["prometheus.io/port"] == str(port), name
+        ports = {p["name"]: p["containerPort"] for p in pod["containers"][0]["ports"]}
+        assert ports["metrics"] == port, name
+        service = _named(docs, "Service", name)
+        assert {
+            "name": "metrics",
+            "port": port,
+            "targetPort": "metrics",
+            "appProtocol": "http",
+        } in (service["spec"]["ports"]), name
+    scrape = _named(docs, "NetworkPolicy", "modelgw-metrics")
+    assert scrape["spec"]["ingress"][0]["ports"] == [{"protocol": "TCP", "port": port}]
 
 
 def test_services_wait_for_the_migration(rendered: dict[str, list[dict[str, Any]]]) -> None:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from tests.vllm_support.tiny_tokenizer import write_tokenizer
 
+MAX_MODEL_LEN = 8192
+"""Context length of the tiny model, and the workers' --max-model-len."""
+
 
 def build(directory: Path, *, seed: int = 0) -> None:
     import torch
@@ -28,7 +31,9 @@ def build(directory: Path, *, seed: int = 0) -> None:
         num_attention_heads=2,
         num_key_value_heads=2,
         head_dim=64,
-        max_position_embeddings=2048,
+        # Room for answers of thousands of tokens: at ~1-2 ms a token a 1000-token answer
+        # is over before a test stalled on a loaded machine looks at it.
+        max_position_embeddings=MAX_MODEL_LEN,
         bos_token_id=tokenizer.token_to_id("<s>"),
         eos_token_id=tokenizer.token_to_id("</s>"),
         tie_word_embeddings=False,

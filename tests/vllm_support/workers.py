@@ -24,12 +24,14 @@ from tokenizers import Tokenizer
 from modelgw.common.health import health_stub
 from modelgw.providers.vllm.tokenizer import ModelTokenizer
 from tests.ports import free_port
+from tests.vllm_support.tiny_model import MAX_MODEL_LEN
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_PYTHON = ROOT / ".venv-worker" / "bin" / "python"
 WORKER_CLI = ROOT / ".venv-worker" / "bin" / "modelgw"
 SERVED_NAME = "tiny"
-STARTUP_TIMEOUT_S = 300.0
+STARTUP_TIMEOUT_S = 480.0
+"""Both workers loading at once took ~235 s on two cores under a CPU hog (25-60 s idle)."""
 
 
 @dataclass
@@ -88,7 +90,7 @@ def start_worker(model_dir: Path, log: Path, options: tuple[str, ...] = ()) -> W
         "--listen",
         address,
         "--max-model-len",
-        "1024",
+        str(MAX_MODEL_LEN),
         "--dtype",
         "float32",
         "--kv-cache-memory-bytes",

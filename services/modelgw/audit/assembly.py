@@ -19,6 +19,7 @@ import grpc
 from modelgw.audit.checkpoints import Signer, Verifier, run_checkpointer
 from modelgw.audit.crypto import TenantKeys
 from modelgw.audit.handlers import Drain
+from modelgw.audit.metrics import AuditMetrics
 from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sender import BatchTarget, RemoteTarget, SpoolSender, StoreTarget
 from modelgw.audit.sink import (
@@ -66,9 +67,12 @@ def open_spool(config: ModelgwConfig, parent: str | None = None) -> Spool:
 
 
 class AuditParts:
-    def __init__(self, config: ModelgwConfig, closers: list[Closer]) -> None:
+    def __init__(
+        self, config: ModelgwConfig, closers: list[Closer], metrics: AuditMetrics | None = None
+    ) -> None:
         self._config = config
         self._closers = closers
+        self._metrics = metrics or AuditMetrics.off()
         self._store: AuditStore | None = None
         self._signer: Signer | None = None
         self._sender: SpoolSender | None = None
@@ -134,7 +138,10 @@ class AuditParts:
             target = StoreTarget(await self.store())
             self._local_sender = True
         spool = open_spool(self._config)
-        sender = SpoolSender(spool, target, audit.spool.batch_size, audit.spool.retry_max_s)
+        self._metrics.observe_spool(spool)
+        sender = SpoolSender(
+            spool, target, audit.spool.batch_size, audit.spool.retry_max_s, self._metrics
+        )
         self._sender = sender
         task = asyncio.ensure_future(sender.run())
         task.set_name("audit-spool-sender")

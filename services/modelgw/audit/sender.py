@@ -17,6 +17,7 @@ import grpc
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.convert import record_from_pb
+from modelgw.audit.metrics import AuditMetrics
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.spool import Spool
 from modelgw.audit.store import AppendResult, AuditStore
@@ -116,9 +117,15 @@ class RemoteTarget:
 
 class SpoolSender:
     def __init__(
-        self, spool: Spool, target: BatchTarget, batch_size: int, retry_max_s: float
+        self,
+        spool: Spool,
+        target: BatchTarget,
+        batch_size: int,
+        retry_max_s: float,
+        metrics: AuditMetrics | None = None,
     ) -> None:
         self._spool = spool
+        self._metrics = metrics or AuditMetrics.off()
         self._target = target
         self._batch_size = batch_size
         self._retry_max_s = retry_max_s
@@ -143,6 +150,7 @@ class SpoolSender:
                 raise
             except Exception as exc:
                 self.failures += 1
+                self._metrics.delivery_failed()
                 log.warning(
                     "audit delivery failed (%s, attempt %d); %d bytes spooled, retrying in %.2fs",
                     _reason(exc),
@@ -154,6 +162,7 @@ class SpoolSender:
                 backoff = min(backoff * 2, self._retry_max_s)
                 continue
             backoff, self.failures = 0.05, 0
+            self._metrics.delivered(receipt, self._spool.oldest_unsent_age())
             _log_receipt(receipt)
             await asyncio.to_thread(self._spool.ack, position)
             self._delivered.set()

@@ -19,7 +19,9 @@ import fcntl
 import logging
 import os
 import struct
+import time
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +82,11 @@ class Spool:
         self.cursor = Position(1, 0)
         self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._pending_since = 0.0
         self.data_ready = asyncio.Event()
+        self._written: deque[tuple[Position, float]] = deque()
+        """(end of a flushed batch, when its first record was appended), oldest first, for
+        every batch not yet delivered: how old the oldest unsent record is."""
 
     # -- opening ----------------------------------------------------------------------------
     def open(self) -> None:
@@ -112,6 +118,7 @@ class Spool:
         self._sizes[self._active] = intact
         _fsync_dir(self.directory)
         if self.pending_bytes():
+            self._written.append((Position(self._active, intact), time.monotonic()))
             self.data_ready.set()
 
     def _read_cursor(self) -> Position:
@@ -136,6 +143,13 @@ class Spool:
         self._fd = self._lock_fd = None
 
     # -- writing ----------------------------------------------------------------------------
+    def oldest_unsent_age(self) -> float:
+        """Seconds since the oldest undelivered record was appended; 0 when all are
+        delivered. Records found at start count from the start."""
+        if not self._written:
+            return 0.0
+        return time.monotonic() - self._written[0][1]
+
     def pending_bytes(self) -> int:
         """Bytes written but not yet delivered."""
         total = sum(size for number, size in self._sizes.items() if number >= self.cursor.segment)
@@ -144,6 +158,8 @@ class Spool:
     async def append(self, payload: bytes) -> None:
         """Write one record durably; returns after fsync. Raises OSError if the disk fails."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if not self._pending:
+            self._pending_since = time.monotonic()
         self._pending.append((frame(payload), future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
@@ -153,6 +169,7 @@ class Spool:
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
+            since = self._pending_since
             data = b"".join(f for f, _ in batch)
             try:
                 number, size = await asyncio.to_thread(self._write_durable, data)
@@ -161,6 +178,7 @@ class Spool:
                     future.set_exception(exc)
                 continue
             self._sizes[number] = size
+            self._written.append((Position(number, size), since))
             for _, future in batch:
                 future.set_result(None)
             self.data_ready.set()
@@ -227,6 +245,8 @@ class Spool:
             os.fsync(handle.fileno())
         os.replace(tmp, self.directory / "cursor")
         self.cursor = position
+        while self._written and self._written[0][0] <= position:
+            self._written.popleft()
         for number in [n for n in self._sizes if n < position.segment]:
             (self.directory / _segment_name(number)).unlink(missing_ok=True)
             del self._sizes[number]

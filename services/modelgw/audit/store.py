@@ -141,6 +141,7 @@ class AuditStore:
             rows: list[dict[str, Any]] = []
             kept: list[AuditRecord] = []
             rejected = await self._differing_duplicates(conn, records, fresh)
+            duplicates = len(records) - len(fresh) - len(rejected)
             chain = dict(heads)
             for record in fresh:
                 try:
@@ -151,7 +152,6 @@ class AuditStore:
                 chain[record.tenant] = _chain(row, *chain[record.tenant])
                 rows.append(row)
                 kept.append(record)
-            duplicates = len(records) - len(fresh) - len(rejected)
             if rows:
                 try:
                     async with conn.begin_nested():

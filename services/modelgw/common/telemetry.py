@@ -11,6 +11,7 @@ and across services (W3C trace context over gRPC metadata).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import grpc
 from opentelemetry import trace
@@ -21,6 +22,9 @@ from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 from modelgw.common.config.schema import TelemetryConfig
 from modelgw.common.tls import read_certificates
+
+if TYPE_CHECKING:
+    import grpc
 
 TRACER_NAME = "modelgw"
 
@@ -70,3 +74,31 @@ def current_trace_id() -> str:
     """Hex trace id of the active span, or "" when there is none (or it is not sampled)."""
     context = trace.get_current_span().get_span_context()
     return format(context.trace_id, "032x") if context.is_valid else ""
+
+
+def internal_client_interceptors() -> list[grpc.aio.ClientInterceptor]:
+    """Client interceptors for the channels between modelgw services: each call is a CLIENT
+    span and carries the trace context.
+
+    `Trust/ScanAnswer` is left out: the instrumentation ends a bidirectional stream's span
+    only when the caller iterates the call, and `RemoteResponseScanner` reads it message
+    by message, so its span would never end and the service's span would hang from a
+    parent no collector ever gets. That call carries `trace_metadata()` itself.
+    """
+    from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
+
+    skip_scan = filters.negate(filters.method_name("ScanAnswer"))
+    interceptors: list[grpc.aio.ClientInterceptor] = aio_client_interceptors(  # type: ignore[no-untyped-call]  # opentelemetry leaves it unannotated
+        filter_=skip_scan
+    )
+    return interceptors
+
+
+def trace_metadata() -> tuple[tuple[str, str], ...]:
+    """The active trace context as gRPC metadata (W3C `traceparent`), for a call that no
+    interceptor instruments."""
+    from opentelemetry import propagate
+
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return tuple(carrier.items())

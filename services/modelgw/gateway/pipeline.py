@@ -35,6 +35,7 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import AnswerRelease, EntityAction
 from modelgw.common.config.tenants import Role as KeyRole
 from modelgw.common.errors import ModelgwError, PermissionDenied
+from modelgw.common.logs import bind_request
 from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.common.tenant import Caller
@@ -53,6 +54,7 @@ from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.limits import text_tokens
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
+from modelgw.gateway.telemetry import GatewayTelemetry
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
@@ -80,6 +82,7 @@ class Pipeline:
         audit: AuditSink,
         cache: ResponseCache,
         quotas: Quotas,
+        telemetry: GatewayTelemetry | None = None,
     ) -> None:
         self._config = config
         self._router = router
@@ -87,6 +90,7 @@ class Pipeline:
         self._audit = audit
         self._cache = cache
         self._quotas = quotas
+        self._telemetry = telemetry or GatewayTelemetry.off()
         self._in_flight: set[AuditTrail] = set()
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
@@ -158,10 +162,8 @@ class Pipeline:
     def _admit(self, caller: Caller, request: ChatRequest) -> RoutePlan:
         """Check the caller and the request; the model's route plan. Refusals here leave
         no record: the request is malformed, or not one this key may make at all."""
-        span = trace.get_current_span()
-        span.set_attribute("modelgw.tenant", caller.tenant.name)
-        span.set_attribute("modelgw.model", request.model)
-        span.set_attribute("modelgw.request_id", request.request_id)
+        bind_request(caller.tenant.name, request.request_id)
+        self._telemetry.admitted(trace.get_current_span(), caller, request)
         if not caller.has_role(KeyRole.USER):
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         self._audit.admit(caller.tenant)
@@ -253,6 +255,7 @@ class Pipeline:
         if first is None:
             return None
         answer = await self._cache.get(self._cache_key(trail, first.name, first.locality))
+        self._telemetry.cache_lookup(trail, hit=answer is not None)
         if answer is not None:
             trail.cache_hit = True
             trail.locality = first.locality
@@ -282,6 +285,8 @@ class Pipeline:
                 if chunk.delta:
                     restored = await answer.feed(chunk.delta)
                     if restored:
+                        if trail.first_token is None:
+                            trail.first_token = time.monotonic()
                         trail.restored_response += restored
                         yield StreamDelta(restored)
                     if answer.cut:
@@ -387,6 +392,7 @@ class Pipeline:
             elif trail.route is not None:
                 provider = self._config.providers.get(trail.route.backend)
                 cost = request_cost(provider, trail.route.upstream_model, trail.usage)
+            self._telemetry.finished(trail, status, cost)
             with tracer().start_as_current_span("modelgw.audit.record"):
                 await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
 

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from opentelemetry import trace
+
 from modelgw.audit.crypto import RawContent
 from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.records import AuditRecord
@@ -42,6 +44,10 @@ class AuditTrail:
     usage: Usage = field(default_factory=Usage)
     cache_hit: bool = False
     trace_id: str = field(default_factory=current_trace_id)
+    span: trace.Span = field(default_factory=trace.get_current_span)
+    """Not part of the record: the request's span (the front door's), annotated at the end."""
+    first_token: float | None = None
+    """Not part of the record: when the caller got the first text (`time.monotonic()`)."""
     fail_closed: bool = False
     restored_response: str = ""
     """The answer as the client got it; reaches the audit log only sealed, for tenants that
@@ -68,6 +74,12 @@ class AuditTrail:
         masked = self.protected.masked(self.locality)
         messages, params = self.protected.sent_to(self.locality)
         return messages, params.stop, self.answer_summary or masked.summary
+
+    def summary(self) -> TrustSummary:
+        """What the record's trust summary will say (as `sent`, without building messages)."""
+        if self.protected is None or self.locality is None:
+            return TrustSummary(TrustDecision.CLEAN)
+        return self.answer_summary or self.protected.masked(self.locality).summary
 
     def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
         messages, stop, summary = self.sent()

@@ -28,6 +28,7 @@ from modelgw.trust.chunks import OVERLAP_CHARS, merge, split
 from modelgw.trust.detection_plan import AnalysisItem, Detection
 from modelgw.trust.masking import MaskingTally, apply_policy
 from modelgw.trust.memo import AnalysisMemo, memo_key
+from modelgw.trust.metrics import TrustMetrics
 from modelgw.trust.policy import policy_fingerprint, summarize
 from modelgw.trust.restore import placeholders_in
 from modelgw.trust.tenant_rules import TenantRule, compile_rules
@@ -89,10 +90,12 @@ class TrustEngine:
         config: TrustConfig,
         detector: DetectionBackend | None = None,
         toxicity: ToxicityScorer | None = None,
+        metrics: TrustMetrics | None = None,
     ) -> None:
         """`detector` shares one built elsewhere (its owner closes it); else one is built
         from `config` (worker processes by default) and closed with this engine."""
         self._config = config
+        self.metrics = metrics or TrustMetrics.off()
         self._owns_detector = detector is None
         self._detector = detector if detector is not None else build_detection(config)
         self._executor = ThreadPoolExecutor(
@@ -115,6 +118,11 @@ class TrustEngine:
     @property
     def detector(self) -> DetectionBackend:
         return self._detector
+
+    @property
+    def pending(self) -> int:
+        """Items waiting for a detection worker (the queue depth operators watch)."""
+        return self._batcher.pending
 
     @property
     def batches(self) -> int:
@@ -189,26 +197,32 @@ class TrustEngine:
         if deadline is not None:
             timeout = max(0.0, min(timeout, deadline - time.monotonic()))
         costs = [len(text) for text, _ in items]
+        started = time.monotonic()
         try:
-            return await asyncio.wait_for(
+            found = await asyncio.wait_for(
                 self._batcher.run(items, key=tenant, costs=costs), timeout=timeout
             )
         except QueueFull:
+            self.metrics.failed(tenant, "queue_full")
             raise TrustLayerUnavailable(
                 f"more than {self._config.max_pending} texts of this tenant are waiting for "
                 "detection; the request was not sent (fail closed)"
             ) from None
         except TimeoutError:
+            self.metrics.failed(tenant, "timeout")
             raise TrustLayerUnavailable(
                 f"personal-data detection did not finish within {timeout * 1000:.0f} ms; "
                 "the request was not sent (fail closed)"
             ) from None
         except Exception as exc:
+            self.metrics.failed(tenant, "error")
             log.exception("personal-data detection failed")
             raise TrustLayerUnavailable(
                 f"personal-data detection failed ({type(exc).__name__}); "
                 "the request was not sent (fail closed)"
             ) from exc
+        self.metrics.detected(tenant, time.monotonic() - started)
+        return found
 
     async def protect(
         self,

@@ -25,6 +25,7 @@ from modelgw.common.convert import (
 from modelgw.common.errors import BlockedByPolicy, InvalidArgument, TrustLayerUnavailable
 from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.messages import EntityFinding
+from modelgw.common.telemetry import trace_metadata
 from modelgw.common.tenant import Tenant
 from modelgw.trust.engine import MaskedTexts, ProtectResult
 from modelgw.trust.vault import Vault, VaultOwner
@@ -139,7 +140,8 @@ class RemoteResponseScanner:
             self.context.vault.extend(vault_to_pb(self.vault.entries()))
             self.context.reserved_placeholders.extend(sorted(self.vault.reserved))
             request.context.CopyFrom(self.context)
-            self._call = self.stub.ScanAnswer(metadata=self.auth.metadata)
+            metadata = (*self.auth.metadata, *trace_metadata())
+            self._call = self.stub.ScanAnswer(metadata=metadata)
         call = self._call
         try:
             async with asyncio.timeout(self.deadline_s):

@@ -43,3 +43,50 @@ async def test_pipeline_spans_share_the_audit_trace_id_and_hold_no_values(
     dump = json.dumps([json.loads(s.to_json()) for s in span_exporter.get_finished_spans()])
     for raw in (*RAW, "Henry", "313-555"):
         assert raw not in dump
+
+
+async def test_http_requests_get_a_server_span_with_genai_attributes(
+    tmp_path: Path, trust_engine, span_exporter
+) -> None:
+    """The HTTP door's request has its span (in the caller's trace when it sends one) and
+    the audit record keeps that trace id, streamed or not."""
+    import httpx
+
+    from tests.http_harness import running_http_gateway
+
+    data = embedded_config(KEY).model_dump(mode="json")
+    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
+    config = ModelgwConfig.model_validate(data)
+    caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    headers = {
+        "authorization": f"Bearer {KEY}",
+        "traceparent": f"00-{caller_trace}-00f067aa0ba902b7-01",
+    }
+    body = {"model": "echo", "messages": [{"role": "user", "content": PROMPT}]}
+    span_exporter.clear()
+    async with running_http_gateway(config, trust_engine=trust_engine) as gw:
+        async with httpx.AsyncClient(base_url=gw.base_url, headers=headers) as client:
+            reply = await client.post("/v1/chat/completions", json=body)
+            streamed = await client.post("/v1/chat/completions", json={**body, "stream": True})
+        assert reply.status_code == 200 and streamed.status_code == 200
+        auth = (("authorization", f"Bearer {KEY}"),)
+        records = [
+            await gw.grpc.audit.GetRecord(
+                audit_pb2.GetRecordRequest(request_id=r.headers["x-request-id"]), metadata=auth
+            )
+            for r in (reply, streamed)
+        ]
+
+    assert [r.trace_id for r in records] == [caller_trace, caller_trace]
+    spans = [s for s in span_exporter.get_finished_spans() if s.name == "POST /v1/chat/completions"]
+    assert len(spans) == 2
+    for span in spans:
+        assert format(span.context.trace_id, "032x") == caller_trace
+        assert span.attributes["http.response.status_code"] == 200
+        assert span.attributes["gen_ai.request.model"] == "echo"
+        assert span.attributes["modelgw.tenant"] == "dev"
+        assert span.attributes["modelgw.trust.decision"] == "masked"
+        assert span.attributes["gen_ai.usage.output_tokens"] > 0
+    dump = json.dumps([json.loads(s.to_json()) for s in span_exporter.get_finished_spans()])
+    for raw in (*RAW, "Henry", "313-555"):
+        assert raw not in dump

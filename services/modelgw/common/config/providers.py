@@ -111,7 +111,7 @@ class VllmProvider(ProviderBase):
     probe_interval_s: float = Field(default=2.0, gt=0)
     """How often an ejected worker is probed (HealthCheck) to take it back."""
     connect_timeout_s: float = Field(default=5.0, gt=0)
-    """Limit for reaching a worker and fetching its tokenizer."""
+    """Limit for reaching a worker, fetching its tokenizer and each load poll (GetLoads)."""
     tls: ClientTls | None = None
     """TLS (mutual with `cert_file`/`key_file`) to the workers, for workers started with
     `modelgw worker --tls-cert-file ...`. Plaintext when absent."""

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.observability import LoggingConfig, MetricsConfig
 from modelgw.common.config.providers import Locality, ProviderConfig
 from modelgw.common.config.quotas import QuotaConfig, TenantQuotas
 from modelgw.common.config.redis import RedisConnection
@@ -208,6 +209,8 @@ class ModelgwConfig(StrictModel):
     quotas: QuotaConfig = Field(default_factory=QuotaConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @model_validator(mode="after")
     def _cross_references(self) -> Self:

@@ -92,7 +92,7 @@ class TrustConfig(StrictModel):
     chunk_chars: int = Field(default=8192, ge=1024, le=1_000_000)
     """Texts longer than this are detected as overlapping chunks of about this size: no length
     limit applies but the body limit, and one tenant's long text cannot hold up another's."""
-    batch_chars: int = Field(default=32_768, ge=1024)
+    batch_chars: int = Field(default=8192, ge=1024)
     """A detection batch takes texts up to about this many characters (at least one text),
     filled one text per tenant in turn: what a short request may wait behind."""
     ner_scope: NerScope = NerScope.WINDOWS

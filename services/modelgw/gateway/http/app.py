@@ -6,6 +6,7 @@ the gRPC `Gateway` service uses, and translate the result back. The app holds
 no state of its own; everything it uses is passed to `create_app`.
 """
 
+import inspect
 import time
 from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated, Any, Protocol
@@ -17,6 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from modelgw.common.errors import ModelgwError, NotFound
+from modelgw.common.metrics import PrometheusExposition
+from modelgw.common.metrics_http import metrics_endpoint
 from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.http import errors
@@ -31,6 +34,7 @@ from modelgw.gateway.http.models import (
     ModelList,
 )
 from modelgw.gateway.http.sse import ChunkWriter, sse_stream
+from modelgw.gateway.http.tracing import TracingMiddleware
 from modelgw.gateway.validation import client_request_id, new_request_id, timeout_ms
 
 TITLE = "modelgw OpenAI-compatible API"
@@ -76,17 +80,34 @@ _ERRORS[429]["headers"] = {
 _BEARER = HTTPBearer(auto_error=False, description="A tenant API key")
 
 
+def _without_native_telemetry() -> dict[str, Any]:
+    """Recent FastAPI traces by itself (a server span, spans per dependency and endpoint,
+    with the process's providers). `TracingMiddleware` gives each request the one span the
+    pipeline annotates, as gRPC does; FastAPI's own is switched off where it exists."""
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters:
+        return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    return {}
+
+
 def create_app(
-    pipeline: ChatPipeline, authenticator: CallerAuthenticator, *, max_body_bytes: int
+    pipeline: ChatPipeline,
+    authenticator: CallerAuthenticator,
+    *,
+    max_body_bytes: int,
+    metrics: PrometheusExposition | None = None,
 ) -> FastAPI:
+    """The app; with `metrics`, it also serves `/metrics` (unauthenticated, as Prometheus
+    scrapes: leave it out where this port is public, see `metrics.on_http_port`)."""
     app = FastAPI(
         title=TITLE,
         version=VERSION,
         description="OpenAI-compatible chat completions through modelgw's trust layer.",
         docs_url=None,
         redoc_url=None,
+        **_without_native_telemetry(),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(TracingMiddleware)  # added last: outermost, it times the refusals too
     app.add_exception_handler(ModelgwError, errors.on_modelgw_error)
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(HTTPException, errors.on_http_error)
@@ -199,6 +220,9 @@ def create_app(
             if name == model:
                 return Model(id=name, description=description)
         raise NotFound(f"unknown model {model!r}; GET /v1/models lists the models you may use")
+
+    if metrics is not None:
+        app.router.routes.append(metrics_endpoint(metrics))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 
 from modelgw.gateway.quotas.store import Charge, Hold, Refusal
 
@@ -33,7 +34,7 @@ class MemoryQuotaStore:
             for hold in holds:
                 key = (hold.limit.name, hold.window)
                 counters[key] = counters.get(key, 0) + hold.amount
-            return holds
+            return tuple(replace(h, used=counters[(h.limit.name, h.window)]) for h in holds)
 
     async def adjust(self, tenant: str, changes: Sequence[tuple[Hold, int]]) -> None:
         async with self._lock:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
@@ -23,21 +24,23 @@ from redis.exceptions import RedisError
 from modelgw.gateway.quotas.store import Charge, Hold, QuotaStoreError, Refusal
 
 # KEYS[i]: counter; ARGV[3i-2]: amount, ARGV[3i-1]: limit, ARGV[3i]: TTL in seconds.
-# Returns 0 when every counter was incremented, else the 1-based index of the first full one.
+# Returns {0, counter 1 after, counter 2 after, ...} when every counter was incremented,
+# else {the 1-based index of the first full one}.
 _RESERVE = """
 for i = 1, #KEYS do
   local used = tonumber(redis.call('GET', KEYS[i]) or '0')
   if used + tonumber(ARGV[3 * i - 2]) > tonumber(ARGV[3 * i - 1]) then
-    return i
+    return {i}
   end
 end
+local after = {0}
 for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], ARGV[3 * i - 2])
+  after[i + 1] = redis.call('INCRBY', KEYS[i], ARGV[3 * i - 2])
   if redis.call('TTL', KEYS[i]) < 0 then
     redis.call('EXPIRE', KEYS[i], ARGV[3 * i])
   end
 end
-return 0
+return after
 """
 
 # KEYS[i]: counter; ARGV[i]: delta. Never below zero; a counter already expired stays gone.
@@ -77,11 +80,11 @@ class RedisQuotaStore:
         for hold in holds:
             ttl = math.ceil(hold.window + hold.limit.window_s - now) + _EXPIRY_SLACK_S
             args += [hold.amount, hold.limit.value, ttl]
-        full = await self._call(self._reserve, keys, args)
+        full, *after = await self._call(self._reserve, keys, args)
         if full:
             hold = holds[full - 1]
             return Refusal(hold.limit, hold.limit.retry_after_s(hold.window, now))
-        return holds
+        return tuple(replace(hold, used=used) for hold, used in zip(holds, after, strict=True))
 
     async def adjust(self, tenant: str, changes: Sequence[tuple[Hold, int]]) -> None:
         if not changes:
@@ -89,11 +92,12 @@ class RedisQuotaStore:
         keys = [self.key(tenant, hold.limit.name, hold.window) for hold, _ in changes]
         await self._call(self._adjust, keys, [delta for _, delta in changes])
 
-    async def _call(self, script: AsyncScript, keys: list[str], args: list[int]) -> int:
-        """Run a script; both return an integer."""
+    async def _call(self, script: AsyncScript, keys: list[str], args: list[int]) -> list[int]:
+        """Run a script; each returns an integer or a list of them."""
         try:
             async with asyncio.timeout(self._timeout_s):
-                return int(await script(keys=keys, args=args))
+                result = await script(keys=keys, args=args)
+                return [int(v) for v in result] if isinstance(result, list) else [int(result)]
         except (RedisError, OSError, TimeoutError) as exc:
             raise QuotaStoreError(f"{type(exc).__name__}: {exc}") from exc
 

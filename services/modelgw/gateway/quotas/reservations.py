@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from modelgw.common.config.quotas import QuotaStoreDown
 from modelgw.common.config.schema import ModelgwConfig
@@ -23,6 +24,14 @@ from modelgw.gateway.quotas.limits import estimate_tokens, tenant_limits
 from modelgw.gateway.quotas.store import Charge, Hold, QuotaStore, QuotaStoreError, Refusal
 
 log = logging.getLogger(__name__)
+
+
+class QuotaEvents(Protocol):
+    """What the quota step reports (`modelgw.gateway.telemetry.GatewayTelemetry`)."""
+
+    def quota_refused(self, tenant: str, limit: str) -> None: ...
+
+    def quota_remaining(self, tenant: str, limit: str, remaining: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +50,12 @@ class Quotas:
         config: ModelgwConfig,
         store: QuotaStore,
         clock: Callable[[], float] = time.time,
+        telemetry: QuotaEvents | None = None,
     ) -> None:
         self._config = config
         self._store = store
         self._clock = clock
+        self._events = telemetry
 
     async def reserve(
         self, tenant: Tenant, messages: Sequence[ChatMessage], params: GenerationParams
@@ -63,6 +74,7 @@ class Quotas:
         charges = [Charge(limit, estimate if limit.counts_tokens else 1) for limit in limits]
         for charge in charges:
             if charge.amount > charge.limit.value:
+                self._refused(tenant.name, charge.limit.name)
                 raise QuotaExceeded(
                     f"request needs about {charge.amount} tokens (prompt estimate plus "
                     f"max_tokens {max_tokens}), more than tenant {tenant.name!r}'s "
@@ -74,12 +86,22 @@ class Quotas:
         except QuotaStoreError as exc:
             return self._store_down(tenant.name, exc)
         if isinstance(outcome, Refusal):
+            self._refused(tenant.name, outcome.limit.name)
             raise QuotaExceeded(
                 f"tenant {tenant.name!r} reached {outcome.limit.name} ({outcome.limit.value}); "
                 f"retry in {outcome.retry_after_s} s",
                 retry_after_s=outcome.retry_after_s,
             )
+        if self._events is not None:
+            for hold in outcome:
+                if hold.used is not None:
+                    remaining = hold.limit.value - hold.used
+                    self._events.quota_remaining(tenant.name, hold.limit.name, remaining)
         return Reservation(tenant.name, outcome)
+
+    def _refused(self, tenant: str, limit: str) -> None:
+        if self._events is not None:
+            self._events.quota_refused(tenant, limit)
 
     def _store_down(self, tenant: str, exc: QuotaStoreError) -> Reservation:
         if self._config.quotas.on_store_unavailable is QuotaStoreDown.REFUSE:

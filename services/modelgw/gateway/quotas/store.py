@@ -31,6 +31,8 @@ class Hold:
     limit: Limit
     window: int
     amount: int
+    used: int | None = None
+    """The counter after this reservation, when the store says (the headroom metric)."""
 
 
 @dataclass(frozen=True, slots=True)

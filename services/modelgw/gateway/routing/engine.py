@@ -34,7 +34,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import grpc
 
@@ -46,7 +46,7 @@ from modelgw.common.errors import (
     ModelgwError,
     Unavailable,
 )
-from modelgw.gateway.routing.breaker import CircuitBreaker
+from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
 from modelgw.gateway.routing.plan import Candidate, RoutePlan
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
@@ -57,6 +57,14 @@ T = TypeVar("T")
 
 Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
 """Builds the request for one candidate (masking depends on the backend's locality)."""
+
+
+class RoutingEvents(Protocol):
+    """What the engine reports as it goes (`modelgw.gateway.telemetry.GatewayTelemetry`)."""
+
+    def retried(self, backend: str) -> None: ...
+
+    def fell_back(self, model: str, backend: str) -> None: ...
 
 
 @dataclass(slots=True)
@@ -96,8 +104,10 @@ class RoutingEngine:
         *,
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        telemetry: RoutingEvents | None = None,
     ) -> None:
         self._config = config
+        self._events = telemetry
         self._rng = rng or random.Random()  # jitter, not security
         self._sleep = sleep
         self._breakers: dict[str, CircuitBreaker] = {}
@@ -107,6 +117,10 @@ class RoutingEngine:
         if backend not in self._breakers:
             self._breakers[backend] = CircuitBreaker(self._config.breaker)
         return self._breakers[backend]
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Each backend's breaker as it stands now (for the breaker-state metric)."""
+        return {name: breaker.state for name, breaker in self._breakers.items()}
 
     def _backoff(self, retry_number: int) -> float:
         retry = self._config.retry
@@ -215,6 +229,11 @@ class RoutingEngine:
                     raise _final(last, notes)
                 if tries_here > 0:
                     await self._wait(self._backoff(tries_here), deadline, breaker)
+                if self._events is not None and (tries_here or position):
+                    if tries_here:
+                        self._events.retried(candidate.name)
+                    else:
+                        self._events.fell_back(plan.model, candidate.name)
                 attempts += 1
                 tries_here += 1
                 try:

@@ -59,7 +59,7 @@ class VllmBackend:
             return self._tokenizer
         async with self._tokenizer_lock:
             if self._tokenizer is None:
-                await self.pool.wait_first_poll()
+                await self.pool.wait_informed()
                 last: BaseException | None = None
                 for worker in self.pool.healthy():
                     try:

@@ -6,6 +6,9 @@ since the last poll. Among workers whose load is close to the least, a
 rendezvous hash of the conversation's shared part (all but the last message)
 picks one, so requests sharing a long prefix (a system prompt, earlier turns)
 land where that prefix is already in the KV cache.
+A worker whose load is unknown (no answer yet, its last poll failed, or its
+figures are old) counts as busier than every worker with a fresh report: an
+unanswered poll is no evidence of an idle worker, and is often a swamped one.
 A worker that fails repeatedly is ejected and probed until it answers again.
 """
 
@@ -16,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import socket
+import time
 from dataclasses import dataclass, field
 
 import grpc
@@ -39,14 +43,34 @@ class Worker:
     in_flight: int = 0
     """Requests from this gateway not finished yet."""
     in_flight_at_poll: int = 0
+    reported_at: float | None = None
+    """When `running`, `waiting` and `kv_usage` were read (`time.monotonic()`); None while
+    there are none: before the first GetLoads answer, and after a poll fails."""
     failures: int = 0
     ejected: bool = False
 
     @property
     def load(self) -> float:
-        """Reported queue plus what we sent since the report; KV use in [0, 1) breaks ties."""
+        """Reported queue plus what we sent since the report; KV use in [0, 1) breaks ties.
+
+        Never less than our own requests in flight there: the engine reports the figures of
+        its last step, which may predate requests it has not admitted yet.
+        """
         unseen = max(0, self.in_flight - self.in_flight_at_poll)
-        return self.running + self.waiting + unseen + self.kv_usage
+        queued = max(self.running + self.waiting + unseen, self.in_flight)
+        return queued + self.kv_usage
+
+    def report(self, running: int, waiting: int, kv_usage: float, in_flight: int) -> None:
+        """Figures from a GetLoads answer; `in_flight` is ours as the poll was sent."""
+        self.running, self.waiting, self.kv_usage = running, waiting, kv_usage
+        self.in_flight_at_poll = in_flight
+        self.reported_at = time.monotonic()
+
+    def forget_report(self) -> None:
+        """The load is unknown (a poll failed): keeping old figures could show it idle."""
+        self.running, self.waiting, self.kv_usage = 0, 0, 0.0
+        self.in_flight_at_poll = 0
+        self.reported_at = None
 
 
 def _close_later(channel: grpc.aio.Channel) -> asyncio.Future[None]:
@@ -63,7 +87,7 @@ class WorkerPool:
     config: VllmProvider
     workers: dict[str, Worker] = field(default_factory=dict)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _first_poll: asyncio.Event = field(default_factory=asyncio.Event)
+    _informed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def start(self) -> None:
         """Start discovery, load polling and probing; idempotent, needs a running loop."""
@@ -75,13 +99,25 @@ class WorkerPool:
             self._tasks.append(asyncio.create_task(self._discover_loop()))
         self._tasks.append(asyncio.create_task(self._poll_loop()))
 
-    async def wait_first_poll(self) -> None:
-        """Loads from every known worker (or a failed try), so the first choice is informed."""
+    @property
+    def stale_after_s(self) -> float:
+        """Age at which a load report counts as unknown: a round of polls ends within the
+        slowest poll's timeout, so older figures mean the polls stopped or fell far behind."""
+        return self.config.load_interval_s + 2 * self.config.connect_timeout_s
+
+    async def wait_informed(self) -> None:
+        """Until every worker has reported its load (or is ejected), at most connect_timeout_s.
+
+        The first choice is informed then: a worker that missed the first round (a slow
+        start, a stalled gateway) would count as busy, and one that is down is ejected
+        after `eject_after_failures` rounds.
+        """
         self.start()
         try:
-            await asyncio.wait_for(self._first_poll.wait(), self.config.connect_timeout_s)
+            await asyncio.wait_for(self._informed.wait(), self.config.connect_timeout_s)
         except TimeoutError:
-            log.warning("%s: no load figures yet; choosing without them", self.provider)
+            unknown = [w.address for w in self.healthy() if w.reported_at is None]
+            log.warning("%s: no load figures yet from %s", self.provider, ", ".join(unknown))
 
     def _add(self, address: str) -> None:
         if address in self.workers:
@@ -123,7 +159,9 @@ class WorkerPool:
             await asyncio.sleep(self.config.discovery_interval_s)
 
     async def _poll_one(self, worker: Worker) -> None:
-        timeout = min(self.config.connect_timeout_s, self.config.load_interval_s * 5)
+        # Not tied to load_interval_s: a loaded gateway can take seconds to read an answer,
+        # and a late answer is still a better figure than none.
+        timeout = self.config.connect_timeout_s
         try:
             if worker.ejected:
                 reply = await worker.stub.HealthCheck(
@@ -134,12 +172,15 @@ class WorkerPool:
             in_flight = worker.in_flight
             loads = await worker.stub.GetLoads(vllm_engine_pb2.GetLoadsRequest(), timeout=timeout)
         except grpc.aio.AioRpcError as exc:
+            worker.forget_report()
             self.record_failure(worker, f"poll failed: {exc.code().name}")
             return
-        worker.running = sum(load.num_running_reqs for load in loads.loads)
-        worker.waiting = sum(load.num_waiting_reqs for load in loads.loads)
-        worker.kv_usage = max((load.token_usage for load in loads.loads), default=0.0)
-        worker.in_flight_at_poll = in_flight
+        worker.report(
+            running=sum(load.num_running_reqs for load in loads.loads),
+            waiting=sum(load.num_waiting_reqs for load in loads.loads),
+            kv_usage=max((load.token_usage for load in loads.loads), default=0.0),
+            in_flight=in_flight,
+        )
         if worker.ejected:
             log.info("%s: worker %s answers again; taking it back", self.provider, worker.address)
         worker.ejected = False
@@ -154,7 +195,8 @@ class WorkerPool:
         while True:
             workers = list(self.workers.values())
             await asyncio.gather(*(self._poll_one(w) for w in workers))
-            self._first_poll.set()
+            if all(w.ejected or w.reported_at is not None for w in workers):
+                self._informed.set()
             interval = self.config.load_interval_s
             if any(w.ejected for w in workers):
                 interval = min(interval, self.config.probe_interval_s)
@@ -183,6 +225,15 @@ class WorkerPool:
         candidates = self.healthy()
         if not candidates:
             return None
+        now = time.monotonic()
+        known = [
+            w
+            for w in candidates
+            if w.reported_at is not None and now - w.reported_at <= self.stale_after_s
+        ]
+        # Unknown loads count as busy: they get traffic only when no load is known at all,
+        # and then old figures and our own requests in flight are all there is to go by.
+        candidates = known or candidates
         least = min(w.load for w in candidates)
         close = [w for w in candidates if w.load <= least + self.config.load_tolerance]
         if self.config.affinity_prefix_chars and affinity_key:
