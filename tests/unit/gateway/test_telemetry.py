@@ -54,9 +54,7 @@ async def test_http_requests_get_a_server_span_with_genai_attributes(
 
     from tests.http_harness import running_http_gateway
 
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    config = ModelgwConfig.model_validate(data)
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
     headers = {
         "authorization": f"Bearer {KEY}",
