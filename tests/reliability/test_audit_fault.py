@@ -106,7 +106,7 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
         seqs = [r["seq"] for r in await conn.fetch("SELECT seq FROM audit_records ORDER BY seq")]
     finally:
         await conn.close()
-    assert {r["client_request_id"] for r in rows} == set(accepted)
+    assert {r["request_id"] for r in rows} == set(accepted)
     assert all(r["n"] == 1 for r in rows)
     assert seqs == list(range(1, len(accepted) + 1))
 
