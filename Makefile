@@ -11,7 +11,7 @@ WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
 	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
-	bench-audit bench-metrics openapi fuzz
+	bench-audit bench-metrics bench-control openapi fuzz
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
 	@echo "make bench-metrics  CPU that metrics add per request (on vs off vs none) -> bench/metrics/"
+	@echo "make bench-control  tenant version propagation (p50/p99 over 100 applies) and request-path cost"
 	@echo "make bench-fairness  one tenant's short messages beside another's 950 KB ones (BEFORE=commit too)"
 
 $(STAMP): pyproject.toml
@@ -125,6 +126,8 @@ bench-audit: venv
 
 bench-metrics: venv
 	$(BIN)/python -m bench.metrics.run $(BENCH_ARGS)
+bench-control: venv
+	$(BIN)/python -m bench.control $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(WORKER_VENV) .pytest_cache .ruff_cache .mypy_cache .modelgw

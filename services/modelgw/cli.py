@@ -5,19 +5,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
 from modelgw.audit.cli import add_audit_commands
-from modelgw.common.api_keys import hash_api_key
+from modelgw.common.api_keys import hash_api_key, new_api_key
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
-from modelgw.common.config.defaults import DEV_KEY_ENV, dev_api_key, embedded_config
+from modelgw.common.config.defaults import (
+    DEV_KEY_ENV,
+    dev_api_key,
+    embedded_config,
+    embedded_control_url,
+)
 from modelgw.common.config.schema import is_loopback_address
 from modelgw.common.config.secrets import SecretResolutionError
 from modelgw.common.config.tls import ServerTls
 from modelgw.common.tls_cli import add_client_tls_arguments
+from modelgw.control.cli import add_control_commands, add_tenant_commands
+from modelgw.control.keys_cli import add_key_commands
 
 log = logging.getLogger("modelgw")
 
@@ -72,7 +78,7 @@ async def _run(
             elif service == "trust":
                 binding = assembly.trust()
             else:
-                binding = assembly.control()
+                binding = await assembly.control()
             by_address.setdefault(address, []).append(binding)
         health_address = config.server.health_address
         for address, bindings in by_address.items():
@@ -142,9 +148,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     else:
         key, from_env = dev_api_key()
         config = embedded_config(key)
+        control = config.control.model_copy(update={"url": embedded_control_url()})
+        config = config.model_copy(update={"control": control})
         _say("modelgw: no --config given, running with embedded defaults (loopback only)")
         _say("modelgw:   backend: echo (answers with the masked prompt it received)")
         _say(f"modelgw:   audit:   {config.audit.url}")
+        _say(f"modelgw:   tenants: {config.control.url}")
         source = f"from ${DEV_KEY_ENV}" if from_env else f"generated; set ${DEV_KEY_ENV} to fix it"
         _say(f"modelgw:   dev API key ({source}): {key}")
     address = args.listen or config.server.grpc_address
@@ -152,7 +161,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     for listen in (address, http_address):
         if not args.config and listen and not is_loopback_address(listen):
             raise SystemExit(f"embedded defaults only listen on loopback; {listen} is not")
-    asyncio.run(_run(config, [("gateway", address), ("audit", address)], http_address))
+    plan = [("gateway", address), ("audit", address), ("control", address)]
+    asyncio.run(_run(config, plan, http_address))
 
 
 def cmd_service(args: argparse.Namespace) -> None:
@@ -218,7 +228,7 @@ def cmd_health(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_new(args: argparse.Namespace) -> None:
-    key = f"mgw_{secrets.token_urlsafe(32)}"
+    key = new_api_key()
     print(f"key:    {key}")
     print(f"sha256: {hash_api_key(key)}")
     print("Give the key to the client; put only the sha256 in the tenant's api_keys.")
@@ -239,7 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in SERVICES:
         sub = commands.add_parser(name, help=f"run the {name} service alone")
-        sub.add_argument("--config", action="append", required=name != "audit", help=CONFIG_HELP)
+        subcommands = name in {"audit", "control"}  # `modelgw audit migrate --config F` ...
+        sub.add_argument("--config", action="append", required=not subcommands, help=CONFIG_HELP)
         sub.add_argument("--listen", help="listen address, overrides the config")
         if name == "gateway":
             sub.add_argument(
@@ -248,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=cmd_service)
         if name == "audit":  # `modelgw audit migrate|verify|query|export|get ...`
             add_audit_commands(sub)
+        if name == "control":  # `modelgw control migrate`
+            add_control_commands(sub)
 
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True)
@@ -270,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     keys_commands = keys.add_subparsers(dest="keys_command", required=True)
     new = keys_commands.add_parser("new", help="generate an API key and the hash to configure")
     new.set_defaults(func=cmd_keys_new)
+    add_key_commands(keys_commands)
+    add_tenant_commands(commands)
     return parser
 
 

@@ -30,7 +30,7 @@ from modelgw.audit.assembly import AuditParts
 from modelgw.audit.handlers import AuditService
 from modelgw.audit.metrics import AuditMetrics
 from modelgw.audit.pseudonyms import Pseudonyms
-from modelgw.audit.sink import AuditSink
+from modelgw.audit.sink import AuditSink, RemoteAuditSink, StoreAuditSink
 from modelgw.audit.store import AuditStore
 from modelgw.common.channels import open_channel
 from modelgw.common.config.quotas import QuotaStoreBackend
@@ -42,10 +42,16 @@ from modelgw.common.metrics import Metrics
 from modelgw.common.redis_client import redis_client
 from modelgw.common.telemetry import internal_client_interceptors
 from modelgw.common.tenant import Tenants
-from modelgw.control.auth import Authenticator, CallerAuthenticator, PrincipalResolver
-from modelgw.control.client import RemotePrincipalResolver
+from modelgw.control.admin import AdminAuthenticator
+from modelgw.control.assembly import ControlParts
+from modelgw.control.auth import Authenticator, CallerAuthenticator
 from modelgw.control.directory import TenantDirectory
 from modelgw.control.handlers import ControlService
+from modelgw.control.key_admin import KeyAdmin
+from modelgw.control.keys import CachedResolver
+from modelgw.control.plane import TenantPlane
+from modelgw.control.store import ControlStore
+from modelgw.control.sync import LiveTenants, SyncStatus
 from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
@@ -97,9 +103,11 @@ class Assembly:
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._trust_engine: TrustEngine | None = trust_engine
         self._audit = AuditParts(config, self._closers, AuditMetrics(self.metrics.meter()))
-        self._directory: TenantDirectory | None = None
         self._tenants = Tenants.from_config(config)
-        self._resolver: PrincipalResolver | None = None
+        self._sink: AuditSink | None = None
+        self._control = ControlParts(
+            config, self._closers, self.channel, self.internal, self._change_sink
+        )
         self._pipeline: Pipeline | None = None
         self._session_vaults: SessionVaultStore | None = None
         self._session_vaults_built = False
@@ -154,9 +162,8 @@ class Assembly:
         return self._audit.pseudonyms()
 
     def directory(self) -> TenantDirectory:
-        if self._directory is None:
-            self._directory = TenantDirectory(self.config)
-        return self._directory
+        """The keys declared in the config file."""
+        return self._control.declared_keys()
 
     def response_cache(self) -> ResponseCache:
         config = self.config.cache
@@ -189,16 +196,40 @@ class Assembly:
         self._closers.append(quotas.close)
         return quotas
 
-    def resolver(self) -> PrincipalResolver:
-        """One per process: the gRPC and HTTP doors and the Audit service share its key cache."""
-        if self._resolver is None:
-            address = self.config.services.control_address
-            self._resolver = (
-                RemotePrincipalResolver(self.channel(address), self.internal)
-                if address
-                else self.directory()
+    def resolver(self) -> CachedResolver:
+        """One per process: the gRPC and HTTP doors and the Audit service share its key cache,
+        which the change feed empties key by key (`live_tenants`)."""
+        return self._control.resolver()
+
+    # -- the control plane ------------------------------------------------------------------
+    def control_store(self) -> ControlStore:
+        """The store of tenant versions and issued keys (opened by `control_plane`)."""
+        return self._control.store()
+
+    async def control_plane(self) -> tuple[TenantPlane, KeyAdmin]:
+        """Open the control store (migrating it if allowed) and load the config file's tenants."""
+        return await self._control.plane()
+
+    async def _change_sink(self) -> AuditSink:
+        """Where admin changes are audited: the gateway's own sink in one process, else a
+        direct (unspooled) write: changes are rare and kept in the change log anyway."""
+        if self._sink is not None:
+            return self._sink
+        address = self.config.services.audit_address
+        if address:
+            return RemoteAuditSink(
+                self.channel(address), self.internal, timeout_s=5.0, guard=self._audit.guard()
             )
-        return self._resolver
+        return StoreAuditSink(await self.audit_store(), self._audit.guard())
+
+    async def live_tenants(self) -> LiveTenants:
+        """The tenants this process serves, following the control plane (started once)."""
+        return await self._control.live(self._tenants)
+
+    def tenant_status(self) -> SyncStatus | None:
+        """What this process serves: tenant versions, feed position, staleness (for health
+        and metrics); None before it started following."""
+        return self._control.status()
 
     def session_vaults(self) -> SessionVaultStore | None:
         if not self._session_vaults_built:
@@ -210,8 +241,10 @@ class Assembly:
         return self._session_vaults
 
     def tenants(self) -> Tenants:
-        """The tenants this process serves now (one snapshot per request)."""
-        return self._tenants
+        """The tenants this process serves now (one snapshot per request): the control
+        plane's current versions once `live_tenants` runs, the config file's before."""
+        live = self._control.following()
+        return live.current() if live is not None else self._tenants
 
     def callers(self) -> CallerAuthenticator:
         """API key → principal → the caller with its tenant resolved, for both front doors."""
@@ -229,9 +262,12 @@ class Assembly:
         return FailOpenTrust(self.local_trust())
 
     async def audit_sink(self) -> AuditSink:
-        address = self.config.services.audit_address
-        channel = self.channel(address) if address else None
-        return await self._audit.sink(channel, self.internal)
+        """One per process (it owns the spool directory)."""
+        if self._sink is None:
+            address = self.config.services.audit_address
+            channel = self.channel(address) if address else None
+            self._sink = await self._audit.sink(channel, self.internal)
+        return self._sink
 
     # -- services -------------------------------------------------------------------
     async def pipeline(self, backends: Mapping[str, Backend] | None = None) -> Pipeline:
@@ -242,6 +278,8 @@ class Assembly:
         """
         if self._pipeline is None:
             backends = backends if backends is not None else build_backends(self.config.providers)
+            sink = await self.audit_sink()
+            await self.live_tenants()
             instruments = BackendInstruments(self.metrics.meter())
             measured: dict[str, Backend] = {}
             for name, backend in backends.items():
@@ -254,7 +292,7 @@ class Assembly:
                 self.config,
                 Router(self.config, measured, engine=engine),
                 self.trust_client(),
-                await self.audit_sink(),
+                sink,
                 self.response_cache(),
                 self.quotas(),
                 telemetry,
@@ -281,7 +319,21 @@ class Assembly:
             self.callers(),
             max_body_bytes=self.config.server.max_message_bytes,
             metrics=exposition,
+            health=self.health_detail,
         )
+
+    def health_detail(self) -> dict[str, object]:
+        """What `/healthz` adds: the feed position and staleness (no tenant names: the
+        endpoint is unauthenticated)."""
+        status = self.tenant_status()
+        if status is None:
+            return {}
+        since = status.unreachable_since
+        return {
+            "control_change": status.change,
+            "tenants": len(status.versions),
+            "control_unreachable_since": since.isoformat() if since else None,
+        }
 
     def trust(self) -> ServiceBinding:
         return ServiceBinding(
@@ -292,6 +344,9 @@ class Assembly:
 
     async def audit(self) -> ServiceBinding:
         self._audit.start_checkpointer(await self.audit_store())
+        # Follow the change feed here too: it opens the store issued keys resolve from (in
+        # one process) and drops revoked auditor keys from this service's key cache.
+        await self.live_tenants()
         return ServiceBinding(
             _full_name(audit_pb2.DESCRIPTOR, "Audit"),
             audit_pb2_grpc.add_AuditServicer_to_server,
@@ -305,11 +360,22 @@ class Assembly:
             ),
         )
 
-    def control(self) -> ServiceBinding:
+    async def control(self) -> ServiceBinding:
+        """The Control service over this process's control store: key resolution and the
+        change feed for other services, the admin API for admin keys."""
+        plane, keys = await self.control_plane()
+        directory = self._control.key_directory()
         return ServiceBinding(
             _full_name(control_pb2.DESCRIPTOR, "Control"),
             control_pb2_grpc.add_ControlServicer_to_server,
-            ControlService(self.config, self.directory(), self.internal),
+            ControlService(
+                self.control_store(),
+                plane,
+                keys,
+                directory,
+                AdminAuthenticator(self.config.control.platform_admin_keys, directory),
+                self.internal,
+            ),
         )
 
     async def close(self) -> None:

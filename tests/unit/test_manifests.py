@@ -336,14 +336,17 @@ def test_compose_health_checks_start_order_worker_profile_and_collector() -> Non
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     modelgw = {n for n, s in services.items() if s.get("build", {}).get("dockerfile")}
-    assert modelgw == {"migrate", "control", "trust", "audit", "gateway", "vllm-worker"}
-    for name in modelgw - {"migrate"}:
+    one_shots = {"migrate", "migrate-control"}
+    assert modelgw == {*one_shots, "control", "trust", "audit", "gateway", "vllm-worker"}
+    for name in modelgw - one_shots:
         assert services[name]["healthcheck"]["test"], name
     for name in modelgw:
         assert services[name]["read_only"] is True, name
     assert (
         services["audit"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     )
+    control_schema = services["control"]["depends_on"]["migrate-control"]["condition"]
+    assert control_schema == "service_completed_successfully"
     for name in ("trust", "audit", "control"):
         assert services["gateway"]["depends_on"][name]["condition"] == "service_healthy"
     assert services["vllm-worker"]["profiles"] == ["worker"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
 
 import pytest
@@ -20,6 +21,7 @@ from modelgw.gateway.quotas import (
     estimate_tokens,
     tenant_limits,
 )
+from modelgw.gateway.quotas.limits import DAY, Window
 from modelgw.gateway.quotas.store import Charge, Hold, Refusal
 from tests.configs import TenantQuotas, gateway_config
 
@@ -84,10 +86,33 @@ async def test_requests_per_minute_refuses_the_next_with_retry_after() -> None:
     await quotas.reserve("acme", PROMPT, _params())
     with pytest.raises(QuotaExceeded) as refused:
         await quotas.reserve("acme", PROMPT, _params())
-    assert refused.value.retry_after_s == 20
-    assert refused.value.message == "tenant 'acme' reached requests_per_minute (2); retry in 20 s"
-    clock.now += 20  # the next minute starts: room again
+    # T0 is 1/3 s into a 3 s bucket: that bucket leaves the window 62 s later (60 s plus
+    # the rest of its own bucket), not at the next calendar minute 20 s away.
+    assert refused.value.retry_after_s == 62
+    assert refused.value.message == "tenant 'acme' reached requests_per_minute (2); retry in 62 s"
+    clock.now += 61
+    with pytest.raises(QuotaExceeded):
+        await quotas.reserve("acme", PROMPT, _params())
+    clock.now += 1  # the two requests have left the window: room again
     await quotas.reserve("acme", PROMPT, _params())
+
+
+async def test_a_burst_at_a_window_edge_never_passes_the_limit_within_a_minute() -> None:
+    """With calendar minutes, 10 at :59 and 10 at :00 passed 20 in two seconds."""
+    clock = Clock(1_700_000_039.9)  # 0.1 s before a calendar minute
+    quotas = _quotas({"requests_per_minute": 10}, clock)
+    admitted: list[float] = []
+    for _ in range(200):  # one attempt every 0.5 s for 100 s
+        try:
+            await quotas.reserve("acme", PROMPT, _params())
+            admitted.append(clock.now)
+        except QuotaExceeded:
+            pass
+        clock.now += 0.5
+    assert len(admitted) >= 10
+    for i, start in enumerate(admitted):
+        within = [t for t in admitted[i:] if t < start + 60]
+        assert len(within) <= 10, f"{len(within)} admitted in the 60 s from {start}"
 
 
 async def test_one_tenant_exhausted_leaves_another_alone() -> None:
@@ -102,13 +127,12 @@ async def test_all_or_nothing_across_limits() -> None:
     store = MemoryQuotaStore()
     clock = Clock()
     quotas = _quotas({"requests_per_minute": 10, "tokens_per_minute": 50}, clock, store=store)
-    minute = int(T0 // 60) * 60
     await quotas.reserve("acme", PROMPT, _params(30))  # 40 tokens
     with pytest.raises(QuotaExceeded, match="tokens_per_minute"):
         await quotas.reserve("acme", PROMPT, _params(30))
     # The refused request counted nowhere, not even in requests_per_minute.
-    assert store.used("acme", "requests_per_minute", minute) == 1
-    assert store.used("acme", "tokens_per_minute", minute) == 40
+    assert store.used("acme", "requests_per_minute") == 1
+    assert store.used("acme", "tokens_per_minute") == 40
 
 
 async def test_day_limit_outlives_the_minute() -> None:
@@ -119,25 +143,25 @@ async def test_day_limit_outlives_the_minute() -> None:
     clock.now += 60
     with pytest.raises(QuotaExceeded, match="tokens_per_day") as refused:
         await quotas.reserve("acme", PROMPT, _params(20))
-    assert refused.value.retry_after_s == 86400 - (int(clock.now) % 86400)
+    day = Window(DAY)  # 24 h sliding, in 72-minute buckets
+    assert refused.value.retry_after_s == math.ceil(day.frees_at(day.bucket(T0)) - clock.now)
+    assert 24 * 3600 - 60 <= refused.value.retry_after_s <= 24 * 3600 + 72 * 60
 
 
 async def test_reconcile_refunds_and_charges_never_below_zero() -> None:
     store = MemoryQuotaStore()
     quotas = _quotas({"tokens_per_minute": 100}, Clock(), store=store)
-    minute = int(T0 // 60) * 60
     held = await quotas.reserve("acme", PROMPT, _params(70))  # 80 reserved
-    assert store.used("acme", "tokens_per_minute", minute) == 80
+    assert store.used("acme", "tokens_per_minute") == 80
     await quotas.settle(held, 25)
-    assert store.used("acme", "tokens_per_minute", minute) == 25
+    assert store.used("acme", "tokens_per_minute") == 25
     more = await quotas.reserve("acme", PROMPT, _params(50))  # 60 more: 85
     await quotas.settle(more, 75)  # charged the difference
-    assert store.used("acme", "tokens_per_minute", minute) == 100
-    hold = Hold(
-        tenant_limits(_config({"tokens_per_minute": 100}).tenants["acme"].quotas)[0], minute, 0
-    )
+    assert store.used("acme", "tokens_per_minute") == 100
+    limit = tenant_limits(_config({"tokens_per_minute": 100}).tenants["acme"].quotas)[0]
+    hold = Hold(limit, limit.window.bucket(T0), 0)
     await store.adjust("acme", [(hold, -1000)])
-    assert store.used("acme", "tokens_per_minute", minute) == 0
+    assert store.used("acme", "tokens_per_minute") == 0
 
 
 async def test_no_answer_gives_the_whole_reservation_back() -> None:
@@ -145,9 +169,8 @@ async def test_no_answer_gives_the_whole_reservation_back() -> None:
     quotas = _quotas({"requests_per_minute": 1, "tokens_per_minute": 100}, Clock(), store=store)
     held = await quotas.reserve("acme", PROMPT, _params())
     await quotas.settle(held, None)
-    minute = int(T0 // 60) * 60
-    assert store.used("acme", "requests_per_minute", minute) == 0
-    assert store.used("acme", "tokens_per_minute", minute) == 0
+    assert store.used("acme", "requests_per_minute") == 0
+    assert store.used("acme", "tokens_per_minute") == 0
     await quotas.reserve("acme", PROMPT, _params())
 
 

@@ -123,9 +123,16 @@ class AuditParts:
             self._pseudonyms = Pseudonyms.from_config(self._config.audit)
         return self._pseudonyms
 
+    def guard(self) -> RecordGuard:
+        """What every record goes through on its way out of the gateway: pseudonyms for end
+        users and sessions, raw content sealed for tenants that keep it."""
+        return RecordGuard(
+            self.pseudonyms(), TenantKeys.from_config(self._config.audit.raw_content)
+        )
+
     async def sink(self, channel: grpc.aio.Channel | None, internal: InternalAuth) -> AuditSink:
         audit = self._config.audit
-        guard = RecordGuard(self.pseudonyms(), TenantKeys.from_config(audit.raw_content))
+        guard = self.guard()
         if not audit.spool.enabled:
             if channel is not None:
                 return RemoteAuditSink(channel, internal, timeout_s=5.0, guard=guard)

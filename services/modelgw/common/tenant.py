@@ -30,7 +30,8 @@ class Tenant:
     on_spool_full: SpoolFullAction = SpoolFullAction.REFUSE
     """What this tenant's requests do when the gateway's audit spool is full."""
     version: int = 1
-    """The version of the tenant's configuration this snapshot holds (1: the config file)."""
+    """The version of the tenant's document this snapshot holds, from the control store
+    (`modelgw tenants history`); a store starts with the config file's as version 1."""
 
     @property
     def entity_policy(self) -> EntityPolicy:
@@ -100,5 +101,11 @@ class Tenants:
             )
         return tenant
 
+    def get_or_none(self, name: str) -> Tenant | None:
+        return self._tenants.get(name)
+
     def names(self) -> list[str]:
         return sorted(self._tenants)
+
+    def values(self) -> list[Tenant]:
+        return [self._tenants[name] for name in sorted(self._tenants)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import Role
@@ -19,13 +20,18 @@ class Principal:
     tenant: str
     key_id: str
     roles: frozenset[str]
+    valid_until: datetime | None = None
+    """When the key stops working (an expiring or rotated key); a cache keeps it no longer."""
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.roles
 
 
 class TenantDirectory:
-    """In-memory index of every tenant's keys, built from config."""
+    """In-memory index of the keys declared in the config file (`[[tenants.NAME.api_keys]]`).
+
+    They change only with the file; keys issued at run time are in the control store
+    (`modelgw.control.keys.KeyDirectory` asks both)."""
 
     def __init__(self, config: ModelgwConfig) -> None:
         self._by_hash: dict[str, Principal] = {}

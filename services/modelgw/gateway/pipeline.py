@@ -58,7 +58,7 @@ from modelgw.gateway.telemetry import GatewayTelemetry
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
-from modelgw.providers.pricing import request_cost
+from modelgw.providers.pricing import highest_cost, request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
 from modelgw.trust.plain_words import load_plain_words
@@ -94,9 +94,11 @@ class Pipeline:
         self._in_flight: set[AuditTrail] = set()
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
+        """The deployment's models and the tenant's own (which win on a shared name)."""
+        models = {**self._config.models, **caller.tenant.config.models}
         return [
             (name, model.description)
-            for name, model in sorted(self._config.models.items())
+            for name, model in sorted(models.items())
             if caller.may_use(name)
         ]
 
@@ -170,7 +172,7 @@ class Pipeline:
         check_chat(request.model, request.messages, request.params)
         check_caller(request.caller)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
-        return self._router.plan(request.model)
+        return self._router.plan(request.model, caller.tenant)
 
     async def _open(
         self, trail: AuditTrail, plan: RoutePlan, *, streamed: bool
@@ -181,9 +183,20 @@ class Pipeline:
             raise PermissionDenied(
                 f"tenant {trail.caller.tenant.name!r} may not use model {request.model!r}"
             )
+        targets = [(c.name, c.upstream_model) for c in plan.candidates]
+
+        def price(prompt_tokens: int, completion_tokens: int) -> float | None:
+            providers = self._config.providers
+            return highest_cost(providers, targets, prompt_tokens, completion_tokens)
+
         with tracer().start_as_current_span("modelgw.quota.reserve"):
             trail.reservation = await self._quotas.reserve(
-                trail.caller.tenant, request.messages, request.params
+                trail.caller.tenant,
+                request.messages,
+                request.params,
+                key_id=trail.caller.key_id,
+                end_user=request.caller.end_user,
+                price=price,
             )
         plan = await self._protect(trail, plan)
         cached = await self._cached(trail, plan)
@@ -249,7 +262,7 @@ class Pipeline:
         Only a backend the tenant's policy lets the data reach counts: a cached answer must
         never stand in for a backend that would have been refused or skipped.
         """
-        if not is_cacheable(trail.request.params) or trail.protected is None:
+        if not self._caches(trail) or trail.protected is None:
             return None
         first = next((c for c in plan.candidates if trail.protected.may_send(c)), None)
         if first is None:
@@ -261,6 +274,11 @@ class Pipeline:
             trail.locality = first.locality
             trail.route = RouteInfo.of(first, "answered from the response cache")
         return answer
+
+    @staticmethod
+    def _caches(trail: AuditTrail) -> bool:
+        """Deterministic requests of tenants that keep the response cache on."""
+        return trail.caller.tenant.config.cache.enabled and is_cacheable(trail.request.params)
 
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
@@ -305,7 +323,7 @@ class Pipeline:
             trail.masked_response = answer.masked_text
             yield StreamEnd(finish_reason, trail.usage, trail.answer_summary)
             status, error = "OK", ""
-            if store and not answer.cut:
+            if store and not answer.cut and self._caches(trail):
                 # The scanned masked answer: personal data the model made up is not cached.
                 key = self._cache_key(trail, trail.route.backend, trail.route.locality)
                 await self._cache.put(
@@ -382,16 +400,17 @@ class Pipeline:
             return
         trail.finished = True
         self._in_flight.discard(trail)
+        cost = None
+        if trail.cache_hit:
+            cost = 0.0  # answered from the cache: no backend call was paid for
+        elif trail.route is not None:
+            provider = self._config.providers.get(trail.route.backend)
+            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
         try:
             if trail.reservation is not None:
-                await self._quotas.settle(trail.reservation, _used_tokens(trail, status))
+                used = _used_tokens(trail, status)
+                await self._quotas.settle(trail.reservation, used, cost)
         finally:
-            cost = None
-            if trail.cache_hit:
-                cost = 0.0  # answered from the cache: no backend call was paid for
-            elif trail.route is not None:
-                provider = self._config.providers.get(trail.route.backend)
-                cost = request_cost(provider, trail.route.upstream_model, trail.usage)
             self._telemetry.finished(trail, status, cost)
             with tracer().start_as_current_span("modelgw.audit.record"):
                 await self._audit.record(trail.record(status, error, cost), raw=trail.raw())

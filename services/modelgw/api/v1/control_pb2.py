@@ -22,25 +22,70 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmodelgw/api/v1/control.proto\x12\x0emodelgw.api.v1\"*\n\x14ResolveApiKeyRequest\x12\x12\n\nkey_sha256\x18\x01 \x01(\t\"R\n\tPrincipal\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x16\n\x0e\x61llowed_models\x18\x04 \x03(\t\"\x14\n\x12ListTenantsRequest\"B\n\nTenantInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x10\n\x08\x61pi_keys\x18\x03 \x01(\r\"B\n\x13ListTenantsResponse\x12+\n\x07tenants\x18\x01 \x03(\x0b\x32\x1a.modelgw.api.v1.TenantInfo2\xb3\x01\n\x07\x43ontrol\x12P\n\rResolveApiKey\x12$.modelgw.api.v1.ResolveApiKeyRequest\x1a\x19.modelgw.api.v1.Principal\x12V\n\x0bListTenants\x12\".modelgw.api.v1.ListTenantsRequest\x1a#.modelgw.api.v1.ListTenantsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmodelgw/api/v1/control.proto\x12\x0emodelgw.api.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"*\n\x14ResolveApiKeyRequest\x12\x12\n\nkey_sha256\x18\x01 \x01(\t\"\x83\x01\n\tPrincipal\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x16\n\x0e\x61llowed_models\x18\x04 \x03(\t\x12/\n\x0bvalid_until\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x14\n\x12ListTenantsRequest\"\x97\x01\n\nTenantInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x10\n\x08\x61pi_keys\x18\x03 \x01(\r\x12\x0f\n\x07version\x18\x04 \x01(\r\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x06 \x01(\t\"B\n\x13ListTenantsResponse\x12+\n\x07tenants\x18\x01 \x03(\x0b\x32\x1a.modelgw.api.v1.TenantInfo\"\xe5\x01\n\rTenantVersion\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\r\x12\x15\n\rdocument_json\x18\x03 \x01(\t\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x0e\n\x06source\x18\x05 \x01(\t\x12\x10\n\x08\x62\x61sed_on\x18\x06 \x01(\r\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x08 \x01(\t\x12\x0f\n\x07message\x18\t \x01(\t\x12\x15\n\rdocument_yaml\x18\n \x01(\t\"9\n\x12SyncTenantsRequest\x12\r\n\x05\x65poch\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x66ter_change\x18\x02 \x01(\x03\"\x86\x01\n\x13SyncTenantsResponse\x12\r\n\x05\x65poch\x18\x01 \x01(\t\x12\x0e\n\x06\x63hange\x18\x02 \x01(\x03\x12.\n\x07tenants\x18\x03 \x03(\x0b\x32\x1d.modelgw.api.v1.TenantVersion\x12\x12\n\nkey_sha256\x18\x04 \x03(\t\x12\x0c\n\x04\x66ull\x18\x05 \x01(\x08\"\x15\n\x13WatchChangesRequest\"\x1d\n\x0c\x43hangeNotice\x12\r\n\x05rings\x18\x01 \x01(\x03\"\x87\x01\n\x12\x41pplyTenantRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x04 \x01(\x08\x12\x18\n\x10\x65xpected_version\x18\x05 \x01(\r\x12\x13\n\x0bsource_name\x18\x06 \x01(\t\"q\n\x0c\x41pplyOutcome\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\r\x12\x10\n\x08previous\x18\x03 \x01(\r\x12\x0f\n\x07\x63hanged\x18\x04 \x01(\x08\x12\x0c\n\x04\x64iff\x18\x05 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x06 \x01(\x08\"E\n\x13\x41pplyTenantResponse\x12.\n\x08outcomes\x18\x01 \x03(\x0b\x32\x1c.modelgw.api.v1.ApplyOutcome\"3\n\x10GetTenantRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\r\"5\n\x14TenantHistoryRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\r\"H\n\x15TenantHistoryResponse\x12/\n\x08versions\x18\x01 \x03(\x0b\x32\x1d.modelgw.api.v1.TenantVersion\"M\n\x11\x44iffTenantRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_version\x18\x02 \x01(\r\x12\x12\n\nto_version\x18\x03 \x01(\r\"\"\n\x12\x44iffTenantResponse\x12\x0c\n\x04\x64iff\x18\x01 \x01(\t\"L\n\x15RollbackTenantRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nto_version\x18\x02 \x01(\r\x12\x0f\n\x07message\x18\x03 \x01(\t\"\x99\x02\n\nApiKeyInfo\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x12\n\ngeneration\x18\x03 \x01(\r\x12\r\n\x05roles\x18\x04 \x03(\t\x12\r\n\x05state\x18\x05 \x01(\t\x12\x15\n\rsha256_prefix\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x08 \x01(\t\x12.\n\nexpires_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"k\n\x13\x43reateApiKeyRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x14\n\x0c\x65xpires_in_s\x18\x04 \x01(\x04\x12\x0f\n\x07message\x18\x05 \x01(\t\"E\n\x0cIssuedApiKey\x12\x0b\n\x03key\x18\x01 \x01(\t\x12(\n\x04info\x18\x02 \x01(\x0b\x32\x1a.modelgw.api.v1.ApiKeyInfo\"$\n\x12ListApiKeysRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\"?\n\x13ListApiKeysResponse\x12(\n\x04keys\x18\x01 \x03(\x0b\x32\x1a.modelgw.api.v1.ApiKeyInfo\"h\n\x13RotateApiKeyRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x14\n\x07grace_s\x18\x03 \x01(\x04H\x00\x88\x01\x01\x12\x0f\n\x07message\x18\x04 \x01(\tB\n\n\x08_grace_s\"n\n\x13\x45xpireApiKeyRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07message\x18\x04 \x01(\t\"F\n\x13RevokeApiKeyRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t2\xc9\t\n\x07\x43ontrol\x12P\n\rResolveApiKey\x12$.modelgw.api.v1.ResolveApiKeyRequest\x1a\x19.modelgw.api.v1.Principal\x12V\n\x0bListTenants\x12\".modelgw.api.v1.ListTenantsRequest\x1a#.modelgw.api.v1.ListTenantsResponse\x12V\n\x0bSyncTenants\x12\".modelgw.api.v1.SyncTenantsRequest\x1a#.modelgw.api.v1.SyncTenantsResponse\x12S\n\x0cWatchChanges\x12#.modelgw.api.v1.WatchChangesRequest\x1a\x1c.modelgw.api.v1.ChangeNotice0\x01\x12V\n\x0b\x41pplyTenant\x12\".modelgw.api.v1.ApplyTenantRequest\x1a#.modelgw.api.v1.ApplyTenantResponse\x12L\n\tGetTenant\x12 .modelgw.api.v1.GetTenantRequest\x1a\x1d.modelgw.api.v1.TenantVersion\x12\\\n\rTenantHistory\x12$.modelgw.api.v1.TenantHistoryRequest\x1a%.modelgw.api.v1.TenantHistoryResponse\x12S\n\nDiffTenant\x12!.modelgw.api.v1.DiffTenantRequest\x1a\".modelgw.api.v1.DiffTenantResponse\x12\\\n\x0eRollbackTenant\x12%.modelgw.api.v1.RollbackTenantRequest\x1a#.modelgw.api.v1.ApplyTenantResponse\x12Q\n\x0c\x43reateApiKey\x12#.modelgw.api.v1.CreateApiKeyRequest\x1a\x1c.modelgw.api.v1.IssuedApiKey\x12V\n\x0bListApiKeys\x12\".modelgw.api.v1.ListApiKeysRequest\x1a#.modelgw.api.v1.ListApiKeysResponse\x12Q\n\x0cRotateApiKey\x12#.modelgw.api.v1.RotateApiKeyRequest\x1a\x1c.modelgw.api.v1.IssuedApiKey\x12X\n\x0c\x45xpireApiKey\x12#.modelgw.api.v1.ExpireApiKeyRequest\x1a#.modelgw.api.v1.ListApiKeysResponse\x12X\n\x0cRevokeApiKey\x12#.modelgw.api.v1.RevokeApiKeyRequest\x1a#.modelgw.api.v1.ListApiKeysResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'modelgw.api.v1.control_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RESOLVEAPIKEYREQUEST']._serialized_start=48
-  _globals['_RESOLVEAPIKEYREQUEST']._serialized_end=90
-  _globals['_PRINCIPAL']._serialized_start=92
-  _globals['_PRINCIPAL']._serialized_end=174
-  _globals['_LISTTENANTSREQUEST']._serialized_start=176
-  _globals['_LISTTENANTSREQUEST']._serialized_end=196
-  _globals['_TENANTINFO']._serialized_start=198
-  _globals['_TENANTINFO']._serialized_end=264
-  _globals['_LISTTENANTSRESPONSE']._serialized_start=266
-  _globals['_LISTTENANTSRESPONSE']._serialized_end=332
-  _globals['_CONTROL']._serialized_start=335
-  _globals['_CONTROL']._serialized_end=514
+  _globals['_RESOLVEAPIKEYREQUEST']._serialized_start=81
+  _globals['_RESOLVEAPIKEYREQUEST']._serialized_end=123
+  _globals['_PRINCIPAL']._serialized_start=126
+  _globals['_PRINCIPAL']._serialized_end=257
+  _globals['_LISTTENANTSREQUEST']._serialized_start=259
+  _globals['_LISTTENANTSREQUEST']._serialized_end=279
+  _globals['_TENANTINFO']._serialized_start=282
+  _globals['_TENANTINFO']._serialized_end=433
+  _globals['_LISTTENANTSRESPONSE']._serialized_start=435
+  _globals['_LISTTENANTSRESPONSE']._serialized_end=501
+  _globals['_TENANTVERSION']._serialized_start=504
+  _globals['_TENANTVERSION']._serialized_end=733
+  _globals['_SYNCTENANTSREQUEST']._serialized_start=735
+  _globals['_SYNCTENANTSREQUEST']._serialized_end=792
+  _globals['_SYNCTENANTSRESPONSE']._serialized_start=795
+  _globals['_SYNCTENANTSRESPONSE']._serialized_end=929
+  _globals['_WATCHCHANGESREQUEST']._serialized_start=931
+  _globals['_WATCHCHANGESREQUEST']._serialized_end=952
+  _globals['_CHANGENOTICE']._serialized_start=954
+  _globals['_CHANGENOTICE']._serialized_end=983
+  _globals['_APPLYTENANTREQUEST']._serialized_start=986
+  _globals['_APPLYTENANTREQUEST']._serialized_end=1121
+  _globals['_APPLYOUTCOME']._serialized_start=1123
+  _globals['_APPLYOUTCOME']._serialized_end=1236
+  _globals['_APPLYTENANTRESPONSE']._serialized_start=1238
+  _globals['_APPLYTENANTRESPONSE']._serialized_end=1307
+  _globals['_GETTENANTREQUEST']._serialized_start=1309
+  _globals['_GETTENANTREQUEST']._serialized_end=1360
+  _globals['_TENANTHISTORYREQUEST']._serialized_start=1362
+  _globals['_TENANTHISTORYREQUEST']._serialized_end=1415
+  _globals['_TENANTHISTORYRESPONSE']._serialized_start=1417
+  _globals['_TENANTHISTORYRESPONSE']._serialized_end=1489
+  _globals['_DIFFTENANTREQUEST']._serialized_start=1491
+  _globals['_DIFFTENANTREQUEST']._serialized_end=1568
+  _globals['_DIFFTENANTRESPONSE']._serialized_start=1570
+  _globals['_DIFFTENANTRESPONSE']._serialized_end=1604
+  _globals['_ROLLBACKTENANTREQUEST']._serialized_start=1606
+  _globals['_ROLLBACKTENANTREQUEST']._serialized_end=1682
+  _globals['_APIKEYINFO']._serialized_start=1685
+  _globals['_APIKEYINFO']._serialized_end=1966
+  _globals['_CREATEAPIKEYREQUEST']._serialized_start=1968
+  _globals['_CREATEAPIKEYREQUEST']._serialized_end=2075
+  _globals['_ISSUEDAPIKEY']._serialized_start=2077
+  _globals['_ISSUEDAPIKEY']._serialized_end=2146
+  _globals['_LISTAPIKEYSREQUEST']._serialized_start=2148
+  _globals['_LISTAPIKEYSREQUEST']._serialized_end=2184
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=2186
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=2249
+  _globals['_ROTATEAPIKEYREQUEST']._serialized_start=2251
+  _globals['_ROTATEAPIKEYREQUEST']._serialized_end=2355
+  _globals['_EXPIREAPIKEYREQUEST']._serialized_start=2357
+  _globals['_EXPIREAPIKEYREQUEST']._serialized_end=2467
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=2469
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=2539
+  _globals['_CONTROL']._serialized_start=2542
+  _globals['_CONTROL']._serialized_end=3767
 # @@protoc_insertion_point(module_scope)

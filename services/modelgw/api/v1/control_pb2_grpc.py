@@ -44,6 +44,66 @@ class ControlStub:
                 request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListTenantsRequest.SerializeToString,
                 response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListTenantsResponse.FromString,
                 _registered_method=True)
+        self.SyncTenants = channel.unary_unary(
+                '/modelgw.api.v1.Control/SyncTenants',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.SyncTenantsRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.SyncTenantsResponse.FromString,
+                _registered_method=True)
+        self.WatchChanges = channel.unary_stream(
+                '/modelgw.api.v1.Control/WatchChanges',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.WatchChangesRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ChangeNotice.FromString,
+                _registered_method=True)
+        self.ApplyTenant = channel.unary_unary(
+                '/modelgw.api.v1.Control/ApplyTenant',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantResponse.FromString,
+                _registered_method=True)
+        self.GetTenant = channel.unary_unary(
+                '/modelgw.api.v1.Control/GetTenant',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.GetTenantRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.TenantVersion.FromString,
+                _registered_method=True)
+        self.TenantHistory = channel.unary_unary(
+                '/modelgw.api.v1.Control/TenantHistory',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.TenantHistoryRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.TenantHistoryResponse.FromString,
+                _registered_method=True)
+        self.DiffTenant = channel.unary_unary(
+                '/modelgw.api.v1.Control/DiffTenant',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.DiffTenantRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.DiffTenantResponse.FromString,
+                _registered_method=True)
+        self.RollbackTenant = channel.unary_unary(
+                '/modelgw.api.v1.Control/RollbackTenant',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.RollbackTenantRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantResponse.FromString,
+                _registered_method=True)
+        self.CreateApiKey = channel.unary_unary(
+                '/modelgw.api.v1.Control/CreateApiKey',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.CreateApiKeyRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.IssuedApiKey.FromString,
+                _registered_method=True)
+        self.ListApiKeys = channel.unary_unary(
+                '/modelgw.api.v1.Control/ListApiKeys',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.FromString,
+                _registered_method=True)
+        self.RotateApiKey = channel.unary_unary(
+                '/modelgw.api.v1.Control/RotateApiKey',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.RotateApiKeyRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.IssuedApiKey.FromString,
+                _registered_method=True)
+        self.ExpireApiKey = channel.unary_unary(
+                '/modelgw.api.v1.Control/ExpireApiKey',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ExpireApiKeyRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.FromString,
+                _registered_method=True)
+        self.RevokeApiKey = channel.unary_unary(
+                '/modelgw.api.v1.Control/RevokeApiKey',
+                request_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.RevokeApiKeyRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.FromString,
+                _registered_method=True)
 
 
 class ControlServicer:
@@ -63,6 +123,82 @@ class ControlServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SyncTenants(self, request, context):
+        """The change feed gateways follow: what changed after a position (internal).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchChanges(self, request, context):
+        """A notice whenever the feed moves (and one at once on opening); carries no data.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyTenant(self, request, context):
+        """Tenant documents (admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTenant(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TenantHistory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DiffTenant(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RollbackTenant(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateApiKey(self, request, context):
+        """API keys (admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApiKeys(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateApiKey(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExpireApiKey(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeApiKey(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ControlServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +211,66 @@ def add_ControlServicer_to_server(servicer, server):
                     servicer.ListTenants,
                     request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListTenantsRequest.FromString,
                     response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListTenantsResponse.SerializeToString,
+            ),
+            'SyncTenants': grpc.unary_unary_rpc_method_handler(
+                    servicer.SyncTenants,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.SyncTenantsRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.SyncTenantsResponse.SerializeToString,
+            ),
+            'WatchChanges': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchChanges,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.WatchChangesRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ChangeNotice.SerializeToString,
+            ),
+            'ApplyTenant': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyTenant,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantResponse.SerializeToString,
+            ),
+            'GetTenant': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTenant,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.GetTenantRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.TenantVersion.SerializeToString,
+            ),
+            'TenantHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.TenantHistory,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.TenantHistoryRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.TenantHistoryResponse.SerializeToString,
+            ),
+            'DiffTenant': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiffTenant,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.DiffTenantRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.DiffTenantResponse.SerializeToString,
+            ),
+            'RollbackTenant': grpc.unary_unary_rpc_method_handler(
+                    servicer.RollbackTenant,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.RollbackTenantRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantResponse.SerializeToString,
+            ),
+            'CreateApiKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateApiKey,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.CreateApiKeyRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.IssuedApiKey.SerializeToString,
+            ),
+            'ListApiKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApiKeys,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.SerializeToString,
+            ),
+            'RotateApiKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateApiKey,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.RotateApiKeyRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.IssuedApiKey.SerializeToString,
+            ),
+            'ExpireApiKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExpireApiKey,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.ExpireApiKeyRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.SerializeToString,
+            ),
+            'RevokeApiKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeApiKey,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_control__pb2.RevokeApiKeyRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,6 +327,330 @@ class Control:
             '/modelgw.api.v1.Control/ListTenants',
             modelgw_dot_api_dot_v1_dot_control__pb2.ListTenantsRequest.SerializeToString,
             modelgw_dot_api_dot_v1_dot_control__pb2.ListTenantsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SyncTenants(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/SyncTenants',
+            modelgw_dot_api_dot_v1_dot_control__pb2.SyncTenantsRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.SyncTenantsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchChanges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/modelgw.api.v1.Control/WatchChanges',
+            modelgw_dot_api_dot_v1_dot_control__pb2.WatchChangesRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.ChangeNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyTenant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/ApplyTenant',
+            modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTenant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/GetTenant',
+            modelgw_dot_api_dot_v1_dot_control__pb2.GetTenantRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.TenantVersion.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TenantHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/TenantHistory',
+            modelgw_dot_api_dot_v1_dot_control__pb2.TenantHistoryRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.TenantHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiffTenant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/DiffTenant',
+            modelgw_dot_api_dot_v1_dot_control__pb2.DiffTenantRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.DiffTenantResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RollbackTenant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/RollbackTenant',
+            modelgw_dot_api_dot_v1_dot_control__pb2.RollbackTenantRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.ApplyTenantResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateApiKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/CreateApiKey',
+            modelgw_dot_api_dot_v1_dot_control__pb2.CreateApiKeyRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.IssuedApiKey.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApiKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/ListApiKeys',
+            modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateApiKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/RotateApiKey',
+            modelgw_dot_api_dot_v1_dot_control__pb2.RotateApiKeyRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.IssuedApiKey.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExpireApiKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/ExpireApiKey',
+            modelgw_dot_api_dot_v1_dot_control__pb2.ExpireApiKeyRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeApiKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Control/RevokeApiKey',
+            modelgw_dot_api_dot_v1_dot_control__pb2.RevokeApiKeyRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_control__pb2.ListApiKeysResponse.FromString,
             options,
             channel_credentials,
             insecure,

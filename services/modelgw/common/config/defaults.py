@@ -20,6 +20,7 @@ __all__ = [
     "STATE_DIR_ENV",
     "dev_api_key",
     "embedded_config",
+    "embedded_control_url",
     "state_dir",
 ]
 
@@ -33,6 +34,12 @@ def dev_api_key() -> tuple[str, bool]:
     if fixed:
         return fixed, True
     return "mgw_dev_" + secrets.token_urlsafe(24), False
+
+
+def embedded_control_url() -> str:
+    """Where `modelgw serve` without a config keeps tenant versions: beside the audit store,
+    so what a developer applied survives a restart."""
+    return f"sqlite+aiosqlite:///{state_dir()}/control.db"
 
 
 def embedded_config(dev_key: str) -> ModelgwConfig:

@@ -27,7 +27,8 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     return "".join(parts)
 
 
-def _describe(source: str, error: ValidationError) -> str:
+def describe(source: str, error: ValidationError) -> str:
+    """One line per problem: `source: key.path: reason` (also used for tenant documents)."""
     lines = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
@@ -51,7 +52,7 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> ModelgwCo
     try:
         return ModelgwConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(source, exc)) from None
+        raise ConfigError(describe(source, exc)) from None
 
 
 def _read(path: Path) -> Mapping[str, Any]:

@@ -15,18 +15,45 @@ from modelgw.common.config.base import StrictModel
 from modelgw.common.config.redis import RedisConnection
 
 
-class TenantQuotas(StrictModel):
-    """Fixed-window limits for one tenant; every limit left out is unlimited.
+class Limits(StrictModel):
+    """Rate limits over sliding windows and spend budgets over calendar periods; every limit
+    left out is unlimited.
 
-    Tokens are prompt plus completion tokens as the backend reports them.
+    A per-minute or per-day limit counts what was admitted in the last 60 s (or 24 h),
+    kept in 20 buckets of a twentieth of the window each, and counts the bucket in
+    progress in full: a burst at any edge can never pass the limit within any span of the
+    window, and a caller waits at most a bucket longer than the window to be admitted
+    again. Budgets are money and money is accounted per calendar period (the UTC day, the
+    calendar month): a month's budget is the month's bill.
+
+    Tokens are prompt plus completion tokens as the backend reports them; spend is priced
+    from the answering provider's `prices` (a backend without a price costs nothing).
     """
 
     requests_per_minute: int | None = Field(default=None, gt=0)
-    """Requests admitted per calendar minute."""
+    """Requests admitted in any 60 seconds."""
     tokens_per_minute: int | None = Field(default=None, gt=0)
-    """Prompt + completion tokens per calendar minute."""
+    """Prompt + completion tokens in any 60 seconds."""
     tokens_per_day: int | None = Field(default=None, gt=0)
-    """Prompt + completion tokens per UTC day."""
+    """Prompt + completion tokens in any 24 hours."""
+    usd_per_day: float | None = Field(default=None, gt=0)
+    """Spend in USD per UTC day."""
+    usd_per_month: float | None = Field(default=None, gt=0)
+    """Spend in USD per calendar month (UTC)."""
+
+
+class TenantQuotas(Limits):
+    """The tenant's own limits, and the limits each of its keys and end users has on its own.
+
+    A request counts against every limit that applies to it, all or none: the tenant's,
+    its key's, and its end user's (`caller.end_user`; a request without one has no
+    end-user limits).
+    """
+
+    per_key: Limits = Field(default_factory=Limits)
+    """Limits of each API key of the tenant, each key counted apart."""
+    per_end_user: Limits = Field(default_factory=Limits)
+    """Limits of each end user of the tenant, each counted apart (by a hash of the id)."""
 
 
 class QuotaStoreBackend(StrEnum):
@@ -47,8 +74,9 @@ class QuotaStoreDown(StrEnum):
 
 class QuotaConfig(RedisConnection):
     store: QuotaStoreBackend = QuotaStoreBackend.MEMORY
-    key_prefix: str = Field(default="modelgw:quota:v1", min_length=1)
-    """Keys are `<key_prefix>:<tenant>:<limit>:<window start>`."""
+    key_prefix: str = Field(default="modelgw:quota:v2", min_length=1)
+    """Keys are `<key_prefix>:<tenant>:<scope>:<limit>` (scope `tenant`, `key:<id>` or
+    `user:<hash>`), each a hash of buckets."""
     timeout_ms: int = Field(default=250, ge=10, le=10_000)
     """Longest a request waits for the store before it counts as unreachable."""
     on_store_unavailable: QuotaStoreDown = QuotaStoreDown.REFUSE

@@ -14,10 +14,13 @@ from pydantic import Field, model_validator
 
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.control import ControlConfig
+from modelgw.common.config.models import ModelConfig, RouteTarget
 from modelgw.common.config.observability import LoggingConfig, MetricsConfig
 from modelgw.common.config.providers import Locality, ProviderConfig
 from modelgw.common.config.quotas import QuotaConfig, TenantQuotas
 from modelgw.common.config.redis import RedisConnection
+from modelgw.common.config.references import tenant_problems
 from modelgw.common.config.routing import RoutingConfig
 from modelgw.common.config.secrets import SecretRef
 from modelgw.common.config.tenants import (
@@ -36,6 +39,7 @@ __all__ = [
     "AuditConfig",
     "CacheConfig",
     "ClientTls",
+    "ControlConfig",
     "EntityAction",
     "EntityPolicy",
     "Locality",
@@ -145,24 +149,6 @@ class ServicesConfig(StrictModel):
         return self
 
 
-class RouteTarget(StrictModel):
-    provider: str
-    """Name of an entry in `[providers]`."""
-    model: str | None = None
-    """The provider's own model name; defaults to the modelgw model name."""
-    weight: float = Field(default=1.0, gt=0)
-    """Relative share of traffic among targets of equal priority."""
-    priority: int | None = Field(default=None, ge=0)
-    """Lower goes first; targets of equal priority share traffic by `weight`. Defaults to the
-    target's position in the route, so a plain list is an ordered chain of fallbacks."""
-
-
-class ModelConfig(StrictModel):
-    description: str = ""
-    route: list[RouteTarget] = Field(min_length=1)
-    """Backends in order of preference; later ones are fallbacks."""
-
-
 class CacheBackend(StrEnum):
     NONE = "none"
     MEMORY = "memory"
@@ -208,6 +194,7 @@ class ModelgwConfig(StrictModel):
     cache: CacheConfig = Field(default_factory=CacheConfig)
     quotas: QuotaConfig = Field(default_factory=QuotaConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
+    control: ControlConfig = Field(default_factory=ControlConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
@@ -232,11 +219,9 @@ class ModelgwConfig(StrictModel):
                     )
         seen_hashes: dict[str, str] = {}
         for tenant_name, tenant in self.tenants.items():
-            for allowed in tenant.allowed_models:
-                if allowed != "*" and allowed not in self.models:
-                    problems.append(
-                        f"tenants.{tenant_name}.allowed_models: unknown model {allowed!r}"
-                    )
+            problems += tenant_problems(
+                f"tenants.{tenant_name}.", tenant, self.providers, self.models
+            )
             key_ids: set[str] = set()
             for i, key in enumerate(tenant.api_keys):
                 where = f"tenants.{tenant_name}.api_keys[{i}]"
@@ -246,6 +231,11 @@ class ModelgwConfig(StrictModel):
                 if key.sha256 in seen_hashes:
                     problems.append(f"{where}.sha256: same key as {seen_hashes[key.sha256]}")
                 seen_hashes[key.sha256] = where
+        for i, admin in enumerate(self.control.platform_admin_keys):
+            where = f"control.platform_admin_keys[{i}]"
+            if admin.sha256 in seen_hashes:
+                problems.append(f"{where}.sha256: same key as {seen_hashes[admin.sha256]}")
+            seen_hashes[admin.sha256] = where
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -8,11 +8,18 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.models import ModelConfig
 from modelgw.common.config.quotas import TenantQuotas
 from modelgw.common.config.routing import SensitivityRule
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+def check_sha256_hex(value: str) -> str:
+    if not _SHA256_HEX.match(value):
+        raise ValueError("must be 64 lowercase hex characters (the SHA-256 of the key)")
+    return value
 
 
 class Role(StrEnum):
@@ -43,9 +50,7 @@ class ApiKeyConfig(StrictModel):
     @field_validator("sha256")
     @classmethod
     def _hex_digest(cls, value: str) -> str:
-        if not _SHA256_HEX.match(value):
-            raise ValueError("must be 64 lowercase hex characters (the SHA-256 of the key)")
-        return value
+        return check_sha256_hex(value)
 
 
 class CustomPattern(StrictModel):
@@ -132,15 +137,46 @@ class TenantTrustPolicy(StrictModel):
     response: ResponseScanPolicy = Field(default_factory=ResponseScanPolicy)
 
 
+class TenantCachePolicy(StrictModel):
+    enabled: bool = True
+    """Whether this tenant's deterministic requests (temperature 0 or a seed) use the
+    deployment's response cache; off for tenants that want every answer fresh."""
+
+
 class TenantConfig(StrictModel):
+    """One tenant: the `[tenants.NAME]` table of the config file, and the schema of a tenant
+    document applied with `modelgw tenants apply` (see `modelgw.control.documents`).
+
+    `allowed_models` and `quotas` belong to the platform: a tenant's own admin may change
+    every other field of its document, not these two (`modelgw.control.admin`).
+    """
+
     display_name: str = ""
     api_keys: list[ApiKeyConfig] = Field(default_factory=list)
+    """Keys declared in the config file. A tenant document holds none: keys issued at run
+    time live in the control store (`modelgw keys create`), so that rolling a document back
+    can never bring back a revoked key."""
     allowed_models: list[str] = Field(default_factory=lambda: ["*"])
-    """Model names this tenant may call; `*` allows every configured model."""
+    """Model names this tenant may call; `*` allows every configured model and every model
+    of the tenant's own."""
+    models: dict[str, ModelConfig] = Field(default_factory=dict)
+    """The tenant's own models, seen by this tenant only: routes over the deployment's
+    providers. A name the deployment also defines means this tenant's route replaces the
+    deployment's for this tenant (e.g. `chat` goes to its Azure contract)."""
     entity_policy: EntityPolicy = Field(default_factory=EntityPolicy)
     routing_rules: list[SensitivityRule] = Field(default_factory=list)
     """Where requests may go depending on the personal data found in them, checked in order."""
     trust: TenantTrustPolicy = Field(default_factory=TenantTrustPolicy)
     """Fail-open opt-in and response scanning."""
     quotas: TenantQuotas = Field(default_factory=TenantQuotas)
-    """Requests and tokens per minute or day; unlimited when empty."""
+    """Request, token and spend limits of the tenant, its keys and its end users; unlimited
+    when empty."""
+    cache: TenantCachePolicy = Field(default_factory=TenantCachePolicy)
+
+    @field_validator("models")
+    @classmethod
+    def _model_names(cls, value: dict[str, ModelConfig]) -> dict[str, ModelConfig]:
+        bad = [name for name in value if not re.match(NAME_PATTERN, name)]
+        if bad:
+            raise ValueError(f"model names must match {NAME_PATTERN}: {bad}")
+        return value

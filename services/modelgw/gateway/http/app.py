@@ -8,7 +8,7 @@ no state of its own; everything it uses is passed to `create_app`.
 
 import inspect
 import time
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Header, Request
@@ -95,9 +95,11 @@ def create_app(
     *,
     max_body_bytes: int,
     metrics: PrometheusExposition | None = None,
+    health: Callable[[], Mapping[str, object]] | None = None,
 ) -> FastAPI:
-    """The app; with `metrics`, it also serves `/metrics` (unauthenticated, as Prometheus
-    scrapes: leave it out where this port is public, see `metrics.on_http_port`)."""
+    """With `metrics`, the app also serves `/metrics` (unauthenticated, as Prometheus
+    scrapes: leave it out where this port is public, see `metrics.on_http_port`);
+    `health` adds detail to `/healthz` (e.g. the control plane feed position)."""
     app = FastAPI(
         title=TITLE,
         version=VERSION,
@@ -225,8 +227,8 @@ def create_app(
         app.router.routes.append(metrics_endpoint(metrics))
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> dict[str, object]:
+        return {"status": "ok", **(health() if health else {})}
 
     # The OpenAPI document must show the chunk schema even though no route returns it.
     original_openapi = app.openapi

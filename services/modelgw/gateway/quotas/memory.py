@@ -10,50 +10,70 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
-from modelgw.gateway.quotas.store import Charge, Hold, Refusal
+from modelgw.gateway.quotas.limits import Limit, Window
+from modelgw.gateway.quotas.store import Charge, Hold, Refusal, first_room
 
-_Counter = tuple[str, int]  # (limit name, window start)
+_SWEEP_EVERY = 1024
+"""Reservations between two sweeps of counters nobody touched for a whole window."""
+
+
+def _key(tenant: str, limit: Limit) -> str:
+    return f"{tenant}:{limit.scope}:{limit.name}"
 
 
 class MemoryQuotaStore:
     def __init__(self) -> None:
-        self._counters: dict[str, dict[_Counter, int]] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        self._windows: dict[str, Window] = {}
         self._lock = asyncio.Lock()
+        self._reservations = 0
 
     async def reserve(
         self, tenant: str, charges: Sequence[Charge], now: float
     ) -> tuple[Hold, ...] | Refusal:
         async with self._lock:
-            counters = self._counters.setdefault(tenant, {})
-            self._forget_ended(counters, charges, now)
-            holds = tuple(Hold(c.limit, c.limit.window(now), c.amount) for c in charges)
+            self._reservations += 1
+            if self._reservations % _SWEEP_EVERY == 0:
+                self._sweep(now)
+            holds = tuple(Hold(c.limit, c.limit.window.bucket(now), c.amount) for c in charges)
             for hold in holds:
-                used = counters.get((hold.limit.name, hold.window), 0)
+                key = _key(tenant, hold.limit)
+                buckets = self._counters.setdefault(key, {})
+                self._windows[key] = hold.limit.window
+                oldest = hold.limit.window.oldest(now)
+                for gone in [b for b in buckets if b < oldest]:
+                    del buckets[gone]
+                used = sum(buckets.values())
                 if used + hold.amount > hold.limit.value:
-                    return Refusal(hold.limit, hold.limit.retry_after_s(hold.window, now))
+                    frees = first_room(list(buckets.items()), used + hold.amount - hold.limit.value)
+                    return Refusal(hold.limit, hold.limit.retry_after_s(frees, now))
             for hold in holds:
-                key = (hold.limit.name, hold.window)
-                counters[key] = counters.get(key, 0) + hold.amount
-            return tuple(replace(h, used=counters[(h.limit.name, h.window)]) for h in holds)
+                buckets = self._counters[_key(tenant, hold.limit)]
+                buckets[hold.bucket] = buckets.get(hold.bucket, 0) + hold.amount
+            return tuple(
+                replace(h, used=sum(self._counters[_key(tenant, h.limit)].values())) for h in holds
+            )
 
     async def adjust(self, tenant: str, changes: Sequence[tuple[Hold, int]]) -> None:
         async with self._lock:
-            counters = self._counters.get(tenant, {})
             for hold, delta in changes:
-                key = (hold.limit.name, hold.window)
-                if key in counters:
-                    counters[key] = max(0, counters[key] + delta)
+                buckets = self._counters.get(_key(tenant, hold.limit), {})
+                if hold.bucket in buckets:
+                    buckets[hold.bucket] = max(0, buckets[hold.bucket] + delta)
 
-    @staticmethod
-    def _forget_ended(counters: dict[_Counter, int], charges: Sequence[Charge], now: float) -> None:
-        """Drop this tenant's counters of windows that have ended, so memory stays bounded."""
-        current = {c.limit.name: c.limit.window(now) for c in charges}
-        for key in [k for k in counters if k[0] not in current or k[1] < current[k[0]]]:
-            del counters[key]
+    def _sweep(self, now: float) -> None:
+        """Forget counters whose every bucket has left its window, so memory stays bounded
+        however many keys and end users come and go."""
+        for key, buckets in list(self._counters.items()):
+            oldest = self._windows[key].oldest(now)
+            if all(b < oldest for b in buckets):
+                del self._counters[key]
+                del self._windows[key]
 
-    def used(self, tenant: str, limit: str, window: int) -> int:
-        """The counter of one window (for tests and diagnostics)."""
-        return self._counters.get(tenant, {}).get((limit, window), 0)
+    def used(self, tenant: str, limit: str, scope: str = "tenant") -> int:
+        """Everything a limit's counter holds (for tests and diagnostics)."""
+        return sum(self._counters.get(f"{tenant}:{scope}:{limit}", {}).values())
 
     async def close(self) -> None:
         self._counters.clear()
+        self._windows.clear()

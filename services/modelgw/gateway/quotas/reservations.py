@@ -1,10 +1,12 @@
-"""Reserve a request's share of its tenant's quotas up front; settle it when it ends.
+"""Reserve a request's share of every limit it counts against up front; settle it when it ends.
 
-Token limits cannot be checked exactly before the answer exists, so a request
-reserves an estimate (prompt estimate plus its `max_tokens`, or the configured
-default) and, when it ends, the reservation is reconciled with the usage the
-backend reported: the difference is refunded or charged. A request that got no
-answer gives its whole reservation back, its request count included.
+Token and spend limits cannot be checked exactly before the answer exists, so
+a request reserves an estimate (prompt estimate plus its `max_tokens`, or the
+configured default; for spend, that many tokens at the highest price of any
+backend its route may reach) and, when it ends, the reservation is reconciled
+with the usage the backend reported and the cost of the backend that
+answered: the difference is refunded or charged. A request that got no answer
+gives its whole reservation back, its request count included.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded, QuotaStoreUnavailable
 from modelgw.common.messages import ChatMessage, GenerationParams
 from modelgw.common.tenant import Tenant
-from modelgw.gateway.quotas.limits import estimate_tokens, tenant_limits
+from modelgw.gateway.quotas.limits import (
+    Limit,
+    PriceCeiling,
+    Unit,
+    describe,
+    micro_usd,
+    request_limits,
+    text_tokens,
+)
 from modelgw.gateway.quotas.store import Charge, Hold, QuotaStore, QuotaStoreError, Refusal
 
 log = logging.getLogger(__name__)
@@ -58,43 +68,56 @@ class Quotas:
         self._events = telemetry
 
     async def reserve(
-        self, tenant: Tenant, messages: Sequence[ChatMessage], params: GenerationParams
+        self,
+        tenant: Tenant,
+        messages: Sequence[ChatMessage],
+        params: GenerationParams,
+        *,
+        key_id: str = "",
+        end_user: str = "",
+        price: PriceCeiling | None = None,
     ) -> Reservation:
-        """Hold room for this request in every limit of its tenant, or refuse it.
+        """Hold room for this request in every limit of its tenant, key and end user, or
+        refuse it.
 
         Raises `QuotaExceeded` (RESOURCE_EXHAUSTED, with the retry delay) when a limit
         has no room, and `QuotaStoreUnavailable` when the store cannot answer and the
         deployment fails closed.
         """
-        limits = tenant_limits(tenant.quotas)
+        limits = request_limits(tenant.name, tenant.quotas, key_id, end_user)
         if not limits:
             return Reservation(tenant.name)
         max_tokens = params.max_tokens or self._config.quotas.default_max_tokens
-        estimate = estimate_tokens(messages, max_tokens)
-        charges = [Charge(limit, estimate if limit.counts_tokens else 1) for limit in limits]
+        prompt = text_tokens([message.content for message in messages])
+        cost = price(prompt, max_tokens) if price is not None else None
+        # At least one micro-dollar: a spent budget refuses even a request it cannot price.
+        amounts = {
+            Unit.REQUESTS: 1,
+            Unit.TOKENS: prompt + max_tokens,
+            Unit.USD: max(1, micro_usd(cost)),
+        }
+        charges = [Charge(limit, amounts[limit.unit]) for limit in limits]
         for charge in charges:
             if charge.amount > charge.limit.value:
                 self._refused(tenant.name, charge.limit.name)
-                raise QuotaExceeded(
-                    f"request needs about {charge.amount} tokens (prompt estimate plus "
-                    f"max_tokens {max_tokens}), more than tenant {tenant.name!r}'s "
-                    f"{charge.limit.name} ({charge.limit.value}); send a shorter prompt "
-                    "or a lower max_tokens"
-                )
+                raise QuotaExceeded(_too_large(tenant.name, charge, max_tokens))
         try:
             outcome = await self._store.reserve(tenant.name, charges, self._clock())
         except QuotaStoreError as exc:
             return self._store_down(tenant.name, exc)
         if isinstance(outcome, Refusal):
             self._refused(tenant.name, outcome.limit.name)
+            limit = outcome.limit
             raise QuotaExceeded(
-                f"tenant {tenant.name!r} reached {outcome.limit.name} ({outcome.limit.value}); "
+                f"{describe(tenant.name, limit)} reached {limit.name} ({limit.amount()}); "
                 f"retry in {outcome.retry_after_s} s",
                 retry_after_s=outcome.retry_after_s,
             )
         if self._events is not None:
             for hold in outcome:
-                if hold.used is not None:
+                # Tenant-wide limits only: a per-key or per-end-user counter would turn the
+                # gauge's one series into whichever key or user reserved last.
+                if hold.used is not None and hold.limit.scope == "tenant":
                     remaining = hold.limit.value - hold.used
                     self._events.quota_remaining(tenant.name, hold.limit.name, remaining)
         return Reservation(tenant.name, outcome)
@@ -116,8 +139,11 @@ class Quotas:
         )
         return Reservation(tenant)
 
-    async def settle(self, reservation: Reservation, used_tokens: int | None) -> None:
-        """Reconcile with what the request really used; `None`: it got no answer.
+    async def settle(
+        self, reservation: Reservation, used_tokens: int | None, cost_usd: float | None = None
+    ) -> None:
+        """Reconcile with what the request really used and cost; `used_tokens` None: it got
+        no answer (everything goes back).
 
         Never raises: the answer has already gone out (or the request already failed).
         A failed reconcile leaves the estimate counted, which errs towards the limit.
@@ -128,8 +154,10 @@ class Quotas:
         for hold in reservation.holds:
             if used_tokens is None:
                 changes.append((hold, -hold.amount))
-            elif hold.limit.counts_tokens and used_tokens != hold.amount:
-                changes.append((hold, used_tokens - hold.amount))
+                continue
+            used = _used(hold.limit, used_tokens, cost_usd)
+            if used is not None and used != hold.amount:
+                changes.append((hold, used - hold.amount))
         if not changes:
             return
         try:
@@ -143,3 +171,28 @@ class Quotas:
 
     async def close(self) -> None:
         await self._store.close()
+
+
+def _used(limit: Limit, tokens: int, cost_usd: float | None) -> int | None:
+    """What a limit really counts for an answered request (None: the reservation stands)."""
+    if limit.unit is Unit.TOKENS:
+        return tokens
+    if limit.unit is Unit.USD:
+        return micro_usd(cost_usd)
+    return None
+
+
+def _too_large(tenant: str, charge: Charge, max_tokens: int) -> str:
+    limit = charge.limit
+    whose = describe(tenant, limit)
+    if limit.unit is Unit.USD:
+        return (
+            f"request may cost up to {charge.amount / 1_000_000:.6f} USD (prompt estimate plus "
+            f"max_tokens {max_tokens} at its route's highest price), more than {whose}'s "
+            f"{limit.name} ({limit.amount()}); send a shorter prompt or a lower max_tokens"
+        )
+    return (
+        f"request needs about {charge.amount} tokens (prompt estimate plus max_tokens "
+        f"{max_tokens}), more than {whose}'s {limit.name} ({limit.value}); send a shorter "
+        "prompt or a lower max_tokens"
+    )

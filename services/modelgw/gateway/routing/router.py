@@ -34,9 +34,14 @@ class Router:
         self._rng = rng or random.Random()  # traffic split, not security
         self.engine = engine or RoutingEngine(config.routing)
 
-    def plan(self, model: str) -> RoutePlan:
-        """Every backend of the model's route, in the order this request will try them."""
-        model_config = self._config.models.get(model)
+    def plan(self, model: str, tenant: Tenant | None = None) -> RoutePlan:
+        """Every backend of the model's route, in the order this request will try them.
+
+        The tenant's own models (its document's `models`) come first: a tenant may add
+        models and route a deployment model its own way, seen by its requests only.
+        """
+        own = tenant.config.models.get(model) if tenant is not None else None
+        model_config = own or self._config.models.get(model)
         if model_config is None:
             raise NotFound(
                 f"unknown model {model!r}; ListModels (gRPC) or GET /v1/models (HTTP) lists "
@@ -44,7 +49,11 @@ class Router:
             )
         candidates = []
         for target, _ in order_targets(model_config, self._rng):
-            provider = self._config.providers[target.provider]
+            provider = self._config.providers.get(target.provider)
+            if provider is None or target.provider not in self.backends:
+                # The control plane checks routes against the deployment; a gateway whose
+                # config lacks the provider refuses that version (modelgw.control.sync).
+                raise NotFound(f"model {model!r} routes to {target.provider!r}, unknown here")
             candidates.append(
                 Candidate(
                     backend=self.backends[target.provider],
