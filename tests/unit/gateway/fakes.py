@@ -246,14 +246,15 @@ class KeptQuotas(Quotas):
         super().__init__(config, self.store, clock=lambda: NOW)
         self.settled: list[int | None] = []
 
-    async def settle(self, reservation: Reservation, used_tokens: int | None) -> None:
+    async def settle(
+        self, reservation: Reservation, used_tokens: int | None, cost_usd: float | None = None
+    ) -> None:
         self.settled.append(used_tokens)
-        await super().settle(reservation, used_tokens)
+        await super().settle(reservation, used_tokens, cost_usd)
 
     def used(self, limit: str, tenant: str = "dev") -> int:
         """What the tenant's counter of `limit` holds now."""
-        window_s = 60 if limit.endswith("minute") else 86_400
-        return self.store.used(tenant, limit, int(NOW // window_s) * window_s)
+        return self.store.used(tenant, limit)
 
 
 # -- the pipeline over them ---------------------------------------------------------------
