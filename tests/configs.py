@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import ChatMessage, GenerationParams
@@ -47,8 +49,13 @@ def gateway_config(
     keys: Mapping[str, str] | None = None,
 ) -> ModelgwConfig:
     """The echo backend and model, a tenant per entry of `keys` (name → API key, default
-    `dev` → `DEV_KEY`, roles user and auditor), an audit store (`audit_url`, else SQLite
-    in `tmp_path`, else in memory), then `changes` deep-merged on top."""
+    `dev` → `DEV_KEY`, key id `k`, roles user and auditor), an audit store (`audit_url`,
+    else SQLite in `tmp_path`, else in memory) with its spool in `tmp_path`, then
+    `changes` deep-merged on top.
+
+    Keys of other ids or roles go in `changes` (`{"tenants": {"acme": {"api_keys":
+    [key_entry(KEY, "audit", ["auditor"])]}}}`, with `keys={}` when no tenant needs the
+    default key); a list in `changes` replaces the list it merges into."""
     keys = keys if keys is not None else {"dev": DEV_KEY}
     if audit_url is None:
         audit_url = (
@@ -64,6 +71,12 @@ def gateway_config(
         "audit": audit,
     }
     return ModelgwConfig.model_validate(merged(base, changes or {}))
+
+
+def config_file(path: Path, config: ModelgwConfig) -> str:
+    """`config` written where a `modelgw` command reads it (`--config`); the path, as text."""
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    return str(path)
 
 
 def tenant(name: str = "acme", **fields: Any) -> Tenant:

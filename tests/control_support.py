@@ -31,7 +31,7 @@ from modelgw.common.messages import FinishReason, Usage
 from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
 from modelgw.runtime import Assembly
 from modelgw.trust.engine import TrustEngine
-from tests.configs import merged
+from tests.configs import gateway_config, merged
 
 Metadata = tuple[tuple[str, str], ...]
 INTERNAL_TOKEN = "control-test-internal-token-0123456789"
@@ -62,6 +62,7 @@ def control_config(
     for acme), one platform admin key, the control store at `control_url`."""
     base: dict[str, Any] = {
         "providers": {
+            "echo": None,  # gateway_config's own; these tests route to two of their own
             "echo-a": {"type": "echo", "locality": "local"},
             "echo-b": {"type": "echo", "locality": "local"},
         },
@@ -82,9 +83,9 @@ def control_config(
             "url": control_url,
             "platform_admin_keys": [{"id": "root", "sha256": hash_api_key(KEYS["platform"])}],
         },
-        "audit": {"url": audit_url or "sqlite+aiosqlite://", "spool": {"enabled": False}},
+        "audit": {"spool": {"enabled": False}},
     }
-    return ModelgwConfig.model_validate(merged(base, changes or {}))
+    return gateway_config(merged(base, changes or {}), audit_url=audit_url, keys={})
 
 
 class SlowEcho:

@@ -105,13 +105,3 @@ def http_gateway_in_thread(
         loop.call_soon_threadsafe(stop.set)
         thread.join(timeout=30)
         loop.close()
-
-
-def embedded_test_config(key: str, audit_url: str, **server: object) -> ModelgwConfig:
-    """The embedded defaults (echo backend, `dev` tenant with `key`) with a test audit store."""
-    from modelgw.common.config.defaults import embedded_config
-
-    data = embedded_config(key).model_dump(mode="json")
-    data["audit"] = {"url": audit_url}
-    data["server"].update(server)
-    return ModelgwConfig.model_validate(data)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
+from tests import configs
 from tests.conformance.conftest import Harness
 
 KEY = "mgw_test_key_providers_0123456789"
@@ -15,12 +15,19 @@ PRICE = {"input_per_million": 3.0, "output_per_million": 15.0}
 
 
 def gateway_config(harness: Harness, tmp_path: Path, **provider: Any) -> ModelgwConfig:
-    """The embedded config plus this adapter as provider and a model `byom` routed to it."""
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    data["providers"][harness.spec.id] = harness.provider_table(prices={"echo": PRICE}, **provider)
-    data["models"]["byom"] = {
-        "description": "bring-your-own-model test route",
-        "route": [{"provider": harness.spec.id, "model": "echo"}],
-    }
-    return ModelgwConfig.model_validate(data)
+    """The test config plus this adapter as provider and a model `byom` routed to it."""
+    return configs.gateway_config(
+        {
+            "providers": {
+                harness.spec.id: harness.provider_table(prices={"echo": PRICE}, **provider)
+            },
+            "models": {
+                "byom": {
+                    "description": "bring-your-own-model test route",
+                    "route": [{"provider": harness.spec.id, "model": "echo"}],
+                }
+            },
+        },
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )

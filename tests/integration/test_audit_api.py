@@ -14,15 +14,15 @@ import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import grpc
 import pytest
-import yaml
 
 from modelgw.api.v1 import audit_pb2
-from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import config_file, gateway_config, key_entry, merged
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.unit.audit.cli import run_cli as _cli
@@ -39,29 +39,23 @@ def _auth(key: str) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {key}"),)
 
 
-def _config(dsn: str, tmp_path: Path) -> ModelgwConfig:
-    def key(name: str, secret: str, roles: list[str]) -> dict[str, object]:
-        return {"id": name, "sha256": hash_api_key(secret), "roles": roles}
-
-    return ModelgwConfig.model_validate(
-        {
-            "providers": {"echo": {"type": "echo"}},
-            "models": {"echo": {"route": [{"provider": "echo"}]}},
-            "tenants": {
-                "acme": {
-                    "api_keys": [
-                        key("app", USER_KEY, ["user"]),
-                        key("compliance", AUDITOR_KEY, ["auditor"]),
-                    ]
-                },
-                "globex": {"api_keys": [key("app", GLOBEX_KEY, ["user", "auditor"])]},
+def _config(dsn: str, tmp_path: Path, **changes: Any) -> ModelgwConfig:
+    """Acme's app key may only call models, its compliance key only read the audit log."""
+    acme_keys = [
+        key_entry(USER_KEY, "app", ["user"]),
+        key_entry(AUDITOR_KEY, "compliance", ["auditor"]),
+    ]
+    return gateway_config(
+        merged(
+            {
+                "tenants": {"acme": {"api_keys": acme_keys}},
+                "audit": {"signing_key": "env:MODELGW_TEST_AUDIT_SIGNING_KEY"},
             },
-            "audit": {
-                "url": sqlalchemy_url(dsn),
-                "signing_key": "env:MODELGW_TEST_AUDIT_SIGNING_KEY",
-                "spool": {"directory": str(tmp_path / "spool")},
-            },
-        }
+            changes,
+        ),
+        audit_url=sqlalchemy_url(dsn),
+        tmp_path=tmp_path,
+        keys={"globex": GLOBEX_KEY},
     )
 
 
@@ -189,10 +183,9 @@ async def test_cli_exports_and_verify_names_tampering(
     assert len(list(csv.DictReader(out.open()))) == 5
     assert "5/5 records" in capsys.readouterr().err
 
-    config_file = tmp_path / "modelgw.yaml"
-    config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
-    assert await _cli("audit", "checkpoint", "--config", str(config_file)) == 0
-    assert await _cli("audit", "verify", "--config", str(config_file)) == 0
+    path = config_file(tmp_path / "modelgw.yaml", config)
+    assert await _cli("audit", "checkpoint", "--config", path) == 0
+    assert await _cli("audit", "verify", "--config", path) == 0
     assert "acme: OK (5 records, 1 checkpoints)" in capsys.readouterr().out
 
     conn = await asyncpg.connect(dsn)
@@ -203,7 +196,7 @@ async def test_cli_exports_and_verify_names_tampering(
         )
     finally:
         await conn.close()
-    assert await _cli("audit", "verify", "--config", str(config_file), "--tenant", "acme") == 1
+    assert await _cli("audit", "verify", "--config", path, "--tenant", "acme") == 1
     report = capsys.readouterr().out
     edited = await _request_id(gw, AUDITOR_KEY, "acme-3")
     assert "acme: TAMPERED" in report and "edited: record seq" in report and f"({edited})" in report
@@ -219,9 +212,8 @@ async def test_raw_content_is_kept_encrypted_and_shredding_keeps_the_chain(
 
     monkeypatch.setenv("MODELGW_TEST_AUDIT_SIGNING_KEY", base64.b64encode(os.urandom(32)).decode())
     monkeypatch.setenv("MODELGW_TEST_ACME_RAW_KEY", base64.b64encode(os.urandom(32)).decode())
-    data = _config(pg_database, tmp_path).model_dump(mode="json")
-    data["audit"]["raw_content"] = {"acme": {"key": "env:MODELGW_TEST_ACME_RAW_KEY"}}
-    config = ModelgwConfig.model_validate(data)
+    raw_content = {"acme": {"key": "env:MODELGW_TEST_ACME_RAW_KEY"}}
+    config = _config(pg_database, tmp_path, audit={"raw_content": raw_content})
     prompt = f"Please email {EMAIL} the contract"
     async with running_gateway(config, trust_engine=trust_engine) as gw:
         for user in ("alice", "bob"):

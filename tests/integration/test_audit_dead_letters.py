@@ -19,7 +19,6 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-import yaml
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from modelgw.audit.checkpoints import Verifier
@@ -27,6 +26,7 @@ from modelgw.audit.crypto import RawContent, TenantKeys
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
 from modelgw.common.messages import ChatMessage, Role
+from tests.configs import config_file, gateway_config
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record
@@ -37,17 +37,13 @@ RAW = RawContent((ChatMessage(Role.USER, "Mail ada@example.com"),), "Sent to ada
 
 
 def _write_config(path: Path, dsn: str, *, with_key: bool) -> str:
-    audit: dict[str, object] = {"url": sqlalchemy_url(dsn)}
-    if with_key:
-        audit["raw_content"] = {"acme": {"key": f"env:{KEK_ENV}"}}
-    config = {
-        "providers": {"echo": {"type": "echo"}},
-        "models": {"echo": {"route": [{"provider": "echo"}]}},
-        "tenants": {"acme": {"api_keys": []}},
-        "audit": audit,
-    }
-    path.write_text(yaml.safe_dump(config))
-    return str(path)
+    raw_content = {"acme": {"key": f"env:{KEK_ENV}"}} if with_key else {}
+    config = gateway_config(
+        {"tenants": {"acme": {}}, "audit": {"raw_content": raw_content}},
+        audit_url=sqlalchemy_url(dsn),
+        keys={},
+    )
+    return config_file(path, config)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -22,6 +21,7 @@ from modelgw.audit.retention import HoldScope, place_hold, purge, release_hold
 from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
 from modelgw.common.errors import InvalidArgument
+from tests.configs import config_file, gateway_config
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.cli import run_cli as _cli
 from tests.unit.audit.factory import make_record
@@ -100,23 +100,15 @@ async def test_cli_places_scoped_and_tenant_wide_holds(
     await store.close()
     monkeypatch.setenv(KEY_ENV, base64.b64encode(SEED).decode())
     monkeypatch.setenv(PSEUDONYM_ENV, os.urandom(32).hex())
-    config = tmp_path / "modelgw.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "providers": {"echo": {"type": "echo"}},
-                "models": {"echo": {"route": [{"provider": "echo"}]}},
-                "tenants": {"acme": {"api_keys": []}},
-                "audit": {
-                    "url": sqlalchemy_url(pg_database),
-                    "signing_key": f"env:{KEY_ENV}",
-                    "pseudonym_key": f"env:{PSEUDONYM_ENV}",
-                    "retention_days": 30,
-                },
-            }
-        )
+    audit = {
+        "signing_key": f"env:{KEY_ENV}",
+        "pseudonym_key": f"env:{PSEUDONYM_ENV}",
+        "retention_days": 30,
+    }
+    config = gateway_config(
+        {"tenants": {"acme": {}}, "audit": audit}, audit_url=sqlalchemy_url(pg_database), keys={}
     )
-    cfg = ("--config", str(config))
+    cfg = ("--config", config_file(tmp_path / "modelgw.yaml", config))
     since, until = _days_ago(96).isoformat(), _days_ago(93).isoformat()
     hold = ("audit", "hold", *cfg, "--tenant", "acme", "--reason", "case 17")
     assert await _cli(*hold, "--end-user", "bob", "--since", since, "--until", until) == 0

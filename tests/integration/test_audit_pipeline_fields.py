@@ -20,8 +20,7 @@ import asyncpg
 import pytest
 
 from modelgw.api.v1 import audit_pb2
-from modelgw.common.api_keys import hash_api_key
-from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config
 from tests.conftest import sqlalchemy_url
 from tests.harness import RunningGateway, generate_request, running_gateway
 
@@ -35,7 +34,7 @@ PROMPT = "Customer Ada Lovelace (ada@example.com) asks where order 77 is"
 async def gateway(
     pg_database: str, tmp_path: Path, trust_engine, span_exporter
 ) -> AsyncIterator[RunningGateway]:
-    config = ModelgwConfig.model_validate(
+    config = gateway_config(
         {
             "providers": {
                 "priced": {"type": "echo", "prices": {"*": PRICE}},
@@ -45,19 +44,11 @@ async def gateway(
                 "paid": {"route": [{"provider": "priced"}]},
                 "free": {"route": [{"provider": "unpriced"}]},
             },
-            "tenants": {
-                "acme": {
-                    "api_keys": [
-                        {"id": "app", "sha256": hash_api_key(KEY), "roles": ["user", "auditor"]}
-                    ]
-                }
-            },
             "cache": {"backend": "memory", "ttl_s": 60},
-            "audit": {
-                "url": sqlalchemy_url(pg_database),
-                "spool": {"directory": str(tmp_path / "spool")},
-            },
-        }
+        },
+        audit_url=sqlalchemy_url(pg_database),
+        tmp_path=tmp_path,
+        keys={"acme": KEY},
     )
     span_exporter.clear()
     async with running_gateway(config, trust_engine=trust_engine) as gw:

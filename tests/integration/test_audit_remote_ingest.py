@@ -6,15 +6,15 @@ shared Postgres. The gateway side is the real spool and sender, as
 batches of at most `batch_size`, every field arriving intact (cost unknown
 included), a batch replayed after a crash between delivery and
 acknowledgement stored once, the internal token (without it nothing is
-stored and nothing leaves the spool), batches over the message limit sent in
-parts, and an unreachable store answered as UNAVAILABLE.
+stored and nothing leaves the spool), and batches over the message limit sent
+in parts. (An unreachable store answered as UNAVAILABLE needs no database:
+tests/unit/audit/test_ingest_store_down.py.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,24 +28,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.convert import record_to_pb
-from modelgw.audit.handlers import AuditService
-from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.rows import record_from_row
 from modelgw.audit.sender import RemoteTarget, SpoolSender
 from modelgw.audit.spool import Spool
-from modelgw.audit.store import AppendResult, AuditStore
+from modelgw.audit.store import AppendResult
 from modelgw.audit.tables import audit_records
 from modelgw.audit.verify import verify_chain
-from modelgw.common.api_keys import hash_api_key
-from modelgw.common.config.schema import ModelgwConfig
-from modelgw.common.grpc_server import ServiceBinding, start_server
+from modelgw.common.grpc_server import start_server
 from modelgw.common.internal_auth import INTERNAL_TOKEN_HEADER, InternalAuth
-from modelgw.control.auth import Authenticator
-from modelgw.control.directory import TenantDirectory
 from modelgw.runtime import Assembly
+from tests.configs import gateway_config, key_entry
 from tests.conftest import sqlalchemy_url
-from tests.ports import free_port
 from tests.unit.audit.factory import make_record
 
 TOKEN = "remote-ingest-internal-token-01234"
@@ -69,20 +63,13 @@ async def audit_server(
     pg_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[AuditServer]:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
-    config = ModelgwConfig.model_validate(
+    config = gateway_config(
         {
-            "providers": {"echo": {"type": "echo"}},
-            "models": {"echo": {"route": [{"provider": "echo"}]}},
-            "tenants": {
-                "acme": {
-                    "api_keys": [
-                        {"id": "app", "sha256": hash_api_key(USER_KEY), "roles": ["auditor"]}
-                    ]
-                }
-            },
+            "tenants": {"acme": {"api_keys": [key_entry(USER_KEY, "app", ["auditor"])]}},
             "services": {"internal_token": f"env:{TOKEN_ENV}"},
-            "audit": {"url": sqlalchemy_url(pg_database)},
-        }
+        },
+        audit_url=sqlalchemy_url(pg_database),
+        keys={},
     )
     assembly = Assembly(config)
     server = await start_server([await assembly.audit()], "127.0.0.1:0")
@@ -285,37 +272,3 @@ async def test_a_batch_larger_than_one_grpc_message_is_sent_in_parts(
     assert target.batches == [50, 10]
     assert sum(r.stored for r in target.receipts) == 60
     assert await _verified(audit_server.dsn, "acme") == 60
-
-
-async def test_ingest_while_its_postgres_is_unreachable_answers_unavailable() -> None:
-    """An outage is UNAVAILABLE (retry), not INTERNAL: the sender keeps the batch and retries."""
-    nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/audit"
-    store = AuditStore(create_async_engine(nowhere))
-    config = ModelgwConfig.model_validate(
-        {
-            "providers": {"echo": {"type": "echo"}},
-            "models": {"echo": {"route": [{"provider": "echo"}]}},
-        }
-    )
-    service = AuditService(
-        store,
-        Authenticator(TenantDirectory(config)),
-        InternalAuth(TOKEN),
-        Verifier({}),
-        Pseudonyms(os.urandom(32)),
-    )
-    name = audit_pb2.DESCRIPTOR.services_by_name["Audit"].full_name
-    server = await start_server(
-        [ServiceBinding(name, audit_pb2_grpc.add_AuditServicer_to_server, service)], "127.0.0.1:0"
-    )
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-            stub = audit_pb2_grpc.AuditStub(channel)
-            request = audit_pb2.IngestRequest(records=[record_to_pb(make_record())])
-            with pytest.raises(grpc.aio.AioRpcError) as refused:
-                await stub.Ingest(request, metadata=((INTERNAL_TOKEN_HEADER, TOKEN),), timeout=30)
-    finally:
-        await server.stop(0)
-        await store.close()
-    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE, refused.value.details()
-    assert "audit store is unreachable" in (refused.value.details() or "")

@@ -17,17 +17,16 @@ from pathlib import Path
 
 import grpc
 import pytest
-import yaml
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.migrate import migrate, missing_scopes
 from modelgw.audit.store import AuditStore
 from modelgw.cli import main
-from modelgw.common.api_keys import hash_api_key
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import start_server
 from modelgw.runtime import Assembly
+from tests.configs import config_file, gateway_config, key_entry
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record
 
@@ -35,18 +34,17 @@ KEYS = {"acme": "mgw_scope_acme_auditor_01", "initech": "mgw_scope_initech_audit
 
 
 def _config(dsn: str, *, migrate_on_start: bool) -> ModelgwConfig:
-    return ModelgwConfig.model_validate(
+    """Each tenant with one auditor-only key."""
+    return gateway_config(
         {
-            "providers": {"echo": {"type": "echo"}},
-            "models": {"echo": {"route": [{"provider": "echo"}]}},
             "tenants": {
-                tenant: {
-                    "api_keys": [{"id": "audit", "sha256": hash_api_key(k), "roles": ["auditor"]}]
-                }
-                for tenant, k in KEYS.items()
+                tenant: {"api_keys": [key_entry(key, "audit", ["auditor"])]}
+                for tenant, key in KEYS.items()
             },
-            "audit": {"url": sqlalchemy_url(dsn), "migrate_on_start": migrate_on_start},
-        }
+            "audit": {"migrate_on_start": migrate_on_start},
+        },
+        audit_url=sqlalchemy_url(dsn),
+        keys={},
     )
 
 
@@ -110,13 +108,13 @@ async def test_without_migrate_rights_the_error_says_what_to_run_and_migrate_fix
     details = refused.value.details() or ""
     assert "'initech'" in details and "modelgw audit migrate --config FILE" in details, details
 
-    config_file = tmp_path / "modelgw.yaml"
-    config = _config(migrated_before_initech, migrate_on_start=False)
-    config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    path = config_file(
+        tmp_path / "modelgw.yaml", _config(migrated_before_initech, migrate_on_start=False)
+    )
 
     def run_migrate() -> object:
         try:
-            main(["audit", "migrate", "--config", str(config_file)])
+            main(["audit", "migrate", "--config", path])
         except SystemExit as exc:
             return exc.code
         return 0

@@ -6,7 +6,6 @@ Tampering is done the way an attacker with database superuser rights would:
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from collections.abc import AsyncIterator
@@ -26,7 +25,7 @@ from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import VerifyReport, verify_chain
 from modelgw.common.messages import ChatMessage, Role
 from tests.conftest import sqlalchemy_url
-from tests.unit.audit.factory import BASE_TIME, make_record
+from tests.unit.audit.factory import make_record
 
 TENANT_KEY = os.urandom(32)
 
@@ -238,14 +237,3 @@ async def test_retention_purges_old_records_and_the_rest_still_verifies(store, s
     await store.append([make_record(started_at=now + timedelta(days=31))])
     report = await _verify(store, signer)
     assert report.ok and report.records_checked == 1
-
-
-def test_signing_key_loads_from_a_seed_reference(monkeypatch) -> None:
-    seed = os.urandom(32)
-    monkeypatch.setenv("AUDIT_SIGNING_SEED", base64.b64encode(seed).decode())
-    signer = Signer.from_reference("env:AUDIT_SIGNING_SEED")
-    at = BASE_TIME
-    signature = signer.sign("acme", "checkpoint", 3, "ab" * 32, at)
-    verifier = Verifier({signer.key_id: signer.public})
-    assert verifier.valid(signer.key_id, signature, "acme", "checkpoint", 3, "ab" * 32, at)
-    assert not verifier.valid(signer.key_id, signature, "acme", "checkpoint", 4, "ab" * 32, at)

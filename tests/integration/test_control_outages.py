@@ -5,14 +5,13 @@
   catches up when the service is back.
 - The LISTEN connection is cut: the listener reconnects, re-reads the feed,
   and nothing applied meanwhile is missed.
-- No notification at all (two processes on one SQLite file): the periodic
-  check alone brings the change.
+
+(No notification at all, the periodic check alone: tests/unit/control/test_periodic_sync.py.)
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import asyncpg
 import grpc
@@ -132,17 +131,3 @@ async def _cut_listener(dsn: str) -> bool:
     finally:
         await conn.close()
     return len(cut) == 1
-
-
-async def test_without_notifications_the_periodic_check_brings_the_change(
-    tmp_path: Path, trust_engine
-) -> None:
-    shared = f"sqlite+aiosqlite:///{tmp_path}/control.db"
-    admin_config = control_config(shared)
-    gateway_config = control_config(shared, {"control": {"sync_interval_s": 0.5}})
-    async with (
-        control_gateway(admin_config, trust_engine=trust_engine) as admin,
-        control_gateway(gateway_config, trust_engine=trust_engine) as gw,
-    ):
-        await admin.apply(_doc("polled"))
-        assert await eventually(lambda: _answers(gw.channel, "polled"), 10) < 5

@@ -21,7 +21,7 @@ from modelgw.common.errors import QuotaExceeded
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.redis_store import RedisQuotaStore
-from tests.configs import TenantQuotas
+from tests.configs import TenantQuotas, gateway_config, merged
 from tests.conftest import REDIS_URL
 from tests.harness import (
     RecordingBackend,
@@ -31,21 +31,30 @@ from tests.harness import (
     request_id_of,
     running_gateway,
 )
-from tests.http_harness import embedded_test_config, running_http_gateway
+from tests.http_harness import running_http_gateway
 
 KEY = "mgw_test_quota_key_0123456789"
 AUTH = (("authorization", f"Bearer {KEY}"),)
 PROMPT = [ChatMessage(Role.USER, "x" * 40)]
 
 
-def _config(prefix: str, tmp_path: Path, **quotas: int) -> ModelgwConfig:
-    data = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db").model_dump(
-        mode="json"
+def _config(prefix: str, tmp_path: Path, changes: Any = None, **quotas: int) -> ModelgwConfig:
+    """Tenants `dev` and `other` with the same `quotas`, counted in Redis under `prefix`."""
+    return gateway_config(
+        merged(
+            {
+                "quotas": {
+                    "store": "redis",
+                    "redis_url": REDIS_URL,
+                    "key_prefix": f"{prefix}quota",
+                },
+                "tenants": {"dev": {"quotas": quotas}, "other": {"quotas": quotas}},
+            },
+            changes or {},
+        ),
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
     )
-    data["quotas"] = {"store": "redis", "redis_url": REDIS_URL, "key_prefix": f"{prefix}quota"}
-    data["tenants"]["dev"]["quotas"] = quotas
-    data["tenants"]["other"] = {"quotas": quotas}
-    return ModelgwConfig.model_validate(data)
 
 
 @pytest.fixture
@@ -217,10 +226,8 @@ async def test_answers_reconcile_with_real_usage(
 async def test_a_refused_prompt_gives_its_reservation_back(
     redis: Redis, redis_prefix: str, tmp_path: Path, trust_engine
 ) -> None:
-    config = _config(redis_prefix, tmp_path, requests_per_minute=5, tokens_per_day=100_000)
-    data = config.model_dump(mode="json")
-    data["tenants"]["dev"]["entity_policy"]["local"] = {"EMAIL_ADDRESS": "block"}
-    config = ModelgwConfig.model_validate(data)
+    block = {"tenants": {"dev": {"entity_policy": {"local": {"EMAIL_ADDRESS": "block"}}}}}
+    config = _config(redis_prefix, tmp_path, block, requests_per_minute=5, tokens_per_day=100_000)
     async with _gateway(config, trust_engine) as (gw, echo):
         with pytest.raises(grpc.aio.AioRpcError) as blocked:
             await gw.gateway.Generate(generate_request("mail me at a.b@example.com"), metadata=AUTH)

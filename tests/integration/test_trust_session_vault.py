@@ -3,7 +3,6 @@ another tenant, API key or end user who sends the same session id reads nothing 
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import AsyncIterator
 
@@ -113,11 +112,3 @@ async def test_placeholders_a_user_types_are_never_issued_in_the_session(
     # A later turn still never issues the typed one.
     later = await _masked(trust, who, "Also Maria Garcia.")
     assert later == "Also <PERSON_3>."
-
-
-def test_master_key_must_be_long_enough() -> None:
-    from modelgw.trust.session_vault import decode_master_key
-
-    assert len(decode_master_key(base64.b64encode(os.urandom(32)).decode())) == 32
-    with pytest.raises(ValueError, match="32"):
-        decode_master_key("c2hvcnQ=")

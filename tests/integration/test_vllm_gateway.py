@@ -21,10 +21,10 @@ import pytest
 from smg_grpc_proto.generated import vllm_engine_pb2, vllm_engine_pb2_grpc
 
 from modelgw.api.v1 import common_pb2
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig, TrustConfig
 from modelgw.common.messages import ChatMessage, Role
 from modelgw.trust.engine import TrustEngine
+from tests.configs import gateway_config
 from tests.harness import RunningGateway, generate_request, running_gateway
 from tests.vllm_support.workers import STARTUP_TIMEOUT_S, VllmWorkers, model_tokenizer
 
@@ -36,30 +36,32 @@ KEY = "mgw_test_vllm_key_01234567"
 AUTH = (("authorization", f"Bearer {KEY}"),)
 
 
-def gateway_config(addresses: list[str], tmp_path: Path, **provider: Any) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    data["providers"]["local"] = {
-        "type": "vllm",
-        "workers": addresses,
-        "load_interval_s": 0.2,
-        **provider,
+def vllm_config(addresses: list[str], tmp_path: Path, **provider: Any) -> ModelgwConfig:
+    vllm = {"type": "vllm", "workers": addresses, "load_interval_s": 0.2, **provider}
+    dev = {
+        # Local models may see raw values here, so the worker gets exactly the test's prompt.
+        "entity_policy": {"local_default": "allow"},
+        # A random-weight model says anything; response scanning is not under test here.
+        "trust": {"response": {"new_entity_action": "allow"}},
     }
-    data["models"]["tiny"] = {"route": [{"provider": "local"}]}
-    # Local models may see raw values here, so the worker gets exactly the test's prompt.
-    data["tenants"]["dev"]["entity_policy"] = {"local_default": "allow"}
-    # Greedy requests are cacheable; these tests must reach the worker every time.
-    data["cache"] = {"backend": "none"}
-    # A random-weight model says anything; response scanning is not under test here.
-    data["tenants"]["dev"]["trust"] = {"response": {"new_entity_action": "allow"}}
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {
+            "providers": {"local": vllm},
+            "models": {"tiny": {"route": [{"provider": "local"}]}},
+            "tenants": {"dev": dev},
+            # Greedy requests are cacheable; these tests must reach the worker every time.
+            "cache": {"backend": "none"},
+        },
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )
 
 
 @contextlib.asynccontextmanager
 async def gateway(
     workers: VllmWorkers, tmp_path: Path, trust_engine: Any, **provider: Any
 ) -> AsyncIterator[RunningGateway]:
-    config = gateway_config(workers.addresses, tmp_path, **provider)
+    config = vllm_config(workers.addresses, tmp_path, **provider)
     async with running_gateway(config, trust_engine=trust_engine) as gw:
         yield gw
 

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.verify import verify_chain
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config
 from tests.conftest import sqlalchemy_url
 from tests.harness import generate_request, running_gateway
 from tests.reliability.audit_checks import wait_for_records
@@ -44,12 +44,11 @@ def postgres() -> Iterator[ThrowawayPostgres]:
 
 
 def _config(dsn: str, spool: Path) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {
-        "url": sqlalchemy_url(dsn),
-        "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
-    }
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {"audit": {"spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5}}},
+        audit_url=sqlalchemy_url(dsn),
+        keys={"dev": KEY},
+    )
 
 
 async def test_postgres_outage_under_load_loses_and_duplicates_nothing(

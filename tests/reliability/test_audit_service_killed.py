@@ -21,10 +21,11 @@ import grpc
 import pytest
 import yaml
 
-from modelgw.common.config.defaults import DEV_TENANT, embedded_config
+from modelgw.common.config.defaults import DEV_TENANT
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import start_server
 from modelgw.runtime import Assembly
+from tests.configs import gateway_config
 from tests.conftest import sqlalchemy_url
 from tests.ports import free_port
 from tests.reliability.audit_checks import (
@@ -45,18 +46,21 @@ OUTAGE_S = 2.0
 
 
 def _config(dsn: str, audit_address: str, spool: Path) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["services"] = {
-        "audit_address": audit_address,
-        "audit_listen": audit_address,
-        "internal_token": f"env:{TOKEN_ENV}",
-    }
-    data["audit"] = {
-        "url": sqlalchemy_url(dsn),
-        "pseudonym_key": f"env:{PSEUDONYM_ENV}",
-        "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
-    }
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {
+            "services": {
+                "audit_address": audit_address,
+                "audit_listen": audit_address,
+                "internal_token": f"env:{TOKEN_ENV}",
+            },
+            "audit": {
+                "pseudonym_key": f"env:{PSEUDONYM_ENV}",
+                "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
+            },
+        },
+        audit_url=sqlalchemy_url(dsn),
+        keys={DEV_TENANT: KEY},
+    )
 
 
 @pytest.fixture

@@ -20,10 +20,11 @@ import grpc
 import pytest
 import yaml
 
-from modelgw.common.config.defaults import DEV_TENANT, embedded_config
+from modelgw.common.config.defaults import DEV_TENANT
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, ServiceBinding, start_server
 from modelgw.runtime import Assembly
+from tests.configs import gateway_config
 from tests.conftest import sqlalchemy_url
 from tests.ports import free_port
 from tests.reliability.audit_checks import (
@@ -44,19 +45,22 @@ WORKERS = 4
 
 
 def _config(dsn: str, gateway: str, audit: str, spool: Path) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["server"] = {"grpc_address": gateway, "http_address": ""}
-    data["services"] = {
-        "audit_address": audit,
-        "audit_listen": audit,
-        "internal_token": f"env:{TOKEN_ENV}",
-    }
-    data["audit"] = {
-        "url": sqlalchemy_url(dsn),
-        "pseudonym_key": f"env:{PSEUDONYM_ENV}",
-        "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
-    }
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {
+            "server": {"grpc_address": gateway, "http_address": ""},
+            "services": {
+                "audit_address": audit,
+                "audit_listen": audit,
+                "internal_token": f"env:{TOKEN_ENV}",
+            },
+            "audit": {
+                "pseudonym_key": f"env:{PSEUDONYM_ENV}",
+                "spool": {"directory": str(spool), "batch_size": 50, "retry_max_s": 0.5},
+            },
+        },
+        audit_url=sqlalchemy_url(dsn),
+        keys={DEV_TENANT: KEY},
+    )
 
 
 class AuditServer:

@@ -27,9 +27,9 @@ from pathlib import Path
 import grpc
 import pytest
 
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.runtime import Assembly
+from tests.configs import gateway_config
 from tests.conftest import ROOT, sqlalchemy_url
 from tests.containers import Stack, k8s_containers, render, stack_network
 from tests.reliability.audit_checks import (
@@ -56,11 +56,15 @@ def _secret(rendered: list[dict], name: str, key: str) -> str:
 
 
 def _audit_config(dsn: str, address: str) -> ModelgwConfig:
-    data = embedded_config("mgw_unused_key_for_the_test_audit").model_dump(mode="json")
-    data["server"] = {"grpc_address": address, "http_address": ""}
-    data["services"] = {"audit_listen": address, "internal_token": f"env:{TOKEN_ENV}"}
-    data["audit"] = {"url": sqlalchemy_url(dsn), "spool": {"enabled": False}}
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {
+            "server": {"grpc_address": address, "http_address": ""},
+            "services": {"audit_listen": address, "internal_token": f"env:{TOKEN_ENV}"},
+            "audit": {"spool": {"enabled": False}},
+        },
+        audit_url=sqlalchemy_url(dsn),
+        keys={"dev": "mgw_unused_key_for_the_test_audit"},
+    )
 
 
 def _spooled_bytes(spool: Path) -> int:

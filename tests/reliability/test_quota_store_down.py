@@ -15,6 +15,7 @@ import pytest
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config
 from tests.harness import (
     RecordingBackend,
     RunningGateway,
@@ -23,7 +24,6 @@ from tests.harness import (
     request_id_of,
     running_gateway,
 )
-from tests.http_harness import embedded_test_config
 from tests.reliability.throwaway_redis import ThrowawayRedis
 
 KEY = "mgw_test_quota_fault_key_0123"
@@ -41,17 +41,19 @@ def store() -> Iterator[ThrowawayRedis]:
 
 
 def _config(store: ThrowawayRedis, tmp_path: Path, on_store_unavailable: str) -> ModelgwConfig:
-    data = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db").model_dump(
-        mode="json"
+    return gateway_config(
+        {
+            "quotas": {
+                "store": "redis",
+                "redis_url": store.url,
+                "timeout_ms": 300,
+                "on_store_unavailable": on_store_unavailable,
+            },
+            "tenants": {"dev": {"quotas": {"requests_per_minute": 1000}}},
+        },
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
     )
-    data["quotas"] = {
-        "store": "redis",
-        "redis_url": store.url,
-        "timeout_ms": 300,
-        "on_store_unavailable": on_store_unavailable,
-    }
-    data["tenants"]["dev"]["quotas"] = {"requests_per_minute": 1000}
-    return ModelgwConfig.model_validate(data)
 
 
 @contextlib.asynccontextmanager

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import QuotaExceeded
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.common.tenant import Tenants
 from modelgw.gateway.quotas import MemoryQuotaStore, Quotas
 from modelgw.gateway.quotas.limits import MICRO_USD, Window
+from tests.configs import gateway_config
 
 PROMPT = [ChatMessage(Role.USER, "x" * 40)]  # 10 tokens
 PARAMS = GenerationParams(max_tokens=90)  # 100 tokens reserved
@@ -28,7 +28,7 @@ class Clock:
 
 
 def _setup(quotas: dict[str, object], clock: Clock | None = None) -> tuple[Quotas, Tenants]:
-    config = ModelgwConfig.model_validate({"tenants": {"acme": {"quotas": quotas}}})
+    config = gateway_config({"tenants": {"acme": {"quotas": quotas}}})
     return Quotas(config, MemoryQuotaStore(), clock or Clock()), Tenants.from_config(config)
 
 

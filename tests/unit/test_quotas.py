@@ -23,7 +23,7 @@ from modelgw.gateway.quotas import (
 )
 from modelgw.gateway.quotas.limits import DAY, Window
 from modelgw.gateway.quotas.store import Charge, Hold, Refusal
-from tests.configs import TenantQuotas
+from tests.configs import TenantQuotas, gateway_config
 
 T0 = 1_700_000_020.0  # 40 s into a minute
 PROMPT = [ChatMessage(Role.USER, "x" * 40)]  # 10 tokens by the chars/4 estimate
@@ -38,7 +38,7 @@ class Clock:
 
 
 def _config(quotas: dict[str, int], **deployment: object) -> ModelgwConfig:
-    return ModelgwConfig.model_validate(
+    return gateway_config(
         {
             "tenants": {"acme": {"quotas": quotas}, "globex": {"quotas": quotas}},
             "quotas": deployment,

@@ -25,6 +25,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
+from typing import cast
 
 from opentelemetry import trace
 
@@ -150,10 +151,15 @@ class Pipeline:
         self._in_flight.add(trail)
         try:
             chunks, store = await self._open(trail, plan, streamed=streamed)
+            relay = self._relay(trail, chunks, store=store)
+            # Run the relay up to its first yield, inside the `try` that records the
+            # request: an async generator closed before it ever ran skips its `finally`,
+            # so a stream the caller dropped unread would otherwise leave no record.
+            await anext(relay)
         except BaseException as exc:
             await asyncio.shield(self._finish(trail, *self._ending(trail, exc)))
             raise
-        return self._relay(trail, chunks, store=store)
+        return cast(AsyncGenerator[StreamEvent, None], relay)
 
     def _admit(self, caller: Caller, request: ChatRequest) -> RoutePlan:
         """Check the caller and the request; the model's route plan. Refusals here leave
@@ -205,15 +211,16 @@ class Pipeline:
             return sent
 
         engine = self._router.engine
+        store = is_cacheable(request.params)  # a sampled answer would never be read back
         if streamed:
             opened = await engine.open_stream(plan, request.deadline, prepare)
             self._answered(trail, opened.outcome)
-            return opened.chunks, True
+            return opened.chunks, store
         with tracer().start_as_current_span("modelgw.backend.generate"):
             outcome, response = await engine.generate(plan, request.deadline, prepare)
         self._answered(trail, outcome)
         answer = CachedAnswer(response.text, response.finish_reason, response.usage)
-        return _replay(answer), True
+        return _replay(answer), store
 
     async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
         """Detect once for every locality of the route; narrow the route by the tenant's rules."""
@@ -275,14 +282,17 @@ class Pipeline:
 
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
-    ) -> AsyncGenerator[StreamEvent, None]:
-        """Scan and restore the answer chunk by chunk; the record is written however it ends."""
+    ) -> AsyncGenerator[StreamEvent | None, None]:
+        """Scan and restore the answer chunk by chunk; the record is written however it ends.
+
+        Its first yield (`None`) only tells `_run` that the relay is running."""
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)
         prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", _GONE
         try:
+            yield None
             yield StreamStart(
                 trail.request.request_id,
                 trail.request.client_request_id,

@@ -17,9 +17,9 @@ from modelgw.audit.sink import RecordGuard, SpoolAuditSink
 from modelgw.audit.spool import Spool, SpoolLocked
 from modelgw.audit.store import AppendResult
 from modelgw.common.config.audit import AuditConfig
-from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.errors import ResourceExhausted
 from modelgw.common.tenant import Tenants
+from tests.configs import gateway_config
 from tests.unit.audit.factory import make_record
 
 
@@ -123,14 +123,15 @@ async def test_sender_retries_while_down_then_delivers_everything_once(tmp_path:
 async def test_full_spool_refuses_by_default_and_continues_when_the_tenant_says_so(
     tmp_path: Path,
 ) -> None:
-    config = ModelgwConfig.model_validate(
+    config = gateway_config(
         {
             "tenants": {"acme": {}, "relaxed": {}},
             "audit": {
                 "spool": {"max_bytes": 4096},
                 "tenant_on_spool_full": {"relaxed": "continue"},
             },
-        }
+        },
+        tmp_path=tmp_path,
     )
     tenants = Tenants.from_config(config)
     spool = _spool(tmp_path)

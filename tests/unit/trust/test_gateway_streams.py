@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 
 from modelgw.api.v1 import common_pb2
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.providers import Locality
-from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.messages import FinishReason, Role, Usage
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from tests.configs import gateway_config
 from tests.harness import (
     RecordingBackend,
     RunningGateway,
@@ -70,9 +69,7 @@ class ScriptedBackend:
 async def gateway(
     tmp_path: Path, trust_engine
 ) -> AsyncIterator[tuple[RunningGateway, ScriptedBackend, RecordingBackend]]:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    config = ModelgwConfig.model_validate(data)
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     scripted = ScriptedBackend()
     recording = RecordingBackend(scripted)
     async with running_gateway(

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.configs import gateway_config
 from tests.harness import RecordingBackend, echo_backend
-from tests.http_harness import ThreadedHttpGateway, embedded_test_config, http_gateway_in_thread
+from tests.http_harness import ThreadedHttpGateway, http_gateway_in_thread
 
 KEY = "mgw_test_props_key_0123456789"
 AUTH = {"authorization": f"Bearer {KEY}"}
@@ -42,8 +43,11 @@ json_values = st.recursive(
 def served(
     tmp_path_factory: pytest.TempPathFactory, trust_engine
 ) -> Iterator[tuple[ThreadedHttpGateway, RecordingBackend, httpx.Client]]:
-    audit = Path(tmp_path_factory.mktemp("props")) / "audit.db"
-    config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{audit}", max_message_bytes=LIMIT)
+    config = gateway_config(
+        {"server": {"max_message_bytes": LIMIT}},
+        tmp_path=Path(tmp_path_factory.mktemp("props")),
+        keys={"dev": KEY},
+    )
     echo = RecordingBackend(echo_backend(config))
     with (
         http_gateway_in_thread(config, trust_engine=trust_engine, backends={"echo": echo}) as gw,

@@ -14,8 +14,9 @@ import pytest
 from modelgw.api.v1 import audit_pb2
 from modelgw.common.errors import BackendError
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from tests.configs import gateway_config
 from tests.harness import RecordingBackend, echo_backend
-from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
+from tests.http_harness import HttpGateway, running_http_gateway
 
 KEY = "mgw_test_http_headers_key_01"
 HEADERS = {"authorization": f"Bearer {KEY}"}
@@ -48,7 +49,7 @@ class SlowBackend(RecordingBackend):
 
 @pytest.fixture
 async def gateway(tmp_path: Path, trust_engine) -> AsyncIterator[tuple[HttpGateway, SlowBackend]]:
-    config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db")
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     backend = SlowBackend(echo_backend(config))
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": backend}
@@ -92,7 +93,7 @@ async def test_bad_timeout_header_is_a_400_before_any_work(gateway, value: str) 
 async def test_session_header_reaches_the_audit_record_and_is_checked(
     tmp_path, trust_engine
 ) -> None:
-    config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db")
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     async with (
         running_http_gateway(config, trust_engine=trust_engine) as gw,
         httpx.AsyncClient(base_url=gw.base_url, headers=HEADERS) as client,

@@ -15,12 +15,12 @@ import grpc
 import pytest
 
 from modelgw.api.v1 import common_pb2
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.detection_plan import AnalysisItem, Detection
 from modelgw.trust.engine import DetectionBackend, TrustEngine
 from modelgw.trust.process_pool import DetectorPool
+from tests.configs import gateway_config
 from tests.harness import (
     RecordingBackend,
     echo_backend,
@@ -50,11 +50,14 @@ class HangingDetector:
 
 
 def _config(tmp_path: Path, *, locality: str, fail_open_local: bool) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    data["providers"]["echo"]["locality"] = locality
-    data["tenants"]["dev"]["trust"] = {"fail_open_local": fail_open_local}
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {
+            "providers": {"echo": {"locality": locality}},
+            "tenants": {"dev": {"trust": {"fail_open_local": fail_open_local}}},
+        },
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )
 
 
 @pytest.fixture(scope="module")

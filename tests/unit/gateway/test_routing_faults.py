@@ -20,8 +20,8 @@ import grpc
 import pytest
 
 from modelgw.api.v1 import audit_pb2
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config
 from tests.harness import RunningGateway, generate_request, record_of, running_gateway
 from tests.vllm_support.fake_engine import Behaviour, RunningFake, fake_engine
 
@@ -31,24 +31,29 @@ ANSWER = "Bonjour, café 日本 🙂 done."
 
 
 def routing_config(primary: str, fallback: str, tmp_path: Path, **routing: Any) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    for name, address in (("primary", primary), ("fallback", fallback)):
-        data["providers"][name] = {
-            "type": "vllm",
-            "workers": [address],
-            "timeout_s": 0.5,
-            "load_interval_s": 0.2,
-        }
-    data["models"]["chat"] = {"route": [{"provider": "primary"}, {"provider": "fallback"}]}
-    # These tests are about routing: the scripted answers' words ("café" reads as a
-    # name to the small spaCy model) must not be redacted by response scanning.
-    data["tenants"]["dev"]["trust"] = {"response": {"new_entity_action": "allow"}}
-    data["routing"] = {
-        "retry": {"backoff_initial_ms": 20, "backoff_max_ms": 50, **routing.pop("retry", {})},
-        "breaker": {"failure_threshold": 2, "open_s": 0.6, **routing.pop("breaker", {})},
-    }
-    return ModelgwConfig.model_validate(data)
+    vllm = {"type": "vllm", "timeout_s": 0.5, "load_interval_s": 0.2}
+    return gateway_config(
+        {
+            "providers": {
+                "primary": {**vllm, "workers": [primary]},
+                "fallback": {**vllm, "workers": [fallback]},
+            },
+            "models": {"chat": {"route": [{"provider": "primary"}, {"provider": "fallback"}]}},
+            # These tests are about routing: the scripted answers' words ("café" reads as a
+            # name to the small spaCy model) must not be redacted by response scanning.
+            "tenants": {"dev": {"trust": {"response": {"new_entity_action": "allow"}}}},
+            "routing": {
+                "retry": {
+                    "backoff_initial_ms": 20,
+                    "backoff_max_ms": 50,
+                    **routing.get("retry", {}),
+                },
+                "breaker": {"failure_threshold": 2, "open_s": 0.6, **routing.get("breaker", {})},
+            },
+        },
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )
 
 
 @contextlib.asynccontextmanager

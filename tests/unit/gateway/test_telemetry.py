@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from modelgw.api.v1 import audit_pb2
-from modelgw.common.config.defaults import embedded_config
-from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config
 from tests.harness import generate_request, running_gateway
 
 KEY = "mgw_telemetry_key_000001"
@@ -18,9 +17,7 @@ PROMPT = f"Forward the invoice to {RAW[0]} at {RAW[1]} or {RAW[2]}."
 async def test_pipeline_spans_share_the_audit_trace_id_and_hold_no_values(
     tmp_path: Path, trust_engine, span_exporter
 ) -> None:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    config = ModelgwConfig.model_validate(data)
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     auth = (("authorization", f"Bearer {KEY}"),)
     span_exporter.clear()
     async with running_gateway(config, trust_engine=trust_engine) as gw:
@@ -57,9 +54,7 @@ async def test_http_requests_get_a_server_span_with_genai_attributes(
 
     from tests.http_harness import running_http_gateway
 
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    config = ModelgwConfig.model_validate(data)
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
     headers = {
         "authorization": f"Bearer {KEY}",

@@ -16,8 +16,8 @@ import grpc
 import pytest
 
 from modelgw.api.v1 import audit_pb2, common_pb2
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.schema import ModelgwConfig
+from tests.configs import gateway_config, merged
 from tests.harness import (
     RecordingBackend,
     RunningGateway,
@@ -34,23 +34,31 @@ CLEAN_PROMPT = "What is the capital of the moon?"
 SECRET_PROMPT = "My card is 4111 1111 1111 1111 and my SSN is 536-22-1234, ok?"
 
 
-def config(tmp_path: Path, rules: list[dict[str, Any]], route: list[str]) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit.db"}
-    data["providers"] = {
-        "cloud": {"type": "echo", "locality": "external", "region": "us-east-1"},
-        "cloud-eu": {
-            "type": "echo",
-            "locality": "external",
-            "region": "eu-west-1",
-            "zero_retention": True,
-        },
-        "onprem": {"type": "echo", "locality": "local"},
-        "echo": data["providers"]["echo"],
-    }
-    data["models"]["assistant"] = {"route": [{"provider": p} for p in route]}
-    data["tenants"]["dev"]["routing_rules"] = rules
-    return ModelgwConfig.model_validate(data)
+def config(
+    tmp_path: Path, rules: list[dict[str, Any]], route: list[str], **changes: Any
+) -> ModelgwConfig:
+    """External and local echo backends, model `assistant` over `route`, the tenant's `rules`."""
+    return gateway_config(
+        merged(
+            {
+                "providers": {
+                    "cloud": {"type": "echo", "locality": "external", "region": "us-east-1"},
+                    "cloud-eu": {
+                        "type": "echo",
+                        "locality": "external",
+                        "region": "eu-west-1",
+                        "zero_retention": True,
+                    },
+                    "onprem": {"type": "echo", "locality": "local"},
+                },
+                "models": {"assistant": {"route": [{"provider": p} for p in route]}},
+                "tenants": {"dev": {"routing_rules": rules}},
+            },
+            changes,
+        ),
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )
 
 
 def recording_backends(cfg: ModelgwConfig) -> dict[str, RecordingBackend]:
@@ -133,11 +141,13 @@ async def test_fallback_to_another_locality_gets_that_localitys_masking(
 ) -> None:
     """Local policy allows names, external masks them: a fallback must not reuse the local text."""
     async with fake_engine(tmp_path / "w", behaviour=Behaviour.UNAVAILABLE) as dead:
-        data = config(tmp_path, [], ["onprem"]).model_dump(mode="json")
-        data["providers"]["onprem"] = {"type": "vllm", "workers": [dead.address]}
-        data["models"]["assistant"]["route"] = [{"provider": "onprem"}, {"provider": "cloud"}]
-        data["tenants"]["dev"]["entity_policy"] = {"local_default": "allow"}
-        cfg = ModelgwConfig.model_validate(data)
+        cfg = config(
+            tmp_path,
+            [],
+            ["onprem", "cloud"],
+            providers={"onprem": {"type": "vllm", "workers": [dead.address]}},
+            tenants={"dev": {"entity_policy": {"local_default": "allow"}}},
+        )
         async with running_gateway(cfg, trust_engine=trust_engine) as gw:
             reply = await ask(gw, PERSON_PROMPT)
             record = await gw.audit.GetRecord(
@@ -158,9 +168,8 @@ async def test_entity_policy_block_for_one_locality_routes_to_the_other(
     tmp_path, trust_engine
 ) -> None:
     """External: card numbers blocked; local: masked. The external first choice is skipped."""
-    data = config(tmp_path, [], ["cloud", "onprem"]).model_dump(mode="json")
-    data["tenants"]["dev"]["entity_policy"] = {"external": {"CREDIT_CARD": "block"}}
-    cfg = ModelgwConfig.model_validate(data)
+    policy = {"dev": {"entity_policy": {"external": {"CREDIT_CARD": "block"}}}}
+    cfg = config(tmp_path, [], ["cloud", "onprem"], tenants=policy)
     backends = recording_backends(cfg)
     async with running_gateway(cfg, trust_engine=trust_engine, backends=backends) as gw:
         reply = await ask(gw, "Charge 4111 1111 1111 1111 please.")
@@ -168,8 +177,7 @@ async def test_entity_policy_block_for_one_locality_routes_to_the_other(
         assert not backends["cloud"].received
         assert "4111" not in backends["onprem"].received[0].messages[0].content
 
-        data["models"]["assistant"]["route"] = [{"provider": "cloud"}]
-    only_external = ModelgwConfig.model_validate(data)
+    only_external = config(tmp_path, [], ["cloud"], tenants=policy)
     async with running_gateway(only_external, trust_engine=trust_engine) as gw:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await ask(gw, "Charge 4111 1111 1111 1111 please.")

@@ -18,15 +18,15 @@ import grpc
 import pytest
 
 from modelgw.api.v1 import common_pb2, trust_pb2
-from modelgw.common.config.defaults import embedded_config
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
 from modelgw.runtime import Assembly
 from modelgw.trust.remote import RemoteTrust
 from modelgw.trust.vault import VaultOwner
+from tests.configs import gateway_config
 from tests.harness import RecordingBackend, RunningGateway, generate_request, running_gateway
-from tests.integration.test_trust_gateway_streams import (
+from tests.unit.trust.test_gateway_streams import (
     EXPECTED,
     MADE_UP,
     PROMPT,
@@ -40,11 +40,12 @@ TOKEN_ENV = "MODELGW_TEST_REMOTE_TRUST_TOKEN"
 
 
 def _config(tmp_path: Path, trust_address: str | None) -> ModelgwConfig:
-    data = embedded_config(KEY).model_dump(mode="json")
-    data["audit"] = {"url": f"sqlite+aiosqlite:///{tmp_path}/audit-{bool(trust_address)}.db"}
-    data["services"]["internal_token"] = f"env:{TOKEN_ENV}"
-    data["services"]["trust_address"] = trust_address
-    return ModelgwConfig.model_validate(data)
+    return gateway_config(
+        {"services": {"internal_token": f"env:{TOKEN_ENV}", "trust_address": trust_address}},
+        audit_url=f"sqlite+aiosqlite:///{tmp_path}/audit-{bool(trust_address)}.db",
+        tmp_path=tmp_path,
+        keys={"dev": KEY},
+    )
 
 
 @pytest.fixture

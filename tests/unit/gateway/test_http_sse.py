@@ -19,8 +19,9 @@ from modelgw.api.v1 import audit_pb2
 from modelgw.common.errors import BackendError
 from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.trust.segments import Segmenter
+from tests.configs import gateway_config
 from tests.harness import RecordingBackend, echo_backend
-from tests.http_harness import HttpGateway, embedded_test_config, running_http_gateway
+from tests.http_harness import HttpGateway, running_http_gateway
 
 KEY = "mgw_test_sse_key_0123456789"
 HEADERS = {"authorization": f"Bearer {KEY}"}
@@ -59,7 +60,7 @@ class GatedBackend(RecordingBackend):
 
 @pytest.fixture
 async def gated(tmp_path: Path, trust_engine) -> AsyncIterator[tuple[HttpGateway, GatedBackend]]:
-    config = embedded_test_config(KEY, f"sqlite+aiosqlite:///{tmp_path}/audit.db")
+    config = gateway_config(tmp_path=tmp_path, keys={"dev": KEY})
     backend = GatedBackend(echo_backend(config))
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": backend}
