@@ -43,6 +43,9 @@ models:
 PROPAGATION_BOUND_S = 1.0
 
 
+PSEUDONYM_KEY_ENV = "MODELGW_TEST_AUDIT_PSEUDONYM_KEY"
+
+
 def _gateway_config(path: Path, control: str, port: int, tmp_path: Path) -> None:
     config = {
         "server": {"grpc_address": f"127.0.0.1:{port}", "http_address": None},
@@ -58,7 +61,10 @@ def _gateway_config(path: Path, control: str, port: int, tmp_path: Path) -> None
         },
         "models": {"echo": {"route": [{"provider": "echo-a"}]}},
         "control": {"sync_interval_s": 60},
-        "audit": {"spool": {"directory": str(tmp_path / "spool")}},
+        "audit": {
+            "spool": {"directory": str(tmp_path / "spool")},
+            "pseudonym_key": f"env:{PSEUDONYM_KEY_ENV}",
+        },
     }
     path.write_text(yaml.safe_dump(config))
 
@@ -103,7 +109,7 @@ async def test_apply_reaches_a_gateway_in_another_process(
         port = free_port()
         path = tmp_path / "gateway.yaml"
         _gateway_config(path, here.address, port, tmp_path)
-        env = {INTERNAL_TOKEN_ENV: INTERNAL_TOKEN}
+        env = {INTERNAL_TOKEN_ENV: INTERNAL_TOKEN, PSEUDONYM_KEY_ENV: "0f" * 32}
         command = ["gateway", "--config", str(path)]
         async with (
             _process(command, f"127.0.0.1:{port}", tmp_path, env),

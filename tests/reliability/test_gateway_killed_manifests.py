@@ -93,6 +93,9 @@ async def deployment(
     audit = AuditServer(await assembly.audit(), network["audit:50053"])
     await audit.start()
     try:
+        # The migration Job's control container first (the audit schema is the in-process
+        # audit service's): control refuses to start on an unmigrated store.
+        await asyncio.to_thread(stack.run_to_completion, "migrate-control")
         await asyncio.to_thread(stack.serve, "control", "trust", "gateway")
         yield stack, audit
     finally:

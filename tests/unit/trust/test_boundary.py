@@ -142,7 +142,7 @@ async def test_a_placeholder_typed_by_the_caller_stays_text(gateway) -> None:
 
 
 async def test_a_key_of_a_tenant_this_gateway_does_not_serve_is_refused_alike(
-    tmp_path: Path, trust_engine: TrustEngine
+    tmp_path: Path, trust_engine: TrustEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Keys come from the control plane; a tenant missing from this gateway's tenants was
     refused by routing, NOT_FOUND by the trust layer, and ran unmetered by quotas. Now it is
@@ -152,8 +152,9 @@ async def test_a_key_of_a_tenant_this_gateway_does_not_serve_is_refused_alike(
     async with running_http_gateway(
         config, trust_engine=trust_engine, backends={"echo": echo}
     ) as gw:
-        # The key still resolves (a control plane ahead of this gateway's tenants).
-        gw.grpc.assembly._tenants = Tenants({})
+        # The key still resolves (a control plane ahead of the tenants this gateway serves).
+        live = await gw.grpc.assembly.live_tenants()
+        monkeypatch.setattr(live, "current", lambda: Tenants({}))
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await gw.grpc.gateway.Generate(generate_request("hello"), metadata=AUTH)
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
