@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from modelgw.common.config.base import StrictModel
 from modelgw.common.config.secrets import SecretRef
@@ -15,6 +15,9 @@ class RedisConnection(StrictModel):
     redis_url: str = "redis://127.0.0.1:6379/0"
     """Redis without credentials in the URL; use `redis_password` for the secret."""
     redis_password: SecretRef | None = None
+    max_connections: int = Field(default=64, ge=1, le=10_000)
+    """Connections this process opens to Redis at most; a burst beyond it waits for one
+    (up to the step's timeout) instead of failing as if Redis were down."""
 
     @model_validator(mode="after")
     def _no_credentials_in_url(self) -> Self:
