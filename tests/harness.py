@@ -14,6 +14,7 @@ from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
 from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.echo import EchoBackend
+from modelgw.providers.features import Feature, backend_features
 from modelgw.runtime import Assembly
 from modelgw.trust.engine import TrustEngine
 
@@ -38,6 +39,10 @@ class RecordingBackend:
     @property
     def locality(self) -> Locality:
         return self.inner.locality
+
+    @property
+    def features(self) -> frozenset[Feature]:
+        return backend_features(self.inner)
 
     async def generate(self, request: BackendRequest) -> BackendResponse:
         self.received.append(request)

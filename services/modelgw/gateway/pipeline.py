@@ -37,6 +37,7 @@ from modelgw.common.errors import ModelgwError, PermissionDenied
 from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.common.tenant import Caller
+from modelgw.common.tools import ToolCallDelta
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
 from modelgw.gateway.chat import (
     ChatRequest,
@@ -46,12 +47,17 @@ from modelgw.gateway.chat import (
     StreamEnd,
     StreamEvent,
     StreamStart,
+    StreamToolCall,
 )
+from modelgw.gateway.content_checks import check_content
+from modelgw.gateway.features import capable, check_images
+from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.limits import text_tokens
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
+from modelgw.gateway.tool_calls import ToolCallCollector, ToolCallRelay
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
@@ -100,12 +106,15 @@ class Pipeline:
         start: StreamStart | None = None
         end: StreamEnd | None = None
         text: list[str] = []
+        tool_calls = ToolCallCollector()
         async with contextlib.aclosing(await self._run(caller, request, streamed=False)) as run:
             async for event in run:
                 if isinstance(event, StreamStart):
                     start = event
                 elif isinstance(event, StreamDelta):
                     text.append(event.text)
+                elif isinstance(event, StreamToolCall):
+                    tool_calls.add(event)
                 else:
                     end = event
         assert start is not None and end is not None, "an answer that ended without its events"
@@ -118,6 +127,7 @@ class Pipeline:
             end.usage,
             end.trust,
             start.route,
+            tool_calls.calls(),
         )
 
     async def generate_stream(
@@ -160,9 +170,11 @@ class Pipeline:
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         self._audit.admit(caller.tenant)
         check_chat(request.model, request.messages, request.params)
+        check_content(request)
         check_caller(request.caller)
+        check_images(caller.tenant, request)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
-        return self._router.plan(request.model)
+        return capable(self._router.plan(request.model), request)
 
     async def _open(
         self, trail: AuditTrail, plan: RoutePlan, *, streamed: bool
@@ -197,7 +209,9 @@ class Pipeline:
         with tracer().start_as_current_span("modelgw.backend.generate"):
             outcome, response = await engine.generate(plan, request.deadline, prepare)
         self._answered(trail, outcome)
-        answer = CachedAnswer(response.text, response.finish_reason, response.usage)
+        answer = CachedAnswer(
+            response.text, response.finish_reason, response.usage, response.tool_calls
+        )
         return _replay(answer), True
 
     async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
@@ -258,6 +272,7 @@ class Pipeline:
         """Scan and restore the answer chunk by chunk; the record is written however it ends."""
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)
+        tools = ToolCallRelay(trail.protected.vault)
         prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", _GONE
@@ -276,6 +291,8 @@ class Pipeline:
                         yield StreamDelta(restored)
                     if answer.cut:
                         break
+                for event in tools.feed(chunk.tool_calls):
+                    yield event
                 if chunk.finish_reason is not None:
                     finish_reason = chunk.finish_reason
                 if chunk.usage is not None:
@@ -284,6 +301,8 @@ class Pipeline:
             if tail:
                 trail.restored_response += tail
                 yield StreamDelta(tail)
+            for event in tools.finish():
+                yield event
             if answer.cut:
                 finish_reason = FinishReason.CONTENT_FILTER
             trail.answer_summary = answer.summary(prompt_summary)
@@ -294,13 +313,16 @@ class Pipeline:
                 # The scanned masked answer: personal data the model made up is not cached.
                 key = self._cache_key(trail, trail.route.backend, trail.route.locality)
                 await self._cache.put(
-                    key, CachedAnswer(answer.masked_text, finish_reason, trail.usage)
+                    key,
+                    CachedAnswer(answer.masked_text, finish_reason, trail.usage, tools.masked()),
                 )
         except BaseException as exc:
             status, error = self._ending(trail, exc)
             raise
         finally:
             trail.masked_response = answer.masked_text
+            trail.masked_tool_calls = tools.masked()
+            trail.restored_tool_calls = tools.restored()
             await asyncio.shield(self._wrap_up(trail, chunks, answer, status, error))
 
     def _ending(self, trail: AuditTrail, exc: BaseException) -> tuple[str, str]:
@@ -349,7 +371,7 @@ class Pipeline:
             trail.caller.tenant,
             trail.request.request_id,
             trail.protected.vault,
-            [m.content for m in trail.request.messages],
+            outbound_texts(trail.request),
             trail.route.locality,
         )
         response = trail.caller.tenant.trust.response
@@ -359,7 +381,11 @@ class Pipeline:
             and response.toxicity_action is EntityAction.ALLOW
             else None
         )
-        return AnswerFilter(scanner, trail.protected.vault, words)
+        response_format = trail.request.params.response_format
+        json_answer = response_format is not None and response_format.json
+        return AnswerFilter(
+            scanner, trail.protected.vault, words, escape_in_string if json_answer else None
+        )
 
     async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
         """Settle the quota reservation and write the one audit record of the request."""
@@ -403,7 +429,11 @@ def _used_tokens(trail: AuditTrail, status: str) -> int | None:
 
 async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
     """A whole answer (a cached one, or a unary backend's) as a backend stream of one chunk."""
-    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage)
+    calls = tuple(
+        ToolCallDelta(i, call.id, call.name, call.arguments)
+        for i, call in enumerate(answer.tool_calls)
+    )
+    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage, calls)
 
 
 async def _close(chunks: AsyncIterator[StreamChunk]) -> None:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from modelgw.common.config.providers import Locality
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Usage
+from modelgw.common.tools import ToolCall, ToolCallDelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class BackendResponse:
     text: str
     finish_reason: FinishReason
     usage: Usage
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class StreamChunk:
     delta: str = ""
     finish_reason: FinishReason | None = None
     usage: Usage | None = None
+    tool_calls: tuple[ToolCallDelta, ...] = ()
+    """Pieces of the answer's tool calls (masked arguments, as the model wrote them)."""
 
 
 class Backend(Protocol):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.inputs import EmbeddingPolicy, ImagePolicy
 from modelgw.common.config.quotas import TenantQuotas
 from modelgw.common.config.routing import SensitivityRule
 
@@ -144,3 +145,7 @@ class TenantConfig(StrictModel):
     """Fail-open opt-in and response scanning."""
     quotas: TenantQuotas = Field(default_factory=TenantQuotas)
     """Requests and tokens per minute or day; unlimited when empty."""
+    images: ImagePolicy = Field(default_factory=ImagePolicy)
+    """Image parts in messages: accepted or refused, addresses allowed or not."""
+    embeddings: EmbeddingPolicy = Field(default_factory=EmbeddingPolicy)
+    """How embedding inputs are protected: masked (default) or sent only to local models."""

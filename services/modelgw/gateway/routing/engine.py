@@ -136,7 +136,7 @@ class RoutingEngine:
             try:
                 async for chunk in chunks:
                     head.append(chunk)
-                    if chunk.delta or chunk.finish_reason is not None:
+                    if chunk.delta or chunk.tool_calls or chunk.finish_reason is not None:
                         return head, chunks
             except BaseException:
                 await _close(chunks)
