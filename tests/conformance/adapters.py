@@ -18,6 +18,11 @@ from tests.fakes.server import FakeRequest
 from tests.fakes.vertex import VertexFake, service_account
 
 S = grpc.StatusCode
+ORDER_CALLS = (
+    ("get_order_status", {"order_id": "A-1042"}),
+    ("get_order_status", {"order_id": "A-2077"}),
+)
+"""The recorded answers of the Chat Completions fixtures: two calls in parallel."""
 AWS_KEY, AWS_SECRET = "AKIAFAKEKEY00000001", "fake/secret+key/0000000000000000000000"
 
 
@@ -63,6 +68,8 @@ _chat_params = _sent_params("max_tokens", "stop")
 
 
 OPENAI = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="openai",
     make=_openai,
     recorded_usage=Usage(19, 10),
@@ -95,6 +102,8 @@ def _azure(folder: Path) -> Upstream:
 
 
 AZURE = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="azure_openai",
     make=_azure,
     recorded_usage=Usage(19, 10),
@@ -125,6 +134,8 @@ def _compatible(folder: Path) -> Upstream:
 
 
 COMPATIBLE = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="openai_compatible",
     make=_compatible,
     recorded_usage=Usage(42, 10),
@@ -254,6 +265,8 @@ def _sagemaker(container: str):
 
 
 SAGEMAKER = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="sagemaker",
     make=_sagemaker("openai_chat"),
     recorded_usage=Usage(30, 10),

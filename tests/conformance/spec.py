@@ -62,6 +62,10 @@ class AdapterSpec:
     """A header (name, value prefix) that must carry the configured credential."""
     provider_type_name: str = ""
     """The provider `type` in config; the id when empty."""
+    recorded_tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """(name, arguments) of the calls in the recorded tool-call answer; empty for adapters
+    whose provider has no function calling (they skip the tool tests)."""
+    recorded_tool_usage: Usage | None = None
 
     def __post_init__(self) -> None:
         if not self.provider_type_name:
