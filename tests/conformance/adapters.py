@@ -165,6 +165,8 @@ def _anthropic(folder: Path) -> Upstream:
 
 
 ANTHROPIC = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(402, 98),
     id="anthropic",
     make=_anthropic,
     recorded_usage=Usage(21, 12),
@@ -195,6 +197,8 @@ def _bedrock(folder: Path) -> Upstream:
 
 
 BEDROCK = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(391, 112),
     id="bedrock",
     make=_bedrock,
     recorded_usage=Usage(17, 12),
@@ -232,6 +236,10 @@ def _vertex(folder: Path) -> Upstream:
 
 
 VERTEX = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(71, 24),
+    tool_arguments_stream=False,
+    tool_call_ids=False,
     id="vertex",
     make=_vertex,
     recorded_usage=Usage(9, 10),

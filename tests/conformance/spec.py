@@ -66,6 +66,10 @@ class AdapterSpec:
     """(name, arguments) of the calls in the recorded tool-call answer; empty for adapters
     whose provider has no function calling (they skip the tool tests)."""
     recorded_tool_usage: Usage | None = None
+    tool_arguments_stream: bool = True
+    tool_call_ids: bool = True
+    """Calls carry ids on the wire (Gemini answers a call by its function's name instead)."""
+    """The provider streams a call's arguments in pieces (Gemini sends each call whole)."""
 
     def __post_init__(self) -> None:
         if not self.provider_type_name:

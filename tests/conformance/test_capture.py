@@ -142,7 +142,8 @@ async def test_no_personal_data_in_tool_calls_reaches_the_provider(
     assert json.loads(call.arguments) == {"query": FOLLOW_UP}, "the caller gets real values"
     assert reply.finish_reason == common_pb2.FINISH_REASON_TOOL_CALLS
     pieces = [d for r in streamed for d in r.tool_calls]
-    assert len(pieces) > 2, "the streamed call arrives in pieces"
+    if harness.spec.tool_arguments_stream:
+        assert len(pieces) > 2, "the streamed call arrives in pieces"
     assert json.loads("".join(d.arguments for d in pieces)) == {"query": FOLLOW_UP}
     assert pieces[0].name == "open_ticket" and pieces[0].id
 

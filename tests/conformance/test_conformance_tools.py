@@ -104,8 +104,11 @@ async def test_tool_history_in_the_providers_wire_format(harness: Harness, strea
             text = (await backend.generate(request)).text
     assert json.loads(text) == json.loads(RESULT), "the fake read the tool result"
     (sent,) = harness.model_requests()
-    for expected in (b"get_order_status", b"The status of a customer", b"call_earlier_1"):
-        assert expected in sent.body, expected
+    expected = [b"get_order_status", b"The status of a customer", b"A-1042"]
+    if harness.spec.tool_call_ids:
+        expected.append(b"call_earlier_1")
+    for part in expected:
+        assert part in sent.body, part
 
 
 async def test_streamed_arguments_equal_the_unary_ones(harness: Harness) -> None:
@@ -120,7 +123,8 @@ async def test_streamed_arguments_equal_the_unary_ones(harness: Harness) -> None
         response = await backend.generate(request)
         chunks = [c async for c in backend.stream(request)]
     assert _parsed(response.tool_calls) == [("get_order_status", {"query": text})]
-    assert len([c for c in chunks if c.tool_calls]) > 2, "arguments arrive in pieces"
+    if harness.spec.tool_arguments_stream:
+        assert len([c for c in chunks if c.tool_calls]) > 2, "arguments arrive in pieces"
     assert _parsed(_calls(chunks)) == _parsed(response.tool_calls)
     assert response.finish_reason is FinishReason.TOOL_CALLS
     assert chunks[-1].finish_reason is FinishReason.TOOL_CALLS

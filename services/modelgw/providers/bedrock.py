@@ -2,7 +2,10 @@
 
 ConverseStream answers in AWS event-stream frames whose `:event-type` is
 messageStart, contentBlockStart/Delta/Stop, messageStop (stop reason) and
-metadata (token usage); exception frames carry `:exception-type`.
+metadata (token usage); exception frames carry `:exception-type`. A tool call
+starts with `contentBlockStart.start.toolUse` (id, name) and streams its input
+as `contentBlockDelta.delta.toolUse.input` pieces. Converse has no JSON
+response format and takes images as bytes only (not URLs).
 """
 
 from __future__ import annotations
@@ -13,18 +16,21 @@ from typing import Any
 from urllib.parse import quote
 
 from modelgw.common.config.providers import BedrockProvider
-from modelgw.common.messages import FinishReason, Usage
+from modelgw.common.messages import FinishReason, Role, Usage
+from modelgw.common.tools import ToolCall, ToolCallDelta
 from modelgw.providers.aws import SigV4Signer, describe_aws_error, raise_exception_frame
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.bedrock_wire import conversation, tool_config
+from modelgw.providers.chat_wire import arguments_text
+from modelgw.providers.features import Feature
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail, early_end
 from modelgw.providers.transport.eventstream import EventStreamDecoder
-from modelgw.providers.turns import split_system
 
 _FINISH = {
     "end_turn": FinishReason.STOP,
     "stop_sequence": FinishReason.STOP,
-    "tool_use": FinishReason.STOP,
+    "tool_use": FinishReason.TOOL_CALLS,
     "max_tokens": FinishReason.LENGTH,
     "model_context_window_exceeded": FinishReason.LENGTH,
     "content_filtered": FinishReason.CONTENT_FILTER,
@@ -44,6 +50,7 @@ def _usage(data: Any) -> Usage:
 class BedrockBackend(HttpBackend):
     provider_type = "bedrock"
     provider_label = "Bedrock"
+    features = frozenset({Feature.TOOLS, Feature.IMAGES})
 
     def __init__(self, name: str, config: BedrockProvider) -> None:
         super().__init__(name, config)
@@ -54,15 +61,14 @@ class BedrockBackend(HttpBackend):
         self._signer = SigV4Signer(config.credentials, "bedrock", config.region)
 
     async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
-        conversation = split_system(request.messages)
-        body: dict[str, Any] = {
-            "messages": [
-                {"role": role.value, "content": [{"text": text}]}
-                for role, text in conversation.turns
-            ]
-        }
-        if conversation.system is not None:
-            body["system"] = [{"text": conversation.system}]
+        system, messages = conversation(request.messages, self.name)
+        body: dict[str, Any] = {"messages": messages}
+        if system is not None:
+            body["system"] = [{"text": system}]
+        history_has_tools = any(m.tool_calls or m.role is Role.TOOL for m in request.messages)
+        tools = tool_config(request.params, history_has_tools)
+        if tools is not None:
+            body["toolConfig"] = tools
         p = request.params
         config = {
             "maxTokens": p.max_tokens,
@@ -84,7 +90,18 @@ class BedrockBackend(HttpBackend):
     def parse_response(self, data: Any) -> BackendResponse:
         blocks = data["output"]["message"]["content"]
         text = "".join(b["text"] for b in blocks if "text" in b)
-        return BackendResponse(text, _finish(data.get("stopReason")), _usage(data.get("usage")))
+        calls = tuple(
+            ToolCall(
+                str(b["toolUse"]["toolUseId"]),
+                str(b["toolUse"]["name"]),
+                arguments_text(b["toolUse"].get("input")),
+            )
+            for b in blocks
+            if "toolUse" in b
+        )
+        return BackendResponse(
+            text, _finish(data.get("stopReason")), _usage(data.get("usage")), calls
+        )
 
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
         return describe_aws_error(headers, body)
@@ -99,6 +116,8 @@ class _ConverseStream:
         self._frames = EventStreamDecoder()
         self._finish: FinishReason | None = None
         self._done = False
+        self._calls: dict[int, int] = {}
+        """contentBlockIndex → the tool call's index among the answer's calls."""
 
     def feed(self, data: bytes) -> list[StreamChunk]:
         chunks: list[StreamChunk] = []
@@ -107,10 +126,20 @@ class _ConverseStream:
                 raise_exception_frame(self._backend, self._provider, frame)
             payload = json.loads(frame.payload) if frame.payload else {}
             kind = frame.event_type
-            if kind == "contentBlockDelta":
-                text = (payload.get("delta") or {}).get("text")
-                if text:
-                    chunks.append(StreamChunk(delta=text))
+            if kind == "contentBlockStart":
+                use = (payload.get("start") or {}).get("toolUse")
+                if use:
+                    index = self._calls[int(payload["contentBlockIndex"])] = len(self._calls)
+                    start = ToolCallDelta(index, str(use["toolUseId"]), str(use["name"]))
+                    chunks.append(StreamChunk(tool_calls=(start,)))
+            elif kind == "contentBlockDelta":
+                delta = payload.get("delta") or {}
+                if delta.get("text"):
+                    chunks.append(StreamChunk(delta=delta["text"]))
+                piece = (delta.get("toolUse") or {}).get("input")
+                if piece:
+                    index = self._calls[int(payload["contentBlockIndex"])]
+                    chunks.append(StreamChunk(tool_calls=(ToolCallDelta(index, arguments=piece),)))
             elif kind == "messageStop":
                 self._finish = _finish(payload.get("stopReason"))
             elif kind == "metadata":

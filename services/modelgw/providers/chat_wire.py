@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import grpc
+
+from modelgw.common.errors import BackendError
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.common.tools import (
     ResponseFormat,
@@ -132,3 +135,33 @@ def tool_call_deltas(delta: dict[str, Any]) -> tuple[ToolCallDelta, ...]:
             )
         )
     return tuple(out)
+
+
+def arguments_object(call: ToolCall, backend: str) -> dict[str, Any]:
+    """A history call's arguments as the JSON object providers with typed blocks want."""
+    try:
+        value = json.loads(call.arguments) if call.arguments.strip() else {}
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise BackendError(
+            f"{backend}: the arguments of tool call {call.id!r} are not a JSON object, which "
+            "this provider needs",
+            code=grpc.StatusCode.INVALID_ARGUMENT,
+            retryable=False,
+        )
+    return value
+
+
+def result_object(content: str) -> dict[str, Any]:
+    """A tool result as a JSON object (Gemini's `functionResponse.response`)."""
+    try:
+        value = json.loads(content)
+    except ValueError:
+        return {"result": content}
+    return value if isinstance(value, dict) else {"result": value}
+
+
+def arguments_text(value: Any) -> str:
+    """A provider's arguments object as the JSON text the gateway passes on."""
+    return json.dumps(value if value is not None else {}, ensure_ascii=False)

@@ -3,7 +3,9 @@
 Roles are `user` and `model`, the system prompt is `systemInstruction`.
 The SSE stream has no end marker: every event is a whole
 GenerateContentResponse, the last one carries `finishReason` and
-`usageMetadata`, and the body simply ends.
+`usageMetadata`, and the body simply ends. Function calls arrive whole (one
+`functionCall` part each, never split across events); Gemini says `STOP`
+when it calls functions, which the adapter reports as tool calls.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from typing import Any
 from urllib.parse import quote
 
 from modelgw.common.config.providers import VertexProvider
-from modelgw.common.messages import FinishReason, Role, Usage
+from modelgw.common.messages import FinishReason, Usage
+from modelgw.common.tools import ToolCall, ToolCallDelta
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.features import CHAT_COMPLETIONS
 from modelgw.providers.google_token import GoogleTokenSource
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail, early_end, stream_error
 from modelgw.providers.transport.sse import SseDecoder
-from modelgw.providers.turns import split_system
+from modelgw.providers.vertex_wire import contents, function_call, output_config, tool_fields
 
 _FINISH = {
     "STOP": FinishReason.STOP,
@@ -64,9 +68,20 @@ def _text(candidate: dict[str, Any]) -> str:
     return "".join(p.get("text", "") for p in parts if not p.get("thought"))
 
 
+def _calls(candidate: dict[str, Any]) -> tuple[ToolCall, ...]:
+    parts = (candidate.get("content") or {}).get("parts") or []
+    return tuple(function_call(p) for p in parts if "functionCall" in p)
+
+
+def _finish_with(value: str | None, calls: bool) -> FinishReason:
+    finish = _finish(value)
+    return FinishReason.TOOL_CALLS if calls and finish is FinishReason.STOP else finish
+
+
 class VertexBackend(HttpBackend):
     provider_type = "vertex"
     provider_label = "Vertex AI"
+    features = CHAT_COMPLETIONS
 
     def __init__(self, name: str, config: VertexProvider) -> None:
         super().__init__(name, config)
@@ -80,15 +95,11 @@ class VertexBackend(HttpBackend):
         self._tokens = GoogleTokenSource(name, config.credentials_file)
 
     async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
-        conversation = split_system(request.messages)
-        body: dict[str, Any] = {
-            "contents": [
-                {"role": "model" if role is Role.ASSISTANT else "user", "parts": [{"text": text}]}
-                for role, text in conversation.turns
-            ]
-        }
-        if conversation.system is not None:
-            body["systemInstruction"] = {"parts": [{"text": conversation.system}]}
+        system, turns = contents(request.messages, self.name)
+        body: dict[str, Any] = {"contents": turns}
+        if system is not None:
+            body["systemInstruction"] = {"parts": [{"text": system}]}
+        body.update(tool_fields(request.params))
         p = request.params
         config = {
             "maxOutputTokens": p.max_tokens,
@@ -100,6 +111,7 @@ class VertexBackend(HttpBackend):
             "stopSequences": list(p.stop) if p.stop else None,
         }
         generation = {k: v for k, v in config.items() if v is not None}
+        generation.update(output_config(p))
         if generation:
             body["generationConfig"] = generation
         method = "streamGenerateContent?alt=sse" if stream else "generateContent"
@@ -117,8 +129,12 @@ class VertexBackend(HttpBackend):
                 "", FinishReason.CONTENT_FILTER, _usage(data.get("usageMetadata"))
             )
         first = candidates[0]
+        calls = _calls(first)
         return BackendResponse(
-            _text(first), _finish(first.get("finishReason")), _usage(data.get("usageMetadata"))
+            _text(first),
+            _finish_with(first.get("finishReason"), bool(calls)),
+            _usage(data.get("usageMetadata")),
+            calls,
         )
 
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
@@ -142,6 +158,7 @@ class _GeminiStream:
         self._sse = SseDecoder()
         self._finish: FinishReason | None = None
         self._usage: Usage | None = None
+        self._calls = 0
 
     def feed(self, data: bytes) -> list[StreamChunk]:
         return self._handle(self._sse.feed(data))
@@ -150,7 +167,10 @@ class _GeminiStream:
         chunks = self._handle(self._sse.finish())
         if self._finish is None:
             raise early_end(self._backend, self._provider, "no finishReason")
-        return [*chunks, StreamChunk(finish_reason=self._finish, usage=self._usage)]
+        finish = self._finish
+        if self._calls and finish is FinishReason.STOP:
+            finish = FinishReason.TOOL_CALLS
+        return [*chunks, StreamChunk(finish_reason=finish, usage=self._usage)]
 
     def _handle(self, events: list[Any]) -> list[StreamChunk]:
         chunks: list[StreamChunk] = []
@@ -174,6 +194,13 @@ class _GeminiStream:
                 text = _text(candidate)
                 if text:
                     chunks.append(StreamChunk(delta=text))
+                calls = [
+                    ToolCallDelta(self._calls + i, call.id, call.name, call.arguments)
+                    for i, call in enumerate(_calls(candidate))
+                ]
+                if calls:
+                    self._calls += len(calls)
+                    chunks.append(StreamChunk(tool_calls=tuple(calls)))
                 if candidate.get("finishReason"):
                     self._finish = _finish(candidate["finishReason"])
         return chunks
