@@ -12,7 +12,15 @@ from modelgw.api.v1 import audit_pb2, audit_pb2_grpc, common_pb2, gateway_pb2, g
 from modelgw.common.config.providers import EchoProvider, Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
-from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    EmbeddingBackend,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
 from modelgw.providers.echo import EchoBackend
 from modelgw.providers.features import Feature, backend_features
 from modelgw.runtime import Assembly
@@ -27,6 +35,8 @@ class RecordingBackend:
 
     inner: Backend
     received: list[BackendRequest] = field(default_factory=list)
+    embedded: list[EmbeddingRequest] = field(default_factory=list)
+    """Embedding requests, when the inner backend serves them."""
 
     @property
     def name(self) -> str:
@@ -52,6 +62,11 @@ class RecordingBackend:
         self.received.append(request)
         async for chunk in self.inner.stream(request):
             yield chunk
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        assert isinstance(self.inner, EmbeddingBackend)
+        self.embedded.append(request)
+        return await self.inner.embed(request)
 
     async def close(self) -> None:
         await self.inner.close()

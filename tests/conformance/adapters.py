@@ -68,6 +68,8 @@ _chat_params = _sent_params("max_tokens", "stop")
 
 
 OPENAI = AdapterSpec(
+    recorded_embeddings=(2, 12, 11),
+    embedding_error=ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=1.0),
     recorded_tool_calls=ORDER_CALLS,
     recorded_tool_usage=Usage(82, 54),
     id="openai",
@@ -102,6 +104,8 @@ def _azure(folder: Path) -> Upstream:
 
 
 AZURE = AdapterSpec(
+    recorded_embeddings=(2, 12, 11),
+    embedding_error=ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=6.5),
     recorded_tool_calls=ORDER_CALLS,
     recorded_tool_usage=Usage(82, 54),
     id="azure_openai",
@@ -134,6 +138,8 @@ def _compatible(folder: Path) -> Upstream:
 
 
 COMPATIBLE = AdapterSpec(
+    recorded_embeddings=(2, 12, 11),
+    embedding_error=ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
     recorded_tool_calls=ORDER_CALLS,
     recorded_tool_usage=Usage(82, 54),
     id="openai_compatible",

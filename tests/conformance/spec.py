@@ -68,6 +68,11 @@ class AdapterSpec:
     recorded_tool_usage: Usage | None = None
     tool_arguments_stream: bool = True
     tool_call_ids: bool = True
+    recorded_embeddings: tuple[int, int, int] | None = None
+    """(vectors, dimensions, prompt tokens) of the recorded embeddings answer; None for
+    adapters without embeddings (they skip the embedding tests)."""
+    embedding_error: ErrorCase | None = None
+    """A recorded error the embeddings endpoint answers with, and its mapping."""
     """Calls carry ids on the wire (Gemini answers a call by its function's name instead)."""
     """The provider streams a call's arguments in pieces (Gemini sends each call whole)."""
 

@@ -158,3 +158,24 @@ async def test_no_personal_data_in_tool_calls_reaches_the_provider(
     assert "<PERSON_1>" in record.masked_tool_calls[0].arguments
     assert [t.name for t in record.masked_tools] == ["open_ticket"]
     _assert_no_raw_values(record.SerializeToString())
+
+
+# -- embeddings (#16) -----------------------------------------------------------------------------
+async def test_no_personal_data_in_embedding_inputs_reaches_the_provider(
+    harness: Harness, tmp_path: Path, trust_engine
+) -> None:
+    if harness.spec.recorded_embeddings is None:
+        pytest.skip(f"{harness.spec.id}: the adapter serves no embeddings")
+    config = gateway_config(harness, tmp_path)
+    request = gateway_pb2.EmbedRequest(model="byom", inputs=[PROMPT, SYSTEM])
+    async with running_gateway(config, trust_engine=trust_engine) as gw:
+        reply = await gw.gateway.Embed(request, metadata=AUTH)
+        record = await gw.audit.GetRecord(
+            audit_pb2.GetRecordRequest(request_id=reply.request_id), metadata=AUTH
+        )
+    assert len(reply.embeddings) == 2
+    captured = harness.server.captured()
+    assert b"<PERSON_1>" in captured and b"<IBAN_CODE_1>" in captured
+    _assert_no_raw_values(captured)
+    assert record.operation == "embeddings"
+    _assert_no_raw_values(record.SerializeToString())

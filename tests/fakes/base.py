@@ -53,6 +53,15 @@ class Call:
         return bool(self.tools) and not self.ends_with_tool_result
 
 
+@dataclass(frozen=True)
+class EmbedCall:
+    """What a fake read from one embeddings request."""
+
+    model: str
+    inputs: list[str]
+    dimensions: int | None = None
+
+
 class WireError(Exception):
     """The request broke the provider's wire format; carries the provider-style answer."""
 
@@ -128,6 +137,30 @@ class ProviderFake(ABC):
     def recorded_tool_stream(self) -> list[bytes]:
         raise AssertionError(f"{type(self).__name__} has no recorded tool-call stream")
 
+    # -- embeddings, for fakes whose provider serves them ----------------------------
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        """An embeddings request (validated like `read_call`), or None: not one."""
+        return None
+
+    def embedding_body(self, vectors: list[list[float]], prompt_tokens: int) -> Any:
+        raise AssertionError(f"{type(self).__name__} has no embeddings")
+
+    def _embed(self, call: EmbedCall) -> FakeResponse:
+        from modelgw.providers.echo import echo_vector
+
+        if call.model.startswith("error-"):
+            return self._error(call.model)
+        if call.model == "recorded":
+            return json_response(self.fixture_json("embedding.json"))
+        vectors = [echo_vector(text, call.dimensions or 8) for text in call.inputs]
+        return json_response(self.embedding_body(vectors, sum(len(t.split()) for t in call.inputs)))
+
+    def _error(self, model: str) -> FakeResponse:
+        case = self.fixture_json(f"errors/{model.removeprefix('error-')}.json")
+        body = case["body"]
+        raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        return FakeResponse(case["status"], case.get("headers", {}), raw)
+
     def truncated_stream(self) -> list[bytes]:
         """The recorded stream without its end: by default the last half."""
         pieces = self.recorded_stream()
@@ -139,15 +172,15 @@ class ProviderFake(ABC):
 
     async def __call__(self, request: FakeRequest) -> FakeResponse:
         try:
+            embed = self.read_embed_call(request)
+            if embed is not None:
+                return self._embed(embed)
             call = self.read_call(request)
         except WireError as exc:
             return exc.response
         model = call.model
         if model.startswith("error-"):
-            case = self.fixture_json(f"errors/{model.removeprefix('error-')}.json")
-            body = case["body"]
-            raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-            return FakeResponse(case["status"], case.get("headers", {}), raw)
+            return self._error(model)
         if model == "stall":
             return FakeResponse(delay_s=60.0)
         if model == "echo" and call.calls_tool:

@@ -7,7 +7,14 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-from tests.fakes.base import Call, ProviderFake, WireError, json_response, split_bytes
+from tests.fakes.base import (
+    Call,
+    EmbedCall,
+    ProviderFake,
+    WireError,
+    json_response,
+    split_bytes,
+)
 from tests.fakes.server import FakeRequest
 
 
@@ -166,6 +173,25 @@ def chunk_events(model: str, pieces: list[str], prompt: int, completion: int) ->
     return out
 
 
+def read_embeddings_body(request: FakeRequest, model: str | None) -> EmbedCall:
+    """OpenAI's Embeddings API request, as its servers check it."""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise _openai_error(400, "We could not parse the JSON body of your request.") from None
+    inputs = body.get("input")
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    if not isinstance(inputs, list) or not all(isinstance(t, str) and t for t in inputs):
+        raise _openai_error(400, "'input' must be a non-empty string or array of strings")
+    model = model if model is not None else body.get("model")
+    if not isinstance(model, str):
+        raise _openai_error(400, "you must provide a model parameter")
+    if body.get("encoding_format", "float") != "float":
+        raise _openai_error(400, "this fake answers floats only")
+    return EmbedCall(model, inputs, body.get("dimensions"))
+
+
 class _ChatFake(ProviderFake):
     def unary_body(self, text: str, prompt_tokens: int, completion_tokens: int) -> Any:
         return completion_body("echo", text, prompt_tokens, completion_tokens)
@@ -188,6 +214,16 @@ class _ChatFake(ProviderFake):
     def recorded_tool_stream(self) -> list[bytes]:
         return split_bytes(self.fixture("tool_call_stream.sse"))
 
+    def embedding_body(self, vectors: list[list[float]], prompt_tokens: int) -> Any:
+        return {
+            "object": "list",
+            "data": [
+                {"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)
+            ],
+            "model": "echo",
+            "usage": {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens},
+        }
+
     def recorded_unary(self) -> Any:
         return self.fixture_json("chat_completion.json")
 
@@ -203,6 +239,13 @@ class OpenAIFake(_ChatFake):
 
     def __init__(self, api_key: str, organization: str | None = None) -> None:
         self.api_key, self.organization = api_key, organization
+
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        if request.path != "/v1/embeddings":
+            return None
+        if request.headers.get("authorization") != f"Bearer {self.api_key}":
+            raise _openai_error(401, "Incorrect API key provided.", "invalid_api_key")
+        return read_embeddings_body(request, None)
 
     def read_call(self, request: FakeRequest) -> Call:
         if request.method != "POST" or request.path != "/v1/chat/completions":
@@ -222,6 +265,16 @@ class AzureOpenAIFake(_ChatFake):
 
     def __init__(self, api_key: str, api_version: str) -> None:
         self.api_key, self.api_version = api_key, api_version
+
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        parts = request.path.split("/")
+        if len(parts) != 5 or parts[1:3] != ["openai", "deployments"] or parts[4] != "embeddings":
+            return None
+        if request.headers.get("api-key") != self.api_key:
+            raise WireError(json_response({"error": {"code": "401", "message": "denied"}}, 401))
+        if request.query.get("api-version") != [self.api_version]:
+            raise WireError(json_response({"error": {"code": "404", "message": "version"}}, 404))
+        return read_embeddings_body(request, unquote(parts[3]))
 
     def read_call(self, request: FakeRequest) -> Call:
         parts = request.path.split("/")
@@ -264,6 +317,13 @@ class OpenAICompatibleFake(_ChatFake):
 
     def __init__(self, api_key: str | None) -> None:
         self.api_key = api_key
+
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        if request.path != "/v1/embeddings":
+            return None
+        if self.api_key and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            raise WireError(json_response({"error": "Unauthorized"}, 401))
+        return read_embeddings_body(request, None)
 
     def read_call(self, request: FakeRequest) -> Call:
         if request.path != "/v1/chat/completions":

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from modelgw.common.errors import InvalidArgument
+from modelgw.common.config.providers import Locality
+from modelgw.common.errors import FailedPrecondition, InvalidArgument
 from modelgw.common.tenant import Tenant
 from modelgw.common.tools import ResponseFormatType
 from modelgw.gateway.chat import ChatRequest
@@ -81,3 +82,19 @@ def capable(plan: RoutePlan, request: ChatRequest) -> RoutePlan:
             f"model {plan.model!r} cannot take this request: " + "; ".join(missing_by_backend)
         )
     return dataclasses.replace(plan, candidates=tuple(kept), reasons=tuple(reasons))
+
+
+def embedding_capable(plan: RoutePlan, *, local_only: bool) -> RoutePlan:
+    """The plan's embedding backends (local ones only, for a tenant that chose that)."""
+    kept = [c for c in plan.candidates if Feature.EMBEDDINGS in backend_features(c.backend)]
+    if not kept:
+        raise InvalidArgument(f"model {plan.model!r} has no backend that serves embeddings")
+    if local_only:
+        kept = [c for c in kept if c.locality is Locality.LOCAL]
+        if not kept:
+            raise FailedPrecondition(
+                f"model {plan.model!r} has no local embedding backend, and this tenant sends "
+                "embedding inputs unmasked to local backends only (embeddings.protection = "
+                "local_only)"
+            )
+    return dataclasses.replace(plan, candidates=tuple(kept))

@@ -20,7 +20,6 @@ from modelgw.common.convert import (
     tool_calls_to_pb,
     usage_to_pb,
 )
-from modelgw.common.errors import FailedPrecondition
 from modelgw.common.grpc_errors import abort_on_error
 from modelgw.control.auth import CallerAuthenticator
 from modelgw.gateway.chat import (
@@ -31,6 +30,7 @@ from modelgw.gateway.chat import (
     StreamStart,
     StreamToolCall,
 )
+from modelgw.gateway.embeddings import EmbedRequest
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.validation import client_request_id, new_request_id
 
@@ -137,7 +137,28 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
         request: gateway_pb2.EmbedRequest,
         context: grpc.aio.ServicerContext[gateway_pb2.EmbedRequest, gateway_pb2.EmbedResponse],
     ) -> gateway_pb2.EmbedResponse:
-        raise FailedPrecondition("Embed is not available yet")
+        caller = await self._auth.authenticate(context.invocation_metadata() or ())
+        remaining: float | None = context.time_remaining()
+        embed = EmbedRequest(
+            model=request.model,
+            inputs=list(request.inputs),
+            request_id=new_request_id(),
+            caller=caller_from_pb(request.caller),
+            deadline=time.monotonic() + remaining if remaining is not None else None,
+            client_request_id=client_request_id(request.request_id),
+            dimensions=request.dimensions if request.HasField("dimensions") else None,
+        )
+        await context.send_initial_metadata((("x-request-id", embed.request_id),))
+        result = await self._pipeline.embed(caller, embed)
+        return gateway_pb2.EmbedResponse(
+            request_id=result.request_id,
+            client_request_id=result.client_request_id,
+            model=result.model,
+            embeddings=[gateway_pb2.Embedding(values=v) for v in result.vectors],
+            usage=usage_to_pb(result.usage),
+            trust=summary_to_pb(result.trust),
+            route=_route_to_pb(result.route),
+        )
 
     @abort_on_error
     async def ListModels(

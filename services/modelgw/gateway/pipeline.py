@@ -29,6 +29,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from opentelemetry import trace
 
 from modelgw.audit.sink import AuditSink
+from modelgw.common.config.inputs import EmbeddingProtection
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import AnswerRelease, EntityAction
@@ -50,7 +51,8 @@ from modelgw.gateway.chat import (
     StreamToolCall,
 )
 from modelgw.gateway.content_checks import check_content
-from modelgw.gateway.features import capable, check_images
+from modelgw.gateway.embeddings import EmbedRequest, EmbedResult, check_embed
+from modelgw.gateway.features import capable, check_images, embedding_capable
 from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
@@ -60,7 +62,7 @@ from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.tool_calls import ToolCallCollector, ToolCallRelay
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
-from modelgw.providers.base import BackendRequest, StreamChunk
+from modelgw.providers.base import BackendRequest, EmbeddingRequest, StreamChunk
 from modelgw.providers.pricing import request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
@@ -139,6 +141,75 @@ class Pipeline:
         afterwards they end the stream. Close the stream (`aclose`) on every exit.
         """
         return await self._run(caller, request, streamed=True)
+
+    async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult:
+        """Embeddings through the same stages as chat: admit, quota, protect, route (with
+        retries and fallback), audit. The backend gets the masked inputs, or, for a tenant
+        that chose local-only embeddings, the inputs as sent, on local backends only."""
+        local_only = caller.tenant.config.embeddings.protection is EmbeddingProtection.LOCAL_ONLY
+        plan = self._admit_embed(caller, request, local_only=local_only)
+        chat = request.as_chat()
+        trail = AuditTrail(caller, chat, streamed=False, operation="embeddings")
+        self._in_flight.add(trail)
+        status, error = "CANCELLED", _GONE
+        try:
+            if not caller.may_use(request.model):
+                raise PermissionDenied(
+                    f"tenant {caller.tenant.name!r} may not use model {request.model!r}"
+                )
+            trail.reservation = await self._quotas.reserve(
+                caller.tenant, chat.messages, chat.params
+            )
+            plan = await self._protect(trail, plan)
+            reasons = "; ".join(plan.reasons) or "route order"
+
+            async def prepare(candidate: Candidate) -> EmbeddingRequest:
+                assert trail.protected is not None
+                sent = trail.protected.backend_request(candidate)  # refuses blocked data
+                trail.locality = candidate.locality
+                trail.route = RouteInfo.of(candidate, reasons)
+                inputs = request.inputs if local_only else [m.content for m in sent.messages]
+                return EmbeddingRequest(
+                    candidate.upstream_model,
+                    list(inputs),
+                    request.request_id,
+                    request.deadline,
+                    request.dimensions,
+                )
+
+            with tracer().start_as_current_span("modelgw.backend.embed"):
+                outcome, response = await self._router.engine.embed(plan, request.deadline, prepare)
+            self._answered(trail, outcome)
+            trail.usage = response.usage
+            status, error = "OK", ""
+        except BaseException as exc:
+            status, error = self._ending(trail, exc)
+            raise
+        finally:
+            await asyncio.shield(self._finish(trail, status, error))
+        assert trail.protected is not None and trail.route is not None
+        return EmbedResult(
+            request.request_id,
+            request.client_request_id,
+            request.model,
+            response.vectors,
+            response.usage,
+            trail.protected.masked(trail.route.locality).summary,
+            trail.route,
+        )
+
+    def _admit_embed(self, caller: Caller, request: EmbedRequest, *, local_only: bool) -> RoutePlan:
+        """`_admit` for embeddings: refusals here leave no record."""
+        span = trace.get_current_span()
+        span.set_attribute("modelgw.tenant", caller.tenant.name)
+        span.set_attribute("modelgw.model", request.model)
+        span.set_attribute("modelgw.request_id", request.request_id)
+        if not caller.has_role(KeyRole.USER):
+            raise PermissionDenied("this API key lacks the `user` role needed to call models")
+        self._audit.admit(caller.tenant)
+        check_embed(request)
+        check_caller(request.caller)
+        return embedding_capable(self._router.plan(request.model), local_only=local_only)
 
     async def close(self) -> None:
         """Record every request still in flight (the process is going away) as CANCELLED."""

@@ -37,6 +37,8 @@ class AuditTrail:
     caller: Caller
     request: ChatRequest
     streamed: bool
+    operation: str = "chat"
+    """What the request asked for: `chat` or `embeddings` (`EmbedRequest.as_chat`)."""
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.monotonic)
     protected: ProtectedRequest | None = None
@@ -58,8 +60,6 @@ class AuditTrail:
     """The answer's tool calls as the model wrote them (placeholders)."""
     restored_tool_calls: tuple[ToolCall, ...] = ()
     """The answer's tool calls as the client got them; sealed like `restored_response`."""
-    operation: str = "chat"
-    """What the request asked for: `chat` or `embeddings`."""
     reservation: Reservation | None = None
     """Not part of the record: what this request holds in its tenant's quotas, settled
     once when the record is written."""

@@ -12,11 +12,17 @@ in every string argument; given tool results (the conversation ends with
 it answers with a document that follows it, strings again the user message;
 asked for a JSON object, it answers with the user message if that is one,
 else `{"text": <the message>}`.
+
+Asked for embeddings, it answers with a vector made from a hash of each text it
+received (`echo_vector`): equal texts get equal vectors, and a test can tell
+which text (masked or not) reached the backend.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from collections.abc import AsyncIterator
 
 from modelgw.common.config.providers import EchoProvider
@@ -28,7 +34,13 @@ from modelgw.common.tools import (
     ToolChoiceMode,
     ToolDefinition,
 )
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
 from modelgw.providers.echo_json import value_for
 from modelgw.providers.features import CHAT_COMPLETIONS, Feature
 
@@ -82,6 +94,19 @@ def _answer(request: BackendRequest) -> tuple[str, tuple[ToolCall, ...]]:
     return _json_answer(request, text) or text, ()
 
 
+def echo_vector(text: str, dimensions: int = 8) -> list[float]:
+    """A unit vector from the SHA-256 of `text` (the echo backend's embedding)."""
+    raw: list[float] = []
+    counter = 0
+    while len(raw) < dimensions:
+        digest = hashlib.sha256(f"{counter}:{text}".encode()).digest()
+        raw += [(byte - 127.5) / 127.5 for byte in digest]
+        counter += 1
+    vector = raw[:dimensions]
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
+
+
 def _words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
@@ -118,6 +143,11 @@ class EchoBackend:
                 yield StreamChunk(tool_calls=(ToolCallDelta(index, arguments=piece),))
         finish = FinishReason.TOOL_CALLS if calls else FinishReason.STOP
         yield StreamChunk(finish_reason=finish, usage=self._usage(request, answer, calls))
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        dimensions = request.dimensions or 8
+        vectors = [echo_vector(text, dimensions) for text in request.inputs]
+        return EmbeddingResponse(vectors, Usage(prompt_tokens=_words(request.inputs)))
 
     async def close(self) -> None:
         return None

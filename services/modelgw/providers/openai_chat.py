@@ -11,11 +11,17 @@ import json
 from typing import Any
 
 from modelgw.common.messages import FinishReason, Usage
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
 from modelgw.providers.chat_wire import message_body, tool_call_deltas, tool_calls_of, tool_fields
-from modelgw.providers.features import CHAT_COMPLETIONS
-from modelgw.providers.transport.backend import HttpBackend, StreamDecoder
-from modelgw.providers.transport.errors import early_end, stream_error
+from modelgw.providers.features import CHAT_COMPLETIONS, Feature
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.transport.errors import early_end, protocol_error, stream_error
 from modelgw.providers.transport.sse import SseDecoder
 
 _FINISH = {
@@ -145,10 +151,40 @@ class ChatStreamDecoder:
         return chunks
 
 
-class ChatCompletionsBackend(HttpBackend):
-    """An adapter whose provider answers in Chat Completions; it only says how to call it."""
+def embeddings_body(request: EmbeddingRequest, *, model: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"input": list(request.inputs), "encoding_format": "float"}
+    if model is not None:
+        body["model"] = model
+    if request.dimensions is not None:
+        body["dimensions"] = request.dimensions
+    return body
 
-    features = CHAT_COMPLETIONS
+
+def parse_embeddings(data: dict[str, Any]) -> EmbeddingResponse:
+    items = sorted(data["data"], key=lambda item: int(item["index"]))
+    vectors = [[float(x) for x in item["embedding"]] for item in items]
+    return EmbeddingResponse(
+        vectors, Usage(int((data.get("usage") or {}).get("prompt_tokens") or 0))
+    )
+
+
+class ChatCompletionsBackend(HttpBackend):
+    """An adapter whose provider answers in Chat Completions; it only says how to call it.
+
+    The same providers serve `/embeddings` (OpenAI's Embeddings API) beside it.
+    """
+
+    features = CHAT_COMPLETIONS | {Feature.EMBEDDINGS}
+
+    async def embedding_call(self, request: EmbeddingRequest) -> UpstreamCall:
+        raise NotImplementedError
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        data = await self.exchange(request, lambda: self.embedding_call(request))
+        response: EmbeddingResponse = self.parsed(parse_embeddings, data)
+        if len(response.vectors) != len(request.inputs):
+            raise protocol_error(self.name, self.provider_label, "one vector per input")
+        return response
 
     def parse_response(self, data: Any) -> BackendResponse:
         return parse_chat_response(data)
