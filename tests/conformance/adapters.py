@@ -12,6 +12,7 @@ from modelgw.common.messages import Usage
 from tests.conformance.spec import AdapterSpec, ErrorCase, SentParams, Upstream, secret_file
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.bedrock import BedrockFake
+from tests.fakes.cohere import CohereFake
 from tests.fakes.openai import AzureOpenAIFake, OpenAICompatibleFake, OpenAIFake
 from tests.fakes.sagemaker import SageMakerFake
 from tests.fakes.server import FakeRequest
@@ -309,4 +310,38 @@ SAGEMAKER_TGI = AdapterSpec(
     credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
 )
 
-ALL = [OPENAI, AZURE, COMPATIBLE, ANTHROPIC, BEDROCK, VERTEX, SAGEMAKER, SAGEMAKER_TGI]
+
+# -- cohere --------------------------------------------------------------------------------
+def _cohere(folder: Path) -> Upstream:
+    key = "cohere-conformance-key-0001"
+    return Upstream(
+        CohereFake(key),
+        lambda url: {
+            "type": "cohere",
+            "base_url": url,
+            "api_key": secret_file(folder, "cohere_key", key),
+        },
+    )
+
+
+COHERE = AdapterSpec(
+    id="cohere",
+    make=_cohere,
+    recorded_usage=Usage(14, 9),
+    errors=[
+        ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=4.0),
+        ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
+        ErrorCase("invalid_token", S.FAILED_PRECONDITION, True),
+        ErrorCase("server_error", S.UNAVAILABLE, True),
+        ErrorCase("unavailable", S.UNAVAILABLE, True, retry_after_s=2.0),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),  # message-end with finish_reason ERROR
+    sent_params=_sent_params("max_tokens", "stop_sequences"),
+    credential_header=("authorization", "Bearer cohere-conformance-key-0001"),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(87, 41),
+    recorded_embeddings=(2, 12, 13),
+    embedding_error=ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=4.0),
+)
+
+ALL = [OPENAI, AZURE, COMPATIBLE, ANTHROPIC, BEDROCK, VERTEX, SAGEMAKER, SAGEMAKER_TGI, COHERE]

@@ -18,6 +18,7 @@ from modelgw.common.config.provider_fields import (
     AnthropicProviderFields,
     AzureOpenAIProviderFields,
     BedrockProviderFields,
+    CohereProviderFields,
     OpenAICompatibleProviderFields,
     OpenAIProviderFields,
     SageMakerProviderFields,
@@ -76,6 +77,10 @@ class BedrockProvider(BedrockProviderFields, ProviderBase):
 
 class VertexProvider(VertexProviderFields, ProviderBase):
     """Google Vertex AI Gemini generateContent / streamGenerateContent."""
+
+
+class CohereProvider(CohereProviderFields, ProviderBase):
+    """Cohere v2 Chat and Embed."""
 
 
 class SageMakerProvider(SageMakerProviderFields, ProviderBase):
@@ -137,6 +142,7 @@ ProviderConfig = Annotated[
     | VertexProvider
     | SageMakerProvider
     | OpenAICompatibleProvider
+    | CohereProvider
     | VllmProvider,
     Field(discriminator="type"),
 ]
