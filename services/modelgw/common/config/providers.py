@@ -120,6 +120,12 @@ class VllmProvider(ProviderBase):
     tls: ClientTls | None = None
     """TLS (mutual with `cert_file`/`key_file`) to the workers, for workers started with
     `modelgw worker --tls-cert-file ...`. Plaintext when absent."""
+    task: Literal["generate", "embed"] = "generate"
+    """`embed` for a pool of pooling (embedding) models: the backend serves embeddings (the
+    worker's Embed RPC), not chat."""
+    tool_parser: Literal["hermes"] = "hermes"
+    """How the model writes tool calls in its text (`<tool_call>{json}</tool_call>`: Qwen,
+    Hermes and their fine-tunes); used when the chat template renders `tools`."""
 
     @model_validator(mode="after")
     def _some_workers(self) -> Self:
