@@ -204,6 +204,8 @@ def _bedrock(folder: Path) -> Upstream:
 
 
 BEDROCK = AdapterSpec(
+    recorded_embeddings=(2, 12, 12),
+    embedding_error=ErrorCase("throttling", S.RESOURCE_EXHAUSTED, True),
     recorded_tool_calls=ORDER_CALLS,
     recorded_tool_usage=Usage(391, 112),
     id="bedrock",
@@ -243,6 +245,8 @@ def _vertex(folder: Path) -> Upstream:
 
 
 VERTEX = AdapterSpec(
+    recorded_embeddings=(2, 12, 14),
+    embedding_error=ErrorCase("resource_exhausted", S.RESOURCE_EXHAUSTED, True),
     recorded_tool_calls=ORDER_CALLS,
     recorded_tool_usage=Usage(71, 24),
     tool_arguments_stream=False,

@@ -142,7 +142,9 @@ class ProviderFake(ABC):
         """An embeddings request (validated like `read_call`), or None: not one."""
         return None
 
-    def embedding_body(self, vectors: list[list[float]], prompt_tokens: int) -> Any:
+    def embedding_body(
+        self, call: EmbedCall, vectors: list[list[float]], prompt_tokens: int
+    ) -> Any:
         raise AssertionError(f"{type(self).__name__} has no embeddings")
 
     def _embed(self, call: EmbedCall) -> FakeResponse:
@@ -151,9 +153,14 @@ class ProviderFake(ABC):
         if call.model.startswith("error-"):
             return self._error(call.model)
         if call.model == "recorded":
-            return json_response(self.fixture_json("embedding.json"))
+            return json_response(self.recorded_embedding(call))
         vectors = [echo_vector(text, call.dimensions or 8) for text in call.inputs]
-        return json_response(self.embedding_body(vectors, sum(len(t.split()) for t in call.inputs)))
+        return json_response(
+            self.embedding_body(call, vectors, sum(len(t.split()) for t in call.inputs))
+        )
+
+    def recorded_embedding(self, call: EmbedCall) -> Any:
+        return self.fixture_json("embedding.json")
 
     def _error(self, model: str) -> FakeResponse:
         case = self.fixture_json(f"errors/{model.removeprefix('error-')}.json")

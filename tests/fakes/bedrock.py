@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from tests.fakes import aws_frames
 from tests.fakes.aws_sigv4 import verify_sigv4
-from tests.fakes.base import Call, ProviderFake, WireError, json_response
+from tests.fakes.base import Call, EmbedCall, ProviderFake, WireError, json_response
 from tests.fakes.server import FakeRequest
 
 
@@ -69,6 +69,30 @@ class BedrockFake(ProviderFake):
 
     def __init__(self, access_key: str, secret_key: str, region: str) -> None:
         self.access_key, self.secret_key, self.region = access_key, secret_key, region
+
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        """InvokeModel with an embedding model's body: Titan (one text) or Cohere (texts)."""
+        parts = request.path.split("/")
+        if len(parts) != 4 or parts[1] != "model" or parts[3] != "invoke":
+            return None
+        problem = verify_sigv4(request, self.access_key, self.secret_key, self.region, "bedrock")
+        if problem:
+            raise _aws_error(403, "InvalidSignatureException", problem)
+        model, body = unquote(parts[2]), json.loads(request.body)
+        if "cohere.embed" in model:
+            if not body.get("texts") or not body.get("input_type"):
+                raise _aws_error(400, "ValidationException", "texts and input_type required")
+            return EmbedCall(model, body["texts"], body.get("output_dimension"))
+        if not isinstance(body.get("inputText"), str) or set(body) - {"inputText", "dimensions"}:
+            raise _aws_error(400, "ValidationException", "Malformed input request")
+        return EmbedCall(model, [body["inputText"]], body.get("dimensions"))
+
+    def embedding_body(
+        self, call: EmbedCall, vectors: list[list[float]], prompt_tokens: int
+    ) -> Any:
+        if "cohere.embed" in call.model:
+            return {"id": "fake", "embeddings": {"float": vectors}, "texts": call.inputs}
+        return {"embedding": vectors[0], "inputTextTokenCount": prompt_tokens}
 
     def read_call(self, request: FakeRequest) -> Call:
         parts = request.path.split("/")

@@ -66,7 +66,9 @@ class CohereFake(ProviderFake):
             raise _error(400, "invalid request: this fake answers float embeddings only")
         return EmbedCall(body["model"], texts, body.get("output_dimension"))
 
-    def embedding_body(self, vectors: list[list[float]], prompt_tokens: int) -> Any:
+    def embedding_body(
+        self, call: EmbedCall, vectors: list[list[float]], prompt_tokens: int
+    ) -> Any:
         return {
             "id": "fake-embed-0001",
             "embeddings": {"float": vectors},

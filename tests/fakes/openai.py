@@ -214,7 +214,9 @@ class _ChatFake(ProviderFake):
     def recorded_tool_stream(self) -> list[bytes]:
         return split_bytes(self.fixture("tool_call_stream.sse"))
 
-    def embedding_body(self, vectors: list[list[float]], prompt_tokens: int) -> Any:
+    def embedding_body(
+        self, call: EmbedCall, vectors: list[list[float]], prompt_tokens: int
+    ) -> Any:
         return {
             "object": "list",
             "data": [

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.fakes.base import Call, ProviderFake, WireError, json_response, split_bytes
+from tests.fakes.base import Call, EmbedCall, ProviderFake, WireError, json_response, split_bytes
 from tests.fakes.server import FakeRequest, FakeResponse
 
 
@@ -109,6 +109,35 @@ class VertexFake(ProviderFake):
         token = "ya29.fake-" + secrets.token_urlsafe(16)
         self.issued.add(token)
         return json_response({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
+
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        prefix = f"/v1/projects/{self.project}/locations/{self.region}/publishers/google/models/"
+        model, _, method = unquote(request.path.removeprefix(prefix)).partition(":")
+        if not request.path.startswith(prefix) or method != "predict":
+            return None
+        if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.issued:
+            raise _google_error(401, "UNAUTHENTICATED", "invalid authentication credentials")
+        body = json.loads(request.body)
+        instances = body.get("instances") or []
+        if not instances or not all(isinstance(i.get("content"), str) for i in instances):
+            raise _google_error(400, "INVALID_ARGUMENT", "instances[].content is required")
+        dimensions = (body.get("parameters") or {}).get("outputDimensionality")
+        return EmbedCall(model, [i["content"] for i in instances], dimensions)
+
+    def embedding_body(
+        self, call: EmbedCall, vectors: list[list[float]], prompt_tokens: int
+    ) -> Any:
+        return {
+            "predictions": [
+                {
+                    "embeddings": {
+                        "values": v,
+                        "statistics": {"token_count": len(t.split()), "truncated": False},
+                    }
+                }
+                for v, t in zip(vectors, call.inputs, strict=True)
+            ]
+        }
 
     def read_call(self, request: FakeRequest) -> Call:
         prefix = f"/v1/projects/{self.project}/locations/{self.region}/publishers/google/models/"

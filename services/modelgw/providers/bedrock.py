@@ -6,10 +6,16 @@ metadata (token usage); exception frames carry `:exception-type`. A tool call
 starts with `contentBlockStart.start.toolUse` (id, name) and streams its input
 as `contentBlockDelta.delta.toolUse.input` pieces. Converse has no JSON
 response format and takes images as bytes only (not URLs).
+
+Embeddings use InvokeModel (`/model/{id}/invoke`), whose body is the model
+family's own: Amazon Titan Text Embeddings (one text per call, so one call per
+input, side by side) or Cohere Embed on Bedrock (all texts in one call; token
+counts are not in its body, so usage falls back to the gateway's estimate).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -19,7 +25,13 @@ from modelgw.common.config.providers import BedrockProvider
 from modelgw.common.messages import FinishReason, Role, Usage
 from modelgw.common.tools import ToolCall, ToolCallDelta
 from modelgw.providers.aws import SigV4Signer, describe_aws_error, raise_exception_frame
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
 from modelgw.providers.bedrock_wire import conversation, tool_config
 from modelgw.providers.chat_wire import arguments_text
 from modelgw.providers.features import Feature
@@ -50,7 +62,7 @@ def _usage(data: Any) -> Usage:
 class BedrockBackend(HttpBackend):
     provider_type = "bedrock"
     provider_label = "Bedrock"
-    features = frozenset({Feature.TOOLS, Feature.IMAGES})
+    features = frozenset({Feature.TOOLS, Feature.IMAGES, Feature.EMBEDDINGS})
 
     def __init__(self, name: str, config: BedrockProvider) -> None:
         super().__init__(name, config)
@@ -87,6 +99,42 @@ class BedrockBackend(HttpBackend):
             headers["accept"] = "application/vnd.amazon.eventstream"
         return UpstreamCall(url, payload, await self._signer.sign(url, payload, headers))
 
+    async def _invoke(self, request: EmbeddingRequest, body: dict[str, Any]) -> Any:
+        url = f"{self._endpoint}/model/{quote(request.model, safe='')}/invoke"
+        payload = json.dumps(body).encode()
+        headers = {"content-type": "application/json", "accept": "application/json"}
+
+        async def build() -> UpstreamCall:
+            return UpstreamCall(url, payload, await self._signer.sign(url, payload, headers))
+
+        return await self.exchange(request, build)
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        if "cohere.embed" in request.model:
+            body: dict[str, Any] = {
+                "texts": list(request.inputs),
+                "input_type": "search_document",
+                "embedding_types": ["float"],
+            }
+            if request.dimensions is not None:
+                body["output_dimension"] = request.dimensions
+            data = await self._invoke(request, body)
+            response: EmbeddingResponse = self.parsed(_cohere_vectors, data)
+            return response
+
+        async def one(text: str) -> tuple[list[float], int]:
+            titan: dict[str, Any] = {"inputText": text}
+            if request.dimensions is not None:
+                titan["dimensions"] = request.dimensions
+            data = await self._invoke(request, titan)
+            vector, tokens = self.parsed(_titan_vector, data)
+            return vector, tokens
+
+        results = await asyncio.gather(*(one(text) for text in request.inputs))
+        return EmbeddingResponse(
+            [vector for vector, _ in results], Usage(sum(tokens for _, tokens in results))
+        )
+
     def parse_response(self, data: Any) -> BackendResponse:
         blocks = data["output"]["message"]["content"]
         text = "".join(b["text"] for b in blocks if "text" in b)
@@ -108,6 +156,16 @@ class BedrockBackend(HttpBackend):
 
     def stream_decoder(self) -> StreamDecoder:
         return _ConverseStream(self.name, self.provider_label)
+
+
+def _titan_vector(data: dict[str, Any]) -> tuple[list[float], int]:
+    return [float(x) for x in data["embedding"]], int(data.get("inputTextTokenCount") or 0)
+
+
+def _cohere_vectors(data: dict[str, Any]) -> EmbeddingResponse:
+    embeddings = data["embeddings"]
+    vectors = embeddings["float"] if isinstance(embeddings, dict) else embeddings
+    return EmbeddingResponse([[float(x) for x in v] for v in vectors], Usage())
 
 
 class _ConverseStream:

@@ -6,6 +6,9 @@ GenerateContentResponse, the last one carries `finishReason` and
 `usageMetadata`, and the body simply ends. Function calls arrive whole (one
 `functionCall` part each, never split across events); Gemini says `STOP`
 when it calls functions, which the adapter reports as tool calls.
+
+Embeddings are the text-embedding models' `:predict` (`instances[].content`,
+`parameters.outputDimensionality`; token counts from `statistics`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,14 @@ from urllib.parse import quote
 from modelgw.common.config.providers import VertexProvider
 from modelgw.common.messages import FinishReason, Usage
 from modelgw.common.tools import ToolCall, ToolCallDelta
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-from modelgw.providers.features import CHAT_COMPLETIONS
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
+from modelgw.providers.features import CHAT_COMPLETIONS, Feature
 from modelgw.providers.google_token import GoogleTokenSource
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail, early_end, stream_error
@@ -81,7 +90,7 @@ def _finish_with(value: str | None, calls: bool) -> FinishReason:
 class VertexBackend(HttpBackend):
     provider_type = "vertex"
     provider_label = "Vertex AI"
-    features = CHAT_COMPLETIONS
+    features = CHAT_COMPLETIONS | {Feature.EMBEDDINGS}
 
     def __init__(self, name: str, config: VertexProvider) -> None:
         super().__init__(name, config)
@@ -122,6 +131,23 @@ class VertexBackend(HttpBackend):
         }
         return UpstreamCall(url, json.dumps(body).encode(), headers)
 
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        body: dict[str, Any] = {"instances": [{"content": text} for text in request.inputs]}
+        if request.dimensions is not None:
+            body["parameters"] = {"outputDimensionality": request.dimensions}
+        url = f"{self._prefix}/{quote(request.model, safe='')}:predict"
+
+        async def build() -> UpstreamCall:
+            headers = {
+                "authorization": f"Bearer {await self._tokens.token()}",
+                "content-type": "application/json",
+            }
+            return UpstreamCall(url, json.dumps(body).encode(), headers)
+
+        data = await self.exchange(request, build)
+        response: EmbeddingResponse = self.parsed(_predictions, data)
+        return response
+
     def parse_response(self, data: Any) -> BackendResponse:
         candidates = data.get("candidates") or []
         if not candidates:  # the prompt itself was blocked (promptFeedback.blockReason)
@@ -150,6 +176,16 @@ class VertexBackend(HttpBackend):
     async def close(self) -> None:
         self._tokens.close()
         await super().close()
+
+
+def _predictions(data: dict[str, Any]) -> EmbeddingResponse:
+    vectors: list[list[float]] = []
+    tokens = 0
+    for prediction in data["predictions"]:
+        embeddings = prediction["embeddings"]
+        vectors.append([float(x) for x in embeddings["values"]])
+        tokens += int((embeddings.get("statistics") or {}).get("token_count") or 0)
+    return EmbeddingResponse(vectors, Usage(tokens))
 
 
 class _GeminiStream:
