@@ -32,6 +32,8 @@ def request_features(request: ChatRequest) -> frozenset[Feature]:
             found.add(Feature.JSON_OBJECT)
         elif response_format.type is ResponseFormatType.JSON_SCHEMA:
             found.add(Feature.JSON_SCHEMA)
+    if params.seed is not None:
+        found.add(Feature.SEED)  # silently dropped, it would promise what it cannot keep
     images = [image for m in request.messages for image in m.images]
     if images:
         found.add(Feature.IMAGES)

@@ -88,7 +88,8 @@ class AnthropicBackend(HttpBackend):
         body.update(tool_fields(p))
         if stream:
             body["stream"] = True
-        # seed and presence/frequency penalties have no Messages API equivalent: not sent.
+        # presence/frequency penalties have no Messages API equivalent: not sent. A seed
+        # cannot be honoured either: requests with one are not routed here (`Feature.SEED`).
         return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
 
     def parse_response(self, data: Any) -> BackendResponse:

@@ -15,10 +15,18 @@ class Feature(StrEnum):
     IMAGES = "image input"
     IMAGE_URLS = "image URLs (only data: URLs)"
     EMBEDDINGS = "embeddings"
+    SEED = "seed (reproducible sampling)"
 
 
 CHAT_COMPLETIONS = frozenset(
-    {Feature.TOOLS, Feature.JSON_OBJECT, Feature.JSON_SCHEMA, Feature.IMAGES, Feature.IMAGE_URLS}
+    {
+        Feature.TOOLS,
+        Feature.JSON_OBJECT,
+        Feature.JSON_SCHEMA,
+        Feature.IMAGES,
+        Feature.IMAGE_URLS,
+        Feature.SEED,
+    }
 )
 """What the Chat Completions wire format carries (the model behind it may still refuse)."""
 

@@ -40,7 +40,9 @@ class SageMakerBackend(HttpBackend):
         )
         self._signer = SigV4Signer(config.credentials, "sagemaker", config.region)
         # The container decides what it takes; an `openai_chat` one gets the whole format.
-        self.features = CHAT_COMPLETIONS if config.container == "openai_chat" else frozenset()
+        self.features = (
+            CHAT_COMPLETIONS if config.container == "openai_chat" else frozenset({Feature.SEED})
+        )
 
     async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
         if self._config.container == "tgi":

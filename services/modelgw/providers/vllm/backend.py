@@ -65,7 +65,7 @@ class VllmBackend:
         self.features: frozenset[Feature] = (
             frozenset({Feature.EMBEDDINGS})
             if config.task == "embed"
-            else frozenset({Feature.TOOLS, Feature.JSON_OBJECT, Feature.JSON_SCHEMA})
+            else frozenset({Feature.TOOLS, Feature.JSON_OBJECT, Feature.JSON_SCHEMA, Feature.SEED})
         )
         self._config = config
         self.pool = WorkerPool(name, config)
