@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import openai
 import pytest
 from pydantic import BaseModel
@@ -180,6 +181,8 @@ async def test_structured_output_parses_with_original_values(gateway) -> None:
         )
     contact = parsed.choices[0].message.parsed
     assert contact is not None
+    content = parsed.choices[0].message.content or ""
+    jsonschema.validate(json.loads(content), Contact.model_json_schema())
     assert contact.name == f'{NAME} "JJ" \\ {EMAIL}', "quote and backslash restored as JSON"
     assert contact.vip is False
     response_format = echo.received[0].params.response_format
