@@ -13,6 +13,12 @@ from typing import Any
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.common.tools import ToolChoiceMode
 from modelgw.providers.chat_wire import arguments_object, json_value
+from modelgw.providers.json_by_tool import (
+    answer_description,
+    answer_schema,
+    answer_tool_name,
+    json_answer,
+)
 from modelgw.providers.turns import data_url_parts, split_blocks, split_system
 
 
@@ -58,8 +64,18 @@ def conversation(messages: list[ChatMessage], backend: str) -> tuple[str | None,
     return split.system, [{"role": r.value, "content": blocks} for r, blocks in split.turns]
 
 
-def tool_fields(params: GenerationParams) -> dict[str, Any]:
-    """`tools` and `tool_choice`; parallel calls off is `disable_parallel_tool_use`."""
+def tool_fields(params: GenerationParams, backend: str) -> dict[str, Any]:
+    """`tools` and `tool_choice`; parallel calls off is `disable_parallel_tool_use`; a JSON
+    response format is one forced tool (`json_by_tool`)."""
+    response_format = json_answer(params, backend)
+    if response_format is not None:
+        name = answer_tool_name(response_format)
+        tool = {
+            "name": name,
+            "description": answer_description(response_format),
+            "input_schema": answer_schema(response_format),
+        }
+        return {"tools": [tool], "tool_choice": {"type": "tool", "name": name}}
     if not params.tools:
         return {}
     body: dict[str, Any] = {

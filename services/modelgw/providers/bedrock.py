@@ -5,7 +5,8 @@ messageStart, contentBlockStart/Delta/Stop, messageStop (stop reason) and
 metadata (token usage); exception frames carry `:exception-type`. A tool call
 starts with `contentBlockStart.start.toolUse` (id, name) and streams its input
 as `contentBlockDelta.delta.toolUse.input` pieces. Converse has no JSON
-response format and takes images as bytes only (not URLs).
+response format (a forced tool call stands in: `json_by_tool`) and takes
+images as bytes only (not URLs).
 
 Embeddings use InvokeModel (`/model/{id}/invoke`), whose body is the model
 family's own: Amazon Titan Text Embeddings (one text per call, so one call per
@@ -35,6 +36,7 @@ from modelgw.providers.base import (
 from modelgw.providers.bedrock_wire import conversation, tool_config
 from modelgw.providers.chat_wire import arguments_text
 from modelgw.providers.features import Feature
+from modelgw.providers.json_by_tool import answer_tool_name, json_answer
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail, early_end
 from modelgw.providers.transport.eventstream import EventStreamDecoder
@@ -62,7 +64,15 @@ def _usage(data: Any) -> Usage:
 class BedrockBackend(HttpBackend):
     provider_type = "bedrock"
     provider_label = "Bedrock"
-    features = frozenset({Feature.TOOLS, Feature.IMAGES, Feature.EMBEDDINGS})
+    features = frozenset(
+        {
+            Feature.TOOLS,
+            Feature.IMAGES,
+            Feature.EMBEDDINGS,
+            Feature.JSON_OBJECT,
+            Feature.JSON_SCHEMA,
+        }
+    )
 
     def __init__(self, name: str, config: BedrockProvider) -> None:
         super().__init__(name, config)
@@ -78,7 +88,7 @@ class BedrockBackend(HttpBackend):
         if system is not None:
             body["system"] = [{"text": system}]
         history_has_tools = any(m.tool_calls or m.role is Role.TOOL for m in request.messages)
-        tools = tool_config(request.params, history_has_tools)
+        tools = tool_config(request.params, history_has_tools, self.name)
         if tools is not None:
             body["toolConfig"] = tools
         p = request.params
@@ -157,6 +167,21 @@ class BedrockBackend(HttpBackend):
     def stream_decoder(self) -> StreamDecoder:
         return _ConverseStream(self.name, self.provider_label)
 
+    def stream_decoder_for(self, request: BackendRequest) -> StreamDecoder:
+        response_format = json_answer(request.params, self.name)
+        answer_tool = answer_tool_name(response_format) if response_format else None
+        return _ConverseStream(self.name, self.provider_label, answer_tool)
+
+    async def generate(self, request: BackendRequest) -> BackendResponse:
+        response_format = json_answer(request.params, self.name)
+        answer_tool = answer_tool_name(response_format) if response_format else None
+        data = await self.exchange(request, lambda: self.prepare(request, stream=False))
+        response: BackendResponse = self.parsed(self.parse_response, data)
+        for call in response.tool_calls:
+            if answer_tool is not None and call.name == answer_tool:
+                return BackendResponse(call.arguments, FinishReason.STOP, response.usage)
+        return response
+
 
 def _titan_vector(data: dict[str, Any]) -> tuple[list[float], int]:
     return [float(x) for x in data["embedding"]], int(data.get("inputTextTokenCount") or 0)
@@ -169,8 +194,11 @@ def _cohere_vectors(data: dict[str, Any]) -> EmbeddingResponse:
 
 
 class _ConverseStream:
-    def __init__(self, backend: str, provider: str) -> None:
+    def __init__(self, backend: str, provider: str, answer_tool: str | None = None) -> None:
+        """`answer_tool`: the forced tool whose input is the JSON answer (streamed as text)."""
         self._backend, self._provider = backend, provider
+        self._answer_tool = answer_tool
+        self._answer_block: int | None = None
         self._frames = EventStreamDecoder()
         self._finish: FinishReason | None = None
         self._done = False
@@ -186,7 +214,9 @@ class _ConverseStream:
             kind = frame.event_type
             if kind == "contentBlockStart":
                 use = (payload.get("start") or {}).get("toolUse")
-                if use:
+                if use and use.get("name") == self._answer_tool:
+                    self._answer_block = int(payload["contentBlockIndex"])
+                elif use:
                     index = self._calls[int(payload["contentBlockIndex"])] = len(self._calls)
                     start = ToolCallDelta(index, str(use["toolUseId"]), str(use["name"]))
                     chunks.append(StreamChunk(tool_calls=(start,)))
@@ -195,11 +225,15 @@ class _ConverseStream:
                 if delta.get("text"):
                     chunks.append(StreamChunk(delta=delta["text"]))
                 piece = (delta.get("toolUse") or {}).get("input")
-                if piece:
+                if piece and int(payload.get("contentBlockIndex", -1)) == self._answer_block:
+                    chunks.append(StreamChunk(delta=piece))
+                elif piece:
                     index = self._calls[int(payload["contentBlockIndex"])]
                     chunks.append(StreamChunk(tool_calls=(ToolCallDelta(index, arguments=piece),)))
             elif kind == "messageStop":
                 self._finish = _finish(payload.get("stopReason"))
+                if self._answer_block is not None and self._finish is FinishReason.TOOL_CALLS:
+                    self._finish = FinishReason.STOP  # the forced call was the answer
             elif kind == "metadata":
                 self._done = True
                 chunks.append(

@@ -15,6 +15,12 @@ from typing import Any
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.common.tools import ToolChoiceMode
 from modelgw.providers.chat_wire import arguments_object, json_value
+from modelgw.providers.json_by_tool import (
+    answer_description,
+    answer_schema,
+    answer_tool_name,
+    json_answer,
+)
 from modelgw.providers.turns import data_url_parts, split_blocks, split_system
 
 
@@ -54,8 +60,20 @@ def conversation(messages: list[ChatMessage], backend: str) -> tuple[str | None,
     return split.system, [{"role": r.value, "content": blocks} for r, blocks in split.turns]
 
 
-def tool_config(params: GenerationParams, history_has_tools: bool) -> dict[str, Any] | None:
-    """`toolConfig`; Converse wants it whenever the history holds tool blocks."""
+def tool_config(
+    params: GenerationParams, history_has_tools: bool, backend: str
+) -> dict[str, Any] | None:
+    """`toolConfig`; Converse wants it whenever the history holds tool blocks. A JSON
+    response format is one forced tool (`json_by_tool`)."""
+    response_format = json_answer(params, backend)
+    if response_format is not None:
+        name = answer_tool_name(response_format)
+        spec = {
+            "name": name,
+            "description": answer_description(response_format),
+            "inputSchema": {"json": answer_schema(response_format)},
+        }
+        return {"tools": [{"toolSpec": spec}], "toolChoice": {"tool": {"name": name}}}
     if not params.tools:
         return None
     tools = [

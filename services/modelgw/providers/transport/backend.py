@@ -77,6 +77,11 @@ class HttpBackend(ABC):
     @abstractmethod
     def stream_decoder(self) -> StreamDecoder: ...
 
+    def stream_decoder_for(self, request: BackendRequest) -> StreamDecoder:
+        """The decoder for one request's stream; adapters whose decoding depends on the
+        request (Anthropic's and Bedrock's JSON answers) override this."""
+        return self.stream_decoder()
+
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
         """Read an error body's type; the default understands `{"error": {"type": ...}}`."""
         error = body.get("error") if isinstance(body, dict) else None
@@ -151,7 +156,7 @@ class HttpBackend(ABC):
             if response.status_code >= 400:
                 content = await self._read_error(response, end, request)
                 raise self._error(response, content)
-            decoder = self.stream_decoder()
+            decoder = self.stream_decoder_for(request)
             body = response.aiter_bytes().__aiter__()
             while True:
                 try:
