@@ -13,8 +13,17 @@ from modelgw.common.config.providers import EchoProvider, Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.grpc_server import GrpcServer, start_server
 from modelgw.common.metrics import Metrics
-from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    EmbeddingBackend,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
 from modelgw.providers.echo import EchoBackend
+from modelgw.providers.features import Feature, backend_features
 from modelgw.runtime import Assembly
 from modelgw.trust.engine import TrustEngine
 
@@ -27,6 +36,8 @@ class RecordingBackend:
 
     inner: Backend
     received: list[BackendRequest] = field(default_factory=list)
+    embedded: list[EmbeddingRequest] = field(default_factory=list)
+    """Embedding requests, when the inner backend serves them."""
 
     @property
     def name(self) -> str:
@@ -40,6 +51,10 @@ class RecordingBackend:
     def locality(self) -> Locality:
         return self.inner.locality
 
+    @property
+    def features(self) -> frozenset[Feature]:
+        return backend_features(self.inner)
+
     async def generate(self, request: BackendRequest) -> BackendResponse:
         self.received.append(request)
         return await self.inner.generate(request)
@@ -48,6 +63,11 @@ class RecordingBackend:
         self.received.append(request)
         async for chunk in self.inner.stream(request):
             yield chunk
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        assert isinstance(self.inner, EmbeddingBackend)
+        self.embedded.append(request)
+        return await self.inner.embed(request)
 
     async def close(self) -> None:
         await self.inner.close()

@@ -61,7 +61,7 @@ from modelgw.gateway.routing import Router
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.telemetry import GatewayTelemetry
 from modelgw.providers.base import Backend
-from modelgw.providers.instrumented import BackendInstruments, InstrumentedBackend
+from modelgw.providers.instrumented import BackendInstruments, instrument
 from modelgw.providers.registry import build_backends
 from modelgw.trust.client import FailOpenTrust, LocalTrust, RemoteTrust, TrustClient
 from modelgw.trust.engine import TrustEngine
@@ -284,7 +284,7 @@ class Assembly:
             measured: dict[str, Backend] = {}
             for name, backend in backends.items():
                 self._closers.append(backend.close)
-                measured[name] = InstrumentedBackend(backend, instruments)
+                measured[name] = instrument(backend, instruments)
             telemetry = self.telemetry()
             engine = RoutingEngine(self.config.routing, telemetry=telemetry)
             telemetry.observe_breakers(engine.breaker_states)

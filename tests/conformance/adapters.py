@@ -12,12 +12,18 @@ from modelgw.common.messages import Usage
 from tests.conformance.spec import AdapterSpec, ErrorCase, SentParams, Upstream, secret_file
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.bedrock import BedrockFake
+from tests.fakes.cohere import CohereFake
 from tests.fakes.openai import AzureOpenAIFake, OpenAICompatibleFake, OpenAIFake
 from tests.fakes.sagemaker import SageMakerFake
 from tests.fakes.server import FakeRequest
 from tests.fakes.vertex import VertexFake, service_account
 
 S = grpc.StatusCode
+ORDER_CALLS = (
+    ("get_order_status", {"order_id": "A-1042"}),
+    ("get_order_status", {"order_id": "A-2077"}),
+)
+"""The recorded answers of the Chat Completions fixtures: two calls in parallel."""
 AWS_KEY, AWS_SECRET = "AKIAFAKEKEY00000001", "fake/secret+key/0000000000000000000000"
 
 
@@ -63,6 +69,10 @@ _chat_params = _sent_params("max_tokens", "stop")
 
 
 OPENAI = AdapterSpec(
+    recorded_embeddings=(2, 12, 11),
+    embedding_error=ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=1.0),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="openai",
     make=_openai,
     recorded_usage=Usage(19, 10),
@@ -95,6 +105,10 @@ def _azure(folder: Path) -> Upstream:
 
 
 AZURE = AdapterSpec(
+    recorded_embeddings=(2, 12, 11),
+    embedding_error=ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=6.5),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="azure_openai",
     make=_azure,
     recorded_usage=Usage(19, 10),
@@ -125,6 +139,10 @@ def _compatible(folder: Path) -> Upstream:
 
 
 COMPATIBLE = AdapterSpec(
+    recorded_embeddings=(2, 12, 11),
+    embedding_error=ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="openai_compatible",
     make=_compatible,
     recorded_usage=Usage(42, 10),
@@ -154,6 +172,8 @@ def _anthropic(folder: Path) -> Upstream:
 
 
 ANTHROPIC = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(402, 98),
     id="anthropic",
     make=_anthropic,
     recorded_usage=Usage(21, 12),
@@ -184,6 +204,10 @@ def _bedrock(folder: Path) -> Upstream:
 
 
 BEDROCK = AdapterSpec(
+    recorded_embeddings=(2, 12, 12),
+    embedding_error=ErrorCase("throttling", S.RESOURCE_EXHAUSTED, True),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(391, 112),
     id="bedrock",
     make=_bedrock,
     recorded_usage=Usage(17, 12),
@@ -221,6 +245,12 @@ def _vertex(folder: Path) -> Upstream:
 
 
 VERTEX = AdapterSpec(
+    recorded_embeddings=(2, 12, 14),
+    embedding_error=ErrorCase("resource_exhausted", S.RESOURCE_EXHAUSTED, True),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(71, 24),
+    tool_arguments_stream=False,
+    tool_call_ids=False,
     id="vertex",
     make=_vertex,
     recorded_usage=Usage(9, 10),
@@ -254,6 +284,8 @@ def _sagemaker(container: str):
 
 
 SAGEMAKER = AdapterSpec(
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(82, 54),
     id="sagemaker",
     make=_sagemaker("openai_chat"),
     recorded_usage=Usage(30, 10),
@@ -282,4 +314,38 @@ SAGEMAKER_TGI = AdapterSpec(
     credential_header=("authorization", f"AWS4-HMAC-SHA256 Credential={AWS_KEY}/"),
 )
 
-ALL = [OPENAI, AZURE, COMPATIBLE, ANTHROPIC, BEDROCK, VERTEX, SAGEMAKER, SAGEMAKER_TGI]
+
+# -- cohere --------------------------------------------------------------------------------
+def _cohere(folder: Path) -> Upstream:
+    key = "cohere-conformance-key-0001"
+    return Upstream(
+        CohereFake(key),
+        lambda url: {
+            "type": "cohere",
+            "base_url": url,
+            "api_key": secret_file(folder, "cohere_key", key),
+        },
+    )
+
+
+COHERE = AdapterSpec(
+    id="cohere",
+    make=_cohere,
+    recorded_usage=Usage(14, 9),
+    errors=[
+        ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=4.0),
+        ErrorCase("invalid_request", S.INVALID_ARGUMENT, False),
+        ErrorCase("invalid_token", S.FAILED_PRECONDITION, True),
+        ErrorCase("server_error", S.UNAVAILABLE, True),
+        ErrorCase("unavailable", S.UNAVAILABLE, True, retry_after_s=2.0),
+    ],
+    stream_error=ErrorCase("", S.UNAVAILABLE, True),  # message-end with finish_reason ERROR
+    sent_params=_sent_params("max_tokens", "stop_sequences"),
+    credential_header=("authorization", "Bearer cohere-conformance-key-0001"),
+    recorded_tool_calls=ORDER_CALLS,
+    recorded_tool_usage=Usage(87, 41),
+    recorded_embeddings=(2, 12, 13),
+    embedding_error=ErrorCase("rate_limit", S.RESOURCE_EXHAUSTED, True, retry_after_s=4.0),
+)
+
+ALL = [OPENAI, AZURE, COMPATIBLE, ANTHROPIC, BEDROCK, VERTEX, SAGEMAKER, SAGEMAKER_TGI, COHERE]

@@ -62,6 +62,19 @@ class AdapterSpec:
     """A header (name, value prefix) that must carry the configured credential."""
     provider_type_name: str = ""
     """The provider `type` in config; the id when empty."""
+    recorded_tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """(name, arguments) of the calls in the recorded tool-call answer; empty for adapters
+    whose provider has no function calling (they skip the tool tests)."""
+    recorded_tool_usage: Usage | None = None
+    tool_arguments_stream: bool = True
+    tool_call_ids: bool = True
+    recorded_embeddings: tuple[int, int, int] | None = None
+    """(vectors, dimensions, prompt tokens) of the recorded embeddings answer; None for
+    adapters without embeddings (they skip the embedding tests)."""
+    embedding_error: ErrorCase | None = None
+    """A recorded error the embeddings endpoint answers with, and its mapping."""
+    """Calls carry ids on the wire (Gemini answers a call by its function's name instead)."""
+    """The provider streams a call's arguments in pieces (Gemini sends each call whole)."""
 
     def __post_init__(self) -> None:
         if not self.provider_type_name:

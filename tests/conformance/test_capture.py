@@ -85,3 +85,97 @@ async def test_no_personal_data_reaches_the_provider(
     ) / 1e6
     assert record.HasField("cost_usd") and record.cost_usd == pytest.approx(expected)
     _assert_no_raw_values(record.SerializeToString())
+
+
+# -- tools (#16) -----------------------------------------------------------------------------
+TOOL_ARGUMENTS = json.dumps({"customer": NAME, "contact": {"email": EMAIL, "phone": PHONE}})
+TOOL_RESULT = json.dumps(
+    {"name": NAME, "card": CARD, "refund": {"iban": IBAN, "note": f"ring {PHONE}"}, "id": 7}
+)
+FOLLOW_UP = f"Now open a refund ticket for {NAME} ({EMAIL})."
+TOOL = common_pb2.ToolDefinition(
+    name="open_ticket",
+    description=f"Opens a ticket; e.g. for {NAME}",
+    parameters=json.dumps(
+        {
+            "type": "object",
+            "properties": {"query": {"type": "string", "description": f"like {EMAIL}"}},
+        }
+    ),
+)
+
+
+def _tool_messages() -> list[common_pb2.ChatMessage]:
+    call = common_pb2.ToolCall(id="call_1", name="open_ticket", arguments=TOOL_ARGUMENTS)
+    return [
+        *_messages(),
+        common_pb2.ChatMessage(role=common_pb2.ROLE_ASSISTANT, tool_calls=[call]),
+        common_pb2.ChatMessage(
+            role=common_pb2.ROLE_TOOL, content=TOOL_RESULT, tool_call_id="call_1"
+        ),
+        common_pb2.ChatMessage(role=common_pb2.ROLE_USER, content=FOLLOW_UP),
+    ]
+
+
+async def test_no_personal_data_in_tool_calls_reaches_the_provider(
+    harness: Harness, tmp_path: Path, trust_engine
+) -> None:
+    """Tool-call arguments and a tool result full of personal data are masked inside their
+    JSON; the model's tool call comes back to the caller with the original values."""
+    if not harness.spec.recorded_tool_calls:
+        pytest.skip(f"{harness.spec.id}: the provider has no function calling")
+    config = gateway_config(harness, tmp_path)
+    request = gateway_pb2.GenerateRequest(
+        model="byom",
+        messages=_tool_messages(),
+        params=common_pb2.GenerationParams(tools=[TOOL]),
+    )
+    async with running_gateway(config, trust_engine=trust_engine) as gw:
+        reply = await gw.gateway.Generate(request, metadata=AUTH)
+        streamed = [r async for r in gw.gateway.GenerateStream(request, metadata=AUTH)]
+        record = await gw.audit.GetRecord(
+            audit_pb2.GetRecordRequest(request_id=reply.request_id), metadata=AUTH
+        )
+
+    (call,) = reply.message.tool_calls
+    assert call.name == "open_ticket" and call.id
+    assert json.loads(call.arguments) == {"query": FOLLOW_UP}, "the caller gets real values"
+    assert reply.finish_reason == common_pb2.FINISH_REASON_TOOL_CALLS
+    pieces = [d for r in streamed for d in r.tool_calls]
+    if harness.spec.tool_arguments_stream:
+        assert len(pieces) > 2, "the streamed call arrives in pieces"
+    assert json.loads("".join(d.arguments for d in pieces)) == {"query": FOLLOW_UP}
+    assert pieces[0].name == "open_ticket" and pieces[0].id
+
+    captured = harness.server.captured()
+    assert len(harness.model_requests()) == 2
+    assert b"<PERSON_1>" in captured and b"<IBAN_CODE_1>" in captured
+    _assert_no_raw_values(captured)
+    for sent in harness.model_requests():
+        assert b"open_ticket" in sent.body, "tool names are sent as they are"
+
+    assert record.masked_tool_calls[0].name == "open_ticket"
+    assert "<PERSON_1>" in record.masked_tool_calls[0].arguments
+    assert [t.name for t in record.masked_tools] == ["open_ticket"]
+    _assert_no_raw_values(record.SerializeToString())
+
+
+# -- embeddings (#16) -----------------------------------------------------------------------------
+async def test_no_personal_data_in_embedding_inputs_reaches_the_provider(
+    harness: Harness, tmp_path: Path, trust_engine
+) -> None:
+    if harness.spec.recorded_embeddings is None:
+        pytest.skip(f"{harness.spec.id}: the adapter serves no embeddings")
+    config = gateway_config(harness, tmp_path)
+    request = gateway_pb2.EmbedRequest(model="byom", inputs=[PROMPT, SYSTEM])
+    async with running_gateway(config, trust_engine=trust_engine) as gw:
+        reply = await gw.gateway.Embed(request, metadata=AUTH)
+        record = await gw.audit.GetRecord(
+            audit_pb2.GetRecordRequest(request_id=reply.request_id), metadata=AUTH
+        )
+    assert len(reply.embeddings) == 2
+    captured = harness.server.captured()
+    assert b"<PERSON_1>" in captured and b"<IBAN_CODE_1>" in captured
+    _assert_no_raw_values(captured)
+    assert record.operation == "embeddings"
+    _assert_no_raw_values(record.SerializeToString())

@@ -20,6 +20,45 @@ def _sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
 
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "\n".join(b.get("text", "") for b in content if b.get("type") == "text")
+
+
+def _check_tool_blocks(messages: list[dict[str, Any]]) -> None:
+    """What the Messages API checks: every tool_result answers a tool_use of the assistant
+    turn just before it, and comes first in its user turn; inputs are objects."""
+    for position, message in enumerate(messages):
+        content = message["content"]
+        if isinstance(content, str):
+            continue
+        kinds = [b.get("type") for b in content]
+        if message["role"] == "assistant":
+            for block in content:
+                if block.get("type") == "tool_use" and not isinstance(block.get("input"), dict):
+                    raise _error(400, "invalid_request_error", "tool_use.input must be an object")
+            continue
+        results = [b for b in content if b.get("type") == "tool_result"]
+        if kinds[: len(results)] != ["tool_result"] * len(results):
+            raise _error(400, "invalid_request_error", "tool_result blocks must come first")
+        previous = messages[position - 1]["content"] if position else []
+        ids = {b.get("id") for b in previous if isinstance(b, dict) and b.get("type") == "tool_use"}
+        for block in results:
+            if block.get("tool_use_id") not in ids:
+                raise _error(
+                    400,
+                    "invalid_request_error",
+                    "tool_result block(s) provided when previous message does not send tool_use",
+                )
+        for block in content:
+            if block.get("type") == "image" and block["source"].get("type") not in {
+                "base64",
+                "url",
+            }:
+                raise _error(400, "invalid_request_error", "image.source.type")
+
+
 class AnthropicFake(ProviderFake):
     fixture_dir = "anthropic"
 
@@ -46,10 +85,75 @@ class AnthropicFake(ProviderFake):
             )
         if any(a == b for a, b in itertools.pairwise(roles)) or roles[:1] != ["user"]:
             raise _error(400, "invalid_request_error", "messages: roles must alternate from user")
-        users = [m["content"] for m in messages if m["role"] == "user"]
-        words = sum(len(m["content"].split()) for m in messages)
+        _check_tool_blocks(messages)
+        for tool in body.get("tools") or ():
+            if not tool.get("name") or not isinstance(tool.get("input_schema"), dict):
+                raise _error(400, "invalid_request_error", "tools.0.input_schema: Field required")
+        users = [_text(m["content"]) for m in messages if m["role"] == "user"]
+        words = sum(len(_text(m["content"]).split()) for m in messages)
         words += len(str(body.get("system", "")).split())
-        return Call(body["model"], body.get("stream") is True, users[-1], words)
+        last = messages[-1]["content"]
+        blocks = last if isinstance(last, list) else [{"type": "text", "text": last}]
+        results = [b for b in blocks if b.get("type") == "tool_result"]
+        ends_with_result = bool(results) and not _text(blocks)
+        text = str(results[-1]["content"]) if ends_with_result else users[-1]
+        tools = tuple(t["name"] for t in body.get("tools") or ())
+        stream = body.get("stream") is True
+        return Call(body["model"], stream, text, words, tools, ends_with_result)
+
+    def tool_call_unary(
+        self, name: str, arguments: str, prompt_tokens: int, completion_tokens: int
+    ) -> Any:
+        body = self.unary_body("", prompt_tokens, completion_tokens)
+        use = {
+            "type": "tool_use",
+            "id": "toolu_fake01",
+            "name": name,
+            "input": json.loads(arguments),
+        }
+        body["content"], body["stop_reason"] = [use], "tool_use"
+        return body
+
+    def tool_call_stream(
+        self, name: str, pieces: list[str], prompt_tokens: int, completion_tokens: int
+    ) -> list[bytes]:
+        start = self.unary_body("", prompt_tokens, 1)
+        start["content"], start["stop_reason"] = [], None
+        block = {"type": "tool_use", "id": "toolu_fake02", "name": name, "input": {}}
+        out = [
+            _sse("message_start", {"type": "message_start", "message": start}),
+            _sse(
+                "content_block_start",
+                {"type": "content_block_start", "index": 0, "content_block": block},
+            ),
+        ]
+        out += [
+            _sse(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "input_json_delta", "partial_json": p},
+                },
+            )
+            for p in pieces
+        ]
+        out.append(_sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
+        out.append(
+            _sse(
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+                    "usage": {"output_tokens": completion_tokens},
+                },
+            )
+        )
+        out.append(_sse("message_stop", {"type": "message_stop"}))
+        return out
+
+    def recorded_tool_stream(self) -> list[bytes]:
+        return split_bytes(self.fixture("tool_call_stream.sse"))
 
     def unary_body(self, text: str, prompt_tokens: int, completion_tokens: int) -> Any:
         return {

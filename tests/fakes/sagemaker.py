@@ -9,7 +9,14 @@ from urllib.parse import unquote
 from tests.fakes import aws_frames
 from tests.fakes.aws_sigv4 import verify_sigv4
 from tests.fakes.base import Call, ProviderFake, WireError, json_response
-from tests.fakes.openai import chat_call, chunk_events, completion_body, read_chat_body
+from tests.fakes.openai import (
+    chat_call,
+    chunk_events,
+    completion_body,
+    read_chat_body,
+    tool_call_body,
+    tool_call_events,
+)
 from tests.fakes.server import FakeRequest
 
 
@@ -99,6 +106,20 @@ class SageMakerFake(ProviderFake):
         else:
             data = self._tgi_events(pieces, prompt_tokens, completion_tokens)
         return payload_frames(data)
+
+    def tool_call_unary(
+        self, name: str, arguments: str, prompt_tokens: int, completion_tokens: int
+    ) -> Any:
+        return tool_call_body("lmi", name, arguments, prompt_tokens, completion_tokens)
+
+    def tool_call_stream(
+        self, name: str, pieces: list[str], prompt_tokens: int, completion_tokens: int
+    ) -> list[bytes]:
+        events = tool_call_events("lmi", name, pieces, prompt_tokens, completion_tokens)
+        return payload_frames(b"".join(events))
+
+    def recorded_tool_stream(self) -> list[bytes]:
+        return payload_frames(self.fixture("tool_call_stream.sse"))
 
     def recorded_unary(self) -> Any:
         return self.fixture_json("invocations.json")

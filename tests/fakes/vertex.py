@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.fakes.base import Call, ProviderFake, WireError, json_response, split_bytes
+from tests.fakes.base import Call, EmbedCall, ProviderFake, WireError, json_response, split_bytes
 from tests.fakes.server import FakeRequest, FakeResponse
 
 
@@ -33,6 +33,35 @@ def _google_error(status: int, state: str, message: str) -> WireError:
 
 def _sse(data: dict[str, Any]) -> bytes:
     return f"data: {json.dumps(data)}\r\n\r\n".encode()
+
+
+def _text(parts: list[dict[str, Any]]) -> str:
+    return "\n".join(p["text"] for p in parts if "text" in p)
+
+
+def _check_parts(contents: list[dict[str, Any]]) -> None:
+    """What Gemini checks: function responses answer, one for one, the calls of the model
+    turn just before them, by name; arguments and responses are objects."""
+    for position, content in enumerate(contents):
+        for part in content["parts"]:
+            if len(part) != 1:
+                raise _google_error(400, "INVALID_ARGUMENT", "a part holds exactly one field")
+            if "functionCall" in part and not isinstance(part["functionCall"].get("args"), dict):
+                raise _google_error(400, "INVALID_ARGUMENT", "functionCall.args: an object")
+        responses = [p["functionResponse"] for p in content["parts"] if "functionResponse" in p]
+        if not responses:
+            continue
+        previous = contents[position - 1]["parts"] if position else []
+        calls = [p["functionCall"]["name"] for p in previous if "functionCall" in p]
+        if content["role"] != "user" or sorted(calls) != sorted(r["name"] for r in responses):
+            raise _google_error(
+                400,
+                "INVALID_ARGUMENT",
+                "Please ensure that the number of function response parts is equal to the "
+                "number of function call parts of the function call turn.",
+            )
+        if not all(isinstance(r.get("response"), dict) for r in responses):
+            raise _google_error(400, "INVALID_ARGUMENT", "functionResponse.response: an object")
 
 
 class VertexFake(ProviderFake):
@@ -81,6 +110,35 @@ class VertexFake(ProviderFake):
         self.issued.add(token)
         return json_response({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
+    def read_embed_call(self, request: FakeRequest) -> EmbedCall | None:
+        prefix = f"/v1/projects/{self.project}/locations/{self.region}/publishers/google/models/"
+        model, _, method = unquote(request.path.removeprefix(prefix)).partition(":")
+        if not request.path.startswith(prefix) or method != "predict":
+            return None
+        if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.issued:
+            raise _google_error(401, "UNAUTHENTICATED", "invalid authentication credentials")
+        body = json.loads(request.body)
+        instances = body.get("instances") or []
+        if not instances or not all(isinstance(i.get("content"), str) for i in instances):
+            raise _google_error(400, "INVALID_ARGUMENT", "instances[].content is required")
+        dimensions = (body.get("parameters") or {}).get("outputDimensionality")
+        return EmbedCall(model, [i["content"] for i in instances], dimensions)
+
+    def embedding_body(
+        self, call: EmbedCall, vectors: list[list[float]], prompt_tokens: int
+    ) -> Any:
+        return {
+            "predictions": [
+                {
+                    "embeddings": {
+                        "values": v,
+                        "statistics": {"token_count": len(t.split()), "truncated": False},
+                    }
+                }
+                for v, t in zip(vectors, call.inputs, strict=True)
+            ]
+        }
+
     def read_call(self, request: FakeRequest) -> Call:
         prefix = f"/v1/projects/{self.project}/locations/{self.region}/publishers/google/models/"
         if not request.path.startswith(prefix):
@@ -99,11 +157,37 @@ class VertexFake(ProviderFake):
         contents = body.get("contents") or []
         if any(c.get("role") not in {"user", "model"} for c in contents):
             raise _google_error(400, "INVALID_ARGUMENT", "Please use a valid role: user, model.")
-        users = [c["parts"][0]["text"] for c in contents if c["role"] == "user"]
-        words = sum(len(p["text"].split()) for c in contents for p in c["parts"])
+        _check_parts(contents)
+        users = [_text(c["parts"]) for c in contents if c["role"] == "user"]
+        words = sum(len(_text(c["parts"]).split()) for c in contents)
         system = body.get("systemInstruction", {}).get("parts", [])
         words += sum(len(p["text"].split()) for p in system)
-        return Call(model, method == "streamGenerateContent", users[-1], words)
+        last = contents[-1]["parts"]
+        results = [p["functionResponse"] for p in last if "functionResponse" in p]
+        ends_with_result = bool(results) and not _text(last)
+        text = json.dumps(results[-1]["response"]) if ends_with_result else users[-1]
+        tools = tuple(
+            d["name"] for t in body.get("tools") or () for d in t.get("functionDeclarations", ())
+        )
+        stream = method == "streamGenerateContent"
+        return Call(model, stream, text, words, tools, ends_with_result)
+
+    def tool_call_unary(
+        self, name: str, arguments: str, prompt_tokens: int, completion_tokens: int
+    ) -> Any:
+        body = self.unary_body("", prompt_tokens, completion_tokens)
+        call = {"functionCall": {"name": name, "args": json.loads(arguments)}}
+        body["candidates"][0]["content"]["parts"] = [call]
+        return body
+
+    def tool_call_stream(
+        self, name: str, pieces: list[str], prompt_tokens: int, completion_tokens: int
+    ) -> list[bytes]:
+        """Gemini sends each call whole, in one event."""
+        return [_sse(self.tool_call_unary(name, "".join(pieces), prompt_tokens, completion_tokens))]
+
+    def recorded_tool_stream(self) -> list[bytes]:
+        return split_bytes(self.fixture("tool_call_stream.sse"))
 
     def _response(
         self, text: str, finish: str | None, usage: dict[str, int] | None

@@ -60,7 +60,16 @@ async def _verify(store: AuditStore, signer: Signer, tenant: str = "acme") -> Ve
 def _forge_hash(row: dict) -> str:
     """What an attacker computes: the row as the store reads it (JSON columns decoded)."""
     decoded = {**row}
-    for column in ("masked_prompt", "prompt_entities", "response_entities", "masked_stop"):
+    json_columns = (
+        "masked_prompt",
+        "prompt_entities",
+        "response_entities",
+        "masked_stop",
+        "masked_tools",
+        "request_options",
+        "masked_tool_calls",
+    )
+    for column in json_columns:
         decoded[column] = json.loads(row[column])
     return record_hash(decoded)
 
@@ -115,7 +124,7 @@ async def test_an_inserted_record_is_named(store, attacker, signer) -> None:
              entity_types, prompt_entities, response_entities, toxicity, prompt_tokens,
              completion_tokens, latency_ms, cost_usd, cache_hit, status, error, streamed,
              trace_id, raw_key_id, raw_ciphertext, client_request_id, tenant_version,
-             masked_stop
+             masked_stop, operation, masked_tools, request_options, masked_tool_calls
            FROM audit_records WHERE seq = 4""",
         prev,
     )

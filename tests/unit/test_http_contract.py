@@ -54,7 +54,12 @@ def test_committed_openapi_document_is_current() -> None:
 
 def test_openapi_document_describes_the_api() -> None:
     document = json.loads(render())
-    assert set(document["paths"]) == {"/v1/chat/completions", "/v1/models", "/v1/models/{model}"}
+    assert set(document["paths"]) == {
+        "/v1/chat/completions",
+        "/v1/embeddings",
+        "/v1/models",
+        "/v1/models/{model}",
+    }
     post = document["paths"]["/v1/chat/completions"]["post"]
     assert set(post["responses"]["200"]["content"]) == {"application/json", "text/event-stream"}
     assert "422" not in post["responses"] and "413" in post["responses"]

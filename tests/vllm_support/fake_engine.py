@@ -24,7 +24,8 @@ import grpc
 from smg_grpc_proto.generated import common_pb2, vllm_engine_pb2, vllm_engine_pb2_grpc
 from tokenizers import Tokenizer
 
-from tests.vllm_support.tiny_tokenizer import write_tokenizer
+from modelgw.providers.echo import echo_vector
+from tests.vllm_support.tiny_tokenizer import CHAT_TEMPLATE, write_tokenizer
 
 
 class Behaviour(StrEnum):
@@ -43,6 +44,8 @@ class Call:
     input_ids: list[int]
     time_remaining: float | None
     max_tokens: int | None
+    json_schema: str | None = None
+    """The guided-decoding schema the request carried, if any."""
 
 
 @dataclass
@@ -70,6 +73,7 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
                 list(request.tokenized.input_ids),
                 context.time_remaining(),
                 params.max_tokens if params.HasField("max_tokens") else None,
+                params.json_schema if params.HasField("json_schema") else None,
             )
         )
         codes = {
@@ -104,6 +108,19 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
         finally:
             self.running -= 1
 
+    async def Embed(
+        self, request: vllm_engine_pb2.EmbedRequest, context: grpc.aio.ServicerContext
+    ) -> vllm_engine_pb2.EmbedResponse:
+        """A pooling model's answer: `echo_vector` of the text the token ids spell."""
+        ids = list(request.tokenized.input_ids)
+        self.calls.append(Call(request.request_id, ids, context.time_remaining(), None))
+        if self.behaviour is Behaviour.UNAVAILABLE:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "scripted unavailable")
+        vector = echo_vector(self.tokenizer.decode(ids, skip_special_tokens=True))
+        return vllm_engine_pb2.EmbedResponse(
+            embedding=vector, prompt_tokens=len(ids), embedding_dim=len(vector)
+        )
+
     async def Abort(
         self, request: vllm_engine_pb2.AbortRequest, context: grpc.aio.ServicerContext
     ) -> vllm_engine_pb2.AbortResponse:
@@ -130,8 +147,10 @@ class FakeEngine(vllm_engine_pb2_grpc.VllmEngineServicer):
         return vllm_engine_pb2.HealthCheckResponse(healthy=True)
 
 
-def tokenizer_bundle(directory: Path) -> tuple[Tokenizer, bytes]:
-    tokenizer = write_tokenizer(directory)
+def tokenizer_bundle(
+    directory: Path, chat_template: str = CHAT_TEMPLATE
+) -> tuple[Tokenizer, bytes]:
+    tokenizer = write_tokenizer(directory, chat_template=chat_template)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
@@ -156,8 +175,10 @@ async def serve(engine: FakeEngine, port: int = 0) -> tuple[grpc.aio.Server, int
 
 
 @contextlib.asynccontextmanager
-async def fake_engine(directory: Path, **kwargs: Any) -> AsyncIterator[RunningFake]:
-    tokenizer, bundle = tokenizer_bundle(directory)
+async def fake_engine(
+    directory: Path, chat_template: str = CHAT_TEMPLATE, **kwargs: Any
+) -> AsyncIterator[RunningFake]:
+    tokenizer, bundle = tokenizer_bundle(directory, chat_template)
     engine = FakeEngine(tokenizer, bundle, **kwargs)
     server, port = await serve(engine)
     try:

@@ -17,6 +17,19 @@ CHAT_TEMPLATE = (
     "<|{{ message['role'] }}|>\n{{ message['content'] }}\n"
     "{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
 )
+TOOLS_TEMPLATE = (
+    "{{ bos_token }}{% if tools %}<|system|>\n<tools>\n{% for tool in tools %}"
+    "{{ tool | tojson }}\n{% endfor %}</tools>\nCall a tool with "
+    '<tool_call>{"name": ..., "arguments": ...}</tool_call>\n{% endif %}'
+    "{% for message in messages %}{% if message.role == 'tool' %}"
+    "<|tool|>\n<tool_response>{{ message.content }}</tool_response>\n"
+    "{% elif message.tool_calls %}<|assistant|>\n{% for call in message.tool_calls %}"
+    '<tool_call>{"name": "{{ call.function.name }}", "arguments": '
+    "{{ call.function.arguments | tojson }}}</tool_call>\n{% endfor %}"
+    "{% else %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endif %}"
+    "{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+"""A Hermes-style template (as Qwen 2.5 writes tools and calls), for function calling."""
 _CORPUS = [
     "The quick brown fox jumps over the lazy dog. Hello world, hello gateway!",
     "Café crème brûlée, naïve façade, über Straße, smörgåsbord and jalapeño.",
@@ -40,7 +53,9 @@ def train_tokenizer(vocab_size: int = 512) -> Tokenizer:
     return tokenizer
 
 
-def write_tokenizer(directory: Path, vocab_size: int = 512) -> Tokenizer:
+def write_tokenizer(
+    directory: Path, vocab_size: int = 512, chat_template: str = CHAT_TEMPLATE
+) -> Tokenizer:
     """Write tokenizer.json + tokenizer_config.json (with a chat template) into `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     tokenizer = train_tokenizer(vocab_size)
@@ -51,7 +66,7 @@ def write_tokenizer(directory: Path, vocab_size: int = 512) -> Tokenizer:
         "eos_token": EOS,
         "unk_token": UNK,
         "model_max_length": 2048,
-        "chat_template": CHAT_TEMPLATE,
+        "chat_template": chat_template,
         "clean_up_tokenization_spaces": False,
     }
     (directory / "tokenizer_config.json").write_text(json.dumps(config, indent=1))

@@ -40,7 +40,16 @@ HASHED_COLUMNS = tuple(sorted(c.name for c in audit_records.columns if c.name no
 """Every column but the row id and the hash itself, in a fixed (sorted) order."""
 
 
-_ADDED_LATER: dict[str, Any] = {"client_request_id": "", "tenant_version": 1, "masked_stop": []}
+_ADDED_LATER: dict[str, Any] = {
+    "client_request_id": "",
+    "tenant_version": 1,
+    "masked_stop": [],
+    # migration 0005: tools, structured output, embeddings
+    "operation": "chat",
+    "masked_tools": [],
+    "request_options": {},
+    "masked_tool_calls": [],
+}
 """Columns added after the chain format was fixed, with their defaults. At its default
 such a column is left out of the canonical form, so records stored before it existed
 (read back with the default) hash as they did; any other value is hashed."""

@@ -15,8 +15,16 @@ from modelgw.common.convert import (
     locality_to_pb,
     messages_from_pb,
     messages_to_pb,
+    response_format_from_pb,
+    response_format_to_pb,
     summary_from_pb,
     summary_to_pb,
+    tool_calls_from_pb,
+    tool_calls_to_pb,
+    tool_choice_from_pb,
+    tool_choice_to_pb,
+    tools_from_pb,
+    tools_to_pb,
 )
 from modelgw.common.messages import TrustSummary
 
@@ -75,6 +83,14 @@ def record_to_pb(record: AuditRecord, *, with_sealed_raw: bool = True) -> audit_
         client_request_id=record.client_request_id,
         tenant_version=record.tenant_version,
         masked_stop=list(record.masked_stop),
+        operation=record.operation,
+        masked_tools=tools_to_pb(record.masked_tools),
+        tool_choice=tool_choice_to_pb(record.tool_choice) if record.tool_choice else None,
+        parallel_tool_calls=record.parallel_tool_calls,
+        response_format=(
+            response_format_to_pb(record.response_format) if record.response_format else None
+        ),
+        masked_tool_calls=tool_calls_to_pb(record.masked_tool_calls),
     )
 
 
@@ -117,4 +133,18 @@ def record_from_pb(message: audit_pb2.AuditRecord) -> AuditRecord:
         seq=message.seq,
         prev_hash=message.prev_hash,
         record_hash=message.record_hash,
+        operation=message.operation or "chat",
+        masked_tools=tools_from_pb(message.masked_tools),
+        tool_choice=(
+            tool_choice_from_pb(message.tool_choice) if message.HasField("tool_choice") else None
+        ),
+        parallel_tool_calls=(
+            message.parallel_tool_calls if message.HasField("parallel_tool_calls") else None
+        ),
+        response_format=(
+            response_format_from_pb(message.response_format)
+            if message.HasField("response_format")
+            else None
+        ),
+        masked_tool_calls=tool_calls_from_pb(message.masked_tool_calls),
     )

@@ -28,7 +28,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from modelgw.common.config.audit import RawContentConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.errors import FailedPrecondition
+from modelgw.common.message_json import (
+    message_from_dict,
+    message_to_dict,
+    tool_call_from_dict,
+    tool_call_to_dict,
+)
 from modelgw.common.messages import ChatMessage
+from modelgw.common.tools import ToolCall
 
 _VERSION = b"\x01"
 _NONCE = 12
@@ -73,10 +80,27 @@ def subject_of(end_user: str) -> str:
 class RawContent:
     prompt: tuple[ChatMessage, ...]
     response: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    """The answer's tool calls as the caller got them."""
 
     def to_bytes(self) -> bytes:
-        messages = [{"role": m.role.value, "content": m.content} for m in self.prompt]
-        return json.dumps({"prompt": messages, "response": self.response}).encode()
+        """Images are kept as digests (`ImagePart.digest`): raw content is text."""
+        messages = [
+            message_to_dict(
+                ChatMessage(
+                    m.role,
+                    m.content,
+                    m.tool_calls,
+                    m.tool_call_id,
+                    tuple(i.digest() for i in m.images),
+                )
+            )
+            for m in self.prompt
+        ]
+        data: dict[str, object] = {"prompt": messages, "response": self.response}
+        if self.tool_calls:
+            data["tool_calls"] = [tool_call_to_dict(c) for c in self.tool_calls]
+        return json.dumps(data).encode()
 
 
 class TenantKeys:
@@ -121,9 +145,9 @@ def encrypt_raw(subject_key: bytes, tenant: str, request_id: str, plaintext: byt
 
 def decrypt_raw(subject_key: bytes, tenant: str, request_id: str, ciphertext: bytes) -> RawContent:
     data = json.loads(_open(subject_key, ciphertext, _aad("record", tenant, request_id)))
-    from modelgw.common.messages import Role
-
-    prompt: Sequence[dict[str, str]] = data["prompt"]
+    prompt: Sequence[dict[str, object]] = data["prompt"]
     return RawContent(
-        tuple(ChatMessage(Role(m["role"]), m["content"]) for m in prompt), data["response"]
+        tuple(message_from_dict(m) for m in prompt),
+        data["response"],
+        tuple(tool_call_from_dict(c) for c in data.get("tool_calls") or ()),
     )

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from modelgw.audit.records import AuditRecord
+from modelgw.common.message_json import message_to_dict, tool_call_to_dict, tool_to_dict
 
 CSV_COLUMNS = (
     "request_id",
@@ -61,9 +62,10 @@ def as_dict(record: AuditRecord) -> dict[str, Any]:
         "upstream_model": record.upstream_model,
         "locality": record.locality,
         "route_reason": record.route_reason,
-        "masked_prompt": [
-            {"role": m.role.value, "content": m.content} for m in record.masked_prompt
-        ],
+        "operation": record.operation,
+        "masked_prompt": [message_to_dict(m) for m in record.masked_prompt],
+        "masked_tools": [tool_to_dict(t) for t in record.masked_tools],
+        "masked_tool_calls": [tool_call_to_dict(c) for c in record.masked_tool_calls],
         "masked_stop": list(record.masked_stop),
         "masked_response": record.masked_response,
         "decision": record.decision.value,

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from modelgw.common.messages import ChatMessage, EntityFinding, TrustDecision
+from modelgw.common.tools import ResponseFormat, ToolCall, ToolChoice, ToolDefinition
 
 
 class PolicyDecision(StrEnum):
@@ -64,6 +65,17 @@ class AuditRecord:
     sealed_raw: bytes = b""
     """Original prompt and answer sealed with the tenant's key (never clear text); empty unless
     the tenant keeps raw content. The store re-encrypts it under the subject's key."""
+    operation: str = "chat"
+    """`chat` or `embeddings` (whose inputs are `masked_prompt`'s user messages)."""
+    masked_tools: tuple[ToolDefinition, ...] = ()
+    """The tool definitions as the backend received them (descriptions and schemas masked)."""
+    tool_choice: ToolChoice | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat | None = None
+    """As sent (its schema masked)."""
+    masked_tool_calls: tuple[ToolCall, ...] = ()
+    """The tool calls the model answered with, as it wrote them (placeholders, not the
+    values the caller's function received)."""
     seq: int = 0
     """Position in the tenant's hash chain; set by the store (0 before it is stored)."""
     prev_hash: str = ""

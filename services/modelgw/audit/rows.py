@@ -14,7 +14,19 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from modelgw.audit.records import AuditRecord
-from modelgw.common.messages import ChatMessage, EntityFinding, Role, TrustDecision
+from modelgw.common.message_json import (
+    message_from_dict,
+    message_to_dict,
+    response_format_from_dict,
+    response_format_to_dict,
+    tool_call_from_dict,
+    tool_call_to_dict,
+    tool_choice_from_dict,
+    tool_choice_to_dict,
+    tool_from_dict,
+    tool_to_dict,
+)
+from modelgw.common.messages import EntityFinding, TrustDecision
 
 if TYPE_CHECKING:
     from sqlalchemy import RowMapping
@@ -71,9 +83,7 @@ def row_from_record(record: AuditRecord) -> dict[str, Any]:
         "upstream_model": record.upstream_model,
         "locality": record.locality,
         "route_reason": record.route_reason,
-        "masked_prompt": [
-            {"role": m.role.value, "content": m.content} for m in record.masked_prompt
-        ],
+        "masked_prompt": [message_to_dict(m) for m in record.masked_prompt],
         "masked_stop": list(record.masked_stop),
         "masked_response": record.masked_response,
         "decision": record.decision.value,
@@ -91,15 +101,41 @@ def row_from_record(record: AuditRecord) -> dict[str, Any]:
         "cache_hit": record.cache_hit,
         "policy_decisions": join_set(record.policy_decisions),
         "entity_types": join_set(record.entity_types),
+        "operation": record.operation,
+        "masked_tools": [tool_to_dict(t) for t in record.masked_tools],
+        "request_options": _request_options(record),
+        "masked_tool_calls": [tool_call_to_dict(c) for c in record.masked_tool_calls],
     }
+
+
+def _request_options(record: AuditRecord) -> dict[str, Any]:
+    """Tool choice, parallel calls and response format: only those the request set."""
+    options: dict[str, Any] = {}
+    if record.tool_choice is not None:
+        options["tool_choice"] = tool_choice_to_dict(record.tool_choice)
+    if record.parallel_tool_calls is not None:
+        options["parallel_tool_calls"] = record.parallel_tool_calls
+    if record.response_format is not None:
+        options["response_format"] = response_format_to_dict(record.response_format)
+    return options
 
 
 def record_from_row(row: RowMapping | Mapping[str, Any]) -> AuditRecord:
     data = dict(row)
     for name in ("id", "entity_types", "raw_key_id", "raw_ciphertext"):
         data.pop(name, None)
-    data["masked_prompt"] = tuple(
-        ChatMessage(Role(m["role"]), m["content"]) for m in data["masked_prompt"]
+    data["masked_prompt"] = tuple(message_from_dict(m) for m in data["masked_prompt"])
+    data["operation"] = data.get("operation") or "chat"
+    data["masked_tools"] = tuple(tool_from_dict(t) for t in data.get("masked_tools") or ())
+    data["masked_tool_calls"] = tuple(
+        tool_call_from_dict(c) for c in data.get("masked_tool_calls") or ()
+    )
+    options = data.pop("request_options", None) or {}
+    choice, response_format = options.get("tool_choice"), options.get("response_format")
+    data["tool_choice"] = tool_choice_from_dict(choice) if choice else None
+    data["parallel_tool_calls"] = options.get("parallel_tool_calls")
+    data["response_format"] = (
+        response_format_from_dict(response_format) if response_format else None
     )
     data["masked_stop"] = tuple(data.get("masked_stop") or ())
     data["prompt_entities"] = _findings(data["prompt_entities"])

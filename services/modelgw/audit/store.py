@@ -37,7 +37,7 @@ from modelgw.common.errors import FailedPrecondition
 
 log = logging.getLogger(__name__)
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def database_url(config: AuditConfig) -> str:

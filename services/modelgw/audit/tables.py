@@ -75,6 +75,11 @@ audit_records = Table(
     Column("client_request_id", String(128), nullable=False, server_default=""),
     Column("tenant_version", Integer, nullable=False, server_default="1"),
     Column("masked_stop", JSON, nullable=False, server_default="[]"),
+    # Added by migration 0005, left out of the hash at their defaults likewise.
+    Column("operation", String(16), nullable=False, server_default="chat"),
+    Column("masked_tools", JSON, nullable=False, server_default="[]"),
+    Column("request_options", JSON, nullable=False, server_default="{}"),
+    Column("masked_tool_calls", JSON, nullable=False, server_default="[]"),
     UniqueConstraint("tenant", "request_id", name="uq_audit_records_tenant_request"),
     UniqueConstraint("tenant", "seq", name="uq_audit_records_tenant_seq"),
     Index("ix_audit_records_tenant_started", "tenant", "started_at", "id"),

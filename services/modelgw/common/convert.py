@@ -14,23 +14,54 @@ from modelgw.common.messages import (
     EntityFinding,
     FinishReason,
     GenerationParams,
+    ImageDetail,
+    ImagePart,
     Role,
     TrustDecision,
     TrustSummary,
     Usage,
+)
+from modelgw.common.tools import (
+    ResponseFormat,
+    ResponseFormatType,
+    ToolCall,
+    ToolChoice,
+    ToolChoiceMode,
+    ToolDefinition,
 )
 
 _ROLE_TO_PB = {
     Role.SYSTEM: pb.ROLE_SYSTEM,
     Role.USER: pb.ROLE_USER,
     Role.ASSISTANT: pb.ROLE_ASSISTANT,
+    Role.TOOL: pb.ROLE_TOOL,
 }
 _ROLE_FROM_PB = {v: k for k, v in _ROLE_TO_PB.items()}
 _FINISH_TO_PB = {
     FinishReason.STOP: pb.FINISH_REASON_STOP,
     FinishReason.LENGTH: pb.FINISH_REASON_LENGTH,
     FinishReason.CONTENT_FILTER: pb.FINISH_REASON_CONTENT_FILTER,
+    FinishReason.TOOL_CALLS: pb.FINISH_REASON_TOOL_CALLS,
 }
+_DETAIL_TO_PB = {
+    ImageDetail.AUTO: pb.IMAGE_DETAIL_AUTO,
+    ImageDetail.LOW: pb.IMAGE_DETAIL_LOW,
+    ImageDetail.HIGH: pb.IMAGE_DETAIL_HIGH,
+}
+_DETAIL_FROM_PB = {v: k for k, v in _DETAIL_TO_PB.items()}
+_CHOICE_TO_PB = {
+    ToolChoiceMode.AUTO: pb.TOOL_CHOICE_MODE_AUTO,
+    ToolChoiceMode.NONE: pb.TOOL_CHOICE_MODE_NONE,
+    ToolChoiceMode.REQUIRED: pb.TOOL_CHOICE_MODE_REQUIRED,
+    ToolChoiceMode.FUNCTION: pb.TOOL_CHOICE_MODE_FUNCTION,
+}
+_CHOICE_FROM_PB = {v: k for k, v in _CHOICE_TO_PB.items()}
+_FORMAT_TO_PB = {
+    ResponseFormatType.TEXT: pb.RESPONSE_FORMAT_TYPE_TEXT,
+    ResponseFormatType.JSON_OBJECT: pb.RESPONSE_FORMAT_TYPE_JSON_OBJECT,
+    ResponseFormatType.JSON_SCHEMA: pb.RESPONSE_FORMAT_TYPE_JSON_SCHEMA,
+}
+_FORMAT_FROM_PB = {v: k for k, v in _FORMAT_TO_PB.items()}
 _DECISION_TO_PB = {
     TrustDecision.CLEAN: pb.TRUST_DECISION_CLEAN,
     TrustDecision.MASKED: pb.TRUST_DECISION_MASKED,
@@ -50,20 +81,88 @@ _LOCALITY_TO_PB = {Locality.LOCAL: pb.LOCALITY_LOCAL, Locality.EXTERNAL: pb.LOCA
 _LOCALITY_FROM_PB = {v: k for k, v in _LOCALITY_TO_PB.items()}
 
 
+def tool_calls_from_pb(calls: Iterable[pb.ToolCall]) -> tuple[ToolCall, ...]:
+    return tuple(ToolCall(c.id, c.name, c.arguments) for c in calls)
+
+
+def tool_calls_to_pb(calls: Iterable[ToolCall]) -> list[pb.ToolCall]:
+    return [pb.ToolCall(id=c.id, name=c.name, arguments=c.arguments) for c in calls]
+
+
 def messages_from_pb(messages: Iterable[pb.ChatMessage]) -> list[ChatMessage]:
     result = []
     for i, m in enumerate(messages):
         role = _ROLE_FROM_PB.get(m.role)
         if role is None:
             raise InvalidArgument(
-                f"messages[{i}].role must be ROLE_SYSTEM, ROLE_USER or ROLE_ASSISTANT"
+                f"messages[{i}].role must be ROLE_SYSTEM, ROLE_USER, ROLE_ASSISTANT or ROLE_TOOL"
             )
-        result.append(ChatMessage(role, m.content))
+        images = tuple(
+            ImagePart(image.url, _DETAIL_FROM_PB.get(image.detail, ImageDetail.AUTO))
+            for image in m.images
+        )
+        calls = tool_calls_from_pb(m.tool_calls)
+        result.append(ChatMessage(role, m.content, calls, m.tool_call_id, images))
     return result
 
 
 def messages_to_pb(messages: list[ChatMessage] | tuple[ChatMessage, ...]) -> list[pb.ChatMessage]:
-    return [pb.ChatMessage(role=_ROLE_TO_PB[m.role], content=m.content) for m in messages]
+    return [
+        pb.ChatMessage(
+            role=_ROLE_TO_PB[m.role],
+            content=m.content,
+            tool_calls=tool_calls_to_pb(m.tool_calls),
+            tool_call_id=m.tool_call_id,
+            images=[pb.ImagePart(url=i.url, detail=_DETAIL_TO_PB[i.detail]) for i in m.images],
+        )
+        for m in messages
+    ]
+
+
+def tools_from_pb(tools: Iterable[pb.ToolDefinition]) -> tuple[ToolDefinition, ...]:
+    return tuple(
+        ToolDefinition(
+            t.name, t.description, t.parameters, t.strict if t.HasField("strict") else None
+        )
+        for t in tools
+    )
+
+
+def tools_to_pb(tools: Iterable[ToolDefinition]) -> list[pb.ToolDefinition]:
+    return [
+        pb.ToolDefinition(
+            name=t.name, description=t.description, parameters=t.parameters, strict=t.strict
+        )
+        for t in tools
+    ]
+
+
+def tool_choice_from_pb(choice: pb.ToolChoice) -> ToolChoice:
+    return ToolChoice(_CHOICE_FROM_PB.get(choice.mode, ToolChoiceMode.AUTO), choice.name)
+
+
+def tool_choice_to_pb(choice: ToolChoice) -> pb.ToolChoice:
+    return pb.ToolChoice(mode=_CHOICE_TO_PB[choice.mode], name=choice.name)
+
+
+def response_format_from_pb(value: pb.ResponseFormat) -> ResponseFormat:
+    return ResponseFormat(
+        _FORMAT_FROM_PB.get(value.type, ResponseFormatType.TEXT),
+        name=value.name,
+        schema=value.schema,
+        description=value.description,
+        strict=value.strict if value.HasField("strict") else None,
+    )
+
+
+def response_format_to_pb(value: ResponseFormat) -> pb.ResponseFormat:
+    return pb.ResponseFormat(
+        type=_FORMAT_TO_PB[value.type],
+        name=value.name,
+        schema=value.schema,
+        description=value.description,
+        strict=value.strict,
+    )
 
 
 def params_from_pb(params: pb.GenerationParams) -> GenerationParams:
@@ -76,6 +175,12 @@ def params_from_pb(params: pb.GenerationParams) -> GenerationParams:
         seed=params.seed if has("seed") else None,
         presence_penalty=params.presence_penalty if has("presence_penalty") else None,
         frequency_penalty=params.frequency_penalty if has("frequency_penalty") else None,
+        tools=tools_from_pb(params.tools),
+        tool_choice=tool_choice_from_pb(params.tool_choice) if has("tool_choice") else None,
+        parallel_tool_calls=(params.parallel_tool_calls if has("parallel_tool_calls") else None),
+        response_format=(
+            response_format_from_pb(params.response_format) if has("response_format") else None
+        ),
     )
 
 

@@ -6,20 +6,56 @@ so the domain code never depends on generated classes.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from modelgw.common.tools import ResponseFormat, ToolCall, ToolChoice, ToolDefinition
 
 
 class Role(StrEnum):
     SYSTEM = "system"
     USER = "user"
     ASSISTANT = "assistant"
+    TOOL = "tool"
+    """The result of a tool call, named by `ChatMessage.tool_call_id`."""
+
+
+class ImageDetail(StrEnum):
+    AUTO = "auto"
+    LOW = "low"
+    HIGH = "high"
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    """An image in a message: a `data:` URL (the image itself) or an address a backend
+    fetches, only for tenants that allow addresses. modelgw never fetches it, and never
+    reads text inside an image: pixels are not scanned for personal data."""
+
+    url: str
+    detail: ImageDetail = ImageDetail.AUTO
+
+    @property
+    def is_data(self) -> bool:
+        return self.url.startswith("data:")
+
+    def digest(self) -> ImagePart:
+        """What the audit record keeps of the image: a SHA-256 of its URL, never the image."""
+        return ImagePart(f"sha256:{hashlib.sha256(self.url.encode()).hexdigest()}", self.detail)
 
 
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
     role: Role
     content: str
+    """The message's text (several text parts are joined with a line break)."""
+    tool_calls: tuple[ToolCall, ...] = ()
+    """An assistant message's calls, as the model made them in an earlier turn."""
+    tool_call_id: str = ""
+    """A `tool` message: the id of the call whose result `content` is."""
+    images: tuple[ImagePart, ...] = ()
+    """Images, sent after the text (a user message's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +67,11 @@ class GenerationParams:
     seed: int | None = None
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
+    tools: tuple[ToolDefinition, ...] = ()
+    tool_choice: ToolChoice | None = None
+    """None: the backend's default (`auto` when tools are offered)."""
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +85,7 @@ class FinishReason(StrEnum):
     STOP = "stop"
     LENGTH = "length"
     CONTENT_FILTER = "content_filter"
+    TOOL_CALLS = "tool_calls"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from modelgw.common.message_json import message_to_dict, tool_call_from_dict, tool_call_to_dict
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Usage
+from modelgw.common.tools import ToolCall
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "modelgw:cache:v1"
@@ -31,6 +33,8 @@ class CachedAnswer:
     masked_text: str
     finish_reason: FinishReason
     usage: Usage
+    tool_calls: tuple[ToolCall, ...] = ()
+    """The answer's tool calls, masked like its text."""
 
 
 def is_cacheable(params: GenerationParams) -> bool:
@@ -45,7 +49,7 @@ def cache_key(
         {
             "model": model,
             "backend": backend,
-            "messages": [[m.role.value, m.content] for m in messages],
+            "messages": [_message_key(m) for m in messages],
             "params": asdict(params),
         },
         sort_keys=True,
@@ -55,15 +59,29 @@ def cache_key(
     return f"{KEY_PREFIX}:{tenant}:{digest}"
 
 
+def _message_key(message: ChatMessage) -> list[object]:
+    """Role and text; tool calls, tool call ids and images too, when a message has them."""
+    extras = message_to_dict(message)
+    del extras["role"], extras["content"]
+    key: list[object] = [message.role.value, message.content]
+    return [*key, extras] if extras else key
+
+
 def _encode(answer: CachedAnswer) -> str:
-    return json.dumps(
-        {"t": answer.masked_text, "f": answer.finish_reason.value, "u": asdict(answer.usage)}
-    )
+    data: dict[str, object] = {
+        "t": answer.masked_text,
+        "f": answer.finish_reason.value,
+        "u": asdict(answer.usage),
+    }
+    if answer.tool_calls:
+        data["c"] = [tool_call_to_dict(c) for c in answer.tool_calls]
+    return json.dumps(data)
 
 
 def _decode(raw: str | bytes) -> CachedAnswer:
     data = json.loads(raw)
-    return CachedAnswer(data["t"], FinishReason(data["f"]), Usage(**data["u"]))
+    calls = tuple(tool_call_from_dict(c) for c in data.get("c") or ())
+    return CachedAnswer(data["t"], FinishReason(data["f"]), Usage(**data["u"]), calls)
 
 
 class ResponseCache(Protocol):

@@ -17,6 +17,7 @@ from modelgw.common.messages import (
     TrustSummary,
     Usage,
 )
+from modelgw.common.tools import ToolCall
 from modelgw.gateway.routing import Candidate
 
 
@@ -64,6 +65,8 @@ class ChatResult:
     usage: Usage
     trust: TrustSummary
     route: RouteInfo
+    tool_calls: tuple[ToolCall, ...] = ()
+    """The functions the model asks the caller to run, arguments restored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +83,24 @@ class StreamDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamToolCall:
+    """A piece of one tool call of the answer (see `ToolCallDelta`), arguments restored.
+
+    The first piece of a call carries its id and name; the concatenated `arguments`
+    of one `index` are the call's JSON arguments with the caller's original values.
+    """
+
+    index: int
+    id: str = ""
+    name: str = ""
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StreamEnd:
     finish_reason: FinishReason
     usage: Usage
     trust: TrustSummary
 
 
-StreamEvent = StreamStart | StreamDelta | StreamEnd
+StreamEvent = StreamStart | StreamDelta | StreamToolCall | StreamEnd

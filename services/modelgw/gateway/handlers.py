@@ -17,6 +17,7 @@ from modelgw.common.convert import (
     messages_from_pb,
     params_from_pb,
     summary_to_pb,
+    tool_calls_to_pb,
     usage_to_pb,
 )
 from modelgw.common.grpc_errors import abort_on_error
@@ -27,7 +28,9 @@ from modelgw.gateway.chat import (
     StreamDelta,
     StreamEnd,
     StreamStart,
+    StreamToolCall,
 )
+from modelgw.gateway.embeddings import EmbedRequest
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.validation import client_request_id, new_request_id
 
@@ -80,7 +83,11 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
             request_id=result.request_id,
             client_request_id=result.client_request_id,
             model=result.model,
-            message=common_pb2.ChatMessage(role=common_pb2.ROLE_ASSISTANT, content=result.text),
+            message=common_pb2.ChatMessage(
+                role=common_pb2.ROLE_ASSISTANT,
+                content=result.text,
+                tool_calls=tool_calls_to_pb(result.tool_calls),
+            ),
             finish_reason=finish_reason_to_pb(result.finish_reason),
             usage=usage_to_pb(result.usage),
             trust=summary_to_pb(result.trust),
@@ -112,12 +119,46 @@ class GatewayService(gateway_pb2_grpc.GatewayServicer):
                     )
                 elif isinstance(event, StreamDelta):
                     yield gateway_pb2.GenerateStreamResponse(delta=event.text)
+                elif isinstance(event, StreamToolCall):
+                    delta = gateway_pb2.ToolCallDelta(
+                        index=event.index, id=event.id, name=event.name, arguments=event.arguments
+                    )
+                    yield gateway_pb2.GenerateStreamResponse(tool_calls=[delta])
                 elif isinstance(event, StreamEnd):
                     yield gateway_pb2.GenerateStreamResponse(
                         finish_reason=finish_reason_to_pb(event.finish_reason),
                         usage=usage_to_pb(event.usage),
                         trust=summary_to_pb(event.trust),
                     )
+
+    @abort_on_error
+    async def Embed(
+        self,
+        request: gateway_pb2.EmbedRequest,
+        context: grpc.aio.ServicerContext[gateway_pb2.EmbedRequest, gateway_pb2.EmbedResponse],
+    ) -> gateway_pb2.EmbedResponse:
+        caller = await self._auth.authenticate(context.invocation_metadata() or ())
+        remaining: float | None = context.time_remaining()
+        embed = EmbedRequest(
+            model=request.model,
+            inputs=list(request.inputs),
+            request_id=new_request_id(),
+            caller=caller_from_pb(request.caller),
+            deadline=time.monotonic() + remaining if remaining is not None else None,
+            client_request_id=client_request_id(request.request_id),
+            dimensions=request.dimensions if request.HasField("dimensions") else None,
+        )
+        await context.send_initial_metadata((("x-request-id", embed.request_id),))
+        result = await self._pipeline.embed(caller, embed)
+        return gateway_pb2.EmbedResponse(
+            request_id=result.request_id,
+            client_request_id=result.client_request_id,
+            model=result.model,
+            embeddings=[gateway_pb2.Embedding(values=v) for v in result.vectors],
+            usage=usage_to_pb(result.usage),
+            trust=summary_to_pb(result.trust),
+            route=_route_to_pb(result.route),
+        )
 
     @abort_on_error
     async def ListModels(

@@ -4,23 +4,56 @@ The trust layer must see each of them: a field that reaches a backend without
 passing detection is a leak, however well the messages are masked. So the
 pipeline takes the texts to protect only from `outbound_texts` and puts the
 masked ones back only through `with_texts`; a field added to `ChatRequest`
-must be listed here, as outbound or as not sent, or
-`tests/unit/test_outbound_fields.py` fails.
+must be listed here, as outbound, as an identifier, as not text, or as not
+sent, or `tests/unit/test_outbound_fields.py` fails.
+
+JSON documents (tool-call arguments, tool results that parse as JSON, JSON
+schemas) are not one text: each string inside them, object keys included, is
+its own text (`modelgw.gateway.json_texts`), and `with_texts` rebuilds the
+document around the masked strings, so a placeholder always sits inside a
+valid JSON string. A tool result that is not JSON is one text, like any
+message. A message's `name` (OpenAI) never gets this far: the HTTP front door
+drops it, since a participant's name is personal data that providers' name
+rules would refuse once masked.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
-from modelgw.common.messages import ChatMessage, GenerationParams
+from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.chat import ChatRequest
+from modelgw.gateway.json_texts import json_strings
 
 OUTBOUND_FIELDS: tuple[str, ...] = (
     "messages[].content",
+    "messages[].tool_calls[].arguments",
     "params.stop[]",
+    "params.tools[].description",
+    "params.tools[].parameters",
+    "params.response_format.description",
+    "params.response_format.schema",
 )
 """Free text that a backend receives: detected and masked (or the request refused)."""
+
+IDENTIFIER_FIELDS: dict[str, str] = {
+    "messages[].tool_calls[].id": "a call id (`[A-Za-z0-9_.:-]`, checked); names the result",
+    "messages[].tool_calls[].name": "a function name (`[A-Za-z0-9_-]{1,64}`, checked)",
+    "messages[].tool_call_id": "the call id a tool result answers (checked like the id)",
+    "params.tools[].name": "a function name (`[A-Za-z0-9_-]{1,64}`, checked): the model "
+    "calls it by this name, so a placeholder would break the call",
+    "params.tool_choice.name": "a function name from `params.tools` (checked)",
+    "params.response_format.name": "the schema's name (`[A-Za-z0-9_-]{1,64}`, checked)",
+}
+"""Sent as they are: identifiers held to a pattern that leaves no room for free text."""
+
+NOT_TEXT_FIELDS: dict[str, str] = {
+    "messages[].images[].url": "an image (a data URL) or, where the tenant allows it, an "
+    "address the backend fetches: sent unscanned, text inside images is not detected",
+}
+"""Sent, but not text the trust layer can read."""
 
 NOT_SENT_FIELDS: dict[str, str] = {
     "model": "the modelgw model name; the backend gets its route's own model name",
@@ -33,21 +66,106 @@ NOT_SENT_FIELDS: dict[str, str] = {
 """String fields of `ChatRequest` that stay inside modelgw, and why."""
 
 
+class _Texts(Protocol):
+    def text(self, field: str, value: str) -> str:
+        """Visit one outbound text; return what goes in its place."""
+        ...
+
+
+class _Collect:
+    def __init__(self) -> None:
+        self.fields: list[tuple[str, str]] = []
+
+    def text(self, field: str, value: str) -> str:
+        self.fields.append((field, value))
+        return value
+
+
+class _Replace:
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts: Iterator[str] = iter(texts)
+        self._count = len(texts)
+        self._used = 0
+
+    def text(self, field: str, value: str) -> str:
+        self._used += 1
+        replacement = next(self._texts, None)
+        if replacement is None:
+            raise ValueError("texts do not match the request's outbound fields")
+        return replacement
+
+    def check_all_used(self) -> None:
+        if self._used != self._count:
+            raise ValueError("texts do not match the request's outbound fields")
+
+
+def _json(texts: _Texts, field: str, value: str) -> str:
+    document = json_strings(value)
+    if document is None:
+        return texts.text(field, value)
+    return document.rebuild([texts.text(field, s) for s in document.strings])
+
+
+def _message(texts: _Texts, i: int, message: ChatMessage) -> ChatMessage:
+    field = f"messages[{i}].content"
+    if message.role is Role.TOOL:
+        content = _json(texts, field, message.content)
+    else:
+        content = texts.text(field, message.content)
+    calls = tuple(
+        dataclasses.replace(
+            call, arguments=_json(texts, f"messages[{i}].tool_calls[{j}].arguments", call.arguments)
+        )
+        for j, call in enumerate(message.tool_calls)
+    )
+    return dataclasses.replace(message, content=content, tool_calls=calls)
+
+
+def _params(texts: _Texts, params: GenerationParams) -> GenerationParams:
+    stop = tuple(texts.text(f"params.stop[{i}]", s) for i, s in enumerate(params.stop))
+    tools = tuple(
+        dataclasses.replace(
+            tool,
+            description=texts.text(f"params.tools[{i}].description", tool.description),
+            parameters=_json(texts, f"params.tools[{i}].parameters", tool.parameters),
+        )
+        for i, tool in enumerate(params.tools)
+    )
+    response_format = params.response_format
+    if response_format is not None:
+        response_format = dataclasses.replace(
+            response_format,
+            description=texts.text(
+                "params.response_format.description", response_format.description
+            ),
+            schema=_json(texts, "params.response_format.schema", response_format.schema),
+        )
+    return dataclasses.replace(params, stop=stop, tools=tools, response_format=response_format)
+
+
+def _walk(request: ChatRequest, texts: _Texts) -> tuple[list[ChatMessage], GenerationParams]:
+    """The one traversal that fixes the order of the outbound texts, both ways."""
+    messages = [_message(texts, i, m) for i, m in enumerate(request.messages)]
+    return messages, _params(texts, request.params)
+
+
+def outbound_fields(request: ChatRequest) -> list[tuple[str, str]]:
+    """(field, text) for every outbound text, in `outbound_texts` order."""
+    collect = _Collect()
+    _walk(request, collect)
+    return collect.fields
+
+
 def outbound_texts(request: ChatRequest) -> list[str]:
     """The texts of `OUTBOUND_FIELDS`, in a fixed order that `with_texts` reverses."""
-    return [m.content for m in request.messages] + list(request.params.stop)
+    return [text for _, text in outbound_fields(request)]
 
 
 def with_texts(
     request: ChatRequest, texts: Sequence[str]
 ) -> tuple[list[ChatMessage], GenerationParams]:
     """The request's messages and parameters with its outbound texts replaced by `texts`."""
-    count = len(request.messages)
-    if len(texts) != count + len(request.params.stop):
-        raise ValueError("texts do not match the request's outbound fields")
-    messages = [
-        dataclasses.replace(m, content=text)
-        for m, text in zip(request.messages, texts[:count], strict=True)
-    ]
-    params = dataclasses.replace(request.params, stop=tuple(texts[count:]))
-    return messages, params
+    replace = _Replace(texts)
+    result = _walk(request, replace)
+    replace.check_all_used()
+    return result

@@ -30,6 +30,7 @@ from typing import cast
 from opentelemetry import trace
 
 from modelgw.audit.sink import AuditSink
+from modelgw.common.config.inputs import EmbeddingProtection
 from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import AnswerRelease, EntityAction
@@ -39,6 +40,7 @@ from modelgw.common.logs import bind_request
 from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.common.tenant import Caller
+from modelgw.common.tools import ToolCallDelta
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
 from modelgw.gateway.chat import (
     ChatRequest,
@@ -48,16 +50,22 @@ from modelgw.gateway.chat import (
     StreamEnd,
     StreamEvent,
     StreamStart,
+    StreamToolCall,
 )
+from modelgw.gateway.content_checks import check_content
+from modelgw.gateway.embeddings import EmbedRequest, EmbedResult, check_embed
+from modelgw.gateway.features import capable, check_images, embedding_capable
+from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.limits import text_tokens
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.telemetry import GatewayTelemetry
+from modelgw.gateway.tool_calls import ToolCallCollector, ToolCallRelay
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
-from modelgw.providers.base import BackendRequest, StreamChunk
+from modelgw.providers.base import BackendRequest, EmbeddingRequest, StreamChunk
 from modelgw.providers.pricing import highest_cost, request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
@@ -107,12 +115,15 @@ class Pipeline:
         start: StreamStart | None = None
         end: StreamEnd | None = None
         text: list[str] = []
+        tool_calls = ToolCallCollector()
         async with contextlib.aclosing(await self._run(caller, request, streamed=False)) as run:
             async for event in run:
                 if isinstance(event, StreamStart):
                     start = event
                 elif isinstance(event, StreamDelta):
                     text.append(event.text)
+                elif isinstance(event, StreamToolCall):
+                    tool_calls.add(event)
                 else:
                     end = event
         assert start is not None and end is not None, "an answer that ended without its events"
@@ -125,6 +136,7 @@ class Pipeline:
             end.usage,
             end.trust,
             start.route,
+            tool_calls.calls(),
         )
 
     async def generate_stream(
@@ -136,6 +148,75 @@ class Pipeline:
         afterwards they end the stream. Close the stream (`aclose`) on every exit.
         """
         return await self._run(caller, request, streamed=True)
+
+    async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult:
+        """Embeddings through the same stages as chat: admit, quota, protect, route (with
+        retries and fallback), audit. The backend gets the masked inputs, or, for a tenant
+        that chose local-only embeddings, the inputs as sent, on local backends only."""
+        local_only = caller.tenant.config.embeddings.protection is EmbeddingProtection.LOCAL_ONLY
+        plan = self._admit_embed(caller, request, local_only=local_only)
+        chat = request.as_chat()
+        trail = AuditTrail(caller, chat, streamed=False, operation="embeddings")
+        self._in_flight.add(trail)
+        status, error = "CANCELLED", _GONE
+        try:
+            if not caller.may_use(request.model):
+                raise PermissionDenied(
+                    f"tenant {caller.tenant.name!r} may not use model {request.model!r}"
+                )
+            trail.reservation = await self._quotas.reserve(
+                caller.tenant, chat.messages, chat.params
+            )
+            plan = await self._protect(trail, plan)
+            reasons = "; ".join(plan.reasons) or "route order"
+
+            async def prepare(candidate: Candidate) -> EmbeddingRequest:
+                assert trail.protected is not None
+                sent = trail.protected.backend_request(candidate)  # refuses blocked data
+                trail.locality = candidate.locality
+                trail.route = RouteInfo.of(candidate, reasons)
+                inputs = request.inputs if local_only else [m.content for m in sent.messages]
+                return EmbeddingRequest(
+                    candidate.upstream_model,
+                    list(inputs),
+                    request.request_id,
+                    request.deadline,
+                    request.dimensions,
+                )
+
+            with tracer().start_as_current_span("modelgw.backend.embed"):
+                outcome, response = await self._router.engine.embed(plan, request.deadline, prepare)
+            self._answered(trail, outcome)
+            trail.usage = response.usage
+            status, error = "OK", ""
+        except BaseException as exc:
+            status, error = self._ending(trail, exc)
+            raise
+        finally:
+            await asyncio.shield(self._finish(trail, status, error))
+        assert trail.protected is not None and trail.route is not None
+        return EmbedResult(
+            request.request_id,
+            request.client_request_id,
+            request.model,
+            response.vectors,
+            response.usage,
+            trail.protected.masked(trail.route.locality).summary,
+            trail.route,
+        )
+
+    def _admit_embed(self, caller: Caller, request: EmbedRequest, *, local_only: bool) -> RoutePlan:
+        """`_admit` for embeddings: refusals here leave no record."""
+        span = trace.get_current_span()
+        span.set_attribute("modelgw.tenant", caller.tenant.name)
+        span.set_attribute("modelgw.model", request.model)
+        span.set_attribute("modelgw.request_id", request.request_id)
+        if not caller.has_role(KeyRole.USER):
+            raise PermissionDenied("this API key lacks the `user` role needed to call models")
+        self._audit.admit(caller.tenant)
+        check_embed(request)
+        check_caller(request.caller)
+        return embedding_capable(self._router.plan(request.model), local_only=local_only)
 
     async def close(self) -> None:
         """Record every request still in flight (the process is going away) as CANCELLED."""
@@ -170,9 +251,11 @@ class Pipeline:
             raise PermissionDenied("this API key lacks the `user` role needed to call models")
         self._audit.admit(caller.tenant)
         check_chat(request.model, request.messages, request.params)
+        check_content(request)
         check_caller(request.caller)
+        check_images(caller.tenant, request)
         # NOT_FOUND before PERMISSION_DENIED is fine: model names are not secret.
-        return self._router.plan(request.model, caller.tenant)
+        return capable(self._router.plan(request.model, caller.tenant), request)
 
     async def _open(
         self, trail: AuditTrail, plan: RoutePlan, *, streamed: bool
@@ -219,7 +302,9 @@ class Pipeline:
         with tracer().start_as_current_span("modelgw.backend.generate"):
             outcome, response = await engine.generate(plan, request.deadline, prepare)
         self._answered(trail, outcome)
-        answer = CachedAnswer(response.text, response.finish_reason, response.usage)
+        answer = CachedAnswer(
+            response.text, response.finish_reason, response.usage, response.tool_calls
+        )
         return _replay(answer), store
 
     async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
@@ -288,6 +373,7 @@ class Pipeline:
         Its first yield (`None`) only tells `_run` that the relay is running."""
         assert trail.protected is not None and trail.route is not None
         answer = self._answer_filter(trail)
+        tools = ToolCallRelay(trail.protected.vault)
         prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
         status, error = "CANCELLED", _GONE
@@ -309,6 +395,8 @@ class Pipeline:
                         yield StreamDelta(restored)
                     if answer.cut:
                         break
+                for event in tools.feed(chunk.tool_calls):
+                    yield event
                 if chunk.finish_reason is not None:
                     finish_reason = chunk.finish_reason
                 if chunk.usage is not None:
@@ -317,6 +405,8 @@ class Pipeline:
             if tail:
                 trail.restored_response += tail
                 yield StreamDelta(tail)
+            for event in tools.finish():
+                yield event
             if answer.cut:
                 finish_reason = FinishReason.CONTENT_FILTER
             trail.answer_summary = answer.summary(prompt_summary)
@@ -327,13 +417,16 @@ class Pipeline:
                 # The scanned masked answer: personal data the model made up is not cached.
                 key = self._cache_key(trail, trail.route.backend, trail.route.locality)
                 await self._cache.put(
-                    key, CachedAnswer(answer.masked_text, finish_reason, trail.usage)
+                    key,
+                    CachedAnswer(answer.masked_text, finish_reason, trail.usage, tools.masked()),
                 )
         except BaseException as exc:
             status, error = self._ending(trail, exc)
             raise
         finally:
             trail.masked_response = answer.masked_text
+            trail.masked_tool_calls = tools.masked()
+            trail.restored_tool_calls = tools.restored()
             await asyncio.shield(self._wrap_up(trail, chunks, answer, status, error))
 
     def _ending(self, trail: AuditTrail, exc: BaseException) -> tuple[str, str]:
@@ -382,7 +475,7 @@ class Pipeline:
             trail.caller.tenant,
             trail.request.request_id,
             trail.protected.vault,
-            [m.content for m in trail.request.messages],
+            outbound_texts(trail.request),
             trail.route.locality,
         )
         response = trail.caller.tenant.trust.response
@@ -392,7 +485,11 @@ class Pipeline:
             and response.toxicity_action is EntityAction.ALLOW
             else None
         )
-        return AnswerFilter(scanner, trail.protected.vault, words)
+        response_format = trail.request.params.response_format
+        json_answer = response_format is not None and response_format.json
+        return AnswerFilter(
+            scanner, trail.protected.vault, words, escape_in_string if json_answer else None
+        )
 
     async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
         """Settle the quota reservation and write the one audit record of the request."""
@@ -438,7 +535,11 @@ def _used_tokens(trail: AuditTrail, status: str) -> int | None:
 
 async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
     """A whole answer (a cached one, or a unary backend's) as a backend stream of one chunk."""
-    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage)
+    calls = tuple(
+        ToolCallDelta(i, call.id, call.name, call.arguments)
+        for i, call in enumerate(answer.tool_calls)
+    )
+    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage, calls)
 
 
 async def _close(chunks: AsyncIterator[StreamChunk]) -> None:

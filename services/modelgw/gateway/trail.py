@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,9 +14,16 @@ from modelgw.audit.decisions import policy_decisions
 from modelgw.audit.records import AuditRecord
 from modelgw.common.config.providers import Locality
 from modelgw.common.errors import ModelgwError, TrustLayerUnavailable
-from modelgw.common.messages import ChatMessage, TrustDecision, TrustSummary, Usage
+from modelgw.common.messages import (
+    ChatMessage,
+    GenerationParams,
+    TrustDecision,
+    TrustSummary,
+    Usage,
+)
 from modelgw.common.telemetry import current_trace_id
 from modelgw.common.tenant import Caller
+from modelgw.common.tools import ToolCall
 from modelgw.gateway.chat import ChatRequest, RouteInfo
 from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Reservation
@@ -31,6 +39,8 @@ class AuditTrail:
     caller: Caller
     request: ChatRequest
     streamed: bool
+    operation: str = "chat"
+    """What the request asked for: `chat` or `embeddings` (`EmbedRequest.as_chat`)."""
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.monotonic)
     protected: ProtectedRequest | None = None
@@ -52,6 +62,10 @@ class AuditTrail:
     restored_response: str = ""
     """The answer as the client got it; reaches the audit log only sealed, for tenants that
     keep raw content."""
+    masked_tool_calls: tuple[ToolCall, ...] = ()
+    """The answer's tool calls as the model wrote them (placeholders)."""
+    restored_tool_calls: tuple[ToolCall, ...] = ()
+    """The answer's tool calls as the client got them; sealed like `restored_response`."""
     reservation: Reservation | None = None
     """Not part of the record: what this request holds in its tenant's quotas, settled
     once when the record is written."""
@@ -59,7 +73,9 @@ class AuditTrail:
     """The record has been handed to the audit sink (a request has exactly one)."""
 
     def raw(self) -> RawContent:
-        return RawContent(tuple(self.request.messages), self.restored_response)
+        return RawContent(
+            tuple(self.request.messages), self.restored_response, self.restored_tool_calls
+        )
 
     def failed(self, exc: ModelgwError) -> tuple[str, str]:
         """Status and message for the record of a request that ended in `exc`."""
@@ -69,11 +85,16 @@ class AuditTrail:
     def sent(self) -> tuple[list[ChatMessage], tuple[str, ...], TrustSummary]:
         """The masked messages and stop strings (sent, or that would have been), and their
         trust summary; nothing when the trust layer never answered."""
+        messages, params, summary = self.sent_params()
+        return messages, params.stop, summary
+
+    def sent_params(self) -> tuple[list[ChatMessage], GenerationParams, TrustSummary]:
+        """Like `sent`, with every parameter as sent (tools and formats masked)."""
         if self.protected is None or self.locality is None:
-            return [], (), TrustSummary(TrustDecision.CLEAN)
+            return [], GenerationParams(), TrustSummary(TrustDecision.CLEAN)
         masked = self.protected.masked(self.locality)
         messages, params = self.protected.sent_to(self.locality)
-        return messages, params.stop, self.answer_summary or masked.summary
+        return messages, params, self.answer_summary or masked.summary
 
     def summary(self) -> TrustSummary:
         """What the record's trust summary will say (as `sent`, without building messages)."""
@@ -82,7 +103,8 @@ class AuditTrail:
         return self.answer_summary or self.protected.masked(self.locality).summary
 
     def record(self, status: str, error: str = "", cost: float | None = None) -> AuditRecord:
-        messages, stop, summary = self.sent()
+        messages, params, summary = self.sent_params()
+        stop = params.stop
         route = self.route
         locality = route.locality.value if route else ""
         return AuditRecord(
@@ -102,7 +124,12 @@ class AuditTrail:
             upstream_model=route.upstream_model if route else "",
             locality=locality,
             route_reason=route.reason if route else "",
-            masked_prompt=tuple(messages),
+            masked_prompt=tuple(
+                dataclasses.replace(m, images=tuple(i.digest() for i in m.images))
+                if m.images
+                else m
+                for m in messages
+            ),
             masked_stop=stop,
             masked_response=self.masked_response,
             decision=summary.decision,
@@ -118,4 +145,10 @@ class AuditTrail:
             trace_id=self.trace_id,
             cost_usd=cost,
             policy_decisions=policy_decisions(summary, locality, fail_closed=self.fail_closed),
+            operation=self.operation,
+            masked_tools=params.tools,
+            tool_choice=params.tool_choice,
+            parallel_tool_calls=params.parallel_tool_calls,
+            response_format=params.response_format,
+            masked_tool_calls=self.masked_tool_calls,
         )

@@ -92,7 +92,7 @@ def check_chat(model: str, messages: list[ChatMessage], params: GenerationParams
         raise InvalidArgument(f"messages may hold at most {MAX_MESSAGES} messages")
     for i, message in enumerate(messages):
         check_text(f"messages[{i}].content", message.content)
-    if not any(m.content.strip() for m in messages):
+    if not any(m.content.strip() or m.images or m.tool_calls for m in messages):
         raise InvalidArgument("messages are all empty; send at least one with content")
     if params.max_tokens is not None and params.max_tokens < 1:
         raise InvalidArgument("params.max_tokens must be at least 1")

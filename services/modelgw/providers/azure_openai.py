@@ -15,8 +15,8 @@ import grpc
 
 from modelgw.common.config.providers import AzureOpenAIProvider
 from modelgw.common.config.secrets import SecretResolutionError, resolve_secret
-from modelgw.providers.base import BackendRequest
-from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body
+from modelgw.providers.base import BackendRequest, EmbeddingRequest
+from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body, embeddings_body
 from modelgw.providers.transport.backend import UpstreamCall
 from modelgw.providers.transport.errors import ProviderError
 
@@ -52,5 +52,13 @@ class AzureOpenAIBackend(ChatCompletionsBackend):
         path = f"/openai/deployments/{deployment}/chat/completions"
         url = f"{self._config.endpoint}{path}?{self._query}"
         body = chat_body(request, model=None, stream=stream, stream_usage=self._config.stream_usage)
+        headers = {"content-type": "application/json", **self._credential()}
+        return UpstreamCall(url, json.dumps(body).encode(), headers)
+
+    async def embedding_call(self, request: EmbeddingRequest) -> UpstreamCall:
+        """The deployment's `/embeddings` (the route's model names an embedding deployment)."""
+        deployment = quote(request.model, safe="")
+        url = f"{self._config.endpoint}/openai/deployments/{deployment}/embeddings?{self._query}"
+        body = embeddings_body(request, model=None)
         headers = {"content-type": "application/json", **self._credential()}
         return UpstreamCall(url, json.dumps(body).encode(), headers)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from modelgw.common.config.providers import Locality
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Usage
+from modelgw.common.tools import ToolCall, ToolCallDelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class BackendResponse:
     text: str
     finish_reason: FinishReason
     usage: Usage
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class StreamChunk:
     delta: str = ""
     finish_reason: FinishReason | None = None
     usage: Usage | None = None
+    tool_calls: tuple[ToolCallDelta, ...] = ()
+    """Pieces of the answer's tool calls (masked arguments, as the model wrote them)."""
 
 
 class Backend(Protocol):
@@ -74,3 +78,35 @@ class Backend(Protocol):
     def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]: ...
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingRequest:
+    model: str
+    """The backend's own model name."""
+    inputs: list[str]
+    """Masked (or, for a tenant's local-only embeddings, unmasked to a local backend)."""
+    request_id: str
+    deadline: float | None = None
+    dimensions: int | None = None
+    """Shorten the vectors to this many dimensions, on models that can."""
+
+    def remaining(self, cap: float) -> float:
+        if self.deadline is None:
+            return cap
+        return max(0.0, min(cap, self.deadline - time.monotonic()))
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingResponse:
+    vectors: list[list[float]]
+    """One per input, in order."""
+    usage: Usage
+    """prompt_tokens only."""
+
+
+@runtime_checkable
+class EmbeddingBackend(Protocol):
+    """A backend that also turns texts into vectors (declares `Feature.EMBEDDINGS`)."""
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse: ...

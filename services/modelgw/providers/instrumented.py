@@ -24,7 +24,16 @@ from modelgw.common.config.providers import Locality
 from modelgw.common.errors import BackendError, ModelgwError
 from modelgw.common.metrics import DURATION_BUCKETS_S, TOKEN_BUCKETS
 from modelgw.common.telemetry import tracer
-from modelgw.providers.base import Backend, BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    EmbeddingBackend,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
+from modelgw.providers.features import Feature, backend_features
 
 Attributes = dict[str, str]
 
@@ -90,6 +99,11 @@ class InstrumentedBackend:
     @property
     def locality(self) -> Locality:
         return self._inner.locality
+
+    @property
+    def features(self) -> frozenset[Feature]:
+        """What the wrapped backend serves: routing asks the wrapper."""
+        return backend_features(self._inner)
 
     def _attributes(self, request: BackendRequest) -> Attributes:
         return {
@@ -183,3 +197,40 @@ class InstrumentedBackend:
 
     async def close(self) -> None:
         await self._inner.close()
+
+
+class InstrumentedEmbeddingBackend(InstrumentedBackend):
+    """An `InstrumentedBackend` around a backend that embeds too: embedding calls pass
+    through in a CLIENT span of their own."""
+
+    def __init__(self, inner: EmbeddingBackend, instruments: BackendInstruments) -> None:
+        """`inner` is a `Backend` that also embeds."""
+        super().__init__(inner, instruments)  # type: ignore[arg-type]  # it is a Backend too; Protocols do not intersect
+        self._embedder = inner
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        span = tracer().start_span(
+            f"embeddings {request.model}",
+            kind=SpanKind.CLIENT,
+            attributes={
+                genai.OPERATION_NAME: "embeddings",
+                genai.PROVIDER_NAME: genai.provider_name(self.provider_type),
+                genai.REQUEST_MODEL: request.model,
+                "modelgw.backend": self.name,
+            },
+        )
+        try:
+            with trace.use_span(span, end_on_exit=False):
+                return await self._embedder.embed(request)
+        except BaseException as exc:
+            span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            raise
+        finally:
+            span.end()
+
+
+def instrument(backend: Backend, instruments: BackendInstruments) -> InstrumentedBackend:
+    """The backend traced and measured, keeping what it can do (embeddings included)."""
+    if isinstance(backend, EmbeddingBackend):
+        return InstrumentedEmbeddingBackend(backend, instruments)
+    return InstrumentedBackend(backend, instruments)

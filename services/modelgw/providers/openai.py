@@ -6,8 +6,8 @@ import json
 
 from modelgw.common.config.providers import OpenAIProvider
 from modelgw.common.config.secrets import resolve_secret
-from modelgw.providers.base import BackendRequest
-from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body
+from modelgw.providers.base import BackendRequest, EmbeddingRequest
+from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body, embeddings_body
 from modelgw.providers.transport.backend import UpstreamCall
 
 
@@ -19,6 +19,7 @@ class OpenAIBackend(ChatCompletionsBackend):
         super().__init__(name, config)
         self._config = config
         self._url = f"{config.base_url}/chat/completions"
+        self._embeddings_url = f"{config.base_url}/embeddings"
         self._headers = {
             "authorization": f"Bearer {resolve_secret(config.api_key)}",
             "content-type": "application/json",
@@ -38,3 +39,7 @@ class OpenAIBackend(ChatCompletionsBackend):
         )
         body["store"] = False  # never keep completions for distillation/evals on OpenAI's side
         return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
+
+    async def embedding_call(self, request: EmbeddingRequest) -> UpstreamCall:
+        body = embeddings_body(request, model=request.model)
+        return UpstreamCall(self._embeddings_url, json.dumps(body).encode(), dict(self._headers))

@@ -11,17 +11,25 @@ import json
 from typing import Any
 
 from modelgw.common.messages import FinishReason, Usage
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-from modelgw.providers.transport.backend import HttpBackend, StreamDecoder
-from modelgw.providers.transport.errors import early_end, stream_error
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
+from modelgw.providers.chat_wire import message_body, tool_call_deltas, tool_calls_of, tool_fields
+from modelgw.providers.features import CHAT_COMPLETIONS, Feature
+from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
+from modelgw.providers.transport.errors import early_end, protocol_error, stream_error
 from modelgw.providers.transport.sse import SseDecoder
 
 _FINISH = {
     "stop": FinishReason.STOP,
     "length": FinishReason.LENGTH,
     "content_filter": FinishReason.CONTENT_FILTER,
-    "tool_calls": FinishReason.STOP,
-    "function_call": FinishReason.STOP,
+    "tool_calls": FinishReason.TOOL_CALLS,
+    "function_call": FinishReason.TOOL_CALLS,
 }
 
 
@@ -36,7 +44,7 @@ def chat_body(
     body: dict[str, Any] = {}
     if model is not None:
         body["model"] = model
-    body["messages"] = [{"role": m.role.value, "content": m.content} for m in request.messages]
+    body["messages"] = [message_body(m) for m in request.messages]
     p = request.params
     optional = {
         max_tokens_field: p.max_tokens,
@@ -49,6 +57,7 @@ def chat_body(
     body.update({k: v for k, v in optional.items() if v is not None})
     if p.stop:
         body["stop"] = list(p.stop)
+    body.update(tool_fields(p))
     if stream:
         body["stream"] = True
         if stream_usage:
@@ -76,9 +85,13 @@ def usage_of(data: Any) -> Usage:
 
 def parse_chat_response(data: dict[str, Any]) -> BackendResponse:
     choice = data["choices"][0]
-    text = choice["message"].get("content") or ""
+    message = choice["message"]
+    text = message.get("content") or ""
     return BackendResponse(
-        text, finish_reason(choice.get("finish_reason")), usage_of(data.get("usage"))
+        text,
+        finish_reason(choice.get("finish_reason")),
+        usage_of(data.get("usage")),
+        tool_calls_of(message),
     )
 
 
@@ -127,16 +140,51 @@ class ChatStreamDecoder:
             if data.get("usage"):
                 self._usage = usage_of(data["usage"])
             for choice in data.get("choices") or []:
-                delta = (choice.get("delta") or {}).get("content")
-                if delta:
-                    chunks.append(StreamChunk(delta=delta))
+                delta = choice.get("delta") or {}
+                if delta.get("content"):
+                    chunks.append(StreamChunk(delta=delta["content"]))
+                calls = tool_call_deltas(delta)
+                if calls:
+                    chunks.append(StreamChunk(tool_calls=calls))
                 if choice.get("finish_reason"):
                     self._finish = finish_reason(choice["finish_reason"])
         return chunks
 
 
+def embeddings_body(request: EmbeddingRequest, *, model: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"input": list(request.inputs), "encoding_format": "float"}
+    if model is not None:
+        body["model"] = model
+    if request.dimensions is not None:
+        body["dimensions"] = request.dimensions
+    return body
+
+
+def parse_embeddings(data: dict[str, Any]) -> EmbeddingResponse:
+    items = sorted(data["data"], key=lambda item: int(item["index"]))
+    vectors = [[float(x) for x in item["embedding"]] for item in items]
+    return EmbeddingResponse(
+        vectors, Usage(int((data.get("usage") or {}).get("prompt_tokens") or 0))
+    )
+
+
 class ChatCompletionsBackend(HttpBackend):
-    """An adapter whose provider answers in Chat Completions; it only says how to call it."""
+    """An adapter whose provider answers in Chat Completions; it only says how to call it.
+
+    The same providers serve `/embeddings` (OpenAI's Embeddings API) beside it.
+    """
+
+    features = CHAT_COMPLETIONS | {Feature.EMBEDDINGS}
+
+    async def embedding_call(self, request: EmbeddingRequest) -> UpstreamCall:
+        raise NotImplementedError
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        data = await self.exchange(request, lambda: self.embedding_call(request))
+        response: EmbeddingResponse = self.parsed(parse_embeddings, data)
+        if len(response.vectors) != len(request.inputs):
+            raise protocol_error(self.name, self.provider_label, "one vector per input")
+        return response
 
     def parse_response(self, data: Any) -> BackendResponse:
         return parse_chat_response(data)

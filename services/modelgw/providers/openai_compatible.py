@@ -8,8 +8,8 @@ from typing import Any
 
 from modelgw.common.config.providers import OpenAICompatibleProvider
 from modelgw.common.config.secrets import resolve_secret
-from modelgw.providers.base import BackendRequest
-from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body
+from modelgw.providers.base import BackendRequest, EmbeddingRequest
+from modelgw.providers.openai_chat import ChatCompletionsBackend, chat_body, embeddings_body
 from modelgw.providers.transport.backend import UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail
 
@@ -22,6 +22,7 @@ class OpenAICompatibleBackend(ChatCompletionsBackend):
         super().__init__(name, config)
         self._config = config
         self._url = f"{config.base_url}/chat/completions"
+        self._embeddings_url = f"{config.base_url}/embeddings"
         self._headers = {"content-type": "application/json"}
         if config.api_key:
             self._headers["authorization"] = f"Bearer {resolve_secret(config.api_key)}"
@@ -35,6 +36,11 @@ class OpenAICompatibleBackend(ChatCompletionsBackend):
             max_tokens_field=self._config.max_tokens_field,
         )
         return UpstreamCall(self._url, json.dumps(body).encode(), dict(self._headers))
+
+    async def embedding_call(self, request: EmbeddingRequest) -> UpstreamCall:
+        """`/embeddings`, as vLLM serves it for pooling models (and TEI, Ollama, ...)."""
+        body = embeddings_body(request, model=request.model)
+        return UpstreamCall(self._embeddings_url, json.dumps(body).encode(), dict(self._headers))
 
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
         # vLLM (and others) put the fields at the top level: {"object": "error", "message", "type"}

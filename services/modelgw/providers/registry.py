@@ -9,6 +9,7 @@ from modelgw.common.config.providers import (
     AnthropicProvider,
     AzureOpenAIProvider,
     BedrockProvider,
+    CohereProvider,
     EchoProvider,
     OpenAICompatibleProvider,
     OpenAIProvider,
@@ -21,6 +22,7 @@ from modelgw.providers.anthropic import AnthropicBackend
 from modelgw.providers.azure_openai import AzureOpenAIBackend
 from modelgw.providers.base import Backend
 from modelgw.providers.bedrock import BedrockBackend
+from modelgw.providers.cohere import CohereBackend
 from modelgw.providers.echo import EchoBackend
 from modelgw.providers.openai import OpenAIBackend
 from modelgw.providers.openai_compatible import OpenAICompatibleBackend
@@ -49,6 +51,8 @@ def build_backend(name: str, config: ProviderConfig) -> Backend:
             return SageMakerBackend(name, config)
         case OpenAICompatibleProvider():
             return OpenAICompatibleBackend(name, config)
+        case CohereProvider():
+            return CohereBackend(name, config)
         case VllmProvider():
             return VllmBackend(name, config)
         case _:

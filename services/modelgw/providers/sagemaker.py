@@ -18,6 +18,7 @@ from urllib.parse import quote
 from modelgw.common.config.providers import SageMakerProvider
 from modelgw.providers.aws import SigV4Signer, describe_aws_error, raise_exception_frame
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.features import CHAT_COMPLETIONS, Feature
 from modelgw.providers.openai_chat import ChatStreamDecoder, chat_body, parse_chat_response
 from modelgw.providers.tgi import TgiStreamDecoder, parse_tgi_response, tgi_body
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
@@ -28,6 +29,7 @@ from modelgw.providers.transport.eventstream import EventStreamDecoder
 class SageMakerBackend(HttpBackend):
     provider_type = "sagemaker"
     provider_label = "SageMaker"
+    features: frozenset[Feature]
 
     def __init__(self, name: str, config: SageMakerProvider) -> None:
         super().__init__(name, config)
@@ -37,6 +39,10 @@ class SageMakerBackend(HttpBackend):
             config.endpoint_url or f"https://runtime.sagemaker.{config.region}.amazonaws.com"
         )
         self._signer = SigV4Signer(config.credentials, "sagemaker", config.region)
+        # The container decides what it takes; an `openai_chat` one gets the whole format.
+        self.features = (
+            CHAT_COMPLETIONS if config.container == "openai_chat" else frozenset({Feature.SEED})
+        )
 
     async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
         if self._config.container == "tgi":

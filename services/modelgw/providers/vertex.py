@@ -3,7 +3,12 @@
 Roles are `user` and `model`, the system prompt is `systemInstruction`.
 The SSE stream has no end marker: every event is a whole
 GenerateContentResponse, the last one carries `finishReason` and
-`usageMetadata`, and the body simply ends.
+`usageMetadata`, and the body simply ends. Function calls arrive whole (one
+`functionCall` part each, never split across events); Gemini says `STOP`
+when it calls functions, which the adapter reports as tool calls.
+
+Embeddings are the text-embedding models' `:predict` (`instances[].content`,
+`parameters.outputDimensionality`; token counts from `statistics`).
 """
 
 from __future__ import annotations
@@ -14,13 +19,21 @@ from typing import Any
 from urllib.parse import quote
 
 from modelgw.common.config.providers import VertexProvider
-from modelgw.common.messages import FinishReason, Role, Usage
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.common.messages import FinishReason, Usage
+from modelgw.common.tools import ToolCall, ToolCallDelta
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
+from modelgw.providers.features import CHAT_COMPLETIONS, Feature
 from modelgw.providers.google_token import GoogleTokenSource
 from modelgw.providers.transport.backend import HttpBackend, StreamDecoder, UpstreamCall
 from modelgw.providers.transport.errors import ErrorDetail, early_end, stream_error
 from modelgw.providers.transport.sse import SseDecoder
-from modelgw.providers.turns import split_system
+from modelgw.providers.vertex_wire import contents, function_call, output_config, tool_fields
 
 _FINISH = {
     "STOP": FinishReason.STOP,
@@ -64,9 +77,20 @@ def _text(candidate: dict[str, Any]) -> str:
     return "".join(p.get("text", "") for p in parts if not p.get("thought"))
 
 
+def _calls(candidate: dict[str, Any]) -> tuple[ToolCall, ...]:
+    parts = (candidate.get("content") or {}).get("parts") or []
+    return tuple(function_call(p) for p in parts if "functionCall" in p)
+
+
+def _finish_with(value: str | None, calls: bool) -> FinishReason:
+    finish = _finish(value)
+    return FinishReason.TOOL_CALLS if calls and finish is FinishReason.STOP else finish
+
+
 class VertexBackend(HttpBackend):
     provider_type = "vertex"
     provider_label = "Vertex AI"
+    features = CHAT_COMPLETIONS | {Feature.EMBEDDINGS}
 
     def __init__(self, name: str, config: VertexProvider) -> None:
         super().__init__(name, config)
@@ -80,15 +104,11 @@ class VertexBackend(HttpBackend):
         self._tokens = GoogleTokenSource(name, config.credentials_file)
 
     async def prepare(self, request: BackendRequest, *, stream: bool) -> UpstreamCall:
-        conversation = split_system(request.messages)
-        body: dict[str, Any] = {
-            "contents": [
-                {"role": "model" if role is Role.ASSISTANT else "user", "parts": [{"text": text}]}
-                for role, text in conversation.turns
-            ]
-        }
-        if conversation.system is not None:
-            body["systemInstruction"] = {"parts": [{"text": conversation.system}]}
+        system, turns = contents(request.messages, self.name)
+        body: dict[str, Any] = {"contents": turns}
+        if system is not None:
+            body["systemInstruction"] = {"parts": [{"text": system}]}
+        body.update(tool_fields(request.params))
         p = request.params
         config = {
             "maxOutputTokens": p.max_tokens,
@@ -100,6 +120,7 @@ class VertexBackend(HttpBackend):
             "stopSequences": list(p.stop) if p.stop else None,
         }
         generation = {k: v for k, v in config.items() if v is not None}
+        generation.update(output_config(p))
         if generation:
             body["generationConfig"] = generation
         method = "streamGenerateContent?alt=sse" if stream else "generateContent"
@@ -110,6 +131,23 @@ class VertexBackend(HttpBackend):
         }
         return UpstreamCall(url, json.dumps(body).encode(), headers)
 
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        body: dict[str, Any] = {"instances": [{"content": text} for text in request.inputs]}
+        if request.dimensions is not None:
+            body["parameters"] = {"outputDimensionality": request.dimensions}
+        url = f"{self._prefix}/{quote(request.model, safe='')}:predict"
+
+        async def build() -> UpstreamCall:
+            headers = {
+                "authorization": f"Bearer {await self._tokens.token()}",
+                "content-type": "application/json",
+            }
+            return UpstreamCall(url, json.dumps(body).encode(), headers)
+
+        data = await self.exchange(request, build)
+        response: EmbeddingResponse = self.parsed(_predictions, data)
+        return response
+
     def parse_response(self, data: Any) -> BackendResponse:
         candidates = data.get("candidates") or []
         if not candidates:  # the prompt itself was blocked (promptFeedback.blockReason)
@@ -117,8 +155,12 @@ class VertexBackend(HttpBackend):
                 "", FinishReason.CONTENT_FILTER, _usage(data.get("usageMetadata"))
             )
         first = candidates[0]
+        calls = _calls(first)
         return BackendResponse(
-            _text(first), _finish(first.get("finishReason")), _usage(data.get("usageMetadata"))
+            _text(first),
+            _finish_with(first.get("finishReason"), bool(calls)),
+            _usage(data.get("usageMetadata")),
+            calls,
         )
 
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
@@ -136,12 +178,23 @@ class VertexBackend(HttpBackend):
         await super().close()
 
 
+def _predictions(data: dict[str, Any]) -> EmbeddingResponse:
+    vectors: list[list[float]] = []
+    tokens = 0
+    for prediction in data["predictions"]:
+        embeddings = prediction["embeddings"]
+        vectors.append([float(x) for x in embeddings["values"]])
+        tokens += int((embeddings.get("statistics") or {}).get("token_count") or 0)
+    return EmbeddingResponse(vectors, Usage(tokens))
+
+
 class _GeminiStream:
     def __init__(self, backend: str, provider: str) -> None:
         self._backend, self._provider = backend, provider
         self._sse = SseDecoder()
         self._finish: FinishReason | None = None
         self._usage: Usage | None = None
+        self._calls = 0
 
     def feed(self, data: bytes) -> list[StreamChunk]:
         return self._handle(self._sse.feed(data))
@@ -150,7 +203,10 @@ class _GeminiStream:
         chunks = self._handle(self._sse.finish())
         if self._finish is None:
             raise early_end(self._backend, self._provider, "no finishReason")
-        return [*chunks, StreamChunk(finish_reason=self._finish, usage=self._usage)]
+        finish = self._finish
+        if self._calls and finish is FinishReason.STOP:
+            finish = FinishReason.TOOL_CALLS
+        return [*chunks, StreamChunk(finish_reason=finish, usage=self._usage)]
 
     def _handle(self, events: list[Any]) -> list[StreamChunk]:
         chunks: list[StreamChunk] = []
@@ -174,6 +230,13 @@ class _GeminiStream:
                 text = _text(candidate)
                 if text:
                     chunks.append(StreamChunk(delta=text))
+                calls = [
+                    ToolCallDelta(self._calls + i, call.id, call.name, call.arguments)
+                    for i, call in enumerate(_calls(candidate))
+                ]
+                if calls:
+                    self._calls += len(calls)
+                    chunks.append(StreamChunk(tool_calls=tuple(calls)))
                 if candidate.get("finishReason"):
                     self._finish = _finish(candidate["finishReason"])
         return chunks

@@ -13,21 +13,26 @@ import dataclasses
 
 from modelgw.common.messages import TrustSummary
 from modelgw.trust.client import ResponseScanner
-from modelgw.trust.restore import StreamRestorer
+from modelgw.trust.restore import Escape, StreamRestorer
 from modelgw.trust.segments import EagerSegmenter, Segmenter
 from modelgw.trust.vault import Vault
 
 
 class AnswerFilter:
     def __init__(
-        self, scanner: ResponseScanner, vault: Vault, plain_words: frozenset[str] | None = None
+        self,
+        scanner: ResponseScanner,
+        vault: Vault,
+        plain_words: frozenset[str] | None = None,
+        escape: Escape | None = None,
     ) -> None:
-        """`plain_words`: cut between ordinary words (`EagerSegmenter`), else at sentences."""
+        """`plain_words`: cut between ordinary words (`EagerSegmenter`), else at sentences.
+        `escape`: how restored values are written (JSON answers escape them)."""
         self._scanner = scanner
         self._segmenter: Segmenter = (
             EagerSegmenter(plain_words) if plain_words is not None else Segmenter()
         )
-        self._restorer = StreamRestorer(vault)
+        self._restorer = StreamRestorer(vault, escape)
         self._masked: list[str] = []
 
     @property

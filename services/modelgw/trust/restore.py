@@ -15,7 +15,7 @@ whole text (the property the stream tests check at every split offset).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import regex
@@ -23,6 +23,10 @@ import regex
 from modelgw.trust.vault import Vault, format_placeholder
 
 _MAX_DIGITS = 6
+
+Escape = Callable[[str], str]
+"""How a restored value is written into the text around it: as is for prose; escaped for
+a JSON string (tool-call arguments, JSON answers: `modelgw.gateway.json_texts`)."""
 
 
 @lru_cache(maxsize=256)
@@ -83,7 +87,9 @@ def _types(vault: Vault) -> frozenset[str]:
     return frozenset(e.entity_type for e in vault.entries())
 
 
-def _substitute(text: str, vault: Vault, start: int, stop: int) -> tuple[str, int]:
+def _substitute(
+    text: str, vault: Vault, start: int, stop: int, escape: Escape | None = None
+) -> tuple[str, int]:
     """Restore matches that lie within text[start:stop]; returns (restored, where it stopped).
 
     `text[:start]` is context only (it decides word boundaries). A match that
@@ -107,7 +113,7 @@ def _substitute(text: str, vault: Vault, start: int, stop: int) -> tuple[str, in
         # an unbalanced square or curly one may be the text's own and stays.
         if opening and not closing and opening.strip() != "<":
             out.append(opening.rstrip())
-        out.append(value)
+        out.append(escape(value) if escape is not None else value)
         if closing and not opening and closing.strip() != ">":
             out.append(closing.lstrip())
         cursor = match.end()
@@ -115,11 +121,11 @@ def _substitute(text: str, vault: Vault, start: int, stop: int) -> tuple[str, in
     return "".join(out), stop
 
 
-def restore_text(text: str, vault: Vault) -> str:
+def restore_text(text: str, vault: Vault, escape: Escape | None = None) -> str:
     """Replace every known placeholder; unknown ones (the model made them up) stay."""
     if not len(vault):
         return text
-    return _substitute(text, vault, 0, len(text))[0]
+    return _substitute(text, vault, 0, len(text), escape)[0]
 
 
 class StreamRestorer:
@@ -129,8 +135,10 @@ class StreamRestorer:
     each chunk is matched against the vault as it is when the chunk arrives.
     """
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, escape: Escape | None = None) -> None:
+        """`escape`: applied to each restored value (e.g. for text inside JSON strings)."""
         self._vault = vault
+        self._escape = escape
         self._pending = ""
         self._context = ""  # the last emitted character: decides a word boundary
 
@@ -151,7 +159,7 @@ class StreamRestorer:
         if stop <= len(self._context):
             self._pending = text[len(self._context) :]
             return ""
-        restored, stop = _substitute(text, self._vault, len(self._context), stop)
+        restored, stop = _substitute(text, self._vault, len(self._context), stop, self._escape)
         self._pending = text[stop:]
         if stop > len(self._context):
             self._context = text[stop - 1]
@@ -162,5 +170,5 @@ class StreamRestorer:
         self._pending = ""
         if not len(self._vault):
             return text[len(self._context) :]
-        restored, _ = _substitute(text, self._vault, len(self._context), len(text))
+        restored, _ = _substitute(text, self._vault, len(self._context), len(text), self._escape)
         return restored

@@ -98,3 +98,56 @@ def test_started_at_normalised_to_utc() -> None:
     local = datetime(2025, 1, 1, 12, tzinfo=timezone(timedelta(hours=-5)))
     row = row_from_record(make_record(started_at=local))
     assert row["started_at"] == datetime(2025, 1, 1, 17, tzinfo=UTC)
+
+
+def test_records_from_before_tools_hash_as_they_did() -> None:
+    """Migration 0005's columns at their defaults are left out of the hash (#16): a record
+    chained before them, read back with the defaults, still verifies."""
+    from modelgw.common.tools import (
+        ResponseFormat,
+        ResponseFormatType,
+        ToolCall,
+        ToolChoice,
+        ToolChoiceMode,
+        ToolDefinition,
+    )
+
+    row = _row()
+    added = {"operation", "masked_tools", "request_options", "masked_tool_calls"}
+    before = {k: v for k, v in row.items() if k not in added}
+    assert record_hash({**before, **{k: row[k] for k in added}}) == record_hash(
+        {**before, "operation": "chat", "masked_tools": [], "request_options": {}}
+        | {"masked_tool_calls": []}
+    )
+    tools = _row(masked_tools=(ToolDefinition("f", "d", "{}"),))
+    assert record_hash(tools) != record_hash(row), "set, they are hashed"
+
+    record = make_record(
+        operation="embeddings",
+        masked_prompt=(
+            ChatMessage(Role.ASSISTANT, "", (ToolCall("c1", "f", '{"a": "<PERSON_1>"}'),)),
+            ChatMessage(Role.TOOL, '{"x": 1}', tool_call_id="c1"),
+        ),
+        masked_tools=(ToolDefinition("f", "find <PERSON_1>", '{"type": "object"}', True),),
+        tool_choice=ToolChoice(ToolChoiceMode.FUNCTION, "f"),
+        parallel_tool_calls=False,
+        response_format=ResponseFormat(ResponseFormatType.JSON_SCHEMA, "s", "{}", "", True),
+        masked_tool_calls=(ToolCall("c2", "f", "{}"),),
+    )
+    stored = {**row_from_record(record), "id": 1, "seq": 1, "prev_hash": "a"}
+    stored.update(record_hash="b", raw_key_id="", raw_ciphertext=None)
+    back = record_from_row(stored)
+    for name in (
+        "operation",
+        "masked_prompt",
+        "masked_tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+        "masked_tool_calls",
+    ):
+        assert getattr(back, name) == getattr(record, name), name
+    plain = row_from_record(make_record())["masked_prompt"]
+    assert plain == [{"role": "user", "content": "Write to <EMAIL_ADDRESS_1> today"}], (
+        "a plain message keeps the form it was chained in"
+    )

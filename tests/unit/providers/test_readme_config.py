@@ -22,4 +22,5 @@ def test_readme_example_validates() -> None:
         "vertex",
         "sagemaker",
         "openai_compatible",
+        "cohere",
     }

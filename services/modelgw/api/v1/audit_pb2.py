@@ -26,37 +26,37 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from modelgw.api.v1 import common_pb2 as modelgw_dot_api_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amodelgw/api/v1/audit.proto\x12\x0emodelgw.api.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bmodelgw/api/v1/common.proto\"\xde\x05\n\x0b\x41uditRecord\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x12\n\napi_key_id\x18\x03 \x01(\t\x12\x10\n\x08\x65nd_user\x18\x04 \x01(\t\x12\x12\n\nsession_id\x18\x05 \x01(\t\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05model\x18\x08 \x01(\t\x12(\n\x05route\x18\t \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x32\n\rmasked_prompt\x18\n \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x17\n\x0fmasked_response\x18\x0b \x01(\t\x12+\n\x05trust\x18\x0c \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12$\n\x05usage\x18\r \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12\x12\n\nlatency_ms\x18\x0e \x01(\x01\x12\x0e\n\x06status\x18\x0f \x01(\t\x12\r\n\x05\x65rror\x18\x10 \x01(\t\x12\x10\n\x08streamed\x18\x11 \x01(\x08\x12\x10\n\x08trace_id\x18\x12 \x01(\t\x12\x15\n\x08\x63ost_usd\x18\x13 \x01(\x01H\x00\x88\x01\x01\x12\x11\n\tcache_hit\x18\x14 \x01(\x08\x12\x18\n\x10policy_decisions\x18\x15 \x03(\t\x12\x12\n\nsealed_raw\x18\x16 \x01(\x0c\x12\x0b\n\x03seq\x18\x17 \x01(\x04\x12\x11\n\tprev_hash\x18\x18 \x01(\t\x12\x13\n\x0brecord_hash\x18\x19 \x01(\t\x12\x19\n\x11\x63lient_request_id\x18\x1a \x01(\t\x12\x16\n\x0etenant_version\x18\x1b \x01(\r\x12\x13\n\x0bmasked_stop\x18\x1c \x03(\tB\x0b\n\t_cost_usd\"=\n\rIngestRequest\x12,\n\x07records\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.AuditRecord\"K\n\x0eIngestResponse\x12\x0e\n\x06stored\x18\x01 \x01(\r\x12\x12\n\nduplicates\x18\x02 \x01(\r\x12\x15\n\rdead_lettered\x18\x03 \x01(\r\"\xa7\x02\n\x13QueryRecordsRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12)\n\x05since\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x65nd_user\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x11\n\tpage_size\x18\x06 \x01(\r\x12\x12\n\npage_token\x18\x07 \x01(\t\x12\x10\n\x08provider\x18\x08 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\t \x01(\t\x12\x10\n\x08\x64\x65\x63ision\x18\n \x01(\t\x12\x0e\n\x06status\x18\x0b \x01(\t\x12\x19\n\x11\x63lient_request_id\x18\x0c \x01(\t\"]\n\x14QueryRecordsResponse\x12,\n\x07records\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"6\n\x10GetRecordRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"r\n\rExportRequest\x12\x33\n\x06\x66ilter\x18\x01 \x01(\x0b\x32#.modelgw.api.v1.QueryRecordsRequest\x12,\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x1c.modelgw.api.v1.ExportFormat\"H\n\x0b\x45xportChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x14\n\x0crecords_done\x18\x02 \x01(\x04\x12\x15\n\rrecords_total\x18\x03 \x01(\x04\"A\n\rVerifyRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x10\n\x08\x66rom_seq\x18\x02 \x01(\x04\x12\x0e\n\x06to_seq\x18\x03 \x01(\x04\"N\n\rVerifyProblem\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x04\x12\x12\n\nrequest_id\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\x92\x01\n\x0eVerifyResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x17\n\x0frecords_checked\x18\x02 \x01(\x04\x12\x1b\n\x13\x63heckpoints_checked\x18\x03 \x01(\x04\x12/\n\x08problems\x18\x04 \x03(\x0b\x32\x1d.modelgw.api.v1.VerifyProblem\x12\r\n\x05notes\x18\x05 \x03(\t*]\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45XPORT_FORMAT_JSONL\x10\x01\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x02\x32\x88\x03\n\x05\x41udit\x12G\n\x06Ingest\x12\x1d.modelgw.api.v1.IngestRequest\x1a\x1e.modelgw.api.v1.IngestResponse\x12Y\n\x0cQueryRecords\x12#.modelgw.api.v1.QueryRecordsRequest\x1a$.modelgw.api.v1.QueryRecordsResponse\x12J\n\tGetRecord\x12 .modelgw.api.v1.GetRecordRequest\x1a\x1b.modelgw.api.v1.AuditRecord\x12\x46\n\x06\x45xport\x12\x1d.modelgw.api.v1.ExportRequest\x1a\x1b.modelgw.api.v1.ExportChunk0\x01\x12G\n\x06Verify\x12\x1d.modelgw.api.v1.VerifyRequest\x1a\x1e.modelgw.api.v1.VerifyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amodelgw/api/v1/audit.proto\x12\x0emodelgw.api.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bmodelgw/api/v1/common.proto\"\x80\x08\n\x0b\x41uditRecord\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x12\n\napi_key_id\x18\x03 \x01(\t\x12\x10\n\x08\x65nd_user\x18\x04 \x01(\t\x12\x12\n\nsession_id\x18\x05 \x01(\t\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05model\x18\x08 \x01(\t\x12(\n\x05route\x18\t \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x32\n\rmasked_prompt\x18\n \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x17\n\x0fmasked_response\x18\x0b \x01(\t\x12+\n\x05trust\x18\x0c \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12$\n\x05usage\x18\r \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12\x12\n\nlatency_ms\x18\x0e \x01(\x01\x12\x0e\n\x06status\x18\x0f \x01(\t\x12\r\n\x05\x65rror\x18\x10 \x01(\t\x12\x10\n\x08streamed\x18\x11 \x01(\x08\x12\x10\n\x08trace_id\x18\x12 \x01(\t\x12\x15\n\x08\x63ost_usd\x18\x13 \x01(\x01H\x00\x88\x01\x01\x12\x11\n\tcache_hit\x18\x14 \x01(\x08\x12\x18\n\x10policy_decisions\x18\x15 \x03(\t\x12\x12\n\nsealed_raw\x18\x16 \x01(\x0c\x12\x0b\n\x03seq\x18\x17 \x01(\x04\x12\x11\n\tprev_hash\x18\x18 \x01(\t\x12\x13\n\x0brecord_hash\x18\x19 \x01(\t\x12\x19\n\x11\x63lient_request_id\x18\x1a \x01(\t\x12\x16\n\x0etenant_version\x18\x1b \x01(\r\x12\x13\n\x0bmasked_stop\x18\x1c \x03(\t\x12\x11\n\toperation\x18\x1d \x01(\t\x12\x34\n\x0cmasked_tools\x18\x1e \x03(\x0b\x32\x1e.modelgw.api.v1.ToolDefinition\x12/\n\x0btool_choice\x18\x1f \x01(\x0b\x32\x1a.modelgw.api.v1.ToolChoice\x12 \n\x13parallel_tool_calls\x18  \x01(\x08H\x01\x88\x01\x01\x12\x37\n\x0fresponse_format\x18! \x01(\x0b\x32\x1e.modelgw.api.v1.ResponseFormat\x12\x33\n\x11masked_tool_calls\x18\" \x03(\x0b\x32\x18.modelgw.api.v1.ToolCallB\x0b\n\t_cost_usdB\x16\n\x14_parallel_tool_calls\"=\n\rIngestRequest\x12,\n\x07records\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.AuditRecord\"K\n\x0eIngestResponse\x12\x0e\n\x06stored\x18\x01 \x01(\r\x12\x12\n\nduplicates\x18\x02 \x01(\r\x12\x15\n\rdead_lettered\x18\x03 \x01(\r\"\xa7\x02\n\x13QueryRecordsRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12)\n\x05since\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x65nd_user\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x11\n\tpage_size\x18\x06 \x01(\r\x12\x12\n\npage_token\x18\x07 \x01(\t\x12\x10\n\x08provider\x18\x08 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\t \x01(\t\x12\x10\n\x08\x64\x65\x63ision\x18\n \x01(\t\x12\x0e\n\x06status\x18\x0b \x01(\t\x12\x19\n\x11\x63lient_request_id\x18\x0c \x01(\t\"]\n\x14QueryRecordsResponse\x12,\n\x07records\x18\x01 \x03(\x0b\x32\x1b.modelgw.api.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"6\n\x10GetRecordRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"r\n\rExportRequest\x12\x33\n\x06\x66ilter\x18\x01 \x01(\x0b\x32#.modelgw.api.v1.QueryRecordsRequest\x12,\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x1c.modelgw.api.v1.ExportFormat\"H\n\x0b\x45xportChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x14\n\x0crecords_done\x18\x02 \x01(\x04\x12\x15\n\rrecords_total\x18\x03 \x01(\x04\"A\n\rVerifyRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x10\n\x08\x66rom_seq\x18\x02 \x01(\x04\x12\x0e\n\x06to_seq\x18\x03 \x01(\x04\"N\n\rVerifyProblem\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x04\x12\x12\n\nrequest_id\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\x92\x01\n\x0eVerifyResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x17\n\x0frecords_checked\x18\x02 \x01(\x04\x12\x1b\n\x13\x63heckpoints_checked\x18\x03 \x01(\x04\x12/\n\x08problems\x18\x04 \x03(\x0b\x32\x1d.modelgw.api.v1.VerifyProblem\x12\r\n\x05notes\x18\x05 \x03(\t*]\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45XPORT_FORMAT_JSONL\x10\x01\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x02\x32\x88\x03\n\x05\x41udit\x12G\n\x06Ingest\x12\x1d.modelgw.api.v1.IngestRequest\x1a\x1e.modelgw.api.v1.IngestResponse\x12Y\n\x0cQueryRecords\x12#.modelgw.api.v1.QueryRecordsRequest\x1a$.modelgw.api.v1.QueryRecordsResponse\x12J\n\tGetRecord\x12 .modelgw.api.v1.GetRecordRequest\x1a\x1b.modelgw.api.v1.AuditRecord\x12\x46\n\x06\x45xport\x12\x1d.modelgw.api.v1.ExportRequest\x1a\x1b.modelgw.api.v1.ExportChunk0\x01\x12G\n\x06Verify\x12\x1d.modelgw.api.v1.VerifyRequest\x1a\x1e.modelgw.api.v1.VerifyResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'modelgw.api.v1.audit_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXPORTFORMAT']._serialized_start=1920
-  _globals['_EXPORTFORMAT']._serialized_end=2013
+  _globals['_EXPORTFORMAT']._serialized_start=2210
+  _globals['_EXPORTFORMAT']._serialized_end=2303
   _globals['_AUDITRECORD']._serialized_start=109
-  _globals['_AUDITRECORD']._serialized_end=843
-  _globals['_INGESTREQUEST']._serialized_start=845
-  _globals['_INGESTREQUEST']._serialized_end=906
-  _globals['_INGESTRESPONSE']._serialized_start=908
-  _globals['_INGESTRESPONSE']._serialized_end=983
-  _globals['_QUERYRECORDSREQUEST']._serialized_start=986
-  _globals['_QUERYRECORDSREQUEST']._serialized_end=1281
-  _globals['_QUERYRECORDSRESPONSE']._serialized_start=1283
-  _globals['_QUERYRECORDSRESPONSE']._serialized_end=1376
-  _globals['_GETRECORDREQUEST']._serialized_start=1378
-  _globals['_GETRECORDREQUEST']._serialized_end=1432
-  _globals['_EXPORTREQUEST']._serialized_start=1434
-  _globals['_EXPORTREQUEST']._serialized_end=1548
-  _globals['_EXPORTCHUNK']._serialized_start=1550
-  _globals['_EXPORTCHUNK']._serialized_end=1622
-  _globals['_VERIFYREQUEST']._serialized_start=1624
-  _globals['_VERIFYREQUEST']._serialized_end=1689
-  _globals['_VERIFYPROBLEM']._serialized_start=1691
-  _globals['_VERIFYPROBLEM']._serialized_end=1769
-  _globals['_VERIFYRESPONSE']._serialized_start=1772
-  _globals['_VERIFYRESPONSE']._serialized_end=1918
-  _globals['_AUDIT']._serialized_start=2016
-  _globals['_AUDIT']._serialized_end=2408
+  _globals['_AUDITRECORD']._serialized_end=1133
+  _globals['_INGESTREQUEST']._serialized_start=1135
+  _globals['_INGESTREQUEST']._serialized_end=1196
+  _globals['_INGESTRESPONSE']._serialized_start=1198
+  _globals['_INGESTRESPONSE']._serialized_end=1273
+  _globals['_QUERYRECORDSREQUEST']._serialized_start=1276
+  _globals['_QUERYRECORDSREQUEST']._serialized_end=1571
+  _globals['_QUERYRECORDSRESPONSE']._serialized_start=1573
+  _globals['_QUERYRECORDSRESPONSE']._serialized_end=1666
+  _globals['_GETRECORDREQUEST']._serialized_start=1668
+  _globals['_GETRECORDREQUEST']._serialized_end=1722
+  _globals['_EXPORTREQUEST']._serialized_start=1724
+  _globals['_EXPORTREQUEST']._serialized_end=1838
+  _globals['_EXPORTCHUNK']._serialized_start=1840
+  _globals['_EXPORTCHUNK']._serialized_end=1912
+  _globals['_VERIFYREQUEST']._serialized_start=1914
+  _globals['_VERIFYREQUEST']._serialized_end=1979
+  _globals['_VERIFYPROBLEM']._serialized_start=1981
+  _globals['_VERIFYPROBLEM']._serialized_end=2059
+  _globals['_VERIFYRESPONSE']._serialized_start=2062
+  _globals['_VERIFYRESPONSE']._serialized_end=2208
+  _globals['_AUDIT']._serialized_start=2306
+  _globals['_AUDIT']._serialized_end=2698
 # @@protoc_insertion_point(module_scope)

@@ -21,7 +21,7 @@ EXPORT_FORMAT_JSONL: ExportFormat
 EXPORT_FORMAT_CSV: ExportFormat
 
 class AuditRecord(_message.Message):
-    __slots__ = ("request_id", "tenant", "api_key_id", "end_user", "session_id", "started_at", "finished_at", "model", "route", "masked_prompt", "masked_response", "trust", "usage", "latency_ms", "status", "error", "streamed", "trace_id", "cost_usd", "cache_hit", "policy_decisions", "sealed_raw", "seq", "prev_hash", "record_hash", "client_request_id", "tenant_version", "masked_stop")
+    __slots__ = ("request_id", "tenant", "api_key_id", "end_user", "session_id", "started_at", "finished_at", "model", "route", "masked_prompt", "masked_response", "trust", "usage", "latency_ms", "status", "error", "streamed", "trace_id", "cost_usd", "cache_hit", "policy_decisions", "sealed_raw", "seq", "prev_hash", "record_hash", "client_request_id", "tenant_version", "masked_stop", "operation", "masked_tools", "tool_choice", "parallel_tool_calls", "response_format", "masked_tool_calls")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_FIELD_NUMBER: _ClassVar[int]
     API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -50,6 +50,12 @@ class AuditRecord(_message.Message):
     CLIENT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_VERSION_FIELD_NUMBER: _ClassVar[int]
     MASKED_STOP_FIELD_NUMBER: _ClassVar[int]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    MASKED_TOOLS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CHOICE_FIELD_NUMBER: _ClassVar[int]
+    PARALLEL_TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FORMAT_FIELD_NUMBER: _ClassVar[int]
+    MASKED_TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     tenant: str
     api_key_id: str
@@ -78,7 +84,13 @@ class AuditRecord(_message.Message):
     client_request_id: str
     tenant_version: int
     masked_stop: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, request_id: _Optional[str] = ..., tenant: _Optional[str] = ..., api_key_id: _Optional[str] = ..., end_user: _Optional[str] = ..., session_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., model: _Optional[str] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., masked_prompt: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., masked_response: _Optional[str] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., status: _Optional[str] = ..., error: _Optional[str] = ..., streamed: _Optional[bool] = ..., trace_id: _Optional[str] = ..., cost_usd: _Optional[float] = ..., cache_hit: _Optional[bool] = ..., policy_decisions: _Optional[_Iterable[str]] = ..., sealed_raw: _Optional[bytes] = ..., seq: _Optional[int] = ..., prev_hash: _Optional[str] = ..., record_hash: _Optional[str] = ..., client_request_id: _Optional[str] = ..., tenant_version: _Optional[int] = ..., masked_stop: _Optional[_Iterable[str]] = ...) -> None: ...
+    operation: str
+    masked_tools: _containers.RepeatedCompositeFieldContainer[_common_pb2.ToolDefinition]
+    tool_choice: _common_pb2.ToolChoice
+    parallel_tool_calls: bool
+    response_format: _common_pb2.ResponseFormat
+    masked_tool_calls: _containers.RepeatedCompositeFieldContainer[_common_pb2.ToolCall]
+    def __init__(self, request_id: _Optional[str] = ..., tenant: _Optional[str] = ..., api_key_id: _Optional[str] = ..., end_user: _Optional[str] = ..., session_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., model: _Optional[str] = ..., route: _Optional[_Union[_common_pb2.RouteInfo, _Mapping]] = ..., masked_prompt: _Optional[_Iterable[_Union[_common_pb2.ChatMessage, _Mapping]]] = ..., masked_response: _Optional[str] = ..., trust: _Optional[_Union[_common_pb2.TrustSummary, _Mapping]] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., status: _Optional[str] = ..., error: _Optional[str] = ..., streamed: _Optional[bool] = ..., trace_id: _Optional[str] = ..., cost_usd: _Optional[float] = ..., cache_hit: _Optional[bool] = ..., policy_decisions: _Optional[_Iterable[str]] = ..., sealed_raw: _Optional[bytes] = ..., seq: _Optional[int] = ..., prev_hash: _Optional[str] = ..., record_hash: _Optional[str] = ..., client_request_id: _Optional[str] = ..., tenant_version: _Optional[int] = ..., masked_stop: _Optional[_Iterable[str]] = ..., operation: _Optional[str] = ..., masked_tools: _Optional[_Iterable[_Union[_common_pb2.ToolDefinition, _Mapping]]] = ..., tool_choice: _Optional[_Union[_common_pb2.ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., response_format: _Optional[_Union[_common_pb2.ResponseFormat, _Mapping]] = ..., masked_tool_calls: _Optional[_Iterable[_Union[_common_pb2.ToolCall, _Mapping]]] = ...) -> None: ...
 
 class IngestRequest(_message.Message):
     __slots__ = ("records",)

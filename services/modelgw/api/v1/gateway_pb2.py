@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from modelgw.api.v1 import common_pb2 as modelgw_dot_api_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmodelgw/api/v1/gateway.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xc5\x01\n\x0fGenerateRequest\x12\r\n\x05model\x18\x01 \x01(\t\x12-\n\x08messages\x18\x02 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x30\n\x06params\x18\x03 \x01(\x0b\x32 .modelgw.api.v1.GenerationParams\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12.\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x1e.modelgw.api.v1.CallerMetadata\"\xb0\x02\n\x10GenerateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12,\n\x07message\x18\x03 \x01(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x33\n\rfinish_reason\x18\x04 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x05 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x06 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x07 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x08 \x01(\t\"\x88\x02\n\x16GenerateStreamResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05\x64\x65lta\x18\x02 \x01(\t\x12\x33\n\rfinish_reason\x18\x03 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x04 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x05 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x06 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x07 \x01(\t\"\x13\n\x11ListModelsRequest\".\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"?\n\x12ListModelsResponse\x12)\n\x06models\x18\x01 \x03(\x0b\x32\x19.modelgw.api.v1.ModelInfo2\x8a\x02\n\x07Gateway\x12M\n\x08Generate\x12\x1f.modelgw.api.v1.GenerateRequest\x1a .modelgw.api.v1.GenerateResponse\x12[\n\x0eGenerateStream\x12\x1f.modelgw.api.v1.GenerateRequest\x1a&.modelgw.api.v1.GenerateStreamResponse0\x01\x12S\n\nListModels\x12!.modelgw.api.v1.ListModelsRequest\x1a\".modelgw.api.v1.ListModelsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmodelgw/api/v1/gateway.proto\x12\x0emodelgw.api.v1\x1a\x1bmodelgw/api/v1/common.proto\"\xc5\x01\n\x0fGenerateRequest\x12\r\n\x05model\x18\x01 \x01(\t\x12-\n\x08messages\x18\x02 \x03(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x30\n\x06params\x18\x03 \x01(\x0b\x32 .modelgw.api.v1.GenerationParams\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12.\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x1e.modelgw.api.v1.CallerMetadata\"\xb0\x02\n\x10GenerateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12,\n\x07message\x18\x03 \x01(\x0b\x32\x1b.modelgw.api.v1.ChatMessage\x12\x33\n\rfinish_reason\x18\x04 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x05 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x06 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x07 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x08 \x01(\t\"\xbb\x02\n\x16GenerateStreamResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05\x64\x65lta\x18\x02 \x01(\t\x12\x33\n\rfinish_reason\x18\x03 \x01(\x0e\x32\x1c.modelgw.api.v1.FinishReason\x12$\n\x05usage\x18\x04 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x05 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x06 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x07 \x01(\t\x12\x31\n\ntool_calls\x18\x08 \x03(\x0b\x32\x1d.modelgw.api.v1.ToolCallDelta\"K\n\rToolCallDelta\x12\r\n\x05index\x18\x01 \x01(\r\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x11\n\targuments\x18\x04 \x01(\t\"\x99\x01\n\x0c\x45mbedRequest\x12\r\n\x05model\x18\x01 \x01(\t\x12\x0e\n\x06inputs\x18\x02 \x03(\t\x12\x17\n\ndimensions\x18\x03 \x01(\rH\x00\x88\x01\x01\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12.\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x1e.modelgw.api.v1.CallerMetadataB\r\n\x0b_dimensions\"\x1b\n\tEmbedding\x12\x0e\n\x06values\x18\x01 \x03(\x02\"\xf9\x01\n\rEmbedResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12-\n\nembeddings\x18\x03 \x03(\x0b\x32\x19.modelgw.api.v1.Embedding\x12$\n\x05usage\x18\x04 \x01(\x0b\x32\x15.modelgw.api.v1.Usage\x12+\n\x05trust\x18\x05 \x01(\x0b\x32\x1c.modelgw.api.v1.TrustSummary\x12(\n\x05route\x18\x06 \x01(\x0b\x32\x19.modelgw.api.v1.RouteInfo\x12\x19\n\x11\x63lient_request_id\x18\x07 \x01(\t\"\x13\n\x11ListModelsRequest\".\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"?\n\x12ListModelsResponse\x12)\n\x06models\x18\x01 \x03(\x0b\x32\x19.modelgw.api.v1.ModelInfo2\xd0\x02\n\x07Gateway\x12M\n\x08Generate\x12\x1f.modelgw.api.v1.GenerateRequest\x1a .modelgw.api.v1.GenerateResponse\x12[\n\x0eGenerateStream\x12\x1f.modelgw.api.v1.GenerateRequest\x1a&.modelgw.api.v1.GenerateStreamResponse0\x01\x12S\n\nListModels\x12!.modelgw.api.v1.ListModelsRequest\x1a\".modelgw.api.v1.ListModelsResponse\x12\x44\n\x05\x45mbed\x12\x1c.modelgw.api.v1.EmbedRequest\x1a\x1d.modelgw.api.v1.EmbedResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,13 +37,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GENERATERESPONSE']._serialized_start=278
   _globals['_GENERATERESPONSE']._serialized_end=582
   _globals['_GENERATESTREAMRESPONSE']._serialized_start=585
-  _globals['_GENERATESTREAMRESPONSE']._serialized_end=849
-  _globals['_LISTMODELSREQUEST']._serialized_start=851
-  _globals['_LISTMODELSREQUEST']._serialized_end=870
-  _globals['_MODELINFO']._serialized_start=872
-  _globals['_MODELINFO']._serialized_end=918
-  _globals['_LISTMODELSRESPONSE']._serialized_start=920
-  _globals['_LISTMODELSRESPONSE']._serialized_end=983
-  _globals['_GATEWAY']._serialized_start=986
-  _globals['_GATEWAY']._serialized_end=1252
+  _globals['_GENERATESTREAMRESPONSE']._serialized_end=900
+  _globals['_TOOLCALLDELTA']._serialized_start=902
+  _globals['_TOOLCALLDELTA']._serialized_end=977
+  _globals['_EMBEDREQUEST']._serialized_start=980
+  _globals['_EMBEDREQUEST']._serialized_end=1133
+  _globals['_EMBEDDING']._serialized_start=1135
+  _globals['_EMBEDDING']._serialized_end=1162
+  _globals['_EMBEDRESPONSE']._serialized_start=1165
+  _globals['_EMBEDRESPONSE']._serialized_end=1414
+  _globals['_LISTMODELSREQUEST']._serialized_start=1416
+  _globals['_LISTMODELSREQUEST']._serialized_end=1435
+  _globals['_MODELINFO']._serialized_start=1437
+  _globals['_MODELINFO']._serialized_end=1483
+  _globals['_LISTMODELSRESPONSE']._serialized_start=1485
+  _globals['_LISTMODELSRESPONSE']._serialized_end=1548
+  _globals['_GATEWAY']._serialized_start=1551
+  _globals['_GATEWAY']._serialized_end=1887
 # @@protoc_insertion_point(module_scope)

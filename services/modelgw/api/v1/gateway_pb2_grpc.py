@@ -50,6 +50,11 @@ class GatewayStub:
                 request_serializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.ListModelsResponse.FromString,
                 _registered_method=True)
+        self.Embed = channel.unary_unary(
+                '/modelgw.api.v1.Gateway/Embed',
+                request_serializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.EmbedRequest.SerializeToString,
+                response_deserializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.EmbedResponse.FromString,
+                _registered_method=True)
 
 
 class GatewayServicer:
@@ -75,6 +80,14 @@ class GatewayServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Embed(self, request, context):
+        """Vectors for texts, on models whose route has embedding backends. Inputs are masked
+        first (or, for tenants that chose it, sent unmasked to local backends only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_GatewayServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -92,6 +105,11 @@ def add_GatewayServicer_to_server(servicer, server):
                     servicer.ListModels,
                     request_deserializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.ListModelsRequest.FromString,
                     response_serializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'Embed': grpc.unary_unary_rpc_method_handler(
+                    servicer.Embed,
+                    request_deserializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.EmbedRequest.FromString,
+                    response_serializer=modelgw_dot_api_dot_v1_dot_gateway__pb2.EmbedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -176,6 +194,33 @@ class Gateway:
             '/modelgw.api.v1.Gateway/ListModels',
             modelgw_dot_api_dot_v1_dot_gateway__pb2.ListModelsRequest.SerializeToString,
             modelgw_dot_api_dot_v1_dot_gateway__pb2.ListModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Embed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/modelgw.api.v1.Gateway/Embed',
+            modelgw_dot_api_dot_v1_dot_gateway__pb2.EmbedRequest.SerializeToString,
+            modelgw_dot_api_dot_v1_dot_gateway__pb2.EmbedResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -37,6 +37,10 @@ class GatewayStub:
     GenerateStream: _grpc.UnaryStreamMultiCallable[_gateway_pb2.GenerateRequest, _gateway_pb2.GenerateStreamResponse]
     ListModels: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.ListModelsRequest, _gateway_pb2.ListModelsResponse]
     """The models this tenant may call."""
+    Embed: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.EmbedRequest, _gateway_pb2.EmbedResponse]
+    """Vectors for texts, on models whose route has embedding backends. Inputs are masked
+    first (or, for tenants that chose it, sent unmasked to local backends only).
+    """
 
 @_typing.type_check_only
 class GatewayAsyncStub(GatewayStub):
@@ -47,6 +51,10 @@ class GatewayAsyncStub(GatewayStub):
     GenerateStream: _aio.UnaryStreamMultiCallable[_gateway_pb2.GenerateRequest, _gateway_pb2.GenerateStreamResponse]  # type: ignore[assignment]
     ListModels: _aio.UnaryUnaryMultiCallable[_gateway_pb2.ListModelsRequest, _gateway_pb2.ListModelsResponse]  # type: ignore[assignment]
     """The models this tenant may call."""
+    Embed: _aio.UnaryUnaryMultiCallable[_gateway_pb2.EmbedRequest, _gateway_pb2.EmbedResponse]  # type: ignore[assignment]
+    """Vectors for texts, on models whose route has embedding backends. Inputs are masked
+    first (or, for tenants that chose it, sent unmasked to local backends only).
+    """
 
 class GatewayServicer(metaclass=_abc_1.ABCMeta):
     """Authenticated with `authorization: Bearer <tenant API key>` (or `x-api-key`) metadata."""
@@ -72,5 +80,15 @@ class GatewayServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_gateway_pb2.ListModelsResponse, _abc.Awaitable[_gateway_pb2.ListModelsResponse]]:
         """The models this tenant may call."""
+
+    @_abc_1.abstractmethod
+    def Embed(
+        self,
+        request: _gateway_pb2.EmbedRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_gateway_pb2.EmbedResponse, _abc.Awaitable[_gateway_pb2.EmbedResponse]]:
+        """Vectors for texts, on models whose route has embedding backends. Inputs are masked
+        first (or, for tenants that chose it, sent unmasked to local backends only).
+        """
 
 def add_GatewayServicer_to_server(servicer: GatewayServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

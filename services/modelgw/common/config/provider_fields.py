@@ -168,3 +168,16 @@ class OpenAICompatibleProviderFields(_OpenAIChatFields, HttpProviderMixin):
     """Sent as a bearer token when set."""
     max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     """Name of the output-length field the server understands."""
+
+
+class CohereProviderFields(HttpProviderMixin):
+    """Cohere's v2 API: Chat (`/v2/chat`, with tools and JSON output) and Embed (`/v2/embed`)."""
+
+    type: Literal["cohere"]
+    base_url: BaseUrl = "https://api.cohere.com"
+    api_key: SecretRef
+    embed_input_type: Literal["search_document", "search_query", "classification", "clustering"] = (
+        "search_document"
+    )
+    """Cohere's `input_type` for embeddings (the OpenAI API has no such field): what the
+    vectors are for. Use two providers (or routes) to embed documents and queries apart."""

@@ -18,6 +18,7 @@ from modelgw.common.config.provider_fields import (
     AnthropicProviderFields,
     AzureOpenAIProviderFields,
     BedrockProviderFields,
+    CohereProviderFields,
     OpenAICompatibleProviderFields,
     OpenAIProviderFields,
     SageMakerProviderFields,
@@ -78,6 +79,10 @@ class VertexProvider(VertexProviderFields, ProviderBase):
     """Google Vertex AI Gemini generateContent / streamGenerateContent."""
 
 
+class CohereProvider(CohereProviderFields, ProviderBase):
+    """Cohere v2 Chat and Embed."""
+
+
 class SageMakerProvider(SageMakerProviderFields, ProviderBase):
     """A SageMaker endpoint (InvokeEndpoint and its response stream), signed with SigV4."""
 
@@ -115,6 +120,12 @@ class VllmProvider(ProviderBase):
     tls: ClientTls | None = None
     """TLS (mutual with `cert_file`/`key_file`) to the workers, for workers started with
     `modelgw worker --tls-cert-file ...`. Plaintext when absent."""
+    task: Literal["generate", "embed"] = "generate"
+    """`embed` for a pool of pooling (embedding) models: the backend serves embeddings (the
+    worker's Embed RPC), not chat."""
+    tool_parser: Literal["hermes"] = "hermes"
+    """How the model writes tool calls in its text (`<tool_call>{json}</tool_call>`: Qwen,
+    Hermes and their fine-tunes); used when the chat template renders `tools`."""
 
     @model_validator(mode="after")
     def _some_workers(self) -> Self:
@@ -137,6 +148,7 @@ ProviderConfig = Annotated[
     | VertexProvider
     | SageMakerProvider
     | OpenAICompatibleProvider
+    | CohereProvider
     | VllmProvider,
     Field(discriminator="type"),
 ]

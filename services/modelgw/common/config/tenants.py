@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from modelgw.common.config.base import StrictModel
+from modelgw.common.config.inputs import EmbeddingPolicy, ImagePolicy
 from modelgw.common.config.models import ModelConfig
 from modelgw.common.config.quotas import TenantQuotas
 from modelgw.common.config.routing import SensitivityRule
@@ -172,6 +173,10 @@ class TenantConfig(StrictModel):
     """Request, token and spend limits of the tenant, its keys and its end users; unlimited
     when empty."""
     cache: TenantCachePolicy = Field(default_factory=TenantCachePolicy)
+    images: ImagePolicy = Field(default_factory=ImagePolicy)
+    """Image parts in messages: accepted or refused, addresses allowed or not."""
+    embeddings: EmbeddingPolicy = Field(default_factory=EmbeddingPolicy)
+    """How embedding inputs are protected: masked (default) or sent only to local models."""
 
     @field_validator("models")
     @classmethod

@@ -6,7 +6,9 @@ the gRPC `Gateway` service uses, and translate the result back. The app holds
 no state of its own; everything it uses is passed to `create_app`.
 """
 
+import base64
 import inspect
+import struct
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Annotated, Any, Protocol
@@ -17,13 +19,21 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
-from modelgw.common.errors import ModelgwError, NotFound
+from modelgw.common.errors import InvalidArgument, ModelgwError, NotFound
+from modelgw.common.messages import CallerMetadata
 from modelgw.common.metrics import PrometheusExposition
 from modelgw.common.metrics_http import metrics_endpoint
 from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
+from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
 from modelgw.gateway.http import errors
 from modelgw.gateway.http.convert import chat_completion, chat_request, completion_id
+from modelgw.gateway.http.embedding_models import (
+    EmbeddingData,
+    EmbeddingList,
+    EmbeddingRequestIn,
+    EmbeddingUsage,
+)
 from modelgw.gateway.http.limits import BodyLimitMiddleware
 from modelgw.gateway.http.models import (
     ChatCompletion,
@@ -51,6 +61,14 @@ class ChatPipeline(Protocol):
     async def generate_stream(
         self, caller: Caller, request: ChatRequest
     ) -> AsyncGenerator[StreamEvent, None]: ...
+
+    async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult: ...
+
+
+def _embedding(vector: list[float], encoding: str) -> list[float] | str:
+    if encoding == "base64":
+        return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+    return vector
 
 
 class CallerAuthenticator(Protocol):
@@ -209,6 +227,53 @@ def create_app(
             media_type="text/event-stream",
             headers={**headers, "cache-control": "no-cache", "x-accel-buffering": "no"},
         )
+
+    @app.post("/v1/embeddings", response_model=EmbeddingList, responses=_ERRORS)
+    async def create_embeddings(
+        http: Request,
+        body: EmbeddingRequestIn,
+        who: AuthenticatedCaller,
+        x_client_request_id: ClientRequestId = "",
+        x_request_id: LegacyRequestId = "",
+        x_modelgw_session_id: SessionId = "",
+        x_modelgw_timeout_ms: TimeoutMs = "",
+    ) -> Any:
+        request_id = new_request_id()
+        headers = {"x-request-id": request_id}
+        http.state.id_headers = headers
+        client_id = client_request_id(x_client_request_id or x_request_id)
+        if client_id:
+            headers["x-client-request-id"] = client_id
+        inputs = [body.input] if isinstance(body.input, str) else body.input
+        if not all(isinstance(text, str) for text in inputs):
+            raise InvalidArgument(
+                "input must be text: token arrays would reach the backend without being "
+                "scanned for personal data"
+            )
+        deadline = None
+        if x_modelgw_timeout_ms:
+            deadline = time.monotonic() + timeout_ms(x_modelgw_timeout_ms)
+        request = EmbedRequest(
+            model=body.model,
+            inputs=[str(text) for text in inputs],
+            request_id=request_id,
+            caller=CallerMetadata(end_user=body.user or "", session_id=x_modelgw_session_id),
+            deadline=deadline,
+            client_request_id=client_id,
+            dimensions=body.dimensions,
+        )
+        result = await pipeline.embed(who, request)
+        answer = EmbeddingList(
+            data=[
+                EmbeddingData(index=i, embedding=_embedding(v, body.encoding_format))
+                for i, v in enumerate(result.vectors)
+            ],
+            model=result.model,
+            usage=EmbeddingUsage(
+                prompt_tokens=result.usage.prompt_tokens, total_tokens=result.usage.prompt_tokens
+            ),
+        )
+        return JSONResponse(answer.model_dump(), headers=headers)
 
     @app.get("/v1/models", response_model=ModelList, responses=_ERRORS)
     async def list_models(who: AuthenticatedCaller) -> ModelList:

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
+from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
 from modelgw.gateway.http.app import create_app
 
 COMMITTED = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
@@ -37,6 +38,9 @@ class _DocumentOnly:
     async def generate_stream(
         self, caller: Caller, request: ChatRequest
     ) -> AsyncGenerator[StreamEvent, None]:
+        self._never()
+
+    async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult:
         self._never()
 
     async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Caller:

@@ -2,6 +2,9 @@
 
     data: {"object": "chat.completion.chunk", ... "delta": {"role": "assistant", "content": ""}}
     data: {... "delta": {"content": "Hello"}}          one per restored piece of text
+    data: {... "delta": {"tool_calls": [{"index": 0, "id": ..., "type": "function",
+               "function": {"name": ..., "arguments": "{\"ci"}}]}}   a call's first piece
+    data: {... "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "ty\"..."}}]}}
     data: {... "delta": {}, "finish_reason": "stop"}
     data: {... "choices": [], "usage": {...}}          only with stream_options.include_usage
     data: [DONE]
@@ -22,7 +25,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from modelgw.common.errors import ModelgwError
-from modelgw.gateway.chat import StreamDelta, StreamEnd, StreamEvent, StreamStart
+from modelgw.gateway.chat import StreamDelta, StreamEnd, StreamEvent, StreamStart, StreamToolCall
 from modelgw.gateway.http.convert import usage
 from modelgw.gateway.http.errors import describe, internal_error_body
 
@@ -47,7 +50,7 @@ class ChunkWriter:
         }
         self._include_usage = include_usage
 
-    def chunk(self, delta: dict[str, str], finish_reason: str | None = None) -> bytes:
+    def chunk(self, delta: dict[str, Any], finish_reason: str | None = None) -> bytes:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
         payload: dict[str, Any] = {**self._base, "choices": [choice]}
         if self._include_usage:
@@ -59,11 +62,24 @@ class ChunkWriter:
             return [self.chunk({"role": "assistant", "content": ""})]
         if isinstance(event, StreamDelta):
             return [self.chunk({"content": event.text})]
+        if isinstance(event, StreamToolCall):
+            return [self.chunk({"tool_calls": [tool_call_delta(event)]})]
         frames = [self.chunk({}, event.finish_reason.value)]
         if self._include_usage:
             payload = {**self._base, "choices": [], "usage": usage(event.usage).model_dump()}
             frames.append(frame(payload))
         return frames
+
+
+def tool_call_delta(event: StreamToolCall) -> dict[str, Any]:
+    """One piece of a tool call as OpenAI streams it: id, type and name on the first only."""
+    piece: dict[str, Any] = {"index": event.index}
+    function: dict[str, str] = {"arguments": event.arguments}
+    if event.id or event.name:
+        piece.update(id=event.id, type="function")
+        function = {"name": event.name, "arguments": event.arguments}
+    piece["function"] = function
+    return piece
 
 
 async def sse_stream(

@@ -49,11 +49,19 @@ from modelgw.common.errors import (
 from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
 from modelgw.gateway.routing.plan import Candidate, RoutePlan
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingBackend,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 Prepare = Callable[[Candidate], Awaitable[BackendRequest]]
 """Builds the request for one candidate (masking depends on the backend's locality)."""
@@ -137,6 +145,23 @@ class RoutingEngine:
         self.breaker(outcome.candidate.name).on_success()
         return outcome, response
 
+    async def embed(
+        self,
+        plan: RoutePlan,
+        deadline: float | None,
+        prepare: Callable[[Candidate], Awaitable[EmbeddingRequest]],
+    ) -> tuple[Outcome, EmbeddingResponse]:
+        """Like `generate`, for embeddings: same retries, fallback, breakers and deadline."""
+
+        async def call(candidate: Candidate, request: EmbeddingRequest) -> EmbeddingResponse:
+            backend = candidate.backend
+            assert isinstance(backend, EmbeddingBackend), "the plan holds embedding backends only"
+            return await backend.embed(request)
+
+        outcome, response = await self._run(plan, deadline, prepare, call)
+        self.breaker(outcome.candidate.name).on_success()
+        return outcome, response
+
     async def open_stream(
         self, plan: RoutePlan, deadline: float | None, prepare: Prepare
     ) -> OpenedStream:
@@ -150,7 +175,7 @@ class RoutingEngine:
             try:
                 async for chunk in chunks:
                     head.append(chunk)
-                    if chunk.delta or chunk.finish_reason is not None:
+                    if chunk.delta or chunk.tool_calls or chunk.finish_reason is not None:
                         return head, chunks
             except BaseException:
                 await _close(chunks)
@@ -199,8 +224,8 @@ class RoutingEngine:
         self,
         plan: RoutePlan,
         deadline: float | None,
-        prepare: Prepare,
-        call: Callable[[Candidate, BackendRequest], Awaitable[T]],
+        prepare: Callable[[Candidate], Awaitable[R]],
+        call: Callable[[Candidate, R], Awaitable[T]],
     ) -> tuple[Outcome, T]:
         retry = self._config.retry
         self.budget.record_request()
@@ -274,9 +299,9 @@ class RoutingEngine:
     async def _attempt(
         self,
         candidate: Candidate,
-        request: BackendRequest,
+        request: R,
         deadline: float | None,
-        call: Callable[[Candidate, BackendRequest], Awaitable[T]],
+        call: Callable[[Candidate, R], Awaitable[T]],
     ) -> T:
         """One call. The backend bounds it by its `timeout_s` and the caller's deadline (the
         conformance suite holds every adapter to that): this layer adds no timer of its own,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -23,7 +23,7 @@ from modelgw.common.config.provider_fields import HttpProviderMixin
 from modelgw.common.config.providers import ProviderBase
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
 from modelgw.providers.transport.client import new_client
-from modelgw.providers.transport.deadline import cutoff, timed_out
+from modelgw.providers.transport.deadline import Deadlined, cutoff, timed_out
 from modelgw.providers.transport.errors import (
     ErrorDetail,
     ProviderError,
@@ -77,6 +77,11 @@ class HttpBackend(ABC):
     @abstractmethod
     def stream_decoder(self) -> StreamDecoder: ...
 
+    def stream_decoder_for(self, request: BackendRequest) -> StreamDecoder:
+        """The decoder for one request's stream; adapters whose decoding depends on the
+        request (Anthropic's and Bedrock's JSON answers) override this."""
+        return self.stream_decoder()
+
     def describe_error(self, headers: Mapping[str, str], body: Any) -> ErrorDetail:
         """Read an error body's type; the default understands `{"error": {"type": ...}}`."""
         error = body.get("error") if isinstance(body, dict) else None
@@ -98,10 +103,21 @@ class HttpBackend(ABC):
         )
 
     async def generate(self, request: BackendRequest) -> BackendResponse:
+        data = await self.exchange(request, lambda: self.prepare(request, stream=False))
+        try:
+            return self.parse_response(data)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise protocol_error(self.name, self.provider_label, f"missing {exc}") from None
+
+    async def exchange(
+        self, request: Deadlined, build: Callable[[], Awaitable[UpstreamCall]]
+    ) -> Any:
+        """One JSON request and its decoded JSON answer, under the request's deadline; every
+        failure is a `ProviderError` (embeddings calls use it as well as `generate`)."""
         end = cutoff(request, self._timeout_s, self.name)
         try:
             async with asyncio.timeout_at(end):
-                call = await self.prepare(request, stream=False)
+                call = await build()
                 response = await self._client.post(
                     call.url, content=call.body, headers=call.headers
                 )
@@ -112,11 +128,14 @@ class HttpBackend(ABC):
         if response.status_code >= 400:
             raise self._error(response, response.content[:_MAX_ERROR_BODY])
         try:
-            data = response.json()
+            return response.json()
         except ValueError:
             raise protocol_error(self.name, self.provider_label, "body is not JSON") from None
+
+    def parsed(self, parse: Callable[[Any], Any], data: Any) -> Any:
+        """`parse(data)`, with a provider answer missing what it should hold a protocol error."""
         try:
-            return self.parse_response(data)
+            return parse(data)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise protocol_error(self.name, self.provider_label, f"missing {exc}") from None
 
@@ -137,7 +156,7 @@ class HttpBackend(ABC):
             if response.status_code >= 400:
                 content = await self._read_error(response, end, request)
                 raise self._error(response, content)
-            decoder = self.stream_decoder()
+            decoder = self.stream_decoder_for(request)
             body = response.aiter_bytes().__aiter__()
             while True:
                 try:

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Protocol
 
 import grpc
 
-from modelgw.providers.base import BackendRequest
 from modelgw.providers.transport.errors import ProviderError
 
 
-def cutoff(request: BackendRequest, timeout_s: float, backend: str) -> float:
+class Deadlined(Protocol):
+    """A backend request (chat or embeddings): what the caller's deadline leaves."""
+
+    @property
+    def deadline(self) -> float | None: ...
+
+    def remaining(self, cap: float) -> float: ...
+
+
+def cutoff(request: Deadlined, timeout_s: float, backend: str) -> float:
     """The event-loop time after which this call is abandoned; fails if already past."""
     seconds = request.remaining(timeout_s)
     if seconds <= 0:
@@ -28,7 +37,7 @@ def cutoff(request: BackendRequest, timeout_s: float, backend: str) -> float:
     return asyncio.get_running_loop().time() + seconds
 
 
-def timed_out(request: BackendRequest, timeout_s: float, backend: str) -> ProviderError:
+def timed_out(request: Deadlined, timeout_s: float, backend: str) -> ProviderError:
     """The error for a call cut off by `cutoff`: retryable only if the caller still has time."""
     caller_left = request.deadline is None or request.deadline - time.monotonic() > 0
     return ProviderError(

@@ -72,6 +72,7 @@ _BY_STATUS: dict[int, tuple[grpc.StatusCode, bool]] = {
     413: (grpc.StatusCode.INVALID_ARGUMENT, False),
     422: (grpc.StatusCode.INVALID_ARGUMENT, False),
     429: (grpc.StatusCode.RESOURCE_EXHAUSTED, True),
+    498: (grpc.StatusCode.FAILED_PRECONDITION, True),  # Cohere: invalid API token
     500: (grpc.StatusCode.UNAVAILABLE, True),
     502: (grpc.StatusCode.UNAVAILABLE, True),
     503: (grpc.StatusCode.UNAVAILABLE, True),

@@ -4,6 +4,11 @@ The gateway owns the text side: chat template, tokenization, incremental
 detokenization and stop strings; the worker sees token ids only. Every engine
 request that does not finish on its own (client gone, deadline, stop string)
 is aborted on the worker, so a cancelled request frees its KV cache at once.
+
+Function calling goes through the model's chat template (`tools`) and the
+tool-call format it taught the model (`tool_parser.HermesToolParser`); JSON
+output is the engine's guided decoding (`sampling`). A pool of pooling models
+(`task = "embed"`) serves embeddings through the worker's Embed RPC instead.
 """
 
 from __future__ import annotations
@@ -20,12 +25,21 @@ from smg_grpc_proto.generated import vllm_engine_pb2
 from modelgw.common.config.providers import VllmProvider
 from modelgw.common.errors import BackendError, DeadlineExceeded
 from modelgw.common.messages import ChatMessage, FinishReason, Usage
-from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.common.tools import ToolCall
+from modelgw.providers.base import (
+    BackendRequest,
+    BackendResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    StreamChunk,
+)
+from modelgw.providers.features import Feature
 from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
 from modelgw.providers.vllm.errors import backend_error
 from modelgw.providers.vllm.pool import Worker, WorkerPool
 from modelgw.providers.vllm.sampling import sampling_params
 from modelgw.providers.vllm.tokenizer import ModelTokenizer, fetch_tokenizer, parse_bundle
+from modelgw.providers.vllm.tool_parser import HermesToolParser
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +62,11 @@ class VllmBackend:
     def __init__(self, name: str, config: VllmProvider) -> None:
         self.name = name
         self.locality = config.locality
+        self.features: frozenset[Feature] = (
+            frozenset({Feature.EMBEDDINGS})
+            if config.task == "embed"
+            else frozenset({Feature.TOOLS, Feature.JSON_OBJECT, Feature.JSON_SCHEMA, Feature.SEED})
+        )
         self._config = config
         self.pool = WorkerPool(name, config)
         self._tokenizer: ModelTokenizer | None = None
@@ -80,12 +99,14 @@ class VllmBackend:
 
     async def generate(self, request: BackendRequest) -> BackendResponse:
         parts: list[str] = []
+        calls: list[ToolCall] = []
         finish, usage = FinishReason.STOP, Usage()
         async for chunk in self.stream(request):
             parts.append(chunk.delta)
+            calls += [ToolCall(c.id, c.name, c.arguments) for c in chunk.tool_calls]
             finish = chunk.finish_reason or finish
             usage = chunk.usage or usage
-        return BackendResponse("".join(parts), finish, usage)
+        return BackendResponse("".join(parts), finish, usage, tuple(calls))
 
     def _choose(self, key: str) -> Worker:
         worker = self.pool.choose(key)
@@ -99,7 +120,8 @@ class VllmBackend:
 
     async def stream(self, request: BackendRequest) -> AsyncIterator[StreamChunk]:
         tokenizer = await self.tokenizer()
-        _, input_ids = tokenizer.encode_chat(request.messages)
+        _, input_ids = tokenizer.encode_chat(request.messages, request.params.tools)
+        parser = HermesToolParser() if request.params.tools else None
         worker = self._choose(affinity_key(request.messages))
         timeout = request.remaining(self._config.timeout_s)
         if timeout <= 0:
@@ -126,6 +148,15 @@ class VllmBackend:
                 else:
                     prompt_tokens = reply.complete.prompt_tokens or prompt_tokens
                     text = detok.feed([]) + detok.finish()
+                ending = detok.stopped or kind == "complete"
+                if parser is not None:
+                    text, calls = parser.feed(text)
+                    if ending:
+                        tail, more = parser.finish()
+                        text, calls = text + tail, calls + more
+                    if calls:
+                        yield StreamChunk(delta=text, tool_calls=tuple(calls))
+                        text = ""
                 if text:
                     yield StreamChunk(delta=text)
                 if detok.stopped or kind == "complete":
@@ -138,7 +169,10 @@ class VllmBackend:
                         )
                     finished = not detok.stopped  # a stop string still needs an Abort
                     usage = Usage(prompt_tokens=prompt_tokens, completion_tokens=detok.tokens)
-                    yield StreamChunk(finish_reason=_FINISH[reason], usage=usage)
+                    finish = _FINISH[reason]
+                    if parser is not None and parser.calls and finish is FinishReason.STOP:
+                        finish = FinishReason.TOOL_CALLS
+                    yield StreamChunk(finish_reason=finish, usage=usage)
                     break
             else:
                 raise BackendError(
@@ -157,6 +191,43 @@ class VllmBackend:
             if not finished:
                 # Client gone, deadline, stop string or error: free the engine's slot now.
                 await asyncio.shield(self._abort(worker, engine_id, call))
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One Embed call per input (the RPC takes one), spread over the pool's workers."""
+        if request.dimensions is not None:
+            raise BackendError(
+                f"{self.name}: the vLLM worker's Embed cannot shorten vectors (dimensions)",
+                code=grpc.StatusCode.INVALID_ARGUMENT,
+                retryable=False,
+            )
+        tokenizer = await self.tokenizer()
+        timeout = request.remaining(self._config.timeout_s)
+        if timeout <= 0:
+            raise DeadlineExceeded("the deadline passed before the vLLM worker was called")
+
+        async def one(index: int, text: str) -> tuple[list[float], int]:
+            ids = tokenizer.tokenizer.encode(text, add_special_tokens=True).ids
+            worker = self._choose(text[:64])
+            engine_request = vllm_engine_pb2.EmbedRequest(
+                request_id=f"{request.request_id}-{index}-{secrets.token_hex(4)}",
+                tokenized=vllm_engine_pb2.TokenizedInput(input_ids=ids),
+            )
+            worker.in_flight += 1
+            try:
+                reply = await worker.stub.Embed(engine_request, timeout=timeout)
+            except grpc.aio.AioRpcError as exc:
+                error = backend_error(self.name, exc, worker.address)
+                if error.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL):
+                    self.pool.record_failure(worker, exc.code().name)
+                raise error from None
+            finally:
+                worker.in_flight -= 1
+            self.pool.record_success(worker)
+            return list(reply.embedding), reply.prompt_tokens or len(ids)
+
+        results = await asyncio.gather(*(one(i, t) for i, t in enumerate(request.inputs)))
+        vectors = [vector for vector, _ in results]
+        return EmbeddingResponse(vectors, Usage(prompt_tokens=sum(n for _, n in results)))
 
     async def _abort(
         self,

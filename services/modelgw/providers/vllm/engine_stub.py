@@ -29,6 +29,9 @@ class VllmEngine(Protocol):
     GetTokenizer: grpc.aio.UnaryStreamMultiCallable[
         common_pb2.GetTokenizerRequest, common_pb2.GetTokenizerChunk
     ]
+    Embed: grpc.aio.UnaryUnaryMultiCallable[
+        vllm_engine_pb2.EmbedRequest, vllm_engine_pb2.EmbedResponse
+    ]
 
 
 def engine_stub(channel: grpc.aio.Channel) -> VllmEngine:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from smg_grpc_proto.generated import vllm_engine_pb2
 
 from modelgw.common.messages import GenerationParams
+from modelgw.common.tools import ResponseFormatType
 
 _INT32_MAX = 2**31 - 1
 
@@ -36,4 +37,10 @@ def sampling_params(
         out.max_tokens = max_tokens
     if params.seed is not None:
         out.seed = params.seed % _INT32_MAX  # the engine takes an int32 seed
+    # Structured output is the engine's guided decoding: the answer cannot leave the schema.
+    response_format = params.response_format
+    if response_format is not None and response_format.type is ResponseFormatType.JSON_SCHEMA:
+        out.json_schema = response_format.schema or "{}"
+    elif response_format is not None and response_format.type is ResponseFormatType.JSON_OBJECT:
+        out.json_object = True
     return out

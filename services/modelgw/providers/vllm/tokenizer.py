@@ -24,7 +24,10 @@ from smg_grpc_proto.generated import common_pb2
 from tokenizers import Tokenizer
 
 from modelgw.common.errors import BackendError
-from modelgw.common.messages import ChatMessage
+from modelgw.common.messages import ChatMessage, Role
+from modelgw.common.tools import ToolDefinition
+from modelgw.providers.chat_wire import json_value
+from modelgw.providers.turns import tool_names
 from modelgw.providers.vllm.engine_stub import VllmEngine
 
 _MAX_BUNDLE_BYTES = 64 * 1024 * 1024
@@ -45,6 +48,20 @@ def _raise_exception(message: str) -> None:
     raise TemplateError(message)
 
 
+def _tojson(
+    value: Any,
+    ensure_ascii: bool = False,
+    indent: int | None = None,
+    separators: tuple[str, str] | None = None,
+    sort_keys: bool = False,
+) -> str:
+    """`tojson` as Hugging Face renders chat templates (and so vLLM): plain JSON, not
+    jinja's HTML-safe variant, which would turn a placeholder's `<` into `\u003c`."""
+    return json.dumps(
+        value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys
+    )
+
+
 @functools.lru_cache(maxsize=16)
 def _compiled(template: str) -> Template:
     """Compiling a chat template costs milliseconds; a model has one, so compile it once."""
@@ -52,7 +69,33 @@ def _compiled(template: str) -> Template:
         trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"]
     )
     env.globals["raise_exception"] = _raise_exception
+    env.filters["tojson"] = _tojson
     return env.from_string(template)
+
+
+def _template_message(message: ChatMessage, names: dict[str, str]) -> dict[str, Any]:
+    """A message as Hugging Face chat templates expect it: tool calls with their arguments
+    as objects, tool results with the call id and the function's name."""
+    out: dict[str, Any] = {"role": message.role.value, "content": message.content}
+    if message.tool_calls:
+        out["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": json_value(call.arguments, {})},
+            }
+            for call in message.tool_calls
+        ]
+    if message.role is Role.TOOL:
+        out["tool_call_id"] = message.tool_call_id
+        out["name"] = names.get(message.tool_call_id, "")
+    return out
+
+
+def _template_tool(tool: ToolDefinition) -> dict[str, Any]:
+    function: dict[str, Any] = {"name": tool.name, "description": tool.description}
+    function["parameters"] = json_value(tool.parameters, {"type": "object", "properties": {}})
+    return {"type": "function", "function": function}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +109,15 @@ class ModelTokenizer:
     fingerprint: str
     """SHA-256 of the bundle: workers of one pool must serve the same tokenizer."""
 
-    def render_chat(self, messages: list[ChatMessage]) -> str:
-        """The prompt text for `messages`, with the assistant's turn opened."""
+    @property
+    def takes_tools(self) -> bool:
+        """The chat template reads `tools` (Hugging Face's convention for function calling)."""
+        return bool(self.chat_template) and "tools" in (self.chat_template or "")
+
+    def render_chat(
+        self, messages: list[ChatMessage], tools: tuple[ToolDefinition, ...] = ()
+    ) -> str:
+        """The prompt text for `messages` (and `tools`), with the assistant's turn opened."""
         if not self.chat_template:
             raise BackendError(
                 "the model has no chat template (tokenizer_config.json `chat_template`); "
@@ -75,13 +125,25 @@ class ModelTokenizer:
                 code=grpc.StatusCode.FAILED_PRECONDITION,
                 retryable=False,
             )
-        try:
-            return _compiled(self.chat_template).render(
-                messages=[{"role": m.role.value, "content": m.content} for m in messages],
-                add_generation_prompt=True,
-                bos_token=self.bos_token or "",
-                eos_token=self.eos_token or "",
+        uses_tools = bool(tools) or any(m.tool_calls or m.role is Role.TOOL for m in messages)
+        if uses_tools and not self.takes_tools:
+            raise BackendError(
+                "the model's chat template takes no tools; serve a model whose template "
+                "renders `tools` (e.g. Qwen 2.5, Hermes) for function calling",
+                code=grpc.StatusCode.INVALID_ARGUMENT,
+                retryable=False,
             )
+        names = tool_names(messages)
+        variables: dict[str, Any] = {
+            "messages": [_template_message(m, names) for m in messages],
+            "add_generation_prompt": True,
+            "bos_token": self.bos_token or "",
+            "eos_token": self.eos_token or "",
+        }
+        if tools:
+            variables["tools"] = [_template_tool(t) for t in tools]
+        try:
+            return _compiled(self.chat_template).render(**variables)
         except TemplateError as exc:
             raise BackendError(
                 f"the model's chat template refused the messages: {exc.message}",
@@ -89,9 +151,11 @@ class ModelTokenizer:
                 retryable=False,
             ) from None
 
-    def encode_chat(self, messages: list[ChatMessage]) -> tuple[str, list[int]]:
+    def encode_chat(
+        self, messages: list[ChatMessage], tools: tuple[ToolDefinition, ...] = ()
+    ) -> tuple[str, list[int]]:
         """Rendered prompt and its token ids (the template already holds special tokens)."""
-        prompt = self.render_chat(messages)
+        prompt = self.render_chat(messages, tools)
         return prompt, self.tokenizer.encode(prompt, add_special_tokens=False).ids
 
 
