@@ -45,6 +45,7 @@ from modelgw.gateway.routing import Router
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.validation import new_request_id
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
+from modelgw.providers.features import Feature
 from modelgw.trust.engine import MaskedTexts, ProtectResult
 from modelgw.trust.vault import Vault, VaultOwner
 from tests.configs import gateway_config, merged
@@ -183,6 +184,7 @@ class ScriptedBackend:
     """
 
     provider_type = "fake"
+    features = frozenset({Feature.SEED})  # it honours a seed: it answers the same anyway
 
     def __init__(self, name: str, locality: Locality = Locality.LOCAL) -> None:
         self.name = name
