@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
@@ -57,6 +58,10 @@ class RecordingServer:
         self.connections = 0
         self.hangups = 0
         """Responses the client abandoned before they were complete."""
+        self.hangup_times: list[float] = []
+        """When (`time.monotonic()`) each of those hang-ups was noticed."""
+        self.request_times: list[float] = []
+        """When each request (model calls and token fetches alike) was read completely."""
         self._hangup = asyncio.Event()
         self.request_seen = asyncio.Event()
         """Set when the first request has been read completely."""
@@ -104,11 +109,13 @@ class RecordingServer:
             if request is None:
                 return
             self.requests.append(request)
+            self.request_times.append(time.monotonic())
             if request.path != "/token":  # an OAuth token fetch is not a model call
                 self.request_seen.set()
             response = await self._handler(request)
             if not await self._respond(reader, writer, response):
                 self.hangups += 1
+                self.hangup_times.append(time.monotonic())
                 self._hangup.set()
         except (asyncio.IncompleteReadError, ConnectionError):
             return
