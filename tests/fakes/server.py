@@ -58,10 +58,8 @@ class RecordingServer:
         self.connections = 0
         self.hangups = 0
         """Responses the client abandoned before they were complete."""
-        self.hangup_times: list[float] = []
-        """When (`time.monotonic()`) each of those hang-ups was noticed."""
-        self.request_times: list[float] = []
-        """When each request (model calls and token fetches alike) was read completely."""
+        self.hung_up: list[tuple[FakeRequest, float]] = []
+        """Each abandoned request, with when (`time.monotonic()`) the hang-up was noticed."""
         self._hangup = asyncio.Event()
         self.request_seen = asyncio.Event()
         """Set when the first request has been read completely."""
@@ -109,13 +107,12 @@ class RecordingServer:
             if request is None:
                 return
             self.requests.append(request)
-            self.request_times.append(time.monotonic())
             if request.path != "/token":  # an OAuth token fetch is not a model call
                 self.request_seen.set()
             response = await self._handler(request)
             if not await self._respond(reader, writer, response):
                 self.hangups += 1
-                self.hangup_times.append(time.monotonic())
+                self.hung_up.append((request, time.monotonic()))
                 self._hangup.set()
         except (asyncio.IncompleteReadError, ConnectionError):
             return

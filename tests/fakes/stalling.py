@@ -4,8 +4,8 @@ The upstream model name picks the behaviour, so one fake serves a whole drill:
 `stall` never answers (unary) or never sends a token (stream); `token-then-stall`
 streams one token, then goes quiet; `slow` answers after `SLOW_S` (unary) or
 streams `SLOW_TOKENS` tokens `SLOW_PAUSE_S` apart. Run it inside a
-`RecordingServer`: its `requests`, `request_times` and `hangup_times` tell how
-many calls arrived and when each one was abandoned by the gateway.
+`RecordingServer`: its `requests` and `hung_up` tell how many calls arrived
+and when each one was abandoned by the gateway.
 """
 
 from __future__ import annotations

@@ -9,11 +9,13 @@ back with `sqlite3` once the process has stopped (or while it runs).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import sqlite3
 import subprocess
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,3 +103,13 @@ def served(
     path = config_file(tmp_path / "modelgw.yaml", config)
     with modelgw_process(["serve", "--config", path], grpc_address, tmp_path) as process:
         yield Served(process, grpc_address, f"http://{http_address}", tmp_path / "audit.db")
+
+
+async def wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:
+    """Poll `condition` every 50 ms for up to `timeout_s`; whether it came true."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
