@@ -3,7 +3,8 @@
 The upstream model name picks the behaviour, so one fake serves a whole drill:
 `stall` never answers (unary) or never sends a token (stream); `token-then-stall`
 streams one token, then goes quiet; `slow` answers after `SLOW_S` (unary) or
-streams `SLOW_TOKENS` tokens `SLOW_PAUSE_S` apart. Run it inside a
+streams `SLOW_TOKENS` tokens `SLOW_PAUSE_S` apart; `long` streams `LONG_TOKENS`
+tokens `LONG_PAUSE_S` apart (a stream that outlives a short drain). Run it inside a
 `RecordingServer`: its `requests` and `hung_up` tell how many calls arrived
 and when each one was abandoned by the gateway.
 """
@@ -21,6 +22,8 @@ STALL_S = 120.0
 SLOW_S = 1.0
 SLOW_TOKENS = 4
 SLOW_PAUSE_S = 0.25
+LONG_TOKENS = 12
+LONG_PAUSE_S = 0.5
 EVENT_STREAM = {"content-type": "text/event-stream"}
 
 
@@ -76,6 +79,8 @@ async def stalling_upstream(request: FakeRequest) -> FakeResponse:
         answer = _answer("a slow answer")
         answer.delay_s = SLOW_S  # waited out by the server, which notices a hang-up meanwhile
         return answer
+    if model == "long" and stream:
+        return FakeResponse(headers=EVENT_STREAM, stream=_tokens(LONG_TOKENS, LONG_PAUSE_S, False))
     if model == "token-then-stall" and stream:
         return FakeResponse(headers=EVENT_STREAM, stream=_tokens(1, 0.0, True))
     if model in {"stall", "token-then-stall"}:

@@ -27,7 +27,7 @@ from tests.ports import free_port
 
 AUTH = (("authorization", f"Bearer {DEV_KEY}"),)
 HEADERS = {"authorization": f"Bearer {DEV_KEY}"}
-SCENARIOS = ("stall", "token-then-stall", "slow")
+SCENARIOS = ("stall", "token-then-stall", "slow", "long")
 """The stalling upstream's models; the gateway serves each under the same name."""
 
 
