@@ -9,16 +9,25 @@ while the connection is watched: the client's `http.disconnect` cancels the
 task, and cancellation reaches the backend call (the engine neither retries
 nor falls back on it), and the pipeline audits the request as CANCELLED
 because the client went away.
+
+The server cancels this task itself only at shutdown, once the grace period
+is over: a request cut off before its response started then gets 503 (retry
+elsewhere), not the 500 uvicorn would send; one cut off mid-answer has its
+connection closed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from modelgw.common.errors import Unavailable
+from modelgw.gateway.http.errors import describe
+
 _DISCONNECT: Message = {"type": "http.disconnect"}
+_CUT_OFF = Unavailable("the gateway shut down before the answer finished; send it again")
 
 
 async def _disconnected(receive: Receive) -> None:
@@ -44,7 +53,7 @@ class CancelOnDisconnect:
                 return  # gone before its request was whole: nothing was started
             body.append(message)
         gone = asyncio.Event()
-        answered = False
+        started = answered = False
 
         async def app_receive() -> Message:
             if body:
@@ -53,7 +62,8 @@ class CancelOnDisconnect:
             return _DISCONNECT
 
         async def app_send(message: Message) -> None:
-            nonlocal answered
+            nonlocal started, answered
+            started = True
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 answered = True  # before the send: a disconnect from now on cancels nothing
             await send(message)
@@ -66,11 +76,15 @@ class CancelOnDisconnect:
                 gone.set()
                 work.cancel()
             await asyncio.wait({work})
+        except asyncio.CancelledError:  # the shutdown cuts the request off: pass it on
+            work.cancel()
+            await asyncio.wait({work})
+            if started:
+                return  # mid-answer: the server closes the connection under it
+            status, error = describe(_CUT_OFF)
+            await JSONResponse(error, status, headers={"connection": "close"})(scope, receive, send)
+            return
         finally:
             watch.cancel()
-            if not work.done():  # this task was cancelled (the server's shutdown): pass it on
-                work.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await work
         if not gone.is_set() or not work.cancelled():
             work.result()  # the app's own outcome, its errors included
