@@ -50,8 +50,18 @@ class InFlight:
         self._open.discard(trail)
         task = asyncio.ensure_future(write())
         self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
+        task.add_done_callback(functools.partial(self._written, trail))
         await asyncio.shield(task)
+
+    def _written(self, trail: AuditTrail, task: asyncio.Task[None]) -> None:
+        self._writes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Said here too: the request that asked for it may have been abandoned.
+            log.error(
+                "the audit record of request %s was not written",
+                trail.request.request_id,
+                exc_info=task.exception(),
+            )
 
     async def drain(self) -> None:
         """Nothing to report: the servers say NOT_SERVING; requests keep being served."""
