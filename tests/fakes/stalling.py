@@ -22,7 +22,7 @@ STALL_S = 120.0
 SLOW_S = 1.0
 SLOW_TOKENS = 4
 SLOW_PAUSE_S = 0.25
-LONG_TOKENS = 12
+LONG_TOKENS = 16
 LONG_PAUSE_S = 0.5
 EVENT_STREAM = {"content-type": "text/event-stream"}
 

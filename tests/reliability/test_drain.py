@@ -1,7 +1,7 @@
 """After SIGTERM the gateway reports NOT_SERVING while it still serves, then stops (#18, 5).
 
 `modelgw serve` (a real process) with `server.drain_s = 4`, then
-`shutdown_grace_s = 5`. A stream that takes 6 s is under way when SIGTERM
+`shutdown_grace_s = 10`. A stream that takes 8 s is under way when SIGTERM
 arrives. Within the drain: gRPC health says NOT_SERVING and `/healthz` 503,
 yet new requests on both doors are answered. After it: new connections are
 refused, while the stream still runs to its end within the grace period.
@@ -19,7 +19,7 @@ import grpc
 import httpx
 from grpc_health.v1 import health_pb2
 
-from modelgw.api.v1 import gateway_pb2_grpc
+from modelgw.api.v1 import gateway_pb2, gateway_pb2_grpc
 from modelgw.common.health import health_stub
 from tests.fakes.server import RecordingServer
 from tests.fakes.stalling import LONG_TOKENS, stalling_upstream
@@ -27,7 +27,7 @@ from tests.harness import generate_request
 from tests.reliability.served import AUTH, HEADERS, served, wait_until
 
 DRAIN_S = 4.0
-GRACE_S = 5.0
+GRACE_S = 10.0
 NOTICED_WITHIN_S = 2.0
 """Generous: the health status turns as the signal is handled."""
 
@@ -54,6 +54,24 @@ async def _long_stream(base: str) -> str:
         async for line in response.aiter_lines():
             text += line
     return text
+
+
+async def _http_slow(base: str) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=30) as client:
+        return await client.post(
+            f"{base}/v1/chat/completions",
+            json=_chat("slow", "during-drain-http"),
+            headers={**HEADERS, "x-client-request-id": "during-drain-http"},
+        )
+
+
+async def _grpc_slow(address: str) -> gateway_pb2.GenerateResponse:
+    request = generate_request(
+        "Answer request during-drain-grpc", "slow", request_id="during-drain-grpc"
+    )
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = gateway_pb2_grpc.GatewayStub(channel)
+        return await stub.Generate(request, metadata=AUTH, timeout=30)
 
 
 async def _status(address: str) -> str:
@@ -103,20 +121,7 @@ async def test_drain_reports_not_serving_while_serving_then_finishes_in_flight_w
                 assert time.monotonic() - signalled < NOTICED_WITHIN_S, statuses
             # Draining: reported as not serving, yet serving.
             sent = time.monotonic() - signalled
-            async with httpx.AsyncClient(timeout=30) as client:
-                answer = await client.post(
-                    f"{base}/v1/chat/completions",
-                    json=_chat("slow", "during-drain-http"),
-                    headers={**HEADERS, "x-client-request-id": "during-drain-http"},
-                )
-            async with grpc.aio.insecure_channel(address) as channel:
-                reply = await gateway_pb2_grpc.GatewayStub(channel).Generate(
-                    generate_request(
-                        "Answer request during-drain-grpc", "slow", request_id="during-drain-grpc"
-                    ),
-                    metadata=AUTH,
-                    timeout=30,
-                )
+            answer, reply = await asyncio.gather(_http_slow(base), _grpc_slow(address))
             answered = time.monotonic() - signalled
             # Past the drain: no new connections, and the stream goes on.
             await asyncio.sleep(max(0.0, DRAIN_S + 0.5 - (time.monotonic() - signalled)))
