@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modelgw.common.config.schema import ModelgwConfig
-from tests.configs import DEV_KEY, config_file, gateway_config, merged
+from tests.configs import DEV_KEY, config_file, gateway_config
 from tests.e2e.processes import ModelgwProcess, modelgw_process
 from tests.ports import free_port
 
@@ -68,11 +67,9 @@ def served(
     *,
     server: Mapping[str, Any] | None = None,
     timeout_s: float = 60.0,
-    changes: Mapping[str, Any] | None = None,
 ) -> Iterator[Served]:
     """`modelgw serve` with the models of `SCENARIOS` on the upstream at `upstream_url`;
-    `server` adds to the `[server]` section, `timeout_s` is the provider's call timeout,
-    `changes` is merged into the rest of the config."""
+    `server` adds to the `[server]` section, `timeout_s` is the provider's call timeout."""
     grpc_address = f"127.0.0.1:{free_port()}"
     http_address = f"127.0.0.1:{free_port()}"
     config = gateway_config(
@@ -98,8 +95,6 @@ def served(
         },
         tmp_path=tmp_path,
     )
-    if changes:
-        config = ModelgwConfig.model_validate(merged(config.model_dump(mode="json"), changes))
     path = config_file(tmp_path / "modelgw.yaml", config)
     with modelgw_process(["serve", "--config", path], grpc_address, tmp_path) as process:
         yield Served(process, grpc_address, f"http://{http_address}", tmp_path / "audit.db")
