@@ -78,8 +78,13 @@ class ServerConfig(StrictModel):
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     """Largest request a client may send: larger gRPC messages get RESOURCE_EXHAUSTED,
     larger HTTP bodies 413."""
+    drain_s: float = Field(default=5.0, ge=0, le=300)
+    """On SIGTERM, how long the process goes on serving while it reports NOT_SERVING (gRPC
+    health) and 503 (`/healthz`), so load balancers and Kubernetes endpoints stop sending
+    before the listeners close; a second signal cuts it short. 0: close at once."""
     shutdown_grace_s: float = Field(default=10.0, ge=0)
-    """On SIGTERM, how long in-flight calls may finish before they are cancelled."""
+    """After the drain, how long in-flight calls may finish before they are cancelled (each
+    is still audited, as cut off by the shutdown)."""
     tls: ServerTls | None = None
     """TLS on the gateway's gRPC and HTTP front doors (under `modelgw serve`, also on the
     audit service sharing the gRPC port). Plaintext when absent."""

@@ -294,7 +294,11 @@ class RoutingEngine:
         if remaining is not None and remaining <= seconds:
             breaker.release()
             raise DeadlineExceeded("the deadline passed while waiting to retry the backend")
-        await self._sleep(seconds)
+        try:
+            await self._sleep(seconds)
+        except BaseException:  # the caller left while the retry waited: no call, no verdict
+            breaker.release()
+            raise
 
     async def _attempt(
         self,
