@@ -22,6 +22,18 @@ _COMPANY = re.compile(
     r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli)\b\.?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_PARTNER = r"(?:[ \t]*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)?[ \t]+[^\W\d_][\w'\u2019\-]*)"
+_FIRM_AFTER = re.compile(
+    "(?i)" + _PARTNER + "{0,3}(?P<form>" + _COMPANY.pattern.removeprefix("(?i)") + ")"
+)
+"""A firm's legal form after a name, maybe past other partners: ` & Asociados S.A.`,
+`, Malatesta e Deledda SPA`. The form must be capitalised: `as`, `me`, `co` are words too."""
+_FIRM_BEFORE = re.compile(
+    r"(?i)(?:^|(?<=[\s(]))(?:grupo|group|gruppo|banca|banco|bank|hotel|hôtel|maison|cabinet"
+    r"|bufete|despacho|studio|atelier|fundación|fundação|fondazione|stiftung)[ \t]+"
+    r"(?:[^\W\d_][\w'\u2019\-]*[ \t]*(?:,|&|\band\b|\by\b|\be\b|\bet\b|\bund\b)[ \t]*){0,3}$"
+)
+"""Words that open a firm's name: `Grupo Alameda`, `Hotel Arias`, `Bufete Ortega y Asociados`."""
 
 
 def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
@@ -31,7 +43,7 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if not words:
         return False
     known = sum(_listed(w, names) for w in words)
-    if _quoted(text, start, end) or _COMPANY.match(text, end) or _COMPANY.search(value):
+    if _quoted(text, start, end) or in_firm_name(text, start, end) or _COMPANY.search(value):
         return False
     if len(words) == 1:
         if _LABEL_AFTER.match(text, end) and words[0] not in names.last:
@@ -40,6 +52,16 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if value.isupper():
         return known >= 1  # `MEETING MOVED`, `LEGAL WANTS`: title-cased capitals
     return known >= 1 or not all(w in names.english for w in words)
+
+
+def in_firm_name(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is part of a firm's name: `Arias & Asociados S.A.`,
+    `Ruggeri, Malatesta e Deledda SPA`, `Grupo Alameda`. Partners' surnames in a firm's
+    name identify the firm, not a person the text is about."""
+    firm = _FIRM_AFTER.match(text, end)
+    if firm and firm.group("form").lstrip(" \t\n,&")[:1].isupper():
+        return True
+    return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
 
 
 def _listed(word: str, names: NameLists) -> bool:
