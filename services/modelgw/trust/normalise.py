@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modelgw.trust import line_breaks
+from modelgw.trust import json_escapes, line_breaks
 from modelgw.trust.disguises import DIGIT_LOOK_ALIKES, NEEDS_WORK, REWRITES
 
 # Characters that render as nothing; removed before detection.
@@ -166,11 +166,31 @@ def _fold(original: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), starts, ends
 
 
+def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:
+    """JSON escapes decoded (`G\\u00f3recka` is read as `Górecka`), then `_fold`."""
+    escapes = json_escapes.edits(original)
+    if not escapes:
+        return _fold(original)
+    n = len(original)
+    base, base_starts, base_ends = _splice(original, list(range(n)), list(range(1, n + 1)), escapes)
+    text, starts, ends = _fold(base)
+    # `_fold`'s maps point into `base`; through `base`'s own maps they point into `original`.
+    return (
+        text,
+        [base_starts[i] if i < len(base) else n for i in starts],
+        [base_ends[e - 1] if e > 0 else 0 for e in ends],
+    )
+
+
 def normalise(original: str) -> NormalisedText:
     """Return the detection copy of `original` (the same object when nothing needs folding)."""
-    if original.isascii() and not NEEDS_WORK.search(original):
+    if (
+        original.isascii()
+        and not NEEDS_WORK.search(original)
+        and not json_escapes.QUICK.search(original)
+    ):
         return NormalisedText(original, original)
-    text, starts, ends = _fold(original)
+    text, starts, ends = _unescaped_then_folded(original)
     if "\n" in text:
         text, starts, ends = _splice(text, starts, ends, line_breaks.joins(text))
     for pattern, repl in REWRITES:

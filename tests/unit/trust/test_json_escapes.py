@@ -1,0 +1,53 @@
+"""Values in JSON-escaped text (payloads, logs) are read decoded and masked as they were sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgw.trust.normalise import normalise
+
+
+@pytest.mark.parametrize(
+    ("original", "reads", "sent"),
+    [
+        (
+            '{"name": "Ren\\u00e9e Dvo\\u0159\\u00e1k"}',
+            "Renée Dvořák",
+            "Ren\\u00e9e Dvo\\u0159\\u00e1k",
+        ),
+        ("street: Calle de Le\\u00f3n 14, Sevilla", "Calle de León 14", "Calle de Le\\u00f3n 14"),
+        (
+            "reply to ana.lima@\\nexample.org please",
+            "ana.lima@example.org",
+            "ana.lima@\\nexample.org",
+        ),
+        ("emoji \\ud83d\\ude00 then Zo\\u00eb", "Zoë", "Zo\\u00eb"),
+    ],
+)
+def test_escapes_are_read_decoded_and_map_back(original: str, reads: str, sent: str) -> None:
+    norm = normalise(original)
+    start = norm.text.index(reads)
+    a, b = norm.to_original(start, start + len(reads))
+    assert original[a:b] == sent
+
+
+def test_a_decoded_character_maps_to_its_whole_escape() -> None:
+    original = "G\\u00f3mez"
+    norm = normalise(original)
+    assert norm.text == "Gómez"
+    assert norm.to_original(1, 2) == (1, 7)
+
+
+def test_text_without_escapes_is_left_alone() -> None:
+    original = "a backslash \\ alone and \\x41 stay"
+    assert normalise(original).text == original
+
+
+def test_the_detector_masks_an_escaped_name_whole() -> None:
+    from modelgw.common.config.trust import TrustConfig
+    from modelgw.trust.detector import Detector
+
+    text = '{"note": "spoke with Fran\\u00e7oise Lef\\u00e8vre about the refund"}'
+    found = Detector(TrustConfig()).analyze_many([text])[0]
+    persons = [text[d.start : d.end] for d in found if d.entity_type == "PERSON"]
+    assert persons == ["Fran\\u00e7oise Lef\\u00e8vre"], found
