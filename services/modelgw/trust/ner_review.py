@@ -19,7 +19,7 @@ _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab":
 _COMPANY = re.compile(
     r"(?i)[\s,]*(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
     r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
-    r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli)\b\.?"
+    r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli|a\.?ş)\b\.?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PARTNER = r"(?:[ \t]*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)?[ \t]+[^\W\d_][\w'\u2019\-]*)"

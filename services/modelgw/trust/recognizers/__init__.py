@@ -13,6 +13,7 @@ from modelgw.trust.recognizers.credit_card import PaymentCardRecognizer
 from modelgw.trust.recognizers.iban import CheckedIbanRecognizer
 from modelgw.trust.recognizers.ip_address import IpAddressRecognizer
 from modelgw.trust.recognizers.jwt import JwtRecognizer
+from modelgw.trust.recognizers.labelled_fields import LabelledFieldsRecognizer
 from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
@@ -51,6 +52,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         PhoneNumberRecognizer(),
         IpAddressRecognizer(),
         JwtRecognizer(),
+        LabelledFieldsRecognizer(names),
         MacAddressFormatsRecognizer(),
         PaymentCardRecognizer(),
         NamesByCaseRecognizer(names),
