@@ -78,11 +78,12 @@ SPACED_CHARACTERS = re.compile(
 """`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`: one character at a time."""
 ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 """Digit groups joined by separators that pattern recognizers do not expect."""
-BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At)\s*[\]\)\}>]\s*")
-BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot)\s*[\]\)\}>]\s*")
+BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At|@)\s*[\]\)\}>]\s*")
+BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot|\.)\s*[\]\)\}>]\s*")
+"""`[at]`, `(dot)`, and the defanged `[@]`, `[.]` of threat reports (`10[.]0[.]0[.]1`)."""
 
 NEEDS_WORK = re.compile(
-    r"[\[\(\{<]\s*(?:at|dot)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
+    r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
     r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-]\n",
     re.IGNORECASE,

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modelgw.trust import json_escapes, line_breaks
+from modelgw.trust import escapes, line_breaks
 from modelgw.trust.disguises import DIGIT_LOOK_ALIKES, NEEDS_WORK, REWRITES
 
 # Characters that render as nothing; removed before detection.
@@ -167,12 +167,12 @@ def _fold(original: str) -> tuple[str, list[int], list[int]]:
 
 
 def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:
-    """JSON escapes decoded (`G\\u00f3recka` is read as `Górecka`), then `_fold`."""
-    escapes = json_escapes.edits(original)
-    if not escapes:
+    """JSON and HTML escapes decoded (`G\\u00f3recka` is read as `Górecka`), then `_fold`."""
+    decoded = escapes.edits(original)
+    if not decoded:
         return _fold(original)
     n = len(original)
-    base, base_starts, base_ends = _splice(original, list(range(n)), list(range(1, n + 1)), escapes)
+    base, base_starts, base_ends = _splice(original, list(range(n)), list(range(1, n + 1)), decoded)
     text, starts, ends = _fold(base)
     # `_fold`'s maps point into `base`; through `base`'s own maps they point into `original`.
     return (
@@ -187,7 +187,7 @@ def normalise(original: str) -> NormalisedText:
     if (
         original.isascii()
         and not NEEDS_WORK.search(original)
-        and not json_escapes.QUICK.search(original)
+        and not escapes.QUICK.search(original)
     ):
         return NormalisedText(original, original)
     text, starts, ends = _unescaped_then_folded(original)

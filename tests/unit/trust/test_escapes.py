@@ -1,4 +1,4 @@
-"""Values in JSON-escaped text (payloads, logs) are read decoded and masked as they were sent."""
+"""Values in JSON- or HTML-escaped text are read decoded and masked as they were sent."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ from modelgw.trust.normalise import normalise
             "ana.lima@\\nexample.org",
         ),
         ("emoji \\ud83d\\ude00 then Zo\\u00eb", "Zoë", "Zo\\u00eb"),
+        (
+            "mail kim&#46;ode&#64;example&#46;net now",
+            "kim.ode@example.net",
+            "kim&#46;ode&#64;example&#46;net",
+        ),
+        ("<p>Jos&eacute; Mar&#xED;a</p>", "José María", "Jos&eacute; Mar&#xED;a"),
+        # Defanged, as threat reports write them.
+        ("mail kim[.]ode[@]example[.]net now", "kim.ode@example.net", "kim[.]ode[@]example[.]net"),
+        ("ip 192[.]0[.]2[.]44 seen", "192.0.2.44", "192[.]0[.]2[.]44"),
     ],
 )
 def test_escapes_are_read_decoded_and_map_back(original: str, reads: str, sent: str) -> None:
@@ -39,7 +48,7 @@ def test_a_decoded_character_maps_to_its_whole_escape() -> None:
 
 
 def test_text_without_escapes_is_left_alone() -> None:
-    original = "a backslash \\ alone and \\x41 stay"
+    original = "a backslash \\ alone and \\x41 stay, R&D and &nosuch; too"
     assert normalise(original).text == original
 
 
