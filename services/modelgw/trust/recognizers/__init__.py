@@ -16,6 +16,7 @@ from modelgw.trust.recognizers.jwt import JwtRecognizer
 from modelgw.trust.recognizers.labelled_fields import LabelledFieldsRecognizer
 from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
+from modelgw.trust.recognizers.names_in_context import NamesInContextRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
 from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
@@ -56,6 +57,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         MacAddressFormatsRecognizer(),
         PaymentCardRecognizer(),
         NamesByCaseRecognizer(names),
+        NamesInContextRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
         PlacesInContextRecognizer(places, names),
