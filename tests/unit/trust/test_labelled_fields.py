@@ -78,3 +78,25 @@ def test_the_detector_masks_a_lone_surname_on_a_form() -> None:
         ("PERSON", "Oduya"),
         ("ADDRESS", "Im Winkel 7"),
     }
+
+
+def test_table_cells_under_a_header_that_names_them(
+    recognizer: LabelledFieldsRecognizer,
+) -> None:
+    text = (
+        "Export:\nid;full_name;mobile;city\n"
+        "17;ana lima;+351 912 345 678;Porto\n"
+        "18;Tomasz Wrona;+48 600 100 200;Wadowice\n"
+        "\nThe end, with, commas, here\n"
+    )
+    assert [(kind, text[s:e]) for kind, s, e in recognizer.tables(text)] == [
+        ("PERSON", "ana lima"),
+        ("LOCATION", "Porto"),
+        ("PERSON", "Tomasz Wrona"),
+        ("LOCATION", "Wadowice"),
+    ]
+
+
+def test_a_header_of_unknown_columns_is_no_table(recognizer: LabelledFieldsRecognizer) -> None:
+    text = "sku,qty,price\nA-1,2,9.99\n"
+    assert recognizer.tables(text) == []

@@ -120,6 +120,30 @@ class LabelledFieldsRecognizer(RegexRecognizer):
                 found.append((kind, start, end))
         return found
 
+    def tables(self, text: str) -> list[tuple[str, int, int]]:
+        """Cells under a header that names them: `id,name,phone,town` over CSV rows."""
+        found: list[tuple[str, int, int]] = []
+        lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+        i = 0
+        while i < len(lines):
+            header = _header(lines[i][1])
+            if header is None:
+                i += 1
+                continue
+            delimiter, kinds = header
+            i += 1
+            while i < len(lines) and lines[i][1].count(delimiter) == len(kinds) - 1:
+                at, line = lines[i]
+                offset = 0
+                for kind, cell in zip(kinds, line.split(delimiter), strict=True):
+                    start = at + offset + len(cell) - len(cell.lstrip())
+                    end = at + offset + len(cell.rstrip())
+                    offset += len(cell) + 1
+                    if kind and end > start and _cell_ok(kind, text[start:end]):
+                        found.append((kind, start, end))
+                i += 1
+        return found
+
     def _person(self, text: str, start: int, end: int, *, sure: bool) -> tuple[int, int] | None:
         m = _NAME_VALUE.match(text, start, end)
         if m is None:
@@ -148,14 +172,14 @@ class LabelledFieldsRecognizer(RegexRecognizer):
         return (listed and not (ordinary and len(words) == 1)) or (titled and not ordinary)
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        return [(s, e) for _, s, e in self.fields(text)]
+        return [(s, e) for _, s, e in self.fields(text) + self.tables(text)]
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         return [
             RecognizerResult(kind, start, end, self.score)
-            for kind, start, end in self.fields(text)
+            for kind, start, end in self.fields(text) + self.tables(text)
             if not entities or kind in entities
         ]
 
@@ -168,6 +192,24 @@ def _kind(key: str) -> str | None:
     if key in _PLACE:
         return "LOCATION"
     return None
+
+
+def _header(line: str) -> tuple[str, list[str | None]] | None:
+    """The delimiter and each column's entity type, if `line` is a table's header naming one."""
+    for delimiter in (",", ";", "\t", "|"):
+        cells = [c.strip().strip("\"'") for c in line.split(delimiter)]
+        if len(cells) < 3 or not all(re.fullmatch(r"[A-Za-z][\w ./\-]{0,30}", c) for c in cells):
+            continue
+        kinds = [_kind(_label_key(c)) for c in cells]
+        if any(kinds):
+            return delimiter, kinds
+    return None
+
+
+def _cell_ok(kind: str, value: str) -> bool:
+    if kind == "PERSON":
+        return _NAME_VALUE.fullmatch(value) is not None and value.lower() not in _NO_VALUE
+    return _address_value(value)
 
 
 def _address_value(value: str) -> bool:
