@@ -20,6 +20,7 @@ from modelgw.trust.recognizers.names_in_context import NamesInContextRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
 from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
+from modelgw.trust.recognizers.places_by_cue import PlacesByCueRecognizer
 from modelgw.trust.recognizers.places_in_context import PlacesInContextRecognizer
 from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
 
@@ -60,6 +61,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         NamesInContextRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
+        PlacesByCueRecognizer(places, names),
         PlacesInContextRecognizer(places, names),
         PrivateKeyRecognizer(),
     ]
