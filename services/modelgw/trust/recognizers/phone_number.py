@@ -25,7 +25,8 @@ from modelgw.trust.recognizers.base import RegexRecognizer
 _CANDIDATE = re.compile(
     r"(?<![\w+\-./])(?<!\d,)"
     r"(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{4,22}\d)"
-    r"(?P<ext>[ \t]*,?[ \t]*(?:x|X|ext\.?|EXT\.?|Ext\.?|extn\.?|extension|EXTENSION|#)[ \t]*\d{1,6})?"
+    r"(?P<ext>[ \t]*,?[ \t]*(?:x|X|ext\.?|EXT\.?|Ext\.?|extn\.?|extension|EXTENSION|#)"
+    r"[ \t]*\d{1,6})?"
     r"(?![\w\-]|[.,]\d)"
 )
 _NANP = re.compile(r"(?:\+?1[ \-.]?)?(?:\(\d{3}\)[ \-.]?|\d{3}[ \-.])\d{3}[ \-.]\d{4}")
