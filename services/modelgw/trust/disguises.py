@@ -34,6 +34,9 @@ DIGIT_LOOK_ALIKES = {
     "ƽ": "5",
 }
 
+LATIN_DIGIT_LOOK_ALIKES = {"l": "1", "I": "1", "O": "0", "o": "0"}
+"""Latin letters typed for digits; read as digits only inside a run of digits (see `normalise`)."""
+
 _DIGIT_WORDS = {
     "zero": "0",
     "oh": "0",

@@ -60,3 +60,29 @@ def test_the_detector_masks_an_escaped_name_whole() -> None:
     found = Detector(TrustConfig()).analyze_many([text])[0]
     persons = [text[d.start : d.end] for d in found if d.entity_type == "PERSON"]
     assert persons == ["Fran\\u00e7oise Lef\\u00e8vre"], found
+
+
+@pytest.mark.parametrize(
+    ("original", "reads"),
+    [
+        ("card 4111 l111 1111 1lll ok", "4111 1111 1111 1111"),
+        ("ssn 2l9-O9-9999 ok", "219-09-9999"),
+        ("iban DE89 37O4 0044 0532 Ol30 00 ok", "DE89 3704 0044 0532 0130 00"),
+    ],
+)
+def test_latin_letters_typed_for_digits_are_read_as_digits(original: str, reads: str) -> None:
+    assert reads in normalise(original).text
+
+
+@pytest.mark.parametrize(
+    "original",
+    ["hello Ola, l10n and IPv6", "Model X1O0 in 2O24", "IBAN letters Q2O8 stay", "lol 1O"],
+)
+def test_latin_letters_among_few_digits_stay_letters(original: str) -> None:
+    assert normalise(original).text == original
+
+
+def test_an_iban_s_own_letters_stay_letters() -> None:
+    """`it60 x054...` holds a real letter where a digit could stand; the checksum decides."""
+    original = "pay to iban it60 x054 2811 1010 0000 0123 456 now"
+    assert normalise(original).text == original
