@@ -79,6 +79,10 @@ SPACED_CHARACTERS = re.compile(
     r"(?<![^\s(\[\"'])[\w@.+](?:(?: | ?- ?)[\w@.+]){7,}(?![^\s.,;:!?)\]\"'])"
 )
 """`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`: one character at a time."""
+SPACED_WORDS = re.compile(
+    r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?:  [^\W\d_](?: [^\W\d_]){1,})+(?![^\s.,;:!?)])"
+)
+"""`I l a r i a  C a r u s o`: a name typed a letter at a time, words two spaces apart."""
 ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 """Digit groups joined by separators that pattern recognizers do not expect."""
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At|@)\s*[\]\)\}>]\s*")
@@ -115,6 +119,10 @@ def _no_spaces(match: re.Match[str]) -> str:
     return re.sub(r"[ \t]+", "", match.group(0))
 
 
+def _spaced_words(match: re.Match[str]) -> str:
+    return " ".join(w.replace(" ", "") for w in match.group(0).split("  "))
+
+
 def _spaced_characters(match: re.Match[str]) -> str:
     value = match.group(0)
     characters = re.sub(r"[ \t]", "", value)
@@ -132,6 +140,7 @@ REWRITES: tuple[Rewrite, ...] = (
     (BRACKETED_DOT, lambda m: "."),
     (WORDED_EMAIL, _worded_email),
     (SPACED_EMAIL, _no_spaces),
+    (SPACED_WORDS, _spaced_words),
     (SPACED_CHARACTERS, _spaced_characters),
     (ODD_DIGIT_SEPARATOR, lambda m: "-"),
 )

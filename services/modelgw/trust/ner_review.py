@@ -22,12 +22,18 @@ _COMPANY = re.compile(
     r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli|a\.?ş)\b\.?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
-_PARTNER = r"(?:[ \t]*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)?[ \t]+[^\W\d_][\w'\u2019\-]*)"
+_PARTNER = (
+    r"(?:[ \t]*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)?[ \t]+"
+    r"(?!(?:from|with|at|of|for|to|in|on|by|via|the|who|said|says|called)\b)[^\W\d_][\w'\u2019\-]*)"
+)
+"""A partner's name; `from`, `with`, `at`: the sentence goes on (`Ana Lima from Acme Ltd`)."""
 _FIRM_AFTER = re.compile(
     "(?i)" + _PARTNER + "{0,3}(?P<form>" + _COMPANY.pattern.removeprefix("(?i)") + ")"
 )
 """A firm's legal form after a name, maybe past other partners: ` & Asociados S.A.`,
 `, Malatesta e Deledda SPA`. The form must be capitalised: `as`, `me`, `co` are words too."""
+_WORD_FORMS = frozenset(["as", "me", "co", "ab", "sa", "ag", "oy", "hb", "group", "holding"])
+"""Legal forms that are words too: one before a lower-case word starts a sentence."""
 _FIRM_BEFORE = re.compile(
     r"(?i)(?:^|(?<=[\s(]))(?:grupo|group|gruppo|banca|banco|bank|hotel|hôtel|maison|cabinet"
     r"|bufete|despacho|studio|atelier|fundación|fundação|fondazione|stiftung)[ \t]+"
@@ -59,7 +65,15 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
     `Ruggeri, Malatesta e Deledda SPA`, `Grupo Alameda`. Partners' surnames in a firm's
     name identify the firm, not a person the text is about."""
     firm = _FIRM_AFTER.match(text, end)
-    if firm and firm.group("form").lstrip(" \t\n,&")[:1].isupper():
+    if (
+        firm
+        and firm.group("form").lstrip(" \t\n,&")[:1].isupper()
+        and "\n" not in text[end : firm.end()]
+        and not (
+            firm.group("form").strip(" \t\n,&.").lower() in _WORD_FORMS
+            and re.match(r"[ \t]+[a-z]", text[firm.end() :])  # `As discussed`: a sentence
+        )
+    ):
         return True
     return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
 

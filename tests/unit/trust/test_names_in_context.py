@@ -46,6 +46,10 @@ def found(recognizer: NamesInContextRecognizer, text: str) -> list[str]:
         # In any case after a greeting or a word that addresses a person.
         ("merhaba gülşen, quick update", ["gülşen"]),
         ("sshd: failed password for thaddeus from 10.0.0.7", ["thaddeus"]),
+        ("Hi Leocadia,\n\nAs discussed, the refund is sent.", ["Leocadia"]),
+        ("CALL NOTE (OTTILIE): CUSTOMER ASKED FOR A REFUND", ["OTTILIE"]),
+        # A name broken over two lines.
+        ("signed, Ottilie\r\nKowalczyk\nthanks", ["Ottilie\r\nKowalczyk"]),
     ],
 )
 def test_names_found_by_their_layout(

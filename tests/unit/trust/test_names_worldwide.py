@@ -69,6 +69,20 @@ def test_firm_names_are_told_from_persons(text: str, word: str, firm: bool) -> N
     assert in_firm_name(text, start, start + len(word)) is firm
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # `from`, `with` after a name continue the sentence: the firm is someone else's.
+        ("spoke with Leocadia Nowak from Zielony Dom Sp. z o.o. today", "Leocadia Nowak"),
+        # `As` that starts a sentence is no Norwegian `AS`.
+        ("Hi Leocadia,\n\nAs discussed, here it is.", "Leocadia"),
+    ],
+)
+def test_a_person_near_a_firm_or_a_form_word_is_kept(text: str, person: str) -> None:
+    start = text.index(person)
+    assert not in_firm_name(text, start, start + len(person))
+
+
 def test_a_person_before_the_word_as_is_kept(names: NameLists) -> None:
     """The NER review once read ` as` as the Norwegian legal form `AS` and dropped the name."""
     text = "ask Anna Smith as soon as possible"

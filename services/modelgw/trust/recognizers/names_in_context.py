@@ -37,7 +37,8 @@ _SPEAKER = re.compile(
 _TITLED = re.compile(rf"(?<![\w'\-@.]){_W}(?![\w'\-@])")
 _GREETINGS = (
     "merhaba|bonjour|salut|hola|ciao|hallo|olá|ola|oi|cześć|namaste|hej|hei|moin|servus"
-    "|buongiorno|buenos días|bom dia|guten tag|à tous|a todos|for|remind|ask|tell|thank|thanks"
+    "|buongiorno|buenos días|bom dia|guten tag|dzień dobry|à tous|a todos|hi|hello|hey|dear"
+    "|for|remind|ask|tell|thank|thanks|text|call|email|assistant|via"
     "|ping|cc|add|with|by|and"
 )
 _GREETED = re.compile(rf"(?i)(?:^|(?<=[\s,;:(]))(?:{_GREETINGS})[ \t]+$")
@@ -48,7 +49,10 @@ _TECH_WORDS = frozenset(
 )
 """Given names that are also software, products, projects or codes: never a name on their own."""
 _NEXT_PROPER = re.compile(r"[ \t]+(?:&[ \t]+)?[A-Z]")
-_PREVIOUS_PROPER = re.compile(r"[A-Z][\w'\-]*[ \t]+(?:&[ \t]+)?$")
+_PREVIOUS_PROPER = re.compile(r"(?P<word>[A-Z][\w'\-]*)[ \t]+(?:&[ \t]+)?$")
+_SPLIT_NAME = re.compile(rf"(?<![\w'\-])(?P<first>{_W})[ \t]*\r?\n[ \t]*(?P<last>{_W})(?![\w'\-])")
+"""A given name and a surname broken over two lines (`Destiny\nOyelaran`)."""
+_BRACKETED = re.compile(rf"\((?P<name>{_W})\)")
 
 
 class NamesInContextRecognizer(RegexRecognizer):
@@ -62,6 +66,8 @@ class NamesInContextRecognizer(RegexRecognizer):
     def find(self, text: str) -> list[tuple[int, int]]:
         spans = [*self._lists(text), *self._last_first(text), *self._speakers(text)]
         spans += self._lone_given_names(text)
+        if "\n" in text:
+            spans += self._split_names(text)
         return [s for s in spans if not in_firm_name(text, *s)]
 
     # --- what a word is --------------------------------------------------------------------
@@ -148,12 +154,35 @@ class NamesInContextRecognizer(RegexRecognizer):
             given = lower in names.first or fold_accents(lower) in names.first
             if not given:
                 continue
-            if _NEXT_PROPER.match(text, m.end()) or _PREVIOUS_PROPER.search(
-                text, max(0, m.start() - 30), m.start()
+            greeted = _GREETED.search(text, max(0, m.start() - 24), m.start())
+            previous = _PREVIOUS_PROPER.search(text, max(0, m.start() - 30), m.start())
+            if not greeted and (
+                _NEXT_PROPER.match(text, m.end())
+                or (
+                    previous
+                    and (
+                        "&" in previous.group(0) or not self._plain(previous.group("word").lower())
+                    )
+                )
             ):
                 continue  # `Louis Vuitton`, `Jira Service`, `Marks & Spencer`: another name's part
             titled = word[0].isupper() and not word.isupper()
-            if titled or _GREETED.search(text, max(0, m.start() - 24), m.start()):
+            bracketed = _BRACKETED.match(text, m.start() - 1) if m.start() else None
+            if titled or bracketed or greeted:
+                spans.append(m.span())
+        return spans
+
+    def _split_names(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for m in _SPLIT_NAME.finditer(text):
+            first, last = m.group("first"), m.group("last")
+            if (
+                _one_case([first, last])
+                and not first.islower()
+                and self._name_word(first)
+                and self._listed(last.lower(), given=False)
+                and not self._plain(last.lower())
+            ):
                 spans.append(m.span())
         return spans
 
