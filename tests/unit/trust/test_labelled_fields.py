@@ -100,3 +100,12 @@ def test_table_cells_under_a_header_that_names_them(
 def test_a_header_of_unknown_columns_is_no_table(recognizer: LabelledFieldsRecognizer) -> None:
     text = "sku,qty,price\nA-1,2,9.99\n"
     assert recognizer.tables(text) == []
+
+
+def test_a_state_column_is_no_place(recognizer: LabelledFieldsRecognizer) -> None:
+    """A state's code (`NY`, `TX`) names no one: only the town column is masked."""
+    text = "name,town,state\nJo Kim,Ithaca,NY\n"
+    assert [(k, text[s:e]) for k, s, e in recognizer.tables(text)] == [
+        ("PERSON", "Jo Kim"),
+        ("LOCATION", "Ithaca"),
+    ]

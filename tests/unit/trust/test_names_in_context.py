@@ -68,6 +68,7 @@ def test_names_found_by_their_layout(
         "Subject: Re: invoice\nDate: today",
         "Analysts at Louis Vuitton and Marks & Spencer agree.",
         "It concerns the Jira Service Management rollout.",
+        "Analysts at Procter & Gamble expect growth.",
     ],
 )
 def test_no_names_here(recognizer: NamesInContextRecognizer, text: str) -> None:

@@ -58,9 +58,7 @@ _ADDRESS = frozenset(
     """.replace("\n", "").split("|")
     if w.strip()
 )
-_PLACE = frozenset(
-    "city|town|village|county|district|province|state|region|place of birth|birthplace".split("|")
-)
+_PLACE = frozenset("city|town|village|county|district|place of birth|birthplace".split("|"))
 _LABEL = re.compile(
     r"(?:^|(?<=[\s{,;|(]))(?P<quote>[\"']?)(?P<label>[A-Za-z][A-Za-z_ ./\-]{0,30}?[A-Za-z12])"
     r"(?P=quote)[ \t]*[:=][ \t]*(?P<vq>[\"']?)[ \t]*"

@@ -108,7 +108,12 @@ class NamesInContextRecognizer(RegexRecognizer):
                     if self._list_item(text[last : item[1]]):
                         run.append((last, item[1]))
                         continue
-                if len(run) >= (2 if _title(text[run[0][0] : run[0][1]]) else 3) if run else False:
+                firm = len(run) == 2 and "&" in text[run[0][1] : run[1][0]]  # `Procter & Gamble`
+                if (
+                    run
+                    and not firm
+                    and len(run) >= (2 if _title(text[run[0][0] : run[0][1]]) else 3)
+                ):
                     spans.extend(run)
                 run = []
         return spans
