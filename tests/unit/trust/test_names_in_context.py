@@ -48,6 +48,9 @@ def found(recognizer: NamesInContextRecognizer, text: str) -> list[str]:
         ("sshd: failed password for thaddeus from 10.0.0.7", ["thaddeus"]),
         ("Hi Leocadia,\n\nAs discussed, the refund is sent.", ["Leocadia"]),
         ("CALL NOTE (OTTILIE): CUSTOMER ASKED FOR A REFUND", ["OTTILIE"]),
+        # A display name its own mailbox spells, even where a word of it is an English word.
+        ("from: leocadia wrona <wronal@example.com>", ["leocadia wrona"]),
+        ("user hope kaminski (hope.kaminski@example.org) reports", ["hope kaminski"]),
         # A name broken over two lines.
         ("signed, Ottilie\r\nKowalczyk\nthanks", ["Ottilie\r\nKowalczyk"]),
     ],
@@ -69,6 +72,7 @@ def test_names_found_by_their_layout(
         "Analysts at Louis Vuitton and Marks & Spencer agree.",
         "It concerns the Jira Service Management rollout.",
         "Analysts at Procter & Gamble expect growth.",
+        "contact the support team <support@example.com>",
     ],
 )
 def test_no_names_here(recognizer: NamesInContextRecognizer, text: str) -> None:

@@ -53,6 +53,10 @@ _PREVIOUS_PROPER = re.compile(r"(?P<word>[A-Z][\w'\-]*)[ \t]+(?:&[ \t]+)?$")
 _SPLIT_NAME = re.compile(rf"(?<![\w'\-])(?P<first>{_W})[ \t]*\r?\n[ \t]*(?P<last>{_W})(?![\w'\-])")
 """A given name and a surname broken over two lines (`Destiny\nOyelaran`)."""
 _BRACKETED = re.compile(rf"\((?P<name>{_W})\)")
+_BEFORE_MAIL = re.compile(
+    rf"(?<![\w'\-])(?P<name>{_W}(?:[ \t]{_W}){{1,3}})[ \t]*[<(\[][\"']?(?P<local>[\w.+\-]+)@"
+)
+"""`adelasia mocenigo <mocenigoa@example.com>`: a display name its own mailbox spells."""
 
 
 class NamesInContextRecognizer(RegexRecognizer):
@@ -68,6 +72,8 @@ class NamesInContextRecognizer(RegexRecognizer):
         spans += self._lone_given_names(text)
         if "\n" in text:
             spans += self._split_names(text)
+        if "@" in text:
+            spans += self._mailbox_names(text)
         return [s for s in spans if not in_firm_name(text, *s)]
 
     # --- what a word is --------------------------------------------------------------------
@@ -175,6 +181,23 @@ class NamesInContextRecognizer(RegexRecognizer):
             bracketed = _BRACKETED.match(text, m.start() - 1) if m.start() else None
             if titled or bracketed or greeted:
                 spans.append(m.span())
+        return spans
+
+    def _mailbox_names(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for m in _BEFORE_MAIL.finditer(text):
+            local = fold_accents(m.group("local").lower())
+            picked: list[str] = []  # the words next to the mailbox that are no ordinary words
+            for word in reversed(m.group("name").split()):
+                spelled_here = len(word) > 2 and fold_accents(word.lower()) in local
+                if (self._plain(word.lower()) and not spelled_here) or len(picked) == 3:
+                    break
+                picked.insert(0, word)
+            spelled = any(len(w) > 2 and fold_accents(w.lower()) in local for w in picked)
+            name = " ".join(picked)
+            start = m.end("name") - len(name)
+            if len(picked) >= 2 and spelled and text[start : m.end("name")] == name:
+                spans.append((start, m.end("name")))
         return spans
 
     def _split_names(self, text: str) -> list[tuple[int, int]]:
