@@ -52,9 +52,11 @@ _DIGIT_WORDS = {
 }
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 SPELLED_DIGITS = re.compile(
-    rf"(?i)(?<![\w-]){_DIGIT_WORD}(?:(?:[ \t]*[,;.\-][ \t]*|[ \t]+){_DIGIT_WORD}){{6,}}(?![\w-])"
+    rf"(?i)(?<![\w-])(?:plus[ \t]+)?{_DIGIT_WORD}"
+    rf"(?:(?:[ \t]*[,;.\-][ \t]*|[ \t]+){_DIGIT_WORD}){{6,}}(?![\w-])"
 )
-"""Seven or more digits written as words (fewer are how many, not an identifier)."""
+"""Seven or more digits written as words (fewer are how many, not an identifier); `plus` before
+them is a phone number's `+`."""
 
 _TLD = (
     r"(?:com|org|net|edu|gov|mil|int|info|biz|io|co|me|app|dev|eu|uk|us|ca|au|nz|ie|de|at|ch"
@@ -100,10 +102,12 @@ NEEDS_WORK = re.compile(
 
 def _spelled(match: re.Match[str]) -> str:
     out: list[str] = []
-    for piece in re.finditer(rf"(?i){_DIGIT_WORD}|[,;.\-]", match.group(0)):
+    value = match.group(0)
+    plus = value[:4].lower() == "plus"
+    for piece in re.finditer(rf"(?i){_DIGIT_WORD}|[,;.\-]", value[4 if plus else 0 :]):
         token = piece.group(0).lower()
         out.append(_DIGIT_WORDS.get(token, "-"))
-    return re.sub(r"-+", "-", "".join(out)).strip("-")
+    return ("+" if plus else "") + re.sub(r"-+", "-", "".join(out)).strip("-")
 
 
 def _worded_email(match: re.Match[str]) -> str:

@@ -27,6 +27,10 @@ from modelgw.trust.normalise import normalise
         ("ssn 678-\n37-9543 on file", "678-37-9543"),
         ("iban PL89 9106 6237 5307 9280 1444\n3967 ok", "PL89 9106 6237 5307 9280 14443967"),
         ("name: L e o c a d i a  N o w a k; ok", "Leocadia Nowak"),
+        (
+            "phone plus four four seven seven zero zero, nine zero zero one two three ok",
+            "+447700-900123",
+        ),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
