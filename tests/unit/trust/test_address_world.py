@@ -27,6 +27,7 @@ def found(recognizer: WorldAddressRecognizer, text: str) -> list[str]:
         "No. 17, 2nd Main, 5th Cross, Jayanagar, Bengaluru, Karnataka 560041",
         "Plot 7, Adeola Odeku Street\nVictoria Island, Lagos 101241",
         "2-14-3 Hongo, Bunkyo-ku, Tokyo 113-0033",
+        "4-2-8 Shibakoen Park Tower 1204\nMinato-ku, Tokyo 105-0011",
         "Bağdat Cad. No: 210 D: 5, 34728 Kadıköy/İstanbul",
         "Caferağa Mah., Moda Cad. No: 12 D: 3, 34710 Kadıköy/İstanbul",
         "Rua Augusta, 1500 - Apto 32, 01304-001 São Paulo - SP",

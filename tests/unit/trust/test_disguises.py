@@ -10,6 +10,12 @@ import pytest
 from modelgw.trust.normalise import normalise
 
 
+def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
+    """`Postfach 89829` over `61830 Valley` once read as one phone number `8982961830`."""
+    original = "Ship to:\nPostfach 89829\n61830 Valley\nthanks"
+    assert normalise(original).text == original
+
+
 @pytest.mark.parametrize(
     ("original", "reads"),
     [

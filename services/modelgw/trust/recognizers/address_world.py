@@ -61,7 +61,10 @@ _BACK_STEPS = (
     part.UNIT_BEFORE,
 )
 _SIX_DIGIT_LINE = re.compile(rf"(?<![\w\-])(?P<town>{_TOWN})[ \t]+\d{{6}}(?![\d\-])")
-_JP_BLOCK = re.compile(rf"(?<![\w\-])\d{{1,2}}-\d{{1,2}}-\d{{1,4}}[ \t]+{_W}")
+_JP_BLOCK = re.compile(
+    rf"(?<![\w\-])\d{{1,2}}-\d{{1,2}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+{_W}){{0,3}}(?:[ \t]+\d{{1,5}})?"
+)
+"""`6-22-12 Jingūmae Sunny Heights 170`: block numbers, the district, a building and its room."""
 _JP_LINE = re.compile(
     rf"(?<![\w\-])(?:{_W}-(?i:ku|shi|cho|machi|gun),[ \t]+)?(?P<town>{_W})[ \t]+\d{{3}}-\d{{4}}"
     r"(?![\d\-])"
