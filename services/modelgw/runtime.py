@@ -53,7 +53,7 @@ from modelgw.control.keys import CachedResolver
 from modelgw.control.plane import TenantPlane
 from modelgw.control.store import ControlStore
 from modelgw.control.sync import LiveTenants, SyncStatus
-from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
+from modelgw.gateway.cache import MemoryCache, NoCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
 from modelgw.gateway.in_flight import InFlight
@@ -173,7 +173,9 @@ class Assembly:
         config = self.config.cache
         cache: ResponseCache
         if config.backend is CacheBackend.REDIS:
-            cache = RedisCache(redis_client(config), config.ttl_s)
+            from modelgw.gateway.redis_cache import RedisCache
+
+            cache = RedisCache.from_config(config)
         elif config.backend is CacheBackend.MEMORY:
             cache = MemoryCache(config.ttl_s)
         else:

@@ -7,16 +7,17 @@ import dataclasses
 import pytest
 import redis.asyncio as aioredis
 
+from modelgw.common.config.routing import BreakerConfig
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Role, Usage
 from modelgw.gateway.cache import (
     KEY_PREFIX,
     CachedAnswer,
     MemoryCache,
     NoCache,
-    RedisCache,
     cache_key,
     is_cacheable,
 )
+from modelgw.gateway.redis_cache import RedisCache
 from tests.ports import free_port
 
 MASKED = [ChatMessage(Role.USER, "Write to <EMAIL_ADDRESS_1>")]
@@ -91,7 +92,7 @@ async def test_no_cache_never_answers() -> None:
 
 async def test_a_redis_cache_that_cannot_be_reached_is_a_miss_not_an_error() -> None:
     client = aioredis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=2)
-    cache = RedisCache(client, ttl_s=60)
+    cache = RedisCache(client, ttl_s=60, timeout_s=2, breaker=BreakerConfig())
     try:
         await cache.put("k", ANSWER)
         assert await cache.get("k") is None

@@ -56,6 +56,9 @@ class SessionVaultConfig(StrictModel):
     ttl_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
     """A session's vault is forgotten this long after its last turn."""
     key_prefix: str = "modelgw:vault:"
+    timeout_ms: int = Field(default=500, ge=10, le=60_000)
+    """Longest one load or save of a session's vault may take (connect and read); then the
+    request fails closed. At most `trust.deadline_ms`: the vault is part of that step."""
 
     @model_validator(mode="after")
     def _key_with_redis(self) -> Self:
@@ -111,3 +114,14 @@ class TrustConfig(StrictModel):
     """Analyses remembered per process (keyed by tenant policy and text hash); 0 turns it off."""
     session_vault: SessionVaultConfig = Field(default_factory=SessionVaultConfig)
     toxicity_model: ToxicityModel = ToxicityModel.NONE
+
+    @model_validator(mode="after")
+    def _vault_within_the_deadline(self) -> Self:
+        vault = self.session_vault
+        if vault.redis_url and vault.timeout_ms > self.deadline_ms:
+            raise ValueError(
+                f"session_vault.timeout_ms ({vault.timeout_ms}) is longer than deadline_ms "
+                f"({self.deadline_ms}): the vault is read and written within the detection "
+                "deadline, so its timeout must not exceed it"
+            )
+        return self
