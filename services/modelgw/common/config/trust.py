@@ -108,6 +108,13 @@ class TrustConfig(StrictModel):
     for that tenant instead of queueing."""
     worker_start_timeout_s: float = Field(default=120.0, gt=0)
     """A worker process that has not loaded the model within this fails the start."""
+    recycle_after_texts: int = Field(default=200_000, ge=0)
+    """A detector process is replaced after reading this many texts (or chunks): spaCy's
+    vocabulary grows with every new word, so a process's memory only grows. The new one
+    starts before the old one leaves; no request fails. 0: never by count."""
+    recycle_above_rss_mib: int = Field(default=768, ge=0)
+    """A detector process whose resident memory passes this (MiB; a fresh one with the
+    default model holds about 320) is replaced the same way. 0: never by memory."""
     max_batch: int = Field(default=32, ge=1, le=1024)
     """Most texts one detection batch takes."""
     memo_entries: int = Field(default=20_000, ge=0)
