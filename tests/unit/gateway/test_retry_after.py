@@ -41,7 +41,7 @@ async def answering(request: FakeRequest) -> FakeResponse:
     return FakeResponse(200, JSON, json.dumps(body).encode())
 
 
-def _config(tmp_path: Path, providers: dict[str, str], route: list[str]):
+def upstreams_config(tmp_path: Path, providers: dict[str, str], route: list[str]):
     return gateway_config(
         {
             "providers": {
@@ -62,7 +62,9 @@ async def test_a_backend_that_asked_to_wait_is_skipped_for_the_next_one(
     tmp_path: Path, trust_engine
 ) -> None:
     async with RecordingServer(limited) as first, RecordingServer(answering) as second:
-        config = _config(tmp_path, {"first": first.url, "second": second.url}, ["first", "second"])
+        config = upstreams_config(
+            tmp_path, {"first": first.url, "second": second.url}, ["first", "second"]
+        )
         async with running_gateway(config, trust_engine=trust_engine) as gw:
             replies = [await _ask(gw, f"hello {i}") for i in range(5)]
     assert all(r.message.content == "hi" for r in replies)
@@ -74,7 +76,7 @@ async def test_with_every_backend_waiting_the_caller_is_refused_at_once_with_ret
     tmp_path: Path, trust_engine
 ) -> None:
     async with RecordingServer(limited) as only:
-        config = _config(tmp_path, {"only": only.url}, ["only"])
+        config = upstreams_config(tmp_path, {"only": only.url}, ["only"])
         async with running_gateway(config, trust_engine=trust_engine) as gw:
             waits: list[int] = []
             for i in range(5):
