@@ -6,7 +6,7 @@ pool recycles a process after `recycle_after_texts` texts or above
 texts full of words it has never seen, for SOAK_S seconds (default 60; the issue asks
 for 600), and prints each process's RSS over time, this process's open file descriptors (a
 recycle must not leak the old process's socket), the recycles, and the throughput.
-SOAK_RECYCLE_TEXTS (default 5000) is low so that a short soak shows recycling; the
+SOAK_RECYCLE_TEXTS (default 1000; 0: never) is low so that a short soak shows recycling; the
 shipped default is `TrustConfig.recycle_after_texts`.
 """
 
@@ -25,7 +25,7 @@ from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.process_pool import DetectorPool
 
 SOAK_S = float(os.environ.get("SOAK_S", "60"))
-RECYCLE_TEXTS = int(os.environ.get("SOAK_RECYCLE_TEXTS", "5000"))
+RECYCLE_TEXTS = int(os.environ.get("SOAK_RECYCLE_TEXTS", "1000"))
 WORKERS = 2
 SAMPLES = 10
 
@@ -104,5 +104,5 @@ def test_drill_detector_rss_under_new_words() -> None:
         f"{os.getloadavg()[0]:.2f}"
     )
     assert not failures, failures[:5]
-    if texts > 3 * RECYCLE_TEXTS * WORKERS:
+    if RECYCLE_TEXTS and texts > 3 * RECYCLE_TEXTS * WORKERS:
         assert pool.recycled >= 1

@@ -16,5 +16,6 @@ class DatabaseTimeouts(StrictModel):
     """Longest wait for a new connection (TCP, TLS, authentication)."""
     statement_timeout_s: float = Field(default=30.0, gt=0, le=3600)
     """Longest wait for one statement's answer; then the connection is dropped and the
-    operation fails (a spooled write is retried later). Maintenance commands that scan or
-    delete a whole tenant (`modelgw audit purge`, `verify`, `migrate`) run without it."""
+    operation fails (a spooled write is retried later). The operator commands, which may
+    scan or delete a whole tenant (`modelgw audit purge`, `verify`, `export`, `migrate`,
+    `modelgw control migrate`), run without it."""
