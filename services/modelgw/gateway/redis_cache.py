@@ -20,7 +20,7 @@ from modelgw.common.config.routing import BreakerConfig
 from modelgw.common.config.schema import CacheConfig
 from modelgw.common.redis_client import redis_client
 from modelgw.gateway.cache import CachedAnswer, decode, encode
-from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
+from modelgw.gateway.routing.breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,6 @@ class RedisCache:
         client = redis_client(config, timeout_s=timeout_s)
         return cls(client, config.ttl_s, timeout_s=timeout_s, breaker=breaker)
 
-    @property
-    def skipping(self) -> bool:
-        """Whether the breaker is open: lookups are misses without asking Redis."""
-        return self._breaker.state is BreakerState.OPEN
-
     async def get(self, key: str) -> CachedAnswer | None:
         if not self._breaker.try_acquire():
             return None
@@ -61,6 +56,9 @@ class RedisCache:
         except Exception as exc:
             self._failed("read", exc)
             return None
+        except BaseException:  # cancelled (the caller left): no verdict on Redis
+            self._breaker.release()
+            raise
         self._breaker.on_success()
         return decode(raw) if raw is not None else None
 
@@ -81,6 +79,9 @@ class RedisCache:
         except Exception as exc:
             self._failed("write", exc)
             return
+        except BaseException:  # cancelled at close
+            self._breaker.release()
+            raise
         self._breaker.on_success()
 
     def _failed(self, what: str, exc: Exception) -> None:

@@ -98,3 +98,22 @@ async def test_a_redis_cache_that_cannot_be_reached_is_a_miss_not_an_error() -> 
         assert await cache.get("k") is None
     finally:
         await cache.close()
+
+
+async def test_a_cancelled_lookup_does_not_leave_the_cache_breaker_stuck() -> None:
+    """A caller that leaves during the half-open probe must not keep the probe taken."""
+    import asyncio
+
+    client = aioredis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=2)
+    cache = RedisCache(client, 60, timeout_s=2, breaker=BreakerConfig(failure_threshold=1))
+    try:
+        assert await cache.get("k") is None  # refused: the breaker opens
+        cache._breaker._opened_at = -1e9  # the open period is over: half-open
+        probe = asyncio.create_task(cache.get("k"))
+        await asyncio.sleep(0)
+        probe.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await probe
+        assert cache._breaker.try_acquire(), "the next lookup may probe"
+    finally:
+        await cache.close()
