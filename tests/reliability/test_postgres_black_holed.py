@@ -44,3 +44,20 @@ async def test_black_holed_postgres_fails_the_stores_within_the_connect_timeout(
         f"{took[0]:.2f} s, control store after {took[1]:.2f} s"
     )
     assert max(took) < limit + 5
+
+
+async def test_the_change_feed_listener_gives_up_connecting_within_its_timeout() -> None:
+    from modelgw.common.config.database import DatabaseTimeouts
+    from modelgw.control.doorbell import Doorbell
+    from modelgw.control.listener import PgListener
+
+    with BlackHole() as hole:
+        dsn = f"postgresql://postgres@127.0.0.1:{hole.port}/test"
+        listener = PgListener(dsn, Doorbell(), timeouts=DatabaseTimeouts(connect_timeout_s=0.5))
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(HANG_S):
+                await listener._listen_once()
+        took = time.monotonic() - started
+    print(f"\nDRILL Postgres black-holed: the change-feed listener gave up after {took:.2f} s")
+    assert took < 5, "bounded by connect_timeout_s (0.5 s), not the listener's old fixed 5 s"
