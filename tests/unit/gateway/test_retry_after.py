@@ -12,11 +12,13 @@ import json
 from pathlib import Path
 
 import grpc
+import httpx
 import pytest
 
 from tests.configs import DEV_KEY, gateway_config
 from tests.fakes.server import FakeRequest, FakeResponse, RecordingServer
 from tests.harness import RunningGateway, generate_request, running_gateway
+from tests.http_harness import running_http_gateway
 
 AUTH = (("authorization", f"Bearer {DEV_KEY}"),)
 JSON = {"content-type": "application/json"}
@@ -88,3 +90,27 @@ async def test_with_every_backend_waiting_the_caller_is_refused_at_once_with_ret
     assert len(only.requests) == 1, "called again although it asked for 30 s"
     assert all(0 < w <= 30 for w in waits), waits
     assert waits[0] == 30
+
+
+async def test_on_the_http_door_streamed_or_not_the_caller_gets_429_with_retry_after(
+    tmp_path: Path, trust_engine
+) -> None:
+    body = {"model": "chat", "messages": [{"role": "user", "content": "hello"}]}
+    headers = {"authorization": f"Bearer {DEV_KEY}"}
+    async with RecordingServer(limited) as only:
+        config = upstreams_config(tmp_path, {"only": only.url}, ["only"])
+        async with (
+            running_http_gateway(config, trust_engine=trust_engine) as gw,
+            httpx.AsyncClient(base_url=gw.base_url, timeout=30) as client,
+        ):
+            first = await client.post("/v1/chat/completions", json=body, headers=headers)
+            streamed = await client.post(
+                "/v1/chat/completions", json={**body, "stream": True}, headers=headers
+            )
+            plain = await client.post("/v1/chat/completions", json=body, headers=headers)
+    assert first.status_code == 429
+    for refused in (streamed, plain):
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 30
+        assert refused.json()["error"]["code"] == "rate_limit_exceeded"
+    assert len(only.requests) == 1, "called again although it asked for 30 s"
