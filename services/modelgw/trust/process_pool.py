@@ -39,6 +39,7 @@ from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
+    NerUnit,
     RawSpan,
     Unit,
     finish,
@@ -70,7 +71,8 @@ class _Worker:
     pid: int = 0
     jobs: int = field(default=0)
     texts: int = 0
-    """Units read since it started (the recycling count)."""
+    """Texts (or windows of long ones) its model read since it started: what grows spaCy's
+    vocabulary, and what `recycle_after_texts` counts."""
     rss_bytes: int = 0
     """Its resident memory after its last batch."""
     retired: bool = False
@@ -319,7 +321,8 @@ class DetectorPool:
                 break
             for conn in ready:
                 worker, group = pending.pop(conn)  # type: ignore[call-overload]  # typeshed: wait() gives back what it was given, typed as any waitable
-                failure = self._collect(worker, job, group, results) or failure
+                read = sum(isinstance(units[i], NerUnit) for i in group)
+                failure = self._collect(worker, job, group, read, results) or failure
         for worker, _ in pending.values():
             self._replace(worker, f"no answer within {self._config.deadline_ms} ms")
         if pending:
@@ -329,8 +332,14 @@ class DetectorPool:
         return results
 
     def _collect(
-        self, worker: _Worker, job: int, group: list[int], results: list[list[RawSpan]]
+        self,
+        worker: _Worker,
+        job: int,
+        group: list[int],
+        read: int,
+        results: list[list[RawSpan]],
     ) -> Exception | None:
+        """`read`: the group's texts (or windows) for the model, what recycling counts."""
         try:
             reply = worker.conn.recv()
         except (EOFError, OSError):
@@ -341,7 +350,7 @@ class DetectorPool:
             for index, spans in zip(group, reply[2], strict=True):
                 results[index] = spans
             worker.jobs += 1
-            worker.texts += len(group)
+            worker.texts += read
             worker.rss_bytes = reply[3]
             self._release(worker)
             return None

@@ -109,8 +109,9 @@ class TrustConfig(StrictModel):
     worker_start_timeout_s: float = Field(default=120.0, gt=0)
     """A worker process that has not loaded the model within this fails the start."""
     recycle_after_texts: int = Field(default=200_000, ge=0)
-    """A detector process is replaced after reading this many texts (or chunks): spaCy's
-    vocabulary grows with every new word, so a process's memory only grows. The new one
+    """A detector process is replaced after its model read this many texts (each window of a
+    long text counts): spaCy's vocabulary grows with every new word, so a process's memory
+    only grows. The new one
     starts before the old one leaves; no request fails. 0: never by count."""
     recycle_above_rss_mib: int = Field(default=768, ge=0)
     """A detector process whose resident memory passes this (MiB; a fresh one with the
