@@ -59,6 +59,7 @@ from modelgw.gateway.http import create_app
 from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.quotas import MemoryQuotaStore, Quotas, QuotaStore
+from modelgw.gateway.redis_cache import RedisCache
 from modelgw.gateway.routing import Router
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.telemetry import GatewayTelemetry
@@ -173,8 +174,6 @@ class Assembly:
         config = self.config.cache
         cache: ResponseCache
         if config.backend is CacheBackend.REDIS:
-            from modelgw.gateway.redis_cache import RedisCache
-
             cache = RedisCache.from_config(config)
         elif config.backend is CacheBackend.MEMORY:
             cache = MemoryCache(config.ttl_s)
