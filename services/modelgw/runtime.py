@@ -53,12 +53,13 @@ from modelgw.control.keys import CachedResolver
 from modelgw.control.plane import TenantPlane
 from modelgw.control.store import ControlStore
 from modelgw.control.sync import LiveTenants, SyncStatus
-from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
+from modelgw.gateway.cache import MemoryCache, NoCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
 from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.quotas import MemoryQuotaStore, Quotas, QuotaStore
+from modelgw.gateway.redis_cache import RedisCache
 from modelgw.gateway.routing import Router
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.telemetry import GatewayTelemetry
@@ -173,7 +174,7 @@ class Assembly:
         config = self.config.cache
         cache: ResponseCache
         if config.backend is CacheBackend.REDIS:
-            cache = RedisCache(redis_client(config), config.ttl_s)
+            cache = RedisCache.from_config(config)
         elif config.backend is CacheBackend.MEMORY:
             cache = MemoryCache(config.ttl_s)
         else:

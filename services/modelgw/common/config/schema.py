@@ -163,6 +163,14 @@ class CacheBackend(StrEnum):
 class CacheConfig(RedisConnection):
     backend: CacheBackend = CacheBackend.MEMORY
     ttl_s: int = Field(default=300, ge=1)
+    timeout_ms: int = Field(default=100, ge=5, le=1000)
+    """Longest a request waits for Redis (connect, pool, read) before the lookup counts as a
+    miss: the cache only saves time, so a slow cache must never cost more than this."""
+    breaker_failures: int = Field(default=5, ge=1)
+    """Consecutive failed lookups or writes after which Redis is skipped (every lookup a miss
+    at once) for `breaker_open_s`; then one probe decides whether it is back."""
+    breaker_open_s: float = Field(default=10.0, gt=0, le=3600)
+    """How long a tripped cache is skipped before one probe tries Redis again."""
 
 
 class TelemetryConfig(StrictModel):
