@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.configs import DEV_KEY, config_file, gateway_config
+from tests.configs import DEV_KEY, config_file, gateway_config, merged
 from tests.e2e.processes import ModelgwProcess, modelgw_process
 from tests.ports import free_port
 
@@ -67,13 +67,16 @@ def served(
     *,
     server: Mapping[str, Any] | None = None,
     timeout_s: float = 60.0,
+    changes: Mapping[str, Any] | None = None,
 ) -> Iterator[Served]:
     """`modelgw serve` with the models of `SCENARIOS` on the upstream at `upstream_url`;
-    `server` adds to the `[server]` section, `timeout_s` is the provider's call timeout."""
+    `server` adds to the `[server]` section, `timeout_s` is the provider's call timeout,
+    `changes` is deep-merged over the whole config (more models, tenants, detection)."""
     grpc_address = f"127.0.0.1:{free_port()}"
     http_address = f"127.0.0.1:{free_port()}"
     config = gateway_config(
-        {
+        merged(
+            {
             "server": {
                 "grpc_address": grpc_address,
                 "http_address": http_address,
@@ -92,7 +95,9 @@ def served(
             },
             # One detection thread: these drills are about the server, not detection.
             "trust": {"executor": "threads", "workers": 1},
-        },
+            },
+            changes or {},
+        ),
         tmp_path=tmp_path,
     )
     path = config_file(tmp_path / "modelgw.yaml", config)
