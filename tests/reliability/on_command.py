@@ -77,8 +77,10 @@ async def on_command(request: FakeRequest) -> FakeResponse:
     body = json.loads(request.body)
     model, stream = body.get("model"), body.get("stream") is True
     if model == "ok":
-        return FakeResponse(headers=EVENT_STREAM, stream=_tokens(OK_TOKENS, False)) if stream else (
-            _answer()
+        return (
+            FakeResponse(headers=EVENT_STREAM, stream=_tokens(OK_TOKENS, False))
+            if stream
+            else (_answer())
         )
     if model == "die" and stream:
         return FakeResponse(headers=EVENT_STREAM, stream=_tokens(1, True))

@@ -75,6 +75,10 @@ def trend(times: Sequence[float], values: Sequence[float]) -> Trend:
     covariance = sum((t - mean_t) * (v - mean_v) for t, v in zip(ts, vs, strict=True))
     slope = covariance / spread if spread else 0.0
     return Trend(
-        values[0], values[-1], min(values), max(values), slope * 60,
+        values[0],
+        values[-1],
+        min(values),
+        max(values),
+        slope * 60,
         max(vs) - vs[0],
     )

@@ -77,24 +77,24 @@ def served(
     config = gateway_config(
         merged(
             {
-            "server": {
-                "grpc_address": grpc_address,
-                "http_address": http_address,
-                **(server or {}),
-            },
-            "providers": {
-                "upstream": {
-                    "type": "openai_compatible",
-                    "base_url": f"{upstream_url}/v1",
-                    "locality": "local",
-                    "timeout_s": timeout_s,
-                }
-            },
-            "models": {
-                name: {"route": [{"provider": "upstream", "model": name}]} for name in SCENARIOS
-            },
-            # One detection thread: these drills are about the server, not detection.
-            "trust": {"executor": "threads", "workers": 1},
+                "server": {
+                    "grpc_address": grpc_address,
+                    "http_address": http_address,
+                    **(server or {}),
+                },
+                "providers": {
+                    "upstream": {
+                        "type": "openai_compatible",
+                        "base_url": f"{upstream_url}/v1",
+                        "locality": "local",
+                        "timeout_s": timeout_s,
+                    }
+                },
+                "models": {
+                    name: {"route": [{"provider": "upstream", "model": name}]} for name in SCENARIOS
+                },
+                # One detection thread: these drills are about the server, not detection.
+                "trust": {"executor": "threads", "workers": 1},
             },
             changes or {},
         ),
