@@ -91,11 +91,22 @@ def _records(audit_db: Path) -> dict[str, list[str]]:
 
 async def _ask(case: Case, stub: gateway_pb2_grpc.GatewayAsyncStub, base: str) -> Outcome:
     prompt = f"Please answer [{case.name}] in one sentence."
-    args = {"stream": case.stream, "request_id": case.name, "timeout_s": case.deadline_s}
+    model, stream, deadline_s = _model(case), case.stream, case.deadline_s
     if case.door == "grpc":
-        return await ask_grpc(stub, DEV_KEY, _model(case), prompt, **args)
+        return await ask_grpc(
+            stub, DEV_KEY, model, prompt, stream=stream, request_id=case.name, timeout_s=deadline_s
+        )
     async with httpx.AsyncClient() as client:
-        return await ask_http(client, base, DEV_KEY, _model(case), prompt, **args)
+        return await ask_http(
+            client,
+            base,
+            DEV_KEY,
+            model,
+            prompt,
+            stream=stream,
+            request_id=case.name,
+            timeout_s=deadline_s,
+        )
 
 
 async def test_drill_provider_faults(tmp_path: Path) -> None:
