@@ -30,6 +30,10 @@ class Window:
     ttfts: list[float] = field(default_factory=list)
     requests: int = 0
     errors: list[str] = field(default_factory=list)
+    stream_chars: int = 0
+    """Text after each answer's first piece, and the time from its first piece to its last:
+    the rate of the streams themselves, without the time before each answer starts."""
+    stream_s: float = 0.0
 
     def ttft_p50_ms(self) -> float:
         return statistics.median(self.ttfts) * 1000 if self.ttfts else float("nan")
@@ -92,17 +96,19 @@ async def run_window(
     window = Window()
     closes = time.perf_counter() + seconds
 
-    def receiver(started: float) -> Callable[[str], None]:
-        first = True
+    def receiver(started: float, spans: list[float]) -> Callable[[str], None]:
+        """Counts text until the window closes; `spans` gets [first text, last text]."""
 
         def on_text(text: str) -> None:
-            nonlocal first
             now = time.perf_counter()
             if now >= closes:
                 return
-            if first:
+            if not spans:
                 window.ttfts.append(now - started)
-                first = False
+                spans.extend((now, now))
+            else:
+                window.stream_chars += len(text)  # text after the first: the stream's rate
+                spans[1] = now
             window.chars += len(text)
 
         return on_text
@@ -110,10 +116,14 @@ async def run_window(
     async def caller() -> None:
         while time.perf_counter() < closes:
             window.requests += 1
+            spans: list[float] = []
             try:
-                await read(prompts(), receiver(time.perf_counter()))
+                await read(prompts(), receiver(time.perf_counter(), spans))
             except Exception as exc:  # every failure is reported with the cell
                 window.errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+            finally:
+                if spans:
+                    window.stream_s += spans[1] - spans[0]
 
     tasks = [asyncio.create_task(caller()) for _ in range(concurrency)]
     await asyncio.sleep(max(0.0, closes - time.perf_counter()))

@@ -28,6 +28,11 @@ class Cell:
     def tokens_per_s(self) -> float:
         return self.tokens() / (self.seconds * len(self.windows))
 
+    def stream_rate(self) -> float:
+        """Characters/s within the answers (first text to last), over all the cell's windows."""
+        seconds = sum(w.stream_s for w in self.windows)
+        return sum(w.stream_chars for w in self.windows) / seconds if seconds else float("nan")
+
     def ttft_p50_ms(self) -> float:
         ttfts = [t for w in self.windows for t in w.ttfts]
         return statistics.median(ttfts) * 1000 if ttfts else float("nan")
@@ -43,6 +48,7 @@ class Cell:
         return (
             f"{self.rate:>6} tok/s c={self.concurrency:<3} {self.prompts:<8} {self.path:<10}"
             f" {self.tokens_per_s():8.0f} tok/s ({self.tokens_per_s() / direct.tokens_per_s():.3f})"
+            f" in-stream {self.stream_rate() / direct.stream_rate():.3f}"
             f"  TTFT p50 {self.ttft_p50_ms():7.2f} ms"
             f" ({self.ttft_p50_ms() - direct.ttft_p50_ms():+.2f})"
             f"  gateway CPU {self.cpu_ms_per_1k():6.1f} ms/1k tok  errors {len(self.errors())}"
@@ -52,9 +58,10 @@ class Cell:
 def table(cells: list[Cell]) -> list[str]:
     lines = [
         "| rate tok/s | callers | prompts | direct tok/s | direct TTFT p50 ms "
-        "| scanned: rate ratio | added TTFT p50 ms | CPU ms/1k tok "
-        "| unscanned: rate ratio | added TTFT p50 ms | CPU ms/1k tok | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scanned: rate ratio | in-stream ratio | added TTFT p50 ms | CPU ms/1k tok "
+        "| unscanned: rate ratio | in-stream ratio | added TTFT p50 ms | CPU ms/1k tok "
+        "| errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     groups: dict[tuple[int, int, str], dict[str, Cell]] = {}
     for cell in cells:
@@ -72,6 +79,7 @@ def table(cells: list[Cell]) -> list[str]:
             cell = by_path[name]
             row += [
                 f"**{cell.tokens_per_s() / direct.tokens_per_s():.3f}**",
+                f"{cell.stream_rate() / direct.stream_rate():.3f}",
                 f"**{cell.ttft_p50_ms() - direct.ttft_p50_ms():+.2f}**",
                 f"{cell.cpu_ms_per_1k():.1f}",
             ]
