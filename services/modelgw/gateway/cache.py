@@ -85,6 +85,9 @@ def _decode(raw: str | bytes) -> CachedAnswer:
 
 
 class ResponseCache(Protocol):
+    stores: bool
+    """Whether anything is kept at all: a deployment without a cache computes no keys."""
+
     async def get(self, key: str) -> CachedAnswer | None: ...
 
     async def put(self, key: str, answer: CachedAnswer) -> None: ...
@@ -93,6 +96,8 @@ class ResponseCache(Protocol):
 
 
 class NoCache:
+    stores = False
+
     async def get(self, key: str) -> CachedAnswer | None:
         return None
 
@@ -105,6 +110,8 @@ class NoCache:
 
 class MemoryCache:
     """Bounded LRU with TTL, for one process (the embedded default)."""
+
+    stores = True
 
     def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
         self._ttl_s = ttl_s
@@ -134,6 +141,8 @@ class MemoryCache:
 
 class RedisCache:
     """Shared across gateway replicas; entries expire with the configured TTL."""
+
+    stores = True
 
     def __init__(self, client: object, ttl_s: int) -> None:
         from redis.asyncio import Redis

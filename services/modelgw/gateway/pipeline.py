@@ -360,10 +360,14 @@ class Pipeline:
             trail.route = RouteInfo.of(first, "answered from the response cache")
         return answer
 
-    @staticmethod
-    def _caches(trail: AuditTrail) -> bool:
-        """Deterministic requests of tenants that keep the response cache on."""
-        return trail.caller.tenant.config.cache.enabled and is_cacheable(trail.request.params)
+    def _caches(self, trail: AuditTrail) -> bool:
+        """Deterministic requests of tenants that keep the response cache on, in a deployment
+        that has one: no key is computed (a hash over the whole masked prompt) for nothing."""
+        return (
+            self._cache.stores
+            and trail.caller.tenant.config.cache.enabled
+            and is_cacheable(trail.request.params)
+        )
 
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
