@@ -10,6 +10,7 @@ and across services (W3C trace context over gRPC metadata).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,11 @@ def install_tracer_provider(provider: TracerProvider) -> None:
     trace.set_tracer_provider(provider)
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
+    """modelgw's tracer, looked up once: a lookup builds and compares an instrumentation
+    scope (8% of the bare request path's CPU when done per span). Kept before a provider
+    is installed, it is OpenTelemetry's proxy, which follows the provider installed later."""
     return trace.get_tracer(TRACER_NAME)
 
 
