@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from modelgw.audit.cli import add_audit_commands
+from modelgw.common import event_loop
 from modelgw.common.api_keys import hash_api_key, new_api_key
 from modelgw.common.config import ConfigError, ModelgwConfig, load_config
 from modelgw.common.config.defaults import (
@@ -162,7 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if not args.config and listen and not is_loopback_address(listen):
             raise SystemExit(f"embedded defaults only listen on loopback; {listen} is not")
     plan = [("gateway", address), ("audit", address), ("control", address)]
-    asyncio.run(_run(config, plan, http_address))
+    event_loop.run(_run(config, plan, http_address))
 
 
 def cmd_service(args: argparse.Namespace) -> None:
@@ -185,7 +185,7 @@ def cmd_service(args: argparse.Namespace) -> None:
     http_address = None
     if args.command == "gateway":
         http_address = args.http_listen or config.server.http_address
-    asyncio.run(_run(config, [(args.command, args.listen or listen)], http_address))
+    event_loop.run(_run(config, [(args.command, args.listen or listen)], http_address))
 
 
 def cmd_config_check(args: argparse.Namespace) -> None:
