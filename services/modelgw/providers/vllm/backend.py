@@ -35,7 +35,6 @@ from modelgw.providers.base import (
 )
 from modelgw.providers.features import Feature
 from modelgw.providers.vllm.detokenize import IncrementalDetokenizer
-from modelgw.providers.vllm.drain import ReplyDrain
 from modelgw.providers.vllm.errors import backend_error
 from modelgw.providers.vllm.pool import Worker, WorkerPool
 from modelgw.providers.vllm.sampling import sampling_params
@@ -139,25 +138,17 @@ class VllmBackend:
         )
         detok = IncrementalDetokenizer(tokenizer.tokenizer, request.params.stop)
         prompt_tokens, finished = len(input_ids), False
-        replies = ReplyDrain(call)
         worker.in_flight += 1
         try:
-            while batch := await replies.take():
-                # Every reply that came in since the last turn, as one chunk (see drain.py).
-                ids: list[int] = []
-                complete: vllm_engine_pb2.GenerateComplete | None = None
-                for reply in batch:
-                    if reply.WhichOneof("response") == "chunk":
-                        prompt_tokens = reply.chunk.prompt_tokens or prompt_tokens
-                        ids.extend(reply.chunk.token_ids)
-                    else:
-                        complete = reply.complete
-                        prompt_tokens = complete.prompt_tokens or prompt_tokens
-                        break
-                text = detok.feed(ids)
-                if complete is not None:
-                    text += detok.feed([]) + detok.finish()
-                ending = detok.stopped or complete is not None
+            async for reply in call:
+                kind = reply.WhichOneof("response")
+                if kind == "chunk":
+                    prompt_tokens = reply.chunk.prompt_tokens or prompt_tokens
+                    text = detok.feed(reply.chunk.token_ids)
+                else:
+                    prompt_tokens = reply.complete.prompt_tokens or prompt_tokens
+                    text = detok.feed([]) + detok.finish()
+                ending = detok.stopped or kind == "complete"
                 if parser is not None:
                     text, calls = parser.feed(text)
                     if ending:
@@ -168,8 +159,8 @@ class VllmBackend:
                         text = ""
                 if text:
                     yield StreamChunk(delta=text)
-                if ending:
-                    reason = "stop" if detok.stopped or complete is None else complete.finish_reason
+                if detok.stopped or kind == "complete":
+                    reason = "stop" if detok.stopped else reply.complete.finish_reason
                     if reason not in _FINISH:
                         raise BackendError(
                             f"{self.name}: the engine ended the request ({reason})",
@@ -197,7 +188,6 @@ class VllmBackend:
             raise error from None
         finally:
             worker.in_flight -= 1
-            replies.close()
             if not finished:
                 # Client gone, deadline, stop string or error: free the engine's slot now.
                 await asyncio.shield(self._abort(worker, engine_id, call))
