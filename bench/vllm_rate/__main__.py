@@ -66,7 +66,7 @@ def gateway_config(directory: Path, engines: dict[int, str], listen: str) -> Pat
         return {"api_keys": [{"id": name, "sha256": digest}], **trust}
 
     config = {
-        "server": {"grpc_address": listen},
+        "server": {"grpc_address": listen, "http_address": None},  # gRPC only: no fixed port
         "audit": {"url": f"sqlite+aiosqlite:///{directory}/audit.db"},
         "cache": {"backend": "none"},  # greedy, repeated prompts: a cache would answer them
         "providers": {f"r{r}": {"type": "vllm", "workers": [a]} for r, a in engines.items()},
