@@ -9,13 +9,14 @@ WORKER_VENV  := .venv-worker
 WORKER_STAMP := $(WORKER_VENV)/.installed-stamp
 WORKER_EXTRA ?= worker-cpu
 
-.PHONY: help venv worker-venv run test test-unit test-integration test-e2e lint fmt proto \
+.PHONY: help venv worker-venv run test test-unit test-integration test-e2e test-reliability lint fmt proto \
 	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
 	bench-audit bench-metrics bench-control bench-rate openapi fuzz
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
 	@echo "make test         lint, proto staleness check and all test tiers (unit, integration, e2e)"
+	@echo "make test-reliability  the fault drills with their figures (SOAK_S, PG_OUTAGE_S; docs/reliability.md)"
 	@echo "make lint         ruff check + format check + mypy (strict on modelgw)"
 	@echo "make proto        regenerate services/modelgw/api/v1 from protos/"
 	@echo "make proto-check  fail if the committed generated code is stale"
@@ -67,6 +68,14 @@ test-integration: venv
 
 test-e2e: venv
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+# The fault drills of tests/reliability with their figures printed, the slow ones (marker
+# `drill`, left out of `make test`) included: docs/reliability.md says what each shows.
+SOAK_S ?= 60
+PG_OUTAGE_S ?= 60
+test-reliability: venv
+	SOAK_S=$(SOAK_S) PG_OUTAGE_S=$(PG_OUTAGE_S) $(BIN)/pytest tests/reliability \
+		-m 'drill or not drill' -s -p no:cacheprovider $(PYTEST_ARGS)
 
 # `make test` runs tests/fuzz with a few dozen examples per test; this runs it at length.
 FUZZ_EXAMPLES ?= 2000

@@ -5,7 +5,10 @@ The US census lists of the `names` package know `jennifer young` but not
 `Łukasz Wiśniewski`, `Sigríður Jónsdóttir` or `Ayşe Yılmaz`. This gazetteer
 adds the given names and surnames that `mimesis` ships for its Latin-script
 locales (a fake-data generator other than the Faker that builds the
-evaluation set, so the set still tests names nobody here listed). Names that
+evaluation set, so the set still tests names nobody here listed), and the most
+frequent given names and surnames of each of the 105 countries in
+`names-dataset` (drawn from public profiles: Nigerian, Indian, Japanese,
+Turkish, Welsh names that no fake-data locale lists). Names that
 are everyday English words as well (`will`, `summer`, `best`) are marked
 `[common]` by their `wordfreq` frequency: the recognizers never take one of
 those for a name on its own. `[english]` lists the most frequent English words
@@ -33,6 +36,17 @@ KEEP_COMMON_NAMES = 600
 ENGLISH_WORDS = 40_000
 """How many of the most frequent English words `[english]` holds (before names are removed)."""
 """The census's most frequent given names are names first (`john`, `mary`), however frequent."""
+DATASET_FIRST_RANK = 2_000
+DATASET_LAST_RANK = 3_000
+"""From `names-dataset`, the names ranked this high in at least one country (its data is
+noisier further down: nicknames, words, typing errors)."""
+DATASET_MAX_ZIPF = 3.0
+"""A `names-dataset` name this frequent as an English word (`ability`, `agreement`: words
+people typed into a name field) is left out unless another source lists it."""
+DATASET_MAX_ZIPF_ELSEWHERE = 4.5
+DATASET_WORD_LANGUAGES = ("es", "pt", "fr", "de", "it")
+"""The same for frequent words of these languages (`grupo`, `banca`), which business text
+quotes in company names and addresses."""
 
 
 def _latin(word: str) -> bool:
@@ -56,6 +70,42 @@ def _mimesis_names() -> tuple[set[str], set[str]]:
     return first, last
 
 
+def _dataset_names() -> tuple[set[str], set[str]]:
+    """The top given names and surnames of every country in `names-dataset`, lower-cased.
+
+    Single Latin-script words of three letters or more only: two-letter entries and
+    hyphenated ones are mostly initials and noise there; the recognizers read a hyphenated
+    name part by part anyway.
+    """
+    import gzip
+    import pickle
+
+    from wordfreq import zipf_frequency
+
+    def word_like(lower: str) -> bool:
+        return (
+            zipf_frequency(lower, "en") >= DATASET_MAX_ZIPF
+            or max(zipf_frequency(lower, lang) for lang in DATASET_WORD_LANGUAGES)
+            >= DATASET_MAX_ZIPF_ELSEWHERE
+        )
+
+    root = resources.files("names_dataset") / "v3"
+    picked: list[set[str]] = []
+    for name, limit in (("first_names", DATASET_FIRST_RANK), ("last_names", DATASET_LAST_RANK)):
+        with (root / f"{name}.pkl.gz").open("rb") as packed:
+            table = pickle.loads(gzip.decompress(packed.read()))  # noqa: S301  (the package's own data)
+        words: set[str] = set()
+        for word, info in table.items():
+            ranks = info.get("rank") or {}
+            lower = word.lower()
+            if not ranks or min(ranks.values()) > limit or len(lower) < 3:
+                continue
+            if _latin(lower) and lower.isalpha() and not word_like(lower):
+                words.add(lower)
+        picked.append(words)
+    return picked[0], picked[1]
+
+
 def _census_top(count: int) -> set[str]:
     top: set[str] = set()
     for name in ("dist.male.first", "dist.female.first"):
@@ -71,10 +121,14 @@ def generate() -> str:
     from wordfreq import top_n_list, zipf_frequency
 
     first, last = _mimesis_names()
+    dataset_first, dataset_last = _dataset_names()
+    first |= dataset_first
+    last |= dataset_last
     keep = _census_top(KEEP_COMMON_NAMES)
     common = {w for w in first | last if w not in keep and zipf_frequency(w, "en") >= COMMON_ZIPF}
     source = (
-        f"mimesis {metadata.version('mimesis')}, names {metadata.version('names')}, "
+        f"mimesis {metadata.version('mimesis')}, "
+        f"names-dataset {metadata.version('names-dataset')}, names {metadata.version('names')}, "
         f"wordfreq {metadata.version('wordfreq')}"
     )
     names = first | last | _census_top(100_000)

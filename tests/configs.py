@@ -65,6 +65,8 @@ def gateway_config(
     if tmp_path is not None:
         audit["spool"] = {"directory": str(tmp_path / "spool")}
     base = {
+        # Test processes stop often and no load balancer watches them: no drain.
+        "server": {"drain_s": 0},
         "providers": {"echo": {"type": "echo"}},
         "models": {"echo": {"route": [{"provider": "echo"}]}},
         "tenants": {name: {"api_keys": [key_entry(key)]} for name, key in keys.items()},

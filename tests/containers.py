@@ -23,6 +23,7 @@ nothing else is changed:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -451,10 +452,15 @@ class Stack:
         process.wait(timeout=10)
 
     def stop(self, name: str, timeout_s: float = 60) -> None:
-        """SIGTERM and require a clean exit."""
+        """SIGTERM and require a clean exit; a second SIGTERM half a second later skips
+        the rest of the shipped drain (`server.drain_s`): no load balancer watches here."""
         process = self.processes.pop(name)
         if process.poll() is None:
             process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=0.5)
+            if process.poll() is None:
+                process.terminate()
             try:
                 process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:

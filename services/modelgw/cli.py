@@ -100,13 +100,21 @@ async def _run(
         if http_address:
             tls = config.server.tls
             app = await assembly.http_app()
-            servers.append(await start_http_server(app, http_address, tls))
+            servers.append(await start_http_server(app, http_address, tls, assembly.readiness))
             scheme = "https" if tls else "http"
             _say(f"modelgw: OpenAI-compatible HTTP API on {scheme}://{http_address}/v1")
             if config.metrics.on_http_port and metrics.exposition is not None:
                 _say(f"modelgw: Prometheus metrics on {scheme}://{http_address}/metrics")
         freeze_startup_heap()
-        await serve_until_signalled(servers, config.server.shutdown_grace_s, assembly.close)
+        in_flight = assembly.in_flight()
+        if in_flight is not None:
+            servers.insert(0, in_flight)  # first: its cut-off mark precedes the servers' cancels
+        await serve_until_signalled(
+            servers,
+            config.server.shutdown_grace_s,
+            assembly.close,
+            drain_s=config.server.drain_s,
+        )
         provider.shutdown()
         metrics.shutdown()
     except BaseException:

@@ -39,6 +39,7 @@ from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.grpc_server import ServiceBinding
 from modelgw.common.internal_auth import InternalAuth
 from modelgw.common.metrics import Metrics
+from modelgw.common.readiness import Readiness
 from modelgw.common.redis_client import redis_client
 from modelgw.common.telemetry import internal_client_interceptors
 from modelgw.common.tenant import Tenants
@@ -52,11 +53,13 @@ from modelgw.control.keys import CachedResolver
 from modelgw.control.plane import TenantPlane
 from modelgw.control.store import ControlStore
 from modelgw.control.sync import LiveTenants, SyncStatus
-from modelgw.gateway.cache import MemoryCache, NoCache, RedisCache, ResponseCache
+from modelgw.gateway.cache import MemoryCache, NoCache, ResponseCache
 from modelgw.gateway.handlers import GatewayService
 from modelgw.gateway.http import create_app
+from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.pipeline import Pipeline
 from modelgw.gateway.quotas import MemoryQuotaStore, Quotas, QuotaStore
+from modelgw.gateway.redis_cache import RedisCache
 from modelgw.gateway.routing import Router
 from modelgw.gateway.routing.engine import RoutingEngine
 from modelgw.gateway.telemetry import GatewayTelemetry
@@ -95,6 +98,8 @@ class Assembly:
         the process's meter provider (none: every instrument is a no-op)."""
         self.config = config
         self.metrics = metrics or Metrics.off()
+        self.readiness = Readiness()
+        """What `/healthz` reports; turned at SIGTERM (`serve_until_signalled`)."""
         token = config.services.internal_token
         # In one process nobody else needs the token: a random one shuts internal RPCs
         # (e.g. Audit.Ingest on the public port) to everyone outside.
@@ -169,7 +174,7 @@ class Assembly:
         config = self.config.cache
         cache: ResponseCache
         if config.backend is CacheBackend.REDIS:
-            cache = RedisCache(redis_client(config), config.ttl_s)
+            cache = RedisCache.from_config(config)
         elif config.backend is CacheBackend.MEMORY:
             cache = MemoryCache(config.ttl_s)
         else:
@@ -303,6 +308,10 @@ class Assembly:
             self._pipeline = pipeline
         return self._pipeline
 
+    def in_flight(self) -> InFlight | None:
+        """The gateway's requests in flight, for the shutdown; None without a gateway."""
+        return self._pipeline.in_flight if self._pipeline is not None else None
+
     async def gateway(self, backends: Mapping[str, Backend] | None = None) -> ServiceBinding:
         """The Gateway service; `backends` replaces those built from config (tests, embedding)."""
         return ServiceBinding(
@@ -320,6 +329,7 @@ class Assembly:
             max_body_bytes=self.config.server.max_message_bytes,
             metrics=exposition,
             health=self.health_detail,
+            readiness=self.readiness,
         )
 
     def health_detail(self) -> dict[str, object]:

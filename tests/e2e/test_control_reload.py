@@ -48,7 +48,7 @@ PSEUDONYM_KEY_ENV = "MODELGW_TEST_AUDIT_PSEUDONYM_KEY"
 
 def _gateway_config(path: Path, control: str, port: int, tmp_path: Path) -> None:
     config = {
-        "server": {"grpc_address": f"127.0.0.1:{port}", "http_address": None},
+        "server": {"grpc_address": f"127.0.0.1:{port}", "http_address": None, "drain_s": 0},
         "services": {
             "trust_address": control,
             "audit_address": control,

@@ -49,6 +49,7 @@ def _write_config(path: Path, pg_dsn: str, ports: dict[str, int]) -> None:
         "server": {
             "grpc_address": f"127.0.0.1:{ports['gateway']}",
             "http_address": f"127.0.0.1:{ports['http']}",
+            "drain_s": 0,  # no load balancer to tell: stop at once
         },
         "services": {
             "trust_address": f"127.0.0.1:{ports['trust']}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
@@ -57,6 +58,8 @@ class RecordingServer:
         self.connections = 0
         self.hangups = 0
         """Responses the client abandoned before they were complete."""
+        self.hung_up: list[tuple[FakeRequest, float]] = []
+        """Each abandoned request, with when (`time.monotonic()`) the hang-up was noticed."""
         self._hangup = asyncio.Event()
         self.request_seen = asyncio.Event()
         """Set when the first request has been read completely."""
@@ -109,6 +112,7 @@ class RecordingServer:
             response = await self._handler(request)
             if not await self._respond(reader, writer, response):
                 self.hangups += 1
+                self.hung_up.append((request, time.monotonic()))
                 self._hangup.set()
         except (asyncio.IncompleteReadError, ConnectionError):
             return

@@ -10,6 +10,8 @@ verifies.
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +32,8 @@ from tests.reliability.throwaway_pg import ThrowawayPostgres
 KEY = "mgw_fault_key_0123456789"
 AUTH = (("authorization", f"Bearer {KEY}"),)
 WORKERS = 8
+OUTAGE_S = float(os.environ.get("PG_OUTAGE_S", "3"))
+"""How long Postgres stays down: short in `make test`, 60 s in `make test-reliability`."""
 
 
 @pytest.fixture
@@ -85,9 +89,10 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
         before_outage = len(accepted)
         await asyncio.to_thread(postgres.stop)
         outage.set()
-        await asyncio.sleep(3.0)
+        await asyncio.sleep(OUTAGE_S)
         outage.clear()
         await asyncio.to_thread(postgres.start)
+        back = time.monotonic()
         await asyncio.sleep(2.0)
         stop.set()
         await asyncio.gather(*workers)
@@ -96,6 +101,7 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
         assert before_outage > 0 and len(during_outage) > 0, "requests must flow during the outage"
         stored = await wait_for_records(postgres.dsn, len(accepted), timeout_s=60)
         assert stored == len(accepted)
+        drained_s = time.monotonic() - back
 
     conn = await asyncpg.connect(postgres.dsn)
     try:
@@ -117,3 +123,9 @@ async def test_postgres_outage_under_load_loses_and_duplicates_nothing(
     finally:
         await engine.dispose()
     assert report.ok and report.records_checked == len(accepted)
+    print(
+        f"\nDRILL Postgres stopped {OUTAGE_S:.0f} s under {WORKERS} callers: {len(accepted)} "
+        f"answered ({len(during_outage)} during the outage), 0 failed, {stored} records, 0 "
+        f"duplicated, seq 1..{len(seqs)} without a gap, chain verified; all stored "
+        f"{drained_s:.1f} s after Postgres came back"
+    )

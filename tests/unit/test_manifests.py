@@ -207,8 +207,16 @@ def test_gateway_spools_on_a_claim_per_pod_and_drains_before_the_kill(
     retention = gateway["spec"]["persistentVolumeClaimRetentionPolicy"]
     assert retention == {"whenDeleted": "Retain", "whenScaled": "Retain"}
     pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
-    needed = pause + config.server.shutdown_grace_s + config.audit.spool.drain_on_stop_s
+    server = config.server
+    needed = pause + server.drain_s + server.shutdown_grace_s + config.audit.spool.drain_on_stop_s
     assert pod["terminationGracePeriodSeconds"] > needed
+    assert server.drain_s > 0, "NOT_SERVING is reported for a while before the ports close"
+    for workload, other in _pods(docs):  # trust, audit, control: the same stop, no spool
+        for process in other["containers"]:
+            if "lifecycle" in process and workload["metadata"]["name"] != "gateway":
+                stop = process["lifecycle"]["preStop"]["sleep"]["seconds"]
+                needed = stop + server.drain_s + server.shutdown_grace_s
+                assert other["terminationGracePeriodSeconds"] > needed, workload["metadata"]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert ports == {"grpc": 50051, "http": 8080, "metrics": 9464}
     service = _named(docs, "Service", "gateway")

@@ -172,3 +172,32 @@ async def test_which_failures_fall_back_at_once(code, primary_calls) -> None:
     outcome, response = await engine.generate(plan, None, prepare)
     assert outcome.candidate.name == "fallback" and response.text == "fine"
     assert primary.calls == primary_calls
+
+
+async def test_a_caller_that_leaves_while_a_retry_waits_gives_back_the_breaker_probe() -> None:
+    """The retry took the half-open breaker's one probe, then its caller left during the
+    backoff (#18): the probe must be given back, or the backend is skipped for good."""
+    ticks = iter(range(0, 10_000, 10))  # every reading of the clock is 10 s later
+    breaker = CircuitBreaker(BreakerConfig(failure_threshold=1, open_s=5), lambda: next(ticks))
+    backoff = asyncio.Event()
+
+    async def wait_forever(_s: float) -> None:
+        backoff.set()
+        await asyncio.Event().wait()
+
+    primary = _Refusing("primary", grpc.StatusCode.UNAVAILABLE)
+    engine = RoutingEngine(RoutingConfig(), sleep=wait_forever)
+    engine.breaker = lambda backend: breaker  # type: ignore[method-assign]  # this clock's breaker
+
+    async def prepare(candidate: Candidate) -> BackendRequest:
+        return BackendRequest("m", [], GenerationParams(), "req-1")
+
+    call = asyncio.create_task(
+        engine.generate(RoutePlan("m", (Candidate(primary, "m"),)), None, prepare)
+    )
+    await asyncio.wait_for(backoff.wait(), 5)  # tried once, failed, probe taken, backing off
+    assert primary.calls == 1 and state(breaker) is BreakerState.HALF_OPEN
+    call.cancel()  # the caller left
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert breaker.try_acquire(), "the probe was given back: the backend can be tried again"

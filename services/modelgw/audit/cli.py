@@ -61,7 +61,7 @@ def _config(args: argparse.Namespace) -> ModelgwConfig:
 
 
 async def _with_store(config: ModelgwConfig, work: Callable[[AuditStore], Awaitable[int]]) -> int:
-    store = AuditStore.from_config(config.audit)
+    store = AuditStore.from_config(config.audit, maintenance=True)
     try:
         return await work(store)
     finally:

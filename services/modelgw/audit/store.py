@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from modelgw.audit.bulk import RowRejected, insert_rows
 from modelgw.audit.chain import GENESIS_HASH, record_hash
@@ -33,6 +33,7 @@ from modelgw.audit.rows import content_fingerprint, record_from_row, row_from_re
 from modelgw.audit.tables import audit_checkpoints, audit_dead_letters, audit_records
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.secrets import resolve_secret
+from modelgw.common.db_engine import store_engine
 from modelgw.common.errors import FailedPrecondition
 
 log = logging.getLogger(__name__)
@@ -78,11 +79,13 @@ class AuditStore:
         return self.engine.dialect.name == "postgresql"
 
     @classmethod
-    def from_config(cls, config: AuditConfig) -> AuditStore:
+    def from_config(cls, config: AuditConfig, *, maintenance: bool = False) -> AuditStore:
+        """`maintenance`: for the CLI, whose statements are not bounded by
+        `statement_timeout_s` (see `store_engine`)."""
         url = make_url(config.url)
         if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(database_url(config), pool_pre_ping=True)
+        engine = store_engine(database_url(config), config, maintenance=maintenance)
         return cls(engine, TenantKeys.from_config(config.raw_content))
 
     async def open_schema(self, *, migrate_now: bool, tenants: Sequence[str] = ()) -> None:

@@ -1,9 +1,10 @@
 """Run a grpc.aio server with health checking, reflection and graceful shutdown.
 
-Every modelgw service starts through `run_server`, so they all report health
-the same way (NOT_SERVING while draining), expose reflection for grpcurl, and
-stop cleanly on SIGTERM: stop accepting, let in-flight calls finish within the
-grace period, then cancel the rest. With TLS configured the port is TLS only
+Every modelgw service starts through `start_server`, so they all report health
+the same way, expose reflection for grpcurl, and stop cleanly on SIGTERM
+(`serve_until_signalled`): report NOT_SERVING while still serving for the
+drain time, then stop accepting, let in-flight calls finish within the grace
+period, then cancel the rest. With TLS configured the port is TLS only
 (mutual when the config requires client certificates); a separate plaintext
 port can serve the health service alone, for probes that cannot speak TLS.
 """
@@ -11,6 +12,7 @@ port can serve the health service alone, for probes that cannot speak TLS.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
@@ -49,9 +51,14 @@ class ServiceBinding:
 
 
 class Stoppable(Protocol):
-    """A started server (gRPC or the HTTP front door) that drains on `stop`."""
+    """A part of the process that shuts down with it: a started server (gRPC or HTTP), or
+    the gateway's requests in flight."""
 
-    async def stop(self, grace: float) -> None: ...
+    async def drain(self) -> None:
+        """From now on report NOT_SERVING (gRPC health, 503 on `/healthz`); keep serving."""
+
+    async def stop(self, grace: float) -> None:
+        """Stop accepting; let in-flight calls finish for up to `grace` s, then cancel them."""
 
 
 class GrpcServer:
@@ -70,6 +77,9 @@ class GrpcServer:
         self.port = port
         self._names = names
         self._probe = probe
+
+    async def drain(self) -> None:
+        await self.health.enter_graceful_shutdown()  # every service NOT_SERVING, for good
 
     async def stop(self, grace: float) -> None:
         await self.health.enter_graceful_shutdown()
@@ -143,14 +153,32 @@ async def serve_until_signalled(
     servers: Sequence[Stoppable],
     grace: float,
     on_stop: Callable[[], Awaitable[None]] | None = None,
+    *,
+    drain_s: float = 0.0,
 ) -> None:
-    """Block until SIGTERM/SIGINT, then drain every server and run `on_stop`."""
+    """Block until SIGTERM/SIGINT, then shut down in steps, each server alike:
+
+    1. drain: for `drain_s`, report NOT_SERVING (gRPC health, 503 on `/healthz`) while
+       still serving, so load balancers and endpoints stop sending before anything is
+       refused (a second signal ends this step early);
+    2. stop accepting; calls in flight get `grace` s to finish, then are cancelled;
+    3. `on_stop` (records of requests still open, then the audit spool's delivery).
+
+    `servers` are stopped in their order, at once: put the requests in flight first, so
+    their cut-off mark is set before any server's grace timer starts.
+    """
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
+    signalled = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    log.info("shutting down: draining in-flight calls for up to %.1fs", grace)
+        loop.add_signal_handler(sig, signalled.set)
+    await signalled.wait()
+    signalled.clear()
+    await asyncio.gather(*(s.drain() for s in servers))
+    if drain_s > 0:
+        log.info("draining: NOT_SERVING for %.1fs while still serving calls", drain_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(signalled.wait(), drain_s)
+    log.info("shutting down: in-flight calls may finish for up to %.1fs", grace)
     await asyncio.gather(*(s.stop(grace) for s in servers))
     if on_stop is not None:
         await on_stop()

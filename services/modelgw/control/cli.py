@@ -262,7 +262,7 @@ def _migrate(args: argparse.Namespace) -> None:
 
     if not getattr(args, "config", None):
         raise SystemExit("modelgw control migrate: --config is required")
-    store = ControlStore.from_config(load_config(*args.config).control)
+    store = ControlStore.from_config(load_config(*args.config).control, maintenance=True)
 
     async def run() -> None:
         try:

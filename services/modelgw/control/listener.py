@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from modelgw.common.config.database import DatabaseTimeouts
 from modelgw.control.doorbell import Doorbell
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,18 @@ reports itself lost)."""
 
 
 class PgListener:
-    def __init__(self, dsn: str, doorbell: Doorbell, *, retry_max_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        doorbell: Doorbell,
+        *,
+        retry_max_s: float = 5.0,
+        timeouts: DatabaseTimeouts | None = None,
+    ) -> None:
+        """`timeouts`: the control store's; they bound connecting and each ping."""
+        timeouts = timeouts or DatabaseTimeouts()
+        self._connect_s = timeouts.connect_timeout_s
+        self._ping_timeout_s = min(timeouts.statement_timeout_s, _PING_S)
         self._dsn = dsn
         self._doorbell = doorbell
         self._retry_max_s = retry_max_s
@@ -58,7 +70,9 @@ class PgListener:
 
     async def _listen_once(self) -> None:
         conn: Any = await asyncpg.connect(
-            self._dsn, timeout=5.0, server_settings={"application_name": APPLICATION_NAME}
+            self._dsn,
+            timeout=self._connect_s,
+            server_settings={"application_name": APPLICATION_NAME},
         )
         lost = asyncio.Event()
         try:
@@ -71,7 +85,7 @@ class PgListener:
                     async with asyncio.timeout(_PING_S):
                         await lost.wait()
                 if not lost.is_set():
-                    async with asyncio.timeout(_PING_S):
+                    async with asyncio.timeout(self._ping_timeout_s):
                         await conn.execute("SELECT 1")
             raise ConnectionError("listening connection closed")
         finally:

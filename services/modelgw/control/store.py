@@ -23,10 +23,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from modelgw.common.config.control import ControlConfig
+from modelgw.common.config.database import DatabaseTimeouts
 from modelgw.common.config.secrets import resolve_secret
+from modelgw.common.db_engine import store_engine
 from modelgw.common.errors import FailedPrecondition
 from modelgw.control.documents import TenantDocument
 from modelgw.control.doorbell import Doorbell
@@ -58,27 +60,37 @@ def database_url(config: ControlConfig) -> str:
 
 class ControlStore:
     def __init__(
-        self, engine: AsyncEngine, *, listen_dsn: str | None = None, ephemeral: bool = False
+        self,
+        engine: AsyncEngine,
+        *,
+        listen_dsn: str | None = None,
+        ephemeral: bool = False,
+        timeouts: DatabaseTimeouts | None = None,
     ) -> None:
         self.engine = engine
         self.ephemeral = ephemeral
         """In memory: its history ends with the process (the config file is the record)."""
         self.doorbell = Doorbell()
         self._lock = asyncio.Lock()
-        self._listener = PgListener(listen_dsn, self.doorbell) if listen_dsn else None
+        self._listener = (
+            PgListener(listen_dsn, self.doorbell, timeouts=timeouts or DatabaseTimeouts())
+            if listen_dsn
+            else None
+        )
 
     @classmethod
-    def from_config(cls, config: ControlConfig) -> ControlStore:
+    def from_config(cls, config: ControlConfig, *, maintenance: bool = False) -> ControlStore:
+        """`maintenance`: for `modelgw control migrate`, unbounded by `statement_timeout_s`."""
         url = make_url(config.url)
         if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         full = database_url(config)
-        engine = create_async_engine(full, pool_pre_ping=True)
+        engine = store_engine(full, config, maintenance=maintenance)
         listen = None
         if url.drivername.startswith("postgresql"):
             listen = make_url(full).set(drivername="postgresql").render_as_string(False)
         memory = url.drivername.startswith("sqlite") and url.database in {None, "", ":memory:"}
-        return cls(engine, listen_dsn=listen, ephemeral=memory)
+        return cls(engine, listen_dsn=listen, ephemeral=memory, timeouts=config)
 
     @property
     def postgres(self) -> bool:

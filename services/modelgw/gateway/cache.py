@@ -7,14 +7,14 @@ prompts mask to the same text share an answer only within one tenant.
 
 Only deterministic requests are cached (temperature 0 or a fixed seed): a
 cached answer to a sampled request would silently change what callers get.
-A cache that fails is a miss, never an error: it is an optimisation.
+A cache that fails is a miss, never an error: it is an optimisation
+(the Redis one, bounded in time and behind a breaker, is `redis_cache.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
@@ -24,7 +24,6 @@ from modelgw.common.message_json import message_to_dict, tool_call_from_dict, to
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Usage
 from modelgw.common.tools import ToolCall
 
-log = logging.getLogger(__name__)
 KEY_PREFIX = "modelgw:cache:v1"
 
 
@@ -67,7 +66,7 @@ def _message_key(message: ChatMessage) -> list[object]:
     return [*key, extras] if extras else key
 
 
-def _encode(answer: CachedAnswer) -> str:
+def encode(answer: CachedAnswer) -> str:
     data: dict[str, object] = {
         "t": answer.masked_text,
         "f": answer.finish_reason.value,
@@ -78,7 +77,7 @@ def _encode(answer: CachedAnswer) -> str:
     return json.dumps(data)
 
 
-def _decode(raw: str | bytes) -> CachedAnswer:
+def decode(raw: str | bytes) -> CachedAnswer:
     data = json.loads(raw)
     calls = tuple(tool_call_from_dict(c) for c in data.get("c") or ())
     return CachedAnswer(data["t"], FinishReason(data["f"]), Usage(**data["u"]), calls)
@@ -127,43 +126,13 @@ class MemoryCache:
             del self._items[key]
             return None
         self._items.move_to_end(key)
-        return _decode(raw)
+        return decode(raw)
 
     async def put(self, key: str, answer: CachedAnswer) -> None:
-        self._items[key] = (time.monotonic() + self._ttl_s, _encode(answer))
+        self._items[key] = (time.monotonic() + self._ttl_s, encode(answer))
         self._items.move_to_end(key)
         while len(self._items) > self._max:
             self._items.popitem(last=False)
 
     async def close(self) -> None:
         self._items.clear()
-
-
-class RedisCache:
-    """Shared across gateway replicas; entries expire with the configured TTL."""
-
-    stores = True
-
-    def __init__(self, client: object, ttl_s: int) -> None:
-        from redis.asyncio import Redis
-
-        assert isinstance(client, Redis)
-        self._redis = client
-        self._ttl_s = ttl_s
-
-    async def get(self, key: str) -> CachedAnswer | None:
-        try:
-            raw = await self._redis.get(key)
-        except Exception as exc:
-            log.warning("response cache read failed, treating as a miss: %s", type(exc).__name__)
-            return None
-        return _decode(raw) if raw is not None else None
-
-    async def put(self, key: str, answer: CachedAnswer) -> None:
-        try:
-            await self._redis.set(key, _encode(answer), ex=self._ttl_s)
-        except Exception as exc:
-            log.warning("response cache write failed: %s", type(exc).__name__)
-
-    async def close(self) -> None:
-        await self._redis.aclose()

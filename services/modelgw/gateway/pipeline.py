@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -55,6 +56,7 @@ from modelgw.gateway.chat import (
 from modelgw.gateway.content_checks import check_content
 from modelgw.gateway.embeddings import EmbedRequest, EmbedResult, check_embed
 from modelgw.gateway.features import capable, check_images, embedding_capable
+from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
@@ -99,7 +101,7 @@ class Pipeline:
         self._cache = cache
         self._quotas = quotas
         self._telemetry = telemetry or GatewayTelemetry.off()
-        self._in_flight: set[AuditTrail] = set()
+        self._in_flight = InFlight()
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
         """The deployment's models and the tenant's own (which win on a shared name)."""
@@ -218,10 +220,17 @@ class Pipeline:
         check_caller(request.caller)
         return embedding_capable(self._router.plan(request.model), local_only=local_only)
 
+    @property
+    def in_flight(self) -> InFlight:
+        """This process's requests, as the shutdown sees them (`serve_until_signalled`)."""
+        return self._in_flight
+
     async def close(self) -> None:
-        """Record every request still in flight (the process is going away) as CANCELLED."""
-        for trail in list(self._in_flight):
-            await self._finish(trail, "CANCELLED", _SHUTDOWN)
+        """Record every request still in flight (the process is going away) as CANCELLED,
+        and wait for every record being written: the audit sink closes after this."""
+        await self._in_flight.close(
+            functools.partial(self._write, status="CANCELLED", error=_SHUTDOWN)
+        )
 
     # -- the stages -----------------------------------------------------------------------
     async def _run(
@@ -438,6 +447,8 @@ class Pipeline:
         if isinstance(exc, ModelgwError):
             return trail.failed(exc)
         if isinstance(exc, asyncio.CancelledError | GeneratorExit):
+            if self._in_flight.cut_off:
+                return "CANCELLED", _SHUTDOWN
             deadline = trail.request.deadline
             if deadline is not None and time.monotonic() >= deadline:
                 return "DEADLINE_EXCEEDED", _LATE
@@ -497,10 +508,9 @@ class Pipeline:
 
     async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
         """Settle the quota reservation and write the one audit record of the request."""
-        if trail.finished:
-            return
-        trail.finished = True
-        self._in_flight.discard(trail)
+        await self._in_flight.finish(trail, functools.partial(self._write, trail, status, error))
+
+    async def _write(self, trail: AuditTrail, status: str, error: str) -> None:
         cost = None
         if trail.cache_hit:
             cost = 0.0  # answered from the cache: no backend call was paid for

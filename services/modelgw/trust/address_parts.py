@@ -29,13 +29,13 @@ SPACE = re.compile(r"[ \t]+")
 
 WORD_RE = re.compile(WORD)
 HOUSE_NUMBER_AT = re.compile(
-    rf",?{GAP}(?:(?:no\.?|nr\.?|n[º°]|n\.[º°])[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
+    rf",?{GAP}(?:(?i:no\.?|nr\.?|n[º°]|n\.[º°])[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
 )
 """The number after a street name: ` 12`, `, 85`, ` No: 12`, ` nº 5`."""
-NUMBER_BEFORE = re.compile(rf"(?:^|(?<=[\s(:]))({HOUSE_NUMBER}),?{GAP}$")
+NUMBER_BEFORE = re.compile(rf"(?:^|(?<=[\s(:\x22']))({HOUSE_NUMBER}),?{GAP}$")
 """The number before a street name, at the end of the text read so far (`5, avenue`)."""
 NAME_WORDS_BEFORE = re.compile(
-    rf"(?:^|(?<=[\s(:]))(?P<num>{HOUSE_NUMBER}),?{GAP}(?P<words>(?:{NAME_WORD}{GAP}){{1,5}})$"
+    rf"(?:^|(?<=[\s(:\x22']))(?P<num>{HOUSE_NUMBER}),?{GAP}(?P<words>(?:{NAME_WORD}{GAP}){{1,5}})$"
 )
 """A house number then the words of a name, ending where a street type begins."""
 NAME_WORDS_AFTER = re.compile(rf"{GAP}(?:{NAME_WORD}{GAP}){{0,5}}?{NAME_WORD}(?=,?{GAP}\S)")
@@ -53,7 +53,8 @@ UNIT = re.compile(
 """`Apt. 749`, `Suite 158`, `Flat 3`, `Studio 36U`, `#12`, `3ºB`, `Piso 4`, `5th floor`."""
 UNIT_LINE = re.compile(rf"[ \t]*(?:{UNIT.pattern})[ \t]*(?:,[ \t]*)?$")
 UNIT_BEFORE = re.compile(
-    rf"(?:^|(?<=[\s,(]))(?:(?:{UNIT.pattern})(?:,?{GAP}|,?[ \t]*\n[ \t]*)|(?i:{UNIT_WORDS}){GAP})$"
+    rf"(?:^|(?<=[\s,(:\x22']))"
+    rf"(?:(?:{UNIT.pattern})(?:,?{GAP}|,?[ \t]*\n[ \t]*)|(?i:{UNIT_WORDS}){GAP})$"
 )
 """A unit before a street (`Flat 3, `, `Studio 36U\n`), or its word before the number a street
 anchor took for a house number (`Studio ` in `Studio 54, Williams Street`)."""

@@ -173,7 +173,30 @@ def finish(
             o_start, o_end = _trim(text.norm.original, o_start, o_end)
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
-        out.append(_pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found)))
+        kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))
+        out.append(_join_neighbours(text.norm.original, kept))
+    return out
+
+
+_JOINED_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
+
+
+def _join_neighbours(original: str, detections: list[Detection]) -> list[Detection]:
+    """Two names or places of one type a space apart are one value (`Dias` `do Galho` found by
+    two recognizers): one placeholder, and no space between them left in clear."""
+    out: list[Detection] = []
+    for d in detections:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.entity_type == d.entity_type
+            and d.entity_type in _JOINED_TYPES
+            and 0 < d.start - last.end <= 2
+            and not original[last.end : d.start].strip(" \t")
+        ):
+            out[-1] = Detection(d.entity_type, last.start, d.end, max(last.score, d.score))
+        else:
+            out.append(d)
     return out
 
 

@@ -35,10 +35,22 @@ def build_detector(config: TrustConfig) -> UnitRunner:
     return Detector(config)
 
 
+def resident_bytes() -> int:
+    """This process's resident memory now (the pool recycles a process that grew too big)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # no procfs: the peak is the best we have
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
 def serve(conn: Connection) -> None:
     """Protocol: in, the parent's `sys.path`, then (config JSON, factory); out, ("ready", pid)
-    or ("failed", reason); then ("run", job, units) → ("ok", job, spans) | ("error", job,
-    type name) until ("stop",) or a closed socket."""
+    or ("failed", reason); then ("run", job, units) → ("ok", job, spans, resident bytes) |
+    ("error", job, type name) until ("stop",) or a closed socket."""
     try:
         sys.path[:] = conn.recv()  # before the factory is unpickled: it may live in tests/
         config_json, factory = conn.recv()
@@ -55,8 +67,9 @@ def serve(conn: Connection) -> None:
         if message[0] != "run":
             return
         _, job, units = message
+        reply: tuple[object, ...]
         try:
-            reply = ("ok", job, runner.run_units(units))
+            reply = ("ok", job, runner.run_units(units), resident_bytes())
         except Exception as exc:
             reply = ("error", job, type(exc).__name__)
         try:

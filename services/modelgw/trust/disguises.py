@@ -34,6 +34,9 @@ DIGIT_LOOK_ALIKES = {
     "ƽ": "5",
 }
 
+LATIN_DIGIT_LOOK_ALIKES = {"l": "1", "I": "1", "O": "0", "o": "0"}
+"""Latin letters typed for digits; read as digits only inside a run of digits (see `normalise`)."""
+
 _DIGIT_WORDS = {
     "zero": "0",
     "oh": "0",
@@ -49,9 +52,11 @@ _DIGIT_WORDS = {
 }
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 SPELLED_DIGITS = re.compile(
-    rf"(?i)(?<![\w-]){_DIGIT_WORD}(?:(?:[ \t]*[,;.\-][ \t]*|[ \t]+){_DIGIT_WORD}){{6,}}(?![\w-])"
+    rf"(?i)(?<![\w-])(?:plus[ \t]+)?{_DIGIT_WORD}"
+    rf"(?:(?:[ \t]*[,;.\-][ \t]*|[ \t]+){_DIGIT_WORD}){{6,}}(?![\w-])"
 )
-"""Seven or more digits written as words (fewer are how many, not an identifier)."""
+"""Seven or more digits written as words (fewer are how many, not an identifier); `plus` before
+them is a phone number's `+`."""
 
 _TLD = (
     r"(?:com|org|net|edu|gov|mil|int|info|biz|io|co|me|app|dev|eu|uk|us|ca|au|nz|ie|de|at|ch"
@@ -76,13 +81,18 @@ SPACED_CHARACTERS = re.compile(
     r"(?<![^\s(\[\"'])[\w@.+](?:(?: | ?- ?)[\w@.+]){7,}(?![^\s.,;:!?)\]\"'])"
 )
 """`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`: one character at a time."""
+SPACED_WORDS = re.compile(
+    r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?:  [^\W\d_](?: [^\W\d_]){1,})+(?![^\s.,;:!?)])"
+)
+"""`I l a r i a  C a r u s o`: a name typed a letter at a time, words two spaces apart."""
 ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 """Digit groups joined by separators that pattern recognizers do not expect."""
-BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At)\s*[\]\)\}>]\s*")
-BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot)\s*[\]\)\}>]\s*")
+BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At|@)\s*[\]\)\}>]\s*")
+BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot|\.)\s*[\]\)\}>]\s*")
+"""`[at]`, `(dot)`, and the defanged `[@]`, `[.]` of threat reports (`10[.]0[.]0[.]1`)."""
 
 NEEDS_WORK = re.compile(
-    r"[\[\(\{<]\s*(?:at|dot)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
+    r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
     r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-]\n",
     re.IGNORECASE,
@@ -92,10 +102,12 @@ NEEDS_WORK = re.compile(
 
 def _spelled(match: re.Match[str]) -> str:
     out: list[str] = []
-    for piece in re.finditer(rf"(?i){_DIGIT_WORD}|[,;.\-]", match.group(0)):
+    value = match.group(0)
+    plus = value[:4].lower() == "plus"
+    for piece in re.finditer(rf"(?i){_DIGIT_WORD}|[,;.\-]", value[4 if plus else 0 :]):
         token = piece.group(0).lower()
         out.append(_DIGIT_WORDS.get(token, "-"))
-    return re.sub(r"-+", "-", "".join(out)).strip("-")
+    return ("+" if plus else "") + re.sub(r"-+", "-", "".join(out)).strip("-")
 
 
 def _worded_email(match: re.Match[str]) -> str:
@@ -109,6 +121,10 @@ def _worded_email(match: re.Match[str]) -> str:
 
 def _no_spaces(match: re.Match[str]) -> str:
     return re.sub(r"[ \t]+", "", match.group(0))
+
+
+def _spaced_words(match: re.Match[str]) -> str:
+    return " ".join(w.replace(" ", "") for w in match.group(0).split("  "))
 
 
 def _spaced_characters(match: re.Match[str]) -> str:
@@ -128,6 +144,7 @@ REWRITES: tuple[Rewrite, ...] = (
     (BRACKETED_DOT, lambda m: "."),
     (WORDED_EMAIL, _worded_email),
     (SPACED_EMAIL, _no_spaces),
+    (SPACED_WORDS, _spaced_words),
     (SPACED_CHARACTERS, _spaced_characters),
     (ODD_DIGIT_SEPARATOR, lambda m: "-"),
 )

@@ -22,6 +22,8 @@ _IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
 _SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?[ \t]+\d{3,6}$")
+_POSTCODE_LINE = re.compile(r"\d{3,6}[ \t]+[^\W\d_]{2,}")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
 
 
@@ -91,6 +93,8 @@ def joins(text: str) -> list[tuple[int, int, str]]:
             continue
         if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
             continue
+        if _NUMBERED_LINE_END.search(left) and _POSTCODE_LINE.match(right):
+            continue  # `Postfach 89829` over `61830 Valley`: an address block's lines
         for glue in ("", " "):
             joined = left + glue + right
             across = [

@@ -221,9 +221,14 @@ class NameLists:
         first -= excluded | common
         last = read("dist.all.last", max_last_rank) | set(gazetteer["last"])
         last -= excluded - SURNAME_WORDS
+        # Folded after the exclusions, and excluded again: `yóung` must not bring back `young`.
+        first |= {fold_accents(w) for w in first}
+        first -= excluded | common
+        last |= {fold_accents(w) for w in last}
+        last -= excluded - SURNAME_WORDS
         return cls(
-            frozenset(first | {fold_accents(w) for w in first}),
-            frozenset(last | {fold_accents(w) for w in last}),
+            frozenset(first),
+            frozenset(last),
             frozenset(common | COMMON_WORDS),
             frozenset(gazetteer["english"]) | excluded,
             frozenset(read("dist.all.last", USUAL_LAST_RANK)) | SURNAME_WORDS,

@@ -19,9 +19,27 @@ _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab":
 _COMPANY = re.compile(
     r"(?i)[\s,]*(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
     r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
-    r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli)\b\.?"
+    r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli|a\.?ş)\b\.?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_PARTNER = (
+    r"(?:[ \t]*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)?[ \t]+"
+    r"(?!(?:from|with|at|of|for|to|in|on|by|via|the|who|said|says|called)\b)[^\W\d_][\w'\u2019\-]*)"
+)
+"""A partner's name; `from`, `with`, `at`: the sentence goes on (`Ana Lima from Acme Ltd`)."""
+_FIRM_AFTER = re.compile(
+    "(?i)" + _PARTNER + "{0,3}(?P<form>" + _COMPANY.pattern.removeprefix("(?i)") + ")"
+)
+"""A firm's legal form after a name, maybe past other partners: ` & Asociados S.A.`,
+`, Malatesta e Deledda SPA`. The form must be capitalised: `as`, `me`, `co` are words too."""
+_WORD_FORMS = frozenset(["as", "me", "co", "ab", "sa", "ag", "oy", "hb", "group", "holding"])
+"""Legal forms that are words too: one before a lower-case word starts a sentence."""
+_FIRM_BEFORE = re.compile(
+    r"(?i)(?:^|(?<=[\s(]))(?:grupo|group|gruppo|banca|banco|bank|hotel|hôtel|maison|cabinet"
+    r"|bufete|despacho|studio|atelier|fundación|fundação|fondazione|stiftung)[ \t]+"
+    r"(?:[^\W\d_][\w'\u2019\-]*[ \t]*(?:,|&|\band\b|\by\b|\be\b|\bet\b|\bund\b)[ \t]*){0,3}$"
+)
+"""Words that open a firm's name: `Grupo Alameda`, `Hotel Arias`, `Bufete Ortega y Asociados`."""
 
 
 def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
@@ -31,7 +49,7 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if not words:
         return False
     known = sum(_listed(w, names) for w in words)
-    if _quoted(text, start, end) or _COMPANY.match(text, end) or _COMPANY.search(value):
+    if _quoted(text, start, end) or in_firm_name(text, start, end) or _COMPANY.search(value):
         return False
     if len(words) == 1:
         if _LABEL_AFTER.match(text, end) and words[0] not in names.last:
@@ -40,6 +58,24 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if value.isupper():
         return known >= 1  # `MEETING MOVED`, `LEGAL WANTS`: title-cased capitals
     return known >= 1 or not all(w in names.english for w in words)
+
+
+def in_firm_name(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is part of a firm's name: `Arias & Asociados S.A.`,
+    `Ruggeri, Malatesta e Deledda SPA`, `Grupo Alameda`. Partners' surnames in a firm's
+    name identify the firm, not a person the text is about."""
+    firm = _FIRM_AFTER.match(text, end)
+    if (
+        firm
+        and firm.group("form").lstrip(" \t\n,&")[:1].isupper()
+        and "\n" not in text[end : firm.end()]
+        and not (
+            firm.group("form").strip(" \t\n,&.").lower() in _WORD_FORMS
+            and re.match(r"[ \t]+[a-z]", text[firm.end() :])  # `As discussed`: a sentence
+        )
+    ):
+        return True
+    return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
 
 
 def _listed(word: str, names: NameLists) -> bool:

@@ -18,8 +18,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modelgw.trust import line_breaks
-from modelgw.trust.disguises import DIGIT_LOOK_ALIKES, NEEDS_WORK, REWRITES
+from modelgw.trust import escapes, line_breaks
+from modelgw.trust.disguises import (
+    DIGIT_LOOK_ALIKES,
+    LATIN_DIGIT_LOOK_ALIKES,
+    NEEDS_WORK,
+    REWRITES,
+)
 
 # Characters that render as nothing; removed before detection.
 _INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
@@ -33,6 +38,11 @@ _HOMOGLYPHS = str.maketrans(
     "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοριкνΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwhlABEKMHOPCTXIJSaopikvABEZHIKMNOPTYX",
 )
+_LATIN_LOOK_ALIKE = re.compile(r"\d[lIOo]|[lIOo]\d")
+_GROUP = r"[^\W_]*\d[^\W_]*"
+_DIGIT_RUN = re.compile(rf"(?<![\w.\-]){_GROUP}(?:[ \-./]{_GROUP})*")
+"""Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash."""
+_IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
 _LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
 # Nine or more single digits each followed by one dot or dash ("4.1.1.1 ...").
 _SPACED_DIGITS = re.compile(r"\b\d(?:[.\-]\d){8,}\b")
@@ -122,6 +132,44 @@ def _digit_positions(original: str) -> dict[int, str]:
     return found
 
 
+def _latin_digit_positions(original: str) -> dict[int, str]:
+    """Latin letters typed for digits: `3589l45252309550`, `858-O1-4102`, `AT4686l43l35...`.
+
+    Only in a run of digit groups (`4111 l111 1111`) holding five digits or more, whose
+    other letters, if any, are the two that start an IBAN: `Ola`, `l10n`, `Model X1O0` and
+    an IBAN's own letters (`GB29 NWBK ...`) stay letters.
+    """
+    found: dict[int, str] = {}
+    if not _LATIN_LOOK_ALIKE.search(original):
+        return found
+    for run in _DIGIT_RUN.finditer(original):
+        value = run.group(0)
+        lookalikes = [i for i, c in enumerate(value) if c in LATIN_DIGIT_LOOK_ALIKES]
+        others = [
+            i
+            for i, c in enumerate(value)
+            if c.isalpha() and c not in LATIN_DIGIT_LOOK_ALIKES and c not in DIGIT_LOOK_ALIKES
+        ]
+        digits = sum(c.isdecimal() or c in DIGIT_LOOK_ALIKES for c in value) + len(lookalikes)
+        if not lookalikes or digits < 5 + len(lookalikes) or any(i > 1 for i in others):
+            continue
+        if len(lookalikes) > (digits - len(lookalikes)) // 2:
+            continue  # more letters than a slip of the keyboard: a word among numbers
+        convert = {i: LATIN_DIGIT_LOOK_ALIKES[value[i]] for i in lookalikes if i > 1 or not others}
+        if _IBAN_START.match(value) and not _iban_valid(value, convert):
+            continue  # an IBAN's own letters (`IT60 X054...`): its checksum says which they are
+        found.update({run.start() + i: digit for i, digit in convert.items()})
+    return found
+
+
+def _iban_valid(value: str, convert: dict[int, str]) -> bool:
+    chars = [convert.get(i, c) for i, c in enumerate(value)]
+    compact = "".join(c for c in chars if c.isalnum()).upper()
+    if not compact.isascii() or not 15 <= len(compact) <= 34:
+        return False
+    return int("".join(str(int(c, 36)) for c in compact[4:] + compact[:4])) % 97 == 1
+
+
 def _among_digits(around: str) -> bool:
     digits = sum(c.isdecimal() or c in DIGIT_LOOK_ALIKES for c in around) - 1
     letters = sum(c.isascii() and c.isalpha() for c in around)
@@ -141,9 +189,10 @@ def _token(text: str, i: int) -> str:
 def _fold(original: str) -> tuple[str, list[int], list[int]]:
     """Fold character by character; a letter and its combining accents become one character
     (`Gonc\u0327alves` is read as `Gonçalves`: the model does not know loose accents)."""
-    if original.isascii():
+    digits = _latin_digit_positions(original)
+    if original.isascii() and not digits:
         return original, list(range(len(original))), list(range(1, len(original) + 1))
-    digits = _digit_positions(original)
+    digits.update(_digit_positions(original))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -166,11 +215,32 @@ def _fold(original: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), starts, ends
 
 
+def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:
+    """JSON and HTML escapes decoded (`G\\u00f3recka` is read as `Górecka`), then `_fold`."""
+    decoded = escapes.edits(original)
+    if not decoded:
+        return _fold(original)
+    n = len(original)
+    base, base_starts, base_ends = _splice(original, list(range(n)), list(range(1, n + 1)), decoded)
+    text, starts, ends = _fold(base)
+    # `_fold`'s maps point into `base`; through `base`'s own maps they point into `original`.
+    return (
+        text,
+        [base_starts[i] if i < len(base) else n for i in starts],
+        [base_ends[e - 1] if e > 0 else 0 for e in ends],
+    )
+
+
 def normalise(original: str) -> NormalisedText:
     """Return the detection copy of `original` (the same object when nothing needs folding)."""
-    if original.isascii() and not NEEDS_WORK.search(original):
+    if (
+        original.isascii()
+        and not NEEDS_WORK.search(original)
+        and not escapes.QUICK.search(original)
+        and not _LATIN_LOOK_ALIKE.search(original)
+    ):
         return NormalisedText(original, original)
-    text, starts, ends = _fold(original)
+    text, starts, ends = _unescaped_then_folded(original)
     if "\n" in text:
         text, starts, ends = _splice(text, starts, ends, line_breaks.joins(text))
     for pattern, repl in REWRITES:

@@ -12,6 +12,12 @@ Fail closed, and heal: a worker that misses the deadline is killed and a
 fresh one is started in the background; one that dies mid-job is replaced
 the same way. Either way the batch raises, and the engine refuses the
 request. Requests wait for a free worker only until their deadline.
+
+Recycle: a process whose memory only grows (spaCy's vocabulary keeps every new
+word) is replaced after `recycle_after_texts` texts or above
+`recycle_above_rss_mib`. It keeps serving while its successor starts; then the
+successor joins the idle workers and the old one leaves once it is idle, so
+its batch in flight finishes. One process is recycled at a time.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
+    NerUnit,
     RawSpan,
     Unit,
     finish,
@@ -63,6 +70,15 @@ class _Worker:
     conn: Connection
     pid: int = 0
     jobs: int = field(default=0)
+    texts: int = 0
+    """Texts (or windows of long ones) its model read since it started: what grows spaCy's
+    vocabulary, and what `recycle_after_texts` counts."""
+    rss_bytes: int = 0
+    """Its resident memory after its last batch."""
+    retired: bool = False
+    """Its successor is serving: stop it instead of making it idle again."""
+    lost: bool = False
+    """Killed or found dead; `_respawn` replaces it."""
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -87,6 +103,11 @@ class DetectorPool:
         self._job_ids = itertools.count(1)
         self.replaced = 0
         """Workers killed (missed the deadline) or found dead, and replaced."""
+        self.recycled = 0
+        """Workers retired for their count of texts or their memory, and replaced."""
+        self._recycling = False
+        self._recycle_after = config.recycle_after_texts
+        self._recycle_above = config.recycle_above_rss_mib * 1024 * 1024
         starting = [self._spawn() for _ in range(config.workers)]
         try:
             load_word_lists()  # this process plans the work: read them while the workers start
@@ -144,8 +165,12 @@ class DetectorPool:
         log.warning("replacing detector process %s: %s", worker.pid, why)
         with self._lock:
             self.replaced += 1
+            worker.lost = True
         if worker.alive():
             worker.process.kill()
+        if worker.retired:  # its successor already serves
+            self._stop(worker)
+            return
         threading.Thread(
             target=self._respawn, args=(worker,), name="trust-detector-respawn", daemon=True
         ).start()
@@ -170,6 +195,75 @@ class DetectorPool:
             self._idle.put(worker)
             return
 
+    # -- recycling --------------------------------------------------------------------
+    def _release(self, worker: _Worker) -> None:
+        """A worker finished its batch: idle again, recycled first if due, or gone."""
+        if worker.retired:
+            self._stop(worker)
+            return
+        due = (self._recycle_after and worker.texts >= self._recycle_after) or (
+            self._recycle_above and worker.rss_bytes >= self._recycle_above
+        )
+        if due:
+            with self._lock:
+                start = not self._recycling and not self._closed.is_set()
+                self._recycling = self._recycling or start
+            if start:
+                threading.Thread(
+                    target=self._recycle, args=(worker,), name="trust-detector-recycle", daemon=True
+                ).start()
+        self._idle.put(worker)
+
+    def _recycle(self, old: _Worker) -> None:
+        """Start `old`'s successor while `old` serves on, then take `old` out of service."""
+        rss_mib = old.rss_bytes / 1024 / 1024
+        try:
+            worker = self._spawn()
+            try:
+                self._await_ready(worker)
+            except DetectorStartError:
+                if not self._closed.is_set():
+                    log.exception("a detector process's successor failed to start")
+                    self._closed.wait(5.0)  # the old one serves on; try again later
+                return
+            with self._lock:
+                keep = not self._closed.is_set() and not old.lost
+                old.retired = keep
+                if keep:
+                    self.recycled += 1
+            if not keep:  # closing, or `old` died and `_respawn` replaces it
+                self._stop(worker)
+                return
+            log.info(
+                "detector process %s recycled after %d texts at %.0f MiB; %s serves instead",
+                old.pid,
+                old.texts,
+                rss_mib,
+                worker.pid,
+            )
+            self._idle.put(worker)
+            self._retire_idle(old)
+        finally:
+            with self._lock:
+                self._recycling = False
+
+    def _retire_idle(self, old: _Worker) -> None:
+        """Stop `old` now if it is idle (if busy, `_release` stops it after its batch)."""
+        idle: list[_Worker] = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in idle:
+            if worker is not old:
+                self._idle.put(worker)
+        if old in idle:
+            with contextlib.suppress(OSError, ValueError):
+                old.conn.send(("stop",))
+            old.join(2.0)
+            self._stop(old)
+
     def worker_pids(self) -> list[int]:
         with self._lock:
             return sorted(w.pid for w in self._live if w.pid)
@@ -184,7 +278,7 @@ class DetectorPool:
         workers = self._acquire(deadline, most=len(plan.units))
         groups = shard(plan.units, len(workers))
         for spare in workers[len(groups) :]:
-            self._idle.put(spare)
+            self._release(spare)
         results = self._run(workers[: len(groups)], groups, plan.units, deadline)
         return finish(plan, results, self._config.score_threshold)
 
@@ -227,7 +321,8 @@ class DetectorPool:
                 break
             for conn in ready:
                 worker, group = pending.pop(conn)  # type: ignore[call-overload]  # typeshed: wait() gives back what it was given, typed as any waitable
-                failure = self._collect(worker, job, group, results) or failure
+                read = sum(isinstance(units[i], NerUnit) for i in group)
+                failure = self._collect(worker, job, group, read, results) or failure
         for worker, _ in pending.values():
             self._replace(worker, f"no answer within {self._config.deadline_ms} ms")
         if pending:
@@ -237,8 +332,14 @@ class DetectorPool:
         return results
 
     def _collect(
-        self, worker: _Worker, job: int, group: list[int], results: list[list[RawSpan]]
+        self,
+        worker: _Worker,
+        job: int,
+        group: list[int],
+        read: int,
+        results: list[list[RawSpan]],
     ) -> Exception | None:
+        """`read`: the group's texts (or windows) for the model, what recycling counts."""
         try:
             reply = worker.conn.recv()
         except (EOFError, OSError):
@@ -249,10 +350,12 @@ class DetectorPool:
             for index, spans in zip(group, reply[2], strict=True):
                 results[index] = spans
             worker.jobs += 1
-            self._idle.put(worker)
+            worker.texts += read
+            worker.rss_bytes = reply[3]
+            self._release(worker)
             return None
         if reply[0] == "error" and reply[1] == job:
-            self._idle.put(worker)
+            self._release(worker)
             return DetectionFailed(f"the detector raised {reply[2]}")
         self._replace(worker, "it answered out of protocol")
         return DetectorProcessLost("a detector process answered out of protocol")

@@ -14,6 +14,7 @@ text are kept too (as `!`-prefixed fields), so a later turn never issues them.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -51,9 +52,18 @@ def decode_master_key(secret: str) -> bytes:
 
 class SessionVaultStore:
     def __init__(
-        self, client: aioredis.Redis, master_key: bytes, *, ttl_s: int, prefix: str
+        self,
+        client: aioredis.Redis,
+        master_key: bytes,
+        *,
+        ttl_s: int,
+        prefix: str,
+        timeout_s: float | None = None,
     ) -> None:
+        """`timeout_s` bounds each load and save in all (a hung Redis fails the request
+        closed within it instead of holding it past the trust deadline)."""
         self._redis = client
+        self._timeout_s = timeout_s
         self._master = master_key
         self._ttl_s = ttl_s
         self._prefix = prefix
@@ -64,9 +74,15 @@ class SessionVaultStore:
         if not config.redis_url or not config.encryption_key:
             return None
         password = resolve_secret(config.redis_password) if config.redis_password else None
-        client = aioredis.Redis.from_url(config.redis_url, password=password)
+        timeout_s = config.timeout_ms / 1000
+        client = aioredis.Redis.from_url(
+            config.redis_url,
+            password=password,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+        )
         key = decode_master_key(resolve_secret(config.encryption_key))
-        return cls(client, key, ttl_s=config.ttl_s, prefix=config.key_prefix)
+        return cls(client, key, ttl_s=config.ttl_s, prefix=config.key_prefix, timeout_s=timeout_s)
 
     def redis_key(self, owner: VaultOwner) -> str:
         material = "\x00".join((owner.tenant, owner.key_id, owner.end_user, owner.session_id))
@@ -92,8 +108,9 @@ class SessionVaultStore:
         try:
             # A client without decode_responses (see from_config) answers bytes; redis-py's
             # types cannot tell, and say bytes | str.
-            stored = cast("dict[bytes, bytes]", await self._redis.hgetall(key))
-        except aioredis.RedisError as exc:
+            async with asyncio.timeout(self._timeout_s):
+                stored = cast("dict[bytes, bytes]", await self._redis.hgetall(key))
+        except (aioredis.RedisError, TimeoutError) as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"
             ) from None
@@ -129,7 +146,10 @@ class SessionVaultStore:
         fields = [(e.placeholder, {"v": e.value, "t": e.entity_type}) for e in new]
         fields += [(_RESERVED + p, {}) for p in reserved]
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
+            async with (
+                asyncio.timeout(self._timeout_s),
+                self._redis.pipeline(transaction=True) as pipe,
+            ):
                 for name, data in fields:
                     nonce = os.urandom(_NONCE)
                     plain = json.dumps(data).encode()
@@ -138,7 +158,7 @@ class SessionVaultStore:
                     pipe.hsetnx(key, name, nonce + cipher.encrypt(nonce, plain, aad))
                 pipe.expire(key, self._ttl_s)
                 await pipe.execute()
-        except aioredis.RedisError as exc:
+        except (aioredis.RedisError, TimeoutError) as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"
             ) from None

@@ -7,16 +7,17 @@ import dataclasses
 import pytest
 import redis.asyncio as aioredis
 
+from modelgw.common.config.routing import BreakerConfig
 from modelgw.common.messages import ChatMessage, FinishReason, GenerationParams, Role, Usage
 from modelgw.gateway.cache import (
     KEY_PREFIX,
     CachedAnswer,
     MemoryCache,
     NoCache,
-    RedisCache,
     cache_key,
     is_cacheable,
 )
+from modelgw.gateway.redis_cache import RedisCache
 from tests.ports import free_port
 
 MASKED = [ChatMessage(Role.USER, "Write to <EMAIL_ADDRESS_1>")]
@@ -91,9 +92,28 @@ async def test_no_cache_never_answers() -> None:
 
 async def test_a_redis_cache_that_cannot_be_reached_is_a_miss_not_an_error() -> None:
     client = aioredis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=2)
-    cache = RedisCache(client, ttl_s=60)
+    cache = RedisCache(client, ttl_s=60, timeout_s=2, breaker=BreakerConfig())
     try:
         await cache.put("k", ANSWER)
         assert await cache.get("k") is None
+    finally:
+        await cache.close()
+
+
+async def test_a_cancelled_lookup_does_not_leave_the_cache_breaker_stuck() -> None:
+    """A caller that leaves during the half-open probe must not keep the probe taken."""
+    import asyncio
+
+    client = aioredis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=2)
+    cache = RedisCache(client, 60, timeout_s=2, breaker=BreakerConfig(failure_threshold=1))
+    try:
+        assert await cache.get("k") is None  # refused: the breaker opens
+        cache._breaker._opened_at = -1e9  # the open period is over: half-open
+        probe = asyncio.create_task(cache.get("k"))
+        await asyncio.sleep(0)
+        probe.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await probe
+        assert cache._breaker.try_acquire(), "the next lookup may probe"
     finally:
         await cache.close()

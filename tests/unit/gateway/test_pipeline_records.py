@@ -12,9 +12,12 @@ import contextlib
 import dataclasses
 import time
 
+import anyio
 import grpc
 import pytest
 
+from modelgw.audit.crypto import RawContent
+from modelgw.audit.records import AuditRecord
 from modelgw.common.config.providers import Locality
 from modelgw.common.errors import (
     BackendError,
@@ -280,6 +283,40 @@ async def test_closing_the_pipeline_records_an_open_stream_once_as_shut_down() -
     onprem.hold_after_first.set()  # the stream then ends on its own: no second record
     await asyncio.wait_for(reader, 10)
     assert run.audit.only() is record
+    assert len(run.quotas.settled) == 1
+
+
+async def test_closing_the_pipeline_waits_for_a_record_an_abandoned_request_is_writing() -> None:
+    """Under Starlette a streamed response runs in an anyio task group, whose cancellation
+    comes back at every await: the request's shielded record write is left running on its
+    own. uvicorn cancels such requests at the end of the grace period and returns without
+    waiting; the audit sink closes right after `close`, so `close` must wait for it (#18)."""
+    onprem = ScriptedBackend("onprem")
+    onprem.hold_after_first = asyncio.Event()
+    run = metered(onprem)
+    kept = run.audit.record
+
+    async def slow_record(record: AuditRecord, raw: RawContent | None = None) -> None:
+        await asyncio.sleep(0.3)  # a spool on a busy disk, a quota store far away
+        await kept(record, raw)
+
+    run.audit.record = slow_record  # type: ignore[method-assign]  # this instance only
+    stream = await run.pipeline.generate_stream(run.caller(), chat(PROMPT))
+    async with anyio.create_task_group() as response:  # as StreamingResponse runs it
+
+        async def send() -> None:
+            async with contextlib.aclosing(stream):
+                async for _ in stream:
+                    pass
+
+        response.start_soon(send)
+        await asyncio.sleep(0.1)  # the stream is under way, held after its first chunk
+        response.cancel_scope.cancel()
+    assert run.audit.records == [], "the write is under way, abandoned by the request"
+
+    await run.pipeline.close()
+    record = run.audit.only()
+    assert record.status == "CANCELLED"
     assert len(run.quotas.settled) == 1
 
 

@@ -102,3 +102,14 @@ def test_short_national_numbers_need_a_cue() -> None:
 )
 def test_references_dates_and_amounts_are_not_phones(text: str) -> None:
     assert phones(text) == []
+
+
+def test_a_phone_in_a_csv_row_is_found_whole() -> None:
+    """A comma before a number is a field's edge: the `+49` once leaked as its own field."""
+    row = "C1,Jana Nováková,+420 602 669 074,Brno\nC2,Ola Nordmann,0047 912 34 567,Oslo"
+    assert phones(row) == ["+420 602 669 074", "0047 912 34 567"]
+
+
+def test_an_extension_after_a_comma_belongs_to_the_number() -> None:
+    assert phones("Office +44 20 7946 0958, ext. 204 (reception)") == ["+44 20 7946 0958, ext. 204"]
+    assert phones("Revenue was 1,234,567 this year, 2,000 more.") == []

@@ -66,3 +66,24 @@ def test_the_pool_finds_what_the_in_process_detector_finds(trust_engine) -> None
     in_process = Detector(TrustConfig())
     assert pool.analyze_items(items) == in_process.analyze_items(items)
     assert pool.analyze_items(items[2:3]) == in_process.analyze_items(items[2:3])  # split
+
+
+def test_names_of_one_type_a_space_apart_are_one_detection() -> None:
+    """`Dias` and `do Galho`, found by two recognizers, once left the space between in clear."""
+    text = "moved to Dias do Galho, met Ana Lima and Rio"
+    plan = make_plan([(text, ())], NerScope.FULL)
+    raw = [
+        ("LOCATION", 9, 13, 0.6),
+        ("LOCATION", 14, 22, 0.6),
+        ("PERSON", 28, 31, 0.6),
+        ("LOCATION", 32, 36, 0.6),
+        ("PERSON", 41, 44, 0.6),
+    ]
+    results = [raw if isinstance(u, PatternUnit) else [] for u in plan.units]
+    found = finish(plan, results, 0.4)[0]
+    assert [(d.entity_type, text[d.start : d.end]) for d in found] == [
+        ("LOCATION", "Dias do Galho"),
+        ("PERSON", "Ana"),
+        ("LOCATION", "Lima"),
+        ("PERSON", "Rio"),
+    ]

@@ -10,6 +10,12 @@ import pytest
 from modelgw.trust.normalise import normalise
 
 
+def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
+    """`Postfach 89829` over `61830 Valley` once read as one phone number `8982961830`."""
+    original = "Ship to:\nPostfach 89829\n61830 Valley\nthanks"
+    assert normalise(original).text == original
+
+
 @pytest.mark.parametrize(
     ("original", "reads"),
     [
@@ -26,6 +32,11 @@ from modelgw.trust.normalise import normalise
         ("mail khammond@coo\nke.org today", "khammond@cooke.org"),
         ("ssn 678-\n37-9543 on file", "678-37-9543"),
         ("iban PL89 9106 6237 5307 9280 1444\n3967 ok", "PL89 9106 6237 5307 9280 14443967"),
+        ("name: L e o c a d i a  N o w a k; ok", "Leocadia Nowak"),
+        (
+            "phone plus four four seven seven zero zero, nine zero zero one two three ok",
+            "+447700-900123",
+        ),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:

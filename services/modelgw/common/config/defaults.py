@@ -70,5 +70,7 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
                 }
             },
             # The audit store and spool take their defaults under state_dir().
+            # Loopback only, no load balancer to tell: Ctrl-C stops at once.
+            "server": {"drain_s": 0},
         }
     )

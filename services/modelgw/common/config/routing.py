@@ -46,6 +46,10 @@ class RoutingConfig(StrictModel):
 
     retry: RetryConfig = Field(default_factory=RetryConfig)
     breaker: BreakerConfig = Field(default_factory=BreakerConfig)
+    retry_after_max_s: float = Field(default=600.0, ge=0, le=86_400)
+    """An upstream that answers 429 (or 503) with `retry-after` (or a rate-limit reset
+    header) is not called again for that model until the time passes; a longer wait asked
+    for is cut to this. 0: `retry-after` is ignored."""
 
 
 class RuleAction(StrEnum):

@@ -78,8 +78,13 @@ class ServerConfig(StrictModel):
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     """Largest request a client may send: larger gRPC messages get RESOURCE_EXHAUSTED,
     larger HTTP bodies 413."""
+    drain_s: float = Field(default=5.0, ge=0, le=300)
+    """On SIGTERM, how long the process goes on serving while it reports NOT_SERVING (gRPC
+    health) and 503 (`/healthz`), so load balancers and Kubernetes endpoints stop sending
+    before the listeners close; a second signal cuts it short. 0: close at once."""
     shutdown_grace_s: float = Field(default=10.0, ge=0)
-    """On SIGTERM, how long in-flight calls may finish before they are cancelled."""
+    """After the drain, how long in-flight calls may finish before they are cancelled (each
+    is still audited, as cut off by the shutdown)."""
     tls: ServerTls | None = None
     """TLS on the gateway's gRPC and HTTP front doors (under `modelgw serve`, also on the
     audit service sharing the gRPC port). Plaintext when absent."""
@@ -158,6 +163,14 @@ class CacheBackend(StrEnum):
 class CacheConfig(RedisConnection):
     backend: CacheBackend = CacheBackend.MEMORY
     ttl_s: int = Field(default=300, ge=1)
+    timeout_ms: int = Field(default=100, ge=5, le=1000)
+    """Longest a request waits for Redis (connect, pool, read) before the lookup counts as a
+    miss: the cache only saves time, so a slow cache must never cost more than this."""
+    breaker_failures: int = Field(default=5, ge=1)
+    """Consecutive failed lookups or writes after which Redis is skipped (every lookup a miss
+    at once) for `breaker_open_s`; then one probe decides whether it is back."""
+    breaker_open_s: float = Field(default=10.0, gt=0, le=3600)
+    """How long a tripped cache is skipped before one probe tries Redis again."""
 
 
 class TelemetryConfig(StrictModel):

@@ -56,6 +56,9 @@ class SessionVaultConfig(StrictModel):
     ttl_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
     """A session's vault is forgotten this long after its last turn."""
     key_prefix: str = "modelgw:vault:"
+    timeout_ms: int = Field(default=500, ge=10, le=60_000)
+    """Longest one load or save of a session's vault may take (connect and read); then the
+    request fails closed. At most `trust.deadline_ms`: the vault is part of that step."""
 
     @model_validator(mode="after")
     def _key_with_redis(self) -> Self:
@@ -105,9 +108,28 @@ class TrustConfig(StrictModel):
     for that tenant instead of queueing."""
     worker_start_timeout_s: float = Field(default=120.0, gt=0)
     """A worker process that has not loaded the model within this fails the start."""
+    recycle_after_texts: int = Field(default=200_000, ge=0)
+    """A detector process is replaced after its model read this many texts (each window of a
+    long text counts): spaCy's vocabulary grows with every new word, so a process's memory
+    only grows. The new one
+    starts before the old one leaves; no request fails. 0: never by count."""
+    recycle_above_rss_mib: int = Field(default=768, ge=0)
+    """A detector process whose resident memory passes this (MiB; a fresh one with the
+    default model holds about 320) is replaced the same way. 0: never by memory."""
     max_batch: int = Field(default=32, ge=1, le=1024)
     """Most texts one detection batch takes."""
     memo_entries: int = Field(default=20_000, ge=0)
     """Analyses remembered per process (keyed by tenant policy and text hash); 0 turns it off."""
     session_vault: SessionVaultConfig = Field(default_factory=SessionVaultConfig)
     toxicity_model: ToxicityModel = ToxicityModel.NONE
+
+    @model_validator(mode="after")
+    def _vault_within_the_deadline(self) -> Self:
+        vault = self.session_vault
+        if vault.redis_url and vault.timeout_ms > self.deadline_ms:
+            raise ValueError(
+                f"session_vault.timeout_ms ({vault.timeout_ms}) is longer than deadline_ms "
+                f"({self.deadline_ms}): the vault is read and written within the detection "
+                "deadline, so its timeout must not exceed it"
+            )
+        return self

@@ -23,11 +23,13 @@ from modelgw.common.errors import InvalidArgument, ModelgwError, NotFound
 from modelgw.common.messages import CallerMetadata
 from modelgw.common.metrics import PrometheusExposition
 from modelgw.common.metrics_http import metrics_endpoint
+from modelgw.common.readiness import Readiness
 from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
 from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
 from modelgw.gateway.http import errors
 from modelgw.gateway.http.convert import chat_completion, chat_request, completion_id
+from modelgw.gateway.http.disconnect import CancelOnDisconnect
 from modelgw.gateway.http.embedding_models import (
     EmbeddingData,
     EmbeddingList,
@@ -114,10 +116,12 @@ def create_app(
     max_body_bytes: int,
     metrics: PrometheusExposition | None = None,
     health: Callable[[], Mapping[str, object]] | None = None,
+    readiness: Readiness | None = None,
 ) -> FastAPI:
     """With `metrics`, the app also serves `/metrics` (unauthenticated, as Prometheus
     scrapes: leave it out where this port is public, see `metrics.on_http_port`);
-    `health` adds detail to `/healthz` (e.g. the control plane feed position)."""
+    `health` adds detail to `/healthz` (e.g. the control plane feed position);
+    `readiness` turns `/healthz` to 503 while the process drains before it stops."""
     app = FastAPI(
         title=TITLE,
         version=VERSION,
@@ -126,6 +130,7 @@ def create_app(
         redoc_url=None,
         **_without_native_telemetry(),
     )
+    app.add_middleware(CancelOnDisconnect)  # innermost: it gets the body BodyLimit read whole
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(TracingMiddleware)  # added last: outermost, it times the refusals too
     app.add_exception_handler(ModelgwError, errors.on_modelgw_error)
@@ -292,8 +297,11 @@ def create_app(
         app.router.routes.append(metrics_endpoint(metrics))
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, object]:
-        return {"status": "ok", **(health() if health else {})}
+    async def healthz() -> JSONResponse:
+        detail = health() if health else {}
+        if readiness is not None and readiness.draining:
+            return JSONResponse({"status": "draining", **detail}, status_code=503)
+        return JSONResponse({"status": "ok", **detail})
 
     # The OpenAPI document must show the chunk schema even though no route returns it.
     original_openapi = app.openapi

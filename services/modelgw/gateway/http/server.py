@@ -2,8 +2,10 @@
 
 The gRPC servers and this one share one loop and one `Pipeline`. uvicorn's
 own signal handling is switched off: the process's SIGTERM handler
-(`serve_until_signalled`) stops every server together, and `stop` gives
-in-flight HTTP requests (streams included) the same grace period as gRPC.
+(`serve_until_signalled`) stops every server together: `drain` turns
+`/healthz` to 503 while requests are still served, and `stop` gives in-flight
+HTTP requests (streams included) the same grace period as gRPC, then waits
+for the requests uvicorn cancelled to unwind (uvicorn itself does not).
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from modelgw.common.config.tls import ServerTls
+from modelgw.common.readiness import Readiness
+
+UNWIND_S = 5.0
+"""How long `stop` waits for cancelled requests to unwind (close their upstream calls,
+hand over their audit records); a request that ignores its cancellation is left."""
 
 
 class _InLoopServer(uvicorn.Server):
@@ -46,20 +53,41 @@ def _bind(address: str) -> socket.socket:
 class HttpServer:
     """A started uvicorn server; `port` is the bound port (useful with port 0)."""
 
-    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None], port: int) -> None:
+    def __init__(
+        self,
+        server: uvicorn.Server,
+        task: asyncio.Task[None],
+        port: int,
+        readiness: Readiness | None = None,
+    ) -> None:
         self._server = server
         self._task = task
         self.port = port
+        self._readiness = readiness
+
+    async def drain(self) -> None:
+        if self._readiness is not None:
+            self._readiness.drain()
 
     async def stop(self, grace: float) -> None:
         """Stop accepting, let in-flight requests finish for up to `grace` s, then cancel."""
         self._server.config.timeout_graceful_shutdown = grace  # type: ignore[assignment]  # uvicorn says int; it only goes to asyncio.timeout(), a float
         self._server.should_exit = True
         await self._task
+        # uvicorn cancels what outlived the grace period and returns at once.
+        cancelled = set(self._server.server_state.tasks)
+        if cancelled:
+            await asyncio.wait(cancelled, timeout=UNWIND_S)
 
 
-async def start_http_server(app: ASGIApp, address: str, tls: ServerTls | None = None) -> HttpServer:
-    """Serve `app` on `address`; with `tls`, HTTPS whose certificate follows its files."""
+async def start_http_server(
+    app: ASGIApp,
+    address: str,
+    tls: ServerTls | None = None,
+    readiness: Readiness | None = None,
+) -> HttpServer:
+    """Serve `app` on `address`; with `tls`, HTTPS whose certificate follows its files;
+    `readiness` is what `app` reports on `/healthz`, turned by `drain`."""
     ssl_context_factory = None
     if tls is not None:
         from modelgw.common.tls import ReloadingSSLContext
@@ -87,4 +115,4 @@ async def start_http_server(app: ASGIApp, address: str, tls: ServerTls | None = 
             task.result()  # raises what made startup fail
             raise OSError(f"HTTP server on {address} stopped during startup")
         await asyncio.sleep(0.01)
-    return HttpServer(server, task, sock.getsockname()[1])
+    return HttpServer(server, task, sock.getsockname()[1], readiness)

@@ -14,6 +14,9 @@ The documented behaviour, for every backend type:
   the request with the last error.
 - A backend whose breaker is open is skipped; if every backend's is, the
   request fails with UNAVAILABLE without calling any.
+- A backend that answered with `retry-after` is not called for that model
+  until the time passes (`cooldown.py`); if every backend is waiting so, the
+  request fails with RESOURCE_EXHAUSTED and `retry-after` without calling any.
 - A backend whose locality's entity policy blocks the prompt's data is
   skipped (another locality's policy may allow it); if all are, the request
   is refused with PERMISSION_DENIED.
@@ -48,6 +51,7 @@ from modelgw.common.errors import (
 )
 from modelgw.gateway.routing.breaker import BreakerState, CircuitBreaker
 from modelgw.gateway.routing.budget import RetryBudget
+from modelgw.gateway.routing.cooldown import Cooldowns, all_cooling
 from modelgw.gateway.routing.plan import Candidate, RoutePlan
 from modelgw.providers.base import (
     BackendRequest,
@@ -120,6 +124,7 @@ class RoutingEngine:
         self._sleep = sleep
         self._breakers: dict[str, CircuitBreaker] = {}
         self.budget = RetryBudget(config.retry)
+        self.cooldowns = Cooldowns(config.retry_after_max_s)
 
     def breaker(self, backend: str) -> CircuitBreaker:
         if backend not in self._breakers:
@@ -233,8 +238,14 @@ class RoutingEngine:
         last: BackendError | None = None
         refused: BlockedByPolicy | None = None
         attempts = 0
+        cooling: float | None = None  # the soonest a backend that asked to wait may be called
         for position, candidate in enumerate(plan.candidates):
             tries_here = 0
+            wait = self.cooldowns.remaining(candidate)
+            if wait > 0:
+                cooling = min(wait, cooling or wait)
+                notes.append(f"{candidate.name} skipped: asked to wait {wait:.0f} s more")
+                continue
             try:
                 request = await prepare(candidate)
             except BlockedByPolicy as exc:
@@ -271,7 +282,10 @@ class RoutingEngine:
                     last = exc
                     notes.append(f"{candidate.name} failed: {exc.code.name}")
                     log.info("backend %s failed (%s); trying on", candidate.name, exc.message)
-                    if exc.code in _FALL_BACK_AT_ONCE:
+                    asked = self.cooldowns.note(candidate, exc)
+                    if asked is not None:
+                        cooling = min(asked, cooling or asked)
+                    if exc.code in _FALL_BACK_AT_ONCE or asked is not None:
                         break  # overloaded or misconfigured: the same backend cannot help now
                     continue
                 except BaseException:
@@ -282,6 +296,8 @@ class RoutingEngine:
                 return Outcome(candidate, notes), result
         if last is None and refused is not None:
             raise refused
+        if cooling is not None and (last is None or getattr(last, "retry_after_s", None)):
+            raise all_cooling(plan.model, cooling, notes)
         if last is None:
             raise Unavailable(
                 f"no backend of model {plan.model!r} may be called now: "
@@ -294,7 +310,11 @@ class RoutingEngine:
         if remaining is not None and remaining <= seconds:
             breaker.release()
             raise DeadlineExceeded("the deadline passed while waiting to retry the backend")
-        await self._sleep(seconds)
+        try:
+            await self._sleep(seconds)
+        except BaseException:  # the caller left while the retry waited: no call, no verdict
+            breaker.release()
+            raise
 
     async def _attempt(
         self,

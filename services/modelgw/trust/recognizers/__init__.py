@@ -6,18 +6,21 @@ from presidio_analyzer import EntityRecognizer
 
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
-from modelgw.trust.recognizers.address import AddressRecognizer
+from modelgw.trust.recognizers.address_world import WorldAddressRecognizer
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
 from modelgw.trust.recognizers.cloud_keys import CloudKeyRecognizer
 from modelgw.trust.recognizers.credit_card import PaymentCardRecognizer
 from modelgw.trust.recognizers.iban import CheckedIbanRecognizer
 from modelgw.trust.recognizers.ip_address import IpAddressRecognizer
 from modelgw.trust.recognizers.jwt import JwtRecognizer
+from modelgw.trust.recognizers.labelled_fields import LabelledFieldsRecognizer
 from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
+from modelgw.trust.recognizers.names_in_context import NamesInContextRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
 from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
+from modelgw.trust.recognizers.places_by_cue import PlacesByCueRecognizer
 from modelgw.trust.recognizers.places_in_context import PlacesInContextRecognizer
 from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
 
@@ -44,18 +47,21 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
 
 def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
     return [
-        AddressRecognizer(places),
+        WorldAddressRecognizer(places),
         BearerTokenRecognizer(),
         CloudKeyRecognizer(),
         CheckedIbanRecognizer(),
         PhoneNumberRecognizer(),
         IpAddressRecognizer(),
         JwtRecognizer(),
+        LabelledFieldsRecognizer(names),
         MacAddressFormatsRecognizer(),
         PaymentCardRecognizer(),
         NamesByCaseRecognizer(names),
+        NamesInContextRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
+        PlacesByCueRecognizer(places, names),
         PlacesInContextRecognizer(places, names),
         PrivateKeyRecognizer(),
     ]

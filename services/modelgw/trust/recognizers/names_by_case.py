@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.name_lists import NameLists, fold_accents
+from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*\.?(?!\w)")
@@ -119,7 +120,7 @@ class NamesByCaseRecognizer(RegexRecognizer):
             for s in self._surname_lists(text, words)
             if not any(a < s[1] and s[0] < b for a, b in taken)
         )
-        return spans
+        return [s for s in spans if not in_firm_name(text, *s)]
 
     def _name_from(self, text: str, words: list[_Word], i: int) -> int | None:
         """The index of the last word of a name starting at `words[i]`, if one does."""

@@ -21,9 +21,12 @@ import phonenumbers
 
 from modelgw.trust.recognizers.base import RegexRecognizer
 
+# A comma before a number is a field's edge (`name,+49 30 125777,town`), not a digit group's.
 _CANDIDATE = re.compile(
-    r"(?<![\w+\-.,/])(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{4,22}\d)"
-    r"(?P<ext>[ \t]*(?:x|X|ext\.?|EXT\.?|extn\.?|extension|EXTENSION|#)[ \t]*\d{1,6})?"
+    r"(?<![\w+\-./])(?<!\d,)"
+    r"(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{4,22}\d)"
+    r"(?P<ext>[ \t]*,?[ \t]*(?:x|X|ext\.?|EXT\.?|Ext\.?|extn\.?|extension|EXTENSION|#)"
+    r"[ \t]*\d{1,6})?"
     r"(?![\w\-]|[.,]\d)"
 )
 _NANP = re.compile(r"(?:\+?1[ \-.]?)?(?:\(\d{3}\)[ \-.]?|\d{3}[ \-.])\d{3}[ \-.]\d{4}")

@@ -1,0 +1,189 @@
+# ruff: noqa: RUF002  (Turkish letters in the examples)
+"""Addresses in the formats of more countries, on top of the Western ones `address` reads.
+
+- India and Nigeria: a house or plot before the street (`H.No. 3-7-724/A`,
+  `Plot 12`, `No. 4`), Bengaluru's `3rd Main` and `14th Cross`, and the line
+  `Town, State 560001` (six-digit PIN) or `Kano 700001`;
+- Japan: a block number `5-1-13` before the district, and `Kita-ku, Osaka
+  530-0001` (a `NNN-NNNN` postcode after the town);
+- Turkey: the quarter before the street (`Moda Mah.`), the flat (`D: 4`),
+  and `34710 Kadıköy/İstanbul`;
+- Brazil's state after the town (`Belo Horizonte - MG`), Italy's province
+  (`09124 Cagliari CA`), Spain's floor and door (`2º izq.`, `3.º C`, `bajo`),
+  France's `bis`/`ter` and `Bâtiment B, appartement 6`;
+- a flat and a named building before a street (`Flat 2, Mercer House,`), and
+  a lone `postcode town` line whose town the gazetteer knows (`40210 Düsseldorf`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelgw.trust import address_parts as part
+from modelgw.trust.address_regions import (
+    BR_STATES,
+    BUILDING_WORDS,
+    IT_PROVINCES,
+    SIX_DIGIT_STATES,
+)
+from modelgw.trust.recognizers.address import AddressRecognizer, _Block, _words_ok
+
+_W = part.WORD
+_TOWN = rf"{_W}(?:[ \t]+{_W}){{0,3}}"
+_HOUSE = r"(?i:plot|h\.?[ \t]?no\.?|house[ \t]+no\.?|door[ \t]+no\.?|d\.?[ \t]?no\.?|no\.|#)"
+_AFTER = r"(?=$|[\s,.;:)\"'])"
+_EXTRA_UNIT = re.compile(
+    r"(?i:d|daire|kat|blok)[ \t]*:[ \t]*\d{1,4}[A-Za-z]?"  # Turkish flat and floor
+    r"|\d{1,2}\.?[ \t]?[ºª°oa][ \t]?(?i:izq(?:da|uierda)?\.?|dcha\.?|der(?:echa)?\.?|centro"
+    r"|[A-Za-z](?![\w]))?"  # Spanish floor and door
+    r"|(?i:bajo|entresuelo|entlo\.?|ático|atico|principal|pral\.?)(?![\w])"
+    r"|(?i:appartement|appart\.?|bâtiment|batiment|bât\.?|escalier|esc\.?|bloco|blk\.?|block"
+    r"|wing|tower)[ \t]*[A-Za-z0-9]{1,4}(?![\w])"
+)
+_LABEL_AHEAD = re.compile(r"[^\W\d_][\w ()/.\-]{0,30}:(?![\d/])")
+"""`Phone (mobile):` on the next line: another field, where an address block ends."""
+_REGION_AFTER = re.compile(rf"(?P<code>[A-Za-z]{{2}}){_AFTER}")
+_SIX_DIGITS = re.compile(rf"(?P<town>{_TOWN})[ \t]+\d{{6}}(?![\d\-])")
+_JP_POSTCODE = re.compile(rf"(?P<town>{_TOWN})[ \t]+\d{{3}}-\d{{4}}(?![\d\-])")
+_CODE_TOWN_PROVINCE = re.compile(rf"\d{{5}}[ \t]+{_W}[ \t]*/[ \t]*{_W}")
+_BACK_STEPS = (
+    re.compile(rf"(?:^|(?<=[\s,(:\x22']))(?:{_HOUSE})[ \t]*(?:\d[\w\-/]*)?,?[ \t]*$"),
+    re.compile(rf"(?:^|(?<=[\s,(:\x22']))(?:{_EXTRA_UNIT.pattern}),?[ \t]*\n?[ \t]*$"),
+    re.compile(r"(?i)(?:^|(?<=[\s,(:\x22']))\d{1,5}[ \t]*(?:bis|ter|quater)\b,?[ \t]*\n?[ \t]*$"),
+    re.compile(
+        rf"(?:^|(?<=[\s,(:\x22']))(?:{_W}[ \t]+){{1,2}}(?i:mah\.|mahallesi|mh\.)"
+        r"(?:,[ \t]*|[ \t]+|[ \t]*\n[ \t]*)$"
+    ),
+    re.compile(
+        rf"(?:^|(?<=[\s,(:\x22']))(?:(?:{part.UNIT.pattern}),?[ \t]*)?(?:{_W}[ \t]+){{0,3}}"
+        rf"(?i:{BUILDING_WORDS}),[ \t]*\n?[ \t]*$"
+    ),
+    part.UNIT_BEFORE,
+)
+_SIX_DIGIT_LINE = re.compile(rf"(?<![\w\-])(?P<town>{_TOWN})[ \t]+\d{{6}}(?![\d\-])")
+_JP_BLOCK = re.compile(
+    rf"(?<![\w\-])\d{{1,2}}-\d{{1,2}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+{_W}){{0,3}}(?:[ \t]+\d{{1,5}})?"
+)
+"""`6-22-12 Jingūmae Sunny Heights 170`: block numbers, the district, a building and its room."""
+_JP_LINE = re.compile(
+    rf"(?<![\w\-])(?:{_W}-(?i:ku|shi|cho|machi|gun),[ \t]+)?(?P<town>{_W})[ \t]+\d{{3}}-\d{{4}}"
+    r"(?![\d\-])"
+)
+_BENGALURU = re.compile(
+    r"(?<![\w])\d{1,2}(?i:st|nd|rd|th)[ \t]+(?i:main|cross)(?:[ \t]+(?i:road|rd\.?))?(?![\w])"
+)
+_CODE_TOWN_LINE = re.compile(
+    rf"(?:^|(?<=[\n:\x22']))[ \t]*(?P<code>\d{{5}})[ \t]+(?P<town>{_TOWN}?)[ \t]*(?=$|[\n,\x22'])",
+    re.MULTILINE,
+)
+
+
+class WorldAddressRecognizer(AddressRecognizer):
+    """`AddressRecognizer` with the anchors, parts and lead-ins of more countries."""
+
+    def _other_anchors(self, text: str) -> list[_Block]:
+        blocks = super()._other_anchors(text)
+        for m in _SIX_DIGIT_LINE.finditer(text):
+            town = self._region_or_place(m.group("town"))
+            if town is not None:
+                start = m.start("town") + len(m.group("town")) - len(town)
+                blocks.append(_Block(_parts_before(text, start), m.end(), True))
+        for m in _JP_LINE.finditer(text):
+            ward = m.start() < m.start("town")
+            if ward or self._known_place(m.group("town")):
+                blocks.append(_Block(_parts_before(text, m.start()), m.end(), True))
+        blocks += [_Block(*m.span(), False) for m in _JP_BLOCK.finditer(text)]
+        blocks += [_Block(*m.span(), True) for m in _BENGALURU.finditer(text)]
+        for m in _CODE_TOWN_LINE.finditer(text):
+            if self._known_place(m.group("town")) and _titled(m.group("town")):
+                blocks.append(_Block(m.start("code"), m.end("town"), True))
+        return blocks
+
+    def _next_part(
+        self, text: str, pos: int, *, titled: bool, spaced: bool
+    ) -> tuple[int, bool] | None:
+        unit = _EXTRA_UNIT.match(text, pos)
+        if unit:
+            return unit.end(), False
+        if _LABEL_AHEAD.match(text, pos) and not text[text.rfind("\n", 0, pos) + 1 : pos].strip():
+            return None
+        code = _REGION_AFTER.match(text, pos)
+        if code:
+            letters = code.group("code")
+            dash = text[max(0, pos - 3) : pos] == " - "
+            if (dash and letters.upper() in BR_STATES) or (
+                spaced and letters.isupper() and letters in IT_PROVINCES
+            ):
+                return code.end(), True
+        m = _CODE_TOWN_PROVINCE.match(text, pos)
+        if m:
+            return m.end(), True
+        step = super()._next_part(text, pos, titled=titled, spaced=spaced)
+        for pattern in (_SIX_DIGITS, _JP_POSTCODE):
+            m = pattern.match(text, pos)
+            if (
+                m
+                and _words_ok(m.group("town").split(), titled)
+                and (step is None or step[0] < m.end())
+            ):
+                return m.end(), True
+        return step
+
+    def _grow_back(self, text: str, start: int) -> int:
+        for _ in range(6):
+            for pattern in _BACK_STEPS:
+                m = pattern.search(text, max(0, start - 60), start)
+                if m and m.start() < start:
+                    start = m.start()
+                    break
+            else:
+                break
+        return start
+
+    def _region_or_place(self, town: str) -> str | None:
+        """The longest tail of `town` that is a six-digit region or a known place."""
+        words = town.split()
+        for i in range(len(words)):
+            tail = " ".join(words[i:])
+            if tail.lower() in SIX_DIGIT_STATES or self._known_place(tail):
+                return tail
+        return None
+
+    def _known_place(self, name: str) -> bool:
+        return self._places is not None and name in self._places
+
+
+def _titled(town: str) -> bool:
+    return all(w[:1].isupper() or not w[:1].isalpha() for w in town.split())
+
+
+def _parts_before(text: str, start: int) -> int:
+    """Back over the comma-separated parts before a town line, on the same line: the street,
+    house and area of `No. 9, 7th Main, Indiranagar, Hyderabad, Telangana 500001`."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not re.search(r",[ \t]*$", text[line_start:start]):
+        return start
+    for _ in range(5):
+        comma = text.rfind(",", line_start, start)
+        if comma < 0 or text[comma + 1 : start].strip():
+            break
+        previous = text.rfind(",", line_start, comma)
+        segment_start = previous + 1 if previous >= 0 else line_start
+        tokens = list(re.finditer(r"\S+", text[segment_start:comma]))
+        keep = len(tokens)
+        while keep and not _address_tokens([t.group(0) for t in tokens[len(tokens) - keep :]]):
+            keep -= 1
+        if not keep:
+            break
+        start = segment_start + tokens[len(tokens) - keep].start()
+        if keep < len(tokens):
+            break  # prose before the address: it starts here
+    return start
+
+
+def _address_tokens(tokens: list[str]) -> bool:
+    words = [t for t in tokens if not any(c.isdigit() for c in t) and t.lower() not in _LEAD_INS]
+    return len(tokens) <= 6 and _words_ok(words, titled=False)
+
+
+_LEAD_INS = frozenset(["no.", "h.no.", "plot", "#"])

@@ -1,0 +1,223 @@
+# ruff: noqa: SIM905  (word lists read best as words)
+"""Values that a label names: form lines, JSON fields, CRM exports, e-mail headers.
+
+`Last name: Brückner`, `"line1": "3391A Victoria Mews"`, `Street: Am Mühlbach
+28`, `City / postcode: 79018 Freiburg im Breisgau`: the label says what the
+value is, whatever its shape, so a surname alone, a street with no street
+word or an address of a country the address patterns do not know is still
+found. A label that names a person for sure (`first name`, `cardholder`)
+takes any name-shaped value; one that often holds other things (`name`,
+`contact`, `from`, `to`) only a value a name list knows or one in Title Case
+with no ordinary word in it. Address labels take the value up to the end
+of the line or the closing quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from modelgw.trust.name_lists import NameLists, fold_accents
+from modelgw.trust.ner_review import in_firm_name
+from modelgw.trust.recognizers.base import RegexRecognizer
+
+_SURE_PERSON = frozenset(
+    w.strip()
+    for w in """
+    full name|first name|first names|last name|surname|given name|given names|family name
+    |forename|forenames|middle name|maiden name|cardholder|card holder|cardholder name
+    |account holder|account holder name|account name|holder name|name on card|beneficiary name
+    |patient name|customer name|client name|contact name|contact person|employee name
+    |applicant|applicant name|policyholder|policy holder|insured|insured name|emergency contact
+    |next of kin|guardian|passenger|passenger name|guest name|traveller|traveler|tenant
+    |signatory|signed by|requester|requested by|reported by|assignee|recipient name|attn
+    |attention|nombre|apellido|apellidos|nombre completo|prénom|nom de famille|vorname
+    |nachname|familienname|nome|cognome|nome completo|sobrenome|imię|nazwisko|ad soyad|soyad
+    |voornaam|achternaam|fornavn|efternavn|efternamn|förnamn
+    """.replace("\n", "").split("|")
+    if w.strip()
+)
+_MAYBE_PERSON = frozenset(
+    "name|contact|customer|client|patient|employee|recipient|beneficiary|owner|driver|guest"
+    "|sender|from|to|cc|requestor|user|agent|nom|holder".split("|")
+)
+_ADDRESS = frozenset(
+    w.strip()
+    for w in """
+    address|addr|street|street address|address line 1|address line 2|address line|address 1
+    |address 2|address1|address2|line1|line2|line 1|line 2|street1|street2|city / postcode
+    |postcode / city|city/postcode|postcode/city|zip / city|city / zip|postcode|post code
+    |postal code|zip|zip code|zipcode|billing address|shipping address|delivery address|home address
+    |mailing address|postal address|registered address|beneficiary address|correspondence address
+    |residence|residential address|permanent address|ship to address|bill to address
+    |dirección|direccion|domicilio|adresse|anschrift|straße|strasse|indirizzo|endereço
+    |endereco|adres|adresi|ulica|teslimat adresi|fatura adresi|código postal|codigo postal
+    |cep|plz|cap|code postal
+    """.replace("\n", "").split("|")
+    if w.strip()
+)
+_PLACE = frozenset("city|town|village|county|district|place of birth|birthplace".split("|"))
+_LABEL = re.compile(
+    r"(?:^|(?<=[\s{,;|(]))(?P<quote>[\"']?)(?P<label>[A-Za-z][A-Za-z_ ./\-]{0,30}?[A-Za-z12])"
+    r"(?P=quote)[ \t]*[:=][ \t]*(?P<vq>[\"']?)[ \t]*"
+)
+_VALUE_END = re.compile(r"[ \t]*(?:$|\n|\t|[ \t]{3,}|[ \t]+\|[ \t]|;)", re.MULTILINE)
+_NAME_VALUE = re.compile(r"[^\W\d_][\w'\u2019.\-]*(?:[ \t]+[^\W\d_][\w'\u2019.\-]*){0,4}")
+_AFTER_NAME = re.compile(r"[ \t,.]*(?:[<(\[][^>)\]\n]*[>)\]])?[ \t,.]*")
+"""What may follow a name in its field: an e-mail or a role in brackets."""
+_NO_VALUE = frozenset("n/a na none null unknown tbd tba - -- yes no true false".split())
+
+
+def _label_key(label: str) -> str:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label)  # firstName -> first Name
+    return re.sub(r"[_\-.]+|\s+", " ", spaced).strip().lower()
+
+
+class LabelledFieldsRecognizer(RegexRecognizer):
+    """One recognizer, several entity types: the label decides (see `analyze`)."""
+
+    entity = "ADDRESS"
+    score = 0.7
+    quick_check = re.compile(r"[:=]")
+
+    def __init__(self, names: NameLists) -> None:
+        super().__init__()
+        self.supported_entities = ["ADDRESS", "PERSON", "LOCATION"]
+        self._names = names
+
+    def fields(self, text: str) -> list[tuple[str, int, int]]:
+        """(entity type, start, end) of each labelled value in `text`."""
+        if not self.quick_check.search(text):
+            return []
+        found: list[tuple[str, int, int]] = []
+        for m in _LABEL.finditer(text):
+            key = _label_key(m.group("label"))
+            kind = _kind(key)
+            if kind is None:
+                continue
+            start = m.end()
+            if m.group("vq"):
+                close = text.find(m.group("vq"), start)
+                end = close if 0 <= close - start <= 160 else -1
+            else:
+                stop = _VALUE_END.search(text, start)
+                end = stop.start() if stop else len(text)
+            if end <= start:
+                continue
+            value = text[start:end].rstrip(" ,")
+            end = start + len(value)
+            if value[:1] in "{[":
+                continue  # an object or a list: its own fields are read one by one
+            if kind == "PERSON":
+                span = self._person(text, start, end, sure=key in _SURE_PERSON)
+                if span:
+                    found.append(("PERSON", *span))
+            elif _address_value(value):
+                found.append((kind, start, end))
+        return found
+
+    def tables(self, text: str) -> list[tuple[str, int, int]]:
+        """Cells under a header that names them: `id,name,phone,town` over CSV rows."""
+        found: list[tuple[str, int, int]] = []
+        lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+        i = 0
+        while i < len(lines):
+            header = _header(lines[i][1])
+            if header is None:
+                i += 1
+                continue
+            delimiter, kinds = header
+            i += 1
+            while i < len(lines) and lines[i][1].count(delimiter) == len(kinds) - 1:
+                at, line = lines[i]
+                offset = 0
+                for kind, cell in zip(kinds, line.split(delimiter), strict=True):
+                    start = at + offset + len(cell) - len(cell.lstrip())
+                    end = at + offset + len(cell.rstrip())
+                    offset += len(cell) + 1
+                    if kind and end > start and _cell_ok(kind, text[start:end]):
+                        found.append((kind, start, end))
+                i += 1
+        return found
+
+    def _person(self, text: str, start: int, end: int, *, sure: bool) -> tuple[int, int] | None:
+        m = _NAME_VALUE.match(text, start, end)
+        if m is None:
+            return None
+        value = m.group(0).rstrip(".")
+        words = [w.lower() for w in re.split(r"[ \t]+", value) if w]
+        rest = text[start + len(value) : end]
+        if not words or value.lower() in _NO_VALUE or not _AFTER_NAME.fullmatch(rest):
+            return None  # more after the name than an e-mail in brackets: not a name field
+        first_end = start + len(value.split()[0])
+        if in_firm_name(text, start, first_end) or (
+            not sure and not self._looks_named(value, words)
+        ):
+            return None  # `From: Grupo Alameda S.L.`: a firm
+        return start, start + len(value)
+
+    def _looks_named(self, value: str, words: list[str]) -> bool:
+        names = self._names
+        listed = any(
+            (w in names.first or w in names.last or fold_accents(w) in names.last)
+            and w not in names.english
+            for w in words
+        )
+        titled = all(w[:1].isupper() for w in value.split())
+        ordinary = any(w in names.english or w in names.common for w in words)
+        return (listed and not (ordinary and len(words) == 1)) or (titled and not ordinary)
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        return [(s, e) for _, s, e in self.fields(text) + self.tables(text)]
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            RecognizerResult(kind, start, end, self.score)
+            for kind, start, end in self.fields(text) + self.tables(text)
+            if not entities or kind in entities
+        ]
+
+
+def _kind(key: str) -> str | None:
+    if key in _SURE_PERSON or key in _MAYBE_PERSON:
+        return "PERSON"
+    if key in _ADDRESS:
+        return "ADDRESS"
+    if key in _PLACE:
+        return "LOCATION"
+    return None
+
+
+def _header(line: str) -> tuple[str, list[str | None]] | None:
+    """The delimiter and each column's entity type, if `line` is a table's header naming one."""
+    for delimiter in (",", ";", "\t", "|"):
+        cells = [c.strip().strip("\"'") for c in line.split(delimiter)]
+        if len(cells) < 3 or not all(re.fullmatch(r"[A-Za-z][\w ./\-]{0,30}", c) for c in cells):
+            continue
+        kinds = [_kind(_label_key(c)) for c in cells]
+        if any(kinds):
+            return delimiter, kinds
+    return None
+
+
+def _cell_ok(kind: str, value: str) -> bool:
+    if kind == "PERSON":
+        return _NAME_VALUE.fullmatch(value) is not None and value.lower() not in _NO_VALUE
+    return _address_value(value)
+
+
+def _address_value(value: str) -> bool:
+    """Something an address line can be: a letter or digit, no e-mail or link, not too long."""
+    lower = value.lower()
+    return (
+        any(c.isalnum() for c in value)
+        and lower not in _NO_VALUE
+        and "@" not in value
+        and "://" not in value
+        and len(value) <= 140
+        and not re.fullmatch(r"\d{1,3}", value)
+    )

@@ -1,0 +1,109 @@
+# ruff: noqa: SIM905  (word lists read best as words)
+"""Places no gazetteer lists, found after words that can only lead to a place.
+
+A village, a district or a town's local spelling (`Górno`, `Huérguina`,
+`tse-agberagba`) is in no list of manageable size. The sentence says it is
+a place: `moving from X to Y`, `relocated to X`, `delivery to X`, `joined
+remotely from X`, `the pilot in X`, `they were in X at the time`, `the X
+office`, `used from 203.0.113.9 (X)`, `on-site team for X:`. What follows
+such a cue is read as a place when its words are neither ordinary English
+words nor given names (`moved to Sarah` is not a move to a town), in any
+case.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.place_names import PlaceNames
+from modelgw.trust.recognizers.base import RegexRecognizer
+
+_W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
+_PARTICLE = r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|les|el|of|on|upon|am|im|an|der|d'|l')"
+_PLACE = rf"(?P<place>{_W}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_W}){{0,2}})"
+_MOVES = (
+    r"moving|moved|move|relocating|relocated|relocate|relocation(?:[ \t]+request)?|transferred"
+    r"|transferring|travelling|traveling|travelled|traveled|flying|flew|driving|drove|shipped"
+    r"|shipping|delivered|delivering|delivery|deliveries|sent|posted|went|going|returned"
+    r"|returning|commuting|remotely|dispatched"
+)
+_CUES = re.compile(
+    rf"(?i)(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
+    r"|\b(?:based|located|living|lives|live|born|staying|stationed|were|was|are|is)[ \t]+in"
+    r"|\b(?:pilot|team|office|branch|site|store|warehouse|plant|depot|hub|clinic|event"
+    r"|conference|workshop|offices|teams)[ \t]+(?:in|at))(?:[ \t]+(?P<the>the))?"
+    rf"[ \t]+{_PLACE}"
+)
+_TO_THE = re.compile(rf"(?i)\b(?:to|from|at|in)[ \t]+(?P<the>the)[ \t]+{_PLACE}")
+"""`to the Hokkaidō office`: with the word for a branch after it (see `_AFTER_THE`)."""
+_AFTER_THE = re.compile(r"(?i)[ \t]+(?:office|branch|site|team|store|warehouse|plant|depot)\b")
+_FROM_TO = re.compile(rf"(?i)\bfrom[ \t]+{_W}(?:[ \t]+{_W}){{0,2}}[ \t]+to[ \t]+{_PLACE}")
+_AFTER_IP = re.compile(
+    rf"(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|[0-9A-Fa-f:]{{3,39}}:[0-9A-Fa-f]{{1,4}})[ \t]*\([ \t]*"
+    rf"{_PLACE}[ \t]*\)"
+)
+_TEAM_FOR = re.compile(
+    rf"(?i)\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
+)
+_STOP = frozenset(
+    "the a an my our your their his her its this that these those all any some next last new "
+    "same other each every".split()
+)
+
+
+class PlacesByCueRecognizer(RegexRecognizer):
+    entity = "LOCATION"
+    score = 0.5
+
+    def __init__(self, places: PlaceNames, names: NameLists) -> None:
+        super().__init__()
+        self._places = places
+        self._names = names
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for pattern in (_CUES, _TO_THE, _FROM_TO, _AFTER_IP, _TEAM_FOR):
+            for m in pattern.finditer(text):
+                the = "the" in pattern.groupindex and m.group("the") is not None
+                span = self._place(text, m.start("place"), m.group("place"), after_the=the)
+                if span:
+                    spans.append(span)
+        return spans
+
+    def _place(
+        self, text: str, start: int, phrase: str, *, after_the: bool
+    ) -> tuple[int, int] | None:
+        """The longest start of `phrase` whose words may all be a place's, or None."""
+        words = list(re.finditer(r"\S+", phrase))
+        for n in range(len(words), 0, -1):  # a known place first: `Isle of Wight`, `A Coruña`
+            name = phrase[: words[n - 1].end()]
+            if name in self._places or name.title() in self._places:
+                return start, start + len(name)
+        keep = 0
+        for i, w in enumerate(words):
+            if not self._place_word(w.group(0), first=i == 0):
+                break
+            keep = i + 1
+        while keep and re.fullmatch(_PARTICLE, words[keep - 1].group(0), re.IGNORECASE):
+            keep -= 1
+        if not keep:
+            return None
+        end = start + words[keep - 1].end()
+        if after_the and not _AFTER_THE.match(text, end):
+            return None  # `to the X` counts only as `to the X office`
+        return start, end
+
+    def _place_word(self, word: str, *, first: bool) -> bool:
+        lower = re.sub(r"['\u2019]s$", "", word.lower())
+        names = self._names
+        if re.fullmatch(_PARTICLE, lower):
+            return not first
+        if lower in _STOP or len(lower) < 2:
+            return False
+        known = word in self._places or word.title() in self._places
+        if known:
+            return True
+        if lower in names.english or lower in names.common:
+            return False
+        return not (first and lower in names.first and lower not in names.last)

@@ -1,0 +1,88 @@
+"""Detector processes are recycled (#18 finding 7): after `recycle_after_texts` texts or above
+`recycle_above_rss_mib`, a successor starts, the old process leaves once idle, and no request
+in flight meanwhile fails (real processes, scripted detectors)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from modelgw.common.config.trust import TrustConfig
+from modelgw.trust.process_pool import DetectorPool
+from tests.unit.trust.scripted_detectors import scripted
+
+DEADLINE_MS = 10_000
+"""A successor's start takes CPU from the serving processes; on a loaded 2-core machine a
+batch may take longer meanwhile, and this test is about failures, not latency."""
+
+
+def _hammer(pool: DetectorPool, until: threading.Event, failures: list[BaseException]) -> int:
+    """Ask for detections without pause until `until` is set; the number answered."""
+    done = 0
+    while not until.is_set():
+        try:
+            [found] = pool.analyze_items([(f"Alice wrote {done}", ())])
+            assert [(d.entity_type, d.start, d.end) for d in found] == [("PERSON", 0, 5)]
+            done += 1
+        except BaseException as exc:
+            failures.append(exc)
+            return done
+    return done
+
+
+def _run_until_recycled(pool: DetectorPool, workers: int, times: int, within_s: float = 90) -> int:
+    """As many threads as workers ask without pause (as the trust engine drives the pool)."""
+    until = threading.Event()
+    failures: list[BaseException] = []
+    most_live = 0
+    with ThreadPoolExecutor(workers) as threads:
+        answered = [threads.submit(_hammer, pool, until, failures) for _ in range(workers)]
+        give_up = time.monotonic() + within_s
+        while pool.recycled < times and time.monotonic() < give_up and not failures:
+            most_live = max(most_live, len(pool.worker_pids()))
+            time.sleep(0.02)
+        until.set()
+        total = sum(f.result() for f in answered)
+    assert not failures, f"requests failed during recycling: {failures[:3]}"
+    assert pool.recycled >= times, f"recycled {pool.recycled} times in {within_s} s"
+    assert most_live <= workers + 1, "one successor at a time: at most workers + 1 processes"
+    return total
+
+
+def test_a_worker_is_recycled_after_n_texts_and_requests_meanwhile_all_succeed() -> None:
+    pool = DetectorPool(
+        TrustConfig(
+            workers=2, recycle_after_texts=20, recycle_above_rss_mib=0, deadline_ms=DEADLINE_MS
+        ),
+        factory=scripted,
+    )
+    try:
+        first = set(pool.worker_pids())
+        answered = _run_until_recycled(pool, 2, times=3)
+        assert answered > 60
+        assert pool.replaced == 0, "recycling is not a failure"
+        deadline = time.monotonic() + 10
+        while len(pool.worker_pids()) != 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        now = set(pool.worker_pids())
+        assert len(now) == 2, "the pool keeps its size"
+        assert now != first
+        assert pool.analyze_items([("Alice again", ())])[0][0].entity_type == "PERSON"
+    finally:
+        pool.close()
+
+
+def test_a_worker_above_the_memory_limit_is_recycled() -> None:
+    pool = DetectorPool(
+        TrustConfig(
+            workers=1, recycle_after_texts=0, recycle_above_rss_mib=1, deadline_ms=DEADLINE_MS
+        ),
+        factory=scripted,
+    )
+    try:
+        [first] = pool.worker_pids()
+        _run_until_recycled(pool, 1, times=1)
+        assert first not in pool.worker_pids()
+    finally:
+        pool.close()

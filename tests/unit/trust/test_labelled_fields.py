@@ -1,0 +1,111 @@
+"""Values a label names (forms, JSON, headers) are found whatever their shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.recognizers.labelled_fields import LabelledFieldsRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> LabelledFieldsRecognizer:
+    return LabelledFieldsRecognizer(NameLists.load())
+
+
+def fields(recognizer: LabelledFieldsRecognizer, text: str) -> list[tuple[str, str]]:
+    return [(kind, text[s:e]) for kind, s, e in recognizer.fields(text)]
+
+
+def test_a_form_s_fields(recognizer: LabelledFieldsRecognizer) -> None:
+    text = (
+        "Surname: Nakashima\nGiven name: Ren\nStreet: Im Winkel 7\n"
+        "Postcode / city: 12345 Musterstadt\nPhone: 0301 234567\nCity: Tarnowskie Góry\n"
+    )
+    assert fields(recognizer, text) == [
+        ("PERSON", "Nakashima"),
+        ("PERSON", "Ren"),
+        ("ADDRESS", "Im Winkel 7"),
+        ("ADDRESS", "12345 Musterstadt"),
+        ("LOCATION", "Tarnowskie Góry"),
+    ]
+
+
+def test_json_fields_in_any_key_style(recognizer: LabelledFieldsRecognizer) -> None:
+    text = (
+        '{"firstName": "Ren", "last_name": "Oduya", "address": '
+        '{"line1": "Flat 2, Rose Court", "line2": "Carlisle CA1 1AA"}}'
+    )
+    assert fields(recognizer, text) == [
+        ("PERSON", "Ren"),
+        ("PERSON", "Oduya"),
+        ("ADDRESS", "Flat 2, Rose Court"),
+        ("ADDRESS", "Carlisle CA1 1AA"),
+    ]
+
+
+def test_a_header_name_before_its_mail(recognizer: LabelledFieldsRecognizer) -> None:
+    assert fields(recognizer, "From: Ines Duarte <ines@example.pt>\nSubject: x") == [
+        ("PERSON", "Ines Duarte")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Name: quarterly report\nStatus: open",
+        "To: all staff",
+        "Owner: marketing team",
+        "Contact: support desk, ext 4",
+        "Customer: Ferreira Irmãos Ltda",
+        "Time: 10:30 today",
+        "Address: n/a",
+    ],
+)
+def test_labels_that_often_hold_other_things_want_a_name(
+    recognizer: LabelledFieldsRecognizer, text: str
+) -> None:
+    assert fields(recognizer, text) == []
+
+
+def test_the_detector_masks_a_lone_surname_on_a_form() -> None:
+    from modelgw.common.config.trust import TrustConfig
+    from modelgw.trust.detector import Detector
+
+    text = "Claim form\nLast name: Oduya\nStreet: Im Winkel 7\n"
+    found = Detector(TrustConfig()).analyze_many([text])[0]
+    assert {(d.entity_type, text[d.start : d.end]) for d in found} >= {
+        ("PERSON", "Oduya"),
+        ("ADDRESS", "Im Winkel 7"),
+    }
+
+
+def test_table_cells_under_a_header_that_names_them(
+    recognizer: LabelledFieldsRecognizer,
+) -> None:
+    text = (
+        "Export:\nid;full_name;mobile;city\n"
+        "17;ana lima;+351 912 345 678;Porto\n"
+        "18;Tomasz Wrona;+48 600 100 200;Wadowice\n"
+        "\nThe end, with, commas, here\n"
+    )
+    assert [(kind, text[s:e]) for kind, s, e in recognizer.tables(text)] == [
+        ("PERSON", "ana lima"),
+        ("LOCATION", "Porto"),
+        ("PERSON", "Tomasz Wrona"),
+        ("LOCATION", "Wadowice"),
+    ]
+
+
+def test_a_header_of_unknown_columns_is_no_table(recognizer: LabelledFieldsRecognizer) -> None:
+    text = "sku,qty,price\nA-1,2,9.99\n"
+    assert recognizer.tables(text) == []
+
+
+def test_a_state_column_is_no_place(recognizer: LabelledFieldsRecognizer) -> None:
+    """A state's code (`NY`, `TX`) names no one: only the town column is masked."""
+    text = "name,town,state\nJo Kim,Ithaca,NY\n"
+    assert [(k, text[s:e]) for k, s, e in recognizer.tables(text)] == [
+        ("PERSON", "Jo Kim"),
+        ("LOCATION", "Ithaca"),
+    ]

@@ -1,0 +1,54 @@
+"""Places no gazetteer lists, found after words that can only lead to a place."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.place_names import load_place_names
+from modelgw.trust.recognizers.places_by_cue import PlacesByCueRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> PlacesByCueRecognizer:
+    return PlacesByCueRecognizer(load_place_names(), NameLists.load())
+
+
+def found(recognizer: PlacesByCueRecognizer, text: str) -> list[str]:
+    return sorted({text[s:e] for s, e in recognizer.find(text)})
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("We are moving from Wolsztyn to Kórnik next month.", ["Kórnik", "Wolsztyn"]),
+        ("RELOCATED TO SZKLARSKA POREBA LAST YEAR", ["SZKLARSKA POREBA"]),
+        ("subject: delivery to ballinamore\n", ["ballinamore"]),
+        ("login from 198.51.100.7 (Tlalnepantla) at 09:12", ["Tlalnepantla"]),
+        ("she said they were in oberstdorf at the time", ["oberstdorf"]),
+        ("Yuki asked to move to the Kumamoto office in May", ["Kumamoto"]),
+        ("On-site team for Kórnik:\n- A. Nowak", ["Kórnik"]),
+    ],
+)
+def test_places_after_a_cue(
+    recognizer: PlacesByCueRecognizer, text: str, places: list[str]
+) -> None:
+    assert found(recognizer, text) == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we moved to Sarah's desk",
+        "moved to the next step",
+        "relocated to a new server",
+        "send it to the finance team",
+        "the team in charge agreed",
+        "they were in agreement",
+        "delivery to customers is late",
+    ],
+)
+def test_ordinary_words_after_a_cue_are_no_place(
+    recognizer: PlacesByCueRecognizer, text: str
+) -> None:
+    assert found(recognizer, text) == []
