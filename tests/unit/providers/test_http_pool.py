@@ -29,7 +29,7 @@ class KeepAliveServer:
         with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
             while True:
                 await reader.readuntil(b"\r\n\r\n")  # a GET: headers only
-                await asyncio.sleep(0.1)  # long enough for a burst to overlap
+                await asyncio.sleep(0.5)  # long enough for a burst to overlap, even on a busy CI
                 writer.write(REPLY)
                 await writer.drain()
         writer.close()
