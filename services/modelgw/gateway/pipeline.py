@@ -370,13 +370,10 @@ class Pipeline:
         return answer
 
     def _caches(self, trail: AuditTrail) -> bool:
-        """Deterministic requests of tenants that keep the response cache on, in a deployment
-        that has one: no key is computed (a hash over the whole masked prompt) for nothing."""
-        return (
-            self._cache.stores
-            and trail.caller.tenant.config.cache.enabled
-            and is_cacheable(trail.request.params)
-        )
+        """Deterministic requests of tenants that keep the response cache on, when there is one
+        (else no key, a hash of the whole masked prompt, is computed for nothing)."""
+        enabled = trail.caller.tenant.config.cache.enabled
+        return self._cache.stores and enabled and is_cacheable(trail.request.params)
 
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
