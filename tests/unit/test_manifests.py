@@ -409,7 +409,7 @@ def _locked(path: Path) -> dict[str, tuple[str, int]]:
 
 @pytest.mark.parametrize(
     ("lock", "extra"),
-    [("modelgw.txt", None), ("worker-cuda.txt", "worker"), ("worker-cpu.txt", "worker-cpu")],
+    [("modelgw.txt", "uvloop"), ("worker-cuda.txt", "worker"), ("worker-cpu.txt", "worker-cpu")],
 )
 def test_lock_files_pin_every_dependency_with_hashes(lock: str, extra: str | None) -> None:
     """The images install from these (`pip --require-hashes`): every requirement of

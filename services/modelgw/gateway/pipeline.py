@@ -369,10 +369,11 @@ class Pipeline:
             trail.route = RouteInfo.of(first, "answered from the response cache")
         return answer
 
-    @staticmethod
-    def _caches(trail: AuditTrail) -> bool:
-        """Deterministic requests of tenants that keep the response cache on."""
-        return trail.caller.tenant.config.cache.enabled and is_cacheable(trail.request.params)
+    def _caches(self, trail: AuditTrail) -> bool:
+        """Deterministic requests of tenants that keep the response cache on, when there is one
+        (else no key, a hash of the whole masked prompt, is computed for nothing)."""
+        enabled = trail.caller.tenant.config.cache.enabled
+        return self._cache.stores and enabled and is_cacheable(trail.request.params)
 
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool

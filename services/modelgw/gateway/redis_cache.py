@@ -29,6 +29,8 @@ MAX_PENDING_WRITES = 256
 
 
 class RedisCache:
+    stores = True
+
     def __init__(
         self, client: Redis, ttl_s: int, *, timeout_s: float, breaker: BreakerConfig
     ) -> None:

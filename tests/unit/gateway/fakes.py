@@ -324,6 +324,8 @@ def pipeline_under_test(
 class KeptCache:
     """An in-process cache that keeps every key and answer it was given."""
 
+    stores = True
+
     def __init__(self) -> None:
         self.entries: dict[str, CachedAnswer] = {}
         self.asked: list[str] = []

@@ -184,3 +184,18 @@ async def test_an_answer_that_failed_half_way_is_not_cached() -> None:
     with pytest.raises(BackendError):
         await run.ask_streamed("A long enough answer to be cut", temperature=0.0)
     assert cache.entries == {}
+
+
+async def test_a_deployment_without_a_cache_computes_no_key(monkeypatch) -> None:
+    """The key hashes the whole masked prompt: work for nothing when no cache keeps it."""
+    keys: list[tuple[object, ...]] = []
+
+    def counted(*args: object) -> str:
+        keys.append(args)
+        return "key"
+
+    monkeypatch.setattr("modelgw.gateway.pipeline.cache_key", counted)
+    run = pipeline_under_test([ScriptedBackend("cloud", Locality.EXTERNAL)])  # NoCache
+    assert (await run.ask(PROMPT, temperature=0.0)).text == PROMPT
+    assert streamed_text(await run.ask_streamed(PROMPT, temperature=0.0)) == PROMPT
+    assert keys == []

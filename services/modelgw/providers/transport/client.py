@@ -19,7 +19,9 @@ def new_client(config: HttpProviderMixin, timeout_s: float) -> httpx.AsyncClient
         timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
         limits=httpx.Limits(
             max_connections=config.max_connections,
-            max_keepalive_connections=min(20, config.max_connections),
+            # Keep alive all it may open: fewer, and every burst above that many reopens
+            # the extra connections (a TCP and TLS handshake each) on the request path.
+            max_keepalive_connections=config.max_connections,
         ),
         follow_redirects=False,
         trust_env=False,
