@@ -149,6 +149,7 @@ async def test_drill_provider_faults(tmp_path: Path) -> None:
             assert records[case.name] == ["OK"]
         elif case.behaviour == "hang":  # alone: the caller's deadline ends it
             assert got.status == "DEADLINE_EXCEEDED", got
+            assert records[case.name] == ["DEADLINE_EXCEEDED"], records[case.name]
             assert failing <= 2 and got.seconds < DEADLINE_S + 2.0
         elif case.behaviour == "die":
             assert got.tokens and not got.ok, (case.name, got)

@@ -79,6 +79,10 @@ log = logging.getLogger(__name__)
 _GONE = "client went away before the answer finished"
 _LATE = "the caller's deadline passed before the answer finished"
 _SHUTDOWN = "the gateway shut down before the answer finished"
+_DEADLINE_SLACK_S = 0.1
+"""A cancellation this close to the caller's deadline is the deadline's. The caller's own
+timer starts before ours (we count from when the call arrived) and its cancel can reach us
+a few milliseconds before our copy of the deadline has passed."""
 
 
 class Pipeline:
@@ -447,7 +451,7 @@ class Pipeline:
             if self._in_flight.cut_off:
                 return "CANCELLED", _SHUTDOWN
             deadline = trail.request.deadline
-            if deadline is not None and time.monotonic() >= deadline:
+            if deadline is not None and time.monotonic() >= deadline - _DEADLINE_SLACK_S:
                 return "DEADLINE_EXCEEDED", _LATE
             return "CANCELLED", _GONE
         if isinstance(exc, Exception):

@@ -335,6 +335,30 @@ async def test_a_deadline_that_passes_mid_stream_is_recorded_as_deadline_exceede
     assert onprem.streams_closed == len(onprem.received)
 
 
+async def test_a_cancel_just_before_the_deadline_is_recorded_as_deadline_exceeded() -> None:
+    """gRPC cancels the call when the caller's own timer fires, which can be a few ms before
+    the deadline as the gateway computed it on arrival: that is still the deadline."""
+    onprem = ScriptedBackend("onprem")
+    onprem.hold_after_first = asyncio.Event()
+    run = metered(onprem)
+    request = dataclasses.replace(chat(PROMPT), deadline=time.monotonic() + 30.0)
+    stream = await run.pipeline.generate_stream(run.caller(), request)
+
+    async def read() -> None:
+        async with contextlib.aclosing(stream):
+            async for _ in stream:
+                pass
+
+    reader = asyncio.ensure_future(read())
+    await asyncio.sleep(0.2)  # the stream is under way, held after its first chunk
+    # The caller's cancel arrives 50 ms before the deadline the gateway holds.
+    object.__setattr__(request, "deadline", time.monotonic() + 0.05)  # frozen: test only
+    reader.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await reader
+    assert run.audit.only().status == "DEADLINE_EXCEEDED"
+
+
 # -- refused before admission: no record --------------------------------------------------
 async def test_refusals_before_admission_leave_no_record() -> None:
     run = metered(ScriptedBackend("onprem"))
