@@ -249,12 +249,7 @@ class DetectorPool:
 
     def _retire_idle(self, old: _Worker) -> None:
         """Stop `old` now if it is idle (if busy, `_release` stops it after its batch)."""
-        idle: list[_Worker] = []
-        while True:
-            try:
-                idle.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
+        idle = self._take_idle()
         for worker in idle:
             if worker is not old:
                 self._idle.put(worker)
@@ -360,15 +355,19 @@ class DetectorPool:
         self._replace(worker, "it answered out of protocol")
         return DetectorProcessLost("a detector process answered out of protocol")
 
-    def close(self) -> None:
-        """Stop every worker: idle ones are asked to exit, busy or starting ones are killed."""
-        self._closed.set()
+    def _take_idle(self) -> list[_Worker]:
+        """Every idle worker, taken out of the idle queue."""
         idle: list[_Worker] = []
         while True:
             try:
                 idle.append(self._idle.get_nowait())
             except queue.Empty:
-                break
+                return idle
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are asked to exit, busy or starting ones are killed."""
+        self._closed.set()
+        idle = self._take_idle()
         with self._lock:
             busy = [w for w in self._live if w not in idle]
         for worker in idle:
