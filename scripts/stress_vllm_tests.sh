@@ -19,7 +19,7 @@ cpus="${HOG_CPUS:-$(nproc)}"
 hog="${HOG:-$(command -v stress-ng >/dev/null && echo stress-ng || echo python)}"
 log_dir="${STRESS_LOG_DIR:-$(mktemp -d /tmp/stress-vllm.XXXXXX)}"
 mkdir -p "$log_dir"
-tests=(tests/integration/test_vllm_gateway.py tests/integration/test_vllm_pool.py)
+tests=(tests/integration/test_vllm_gateway.py tests/unit/providers/test_vllm_pool.py tests/unit/providers/test_vllm_pool_loads.py)
 
 if [[ ! -x .venv/bin/pytest || ! -x .venv-worker/bin/modelgw ]]; then
     echo "needs .venv (make venv) and .venv-worker (make worker-venv)" >&2
