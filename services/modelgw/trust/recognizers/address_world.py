@@ -26,7 +26,8 @@ from modelgw.trust.address_regions import (
     IT_PROVINCES,
     SIX_DIGIT_STATES,
 )
-from modelgw.trust.recognizers.address import AddressRecognizer, _Block, _words_ok
+from modelgw.trust.recognizers.address import AddressRecognizer
+from modelgw.trust.recognizers.address_shapes import _Block, _words_ok
 
 _W = part.WORD
 _TOWN = rf"{_W}(?:[ \t]+{_W}){{0,3}}"

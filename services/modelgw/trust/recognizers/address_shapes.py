@@ -1,0 +1,271 @@
+# ruff: noqa: SIM905  (word lists read best as words)
+"""The shapes of an address that `AddressRecognizer` anchors on and grows over.
+
+Street shapes (number first, type first, name then number, town-state-ZIP, a
+bare street before a town), the checks on their words and towns, and how the
+blocks found are merged. The recognizer (`address.py`) decides which anchors
+count and how far a block grows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from modelgw.trust import address_parts as part
+from modelgw.trust.address_words import (
+    AMBIGUOUS_PREFIX_TYPES,
+    AU_STATES,
+    CA_PROVINCES,
+    GLUED_SUFFIXES,
+    POSTCODE,
+    POSTCODE_CUES,
+    STRONG_PREFIX_TYPES,
+    US_STATES,
+)
+
+COMMON_SUFFIXES = frozenset(
+    """
+    street st avenue ave av road rd lane ln drive dr boulevard blvd court ct way place pl
+    terrace ter circle cir parkway pkwy highway hwy square sq crescent cres close plaza trail
+    trl alley row grove mews walk
+    """.split()
+)
+"""Street types common enough that a number and a name before one make an address alone."""
+PARTICLES = frozenset(
+    """
+    de da do dos das del della di du des la le les el los las l' d' van von der den ter y e i
+    of the am an im auf upon on sur sous en
+    """.split()
+)
+STATES = US_STATES | CA_PROVINCES | AU_STATES
+_GLUED = re.compile(
+    rf"^{part.LETTER}[\w'\-]*?[\w\-](?P<suffix>{'|'.join(re.escape(s) for s in GLUED_SUFFIXES)})$"
+)
+_POSTCODE_CUE = re.compile(
+    rf"(?i:\b(?:{POSTCODE_CUES}))[ \t]*(?:[:#]|is|was)?[ \t]*(?P<code>{POSTCODE})(?![\w\-])"
+)
+_LINE_OR_COMMA = re.compile(r"(?:^|\n|,)[ \t]*", re.MULTILINE)
+_STATE_HINT = re.compile(r"(?<=[\s,])[A-Za-z]{2,3},?[ \t]+(?:\d{4}|[A-Za-z]\d[A-Za-z])")
+_ADDRESS_LIKE_LINE = re.compile(
+    rf"[ \t]*(?:{part.NAME_WORD}|{part.HOUSE_NUMBER})(?:[ \t,]+\S+){{0,6}}[ \t]*$"
+)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) - PARTICLES
+
+
+@dataclass(slots=True)
+class _Block:
+    start: int
+    end: int
+    strong: bool
+
+
+_UNIT_THEN_NAME = re.compile(
+    rf"(?:^|(?<=[\s,(:]))(?:{part.UNIT.pattern}),?[ \t]*\n?[ \t]*"
+    rf"(?P<words>(?:{part.NAME_WORD}{part.GAP}){{1,3}})$"
+)
+"""`Studio 34\nPowell Greens`: British addresses put the flat first and the street unnumbered."""
+
+
+def _has_upper(text: str, start: int, end: int) -> bool:
+    return any(c.isupper() for c in text[start:end])
+
+
+def _words_ok(words: list[str], titled: bool) -> bool:
+    stop = _stop_words()
+    for w in words:
+        bare = w.rstrip(".,").lower()
+        if bare in PARTICLES:
+            continue
+        if bare in stop or not bare:
+            return False
+        if titled and not (w[0].isupper() or w[0].isdigit() or w[0] in "'\u2019"):
+            return False
+    return True
+
+
+def _number_first(text: str, suffix: re.Match[str], bare: str) -> _Block | None:
+    """`1777 Kramer Court`: a number and a name's words before an English street type."""
+    m = part.NAME_WORDS_BEFORE.search(text, max(0, suffix.start() - 80), suffix.start())
+    if m is None:
+        m = _UNIT_THEN_NAME.search(text, max(0, suffix.start() - 80), suffix.start())
+        if m is None or not _words_ok(m.group("words").split(), titled=True):
+            return None
+        return _Block(m.start(), suffix.end(), True)
+    words = m.group("words").split()
+    titled = _has_upper(text, m.start(), suffix.end())
+    if not _words_ok(words, titled):
+        return None
+    if titled and not (suffix.group(0)[0].isupper() or bare in COMMON_SUFFIXES):
+        return None
+    strong = bare in COMMON_SUFFIXES or (titled and len(m.group("num").strip(".")) >= 2)
+    end = suffix.end()
+    direction = re.match(r"[ \t]+(?:[NSEW]|NE|NW|SE|SW)\.?(?![\w])", text[end : end + 5])
+    return _Block(m.start(), end + (direction.end() if direction else 0), strong)
+
+
+_AFTER_TYPE = re.compile(
+    rf"(?P<words>(?:{part.GAP}{part.NAME_WORD}){{1,6}}?)(?P<num>{part.HOUSE_NUMBER_AT.pattern})"
+)
+_AFTER_TYPE_NO_NUMBER = re.compile(rf"(?P<words>(?:{part.GAP}{part.NAME_WORD}){{1,4}})")
+
+
+def _type_first(text: str, word: re.Match[str], bare: str) -> _Block | None:
+    """`Via Roma 10`, `ul. Długa 5/7`, `5, avenue Samson`, `Rua Augusta, 100`.
+
+    A number before the type (French) means none after it: `rue Zoé Jacob, 36452` is a street
+    and a postcode. A type that is an everyday word too (`via`, `place`) needs a capitalised
+    name after it, or a postcode after the street.
+    """
+    start = word.start()
+    sure = word.group(0).lower() in STRONG_PREFIX_TYPES or bare in STRONG_PREFIX_TYPES
+    before = part.NUMBER_BEFORE.search(text, max(0, start - 12), start)
+    m = None if before else _AFTER_TYPE.match(text, word.end())
+    if m:
+        words = m.group("words").split()
+        titled = word.group(0)[0].isupper() or any(w[0].isupper() for w in words)
+        if _words_ok(words, titled and _has_upper(text, 0, len(text))):
+            capitalised = any(
+                w[0].isupper() and not w.isupper() for w in words if w.lower() not in PARTICLES
+            )
+            ambiguous = word.group(0).lower() in AMBIGUOUS_PREFIX_TYPES
+            return _Block(start, m.end(), not ambiguous or capitalised)
+    m = _AFTER_TYPE_NO_NUMBER.match(text, word.end())
+    if m is None:
+        return None
+    words = m.group("words").split()
+    keep = 0
+    titled = word.group(0)[0].isupper() or any(w[0].isupper() for w in words)
+    while keep < len(words) and _words_ok(words[: keep + 1], titled):
+        keep += 1
+    if keep == 0:
+        return None
+    end = word.end()
+    for w in words[:keep]:
+        end = text.index(w, end) + len(w)
+    return _Block(before.start() if before else start, end, sure or before is not None)
+
+
+def _name_then_number(text: str, word: re.Match[str], *, glued: bool) -> _Block | None:
+    """`Hauptstraße 12`, `Skolvägen 76`, `Nils Westermarckin bulevardi 533`."""
+    number = part.HOUSE_NUMBER_AT.match(text, word.end())
+    if number is None:
+        return None
+    start = word.start()
+    if not glued:
+        before = re.search(
+            rf"(?:{part.NAME_WORD}{part.GAP}){{1,3}}$", text[max(0, start - 60) : start]
+        )
+        if before is None:
+            return None
+        start -= len(before.group(0))
+    return _Block(start, number.end(), True)
+
+
+def _town_state_code(text: str, state_at: int) -> _Block | None:
+    """`Johnsonfurt, NE 80119` on its own: the town is the words before the state."""
+    m = part.STATE_CODE.match(text, state_at)
+    if m is None or m.group("state").upper() not in STATES:
+        return None
+    window = text[max(0, state_at - 60) : state_at]
+    town = re.search(rf"((?:{part.TOWN_WORD}[ \t]+){{0,3}}{part.TOWN_WORD}),?[ \t]+$", window)
+    if town is None:
+        return None
+    words = town.group(1).split()
+    titled = _has_upper(text, state_at - len(window), m.end())
+    while words and not _words_ok(words, titled):
+        words = words[1:]
+    if not words:
+        return None
+    start = state_at - len(window) + town.start(1) + len(town.group(1)) - len(" ".join(words))
+    return _Block(_lines_back(text, start), m.end(), True)
+
+
+def _bare_street_then_town(text: str, line_start: int, pos: int) -> _Block | None:
+    """`Grammova 8` / `Bergrøa 631` followed by `777 63 Městec Králové` / `, 0669 Ruthnes`."""
+    if line_start == 0 and pos == 0:
+        return None
+    m = part.POSTCODE_TOWN.match(text, pos)
+    if m is None or _looks_like_amount(m.group("code")):
+        return None
+    titled = _has_upper(text, m.start(), m.end())
+    town_end = _town_end(text, m.start("town"), m.group("town"), titled)
+    if town_end is None:
+        return None
+    line_begin = text.rfind("\n", 0, line_start) + 1
+    street = part.BARE_STREET.search(text, line_begin, line_start)
+    if street is None or not _words_ok(street.group("street").split()[:-1], titled):
+        return None
+    return _Block(street.start("street"), town_end, True)
+
+
+def _lines_back(text: str, start: int, most: int = 3) -> int:
+    """Include up to `most` short address-like lines before a town or postcode line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return start
+    for _ in range(most):
+        if line_start == 0:
+            break
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start : line_start - 1]
+        if not _address_line(line):
+            break
+        line_start = prev_start
+        if any(c.isdigit() for c in line):
+            break
+    return line_start + len(text[line_start:start]) - len(text[line_start:start].lstrip())
+
+
+def _address_line(line: str) -> bool:
+    """A line that can belong to an address block: a few names and numbers, no prose."""
+    words = line.replace(",", " ").split()
+    if not words or len(words) > 6 or line.rstrip().endswith((":", ".", "?", "!")):
+        return False
+    titled = any(c.isupper() for c in line)
+    return _words_ok([w for w in words if not any(c.isdigit() for c in w)], titled)
+
+
+def _town_ok(town: str, titled: bool) -> bool:
+    return _words_ok(re.sub(r"\(.*?\)|/\s*\w+", "", town).split(), titled)
+
+
+def _town_end(text: str, start: int, town: str, titled: bool) -> int | None:
+    """Where the town's valid words end (the longest valid prefix), or None."""
+    words = list(re.finditer(r"\S+", town))
+    keep = len(words)
+    while keep and not _town_ok(town[: words[keep - 1].end()], titled):
+        keep -= 1
+    if not keep:
+        return None
+    end = start + words[keep - 1].end()
+    return end - 1 if text[end - 1] == "." else end  # a sentence's full stop is no part of it
+
+
+def _ends_segment(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in "\n.,;:)!?" or text[end : end + 2] == " -"
+
+
+def _looks_like_amount(code: str) -> bool:
+    return code.isdigit() and len(code) == 4 and code.startswith(("19", "20"))
+
+
+def _merge(text: str, blocks: list[_Block]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for block in sorted(blocks, key=lambda b: (b.start, -b.end)):
+        if (
+            spans
+            and block.start <= spans[-1][1] + 2
+            and not text[spans[-1][1] : block.start].strip(" ,\n")
+        ):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], block.end))
+        else:
+            spans.append((block.start, block.end))
+    return spans
