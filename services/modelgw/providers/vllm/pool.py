@@ -9,6 +9,9 @@ land where that prefix is already in the KV cache.
 A worker whose load is unknown (no answer yet, its last poll failed, or its
 figures are old) counts as busier than every worker with a fresh report: an
 unanswered poll is no evidence of an idle worker, and is often a swamped one.
+When no worker has a fresh report (every poll timed out on a swamped host), the
+last figures each worker gave, with our own requests in flight, still rank them:
+zeros in their place would read a busy worker as idle.
 A worker that fails repeatedly is ejected and probed until it answers again.
 """
 
@@ -44,8 +47,10 @@ class Worker:
     """Requests from this gateway not finished yet."""
     in_flight_at_poll: int = 0
     reported_at: float | None = None
-    """When `running`, `waiting` and `kv_usage` were read (`time.monotonic()`); None while
-    there are none: before the first GetLoads answer, and after a poll fails."""
+    """When `running`, `waiting` and `kv_usage` were read (`time.monotonic()`); None before
+    the first GetLoads answer."""
+    poll_failed: bool = False
+    """The last poll got no answer: the figures above are only the last known ones."""
     failures: int = 0
     ejected: bool = False
 
@@ -65,12 +70,15 @@ class Worker:
         self.running, self.waiting, self.kv_usage = running, waiting, kv_usage
         self.in_flight_at_poll = in_flight
         self.reported_at = time.monotonic()
+        self.poll_failed = False
 
-    def forget_report(self) -> None:
-        """The load is unknown (a poll failed): keeping old figures could show it idle."""
-        self.running, self.waiting, self.kv_usage = 0, 0, 0.0
-        self.in_flight_at_poll = 0
-        self.reported_at = None
+    def fresh(self, now: float, stale_after_s: float) -> bool:
+        """Whether the figures are the worker's load now, not only the last ones it gave."""
+        return (
+            not self.poll_failed
+            and self.reported_at is not None
+            and now - self.reported_at <= stale_after_s
+        )
 
 
 def _close_later(channel: grpc.aio.Channel) -> asyncio.Future[None]:
@@ -172,7 +180,7 @@ class WorkerPool:
             in_flight = worker.in_flight
             loads = await worker.stub.GetLoads(vllm_engine_pb2.GetLoadsRequest(), timeout=timeout)
         except grpc.aio.AioRpcError as exc:
-            worker.forget_report()
+            worker.poll_failed = True
             self.record_failure(worker, f"poll failed: {exc.code().name}")
             return
         worker.report(
@@ -226,13 +234,9 @@ class WorkerPool:
         if not candidates:
             return None
         now = time.monotonic()
-        known = [
-            w
-            for w in candidates
-            if w.reported_at is not None and now - w.reported_at <= self.stale_after_s
-        ]
+        known = [w for w in candidates if w.fresh(now, self.stale_after_s)]
         # Unknown loads count as busy: they get traffic only when no load is known at all,
-        # and then old figures and our own requests in flight are all there is to go by.
+        # and then the last figures and our own requests in flight are all there is to go by.
         candidates = known or candidates
         least = min(w.load for w in candidates)
         close = [w for w in candidates if w.load <= least + self.config.load_tolerance]
