@@ -90,21 +90,31 @@ async def direct_ids(address: str, input_ids: list[int], max_tokens: int) -> lis
         return out
 
 
-async def running(address: str) -> int:
+async def running(address: str) -> int | None:
+    """Requests running or waiting on the worker at `address`; None if GetLoads did not
+    answer within 15 s (under a CPU hog the CPU engine has answered after more than 5 s)."""
     async with grpc.aio.insecure_channel(address) as channel:
-        loads = await vllm_engine_pb2_grpc.VllmEngineStub(channel).GetLoads(
-            vllm_engine_pb2.GetLoadsRequest(), timeout=5
-        )
+        try:
+            loads = await vllm_engine_pb2_grpc.VllmEngineStub(channel).GetLoads(
+                vllm_engine_pb2.GetLoadsRequest(), timeout=15
+            )
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise
+            return None
     return sum(load.num_running_reqs + load.num_waiting_reqs for load in loads.loads)
 
 
-async def eventually_loads(workers: VllmWorkers, check: Any, seconds: float = 10.0) -> list[int]:
+async def eventually_loads(
+    workers: VllmWorkers, check: Any, seconds: float = 10.0
+) -> list[int | None]:
     """Poll GetLoads until `check(loads)` holds; the loads (for the message) or [] if it did
-    not within `seconds` (wall clock: each poll may itself be slow on a loaded machine)."""
+    not within `seconds` (wall clock: each poll may itself be slow on a loaded machine).
+    A poll that timed out is asked again, not judged."""
     deadline = time.monotonic() + seconds
     while True:
         loads = [await running(a) for a in workers.addresses]
-        if check(loads):
+        if None not in loads and check(loads):
             return loads
         if time.monotonic() > deadline:
             print(f"GetLoads never satisfied the check in {seconds}s; last: {loads}")
