@@ -6,6 +6,7 @@ import argparse
 import gc
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,20 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-async def _run(
-    config: ModelgwConfig, plan: list[tuple[str, str]], http_address: str | None = None
+async def serve_plan(
+    config: ModelgwConfig,
+    plan: list[tuple[str, str]],
+    http_address: str | None = None,
+    *,
+    reuse_port: bool = False,
+    ready: Callable[[], object] | None = None,
 ) -> None:
     """Start the planned (service, address) pairs; services on one address share a server.
 
     With `http_address`, the OpenAI-compatible HTTP front door serves the same
     pipeline as the gRPC Gateway in this loop, and stops with it on SIGTERM.
+    `reuse_port`: other gateway processes listen on the same ports (`server.processes`);
+    `ready` is called once everything listens.
     """
     # Imported here, not at the top: they pull in Presidio, spaCy and SQLAlchemy,
     # which commands such as `keys new` or `config check` must not wait for.
@@ -90,6 +98,7 @@ async def _run(
                 max_message_bytes=config.server.max_message_bytes,
                 tls=tls,
                 health_address=health_address,
+                reuse_port=reuse_port,
             )
             servers.append(server)
             names = ", ".join(b.full_name.rsplit(".", 1)[-1] for b in bindings)
@@ -100,12 +109,16 @@ async def _run(
         if http_address:
             tls = config.server.tls
             app = await assembly.http_app()
-            servers.append(await start_http_server(app, http_address, tls, assembly.readiness))
+            servers.append(
+                await start_http_server(app, http_address, tls, assembly.readiness, reuse_port)
+            )
             scheme = "https" if tls else "http"
             _say(f"modelgw: OpenAI-compatible HTTP API on {scheme}://{http_address}/v1")
             if config.metrics.on_http_port and metrics.exposition is not None:
                 _say(f"modelgw: Prometheus metrics on {scheme}://{http_address}/metrics")
         freeze_startup_heap()
+        if ready is not None:
+            ready()
         in_flight = assembly.in_flight()
         if in_flight is not None:
             servers.insert(0, in_flight)  # first: its cut-off mark precedes the servers' cancels
@@ -184,8 +197,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
     for listen in (address, http_address):
         if not args.config and listen and not is_loopback_address(listen):
             raise SystemExit(f"embedded defaults only listen on loopback; {listen} is not")
+    from modelgw.serve_processes import process_count, supervise
+
+    processes = process_count(config)
+    if processes > 1:
+        supervise(config, address, http_address, processes)
+        return
     plan = [("gateway", address), ("audit", address), ("control", address)]
-    event_loop.run(_run(config, plan, http_address))
+    event_loop.run(serve_plan(config, plan, http_address))
 
 
 def cmd_service(args: argparse.Namespace) -> None:
@@ -208,7 +227,7 @@ def cmd_service(args: argparse.Namespace) -> None:
     http_address = None
     if args.command == "gateway":
         http_address = args.http_listen or config.server.http_address
-    event_loop.run(_run(config, [(args.command, args.listen or listen)], http_address))
+    event_loop.run(serve_plan(config, [(args.command, args.listen or listen)], http_address))
 
 
 def cmd_config_check(args: argparse.Namespace) -> None:

@@ -68,10 +68,12 @@ def modelgw_process(
     workdir: Path,
     env: dict[str, str] | None = None,
     tls: ClientTls | None = None,
+    start_timeout_s: float = 90,
 ) -> Iterator[ModelgwProcess]:
     """Run `modelgw ARGS` in `workdir`; on exit send SIGTERM and require a clean stop.
 
-    `tls` is how to reach `address` for the health check (its port is TLS)."""
+    `tls` is how to reach `address` for the health check (its port is TLS);
+    `start_timeout_s` is how long it may take to report SERVING there."""
     log = workdir / f"modelgw-{args[0]}-{address.rsplit(':', 1)[-1]}.log"
     with log.open("wb") as out:
         process = ModelgwProcess(
@@ -82,7 +84,7 @@ def modelgw_process(
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_serving(address, process, log, tls=tls)
+        wait_serving(address, process, log, timeout=start_timeout_s, tls=tls)
         yield process
     finally:
         if process.poll() is None:

@@ -88,9 +88,11 @@ class GrpcServer:
             await self._probe.stop(0)
 
 
-async def _start_probe(health: health_aio.HealthServicer, address: str) -> grpc.aio.Server:
+async def _start_probe(
+    health: health_aio.HealthServicer, address: str, reuse_port: bool
+) -> grpc.aio.Server:
     """A plaintext server with the health service alone, sharing `health` with the main one."""
-    probe = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    probe = grpc.aio.server(options=[("grpc.so_reuseport", int(reuse_port))])
     health_pb2_grpc.add_HealthServicer_to_server(health, probe)
     if probe.add_insecure_port(address) == 0:
         raise OSError(f"cannot listen on {address} (health)")
@@ -105,8 +107,14 @@ async def start_server(
     max_message_bytes: int = 4 * 1024 * 1024,
     tls: ServerTls | None = None,
     health_address: str | None = None,
+    reuse_port: bool = False,
 ) -> GrpcServer:
-    """Serve `bindings` on `address` (TLS with `tls`); `health_address` adds a probe port."""
+    """Serve `bindings` on `address` (TLS with `tls`); `health_address` adds a probe port.
+
+    `reuse_port`: other processes may listen on the same ports, and the kernel spreads new
+    connections over them (`server.processes`). Off, a second process on a port in use
+    fails to start, as it should when nobody meant to share it.
+    """
     from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
     from modelgw.common.tls import grpc_server_credentials
@@ -116,7 +124,7 @@ async def start_server(
         options=[
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
-            ("grpc.so_reuseport", 0),
+            ("grpc.so_reuseport", int(reuse_port)),
         ],
     )
     health = health_aio.HealthServicer()
@@ -140,7 +148,7 @@ async def start_server(
         raise OSError(f"cannot listen on {address}")
     await server.start()
     try:
-        probe = await _start_probe(health, health_address) if health_address else None
+        probe = await _start_probe(health, health_address, reuse_port) if health_address else None
     except BaseException:
         await server.stop(0)
         raise

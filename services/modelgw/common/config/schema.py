@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -92,6 +92,13 @@ class ServerConfig(StrictModel):
     """A plaintext listener (`host:port`) that serves only gRPC health
     (`grpc.health.v1.Health`, the process's own status), for probes that cannot speak TLS,
     such as Kubernetes' gRPC probes. Every modelgw process opens it; off when empty."""
+    processes: Annotated[int, Field(ge=1, le=64)] | Literal["auto"] = 1
+    """How many gateway processes `modelgw serve` runs on these ports, to use more than one
+    core: the kernel spreads new connections over them (SO_REUSEPORT), and they share one
+    trust process (the detector pool) over a private socket. Above 1, the state they share
+    must live outside them: audit and control stores on Postgres and `quotas.store = "redis"`
+    (`modelgw serve` says which is missing). `auto`: one per usable core where the stores
+    allow it, else 1. See docs/deploy.md, "Gateway processes"."""
 
     @model_validator(mode="after")
     def _health_apart(self) -> Self:

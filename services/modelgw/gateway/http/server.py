@@ -33,7 +33,7 @@ class _InLoopServer(uvicorn.Server):
         yield
 
 
-def _bind(address: str) -> socket.socket:
+def _bind(address: str, reuse_port: bool = False) -> socket.socket:
     host, _, port = address.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -41,6 +41,8 @@ def _bind(address: str) -> socket.socket:
     # and without it keep-alive responses stall ~40 ms on Nagle + delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:  # several gateway processes on one port (`server.processes`)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, int(port)))
     except OSError as exc:
@@ -85,9 +87,11 @@ async def start_http_server(
     address: str,
     tls: ServerTls | None = None,
     readiness: Readiness | None = None,
+    reuse_port: bool = False,
 ) -> HttpServer:
     """Serve `app` on `address`; with `tls`, HTTPS whose certificate follows its files;
-    `readiness` is what `app` reports on `/healthz`, turned by `drain`."""
+    `readiness` is what `app` reports on `/healthz`, turned by `drain`; `reuse_port` lets
+    other processes listen on the same port (`server.processes`)."""
     ssl_context_factory = None
     if tls is not None:
         from modelgw.common.tls import ReloadingSSLContext
@@ -97,7 +101,7 @@ async def start_http_server(
         def ssl_context_factory(*_: object) -> ssl.SSLContext:
             return context
 
-    sock = _bind(address)
+    sock = _bind(address, reuse_port)
     config = uvicorn.Config(
         app,
         lifespan="off",
