@@ -15,7 +15,10 @@ request, an unknown model, or an audit log that cannot take more records is
 refused with its status before that point and leaves no record.
 
 Unary and streamed requests run the same stages (`_open`, `_relay`); a unary
-request is a stream that the pipeline reads to its end itself.
+request is a stream that the pipeline reads to its end itself. The response
+cache's step is `response_cache_step.py`; embeddings run the same protect and
+record stages from `embed_path.py`; how an exception reads in the record is
+`endings.py`.
 """
 
 from __future__ import annotations
@@ -31,18 +34,15 @@ from typing import cast
 from opentelemetry import trace
 
 from modelgw.audit.sink import AuditSink
-from modelgw.common.config.inputs import EmbeddingProtection
-from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.tenants import AnswerRelease, EntityAction
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import ModelgwError, PermissionDenied
+from modelgw.common.errors import PermissionDenied
 from modelgw.common.logs import bind_request
 from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.common.tenant import Caller
-from modelgw.common.tools import ToolCallDelta
-from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
+from modelgw.gateway.cache import CachedAnswer, ResponseCache, is_cacheable
 from modelgw.gateway.chat import (
     ChatRequest,
     ChatResult,
@@ -54,20 +54,23 @@ from modelgw.gateway.chat import (
     StreamToolCall,
 )
 from modelgw.gateway.content_checks import check_content
-from modelgw.gateway.embeddings import EmbedRequest, EmbedResult, check_embed
-from modelgw.gateway.features import capable, check_images, embedding_capable
+from modelgw.gateway.embed_path import EmbeddingPath
+from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
+from modelgw.gateway.endings import GONE, SHUTDOWN, ending
+from modelgw.gateway.features import capable, check_images
 from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.limits import text_tokens
+from modelgw.gateway.response_cache_step import ResponseCacheStep, replay
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.telemetry import GatewayTelemetry
 from modelgw.gateway.tool_calls import ToolCallCollector, ToolCallRelay
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
-from modelgw.providers.base import BackendRequest, EmbeddingRequest, StreamChunk
+from modelgw.providers.base import BackendRequest, StreamChunk
 from modelgw.providers.pricing import highest_cost, request_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
@@ -75,14 +78,6 @@ from modelgw.trust.plain_words import load_plain_words
 from modelgw.trust.vault import VaultOwner
 
 log = logging.getLogger(__name__)
-
-_GONE = "client went away before the answer finished"
-_LATE = "the caller's deadline passed before the answer finished"
-_SHUTDOWN = "the gateway shut down before the answer finished"
-_DEADLINE_SLACK_S = 0.1
-"""A cancellation this close to the caller's deadline is the deadline's. The caller's own
-timer starts before ours (we count from when the call arrived) and its cancel can reach us
-a few milliseconds before our copy of the deadline has passed."""
 
 
 class Pipeline:
@@ -102,10 +97,13 @@ class Pipeline:
         self._router = router
         self._trust = trust
         self._audit = audit
-        self._cache = cache
         self._quotas = quotas
         self._telemetry = telemetry or GatewayTelemetry.off()
         self._in_flight = InFlight()
+        self._responses = ResponseCacheStep(cache, self._telemetry)
+        self._embeddings = EmbeddingPath(
+            router, audit, quotas, self._in_flight, protect=self._protect, finish=self._finish
+        )
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
         """The deployment's models and the tenant's own (which win on a shared name)."""
@@ -156,73 +154,8 @@ class Pipeline:
         return await self._run(caller, request, streamed=True)
 
     async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult:
-        """Embeddings through the same stages as chat: admit, quota, protect, route (with
-        retries and fallback), audit. The backend gets the masked inputs, or, for a tenant
-        that chose local-only embeddings, the inputs as sent, on local backends only."""
-        local_only = caller.tenant.config.embeddings.protection is EmbeddingProtection.LOCAL_ONLY
-        plan = self._admit_embed(caller, request, local_only=local_only)
-        chat = request.as_chat()
-        trail = AuditTrail(caller, chat, streamed=False, operation="embeddings")
-        self._in_flight.add(trail)
-        status, error = "CANCELLED", _GONE
-        try:
-            if not caller.may_use(request.model):
-                raise PermissionDenied(
-                    f"tenant {caller.tenant.name!r} may not use model {request.model!r}"
-                )
-            trail.reservation = await self._quotas.reserve(
-                caller.tenant, chat.messages, chat.params
-            )
-            plan = await self._protect(trail, plan)
-            reasons = "; ".join(plan.reasons) or "route order"
-
-            async def prepare(candidate: Candidate) -> EmbeddingRequest:
-                assert trail.protected is not None
-                sent = trail.protected.backend_request(candidate)  # refuses blocked data
-                trail.locality = candidate.locality
-                trail.route = RouteInfo.of(candidate, reasons)
-                inputs = request.inputs if local_only else [m.content for m in sent.messages]
-                return EmbeddingRequest(
-                    candidate.upstream_model,
-                    list(inputs),
-                    request.request_id,
-                    request.deadline,
-                    request.dimensions,
-                )
-
-            with tracer().start_as_current_span("modelgw.backend.embed"):
-                outcome, response = await self._router.engine.embed(plan, request.deadline, prepare)
-            self._answered(trail, outcome)
-            trail.usage = response.usage
-            status, error = "OK", ""
-        except BaseException as exc:
-            status, error = self._ending(trail, exc)
-            raise
-        finally:
-            await asyncio.shield(self._finish(trail, status, error))
-        assert trail.protected is not None and trail.route is not None
-        return EmbedResult(
-            request.request_id,
-            request.client_request_id,
-            request.model,
-            response.vectors,
-            response.usage,
-            trail.protected.masked(trail.route.locality).summary,
-            trail.route,
-        )
-
-    def _admit_embed(self, caller: Caller, request: EmbedRequest, *, local_only: bool) -> RoutePlan:
-        """`_admit` for embeddings: refusals here leave no record."""
-        span = trace.get_current_span()
-        span.set_attribute("modelgw.tenant", caller.tenant.name)
-        span.set_attribute("modelgw.model", request.model)
-        span.set_attribute("modelgw.request_id", request.request_id)
-        if not caller.has_role(KeyRole.USER):
-            raise PermissionDenied("this API key lacks the `user` role needed to call models")
-        self._audit.admit(caller.tenant)
-        check_embed(request)
-        check_caller(request.caller)
-        return embedding_capable(self._router.plan(request.model), local_only=local_only)
+        """Embeddings through the same stages as chat (`embed_path.py`)."""
+        return await self._embeddings.embed(caller, request)
 
     @property
     def in_flight(self) -> InFlight:
@@ -233,7 +166,7 @@ class Pipeline:
         """Record every request still in flight (the process is going away) as CANCELLED,
         and wait for every record being written: the audit sink closes after this."""
         await self._in_flight.close(
-            functools.partial(self._write, status="CANCELLED", error=_SHUTDOWN)
+            functools.partial(self._write, status="CANCELLED", error=SHUTDOWN)
         )
 
     # -- the stages -----------------------------------------------------------------------
@@ -295,9 +228,9 @@ class Pipeline:
                 price=price,
             )
         plan = await self._protect(trail, plan)
-        cached = await self._cached(trail, plan)
+        cached = await self._responses.lookup(trail, plan)
         if cached is not None:
-            return _replay(cached), False
+            return replay(cached), False
 
         async def prepare(candidate: Candidate) -> BackendRequest:
             assert trail.protected is not None
@@ -318,7 +251,7 @@ class Pipeline:
         answer = CachedAnswer(
             response.text, response.finish_reason, response.usage, response.tool_calls
         )
-        return _replay(answer), store
+        return replay(answer), store
 
     async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
         """Detect once for every locality of the route; narrow the route by the tenant's rules."""
@@ -348,37 +281,6 @@ class Pipeline:
     def _answered(self, trail: AuditTrail, outcome: Outcome) -> None:
         trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
 
-    def _cache_key(self, trail: AuditTrail, backend: str, locality: Locality) -> str:
-        """Keyed on what is (or would be) sent to one backend, so masking never differs."""
-        assert trail.protected is not None
-        messages, params = trail.protected.sent_to(locality)
-        return cache_key(trail.caller.tenant.name, trail.request.model, backend, messages, params)
-
-    async def _cached(self, trail: AuditTrail, plan: RoutePlan) -> CachedAnswer | None:
-        """The answer the first backend this request may go to gave to this masked prompt.
-
-        Only a backend the tenant's policy lets the data reach counts: a cached answer must
-        never stand in for a backend that would have been refused or skipped.
-        """
-        if not self._caches(trail) or trail.protected is None:
-            return None
-        first = next((c for c in plan.candidates if trail.protected.may_send(c)), None)
-        if first is None:
-            return None
-        answer = await self._cache.get(self._cache_key(trail, first.name, first.locality))
-        self._telemetry.cache_lookup(trail, hit=answer is not None)
-        if answer is not None:
-            trail.cache_hit = True
-            trail.locality = first.locality
-            trail.route = RouteInfo.of(first, "answered from the response cache")
-        return answer
-
-    def _caches(self, trail: AuditTrail) -> bool:
-        """Deterministic requests of tenants that keep the response cache on, when there is one
-        (else no key, a hash of the whole masked prompt, is computed for nothing)."""
-        enabled = trail.caller.tenant.config.cache.enabled
-        return self._cache.stores and enabled and is_cacheable(trail.request.params)
-
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
     ) -> AsyncGenerator[StreamEvent | None, None]:
@@ -390,7 +292,7 @@ class Pipeline:
         tools = ToolCallRelay(trail.protected.vault)
         prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
-        status, error = "CANCELLED", _GONE
+        status, error = "CANCELLED", GONE
         try:
             yield None
             yield StreamStart(
@@ -427,11 +329,10 @@ class Pipeline:
             trail.masked_response = answer.masked_text
             yield StreamEnd(finish_reason, trail.usage, trail.answer_summary)
             status, error = "OK", ""
-            if store and not answer.cut and self._caches(trail):
+            if store and not answer.cut and self._responses.applies(trail):
                 # The scanned masked answer: personal data the model made up is not cached.
-                key = self._cache_key(trail, trail.route.backend, trail.route.locality)
-                await self._cache.put(
-                    key,
+                await self._responses.store(
+                    trail,
                     CachedAnswer(answer.masked_text, finish_reason, trail.usage, tools.masked()),
                 )
         except BaseException as exc:
@@ -445,21 +346,7 @@ class Pipeline:
 
     def _ending(self, trail: AuditTrail, exc: BaseException) -> tuple[str, str]:
         """The status and message an exception gives the request's record."""
-        if isinstance(exc, ModelgwError):
-            return trail.failed(exc)
-        if isinstance(exc, asyncio.CancelledError | GeneratorExit):
-            if self._in_flight.cut_off:
-                return "CANCELLED", _SHUTDOWN
-            deadline = trail.request.deadline
-            if deadline is not None and time.monotonic() >= deadline - _DEADLINE_SLACK_S:
-                return "DEADLINE_EXCEEDED", _LATE
-            return "CANCELLED", _GONE
-        if isinstance(exc, Exception):
-            log.error(
-                "request %s failed on an unexpected error", trail.request.request_id, exc_info=exc
-            )
-            return "INTERNAL", f"internal error ({type(exc).__name__})"
-        return "CANCELLED", _SHUTDOWN  # KeyboardInterrupt, SystemExit: the process is ending
+        return ending(trail, exc, cut_off=self._in_flight.cut_off)
 
     async def _wrap_up(
         self,
@@ -546,15 +433,6 @@ def _used_tokens(trail: AuditTrail, status: str) -> int | None:
     messages, _, _ = trail.sent()
     sent = messages or trail.request.messages
     return text_tokens([m.content for m in sent] + [trail.masked_response])
-
-
-async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
-    """A whole answer (a cached one, or a unary backend's) as a backend stream of one chunk."""
-    calls = tuple(
-        ToolCallDelta(i, call.id, call.name, call.arguments)
-        for i, call in enumerate(answer.tool_calls)
-    )
-    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage, calls)
 
 
 async def _close(chunks: AsyncIterator[StreamChunk]) -> None:
