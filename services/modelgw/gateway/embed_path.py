@@ -1,10 +1,10 @@
 """Embeddings through the same stages as chat: admit, quota, protect, route (with retries
 and fallback), audit.
 
-The stages an embedding request shares with chat, the trust layer's protection
-and the one audit record with its quota settled, are the pipeline's own and
-come in as `protect` and `finish`, so that both call shapes run the very same
-code; what differs (admission, the request sent, the result) is here.
+The stages an embedding request shares with chat come in from the pipeline: the
+trust layer's protection (`protect`, the pipeline's own stage) and the one audit
+record with its quota settled (`RecordStep`), so that both call shapes run the
+very same code; what differs (admission, the request sent, the result) is here.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from modelgw.gateway.endings import GONE, ending
 from modelgw.gateway.features import embedding_capable
 from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.quotas import Quotas
+from modelgw.gateway.record_step import RecordStep
 from modelgw.gateway.routing import Candidate, RoutePlan, Router
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller
@@ -33,8 +34,6 @@ from modelgw.providers.base import EmbeddingRequest
 
 Protect = Callable[[AuditTrail, RoutePlan], Awaitable[RoutePlan]]
 """Detect once for every locality of the route; the route narrowed by the tenant's rules."""
-Finish = Callable[[AuditTrail, str, str], Awaitable[None]]
-"""Settle the quota reservation and write the one audit record (status, error message)."""
 
 
 class EmbeddingPath:
@@ -44,16 +43,16 @@ class EmbeddingPath:
         audit: AuditSink,
         quotas: Quotas,
         in_flight: InFlight,
+        records: RecordStep,
         *,
         protect: Protect,
-        finish: Finish,
     ) -> None:
         self._router = router
         self._audit = audit
         self._quotas = quotas
         self._in_flight = in_flight
+        self._records = records
         self._protect = protect
-        self._finish = finish
 
     async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult:
         """The backend gets the masked inputs, or, for a tenant that chose local-only
@@ -98,7 +97,7 @@ class EmbeddingPath:
             status, error = ending(trail, exc, cut_off=self._in_flight.cut_off)
             raise
         finally:
-            await asyncio.shield(self._finish(trail, status, error))
+            await asyncio.shield(self._records.finish(trail, status, error))
         assert trail.protected is not None and trail.route is not None
         return EmbedResult(
             request.request_id,

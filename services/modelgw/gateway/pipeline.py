@@ -15,10 +15,11 @@ request, an unknown model, or an audit log that cannot take more records is
 refused with its status before that point and leaves no record.
 
 Unary and streamed requests run the same stages (`_open`, `_relay`); a unary
-request is a stream that the pipeline reads to its end itself. The response
-cache's step is `response_cache_step.py`; embeddings run the same protect and
-record stages from `embed_path.py`; how an exception reads in the record is
-`endings.py`.
+request is a stream that the pipeline reads to its end itself. Stages with a
+module of their own: the response cache (`response_cache_step.py`), the answer's
+scan and restore (`answer_scan.py`), the quota settlement and audit record
+(`record_step.py`), and how an exception reads in that record (`endings.py`).
+Embeddings run the same protect and record stages from `embed_path.py`.
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ from opentelemetry import trace
 
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.common.config.tenants import AnswerRelease, EntityAction
 from modelgw.common.config.tenants import Role as KeyRole
 from modelgw.common.errors import PermissionDenied
 from modelgw.common.logs import bind_request
 from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.common.tenant import Caller
+from modelgw.gateway.answer_scan import answer_filter
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, is_cacheable
 from modelgw.gateway.chat import (
     ChatRequest,
@@ -59,11 +60,10 @@ from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
 from modelgw.gateway.endings import GONE, SHUTDOWN, ending
 from modelgw.gateway.features import capable, check_images
 from modelgw.gateway.in_flight import InFlight
-from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
-from modelgw.gateway.quotas.limits import text_tokens
+from modelgw.gateway.record_step import RecordStep
 from modelgw.gateway.response_cache_step import ResponseCacheStep, replay
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.telemetry import GatewayTelemetry
@@ -71,10 +71,9 @@ from modelgw.gateway.tool_calls import ToolCallCollector, ToolCallRelay
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
 from modelgw.providers.base import BackendRequest, StreamChunk
-from modelgw.providers.pricing import highest_cost, request_cost
+from modelgw.providers.pricing import highest_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
-from modelgw.trust.plain_words import load_plain_words
 from modelgw.trust.vault import VaultOwner
 
 log = logging.getLogger(__name__)
@@ -101,8 +100,11 @@ class Pipeline:
         self._telemetry = telemetry or GatewayTelemetry.off()
         self._in_flight = InFlight()
         self._responses = ResponseCacheStep(cache, self._telemetry)
+        self._records = RecordStep(
+            config.providers, quotas, audit, self._telemetry, self._in_flight
+        )
         self._embeddings = EmbeddingPath(
-            router, audit, quotas, self._in_flight, protect=self._protect, finish=self._finish
+            router, audit, quotas, self._in_flight, self._records, protect=self._protect
         )
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
@@ -166,7 +168,7 @@ class Pipeline:
         """Record every request still in flight (the process is going away) as CANCELLED,
         and wait for every record being written: the audit sink closes after this."""
         await self._in_flight.close(
-            functools.partial(self._write, status="CANCELLED", error=SHUTDOWN)
+            functools.partial(self._records.write, status="CANCELLED", error=SHUTDOWN)
         )
 
     # -- the stages -----------------------------------------------------------------------
@@ -184,7 +186,7 @@ class Pipeline:
             # so a stream the caller dropped unread would otherwise leave no record.
             await anext(relay)
         except BaseException as exc:
-            await asyncio.shield(self._finish(trail, *self._ending(trail, exc)))
+            await asyncio.shield(self._records.finish(trail, *self._ending(trail, exc)))
             raise
         return cast(AsyncGenerator[StreamEvent, None], relay)
 
@@ -288,7 +290,7 @@ class Pipeline:
 
         Its first yield (`None`) only tells `_run` that the relay is running."""
         assert trail.protected is not None and trail.route is not None
-        answer = self._answer_filter(trail)
+        answer = answer_filter(self._trust, trail)
         tools = ToolCallRelay(trail.protected.vault)
         prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
@@ -369,70 +371,7 @@ class Pipeline:
         except Exception:
             log.exception("closing the answer of request %s failed", trail.request.request_id)
         finally:
-            await self._finish(trail, status, error)
-
-    def _answer_filter(self, trail: AuditTrail) -> AnswerFilter:
-        """Scan, then restore, the answer of the backend that `trail.route` names."""
-        assert trail.protected is not None and trail.route is not None
-        scanner = self._trust.response_scanner(
-            trail.caller.tenant,
-            trail.request.request_id,
-            trail.protected.vault,
-            outbound_texts(trail.request),
-            trail.route.locality,
-        )
-        response = trail.caller.tenant.trust.response
-        words = (
-            load_plain_words()
-            if response.release is AnswerRelease.WORDS
-            and response.toxicity_action is EntityAction.ALLOW
-            else None
-        )
-        response_format = trail.request.params.response_format
-        json_answer = response_format is not None and response_format.json
-        return AnswerFilter(
-            scanner, trail.protected.vault, words, escape_in_string if json_answer else None
-        )
-
-    async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
-        """Settle the quota reservation and write the one audit record of the request."""
-        await self._in_flight.finish(trail, functools.partial(self._write, trail, status, error))
-
-    async def _write(self, trail: AuditTrail, status: str, error: str) -> None:
-        cost = None
-        if trail.cache_hit:
-            cost = 0.0  # answered from the cache: no backend call was paid for
-        elif trail.route is not None:
-            provider = self._config.providers.get(trail.route.backend)
-            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
-        try:
-            if trail.reservation is not None:
-                used = _used_tokens(trail, status)
-                await self._quotas.settle(trail.reservation, used, cost)
-        finally:
-            self._telemetry.finished(trail, status, cost)
-            with tracer().start_as_current_span("modelgw.audit.record"):
-                await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
-
-
-def _used_tokens(trail: AuditTrail, status: str) -> int | None:
-    """Tokens to charge the request's quotas; `None` when no backend answered at all.
-
-    A failed request whose backend did answer (usage reported, or part of a stream
-    sent) is charged what it used. A cache hit used no backend tokens. A backend
-    that reported no usage (some do not on streams) is charged the chars/4 estimate
-    of what was sent and answered.
-    """
-    used = trail.usage.prompt_tokens + trail.usage.completion_tokens
-    if status != "OK" and not used and not trail.masked_response:
-        return None
-    if trail.cache_hit:
-        return 0
-    if used:
-        return used
-    messages, _, _ = trail.sent()
-    sent = messages or trail.request.messages
-    return text_tokens([m.content for m in sent] + [trail.masked_response])
+            await self._records.finish(trail, status, error)
 
 
 async def _close(chunks: AsyncIterator[StreamChunk]) -> None:
