@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from modelgw.audit.bulk import RowRejected, insert_rows
@@ -50,8 +51,11 @@ def database_url(config: AuditConfig) -> str:
 
 
 def is_connection_error(exc: BaseException) -> bool:
-    """Whether a database error means "cannot reach the database" rather than "bad record"."""
-    if isinstance(exc, OperationalError | InterfaceError):
+    """Whether a database error means "cannot reach the database" rather than "bad record".
+
+    A pool with no free connection within `pool_timeout_s` counts: the store is busy (or
+    its connections hang), and the writer should retry later, as for an outage."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 

@@ -1,11 +1,13 @@
-"""The SQLAlchemy async engine of a store, with the configured timeouts on Postgres."""
+"""The SQLAlchemy async engine of a store, with the configured timeouts and pool on Postgres."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from modelgw.common.config.database import DatabaseTimeouts
+from modelgw.common.config.database import DatabaseClient, DatabasePool, DatabaseTimeouts
 
 
 def connect_args(
@@ -16,7 +18,7 @@ def connect_args(
     `maintenance` (the CLI's purge, verify, migrate) keeps the connect bound only: those
     jobs take as long as their work, and someone is watching them.
     """
-    if not make_url(url).drivername.startswith("postgresql"):
+    if not _postgres(url):
         return {}
     args = {"timeout": timeouts.connect_timeout_s}
     if not maintenance:
@@ -24,6 +26,22 @@ def connect_args(
     return args
 
 
-def store_engine(url: str, timeouts: DatabaseTimeouts, *, maintenance: bool = False) -> AsyncEngine:
-    args = connect_args(url, timeouts, maintenance=maintenance)
-    return create_async_engine(url, pool_pre_ping=True, connect_args=args)
+def pool_args(url: str, pool: DatabasePool) -> dict[str, Any]:
+    """The queue pool's size and wait, for Postgres. SQLite keeps SQLAlchemy's choice of
+    pool: one shared connection for an in-memory database, which takes no size."""
+    if not _postgres(url):
+        return {}
+    return {
+        "pool_size": pool.pool_size,
+        "max_overflow": pool.max_overflow,
+        "pool_timeout": pool.pool_timeout_s,
+    }
+
+
+def store_engine(url: str, client: DatabaseClient, *, maintenance: bool = False) -> AsyncEngine:
+    args = connect_args(url, client, maintenance=maintenance)
+    return create_async_engine(url, pool_pre_ping=True, connect_args=args, **pool_args(url, client))
+
+
+def _postgres(url: str) -> bool:
+    return make_url(url).drivername.startswith("postgresql")

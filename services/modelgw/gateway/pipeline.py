@@ -15,7 +15,11 @@ request, an unknown model, or an audit log that cannot take more records is
 refused with its status before that point and leaves no record.
 
 Unary and streamed requests run the same stages (`_open`, `_relay`); a unary
-request is a stream that the pipeline reads to its end itself.
+request is a stream that the pipeline reads to its end itself. Stages with a
+module of their own: the response cache (`response_cache_step.py`), the answer's
+scan and restore (`answer_scan.py`), the quota settlement and audit record
+(`record_step.py`), and how an exception reads in that record (`endings.py`).
+Embeddings run the same protect and record stages from `embed_path.py`.
 """
 
 from __future__ import annotations
@@ -31,18 +35,15 @@ from typing import cast
 from opentelemetry import trace
 
 from modelgw.audit.sink import AuditSink
-from modelgw.common.config.inputs import EmbeddingProtection
-from modelgw.common.config.providers import Locality
 from modelgw.common.config.schema import ModelgwConfig
-from modelgw.common.config.tenants import AnswerRelease, EntityAction
 from modelgw.common.config.tenants import Role as KeyRole
-from modelgw.common.errors import ModelgwError, PermissionDenied
+from modelgw.common.errors import PermissionDenied
 from modelgw.common.logs import bind_request
 from modelgw.common.messages import FinishReason
 from modelgw.common.telemetry import tracer
 from modelgw.common.tenant import Caller
-from modelgw.common.tools import ToolCallDelta
-from modelgw.gateway.cache import CachedAnswer, ResponseCache, cache_key, is_cacheable
+from modelgw.gateway.answer_scan import answer_filter
+from modelgw.gateway.cache import CachedAnswer, ResponseCache, is_cacheable
 from modelgw.gateway.chat import (
     ChatRequest,
     ChatResult,
@@ -54,35 +55,28 @@ from modelgw.gateway.chat import (
     StreamToolCall,
 )
 from modelgw.gateway.content_checks import check_content
-from modelgw.gateway.embeddings import EmbedRequest, EmbedResult, check_embed
-from modelgw.gateway.features import capable, check_images, embedding_capable
+from modelgw.gateway.embed_path import EmbeddingPath
+from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
+from modelgw.gateway.endings import GONE, SHUTDOWN, ending
+from modelgw.gateway.features import capable, check_images
 from modelgw.gateway.in_flight import InFlight
-from modelgw.gateway.json_texts import escape_in_string
 from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.protection import ProtectedRequest
 from modelgw.gateway.quotas import Quotas
-from modelgw.gateway.quotas.limits import text_tokens
+from modelgw.gateway.record_step import RecordStep
+from modelgw.gateway.response_cache_step import ResponseCacheStep, replay
 from modelgw.gateway.routing import Candidate, Outcome, RoutePlan, Router
 from modelgw.gateway.telemetry import GatewayTelemetry
 from modelgw.gateway.tool_calls import ToolCallCollector, ToolCallRelay
 from modelgw.gateway.trail import AuditTrail
 from modelgw.gateway.validation import check_caller, check_chat
-from modelgw.providers.base import BackendRequest, EmbeddingRequest, StreamChunk
-from modelgw.providers.pricing import highest_cost, request_cost
+from modelgw.providers.base import BackendRequest, StreamChunk
+from modelgw.providers.pricing import highest_cost
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
-from modelgw.trust.plain_words import load_plain_words
 from modelgw.trust.vault import VaultOwner
 
 log = logging.getLogger(__name__)
-
-_GONE = "client went away before the answer finished"
-_LATE = "the caller's deadline passed before the answer finished"
-_SHUTDOWN = "the gateway shut down before the answer finished"
-_DEADLINE_SLACK_S = 0.1
-"""A cancellation this close to the caller's deadline is the deadline's. The caller's own
-timer starts before ours (we count from when the call arrived) and its cancel can reach us
-a few milliseconds before our copy of the deadline has passed."""
 
 
 class Pipeline:
@@ -102,10 +96,16 @@ class Pipeline:
         self._router = router
         self._trust = trust
         self._audit = audit
-        self._cache = cache
         self._quotas = quotas
         self._telemetry = telemetry or GatewayTelemetry.off()
         self._in_flight = InFlight()
+        self._responses = ResponseCacheStep(cache, self._telemetry)
+        self._records = RecordStep(
+            config.providers, quotas, audit, self._telemetry, self._in_flight
+        )
+        self._embeddings = EmbeddingPath(
+            router, audit, quotas, self._in_flight, self._records, protect=self._protect
+        )
 
     def list_models(self, caller: Caller) -> list[tuple[str, str]]:
         """The deployment's models and the tenant's own (which win on a shared name)."""
@@ -156,73 +156,8 @@ class Pipeline:
         return await self._run(caller, request, streamed=True)
 
     async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult:
-        """Embeddings through the same stages as chat: admit, quota, protect, route (with
-        retries and fallback), audit. The backend gets the masked inputs, or, for a tenant
-        that chose local-only embeddings, the inputs as sent, on local backends only."""
-        local_only = caller.tenant.config.embeddings.protection is EmbeddingProtection.LOCAL_ONLY
-        plan = self._admit_embed(caller, request, local_only=local_only)
-        chat = request.as_chat()
-        trail = AuditTrail(caller, chat, streamed=False, operation="embeddings")
-        self._in_flight.add(trail)
-        status, error = "CANCELLED", _GONE
-        try:
-            if not caller.may_use(request.model):
-                raise PermissionDenied(
-                    f"tenant {caller.tenant.name!r} may not use model {request.model!r}"
-                )
-            trail.reservation = await self._quotas.reserve(
-                caller.tenant, chat.messages, chat.params
-            )
-            plan = await self._protect(trail, plan)
-            reasons = "; ".join(plan.reasons) or "route order"
-
-            async def prepare(candidate: Candidate) -> EmbeddingRequest:
-                assert trail.protected is not None
-                sent = trail.protected.backend_request(candidate)  # refuses blocked data
-                trail.locality = candidate.locality
-                trail.route = RouteInfo.of(candidate, reasons)
-                inputs = request.inputs if local_only else [m.content for m in sent.messages]
-                return EmbeddingRequest(
-                    candidate.upstream_model,
-                    list(inputs),
-                    request.request_id,
-                    request.deadline,
-                    request.dimensions,
-                )
-
-            with tracer().start_as_current_span("modelgw.backend.embed"):
-                outcome, response = await self._router.engine.embed(plan, request.deadline, prepare)
-            self._answered(trail, outcome)
-            trail.usage = response.usage
-            status, error = "OK", ""
-        except BaseException as exc:
-            status, error = self._ending(trail, exc)
-            raise
-        finally:
-            await asyncio.shield(self._finish(trail, status, error))
-        assert trail.protected is not None and trail.route is not None
-        return EmbedResult(
-            request.request_id,
-            request.client_request_id,
-            request.model,
-            response.vectors,
-            response.usage,
-            trail.protected.masked(trail.route.locality).summary,
-            trail.route,
-        )
-
-    def _admit_embed(self, caller: Caller, request: EmbedRequest, *, local_only: bool) -> RoutePlan:
-        """`_admit` for embeddings: refusals here leave no record."""
-        span = trace.get_current_span()
-        span.set_attribute("modelgw.tenant", caller.tenant.name)
-        span.set_attribute("modelgw.model", request.model)
-        span.set_attribute("modelgw.request_id", request.request_id)
-        if not caller.has_role(KeyRole.USER):
-            raise PermissionDenied("this API key lacks the `user` role needed to call models")
-        self._audit.admit(caller.tenant)
-        check_embed(request)
-        check_caller(request.caller)
-        return embedding_capable(self._router.plan(request.model), local_only=local_only)
+        """Embeddings through the same stages as chat (`embed_path.py`)."""
+        return await self._embeddings.embed(caller, request)
 
     @property
     def in_flight(self) -> InFlight:
@@ -233,7 +168,7 @@ class Pipeline:
         """Record every request still in flight (the process is going away) as CANCELLED,
         and wait for every record being written: the audit sink closes after this."""
         await self._in_flight.close(
-            functools.partial(self._write, status="CANCELLED", error=_SHUTDOWN)
+            functools.partial(self._records.write, status="CANCELLED", error=SHUTDOWN)
         )
 
     # -- the stages -----------------------------------------------------------------------
@@ -251,7 +186,7 @@ class Pipeline:
             # so a stream the caller dropped unread would otherwise leave no record.
             await anext(relay)
         except BaseException as exc:
-            await asyncio.shield(self._finish(trail, *self._ending(trail, exc)))
+            await asyncio.shield(self._records.finish(trail, *self._ending(trail, exc)))
             raise
         return cast(AsyncGenerator[StreamEvent, None], relay)
 
@@ -295,9 +230,9 @@ class Pipeline:
                 price=price,
             )
         plan = await self._protect(trail, plan)
-        cached = await self._cached(trail, plan)
+        cached = await self._responses.lookup(trail, plan)
         if cached is not None:
-            return _replay(cached), False
+            return replay(cached), False
 
         async def prepare(candidate: Candidate) -> BackendRequest:
             assert trail.protected is not None
@@ -318,7 +253,7 @@ class Pipeline:
         answer = CachedAnswer(
             response.text, response.finish_reason, response.usage, response.tool_calls
         )
-        return _replay(answer), store
+        return replay(answer), store
 
     async def _protect(self, trail: AuditTrail, plan: RoutePlan) -> RoutePlan:
         """Detect once for every locality of the route; narrow the route by the tenant's rules."""
@@ -348,37 +283,6 @@ class Pipeline:
     def _answered(self, trail: AuditTrail, outcome: Outcome) -> None:
         trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
 
-    def _cache_key(self, trail: AuditTrail, backend: str, locality: Locality) -> str:
-        """Keyed on what is (or would be) sent to one backend, so masking never differs."""
-        assert trail.protected is not None
-        messages, params = trail.protected.sent_to(locality)
-        return cache_key(trail.caller.tenant.name, trail.request.model, backend, messages, params)
-
-    async def _cached(self, trail: AuditTrail, plan: RoutePlan) -> CachedAnswer | None:
-        """The answer the first backend this request may go to gave to this masked prompt.
-
-        Only a backend the tenant's policy lets the data reach counts: a cached answer must
-        never stand in for a backend that would have been refused or skipped.
-        """
-        if not self._caches(trail) or trail.protected is None:
-            return None
-        first = next((c for c in plan.candidates if trail.protected.may_send(c)), None)
-        if first is None:
-            return None
-        answer = await self._cache.get(self._cache_key(trail, first.name, first.locality))
-        self._telemetry.cache_lookup(trail, hit=answer is not None)
-        if answer is not None:
-            trail.cache_hit = True
-            trail.locality = first.locality
-            trail.route = RouteInfo.of(first, "answered from the response cache")
-        return answer
-
-    def _caches(self, trail: AuditTrail) -> bool:
-        """Deterministic requests of tenants that keep the response cache on, when there is one
-        (else no key, a hash of the whole masked prompt, is computed for nothing)."""
-        enabled = trail.caller.tenant.config.cache.enabled
-        return self._cache.stores and enabled and is_cacheable(trail.request.params)
-
     async def _relay(
         self, trail: AuditTrail, chunks: AsyncIterator[StreamChunk], *, store: bool
     ) -> AsyncGenerator[StreamEvent | None, None]:
@@ -386,11 +290,11 @@ class Pipeline:
 
         Its first yield (`None`) only tells `_run` that the relay is running."""
         assert trail.protected is not None and trail.route is not None
-        answer = self._answer_filter(trail)
+        answer = answer_filter(self._trust, trail)
         tools = ToolCallRelay(trail.protected.vault)
         prompt_summary = trail.protected.masked(trail.route.locality).summary
         finish_reason = FinishReason.STOP
-        status, error = "CANCELLED", _GONE
+        status, error = "CANCELLED", GONE
         try:
             yield None
             yield StreamStart(
@@ -427,11 +331,10 @@ class Pipeline:
             trail.masked_response = answer.masked_text
             yield StreamEnd(finish_reason, trail.usage, trail.answer_summary)
             status, error = "OK", ""
-            if store and not answer.cut and self._caches(trail):
+            if store and not answer.cut and self._responses.applies(trail):
                 # The scanned masked answer: personal data the model made up is not cached.
-                key = self._cache_key(trail, trail.route.backend, trail.route.locality)
-                await self._cache.put(
-                    key,
+                await self._responses.store(
+                    trail,
                     CachedAnswer(answer.masked_text, finish_reason, trail.usage, tools.masked()),
                 )
         except BaseException as exc:
@@ -445,21 +348,7 @@ class Pipeline:
 
     def _ending(self, trail: AuditTrail, exc: BaseException) -> tuple[str, str]:
         """The status and message an exception gives the request's record."""
-        if isinstance(exc, ModelgwError):
-            return trail.failed(exc)
-        if isinstance(exc, asyncio.CancelledError | GeneratorExit):
-            if self._in_flight.cut_off:
-                return "CANCELLED", _SHUTDOWN
-            deadline = trail.request.deadline
-            if deadline is not None and time.monotonic() >= deadline - _DEADLINE_SLACK_S:
-                return "DEADLINE_EXCEEDED", _LATE
-            return "CANCELLED", _GONE
-        if isinstance(exc, Exception):
-            log.error(
-                "request %s failed on an unexpected error", trail.request.request_id, exc_info=exc
-            )
-            return "INTERNAL", f"internal error ({type(exc).__name__})"
-        return "CANCELLED", _SHUTDOWN  # KeyboardInterrupt, SystemExit: the process is ending
+        return ending(trail, exc, cut_off=self._in_flight.cut_off)
 
     async def _wrap_up(
         self,
@@ -482,79 +371,7 @@ class Pipeline:
         except Exception:
             log.exception("closing the answer of request %s failed", trail.request.request_id)
         finally:
-            await self._finish(trail, status, error)
-
-    def _answer_filter(self, trail: AuditTrail) -> AnswerFilter:
-        """Scan, then restore, the answer of the backend that `trail.route` names."""
-        assert trail.protected is not None and trail.route is not None
-        scanner = self._trust.response_scanner(
-            trail.caller.tenant,
-            trail.request.request_id,
-            trail.protected.vault,
-            outbound_texts(trail.request),
-            trail.route.locality,
-        )
-        response = trail.caller.tenant.trust.response
-        words = (
-            load_plain_words()
-            if response.release is AnswerRelease.WORDS
-            and response.toxicity_action is EntityAction.ALLOW
-            else None
-        )
-        response_format = trail.request.params.response_format
-        json_answer = response_format is not None and response_format.json
-        return AnswerFilter(
-            scanner, trail.protected.vault, words, escape_in_string if json_answer else None
-        )
-
-    async def _finish(self, trail: AuditTrail, status: str, error: str = "") -> None:
-        """Settle the quota reservation and write the one audit record of the request."""
-        await self._in_flight.finish(trail, functools.partial(self._write, trail, status, error))
-
-    async def _write(self, trail: AuditTrail, status: str, error: str) -> None:
-        cost = None
-        if trail.cache_hit:
-            cost = 0.0  # answered from the cache: no backend call was paid for
-        elif trail.route is not None:
-            provider = self._config.providers.get(trail.route.backend)
-            cost = request_cost(provider, trail.route.upstream_model, trail.usage)
-        try:
-            if trail.reservation is not None:
-                used = _used_tokens(trail, status)
-                await self._quotas.settle(trail.reservation, used, cost)
-        finally:
-            self._telemetry.finished(trail, status, cost)
-            with tracer().start_as_current_span("modelgw.audit.record"):
-                await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
-
-
-def _used_tokens(trail: AuditTrail, status: str) -> int | None:
-    """Tokens to charge the request's quotas; `None` when no backend answered at all.
-
-    A failed request whose backend did answer (usage reported, or part of a stream
-    sent) is charged what it used. A cache hit used no backend tokens. A backend
-    that reported no usage (some do not on streams) is charged the chars/4 estimate
-    of what was sent and answered.
-    """
-    used = trail.usage.prompt_tokens + trail.usage.completion_tokens
-    if status != "OK" and not used and not trail.masked_response:
-        return None
-    if trail.cache_hit:
-        return 0
-    if used:
-        return used
-    messages, _, _ = trail.sent()
-    sent = messages or trail.request.messages
-    return text_tokens([m.content for m in sent] + [trail.masked_response])
-
-
-async def _replay(answer: CachedAnswer) -> AsyncIterator[StreamChunk]:
-    """A whole answer (a cached one, or a unary backend's) as a backend stream of one chunk."""
-    calls = tuple(
-        ToolCallDelta(i, call.id, call.name, call.arguments)
-        for i, call in enumerate(answer.tool_calls)
-    )
-    yield StreamChunk(answer.masked_text, answer.finish_reason, answer.usage, calls)
+            await self._records.finish(trail, status, error)
 
 
 async def _close(chunks: AsyncIterator[StreamChunk]) -> None:

@@ -194,7 +194,7 @@ async def test_a_deployment_without_a_cache_computes_no_key(monkeypatch) -> None
         keys.append(args)
         return "key"
 
-    monkeypatch.setattr("modelgw.gateway.pipeline.cache_key", counted)
+    monkeypatch.setattr("modelgw.gateway.response_cache_step.cache_key", counted)
     run = pipeline_under_test([ScriptedBackend("cloud", Locality.EXTERNAL)])  # NoCache
     assert (await run.ask(PROMPT, temperature=0.0)).text == PROMPT
     assert streamed_text(await run.ask_streamed(PROMPT, temperature=0.0)) == PROMPT

@@ -13,7 +13,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from modelgw.common.config.base import StrictModel
-from modelgw.common.config.database import DatabaseTimeouts
+from modelgw.common.config.database import DatabaseClient
 from modelgw.common.config.paths import default_audit_url, default_spool_directory
 from modelgw.common.config.secrets import SecretRef
 from modelgw.common.config.urls import is_secret_parameter
@@ -61,7 +61,7 @@ class RawContentConfig(StrictModel):
     """Reference to the tenant's 32-byte key encryption key, base64 encoded."""
 
 
-class AuditConfig(DatabaseTimeouts):
+class AuditConfig(DatabaseClient):
     url: str = Field(default_factory=default_audit_url)
     """SQLAlchemy async URL of the audit store, without a password. Defaults to SQLite at
     `$MODELGW_STATE_DIR/audit.db` (`.modelgw/audit.db` when the variable is unset)."""

@@ -14,7 +14,7 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 
 from modelgw.common.config.base import StrictModel
-from modelgw.common.config.database import DatabaseTimeouts
+from modelgw.common.config.database import DatabaseClient
 from modelgw.common.config.secrets import SecretRef
 from modelgw.common.config.tenants import NAME_PATTERN, check_sha256_hex
 
@@ -35,7 +35,7 @@ class PlatformAdminKey(StrictModel):
         return check_sha256_hex(value)
 
 
-class ControlConfig(DatabaseTimeouts):
+class ControlConfig(DatabaseClient):
     url: str = IN_MEMORY_URL
     """SQLAlchemy async URL of the control store (tenant versions, API keys, change log),
     without a password: `postgresql+asyncpg://` in production (several gateways follow it),
