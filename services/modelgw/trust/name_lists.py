@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from modelgw.trust.stop_words import english_stop_words
 
 # Names that are far more often ordinary words in business text.
 _OTHER_COMMON_WORDS = frozenset(
@@ -216,7 +216,7 @@ class NameLists:
             (resources.files("modelgw.trust") / "data" / DATA_FILE).read_text(encoding="utf-8")
         )
         common = set(gazetteer["common"])
-        excluded = COMMON_WORDS | {w.lower() for w in STOP_WORDS}
+        excluded = COMMON_WORDS | {w.lower() for w in english_stop_words()}
         first = read("dist.male.first") | read("dist.female.first") | set(gazetteer["first"])
         first -= excluded | common
         last = read("dist.all.last", max_last_rank) | set(gazetteer["last"])
