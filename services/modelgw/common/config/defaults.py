@@ -1,8 +1,9 @@
 """Embedded defaults: what `modelgw serve` runs with when given no config.
 
 A loopback-only gateway with the `echo` backend, SQLite audit store, an
-in-process cache and one `dev` tenant, so a new user sees the whole flow
-(masking, restoring, auditing) with one command and no infrastructure.
+in-process cache, one detector process and one `dev` tenant, so a new user sees
+the whole flow (masking, restoring, auditing) with one command and no
+infrastructure.
 """
 
 from __future__ import annotations
@@ -72,5 +73,8 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
             # The audit store and spool take their defaults under state_dir().
             # Loopback only, no load balancer to tell: Ctrl-C stops at once.
             "server": {"drain_s": 0},
+            # One detector process (each holds ~220 MiB of model and name lists): plenty for
+            # one developer, and the whole `modelgw serve` stays under 400 MiB (issue 19).
+            "trust": {"workers": 1},
         }
     )

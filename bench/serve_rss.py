@@ -1,0 +1,103 @@
+"""Bench: resident memory of the default `modelgw serve`, its whole process tree.
+
+    python -m bench.serve_rss [--requests 300] [-- extra serve arguments]
+
+Starts `modelgw serve` with the embedded defaults (what `make run` starts), sends
+`--requests` chat requests over HTTP, each with a new name, e-mail and phone number (so
+detection runs on every one and spaCy's vocabulary grows as in use), then reads VmRSS of
+the serve process and every process below it (the detector processes). Prints one JSON
+line: the total and each process. RSS counts pages shared between processes once per
+process, as `ps` and the issue's measurement do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.http.before_after import free_port
+
+KEY = "mgw_bench_rss_key_0123456789abcdef"
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for current in found:
+        for task in Path(f"/proc/{current}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(requests: int, extra: list[str]) -> dict[str, object]:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="modelgw-bench-rss-") as state:
+        env = {**os.environ, "MODELGW_DEV_API_KEY": KEY, "MODELGW_STATE_DIR": state}
+        command = [
+            sys.executable, "-m", "modelgw.cli", "--log-level", "WARNING", "serve",
+            "--listen", f"127.0.0.1:{free_port()}", "--http-listen", f"127.0.0.1:{port}", *extra,
+        ]  # fmt: skip
+        log = Path(state) / "serve.log"
+        server = subprocess.Popen(command, env=env, stderr=log.open("wb"))
+        client = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"authorization": f"Bearer {KEY}"},
+            timeout=60,
+        )
+        try:
+            deadline = time.monotonic() + 600
+            while True:
+                if server.poll() is not None:
+                    raise SystemExit(f"modelgw serve exited: {log.read_text()[-2000:]}")
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit("modelgw serve not ready in 600 s")
+                time.sleep(0.5)
+            for n in range(requests):
+                text = (
+                    f"Hi, I am Jane Roe{n}. Write to jane.roe{n}@example.com or call "
+                    f"+1 415 555 {n % 10_000:04d} about order {n}."
+                )
+                body = {"model": "echo", "messages": [{"role": "user", "content": text}]}
+                client.post("/v1/chat/completions", json=body).raise_for_status()
+            sizes = [_rss_mib(pid) for pid in _tree(server.pid)]
+        finally:
+            client.close()
+            server.terminate()
+            server.wait(60)
+    return {
+        "total_mib": round(sum(sizes)),
+        "processes_mib": [round(size) for size in sizes],
+        "requests": requests,
+        "command": " ".join(["modelgw", "serve", *extra]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("extra", nargs="*", help="more `modelgw serve` arguments, after --")
+    args = parser.parse_args()
+    print(json.dumps(measure(args.requests, args.extra)))
+
+
+if __name__ == "__main__":
+    main()
