@@ -63,17 +63,26 @@ _TLD = (
     r"|fr|be|nl|lu|es|pt|it|pl|cz|sk|hu|ro|bg|gr|se|no|dk|fi|is|ee|lv|lt|br|mx|ar|cl|jp|cn"
     r"|in|ru|ua|tr|za|sg|hk)"
 )
+_SECOND_LEVEL = (
+    r"(?:(?:com|co|org|net|edu|gov|ac){dot}"
+    r"(?:uk|au|nz|za|ng|ke|gh|br|mx|ar|pe|tr|cn|jp|kr|tw|hk|sg|ph|pk|eg|sa|ua|il|th|vn))"
+)
+"""`example.com.ng`, `example.co.uk`: a country's second-level domain, spaced or worded like the
+rest; its countries are ones whose code is no English word (`com. it was` ends a sentence)."""
 _WORD_DOT = r"[ \t]+(?:dot|\(dot\)|\[dot\])[ \t]+"
+_WORDED_SECOND_LEVEL = _SECOND_LEVEL.format(dot=rf"(?:{_WORD_DOT}|\.)")
+_SPACED_SECOND_LEVEL = _SECOND_LEVEL.format(dot=r"[ \t]*\.[ \t]*")
 WORDED_EMAIL = re.compile(
     rf"(?i)(?<![\w.@+-])(?P<local>[\w+-]+(?:(?:{_WORD_DOT}|[._])[\w+-]+)*)"
     rf"[ \t]+(?:at|\(at\)|\[at\])[ \t]+"
-    rf"(?P<domain>[\w-]+(?:(?:{_WORD_DOT}|\.)[\w-]+)*(?:{_WORD_DOT}|\.){_TLD})(?![\w-]|\.\w)"
+    rf"(?P<domain>[\w-]+(?:(?:{_WORD_DOT}|\.)[\w-]+)*(?:{_WORD_DOT}|\.)"
+    rf"(?:{_WORDED_SECOND_LEVEL}|{_TLD}))(?![\w-]|\.\w)"
 )
 """`john dot smith at example dot com`, `kpalma AT example DOT com`: the domain must end in a
 known top-level domain, and `at` must join two parts with no space inside them."""
 SPACED_EMAIL = re.compile(
     r"(?<![\w.@+-])[\w+-]+(?:[ \t]*\.[ \t]*[\w+-]+)*[ \t]*@[ \t]*[\w-]+(?:[ \t]*\.[ \t]*[\w-]+)*"
-    rf"[ \t]*\.[ \t]*{_TLD}(?![\w-]|\.\w)",
+    rf"[ \t]*\.[ \t]*(?:{_SPACED_SECOND_LEVEL}|{_TLD})(?![\w-]|\.\w)",
     re.IGNORECASE,
 )
 """`a . b @ c . com`, `tbelpere @ hotmail . com`: spaces around the `@` and the dots."""
@@ -94,7 +103,7 @@ BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot|\.)\s*[\]\)\}>]\s*")
 NEEDS_WORK = re.compile(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
-    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-]\n",
+    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-)]\n",
     re.IGNORECASE,
 )
 """A cheap test that some rule may apply: plain text without it is read as it is."""

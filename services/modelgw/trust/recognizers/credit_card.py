@@ -73,6 +73,10 @@ def _printed_like_a_card(groups: list[str]) -> bool:
     return all(4 <= len(g) <= 6 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7
 
 
+def _by_fours(groups: list[str]) -> bool:
+    return len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
+
+
 class PaymentCardRecognizer(RegexRecognizer):
     entity = "CREDIT_CARD"
     patterns = (_CANDIDATE,)
@@ -88,12 +92,13 @@ class PaymentCardRecognizer(RegexRecognizer):
         for group, sep in zip(groups, seps, strict=False):
             offsets.append(offsets[-1] + len(group) + len(sep))
         # The whole run, then without outer groups (an amount before, a date after); one
-        # separator throughout, as a card is printed.
+        # separator throughout, as a card is printed, or mixed ones between groups of four
+        # (`4111-1111.1111 1111`: a disguise, the groups still a card's).
         for first in range(len(groups)):
             for last in range(len(groups), first, -1):
-                if len(set(seps[first : last - 1])) > 1:
-                    continue
                 part = groups[first:last]
+                if len(set(seps[first : last - 1])) > 1 and not _by_fours(part):
+                    continue
                 if _printed_like_a_card(part) and issued("".join(part)):
                     return start + offsets[first], start + offsets[last - 1] + len(groups[last - 1])
         return None
