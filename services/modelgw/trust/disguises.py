@@ -94,6 +94,11 @@ SPACED_WORDS = re.compile(
     r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?:  [^\W\d_](?: [^\W\d_]){1,})+(?![^\s.,;:!?)])"
 )
 """`I l a r i a  C a r u s o`: a name typed a letter at a time, words two spaces apart."""
+_IP_DOT = r"(?:[ \t]*\.[ \t]*|[ \t]+(?:dot|DOT|Dot)[ \t]+)"
+SPACED_IPV4 = re.compile(
+    rf"(?<![\w.])(?:\d{{1,3}}{_IP_DOT}){{3}}\d{{1,3}}(?![\w]|[ \t]*\.[ \t]*\d)"
+)
+"""`10 . 12 . 0 . 7`, `10 dot 12 dot 0 dot 7`: an IPv4 address with its dots spaced or worded."""
 ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 """Digit groups joined by separators that pattern recognizers do not expect."""
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At|@)\s*[\]\)\}>]\s*")
@@ -103,7 +108,8 @@ BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot|\.)\s*[\]\)\}>]\s*")
 NEEDS_WORK = re.compile(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
-    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-)]\n",
+    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-)]\n"
+    r"|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d",
     re.IGNORECASE,
 )
 """A cheap test that some rule may apply: plain text without it is read as it is."""
@@ -132,6 +138,14 @@ def _no_spaces(match: re.Match[str]) -> str:
     return re.sub(r"[ \t]+", "", match.group(0))
 
 
+def _spaced_ipv4(match: re.Match[str]) -> str:
+    octets = re.split(_IP_DOT, match.group(0))
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    if not all(int(o) <= 255 for o in octets) or re.search(rf"\d{_IP_DOT}$", before):
+        return match.group(0)
+    return ".".join(octets)
+
+
 def _spaced_words(match: re.Match[str]) -> str:
     return " ".join(w.replace(" ", "") for w in match.group(0).split("  "))
 
@@ -153,6 +167,7 @@ REWRITES: tuple[Rewrite, ...] = (
     (BRACKETED_DOT, lambda m: "."),
     (WORDED_EMAIL, _worded_email),
     (SPACED_EMAIL, _no_spaces),
+    (SPACED_IPV4, _spaced_ipv4),
     (SPACED_WORDS, _spaced_words),
     (SPACED_CHARACTERS, _spaced_characters),
     (ODD_DIGIT_SEPARATOR, lambda m: "-"),

@@ -120,3 +120,36 @@ def test_a_number_after_called_from_is_a_phone() -> None:
 )
 def test_a_spaced_email_keeps_its_country_domain(original: str, reads: str) -> None:
     assert reads in normalise(original).text
+
+
+@pytest.mark.parametrize(
+    ("original", "reads"),
+    [
+        ("from 172 . 16 . 4 . 20 today", "172.16.4.20"),
+        ("from 172 dot 16 dot 4 dot 20 today", "172.16.4.20"),
+    ],
+)
+def test_an_ipv4_with_spaced_or_worded_dots_is_read_whole(original: str, reads: str) -> None:
+    assert reads in normalise(original).text
+
+
+@pytest.mark.parametrize("text", ["scores 300 . 1 . 1 . 1 ok", "In 2020. 5 people came"])
+def test_numbers_that_cannot_be_an_address_keep_their_spaces(text: str) -> None:
+    assert normalise(text).text == text
+
+
+def test_ibans_one_after_another_are_each_found() -> None:
+    text = "iban DE89-3704-0044-0532-0130-00 or DE89.3704.0044.0532.0130.00 ok"
+    assert _found(CheckedIbanRecognizer(), text) == [
+        "DE89-3704-0044-0532-0130-00",
+        "DE89.3704.0044.0532.0130.00",
+    ]
+
+
+def test_cards_side_by_side_in_one_run_are_each_found() -> None:
+    text = "cards 4111 1111 1111 1111 5555 5555 5555 4444 3782 822463 10005 ok"
+    assert _found(PaymentCardRecognizer(), text) == [
+        "4111 1111 1111 1111",
+        "5555 5555 5555 4444",
+        "3782 822463 10005",
+    ]

@@ -82,6 +82,17 @@ class PaymentCardRecognizer(RegexRecognizer):
     patterns = (_CANDIDATE,)
     score = 1.0
 
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Each run, and after a card in it, the rest of the run: cards side by side
+        (`4111 1111 1111 1111 5555 5555 5555 4444`) read as one run are each found."""
+        spans: list[tuple[int, int]] = []
+        for match in _CANDIDATE.finditer(text):
+            start, end = match.span()
+            while start < end and (card := self.refine(text, start, end)) is not None:
+                spans.append(card)
+                start = card[1] + len(text[card[1] : end]) - len(text[card[1] : end].lstrip(" -."))
+        return spans
+
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
         if _is_ip(value):

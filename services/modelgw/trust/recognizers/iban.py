@@ -71,6 +71,18 @@ class CheckedIbanRecognizer(RegexRecognizer):
     patterns = (_CANDIDATE,)
     score = 0.95
 
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Candidates one after another from where the last IBAN ended: a greedy candidate
+        (`DE89 ... 00 or DE89`) must not swallow the start of the next IBAN."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        while (match := _CANDIDATE.search(text, pos)) is not None:
+            refined = self.refine(text, match.start(), match.end())
+            if refined is not None:
+                spans.append(refined)
+            pos = refined[1] if refined is not None else match.start() + 1
+        return spans
+
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         candidate = text[start:end]
         # Try the whole candidate, then drop trailing groups one by one.

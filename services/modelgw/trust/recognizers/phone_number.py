@@ -20,6 +20,7 @@ import re
 import phonenumbers
 
 from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.whole_values import after_reference_word
 
 # A comma before a number is a field's edge (`name,+49 30 125777,town`), not a digit group's.
 _CANDIDATE = re.compile(
@@ -89,6 +90,8 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool =
         return digits >= 8 or international
     trunk = number.lstrip("(").startswith("0")
     grouped = bool(re.search(r"[ \-./()]", number))
+    if after_reference_word(text, start) and not cued:
+        return False  # `order 0375902907`, `tracking 0650 9170 9549 39`: the trunk 0 by chance
     if trunk and digits >= 9:
         return True
     line_start = text.rfind("\n", 0, start) + 1
