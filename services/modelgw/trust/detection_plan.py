@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules
 from modelgw.trust.ner import model_input, ner_pieces
+from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
+from modelgw.trust.titles import is_title, titled_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,11 @@ def finish(
                 continue
             o_start, o_end = text.norm.to_original(start, end)
             o_start, o_end = _trim(text.norm.original, o_start, o_end)
+            if titled_type(entity_type) and (
+                is_title(text.norm.original, o_start, o_end)
+                or overlaps_legal_form(text.norm.original, o_start, o_end)
+            ):
+                continue  # `Eleanor Rigby` in a karaoke list, `Aurora Ltda`: no person, no place
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
         kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))

@@ -78,6 +78,25 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
     return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
 
 
+_FORM = re.compile(_COMPANY.pattern.replace(r"(?i)[\s,]*", r"(?i)(?<![^\W\d_])", 1))
+"""A legal form standing as a word of its own (`Ltda`, `Sp. z o.o.`, `S.L.`), not inside one."""
+
+
+def overlaps_legal_form(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` runs into a firm's legal form (`Polmex Sp` of `Polmex Sp. z
+    o.o.`, `Aurora Ltda`) or is a piece of one (`o.o.`, `S.L.` read as places). A form that is
+    a word too (`as`, `co`) counts only in capitals (`AS`, `Co.`) and away from a sentence
+    going on in lower case."""
+    for form in _FORM.finditer(text, max(0, start - 12), min(len(text), end + 12)):
+        if form.end() <= start or form.start() >= end or not form.group(0)[:1].isupper():
+            continue
+        word = form.group(0).strip(" .").lower()
+        if word in _WORD_FORMS and not form.group(0).isupper():
+            continue
+        return True
+    return False
+
+
 def _listed(word: str, names: NameLists) -> bool:
     parts = [p for p in word.split("-") if p]
     return bool(parts) and all(
