@@ -20,9 +20,7 @@ _MEDIA = (
     r"|film|films|movie|movies|cinema|series|podcast|podcasts|musical|poem|poems|watchlist"
     r"|setlist|soundtrack"
 )
-_MEDIA_LABEL = re.compile(
-    rf"(?im)(?:^|[\n.!?;]\s*)[^\n:.!?;]*\b(?:{_MEDIA})\b[^\n:.!?;]*:[ \t]*"
-)
+_MEDIA_LABEL = re.compile(rf"(?im)(?:^|[\n.!?;]\s*)[^\n:.!?;]*\b(?:{_MEDIA})\b[^\n:.!?;]*:[ \t]*")
 """A list's label naming titles, up to its colon: `Book club shortlist: `."""
 _NOT_TITLES_LABEL = re.compile(r"(?i)\b(?:by|from|with|host|hosts|hosted|organi[sz]ed|author)\s*:")
 """`Film night hosted by: ...`: the list names people after all."""
