@@ -13,6 +13,7 @@ processes at once.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -188,23 +189,39 @@ def finish(
 _JOINED_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
 
 
+_LINE_BREAK_GAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
 def _join_neighbours(original: str, detections: list[Detection]) -> list[Detection]:
     """Two names or places of one type a space apart are one value (`Dias` `do Galho` found by
-    two recognizers): one placeholder, and no space between them left in clear."""
+    two recognizers): one placeholder, and no space between them left in clear. So are two
+    parts of a name a line break apart, one of them a single word (`Ursula` / `Hoffmann`,
+    `Ana Paula` / `Magalhães`): a name a mail client or a person wrapped."""
     out: list[Detection] = []
     for d in detections:
         last = out[-1] if out else None
-        if (
-            last is not None
-            and last.entity_type == d.entity_type
-            and d.entity_type in _JOINED_TYPES
-            and 0 < d.start - last.end <= 2
-            and not original[last.end : d.start].strip(" \t")
+        if last is not None and (
+            (
+                last.entity_type == d.entity_type
+                and d.entity_type in _JOINED_TYPES
+                and 0 < d.start - last.end <= 2
+                and not original[last.end : d.start].strip(" \t")
+            )
+            or _wrapped_name(original, last, d)
         ):
             out[-1] = Detection(d.entity_type, last.start, d.end, max(last.score, d.score))
         else:
             out.append(d)
     return out
+
+
+def _wrapped_name(original: str, first: Detection, second: Detection) -> bool:
+    if first.entity_type != "PERSON" or second.entity_type != "PERSON":
+        return False
+    if not _LINE_BREAK_GAP.fullmatch(original, first.end, second.start):
+        return False
+    one_word = [not any(c.isspace() for c in original[d.start : d.end]) for d in (first, second)]
+    return any(one_word)
 
 
 def _pieces_that_hold_a_value(original: str, detections: list[Detection]) -> list[Detection]:
