@@ -76,3 +76,30 @@ def test_everyday_words_in_those_places_are_no_names(
 def test_lower_case_surnames_three_in_a_list(recognizer: NamesByCaseRecognizer) -> None:
     text = "the shortlist is kowalczyk, figueiredo and okonkwo; the rest wait"
     assert found(recognizer, text) == ["kowalczyk", "figueiredo", "okonkwo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("signed, Beatriz\nde Almeida.", "Beatriz\nde Almeida"),
+        ("signed, Sebastián\r\nFigueiredo; call me", "Sebastián\r\nFigueiredo"),
+        ("signed, joão\nkowalczyk.", "joão\nkowalczyk"),
+    ],
+)
+def test_a_name_wrapped_by_a_mail_client_is_found_whole(
+    recognizer: NamesByCaseRecognizer, text: str, name: str
+) -> None:
+    assert found(recognizer, text) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Best,\nMaria\nBluefin Analytics", ["Maria"]),  # no listed surname on the next line
+        ("Best,\nMaria\n\nKowalczyk & Sons", ["Maria"]),  # a blank line between
+    ],
+)
+def test_the_next_line_joins_a_name_only_with_a_listed_surname(
+    recognizer: NamesByCaseRecognizer, text: str, names: list[str]
+) -> None:
+    assert found(recognizer, text)[: len(names)] == names

@@ -173,14 +173,26 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 break
             j += 1
         k = j
+        # The rest of the name may be on the next line (`Luíza` / `de Oliveira`), once.
+        wrapped = False
         while k + 1 < len(words) and words[k + 1][3] in _PARTICLES and k - j < 2:
-            if not _adjacent(text, words[k], words[k + 1]):
+            if _adjacent(text, words[k], words[k + 1]):
+                k += 1
+            elif not wrapped and _wrapped(text, words[k], words[k + 1]):
+                wrapped, k = True, k + 1
+            else:
                 break
-            k += 1
-        if k + 1 >= len(words) or not _adjacent(text, words[k], words[k + 1]):
+        if k + 1 >= len(words):
             return j if j > i and self._last(words[j][3]) else None
+        if not _adjacent(text, words[k], words[k + 1]):
+            if wrapped or not _wrapped(text, words[k], words[k + 1]):
+                return j if j > i and self._last(words[j][3]) else None
+            wrapped = True
         surname = words[k + 1]
-        if not self._surname(surname, titled, after_particle=k > j):
+        if not self._surname(surname, titled, after_particle=k > j) or (
+            wrapped and not (self._last(surname[3]) and surname[3] not in self._names.common)
+        ):
+            # Across a line break only a listed surname: the next line may be anything.
             return j if j > i and self._last(words[j][3]) else None
         end = k + 1
         # A second surname: `Cabo Estevez`, `Ribeiro De Abreu`.
@@ -239,6 +251,14 @@ def _folded_in(word: str, names: frozenset[str]) -> bool:
 
 def _adjacent(text: str, left: _Word, right: _Word) -> bool:
     return text[left[1] : right[0]] in (" ", ". ")
+
+
+_WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def _wrapped(text: str, left: _Word, right: _Word) -> bool:
+    """A single line break between two words, no blank line: a name wrapped by a mail client."""
+    return _WRAP.fullmatch(text, left[1], right[0]) is not None
 
 
 def _same_case(a: str, b: str) -> bool:
