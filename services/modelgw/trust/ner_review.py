@@ -54,10 +54,24 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if len(words) == 1:
         if _LABEL_AFTER.match(text, end) and words[0] not in names.last:
             return False  # `Sent:`, `Date:`, `Bill to:`
+        if not known and _IMPERATIVE.match(text, end) and _sentence_start(text, start):
+            return False  # `Summarise why ...`, `Translate the ...`: an instruction's verb
         return known == 1 or (words[0] not in names.english and not value.isupper())
     if value.isupper():
         return known >= 1  # `MEETING MOVED`, `LEGAL WANTS`: title-cased capitals
     return known >= 1 or not all(w in names.english for w in words)
+
+
+_IMPERATIVE = re.compile(
+    r"[ \t]+(?:why|what|how|whether|which|who|the|this|these|those|that|all|each|every|it|our"
+    r"|my|your|its|their|them|me|us)\b"
+)
+"""What follows an instruction's verb at a sentence's start (`Summarise why`, `List all`)."""
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'(")
+    return not before or before[-1] in "\n.!?:"
 
 
 def in_firm_name(text: str, start: int, end: int) -> bool:
