@@ -13,13 +13,16 @@ processes at once.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules
 from modelgw.trust.ner import model_input, ner_pieces
+from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
+from modelgw.trust.titles import is_title, titled_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,11 @@ def finish(
                 continue
             o_start, o_end = text.norm.to_original(start, end)
             o_start, o_end = _trim(text.norm.original, o_start, o_end)
+            if titled_type(entity_type) and (
+                is_title(text.norm.original, o_start, o_end)
+                or overlaps_legal_form(text.norm.original, o_start, o_end)
+            ):
+                continue  # `Eleanor Rigby` in a karaoke list, `Aurora Ltda`: no person, no place
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
         kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))
@@ -181,23 +189,39 @@ def finish(
 _JOINED_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
 
 
+_LINE_BREAK_GAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
 def _join_neighbours(original: str, detections: list[Detection]) -> list[Detection]:
     """Two names or places of one type a space apart are one value (`Dias` `do Galho` found by
-    two recognizers): one placeholder, and no space between them left in clear."""
+    two recognizers): one placeholder, and no space between them left in clear. So are two
+    parts of a name a line break apart, one of them a single word (`Ursula` / `Hoffmann`,
+    `Ana Paula` / `Magalhães`): a name a mail client or a person wrapped."""
     out: list[Detection] = []
     for d in detections:
         last = out[-1] if out else None
-        if (
-            last is not None
-            and last.entity_type == d.entity_type
-            and d.entity_type in _JOINED_TYPES
-            and 0 < d.start - last.end <= 2
-            and not original[last.end : d.start].strip(" \t")
+        if last is not None and (
+            (
+                last.entity_type == d.entity_type
+                and d.entity_type in _JOINED_TYPES
+                and 0 < d.start - last.end <= 2
+                and not original[last.end : d.start].strip(" \t")
+            )
+            or _wrapped_name(original, last, d)
         ):
             out[-1] = Detection(d.entity_type, last.start, d.end, max(last.score, d.score))
         else:
             out.append(d)
     return out
+
+
+def _wrapped_name(original: str, first: Detection, second: Detection) -> bool:
+    if first.entity_type != "PERSON" or second.entity_type != "PERSON":
+        return False
+    if not _LINE_BREAK_GAP.fullmatch(original, first.end, second.start):
+        return False
+    one_word = [not any(c.isspace() for c in original[d.start : d.end]) for d in (first, second)]
+    return any(one_word)
 
 
 def _pieces_that_hold_a_value(original: str, detections: list[Detection]) -> list[Detection]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from modelgw.common.config.trust import TrustConfig
-from modelgw.trust import tenant_rules
+from modelgw.trust import tenant_rules, whole_values
 from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
@@ -158,6 +158,7 @@ class Detector:
                 score_threshold=self._threshold,
                 nlp_artifacts=self._artifacts(unit.text),
             )
+            if whole_values.plausible(r.entity_type, unit.text, r.start, r.end)
         ]
         raw.extend(tenant_rules.find(unit.rules, unit.text))
         return raw

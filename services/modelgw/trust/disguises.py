@@ -63,17 +63,26 @@ _TLD = (
     r"|fr|be|nl|lu|es|pt|it|pl|cz|sk|hu|ro|bg|gr|se|no|dk|fi|is|ee|lv|lt|br|mx|ar|cl|jp|cn"
     r"|in|ru|ua|tr|za|sg|hk)"
 )
+_SECOND_LEVEL = (
+    r"(?:(?:com|co|org|net|edu|gov|ac){dot}"
+    r"(?:uk|au|nz|za|ng|ke|gh|br|mx|ar|pe|tr|cn|jp|kr|tw|hk|sg|ph|pk|eg|sa|ua|il|th|vn))"
+)
+"""`example.com.ng`, `example.co.uk`: a country's second-level domain, spaced or worded like the
+rest; its countries are ones whose code is no English word (`com. it was` ends a sentence)."""
 _WORD_DOT = r"[ \t]+(?:dot|\(dot\)|\[dot\])[ \t]+"
+_WORDED_SECOND_LEVEL = _SECOND_LEVEL.format(dot=rf"(?:{_WORD_DOT}|\.)")
+_SPACED_SECOND_LEVEL = _SECOND_LEVEL.format(dot=r"[ \t]*\.[ \t]*")
 WORDED_EMAIL = re.compile(
     rf"(?i)(?<![\w.@+-])(?P<local>[\w+-]+(?:(?:{_WORD_DOT}|[._])[\w+-]+)*)"
     rf"[ \t]+(?:at|\(at\)|\[at\])[ \t]+"
-    rf"(?P<domain>[\w-]+(?:(?:{_WORD_DOT}|\.)[\w-]+)*(?:{_WORD_DOT}|\.){_TLD})(?![\w-]|\.\w)"
+    rf"(?P<domain>[\w-]+(?:(?:{_WORD_DOT}|\.)[\w-]+)*(?:{_WORD_DOT}|\.)"
+    rf"(?:{_WORDED_SECOND_LEVEL}|{_TLD}))(?![\w-]|\.\w)"
 )
 """`john dot smith at example dot com`, `kpalma AT example DOT com`: the domain must end in a
 known top-level domain, and `at` must join two parts with no space inside them."""
 SPACED_EMAIL = re.compile(
     r"(?<![\w.@+-])[\w+-]+(?:[ \t]*\.[ \t]*[\w+-]+)*[ \t]*@[ \t]*[\w-]+(?:[ \t]*\.[ \t]*[\w-]+)*"
-    rf"[ \t]*\.[ \t]*{_TLD}(?![\w-]|\.\w)",
+    rf"[ \t]*\.[ \t]*(?:{_SPACED_SECOND_LEVEL}|{_TLD})(?![\w-]|\.\w)",
     re.IGNORECASE,
 )
 """`a . b @ c . com`, `tbelpere @ hotmail . com`: spaces around the `@` and the dots."""
@@ -85,6 +94,11 @@ SPACED_WORDS = re.compile(
     r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?:  [^\W\d_](?: [^\W\d_]){1,})+(?![^\s.,;:!?)])"
 )
 """`I l a r i a  C a r u s o`: a name typed a letter at a time, words two spaces apart."""
+_IP_DOT = r"(?:[ \t]*\.[ \t]*|[ \t]+(?:dot|DOT|Dot)[ \t]+)"
+SPACED_IPV4 = re.compile(
+    rf"(?<![\w.])(?:\d{{1,3}}{_IP_DOT}){{3}}\d{{1,3}}(?![\w]|[ \t]*\.[ \t]*\d)"
+)
+"""`10 . 12 . 0 . 7`, `10 dot 12 dot 0 dot 7`: an IPv4 address with its dots spaced or worded."""
 ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 """Digit groups joined by separators that pattern recognizers do not expect."""
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At|@)\s*[\]\)\}>]\s*")
@@ -94,7 +108,8 @@ BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot|\.)\s*[\]\)\}>]\s*")
 NEEDS_WORK = re.compile(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
-    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-]\n",
+    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-)]\n"
+    r"|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d",
     re.IGNORECASE,
 )
 """A cheap test that some rule may apply: plain text without it is read as it is."""
@@ -123,6 +138,14 @@ def _no_spaces(match: re.Match[str]) -> str:
     return re.sub(r"[ \t]+", "", match.group(0))
 
 
+def _spaced_ipv4(match: re.Match[str]) -> str:
+    octets = re.split(_IP_DOT, match.group(0))
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    if not all(int(o) <= 255 for o in octets) or re.search(rf"\d{_IP_DOT}$", before):
+        return match.group(0)
+    return ".".join(octets)
+
+
 def _spaced_words(match: re.Match[str]) -> str:
     return " ".join(w.replace(" ", "") for w in match.group(0).split("  "))
 
@@ -144,6 +167,7 @@ REWRITES: tuple[Rewrite, ...] = (
     (BRACKETED_DOT, lambda m: "."),
     (WORDED_EMAIL, _worded_email),
     (SPACED_EMAIL, _no_spaces),
+    (SPACED_IPV4, _spaced_ipv4),
     (SPACED_WORDS, _spaced_words),
     (SPACED_CHARACTERS, _spaced_characters),
     (ODD_DIGIT_SEPARATOR, lambda m: "-"),

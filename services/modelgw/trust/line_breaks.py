@@ -14,9 +14,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_CANDIDATE = re.compile(r"(?<=[\w@.+\-(])[ \t]*\r?\n[ \t]*(?=[\w@.+\-()])")
+_CANDIDATE = re.compile(r"(?<=[\w@.+\-()])[ \t]*\r?\n[ \t]*(?=[\w@.+\-()])")
 _WINDOW = 48
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
+_EMAIL = re.compile(r"[\w+-][\w.+-]*@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
 _IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
 _SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
@@ -25,6 +25,12 @@ _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:
 _NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?[ \t]+\d{3,6}$")
 _POSTCODE_LINE = re.compile(r"\d{3,6}[ \t]+[^\W\d_]{2,}")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
+_CUED_NUMBER = re.compile(
+    r"(?i)\b(?:phone|tel|call|called|mobile|cell|fax|ring|dial|whatsapp|text|on|at|from)\.?:?"
+    r"[ \t]+(?P<number>\+?\(?\d[\d ().\-]*)$"
+)
+"""A number that a phone word introduces and the line break cuts: `Call me on 727` + `047 678`."""
+_NUMBER_START = re.compile(r"[\d ().\-]*\d")
 
 
 def _luhn(digits: str) -> bool:
@@ -91,6 +97,12 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         right = text[b : b + _WINDOW].split("\n", 1)[0]
         if not (re.search(r"[\d@]", left[-20:]) or re.search(r"[\d@]", right[:20])):
             continue
+        if _iban_across(left, right):
+            out.append((a, b, ""))
+            continue
+        if _cued_phone_across(left, right):
+            out.append((a, b, " "))
+            continue
         if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
             continue
         if _NUMBERED_LINE_END.search(left) and _POSTCODE_LINE.match(right):
@@ -104,3 +116,41 @@ def joins(text: str) -> list[tuple[int, int, str]]:
                 out.append((a, b, glue))
                 break
     return out
+
+
+def _iban_across(left: str, right: str) -> bool:
+    """An IBAN whose checksum holds only across the break (`GB57 KNRW 34` + `33 8785 ...`).
+
+    Mod 97 over a country code is evidence enough that the lines are one value, even where
+    the next line alone reads as a number of its own; not where the line already ends in a
+    whole IBAN.
+    """
+    if any(e == len(left) for s, e in _ibans(left)):
+        return False
+    joined = left + " " + right
+    return any(s < len(left) and e > len(left) + 1 for s, e in _ibans(joined))
+
+
+def _ibans(text: str) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    for m in _IBAN.finditer(text):
+        for end in range(m.end(), m.start() + 14, -1):
+            if _iban_ok(text[m.start() : end]):
+                found.append((m.start(), end))
+                break
+    return found
+
+
+def _cued_phone_across(left: str, right: str) -> bool:
+    """A phone word, a number cut short by the break, and its rest on the next line.
+
+    Together they must hold 9 to 15 digits, and neither part alone 7 or more (two numbers one
+    per line stay apart).
+    """
+    cued = _CUED_NUMBER.search(left)
+    rest = _NUMBER_START.match(right)
+    if cued is None or rest is None:
+        return False
+    before = sum(c.isdigit() for c in cued.group("number"))
+    after = sum(c.isdigit() for c in rest.group(0))
+    return 9 <= before + after <= 15 and before < 7 and after < 7

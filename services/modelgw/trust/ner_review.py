@@ -54,10 +54,24 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if len(words) == 1:
         if _LABEL_AFTER.match(text, end) and words[0] not in names.last:
             return False  # `Sent:`, `Date:`, `Bill to:`
+        if not known and _IMPERATIVE.match(text, end) and _sentence_start(text, start):
+            return False  # `Summarise why ...`, `Translate the ...`: an instruction's verb
         return known == 1 or (words[0] not in names.english and not value.isupper())
     if value.isupper():
         return known >= 1  # `MEETING MOVED`, `LEGAL WANTS`: title-cased capitals
     return known >= 1 or not all(w in names.english for w in words)
+
+
+_IMPERATIVE = re.compile(
+    r"[ \t]+(?:why|what|how|whether|which|who|the|this|these|those|that|all|each|every|it|our"
+    r"|my|your|its|their|them|me|us)\b"
+)
+"""What follows an instruction's verb at a sentence's start (`Summarise why`, `List all`)."""
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'(")
+    return not before or before[-1] in "\n.!?:"
 
 
 def in_firm_name(text: str, start: int, end: int) -> bool:
@@ -76,6 +90,25 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
     ):
         return True
     return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
+
+
+_FORM = re.compile(_COMPANY.pattern.replace(r"(?i)[\s,]*", r"(?i)(?<![^\W\d_])", 1))
+"""A legal form standing as a word of its own (`Ltda`, `Sp. z o.o.`, `S.L.`), not inside one."""
+
+
+def overlaps_legal_form(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` runs into a firm's legal form (`Polmex Sp` of `Polmex Sp. z
+    o.o.`, `Aurora Ltda`) or is a piece of one (`o.o.`, `S.L.` read as places). A form that is
+    a word too (`as`, `co`) counts only in capitals (`AS`, `Co.`) and away from a sentence
+    going on in lower case."""
+    for form in _FORM.finditer(text, max(0, start - 12), min(len(text), end + 12)):
+        if form.end() <= start or form.start() >= end or not form.group(0)[:1].isupper():
+            continue
+        word = form.group(0).strip(" .").lower()
+        if word in _WORD_FORMS and not form.group(0).isupper():
+            continue
+        return True
+    return False
 
 
 def _listed(word: str, names: NameLists) -> bool:

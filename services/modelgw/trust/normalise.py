@@ -122,14 +122,76 @@ def _digit_positions(original: str) -> dict[int, str]:
 
     A look-alike counts as a digit where its word, or the dozen characters around it, hold
     three digits or more and fewer than half as many Latin letters; in an e-mail such as
-    `emily51@example.com` with Cyrillic letters, the letters stay letters.
+    `emily51@example.com` with Cyrillic letters, the letters stay letters. So do the letters
+    of a Cyrillic or Greek word (`году`), and a one-letter word beside one (`з 12 і 13 травня`).
     """
     found: dict[int, str] = {}
     for match in _LOOK_ALIKE.finditer(original):
         i = match.start()
-        if _among_digits(original[max(0, i - 6) : i + 7]) or _among_digits(_token(original, i)):
+        if _in_a_word(original, i):
+            continue
+        if (
+            _among_digits(original[max(0, i - 6) : i + 7])
+            or _among_digits(_token(original, i))
+            or _in_number(original, i)
+        ):
             found[i] = DIGIT_LOOK_ALIKES[match.group(0)]
     return found
+
+
+_NUMBER_PUNCTUATION = frozenset("+-.()/")
+_WORD_AROUND = re.compile(r"[^\W\d_]{2,}")
+
+
+def _foreign_letter(ch: str) -> bool:
+    return ch.isalpha() and not ch.isascii() and ch not in DIGIT_LOOK_ALIKES
+
+
+def _in_a_word(text: str, i: int) -> bool:
+    word = _token(text, i).strip(",.;:!?()\"'")
+    if any(_foreign_letter(c) for c in word):
+        return True
+    if len(word) != 1:
+        return False
+    return any(
+        any(_foreign_letter(c) for c in w.group(0))
+        for w in _WORD_AROUND.finditer(text[max(0, i - 12) : i + 13])
+    )
+
+
+def _digit_like(ch: str) -> bool:
+    return ch.isdecimal() or ch in DIGIT_LOOK_ALIKES
+
+
+def _in_number(text: str, i: int) -> bool:
+    """A look-alike in a written number: `+зз (о)3 81 64 74 04`, `О2 47 4І 22 8О`.
+
+    Its word holds nothing but digits, look-alikes and number punctuation, two digit-like
+    characters at least (a lone `о`, `з`, `і` is a Slavic word), and the run of such words
+    around it, joined by single spaces, holds six digit-like characters or more, three of
+    them real digits. Prose around the number does not count against it, as it does in
+    the window `_among_digits` reads.
+    """
+    word = _token(text, i)
+    if sum(_digit_like(c) for c in word) < 2 or not all(
+        _digit_like(c) or c in _NUMBER_PUNCTUATION for c in word
+    ):
+        return False
+    start = end = i
+    while start > 0 and (
+        _digit_like(text[start - 1])
+        or text[start - 1] in _NUMBER_PUNCTUATION
+        or (text[start - 1] == " " and start > 1 and text[start - 2] != " ")
+    ):
+        start -= 1
+    while end < len(text) and (
+        _digit_like(text[end])
+        or text[end] in _NUMBER_PUNCTUATION
+        or (text[end] == " " and end + 1 < len(text) and text[end + 1] != " ")
+    ):
+        end += 1
+    run = text[start:end]
+    return sum(_digit_like(c) for c in run) >= 6 and sum(c.isdecimal() for c in run) >= 3
 
 
 def _latin_digit_positions(original: str) -> dict[int, str]:

@@ -38,7 +38,6 @@ from modelgw.trust.recognizers.address_shapes import (
     STATES,
     _bare_street_then_town,
     _Block,
-    _ends_segment,
     _has_upper,
     _lines_back,
     _merge,
@@ -48,6 +47,7 @@ from modelgw.trust.recognizers.address_shapes import (
     _town_ok,
     _town_state_code,
     _type_first,
+    town_end_at_segment,
 )
 from modelgw.trust.recognizers.base import RegexRecognizer
 
@@ -149,7 +149,12 @@ class AddressRecognizer(RegexRecognizer):
             return m.end(), True
         m = part.POSTCODE_TOWN.match(text, pos)
         if m:
-            town_end = _town_end(text, m.start("town"), m.group("town"), titled)
+            town, at = m.group("town"), m.start("town")
+            # The town ends where its segment does (`45845 SERVAS. PREFERS ...`), else at its
+            # last valid word.
+            town_end = town_end_at_segment(text, at, town, titled) or _town_end(
+                text, at, town, titled
+            )
             if town_end:
                 return town_end, True
         m = part.POSTCODE_AT.match(text, pos)
@@ -162,8 +167,8 @@ class AddressRecognizer(RegexRecognizer):
             return m.end(), True
         m = part.TOWN_AT.match(text, pos)
         if m:
-            town_end = _town_end(text, pos, m.group(0), titled)
-            if town_end and _ends_segment(text, town_end):
+            town_end = town_end_at_segment(text, pos, m.group(0), titled)
+            if town_end:
                 country = self._places is not None and text[pos:town_end] in self._places
                 return town_end, bool(country)
         return None

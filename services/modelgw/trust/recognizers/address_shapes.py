@@ -249,6 +249,17 @@ def _town_end(text: str, start: int, town: str, titled: bool) -> int | None:
     return end - 1 if text[end - 1] == "." else end  # a sentence's full stop is no part of it
 
 
+def town_end_at_segment(text: str, start: int, town: str, titled: bool) -> int | None:
+    """The longest valid prefix of `town` that ends a segment (`GRENIER.` of `GRENIER.
+    MOBILE +33 ...`: the words after a full stop are the next sentence's), or None."""
+    words = list(re.finditer(r"\S+", town))
+    for keep in range(len(words), 0, -1):
+        end = _town_end(text, start, town[: words[keep - 1].end()], titled)
+        if end is not None and _ends_segment(text, end):
+            return end
+    return None
+
+
 def _ends_segment(text: str, end: int) -> bool:
     return end >= len(text) or text[end] in "\n.,;:)!?" or text[end : end + 2] == " -"
 

@@ -73,10 +73,25 @@ def _printed_like_a_card(groups: list[str]) -> bool:
     return all(4 <= len(g) <= 6 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7
 
 
+def _by_fours(groups: list[str]) -> bool:
+    return len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
+
+
 class PaymentCardRecognizer(RegexRecognizer):
     entity = "CREDIT_CARD"
     patterns = (_CANDIDATE,)
     score = 1.0
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Each run, and after a card in it, the rest of the run: cards side by side
+        (`4111 1111 1111 1111 5555 5555 5555 4444`) read as one run are each found."""
+        spans: list[tuple[int, int]] = []
+        for match in _CANDIDATE.finditer(text):
+            start, end = match.span()
+            while start < end and (card := self.refine(text, start, end)) is not None:
+                spans.append(card)
+                start = card[1] + len(text[card[1] : end]) - len(text[card[1] : end].lstrip(" -."))
+        return spans
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
@@ -88,12 +103,13 @@ class PaymentCardRecognizer(RegexRecognizer):
         for group, sep in zip(groups, seps, strict=False):
             offsets.append(offsets[-1] + len(group) + len(sep))
         # The whole run, then without outer groups (an amount before, a date after); one
-        # separator throughout, as a card is printed.
+        # separator throughout, as a card is printed, or mixed ones between groups of four
+        # (`4111-1111.1111 1111`: a disguise, the groups still a card's).
         for first in range(len(groups)):
             for last in range(len(groups), first, -1):
-                if len(set(seps[first : last - 1])) > 1:
-                    continue
                 part = groups[first:last]
+                if len(set(seps[first : last - 1])) > 1 and not _by_fours(part):
+                    continue
                 if _printed_like_a_card(part) and issued("".join(part)):
                     return start + offsets[first], start + offsets[last - 1] + len(groups[last - 1])
         return None

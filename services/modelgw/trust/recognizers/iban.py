@@ -2,16 +2,38 @@
 
 Presidio's recognizer misses lower-case and oddly grouped IBANs; a greedy
 regex also swallows the next short word, so candidates are shortened group
-by group until the checksum holds.
+by group until the checksum holds. An IBAN typed with letters for digits
+(`IT57 Q2O8 ...`, `DE8l ...`: O for 0, I or l for 1) is read both ways: the
+checksum and the length its country's registry entry fixes decide which
+reading is the value, since an IBAN's own letters may be O or I too.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_CANDIDATE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
+_CANDIDATE = re.compile(r"\b[A-Za-z]{2}[\dOIl]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
+_LOOK_ALIKES = {"O": "0", "o": "0", "I": "1", "l": "1"}
+_MAX_LOOK_ALIKES = 6
+"""Beyond this many ambiguous letters, trying every reading would let one pass mod 97 by
+chance; only the reading with all of them digits is tried."""
+
+# ISO 13616 registry: the length of each country's IBAN.
+LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28,
+    "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28,
+    "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22,
+    "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23,
+    "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24,
+    "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
 
 
 def iban_checksum_ok(compact: str) -> bool:
@@ -22,17 +44,51 @@ def iban_checksum_ok(compact: str) -> bool:
     return int(digits) % 97 == 1
 
 
+def read_with_look_alikes(compact: str) -> bool:
+    """Whether some reading of its O, I and l as digits makes `compact` its country's IBAN."""
+    if LENGTHS.get(compact[:2].upper()) != len(compact):
+        return False
+    ambiguous = [i for i, c in enumerate(compact) if i >= 2 and c in _LOOK_ALIKES]
+    if not ambiguous:
+        return False
+    choices: list[tuple[bool, ...]] | itertools.product[tuple[bool, ...]] = (
+        itertools.product((False, True), repeat=len(ambiguous))
+        if len(ambiguous) <= _MAX_LOOK_ALIKES
+        else [(True,) * len(ambiguous)]  # only the reading with every one a digit
+    )
+    for choice in choices:
+        chars = list(compact)
+        for i, as_digit in zip(ambiguous, choice, strict=True):
+            if as_digit:
+                chars[i] = _LOOK_ALIKES[chars[i]]
+        if any(choice) and iban_checksum_ok("".join(chars).upper()):
+            return True
+    return False
+
+
 class CheckedIbanRecognizer(RegexRecognizer):
     entity = "IBAN_CODE"
     patterns = (_CANDIDATE,)
     score = 0.95
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Candidates one after another from where the last IBAN ended: a greedy candidate
+        (`DE89 ... 00 or DE89`) must not swallow the start of the next IBAN."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        while (match := _CANDIDATE.search(text, pos)) is not None:
+            refined = self.refine(text, match.start(), match.end())
+            if refined is not None:
+                spans.append(refined)
+            pos = refined[1] if refined is not None else match.start() + 1
+        return spans
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         candidate = text[start:end]
         # Try the whole candidate, then drop trailing groups one by one.
         cut_points = [end, *[start + m.start() for m in re.finditer(r"[ \-.]", candidate)][::-1]]
         for cut in cut_points:
-            compact = re.sub(r"[ \-.]", "", text[start:cut]).upper()
-            if iban_checksum_ok(compact):
+            compact = re.sub(r"[ \-.]", "", text[start:cut])
+            if iban_checksum_ok(compact.upper()) or read_with_look_alikes(compact):
                 return start, cut
         return None

@@ -58,6 +58,17 @@ _INTRODUCERS = (
 _INTRODUCER = re.compile(
     r"(?i)(?:^|(?<=[\s,.;:!?(]))(?:" + "|".join(re.escape(p) for p in _INTRODUCERS) + r")\s+$"
 )
+_PERSON_TAKERS = re.compile(
+    r"(?i)(?:^|(?<=[\s,.;:!?(]))(?:remind|ask|tell|thank|thanks to|cc|ping|spoke with|spoke to"
+    r"|talked to|met with|meet with|assistant|agent|colleague|manager|contact person|attn:?"
+    r"|attention:?)\s+$"
+)
+"""Words after which a lone listed name is a person (`remind mazzola`, `via assistant RHYS`)."""
+_ITEM_OR_SPEAKER = re.compile(
+    r"(?m)^[ \t]*(?:[-*\u2022][ \t]+|\d{1,2}[.)][ \t]+|\[[\d:]+\][ \t]*)$"
+)
+"""A list item's or a chat line's start: `- deepika books ...`, `[09:54] fergus (agent): ...`."""
+_ROLE_AFTER = re.compile(r"[ \t]*\([^\W\d_]+\)[ \t]*:")
 _PARTICLES = frozenset(
     "van der den de da das do dos du di del della la le von zu ten ter y e bin ben al".split()
 )
@@ -111,7 +122,9 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 spans.append((words[i][0], last[1] - (last[2].endswith(".") and len(last[3]) > 1)))
                 i = end + 1
                 continue
-            if self._first(words[i][3]) and _introduced(text, words[i][0]):
+            if (self._first(words[i][3]) and _introduced(text, words[i][0])) or self._lone(
+                text, words, i
+            ):
                 spans.append((words[i][0], words[i][1] - words[i][2].endswith(".")))
             i += 1
         taken = spans[:]
@@ -121,6 +134,29 @@ class NamesByCaseRecognizer(RegexRecognizer):
             if not any(a < s[1] and s[0] < b for a, b in taken)
         )
         return [s for s in spans if not in_firm_name(text, *s)]
+
+    def _lone(self, text: str, words: list[_Word], i: int) -> bool:
+        """A single listed name where a person stands: after a word that takes one
+        (`remind mazzola`), at a list item's or chat line's start before a lower-case word or
+        a role (`- deepika books`, `fergus (agent):`). It must be no English or everyday word."""
+        start, end, written, lower = words[i]
+        if len(lower) < 3 or lower in self._names.english or lower in self._names.common:
+            return False
+        if not (self._first(lower) or self._last(lower)):
+            return False
+        if _PERSON_TAKERS.search(text, max(0, start - 24), start):
+            return True
+        if _ROLE_AFTER.match(text, end):
+            return True
+        if not _ITEM_OR_SPEAKER.search(text, max(0, start - 24), start):
+            return False
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        return (
+            nxt is not None
+            and text[end : nxt[0]] == " "
+            and nxt[2].islower()
+            and (written.islower() or written[:1].isupper())
+        )
 
     def _name_from(self, text: str, words: list[_Word], i: int) -> int | None:
         """The index of the last word of a name starting at `words[i]`, if one does."""
@@ -137,14 +173,26 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 break
             j += 1
         k = j
+        # The rest of the name may be on the next line (`Luíza` / `de Oliveira`), once.
+        wrapped = False
         while k + 1 < len(words) and words[k + 1][3] in _PARTICLES and k - j < 2:
-            if not _adjacent(text, words[k], words[k + 1]):
+            if _adjacent(text, words[k], words[k + 1]):
+                k += 1
+            elif not wrapped and _wrapped(text, words[k], words[k + 1]):
+                wrapped, k = True, k + 1
+            else:
                 break
-            k += 1
-        if k + 1 >= len(words) or not _adjacent(text, words[k], words[k + 1]):
+        if k + 1 >= len(words):
             return j if j > i and self._last(words[j][3]) else None
+        if not _adjacent(text, words[k], words[k + 1]):
+            if wrapped or not _wrapped(text, words[k], words[k + 1]):
+                return j if j > i and self._last(words[j][3]) else None
+            wrapped = True
         surname = words[k + 1]
-        if not self._surname(surname, titled, after_particle=k > j):
+        if not self._surname(surname, titled, after_particle=k > j) or (
+            wrapped and not (self._last(surname[3]) and surname[3] not in self._names.common)
+        ):
+            # Across a line break only a listed surname: the next line may be anything.
             return j if j > i and self._last(words[j][3]) else None
         end = k + 1
         # A second surname: `Cabo Estevez`, `Ribeiro De Abreu`.
@@ -179,8 +227,8 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 continue  # `and` between two names: the gap test below spans it
             joined = run and _LIST_GAP.fullmatch(text, run[-1][1], word[0])
             is_surname = (
-                word[2][:1].isupper()
-                and not word[2].isupper()
+                bool(word[2])
+                and (not run or _same_case(run[0][2], word[2]))
                 and self._last(word[3])
                 and word[3] not in self._names.common
                 and word[3] not in self._names.english
@@ -188,7 +236,10 @@ class NamesByCaseRecognizer(RegexRecognizer):
             if is_surname and (not run or joined):
                 run.append(word)
                 continue
-            if len(run) >= 2:
+            # Title Case: two in a row are a list of names; lower case or capitals, three
+            # (`akinola, brandão and żak`), as any two such words may be surnames by chance.
+            titled = bool(run) and run[0][2][:1].isupper() and not run[0][2].isupper()
+            if len(run) >= (2 if titled else 3):
                 spans.extend((w[0], w[1] - w[2].endswith(".")) for w in run)
             run = [word] if is_surname else []
         return spans
@@ -200,6 +251,14 @@ def _folded_in(word: str, names: frozenset[str]) -> bool:
 
 def _adjacent(text: str, left: _Word, right: _Word) -> bool:
     return text[left[1] : right[0]] in (" ", ". ")
+
+
+_WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def _wrapped(text: str, left: _Word, right: _Word) -> bool:
+    """A single line break between two words, no blank line: a name wrapped by a mail client."""
+    return _WRAP.fullmatch(text, left[1], right[0]) is not None
 
 
 def _same_case(a: str, b: str) -> bool:

@@ -20,6 +20,7 @@ import re
 import phonenumbers
 
 from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.whole_values import after_reference_word
 
 # A comma before a number is a field's edge (`name,+49 30 125777,town`), not a digit group's.
 _CANDIDATE = re.compile(
@@ -29,6 +30,9 @@ _CANDIDATE = re.compile(
     r"[ \t]*\d{1,6})?"
     r"(?![\w\-]|[.,]\d)"
 )
+_LISTED = re.compile(r"[ \t]+/[ \t]*|[ \t]*/[ \t]+")
+"""A slash with space around it lists another number; a bare one is part of one (`030/901820`).
+After a phone number it says the next is one too, as a phone word would."""
 _NANP = re.compile(r"(?:\+?1[ \-.]?)?(?:\(\d{3}\)[ \-.]?|\d{3}[ \-.])\d{3}[ \-.]\d{4}")
 _SSN_SHAPE = re.compile(r"\d{3}[- .]\d{2}[- .]\d{4}")
 _DATE = re.compile(
@@ -38,7 +42,7 @@ _CUE = re.compile(
     r"(?i)(?:phone|tel|telephone|call|calling|called|callback|mobile|cell|fax|ring|dial|reach"
     r"|contact"
     r"|whatsapp|sms|text|hotline|landline|\b[tmpfhw]|ph|mob)\.?"
-    r"(?:\s+(?:me|us|him|her|them|back|at|on|is|was))*\s*[:#.]?\s*(?:\+|\()?$"
+    r"(?:\s+(?:me|us|him|her|them|back|at|on|is|was|from))*\s*[:#.]?\s*(?:\+|\()?$"
 )
 _NOT_A_PHONE_CUE = re.compile(
     r"(?i)\b(?:sku|order|invoice|inv|case|ticket|ref|reference|id|no|nr|item|part|model|serial"
@@ -58,15 +62,26 @@ class PhoneNumberRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for match in _CANDIDATE.finditer(text):
+        pos = 0
+        while (match := _CANDIDATE.search(text, pos)) is not None:
+            pos = match.end()
             number = match.group("number").rstrip(" \t(")
+            has_ext = bool(match.group("ext"))
+            listed = _LISTED.search(number)
+            if listed is not None:
+                # `Tel. 0048 512 396 335 / 512 157 528`: two numbers, each judged on its own.
+                number, has_ext = number[: listed.start()], False
+                pos = match.start("number") + listed.end()
             end = match.start("number") + len(number)
-            if _is_phone(text, match.start(), number, has_ext=bool(match.group("ext"))):
-                spans.append((match.start(), match.end() if match.group("ext") else end))
+            after_phone = bool(spans) and bool(
+                _LISTED.fullmatch(text[spans[-1][1] : match.start()])
+            )
+            if _is_phone(text, match.start(), number, has_ext=has_ext, cued=after_phone):
+                spans.append((match.start(), match.end() if has_ext else end))
         return spans
 
 
-def _is_phone(text: str, start: int, number: str, *, has_ext: bool) -> bool:
+def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool = False) -> bool:
     digits = sum(c.isdigit() for c in number)
     if not 7 <= digits <= 15 or _not_a_phone(number):
         return False
@@ -75,13 +90,15 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool) -> bool:
         return digits >= 8 or international
     trunk = number.lstrip("(").startswith("0")
     grouped = bool(re.search(r"[ \-./()]", number))
+    if after_reference_word(text, start) and not cued:
+        return False  # `order 0375902907`, `tracking 0650 9170 9549 39`: the trunk 0 by chance
     if trunk and digits >= 9:
         return True
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 40) : start]
     if _NOT_A_PHONE_CUE.search(before):
         return False
-    if _CUE.search(before) or has_ext:
+    if cued or _CUE.search(before) or has_ext:
         return grouped or digits >= 9 or trunk
     return grouped and digits >= 9 and any(_valid(number, r) for r in NATIONAL_REGIONS)
 

@@ -34,6 +34,9 @@ _PREFIXED = re.compile(
     r"|\b(?:north|south|east|west|new|lake|port|fort|mount|saint|san|santa)[ \t]+"
     r"(?P<lower>[a-z]+)\b"
 )
+_VERB_FORM = re.compile(r"(?:ing|ed|ly)$")
+"""`new billing address`, `east facing`, `lake shaped`: a verb's or adverb's form after `new`,
+`east`, `lake` is no town's name (those are nouns: `New Haven`, `East Grinstead`)."""
 _ENDING = re.compile(
     r"\b(?:[A-Z][a-z]{2,}|[a-z]{3,})(?:ville|furt|shire|side|burgh|borough|bury|mouth|stad|chester"
     r"|haven|berg|dorf|hausen|heim|stadt|fort|port|town|ton|land|view)\b"
@@ -87,7 +90,7 @@ class PlacesInContextRecognizer(RegexRecognizer):
         spans: list[tuple[int, int]] = []
         for m in _PREFIXED.finditer(text):
             word = (m.group("word") or m.group("lower") or "").lower()
-            if word and word not in english:
+            if word and word not in english and not _VERB_FORM.search(word):
                 spans.append(m.span())
         for m in _ENDING.finditer(text):
             word = m.group(0).lower()

@@ -1,0 +1,68 @@
+"""Titles in a list of songs, books or films, and firms' legal forms, are no person or place."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgw.trust.ner_review import overlaps_legal_form
+from modelgw.trust.titles import is_title
+
+
+def _span(text: str, value: str) -> tuple[int, int]:
+    start = text.index(value)
+    return start, start + len(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Songs for the wedding: Layla, Angie, Maggie May.", "Angie"),
+        ("Our setlist: Galveston; Memphis Blues; Sweet Home Chicago.", "Chicago"),
+        ("Note.\nMovies this week: Sydney or Manhattan, then drinks.", "Manhattan"),
+        ("NOVELS TO READ: EMMA, REBECCA, LOLITA.", "REBECCA"),
+        ("We hummed Penny Lane (the song) all day.", "Penny Lane"),
+        ("lunch at Luigi (the restaurant) again", "Luigi"),
+    ],
+)
+def test_a_whole_item_of_a_titles_list_is_a_title(text: str, value: str) -> None:
+    assert is_title(text, *_span(text, value))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Film night: Anna Berg brings snacks.", "Anna Berg"),  # the sentence goes on
+        ("Book club hosted by: Anna Berg, Tom Hale.", "Anna Berg"),  # a list of people
+        ("Attendees: Anna Berg, Tom Hale.", "Anna Berg"),  # no titles named
+        ("Songs: see below.\nContact: Anna Berg, Tom Hale.", "Anna Berg"),  # another line
+        ('From: "Berg, Anna" <anna@example.com>', "Berg, Anna"),  # quotes alone say nothing
+    ],
+)
+def test_people_outside_a_titles_list_are_not_titles(text: str, value: str) -> None:
+    assert not is_title(text, *_span(text, value))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Buyer | Kormex Sp. z o.o.", "Kormex Sp"),
+        ("Buyer | Kormex Sp. z o.o.", "o.o."),
+        ("from Tecidos Vitória Ltda. today", "Vitória Ltda"),
+        ("from Aceros Norte S.L. today", "S.L."),
+        ("FROM BERGEN FISK AS, NORWAY", "BERGEN FISK AS"),
+    ],
+)
+def test_a_span_into_a_legal_form_is_a_firm(text: str, value: str) -> None:
+    assert overlaps_legal_form(text, *_span(text, value))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I met Lisa Coates as planned", "Lisa Coates"),  # `sa`, `co`, `as` inside words
+        ("Anna Berg as discussed", "Anna Berg"),  # `as` is a word here
+        ("Maria Inca arrives", "Maria"),
+    ],
+)
+def test_words_that_look_like_forms_are_not_firms(text: str, value: str) -> None:
+    assert not overlaps_legal_form(text, *_span(text, value))
