@@ -21,6 +21,7 @@ restarts the whole set and the failure is seen, not hidden by a loop of restarts
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -148,17 +149,35 @@ def layout(config: ModelgwConfig, processes: int, socket_dir: Path) -> Layout:
     return Layout(trust_address, trust, gateways)
 
 
+def _die_with(supervisor: int) -> None:
+    """Have the kernel send this process SIGTERM when the supervisor dies, even by SIGKILL.
+
+    Otherwise a killed supervisor (kill -9, the OOM killer) leaves its children serving,
+    still bound to the shared ports, where a restarted set would share them with the stale
+    processes. Linux only (PR_SET_PDEATHSIG); elsewhere the children outlive it.
+    """
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(pr_set_pdeathsig, signal.SIGTERM) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != supervisor:  # it died before the line above took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _child(
     config: ModelgwConfig,
     plan: Plan,
     http_address: str | None,
     log_level: int,
     ready: Event,
+    supervisor: int,
 ) -> None:
-    """A child's main: serve its plan until the supervisor's SIGTERM."""
+    """A child's main: serve its plan until the supervisor's SIGTERM (or its death)."""
     # A group of its own: a terminal's Ctrl-C reaches the supervisor alone, which stops the
     # gateways before the trust process they still need for answers in flight.
     os.setpgrp()
+    _die_with(supervisor)
     from modelgw.cli import serve_plan
     from modelgw.common import event_loop
     from modelgw.common.logs import configure_logging
@@ -180,7 +199,9 @@ def _start(
     ready = context.Event()
     level = logging.getLogger().level
     process = context.Process(
-        target=_child, args=(config, plan, http, level, ready), name=f"modelgw-{name}"
+        target=_child,
+        args=(config, plan, http, level, ready, os.getpid()),
+        name=f"modelgw-{name}",
     )
     process.start()
     return _Child(name, process, ready)

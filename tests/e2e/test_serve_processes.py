@@ -146,3 +146,21 @@ def _is_modelgw(pid: int) -> bool:
 
 def _zombie(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+def test_the_children_stop_when_the_supervisor_is_killed(
+    two_gateways: tuple[subprocess.Popen[bytes], str, int],
+) -> None:
+    """kill -9 (or the OOM killer) on the supervisor must not leave gateways bound to the
+    shared ports, where a restarted set would share them with stale processes."""
+    process, http_url, _ = two_gateways
+    children = [p for p in _children(process.pid) if _is_modelgw(p)]
+    assert len(children) == 3
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 90  # each drains (drain_s 0) and stops its detectors
+    while alive := [p for p in children if Path(f"/proc/{p}").exists() and not _zombie(p)]:
+        assert time.monotonic() < deadline, f"{alive} outlived the killed supervisor"
+        time.sleep(0.5)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{http_url}/healthz", timeout=5)
