@@ -1,0 +1,174 @@
+"""Benchmark: modelgw, LiteLLM and Portkey side by side against the same fast mock upstream.
+
+    make bench-gateway                      (full mode, ~10 minutes with installs cached)
+    python -m bench.gateway --quick         (short phases: a smoke run, ~3 minutes)
+    python -m bench.gateway --targets modelgw,portkey
+
+Starts the mock (`mock.py`, its own process), installs each gateway into its
+own environment under `--cache` (pinned versions, once), starts them all
+against the mock, then plays every phase (`phases.py`) against every target,
+rotating the order each phase, with the load average before and after each
+phase. `direct` is the mock without a gateway: the baseline for added latency
+and the proof that the client is not the limit (its c=32 rate). A target that
+cannot be installed or started is reported as such and skipped. Writes
+RESULTS.md and results.json next to this file (or under `--out`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.gateway.load import Connection, Endpoint
+from bench.gateway.phases import Phase, phases, play
+from bench.gateway.prompts import PLAIN, PROMPTS
+from bench.gateway.proc import load, machine
+from bench.gateway.report import Run, markdown
+from bench.gateway.targets import GATEWAYS, Direct, Target, TargetProblem
+from tests.ports import free_port
+
+HERE = Path(__file__).resolve().parent
+CACHE = Path(tempfile.gettempdir()) / "modelgw-bench-gateway"
+WARM_REQUESTS = 40
+
+
+def _run(work: Coroutine[object, object, None]) -> None:
+    """On uvloop when installed: the client's own cost per request is then well below any
+    gateway's (see `direct`'s rate in the report)."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(work)
+        return
+    uvloop.run(work)
+
+
+def _start_mock(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    command = [sys.executable, "-m", "bench.gateway.mock", "--port", str(port)]
+    mock = subprocess.Popen(command, stdout=(workdir / "mock.log").open("wb"), cwd=HERE.parents[1])
+    return mock, port
+
+
+async def _ready_all(targets: list[Target]) -> None:
+    async def one(target: Target) -> None:
+        started = time.monotonic()
+        try:
+            await target.ready()
+        except TargetProblem as exc:
+            target.problem = f"did not start: {exc}"
+            target.stop()
+            return
+        print(f"  {target.name} ready in {time.monotonic() - started:.1f} s", flush=True)
+
+    await asyncio.gather(*(one(t) for t in targets))
+
+
+async def _warm(endpoint: Endpoint) -> None:
+    """Connections, imports on first use, JIT (Node), the detection models' first calls."""
+    connection = Connection(endpoint)
+    try:
+        for i in range(WARM_REQUESTS):
+            await connection.send(PLAIN)
+            await connection.send(PROMPTS["pii_repeated"](i))
+        await connection.send(PLAIN, stream=True)
+    finally:
+        await connection.close()
+
+
+async def _measure(targets: list[Target], plan: list[Phase], run: Run) -> None:
+    for target in targets:
+        await _warm(target.endpoint())
+    for index, phase in enumerate(plan):
+        turn = index % len(targets)
+        order = targets[turn:] + targets[:turn]
+        before = load()
+        started = time.monotonic()
+        for target in order:
+            outcome = await play(phase, target.endpoint(), target.pid)
+            run.outcomes.setdefault(phase.name, {})[target.name] = outcome
+            print(
+                f"  {phase.name:<18} {target.name:<17} "
+                f"p50 {outcome.p50_ms or 0:7.2f} ms  rps {outcome.rps or 0:7.0f}  "
+                f"ttft {outcome.ttft_p50_ms or 0:6.2f} ms  errors {outcome.errors}",
+                flush=True,
+            )
+        run.loads.append(
+            (phase.name, [t.name for t in order], before, load(), time.monotonic() - started)
+        )
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short phases (a smoke run)")
+    parser.add_argument(
+        "--targets", default=",".join(GATEWAYS), help=f"comma-separated, of {', '.join(GATEWAYS)}"
+    )
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where installs are kept")
+    parser.add_argument("--out", type=Path, default=HERE, help="where RESULTS.md goes")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    names = [n.strip() for n in args.targets.split(",") if n.strip()]
+    unknown = set(names) - set(GATEWAYS)
+    if unknown:
+        raise SystemExit(f"unknown targets: {', '.join(sorted(unknown))}")
+    plan = phases(args.quick)
+    run = Run(
+        when=datetime.now(UTC).isoformat(timespec="seconds"),
+        command=shlex.join(["python", "-m", "bench.gateway", *sys.argv[1:]]),
+        mode="quick" if args.quick else "full",
+        machine=machine(),
+        phases=plan,
+    )
+    wall = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
+        workdir = Path(tmp)
+        mock, mock_port = _start_mock(workdir)
+        direct = Direct(mock_port, workdir, args.cache, mock_port)
+        direct.process = mock
+        targets: list[Target] = [direct]
+        targets += [GATEWAYS[n](mock_port, workdir, args.cache, free_port()) for n in names]
+        try:
+            for target in targets:
+                print(f"install {target.name}", flush=True)
+                try:
+                    target.install()
+                    target.start()
+                except (TargetProblem, OSError, subprocess.CalledProcessError) as exc:
+                    target.problem = f"not installed: {exc}"
+                    print(f"  {target.name}: {target.problem}", flush=True)
+            print("waiting for the targets to answer", flush=True)
+            _run(_ready_all([t for t in targets if not t.problem]))
+            running = [t for t in targets if not t.problem]
+            _run(_measure(running, plan, run))
+        finally:
+            for target in reversed(targets):
+                try:
+                    target.stop()
+                except (OSError, TargetProblem) as exc:
+                    print(f"  {target.name}: cleanup failed: {exc}", flush=True)
+            mock.terminate()
+            mock.wait(10)
+    run.wall_s = time.monotonic() - wall
+    run.targets = [t.describe() for t in targets]
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = markdown(run)
+    (args.out / "RESULTS.md").write_text(text)
+    (args.out / "results.json").write_text(json.dumps(run.to_json(), indent=1) + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
