@@ -66,8 +66,7 @@ async def _ready_all(targets: list[Target]) -> None:
             await target.ready()
         except TargetProblem as exc:
             target.problem = f"did not start: {exc}"
-            target.stop()
-            return
+            return  # stopped with the others at the end
         print(f"  {target.name} ready in {time.monotonic() - started:.1f} s", flush=True)
 
     await asyncio.gather(*(one(t) for t in targets))

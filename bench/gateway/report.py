@@ -57,10 +57,11 @@ class Run:
         return self.outcomes.get(phase, {}).get(target)
 
 
-def number(value: float | None, digits: int = 1, sign: bool = False) -> str:
+def number(value: float | None, digits: int = 1, unit: str = "") -> str:
+    """`value` rounded, with its unit; `n/a` where nothing was measured."""
     if value is None:
         return "n/a"
-    return f"{value:+,.{digits}f}" if sign else f"{value:,.{digits}f}"
+    return f"{value:,.{digits}f}{unit}"
 
 
 def added(run: Run, phase: str, target: str, attribute: str) -> str:
@@ -95,9 +96,9 @@ def unary_table(run: Run) -> list[str]:
     for target in run.ran():
         c1, c32, c128 = (run.get(f"unary c={c}", target) for c in (1, 32, 128))
         lines.append(
-            f"| {target} | {number(c1 and c1.p50_ms, 2)} ms "
+            f"| {target} | {number(c1 and c1.p50_ms, 2, ' ms')} "
             f"| {added(run, 'unary c=1', target, 'p50_ms')} "
-            f"| {number(c1 and c1.p99_ms, 1)} ms | {number(c32 and c32.rps, 0)} "
+            f"| {number(c1 and c1.p99_ms, 1, ' ms')} | {number(c32 and c32.rps, 0)} "
             f"| {number(c32 and c32.cpu_ms_per_request, 2)} | {number(_rss(run, target), 0)} "
             f"| {_errors(c128)} | {number(c128 and c128.rps, 0)} |"
         )
@@ -112,11 +113,13 @@ def stream_table(run: Run) -> list[str]:
     ]
     for target in run.ran():
         s = run.get("stream c=1", target)
-        chunks = "n/a" if s is None else f"{number(s.chunks_median, 0)} / {s.chunks_min}"
+        chunks = "n/a"
+        if s is not None and s.chunks_min is not None:
+            chunks = f"{number(s.chunks_median, 0)} / {s.chunks_min}"
         lines.append(
-            f"| {target} | {number(s and s.ttft_p50_ms, 2)} ms "
+            f"| {target} | {number(s and s.ttft_p50_ms, 2, ' ms')} "
             f"| {added(run, 'stream c=1', target, 'ttft_p50_ms')} "
-            f"| {number(s and s.p50_ms, 1)} ms | {chunks} | {_errors(s)} |"
+            f"| {number(s and s.p50_ms, 1, ' ms')} | {chunks} | {_errors(s)} |"
         )
     return lines
 
@@ -133,7 +136,7 @@ def pii_table(run: Run) -> list[str]:
             errors = sum(o.errors for o in (c1, c32) if o is not None)
             lines.append(
                 f"| {target} | {kind} | {added(run, f'pii {kind} c=1', target, 'p50_ms')} "
-                f"| {number(c1 and c1.p99_ms, 1)} ms | {number(c32 and c32.rps, 0)} "
+                f"| {number(c1 and c1.p99_ms, 1, ' ms')} | {number(c32 and c32.rps, 0)} "
                 f"| {number(c32 and c32.cpu_ms_per_request, 2)} | {errors} |"
             )
     return lines

@@ -26,6 +26,8 @@ from tests.ports import free_port
 ROOT = Path(__file__).resolve().parents[2]
 LITELLM_VERSION = "1.106.2"
 PORTKEY_VERSION = "1.15.2"
+NODE_SERVER_VERSION = "1.13.8"
+HONO_VERSION = "4.13.3"
 READY_S = 240.0
 
 
@@ -76,7 +78,7 @@ class Target:
             "summary": self.summary,
             "version": self.version,
             "command": shlex.join(self.command),
-            "problem": self.problem,
+            "problem": " ".join(self.problem.split()),
         }
 
     @property
@@ -156,7 +158,7 @@ class Modelgw(Target):
         config = embedded_config(self.KEY).model_dump(mode="json", exclude_defaults=True)
         config["cache"] = {"backend": "none"}
         config["providers"] = {
-            "mock": {"type": "openai_compatible", "base_url": self.mock_url, "api_key": "sk-mock"}
+            "mock": {"type": "openai_compatible", "base_url": self.mock_url}
         }
         config["models"] = {MODEL: {"route": [{"provider": "mock"}]}}
         return config
@@ -240,7 +242,8 @@ class LiteLLM(Target):
     """LiteLLM's proxy, one worker, in its own venv."""
 
     name = "litellm"
-    summary = f"LiteLLM proxy {LITELLM_VERSION}, one worker, no database, own venv"
+    summary = f"LiteLLM proxy {LITELLM_VERSION}, one worker, master key, no database, own venv"
+    MASTER_KEY = "sk-bench-gateway-0123456789abcdef"
 
     @property
     def home(self) -> Path:
@@ -279,6 +282,7 @@ class LiteLLM(Target):
                 }
             ],
             "litellm_settings": {"telemetry": False, "drop_params": True},
+            "general_settings": {"master_key": self.MASTER_KEY},
         }
 
     def launch(self) -> tuple[list[str], dict[str, str], Path]:
@@ -295,16 +299,31 @@ class LiteLLM(Target):
         ]  # fmt: skip
         return command, env, self.workdir
 
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.port, headers=(("authorization", f"Bearer {self.MASTER_KEY}"),))
+
 
 class Portkey(Target):
-    """Portkey's open-source gateway on Node, routed to the mock by headers."""
+    """Portkey's open-source gateway on Node, routed to the mock by headers.
+
+    npm resolves the gateway's `@hono/node-server` dependency (`^1.3.3`) to the newest
+    1.x, whose lightweight Response reuses the upstream fetch's immutable headers: every
+    streamed request then fails with HTTP 500 ("immutable" in the log) when the gateway adds
+    its own headers. Portkey's repository patches its dependencies at install
+    (`patch-package`), but the npm package ships no patches, so the install pins the last
+    node-server without that code path (1.13.8) and the hono that was current when 1.15.2
+    was released.
+    """
 
     name = "portkey"
-    summary = f"Portkey gateway {PORTKEY_VERSION} (npm @portkey-ai/gateway) on Node, headless"
+    summary = (
+        f"Portkey gateway {PORTKEY_VERSION} (npm @portkey-ai/gateway) on Node, headless; "
+        f"@hono/node-server pinned to {NODE_SERVER_VERSION}, hono to {HONO_VERSION}"
+    )
 
     @property
     def home(self) -> Path:
-        return self.cache / f"portkey-{PORTKEY_VERSION}"
+        return self.cache / f"portkey-{PORTKEY_VERSION}-node-server-{NODE_SERVER_VERSION}"
 
     @property
     def server(self) -> Path:
@@ -313,8 +332,15 @@ class Portkey(Target):
     def install(self) -> None:
         if not self.server.exists():
             self.home.mkdir(parents=True, exist_ok=True)
+            package = {
+                "name": "bench-portkey",
+                "private": True,
+                "dependencies": {"@portkey-ai/gateway": PORTKEY_VERSION},
+                "overrides": {"@hono/node-server": NODE_SERVER_VERSION, "hono": HONO_VERSION},
+            }
+            (self.home / "package.json").write_text(json.dumps(package, indent=1))
             log = self.home / "install.log"
-            step = ["npm", "install", "--no-audit", "--no-fund", f"@portkey-ai/gateway@{PORTKEY_VERSION}"]
+            step = ["npm", "install", "--no-audit", "--no-fund"]
             with log.open("ab") as out:
                 try:
                     done = subprocess.run(step, cwd=self.home, stdout=out, stderr=subprocess.STDOUT)
