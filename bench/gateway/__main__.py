@@ -30,8 +30,8 @@ from pathlib import Path
 
 from bench.gateway.load import Connection, Endpoint
 from bench.gateway.phases import Phase, phases, play
-from bench.gateway.prompts import PLAIN, PROMPTS
 from bench.gateway.proc import load, machine
+from bench.gateway.prompts import PLAIN, PROMPTS
 from bench.gateway.report import Run, markdown
 from bench.gateway.targets import GATEWAYS, Direct, Target, TargetProblem
 from tests.ports import free_port

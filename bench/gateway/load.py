@@ -139,7 +139,7 @@ class Connection:
 
     async def _chunked(self, counter: SseCounter | None) -> bytes:
         assert self.reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
             data = await self.reader.readexactly(size + 2)

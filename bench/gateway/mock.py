@@ -25,11 +25,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-ANSWER_WORDS = (
+ANSWER = (
     "The quarterly numbers look steady: revenue grew a little, costs held flat, and "
     "the team expects the same pace next quarter if nothing unusual happens in between, "
     "as planned earlier."
-).split()
+)
+ANSWER_WORDS = ANSWER.split(" ")
 """Thirty words without personal data, so a gateway's answer scan finds nothing to hold."""
 CONTENT_CHUNKS = len(ANSWER_WORDS)
 assert CONTENT_CHUNKS == 30, CONTENT_CHUNKS
@@ -46,9 +47,7 @@ class Pacing:
 
     def offsets_s(self) -> list[float]:
         """Send time of each content chunk after the request arrived, in seconds."""
-        return [
-            (self.first_chunk_ms + i * self.chunk_gap_ms) / 1000 for i in range(CONTENT_CHUNKS)
-        ]
+        return [(self.first_chunk_ms + i * self.chunk_gap_ms) / 1000 for i in range(CONTENT_CHUNKS)]
 
 
 def unary_body() -> bytes:

@@ -14,9 +14,8 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 from bench.gateway.load import Endpoint, closed_loop, sequential
-from bench.gateway.prompts import PROMPTS
 from bench.gateway.proc import cpu_s, rss_bytes
-
+from bench.gateway.prompts import PROMPTS
 
 SETTLE_S = 0.5
 """After a closed-loop window: the work a gateway does after answering (audit writes,

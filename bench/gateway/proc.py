@@ -7,6 +7,7 @@ is walked afresh at each reading, so workers started late are counted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import subprocess
@@ -54,10 +55,8 @@ def rss_bytes(root: int) -> int:
     """Resident memory summed over the tree (shared pages counted in each process, as `ps`)."""
     total = 0
     for pid in tree(root):
-        try:
+        with contextlib.suppress(OSError):  # ended since the listing: it holds no memory now
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
-        except OSError:
-            pass  # ended between listing and reading: it holds no memory now
     return total
 
 

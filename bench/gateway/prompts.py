@@ -33,7 +33,18 @@ CONTEXT = (
     "door to outbound only. "
 )
 QUESTION = "Summarise the month for the operations review in three short sentences."
-FIRST = ("Maria", "Jonas", "Aylin", "Pieter", "Sofia", "Tomasz", "Claire", "Dmitri", "Nadia", "Owen")
+FIRST = (
+    "Maria",
+    "Jonas",
+    "Aylin",
+    "Pieter",
+    "Sofia",
+    "Tomasz",
+    "Claire",
+    "Dmitri",
+    "Nadia",
+    "Owen",
+)
 LAST = ("Keller", "Berg", "Yilmaz", "de Vries", "Rossi", "Nowak", "Dubois", "Ivanov", "Haddad")
 
 

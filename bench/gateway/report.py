@@ -64,6 +64,14 @@ def number(value: float | None, digits: int = 1, unit: str = "") -> str:
     return f"{value:,.{digits}f}{unit}"
 
 
+def of(outcome: Outcome | None, name: str) -> float | None:
+    """One figure of an outcome, None where the target was not measured in that phase."""
+    if outcome is None:
+        return None
+    value = getattr(outcome, name)
+    return None if value is None else float(value)
+
+
 def added(run: Run, phase: str, target: str, attribute: str) -> str:
     """The target's figure minus direct's in the same phase, in ms with a sign."""
     mine, base = run.get(phase, target), run.get(phase, DIRECT)
@@ -96,11 +104,11 @@ def unary_table(run: Run) -> list[str]:
     for target in run.ran():
         c1, c32, c128 = (run.get(f"unary c={c}", target) for c in (1, 32, 128))
         lines.append(
-            f"| {target} | {number(c1 and c1.p50_ms, 2, ' ms')} "
+            f"| {target} | {number(of(c1, 'p50_ms'), 2, ' ms')} "
             f"| {added(run, 'unary c=1', target, 'p50_ms')} "
-            f"| {number(c1 and c1.p99_ms, 1, ' ms')} | {number(c32 and c32.rps, 0)} "
-            f"| {number(c32 and c32.cpu_ms_per_request, 2)} | {number(_rss(run, target), 0)} "
-            f"| {_errors(c128)} | {number(c128 and c128.rps, 0)} |"
+            f"| {number(of(c1, 'p99_ms'), 1, ' ms')} | {number(of(c32, 'rps'), 0)} "
+            f"| {number(of(c32, 'cpu_ms_per_request'), 2)} | {number(_rss(run, target), 0)} "
+            f"| {_errors(c128)} | {number(of(c128, 'rps'), 0)} |"
         )
     return lines
 
@@ -117,9 +125,9 @@ def stream_table(run: Run) -> list[str]:
         if s is not None and s.chunks_min is not None:
             chunks = f"{number(s.chunks_median, 0)} / {s.chunks_min}"
         lines.append(
-            f"| {target} | {number(s and s.ttft_p50_ms, 2, ' ms')} "
+            f"| {target} | {number(of(s, 'ttft_p50_ms'), 2, ' ms')} "
             f"| {added(run, 'stream c=1', target, 'ttft_p50_ms')} "
-            f"| {number(s and s.p50_ms, 1, ' ms')} | {chunks} | {_errors(s)} |"
+            f"| {number(of(s, 'p50_ms'), 1, ' ms')} | {chunks} | {_errors(s)} |"
         )
     return lines
 
@@ -136,8 +144,8 @@ def pii_table(run: Run) -> list[str]:
             errors = sum(o.errors for o in (c1, c32) if o is not None)
             lines.append(
                 f"| {target} | {kind} | {added(run, f'pii {kind} c=1', target, 'p50_ms')} "
-                f"| {number(c1 and c1.p99_ms, 1, ' ms')} | {number(c32 and c32.rps, 0)} "
-                f"| {number(c32 and c32.cpu_ms_per_request, 2)} | {errors} |"
+                f"| {number(of(c1, 'p99_ms'), 1, ' ms')} | {number(of(c32, 'rps'), 0)} "
+                f"| {number(of(c32, 'cpu_ms_per_request'), 2)} | {errors} |"
             )
     return lines
 

@@ -157,9 +157,7 @@ class Modelgw(Target):
 
         config = embedded_config(self.KEY).model_dump(mode="json", exclude_defaults=True)
         config["cache"] = {"backend": "none"}
-        config["providers"] = {
-            "mock": {"type": "openai_compatible", "base_url": self.mock_url}
-        }
+        config["providers"] = {"mock": {"type": "openai_compatible", "base_url": self.mock_url}}
         config["models"] = {MODEL: {"route": [{"provider": "mock"}]}}
         return config
 
@@ -186,7 +184,10 @@ class ModelgwShared(Modelgw):
     """The same, with the audit log in Postgres and quotas counted in Redis (a deployment's)."""
 
     name = "modelgw-pg-redis"
-    summary = "modelgw serve, audit in Postgres, quotas in Redis (a high limit, so every request is counted), cache off"
+    summary = (
+        "modelgw serve, audit in Postgres, quotas in Redis (a high limit, so every request "
+        "is counted), cache off"
+    )
     PG_ADMIN = os.environ.get("MODELGW_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
     REDIS_URL = os.environ.get("MODELGW_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -367,6 +368,4 @@ class Portkey(Target):
         )
 
 
-GATEWAYS: dict[str, type[Target]] = {
-    t.name: t for t in (Modelgw, ModelgwShared, LiteLLM, Portkey)
-}
+GATEWAYS: dict[str, type[Target]] = {t.name: t for t in (Modelgw, ModelgwShared, LiteLLM, Portkey)}
