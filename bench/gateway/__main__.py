@@ -29,16 +29,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.gateway.load import Connection, Endpoint
+from bench.gateway.modelgw import Modelgw, ModelgwShared
+from bench.gateway.others import LiteLLM, LiteLLMPresidio, Portkey
 from bench.gateway.phases import Phase, phases, play
 from bench.gateway.proc import load, machine
 from bench.gateway.prompts import PLAIN, PROMPTS
 from bench.gateway.report import Run, markdown
-from bench.gateway.targets import GATEWAYS, Direct, Target, TargetProblem
+from bench.gateway.targets import Direct, Target, TargetProblem
 from tests.ports import free_port
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(tempfile.gettempdir()) / "modelgw-bench-gateway"
 WARM_REQUESTS = 40
+GATEWAYS: dict[str, type[Target]] = {
+    t.name: t for t in (Modelgw, ModelgwShared, LiteLLM, LiteLLMPresidio, Portkey)
+}
 
 
 def _run(work: Coroutine[object, object, None]) -> None:
@@ -93,7 +98,7 @@ async def _measure(targets: list[Target], plan: list[Phase], run: Run) -> None:
         before = load()
         started = time.monotonic()
         for target in order:
-            outcome = await play(phase, target.endpoint(), target.pid)
+            outcome = await play(phase, target.endpoint(), target.roots())
             run.outcomes.setdefault(phase.name, {})[target.name] = outcome
             print(
                 f"  {phase.name:<18} {target.name:<17} "

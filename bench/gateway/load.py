@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-EXPECTED = b"quarterly numbers"
+EXPECTED = b"numbers look steady"
 """Part of the mock's answer: a 200 without it is counted as an error, not a success."""
 
 

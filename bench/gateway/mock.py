@@ -26,12 +26,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 ANSWER = (
-    "The quarterly numbers look steady: revenue grew a little, costs held flat, and "
-    "the team expects the same pace next quarter if nothing unusual happens in between, "
-    "as planned earlier."
+    "The numbers look steady: revenue grew a little, costs held flat, and the team expects "
+    "the same pace to continue if nothing unusual happens along the way, as was planned."
 )
 ANSWER_WORDS = ANSWER.split(" ")
-"""Thirty words without personal data, so a gateway's answer scan finds nothing to hold."""
+"""Thirty words without personal data or dates (Presidio reads "quarterly" as a date), so no
+gateway's answer scan finds anything to mask or hold."""
 CONTENT_CHUNKS = len(ANSWER_WORDS)
 assert CONTENT_CHUNKS == 30, CONTENT_CHUNKS
 MODEL = "mock"

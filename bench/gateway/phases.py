@@ -81,10 +81,10 @@ def _samples(problems: list[str]) -> list[str]:
     return list(seen)[:5]
 
 
-async def play(phase: Phase, endpoint: Endpoint, pid: int) -> Outcome:
-    """Runs `phase` against the target at `endpoint` whose process tree starts at `pid`."""
+async def play(phase: Phase, endpoint: Endpoint, roots: list[int]) -> Outcome:
+    """Runs `phase` against the target at `endpoint` whose process trees start at `roots`."""
     bodies = PROMPTS[phase.prompt]
-    cpu_before = cpu_s(pid)
+    cpu_before = cpu_s(roots)
     outcome = Outcome()
     if phase.mode == "closed":
         window = await closed_loop(endpoint, bodies, phase.concurrency, phase.seconds)
@@ -110,6 +110,6 @@ async def play(phase: Phase, endpoint: Endpoint, pid: int) -> Outcome:
     if phase.mode == "closed":
         await asyncio.sleep(SETTLE_S)
     if outcome.requests:
-        outcome.cpu_ms_per_request = (cpu_s(pid) - cpu_before) * 1000 / outcome.requests
-    outcome.rss_mib = rss_bytes(pid) / 2**20
+        outcome.cpu_ms_per_request = (cpu_s(roots) - cpu_before) * 1000 / outcome.requests
+    outcome.rss_mib = rss_bytes(roots) / 2**20
     return outcome

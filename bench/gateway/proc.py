@@ -25,15 +25,15 @@ def _stat(pid: int) -> list[str] | None:
     return text.rsplit(")", 1)[1].split()
 
 
-def tree(root: int) -> list[int]:
-    """`root` and every process descended from it that is alive now."""
+def tree(roots: list[int]) -> list[int]:
+    """The `roots` and every process descended from them that is alive now."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             fields = _stat(int(entry.name))
             if fields is not None:
                 children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [root]
+    found, todo = [], list(roots)
     while todo:
         pid = todo.pop()
         found.append(pid)
@@ -41,20 +41,20 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def cpu_s(root: int) -> float:
+def cpu_s(roots: list[int]) -> float:
     """User + system seconds used so far by the live processes of the tree."""
     total = 0
-    for pid in tree(root):
+    for pid in tree(roots):
         fields = _stat(pid)
         if fields is not None:
             total += int(fields[11]) + int(fields[12])
     return total / _TICK
 
 
-def rss_bytes(root: int) -> int:
+def rss_bytes(roots: list[int]) -> int:
     """Resident memory summed over the tree (shared pages counted in each process, as `ps`)."""
     total = 0
-    for pid in tree(root):
+    for pid in tree(roots):
         with contextlib.suppress(OSError):  # ended since the listing: it holds no memory now
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
     return total
