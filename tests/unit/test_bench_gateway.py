@@ -10,6 +10,7 @@ are lower bounds (a loaded machine only makes things later).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import time
 from collections.abc import AsyncIterator
@@ -37,7 +38,7 @@ def test_pacing_sends_thirty_chunks_after_the_first_delay_then_evenly() -> None:
     offsets = mock.Pacing(20, 2).offsets_s()
     assert len(offsets) == mock.CONTENT_CHUNKS == 30
     assert offsets[0] == 0.020
-    assert all(abs((b - a) - 0.002) < 1e-9 for a, b in zip(offsets, offsets[1:], strict=False))
+    assert all(abs((b - a) - 0.002) < 1e-9 for a, b in itertools.pairwise(offsets))
 
 
 def test_the_counter_finds_every_content_chunk_however_the_bytes_are_split() -> None:
