@@ -126,4 +126,5 @@ class Direct(Target):
     def start(self) -> None:
         """The runner started the mock before any gateway and set `process` to it."""
         assert self.process is not None
-        self.command = [str(a) for a in self.process.args]  # type: ignore[union-attr]
+        args = self.process.args
+        self.command = [str(a) for a in args] if isinstance(args, list) else [str(args)]
