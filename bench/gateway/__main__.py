@@ -1,15 +1,16 @@
 """Benchmark: modelgw, LiteLLM and Portkey side by side against the same fast mock upstream.
 
-    make bench-gateway                      (full mode, ~10 minutes with installs cached)
-    python -m bench.gateway --quick         (short phases: a smoke run, ~3 minutes)
+    make bench-gateway                      (full mode, ~14 minutes with installs cached)
+    python -m bench.gateway --quick         (short phases: a smoke run, ~5 minutes)
     python -m bench.gateway --targets modelgw,portkey
 
 Starts the mock (`mock.py`, its own process), installs each gateway into its
 own environment under `--cache` (pinned versions, once), starts them all
 against the mock, then plays every phase (`phases.py`) against every target,
-rotating the order each phase, with the load average before and after each
-phase. `direct` is the mock without a gateway: the baseline for added latency
-and the proof that the client is not the limit (its c=32 rate). A target that
+in rounds (each target a turn per round, the order rotated every round and
+phase), with the load average before and after each phase. `direct` is the
+mock without a gateway: the baseline for added latency and the proof that the
+client is not the limit (its c=32 rate). A target that
 cannot be installed or started is reported as such and skipped. Writes
 RESULTS.md and results.json next to this file (or under `--out`).
 """
@@ -31,7 +32,7 @@ from pathlib import Path
 from bench.gateway.load import Connection, Endpoint
 from bench.gateway.modelgw import Modelgw, ModelgwShared
 from bench.gateway.others import LiteLLM, LiteLLMPresidio, Portkey
-from bench.gateway.phases import Phase, phases, play
+from bench.gateway.phases import Phase, Turns, outcome, phases, rounds, take_turn
 from bench.gateway.proc import load, machine
 from bench.gateway.prompts import PLAIN, PROMPTS
 from bench.gateway.report import Run, markdown
@@ -89,26 +90,30 @@ async def _warm(endpoint: Endpoint) -> None:
         await connection.close()
 
 
-async def _measure(targets: list[Target], plan: list[Phase], run: Run) -> None:
+async def _measure(targets: list[Target], plan: list[Phase], run: Run, quick: bool) -> None:
     for target in targets:
         await _warm(target.endpoint())
+    count = rounds(quick)
     for index, phase in enumerate(plan):
-        turn = index % len(targets)
-        order = targets[turn:] + targets[:turn]
         before = load()
         started = time.monotonic()
-        for target in order:
-            outcome = await play(phase, target.endpoint(), target.roots())
-            run.outcomes.setdefault(phase.name, {})[target.name] = outcome
+        turns = {t.name: Turns() for t in targets}
+        for round_ in range(count):
+            turn = (index + round_) % len(targets)
+            for target in targets[turn:] + targets[:turn]:
+                await take_turn(phase, count, target.endpoint(), target.roots(), turns[target.name])
+        for target in targets:
+            result = outcome(phase, turns[target.name])
+            run.outcomes.setdefault(phase.name, {})[target.name] = result
             print(
                 f"  {phase.name:<18} {target.name:<17} "
-                f"p50 {outcome.p50_ms or 0:7.2f} ms  rps {outcome.rps or 0:7.0f}  "
-                f"ttft {outcome.ttft_p50_ms or 0:6.2f} ms  errors {outcome.errors}",
+                f"p50 {result.p50_ms or 0:7.2f} ms  rps {result.rps or 0:7.0f}  "
+                f"ttft {result.ttft_p50_ms or 0:6.2f} ms  errors {result.errors}",
                 flush=True,
             )
-        run.loads.append(
-            (phase.name, [t.name for t in order], before, load(), time.monotonic() - started)
-        )
+        first = index % len(targets)
+        order = [t.name for t in targets[first:] + targets[:first]]
+        run.loads.append((phase.name, order, before, load(), time.monotonic() - started))
 
 
 def _arguments() -> argparse.Namespace:
@@ -133,6 +138,7 @@ def main() -> None:
         when=datetime.now(UTC).isoformat(timespec="seconds"),
         command=shlex.join(["python", "-m", "bench.gateway", *sys.argv[1:]]),
         mode="quick" if args.quick else "full",
+        rounds=rounds(args.quick),
         machine=machine(),
         phases=plan,
     )
@@ -156,7 +162,7 @@ def main() -> None:
             print("waiting for the targets to answer", flush=True)
             _run(_ready_all([t for t in targets if not t.problem]))
             running = [t for t in targets if not t.problem]
-            _run(_measure(running, plan, run))
+            _run(_measure(running, plan, run, args.quick))
         finally:
             for target in reversed(targets):
                 try:

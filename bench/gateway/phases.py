@@ -1,10 +1,12 @@
 """The phases of the benchmark and what one phase measured for one target.
 
 A phase is one kind of load (sequential, closed loop at c callers, or
-sequential streams) with one kind of prompt. The runner plays each phase
-against every target in turn, rotating the order from phase to phase, so
-machine noise lands on all alike; CPU is read from the target's process tree
-before and after its turn, RSS after.
+sequential streams) with one kind of prompt. The runner plays each phase in
+rounds: in each round every target takes a turn with its share of the phase,
+the order rotated from round to round and phase to phase, so that the load of a
+shared machine, which swings by several times within minutes, lands on all
+alike. CPU is read from the target's process trees before and after each
+turn, RSS after its last.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import statistics
 from dataclasses import asdict, dataclass, field
 
-from bench.gateway.load import Endpoint, closed_loop, sequential
+from bench.gateway.load import Endpoint, Reply, Window, closed_loop, sequential
 from bench.gateway.proc import cpu_s, rss_bytes
 from bench.gateway.prompts import PROMPTS
 
@@ -34,8 +36,12 @@ class Phase:
     seconds: float = 0.0
 
 
+def rounds(quick: bool) -> int:
+    return 2 if quick else 4
+
+
 def phases(quick: bool) -> list[Phase]:
-    n, streams, seconds, burst_s = (60, 20, 3.0, 2.0) if quick else (400, 100, 10.0, 5.0)
+    n, streams, seconds, burst_s = (60, 20, 3.0, 2.0) if quick else (400, 100, 12.0, 8.0)
     return [
         Phase("unary c=1", "plain", "sequential", count=n),
         Phase("unary c=32", "plain", "closed", concurrency=32, seconds=seconds),
@@ -81,35 +87,59 @@ def _samples(problems: list[str]) -> list[str]:
     return list(seen)[:5]
 
 
-async def play(phase: Phase, endpoint: Endpoint, roots: list[int]) -> Outcome:
-    """Runs `phase` against the target at `endpoint` whose process trees start at `roots`."""
+@dataclass
+class Turns:
+    """What one target did in its turns of one phase, summed over the rounds."""
+
+    replies: list[Reply] = field(default_factory=list)
+    window: Window = field(default_factory=Window)
+    cpu_s: float = 0.0
+    rss_bytes: int = 0
+
+
+async def take_turn(
+    phase: Phase, rounds: int, endpoint: Endpoint, roots: list[int], turns: Turns
+) -> None:
+    """One round's share of `phase` against the target at `endpoint` (process trees at
+    `roots`), added to `turns`."""
     bodies = PROMPTS[phase.prompt]
     cpu_before = cpu_s(roots)
-    outcome = Outcome()
     if phase.mode == "closed":
-        window = await closed_loop(endpoint, bodies, phase.concurrency, phase.seconds)
-        outcome.requests, outcome.rps = window.done, window.rps()
-        outcome.errors, outcome.error_samples = len(window.errors), _samples(window.errors)
+        seconds = phase.seconds / rounds
+        window = await closed_loop(endpoint, bodies, phase.concurrency, seconds)
+        turns.window.done += window.done
+        turns.window.errors += window.errors
+        turns.window.seconds += window.seconds
+        await asyncio.sleep(SETTLE_S)
     else:
-        stream = phase.mode == "stream"
-        replies = await sequential(endpoint, bodies, phase.count, stream)
-        good = [r for r in replies if not r.problem]
-        outcome.requests = len(good)
-        problems = [r.problem for r in replies if r.problem]
-        outcome.errors, outcome.error_samples = len(problems), _samples(problems)
+        count = max(1, phase.count // rounds)
+        turns.replies += await sequential(endpoint, bodies, count, phase.mode == "stream")
+    turns.cpu_s += cpu_s(roots) - cpu_before
+    turns.rss_bytes = rss_bytes(roots)
+
+
+def outcome(phase: Phase, turns: Turns) -> Outcome:
+    """The figures of one target in one phase, from all its turns."""
+    result = Outcome(rss_mib=turns.rss_bytes / 2**20)
+    if phase.mode == "closed":
+        window = turns.window
+        result.requests, result.rps = window.done, window.rps()
+        result.errors, result.error_samples = len(window.errors), _samples(window.errors)
+    else:
+        good = [r for r in turns.replies if not r.problem]
+        problems = [r.problem for r in turns.replies if r.problem]
+        result.requests = len(good)
+        result.errors, result.error_samples = len(problems), _samples(problems)
         if good:
             seconds = [r.seconds for r in good]
-            outcome.p50_ms = statistics.median(seconds) * 1000
-            outcome.p99_ms = _quantile_ms(seconds, 0.99)
-        if stream and good:
+            result.p50_ms = statistics.median(seconds) * 1000
+            result.p99_ms = _quantile_ms(seconds, 0.99)
+        if phase.mode == "stream" and good:
             ttfts = [r.ttft_s for r in good if r.ttft_s is not None]
-            outcome.ttft_p50_ms = statistics.median(ttfts) * 1000 if ttfts else None
+            result.ttft_p50_ms = statistics.median(ttfts) * 1000 if ttfts else None
             chunks = [r.content_chunks for r in good]
-            outcome.chunks_median = statistics.median(chunks)
-            outcome.chunks_min = min(chunks)
-    if phase.mode == "closed":
-        await asyncio.sleep(SETTLE_S)
-    if outcome.requests:
-        outcome.cpu_ms_per_request = (cpu_s(roots) - cpu_before) * 1000 / outcome.requests
-    outcome.rss_mib = rss_bytes(roots) / 2**20
-    return outcome
+            result.chunks_median = statistics.median(chunks)
+            result.chunks_min = min(chunks)
+    if result.requests:
+        result.cpu_ms_per_request = turns.cpu_s * 1000 / result.requests
+    return result

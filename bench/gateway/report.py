@@ -26,9 +26,10 @@ class Run:
     outcomes: dict[str, dict[str, Outcome]] = field(default_factory=dict)
     """Phase name -> target name -> what was measured."""
     loads: list[tuple[str, list[str], str, str, float]] = field(default_factory=list)
-    """Per phase: its name, the order the targets ran in, load before, load after, seconds."""
+    """Per phase: its name, the order of its first round, load before, load after, seconds."""
     targets: list[dict[str, str]] = field(default_factory=list)
     wall_s: float = 0.0
+    rounds: int = 1
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -37,6 +38,7 @@ class Run:
             "mode": self.mode,
             "machine": self.machine,
             "wall_s": round(self.wall_s, 1),
+            "rounds": self.rounds,
             "targets": self.targets,
             "phases": [asdict(p) for p in self.phases],
             "outcomes": {
@@ -185,8 +187,9 @@ def markdown(run: Run) -> str:
         "after 20 ms, then one every 2 ms); a ~1.2 KB chat body, temperature 0; one asyncio "
         "client process over raw HTTP/1.1 keep-alive (`load.py`); modelgw's response cache off",
         f"- phases: c=1 is {plan[0].count} sequential requests; c=32 and c=128 are closed loops "
-        f"of {plan[1].seconds:g} s and {plan[2].seconds:g} s; streams are {plan[3].count} "
-        "sequential; targets interleaved phase by phase, the order rotated each phase",
+        f"of {plan[1].seconds:g} s and {plan[2].seconds:g} s in all; streams are {plan[3].count} "
+        f"sequential; each phase in {run.rounds} rounds, every target taking its share of the "
+        "phase in each round, the order rotated every round and phase",
         "- CPU ms/req: user+system time of the target's process tree (/proc) over the window, "
         "per answered request; RSS: summed over the tree, the largest seen after any phase. "
         "`direct` is the mock alone: its c=32 rate is the most this client and mock reach, "
@@ -218,7 +221,7 @@ def markdown(run: Run) -> str:
         ]
     lines += ["", "## Errors", "", *error_lines(run), "", "## Machine load per phase", ""]
     lines += [
-        "| phase | order | load before | load after | seconds |",
+        "| phase | order (first round) | load before | load after | seconds |",
         "|---|---|---|---|---|",
     ]
     for phase, order, before, after, seconds in run.loads:
