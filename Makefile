@@ -28,7 +28,7 @@ help:
 	@echo "make bench-vllm   gateway -> vLLM worker vs direct client (bench/vllm/RESULTS.md)"
 	@echo "make bench-http   HTTP front door vs gRPC: added latency and throughput"
 	@echo "make bench-rate   fake vLLM engine at 1k/5k/20k tokens/s: direct vs gateway (~4 min)"
-	@echo "make bench-gateway  modelgw vs LiteLLM vs Portkey on one mock (installs them; ~12 min)"
+	@echo "make bench-gateway  modelgw vs LiteLLM vs Portkey on one mock (installs them; 12-18 min)"
 	@echo "make openapi      rewrite docs/openapi.json from the code"
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"

@@ -1,6 +1,6 @@
 """Benchmark: modelgw, LiteLLM and Portkey side by side against the same fast mock upstream.
 
-    make bench-gateway                      (full mode, ~14 minutes with installs cached)
+    make bench-gateway                      (full mode, 12-18 minutes on a loaded 2-core VM)
     python -m bench.gateway --quick         (short phases: a smoke run, ~5 minutes)
     python -m bench.gateway --targets modelgw,portkey
 
