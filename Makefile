@@ -11,7 +11,8 @@ WORKER_EXTRA ?= worker-cpu
 
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e test-reliability lint fmt proto \
 	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
-	bench-audit bench-metrics bench-control bench-rate bench-rss bench-processes openapi fuzz
+	bench-audit bench-metrics bench-control bench-rate bench-rss bench-processes bench-gateway \
+	openapi fuzz
 
 help:
 	@echo "make run          start modelgw serve with embedded defaults (creates the venv)"
@@ -30,6 +31,7 @@ help:
 	@echo "make bench-rate   fake vLLM engine at 1k/5k/20k tokens/s: direct vs gateway (~4 min)"
 	@echo "make bench-rss    resident memory of the default modelgw serve (its process tree)"
 	@echo "make bench-processes  server.processes 1 vs 2 side by side (Postgres + Redis)"
+	@echo "make bench-gateway  modelgw vs LiteLLM vs Portkey on one mock (installs them; 12-18 min)"
 	@echo "make openapi      rewrite docs/openapi.json from the code"
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
@@ -143,6 +145,9 @@ bench-control: venv
 
 bench-rate: venv
 	$(BIN)/python -m bench.vllm_rate $(BENCH_ARGS)
+# LiteLLM and Portkey are installed (pinned) under /tmp/modelgw-bench-gateway on the first run.
+bench-gateway: venv
+	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
 
 bench-rss: venv
 	$(BIN)/python -m bench.serve_rss $(BENCH_ARGS)

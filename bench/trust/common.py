@@ -7,9 +7,13 @@ import platform
 import resource
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.offline import use_bundled_suffix_list
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine
 
 MODEL = TrustConfig().spacy_model
 THRESHOLD = TrustConfig().score_threshold
@@ -18,8 +22,8 @@ Span = tuple[str, int, int]  # entity type, start, end
 Analyze = Callable[[list[str]], list[list[Span]]]
 
 
-def stock_presidio() -> Analyze:
-    """Presidio as shipped: AnalyzerEngine with the same spaCy model, default recognizers."""
+def stock_analyzer_engine() -> AnalyzerEngine:
+    """Presidio's AnalyzerEngine as shipped, default recognizers, on our spaCy model."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
@@ -30,7 +34,12 @@ def stock_presidio() -> Analyze:
             "models": [{"lang_code": "en", "model_name": MODEL}],
         }
     ).create_engine()
-    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
+    return AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
+
+
+def stock_presidio() -> Analyze:
+    """Presidio as shipped: AnalyzerEngine with the same spaCy model, default recognizers."""
+    analyzer = stock_analyzer_engine()
 
     def analyze(texts: list[str]) -> list[list[Span]]:
         return [
