@@ -58,8 +58,8 @@ def _tree_cpu_s(pid: int) -> float:
 class Served:
     """One `modelgw serve` with `processes` gateway processes on a database of its own."""
 
-    def __init__(self, processes: int, workdir: Path, database: str) -> None:
-        self.name = f"processes={processes}"
+    def __init__(self, processes: int, workdir: Path, database: str, trust: str) -> None:
+        self.name = f"processes={processes}" + (f", {trust} trust" if processes > 1 else "")
         self.port = free_port()
         base = PG_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
         url = f"{base}/{database}"
@@ -73,7 +73,11 @@ class Served:
                 "redis_url": REDIS_URL,
                 "key_prefix": f"modelgw-bench:{uuid.uuid4().hex[:8]}:",
             },
-            "server": {**config.get("server", {}), "processes": processes},
+            "server": {
+                **config.get("server", {}),
+                "processes": processes,
+                "process_trust": trust,
+            },
         }
         (workdir / "modelgw.yaml").write_text(json.dumps(config))
         env = {**os.environ, "MODELGW_STATE_DIR": str(workdir / "state")}
@@ -127,7 +131,7 @@ async def _bench(args: argparse.Namespace, root: Path) -> list[str]:
     try:
         for n, name in zip(counts, names, strict=True):
             (root / name).mkdir()
-            servers.append(Served(n, root / name, name))
+            servers.append(Served(n, root / name, name, args.trust))
         for server, n in zip(servers, counts, strict=True):
             await server.ready(n)
         for _ in range(50):  # warm: connections, spaCy, the detection memo
@@ -155,9 +159,11 @@ async def _bench(args: argparse.Namespace, root: Path) -> list[str]:
     seconds = args.rounds * args.seconds
     one, many = (s.name for s in servers)
     rows = [
-        f"\n### `server.processes` 1 vs {args.processes}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
+        f"\n### `server.processes` 1 vs {args.processes} ({args.trust} trust), "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
         f" load {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores\n",
-        f"`python -m bench.http.processes --processes {args.processes} --concurrency "
+        f"`python -m bench.http.processes --processes {args.processes} --trust {args.trust} "
+        f"--concurrency "
         f"{args.concurrency} --seconds {args.seconds} --rounds {args.rounds}`\n",
         f"| | {one} | {many} | ratio |",
         "|---|---|---|---|",
@@ -183,6 +189,9 @@ async def _bench(args: argparse.Namespace, root: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--trust", choices=("shared", "own"), default="shared", help="server.process_trust"
+    )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=5.0)

@@ -98,15 +98,17 @@ def _offset_port(address: str | None, offset: int) -> str | None:
 
 @dataclass(frozen=True)
 class Layout:
-    """The configs of the trust process and of each gateway process, and the trust socket."""
+    """The configs of the trust process (None with `server.process_trust = "own"`) and of
+    each gateway process, and the trust socket."""
 
     trust_address: str
-    trust: ModelgwConfig
+    trust: ModelgwConfig | None
     gateways: list[ModelgwConfig]
 
 
 def layout(config: ModelgwConfig, processes: int, socket_dir: Path) -> Layout:
-    """Split `config` into one trust process and `processes` gateway processes.
+    """Split `config` into one trust process and `processes` gateway processes (with
+    `server.process_trust = "own"`, gateway processes only, each with its trust layer).
 
     Each gateway spools audit records in a directory of its own (a spool has one owner):
     the first keeps `audit.spool.directory`, so a change from one process to several
@@ -128,9 +130,12 @@ def layout(config: ModelgwConfig, processes: int, socket_dir: Path) -> Layout:
             ),
         }
     )
-    gateway_services = config.services.model_copy(
-        update={"trust_address": trust_address, "internal_token": token, "client_tls": None}
-    )
+    shared = config.server.process_trust == "shared"
+    gateway_services = config.services
+    if shared:
+        gateway_services = config.services.model_copy(
+            update={"trust_address": trust_address, "internal_token": token, "client_tls": None}
+        )
     gateways = []
     for index in range(processes):
         spool = config.audit.spool
@@ -146,7 +151,7 @@ def layout(config: ModelgwConfig, processes: int, socket_dir: Path) -> Layout:
                 update={"services": gateway_services, "audit": audit, "metrics": metrics}
             )
         )
-    return Layout(trust_address, trust, gateways)
+    return Layout(trust_address, trust if shared else None, gateways)
 
 
 def _die_with(supervisor: int) -> None:
@@ -273,11 +278,14 @@ def supervise(
     signalled = _Signals()
     with tempfile.TemporaryDirectory(prefix="modelgw-serve-") as sockets:
         parts = layout(config, processes, Path(sockets))
-        trust = _start(context, "trust", parts.trust, [("trust", parts.trust_address)], None)
+        trust: list[_Child] = []
+        if parts.trust is not None:
+            plan = [("trust", parts.trust_address)]
+            trust.append(_start(context, "trust", parts.trust, plan, None))
         gateways: list[_Child] = []
         failed = False
         try:
-            _await_ready([trust], signalled)
+            _await_ready(trust, signalled)
             plan = [("gateway", address), ("audit", address), ("control", address)]
             # The first alone, then the rest: it migrates the stores and, without
             # `audit.pseudonym_key`, generates the key in the state directory; processes
@@ -289,11 +297,12 @@ def supervise(
             _await_ready(gateways, signalled)
             print(
                 f"modelgw: {processes} gateway processes share {address}"
-                f"{' and ' + http_address if http_address else ''}; one trust process",
+                f"{' and ' + http_address if http_address else ''}; "
+                + ("one trust process" if trust else "each with its own trust layer"),
                 file=sys.stderr,
                 flush=True,
             )
-            children = [trust, *gateways]
+            children = [*trust, *gateways]
             watched = [signalled.fd, *(c.process.sentinel for c in children)]
             while not signalled:
                 wait(watched)
@@ -309,6 +318,6 @@ def supervise(
         finally:
             # Gateways first: their requests in flight still need the trust process.
             clean = _stop(gateways, grace_s)
-            clean = _stop([trust], grace_s) and clean
+            clean = _stop(trust, grace_s) and clean
     if failed or not clean:
         raise SystemExit(1)

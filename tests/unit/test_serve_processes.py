@@ -76,6 +76,7 @@ def test_layout_shares_one_trust_process_and_gives_each_gateway_its_own_spool_an
     config = shared(processes=3, health_address="0.0.0.0:50060")
     parts = layout(config, 3, tmp_path)
 
+    assert parts.trust is not None
     assert parts.trust_address == f"unix:{tmp_path / 'trust.sock'}"
     assert [g.services.trust_address for g in parts.gateways] == [parts.trust_address] * 3
     # One token from the supervisor's environment, never a value in the config.
@@ -96,3 +97,15 @@ def test_layout_shares_one_trust_process_and_gives_each_gateway_its_own_spool_an
     # The rest of the config is what the user wrote.
     assert all(g.providers == config.providers for g in parts.gateways)
     assert all(g.server.grpc_address == config.server.grpc_address for g in parts.gateways)
+
+
+def test_own_trust_runs_no_trust_process_and_keeps_the_trust_layer_in_each_gateway(
+    tmp_path: Path,
+) -> None:
+    config = shared(processes=2, process_trust="own")
+    parts = layout(config, 2, tmp_path)
+    assert parts.trust is None
+    for gateway in parts.gateways:
+        assert gateway.services.trust_address is None  # in process: no call to make
+        assert gateway.trust == config.trust  # `trust.workers` detector processes each
+    assert [g.metrics.listen for g in parts.gateways] == ["0.0.0.0:9464", "0.0.0.0:9465"]

@@ -99,6 +99,12 @@ class ServerConfig(StrictModel):
     must live outside them: audit and control stores on Postgres and `quotas.store = "redis"`
     (`modelgw serve` says which is missing). `auto`: one per usable core where the stores
     allow it, else 1. See docs/deploy.md, "Gateway processes"."""
+    process_trust: Literal["shared", "own"] = "shared"
+    """With `processes` above 1, where each gateway process's trust layer runs. `shared`:
+    one trust process for all (one detector pool and memo; each request pays a call over a
+    Unix socket, measured at 2.6x the CPU per request on 2 cores). `own`: in each gateway
+    process, with its own `trust.workers` detector processes (no extra call; memory and
+    detection memo per process)."""
 
     @model_validator(mode="after")
     def _health_apart(self) -> Self:
