@@ -112,3 +112,42 @@ async def test_placeholders_a_user_types_are_never_issued_in_the_session(
     # A later turn still never issues the typed one.
     later = await _masked(trust, who, "Also Maria Garcia.")
     assert later == "Also <PERSON_3>."
+
+
+async def test_the_vault_pool_is_sized_by_config_and_a_burst_waits_for_it(
+    redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of 4x `max_connections` loads and saves is all served: the pool blocks (within
+    `timeout_ms`) instead of refusing as redis-py's default pool does past its size."""
+    import asyncio
+    import base64
+
+    from redis.asyncio import BlockingConnectionPool
+
+    from modelgw.common.config.trust import SessionVaultConfig
+    from modelgw.trust.vault import Vault, VaultEntry
+
+    monkeypatch.setenv("MODELGW_TEST_VAULT_KEY", base64.b64encode(os.urandom(32)).decode())
+    config = SessionVaultConfig(
+        redis_url=REDIS_URL,
+        encryption_key="env:MODELGW_TEST_VAULT_KEY",
+        key_prefix=redis_prefix,
+        max_connections=2,
+        timeout_ms=5000,  # a loaded CI machine
+    )
+    store = SessionVaultStore.from_config(config)
+    assert store is not None
+    try:
+        pool = store._redis.connection_pool
+        assert isinstance(pool, BlockingConnectionPool) and pool.max_connections == 2
+
+        async def turn(n: int) -> Vault:
+            who = owner(f"burst-{n}")
+            vault = Vault([VaultEntry("<PERSON_1>", f"Person {n}", "PERSON")])
+            await store.save(who, vault, set())
+            return await store.load(who)
+
+        loaded = await asyncio.gather(*(turn(n) for n in range(8)))
+        assert [v.entries()[0].value for v in loaded] == [f"Person {n}" for n in range(8)]
+    finally:
+        await store.close()

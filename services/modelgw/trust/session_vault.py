@@ -28,9 +28,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from modelgw.common.config.redis import RedisConnection
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.config.trust import SessionVaultConfig
 from modelgw.common.errors import TrustLayerUnavailable
+from modelgw.common.redis_client import redis_client
 from modelgw.trust.vault import Vault, VaultEntry, VaultOwner
 
 _NONCE = 12
@@ -73,14 +75,14 @@ class SessionVaultStore:
     def from_config(cls, config: SessionVaultConfig) -> SessionVaultStore | None:
         if not config.redis_url or not config.encryption_key:
             return None
-        password = resolve_secret(config.redis_password) if config.redis_password else None
         timeout_s = config.timeout_ms / 1000
-        client = aioredis.Redis.from_url(
-            config.redis_url,
-            password=password,
-            socket_timeout=timeout_s,
-            socket_connect_timeout=timeout_s,
+        # The blocking pool every Redis client here uses, sized by config (`redis_client`).
+        connection = RedisConnection(
+            redis_url=config.redis_url,
+            redis_password=config.redis_password,
+            max_connections=config.max_connections,
         )
+        client = redis_client(connection, timeout_s=timeout_s)
         key = decode_master_key(resolve_secret(config.encryption_key))
         return cls(client, key, ttl_s=config.ttl_s, prefix=config.key_prefix, timeout_s=timeout_s)
 

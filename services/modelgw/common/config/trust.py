@@ -59,6 +59,9 @@ class SessionVaultConfig(StrictModel):
     timeout_ms: int = Field(default=500, ge=10, le=60_000)
     """Longest one load or save of a session's vault may take (connect and read); then the
     request fails closed. At most `trust.deadline_ms`: the vault is part of that step."""
+    max_connections: int = Field(default=64, ge=1, le=10_000)
+    """Connections this process opens to Redis for vaults at most; a burst beyond it waits
+    for one (within `timeout_ms`) instead of failing as if Redis were down."""
 
     @model_validator(mode="after")
     def _key_with_redis(self) -> Self:
