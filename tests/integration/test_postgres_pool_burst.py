@@ -23,9 +23,10 @@ from sqlalchemy.pool import QueuePool
 
 from modelgw.audit.queries import AuditReader
 from modelgw.audit.records import AuditQuery
-from modelgw.audit.store import AuditStore, is_connection_error
+from modelgw.audit.store import AuditStore
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.control import ControlConfig
+from modelgw.common.db_errors import is_connection_error
 from modelgw.control.store import ControlStore
 from tests.conftest import sqlalchemy_url
 from tests.unit.audit.factory import make_record

@@ -21,9 +21,10 @@ from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.queries import MAX_PAGE_SIZE, AuditReader, decode_cursor, encode_cursor
 from modelgw.audit.records import AuditQuery
 from modelgw.audit.request_checks import filter_text, instant, seq_bound
-from modelgw.audit.store import AuditStore, is_connection_error
+from modelgw.audit.store import AuditStore
 from modelgw.audit.verify import verify_chain
 from modelgw.common.config.tenants import Role
+from modelgw.common.db_errors import is_connection_error
 from modelgw.common.errors import InvalidArgument, NotFound, PermissionDenied, Unavailable
 from modelgw.common.grpc_errors import abort_on_error
 from modelgw.common.internal_auth import InternalAuth

@@ -19,8 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, tuple_
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from modelgw.audit.bulk import RowRejected, insert_rows
@@ -35,6 +34,7 @@ from modelgw.audit.tables import audit_checkpoints, audit_dead_letters, audit_re
 from modelgw.common.config.audit import AuditConfig
 from modelgw.common.config.secrets import resolve_secret
 from modelgw.common.db_engine import store_engine
+from modelgw.common.db_errors import is_connection_error
 from modelgw.common.errors import FailedPrecondition
 
 log = logging.getLogger(__name__)
@@ -48,16 +48,6 @@ def database_url(config: AuditConfig) -> str:
     if config.password:
         url = url.set(password=resolve_secret(config.password))
     return url.render_as_string(hide_password=False)
-
-
-def is_connection_error(exc: BaseException) -> bool:
-    """Whether a database error means "cannot reach the database" rather than "bad record".
-
-    A pool with no free connection within `pool_timeout_s` counts: the store is busy (or
-    its connections hang), and the writer should retry later, as for an outage."""
-    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import grpc
 
+from modelgw.common.db_errors import is_connection_error
 from modelgw.common.errors import ModelgwError, ResourceExhausted
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ def trailers(exc: ModelgwError) -> tuple[tuple[str, str], ...]:
 async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: BaseException) -> NoReturn:
     if isinstance(exc, ModelgwError):
         await context.abort(exc.code, exc.message, trailing_metadata=trailers(exc))
+    if is_connection_error(exc):  # an outage, not a bug: the caller should retry later
+        log.warning("database unreachable: %s", type(exc).__name__)
+        await context.abort(
+            grpc.StatusCode.UNAVAILABLE, "the database is unreachable or busy; retry later"
+        )
     log.exception("unexpected error in %s", type(exc).__name__, exc_info=exc)
     await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the server log")
 
