@@ -32,6 +32,25 @@ async def wait_for_records(dsn: str, expected: int, timeout_s: float) -> int:
     return count
 
 
+async def wait_for_requests(dsn: str, request_ids: Collection[str], timeout_s: float) -> None:
+    """Poll until every one of `request_ids` (the callers' own ids) has a record.
+
+    Not a count: the table also holds admin changes and the records of requests a killed
+    gateway finished but never answered, so a count can reach the number of answered
+    requests while one of them is still in a spool on its way."""
+    deadline = time.monotonic() + timeout_s
+    wanted = set(request_ids)
+    while True:
+        conn = await asyncpg.connect(dsn)
+        try:
+            rows = await conn.fetch("SELECT DISTINCT client_request_id FROM audit_records")
+        finally:
+            await conn.close()
+        if wanted <= {r["client_request_id"] for r in rows} or time.monotonic() >= deadline:
+            return
+        await asyncio.sleep(0.2)
+
+
 async def assert_each_answered_request_recorded_once(
     dsn: str, tenant: str, answered: Collection[str], unanswered: Collection[str] = ()
 ) -> None:

@@ -31,6 +31,7 @@ from tests.reliability.audit_checks import (
     assert_each_answered_request_recorded_once,
     count_records,
     wait_for_records,
+    wait_for_requests,
 )
 from tests.reliability.killable import KillableProcess
 from tests.reliability.load import Load
@@ -142,7 +143,7 @@ async def test_gateway_killed_with_a_full_spool_delivers_it_after_restart(
     assert after.answered and not after.failed, list(after.failed.items())[:5]
 
     answered = load.answered + after.answered
-    await wait_for_records(pg_database, len(answered), timeout_s=60)
+    await wait_for_requests(pg_database, answered, timeout_s=60)
     print(
         f"\n{len(load.answered)} answered before the kill ({spooled_only} only spooled), "
         f"{len(load.failed)} cut off by it, {len(after.answered)} after the restart"

@@ -36,6 +36,7 @@ from tests.reliability.audit_checks import (
     assert_each_answered_request_recorded_once,
     count_records,
     wait_for_records,
+    wait_for_requests,
 )
 from tests.reliability.load import Load
 from tests.reliability.test_gateway_killed import AuditServer
@@ -147,7 +148,7 @@ async def test_gateway_pod_killed_or_scaled_down_loses_and_doubles_no_record(
     assert _spooled_bytes(spool) == 0, "the pod leaves an empty spool behind"
 
     answered = first.answered + second.answered
-    await wait_for_records(pg_database, len(answered), timeout_s=60)
+    await wait_for_requests(pg_database, answered, timeout_s=60)
     print(
         f"\n{len(first.answered)} answered before the kill ({len(first.failed)} cut off), "
         f"{len(second.answered)} by the rescheduled pod"
