@@ -23,17 +23,10 @@ from pathlib import Path
 
 import httpx
 
+from bench.gateway.proc import tree
 from bench.http.before_after import free_port
 
 KEY = "mgw_bench_rss_key_0123456789abcdef"
-
-
-def _tree(pid: int) -> list[int]:
-    found = [pid]
-    for current in found:
-        for task in Path(f"/proc/{current}/task").iterdir():
-            found += [int(child) for child in (task / "children").read_text().split()]
-    return found
 
 
 def _rss_mib(pid: int) -> float:
@@ -78,7 +71,7 @@ def measure(requests: int, extra: list[str]) -> dict[str, object]:
                 )
                 body = {"model": "echo", "messages": [{"role": "user", "content": text}]}
                 client.post("/v1/chat/completions", json=body).raise_for_status()
-            sizes = [_rss_mib(pid) for pid in _tree(server.pid)]
+            sizes = [_rss_mib(pid) for pid in tree([server.pid])]
         finally:
             client.close()
             server.terminate()

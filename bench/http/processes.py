@@ -32,27 +32,12 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench.gateway.proc import cpu_s
 from bench.http.before_after import BODY, KEY, PROMPT, _ms, _throughput, free_port
 from modelgw.common.config.defaults import embedded_config
 
 PG_DSN = os.environ.get("PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _tree_cpu_s(pid: int) -> float:
-    """User + system seconds of `pid` and every process below it, now."""
-    total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (task / "children").read_text().split()]
-        except FileNotFoundError:
-            continue  # it ended while we looked
-    return total
 
 
 class Served:
@@ -147,9 +132,9 @@ async def _bench(args: argparse.Namespace, root: Path) -> list[str]:
         cpu = {s.name: 0.0 for s in servers}
         for r in range(args.rounds):
             for server in servers if r % 2 else servers[::-1]:
-                before = _tree_cpu_s(server.process.pid)
+                before = cpu_s([server.process.pid])
                 done[server.name] += await _throughput(server.unary, args.concurrency, args.seconds)
-                cpu[server.name] += _tree_cpu_s(server.process.pid) - before
+                cpu[server.name] += cpu_s([server.process.pid]) - before
     finally:
         for server in servers:
             await server.close()
