@@ -1,10 +1,15 @@
 # ruff: noqa: SIM905  (word lists read best as words)
 """Write services/modelgw/trust/data/plain_words.txt (see `modelgw.trust.plain_words`).
 
-The frequent English words of the name gazetteer, less every word that is a
-given name, a surname or the first word of a place (unless a stop word), a
+Plain: the frequent English words of the name gazetteer, less every word that
+is a given name, a surname or the first word of a place (unless a stop word), a
 street, unit or address word, a number word, or a word that spells out an
-e-mail (`at`, `dot`). One
+e-mail (`at`, `dot`). Weak: the very frequent English words that are names
+too (`look`, `held`, `will`), less the census's most frequent surnames and
+the same place, address, number and cue words. Both keep only words a
+dictionary lists in lower case (Webster's Second, from `english-words`, or an
+inflection of one): wordfreq's frequent words hold proper nouns too (`duluth`,
+`rhys`, `sicily`), which must never count as ordinary. One
 script serves writing and `--check` (used by a test), so the committed list
 and its sources cannot drift apart unnoticed.
 """
@@ -37,6 +42,40 @@ CUES = set(
     "apikey authorization credentials".split()
 )
 """Words recognizers read as the cue before a value: a cut must not part them from it."""
+WEAK_ZIPF = 4.3
+"""A name is a weak word only if it is this frequent as an English word (`look` 5.8, `pace`
+4.4; `appleton` 3.1 and `aldridge` 3.0 are names first), and not a census top surname."""
+
+
+INFLECTIONS = (
+    ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+    ("ing", "e"), ("ly", ""), ("er", ""), ("er", "e"), ("est", ""), ("est", "e"), ("ers", ""),
+    ("ings", ""),
+)  # fmt: skip
+"""Suffixes an inflected word drops (and what it adds back) to reach its dictionary form."""
+
+
+def _dictionary() -> frozenset[str]:
+    """Webster's Second's lower-case entries: common words, never proper nouns."""
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    return frozenset(w for w in words if w.islower())
+
+
+def _in_dictionary(word: str, dictionary: frozenset[str]) -> bool:
+    """`word` or the base form of it as an inflection (`shipped` → `ship`)."""
+    if word in dictionary:
+        return True
+    for suffix, ending in INFLECTIONS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            base = word[: -len(suffix)] + ending
+            if base in dictionary:
+                return True
+            doubled = not ending and len(base) > 2 and base[-1] == base[-2]
+            if doubled and base[:-1] in dictionary:
+                return True
+    return False
 
 
 def _address_words() -> set[str]:
@@ -52,6 +91,7 @@ def _address_words() -> set[str]:
 
 def generate() -> str:
     from spacy.lang.en.stop_words import STOP_WORDS
+    from wordfreq import zipf_frequency
 
     names = NameLists.load()
     places = load_place_names()
@@ -60,7 +100,23 @@ def generate() -> str:
     named = names.first | names.last | names.common | set(places.by_first_word)
     taken = (named - {w.lower() for w in STOP_WORDS}) | _address_words() | SPELLED | CUES
     words = {w for w in names.english if w.isalpha() and w == w.lower()} - taken
-    return render(words, "the name gazetteer's English words, less names, places and numbers")
+    # Words as often as names: `Mark | Little` is never cut (both weak), `look | steady` is.
+    unsafe = set(places.by_first_word) | _address_words() | SPELLED | CUES
+    worded = {
+        w
+        for w in names.english | names.common
+        if w.isalpha() and w == w.lower() and zipf_frequency(w, "en") >= WEAK_ZIPF
+    }
+    weak = (worded & named) - unsafe - names.first - names.usual_last - words
+    dictionary = _dictionary()
+    words = {w for w in words if _in_dictionary(w, dictionary)}
+    weak = {w for w in weak if _in_dictionary(w, dictionary)}
+    return render(
+        words,
+        weak,
+        "the name gazetteer's English words found in Webster's Second, less names, places "
+        "and numbers",
+    )
 
 
 def main() -> int:

@@ -305,8 +305,7 @@ class Pipeline:
             )
             async for chunk in chunks:
                 if chunk.delta:
-                    restored = await answer.feed(chunk.delta)
-                    if restored:
+                    for restored in await answer.feed(chunk.delta):
                         if trail.first_token is None:
                             trail.first_token = time.monotonic()
                         trail.restored_response += restored

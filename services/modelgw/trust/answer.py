@@ -5,17 +5,31 @@ Both the streamed and the non-streamed path push the answer through an
 scanned by the tenant's response policy, then restored. So the caller gets
 the same text whichever path it took and however the backend chunked it;
 `masked_text` (what the audit record stores) never holds restored values.
+
+A segment may span several of the backend's chunks (a run of words held back
+together). Where scanning and restoring left such a segment as it was, it
+leaves in the same pieces the backend sent, so a caller counting or timing
+tokens sees the backend's chunking, only later by the hold-back; a segment
+that was changed (a value masked, a placeholder restored) leaves as one piece.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from modelgw.common.messages import TrustSummary
 from modelgw.trust.client import ResponseScanner
+from modelgw.trust.plain_words import PlainWords
 from modelgw.trust.restore import Escape, StreamRestorer
 from modelgw.trust.segments import EagerSegmenter, Segmenter
 from modelgw.trust.vault import Vault
+
+
+def _pieces(text: str, cuts: list[int]) -> list[str]:
+    """`text` cut at the offsets `cuts` (ascending, inside it)."""
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
 class AnswerFilter:
@@ -23,7 +37,7 @@ class AnswerFilter:
         self,
         scanner: ResponseScanner,
         vault: Vault,
-        plain_words: frozenset[str] | None = None,
+        plain_words: PlainWords | None = None,
         escape: Escape | None = None,
     ) -> None:
         """`plain_words`: cut between ordinary words (`EagerSegmenter`), else at sentences.
@@ -34,6 +48,12 @@ class AnswerFilter:
         )
         self._restorer = StreamRestorer(vault, escape)
         self._masked: list[str] = []
+        self._received = 0
+        """Characters of the answer fed so far."""
+        self._segmented = 0
+        """Characters of the answer cut into segments so far."""
+        self._chunk_ends: list[int] = []
+        """Where the backend's chunks ended, past `_segmented`."""
 
     @property
     def cut(self) -> bool:
@@ -51,19 +71,28 @@ class AnswerFilter:
             toxicity=self._scanner.toxicity,
         )
 
-    async def _segments(self, segments: list[str]) -> str:
+    async def _segments(self, segments: list[str]) -> list[str]:
         out: list[str] = []
         for segment in segments:
+            start = self._segmented
+            self._segmented += len(segment)
+            cuts = [end - start for end in self._chunk_ends if end < self._segmented]
+            self._chunk_ends = [end for end in self._chunk_ends if end > self._segmented]
             if self._scanner.cut:
                 break
             if self._unscanned(segment):
-                self._masked.append(segment)
-                out.append(self._restorer.feed(segment))
-                continue
-            for scanned in await self._scanner.scan([segment]):
-                self._masked.append(scanned)
-                out.append(self._restorer.feed(scanned))
-        return "".join(out)
+                self._scanner.unscanned(segment)
+                scanned = [segment]
+            else:
+                scanned = await self._scanner.scan([segment])
+            for text in scanned:
+                self._masked.append(text)
+                restored = self._restorer.feed(text)
+                if restored == segment == text and not self._restorer.held:
+                    out.extend(_pieces(restored, cuts))
+                elif restored:
+                    out.append(restored)
+        return out
 
     def _unscanned(self, segment: str) -> bool:
         """Ordinary words only, and nothing scores toxicity: nothing to find in it."""
@@ -74,18 +103,22 @@ class AnswerFilter:
             and segmenter.ordinary(segment)
         )
 
-    async def feed(self, chunk: str) -> str:
+    async def feed(self, chunk: str) -> list[str]:
+        """The text the caller may have now, in the pieces it should leave in."""
         if self._scanner.cut:
-            return ""
+            return []
         if self._scanner.passthrough:  # nothing to scan for: stream as the backend does
             self._masked.append(chunk)
-            return self._restorer.feed(chunk)
+            restored = self._restorer.feed(chunk)
+            return [restored] if restored else []
+        self._received += len(chunk)
+        self._chunk_ends.append(self._received)
         return await self._segments(self._segmenter.feed(chunk))
 
     async def finish(self) -> str:
         if self._scanner.passthrough:
             return self._restorer.finish()
-        text = await self._segments(self._segmenter.finish())
+        text = "".join(await self._segments(self._segmenter.finish()))
         return text + self._restorer.finish()
 
     async def close(self) -> None:

@@ -52,6 +52,11 @@ class ResponseScanner(Protocol):
 
     async def scan(self, segments: list[str]) -> list[str]: ...
 
+    def unscanned(self, segment: str) -> None:
+        """`segment` left without a scan (ordinary words only): it is still the text
+        before the next segment, where a cue (`delivery to`, `Dear`) may stand."""
+        ...
+
     async def close(self) -> None:
         """The answer is over (or abandoned): release what scanning it held."""
         ...
@@ -215,6 +220,9 @@ class _FailOpenScanner:
             log.warning("response scan unavailable; local route of an opted-in tenant fails open")
             self.failed_open = True
             return list(segments)
+
+    def unscanned(self, segment: str) -> None:
+        self._inner.unscanned(segment)
 
     async def close(self) -> None:
         await self._inner.close()

@@ -7,39 +7,106 @@ a place, a number, an e-mail, an address) has at least one word that is not
 (`Smith`, `berlin`, `415`, `@`, `street`). Between two ordinary words no such
 value can run across, so the answer may be cut there and released at once.
 
-`plain` answers "ordinary": a frequent English word, no name, place, street
-or unit word, no number word, no letters other than a word's (so no digits,
-`@` or dots inside). The list is committed as `data/plain_words.txt`, written
-by `scripts/genplainwords.py` from the name and place gazetteers, so a gateway
+Words come in two strengths. A *plain* word (`invoice`) is a frequent English
+word that no gazetteer lists as a name, place, street, unit or number word: a
+segment of plain words only holds no value and skips detection. A *weak* word
+is a frequent English word that is also a name (`look`, `held`, `pace`, `will`),
+the words `a` and `I`, or bare punctuation (`...`): it may border a cut, so a
+stream is not held back at every one of them, but never on both sides of it
+(`Mark | Little` stays together) and a segment holding one is still scanned.
+Words that begin place names (`little` of Little Rock), street, unit, number
+and cue words, and everything not alphabetic stay neither: no cut next to them.
+
+The lists are committed as `data/plain_words.txt`, written by
+`scripts/genplainwords.py` from the name and place gazetteers, so a gateway
 process reads one small file instead of loading the detector's lists (and
 spaCy) to decide where it may cut.
 """
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 DATA_FILE = "plain_words.txt"
+WEAK_SECTION = "[weak]"
 _EDGE_PUNCTUATION = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
+_WEAK_LETTERS = frozenset({"a", "i"})
+"""Single letters that are words; any other single letter may be a spaced-out value
+(`D E 8 9 ...`) and is never cut next to."""
+
+
+class Strength(enum.IntEnum):
+    NONE = 0
+    """May be part of a value: never cut next to it."""
+    WEAK = 1
+    """A word or a name: may border a cut, not on both sides; scanned."""
+    PLAIN = 2
+    """No value is made of it: may border a cut, and a segment of these is not scanned."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlainWords:
+    plain: frozenset[str]
+    weak: frozenset[str]
+
+    def strength(self, word: str) -> Strength:
+        """How `word` (as written, punctuation around it allowed) may border a cut."""
+        core = word.strip(_EDGE_PUNCTUATION)
+        if not core:
+            return Strength.WEAK if word else Strength.NONE  # bare punctuation (`...`, `(`)
+        if not core.isalpha():
+            return Strength.NONE
+        lower = core.lower()
+        if len(core) == 1:
+            return Strength.WEAK if lower in _WEAK_LETTERS else Strength.NONE
+        if lower in self.plain:
+            return Strength.PLAIN
+        return Strength.WEAK if lower in self.weak else Strength.NONE
+
+    def cuttable(self, before: str, after: str) -> bool:
+        """Whether an answer may be cut between the words `before` and `after`."""
+        a, b = self.strength(before), self.strength(after)
+        return a is not Strength.NONE and b is not Strength.NONE and Strength.PLAIN in (a, b)
+
+    def inert(self, word: str) -> bool:
+        """Whether `word` alone can be no value: a plain word, an article, punctuation."""
+        core = word.strip(_EDGE_PUNCTUATION)
+        if not core or (len(core) == 1 and core.lower() in _WEAK_LETTERS):
+            return bool(word)
+        return self.strength(word) is Strength.PLAIN
 
 
 @lru_cache(maxsize=1)
-def load_plain_words() -> frozenset[str]:
-    """The committed list, read once per process on first use (an immutable table)."""
+def load_plain_words() -> PlainWords:
+    """The committed lists, read once per process on first use (immutable tables)."""
     text = (resources.files("modelgw.trust") / "data" / DATA_FILE).read_text(encoding="utf-8")
-    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
+    plain: set[str] = set()
+    weak: set[str] = set()
+    into = plain
+    for line in text.splitlines():
+        if line == WEAK_SECTION:
+            into = weak
+        elif line and not line.startswith("#"):
+            into.add(line)
+    return PlainWords(frozenset(plain), frozenset(weak))
 
 
-def plain(word: str, words: frozenset[str]) -> bool:
-    """Whether `word` (as written, punctuation around it allowed) is an ordinary word."""
-    core = word.strip(_EDGE_PUNCTUATION)
-    if not core or not core.isalpha():
-        return not core and bool(word)  # bare punctuation (`-`, `...`) is plain too
-    # A single letter may be a spaced-out value (`D E 8 9 ...`): never plain.
-    return len(core) > 1 and core.lower() in words
+def plain(word: str, words: PlainWords) -> bool:
+    """Whether `word` (as written, punctuation around it allowed) is a plain word."""
+    return words.strength(word) is Strength.PLAIN
 
 
-def render(words: set[str], source: str) -> str:
-    header = f"# Ordinary English words no personal data is made of; from {source}.\n"
-    return header + "".join(f"{w}\n" for w in sorted(words))
+def render(plain_words: set[str], weak_words: set[str], source: str) -> str:
+    header = (
+        f"# Ordinary English words no personal data is made of, then ({WEAK_SECTION}) ordinary "
+        f"words that are also names; from {source}.\n"
+    )
+    return (
+        header
+        + "".join(f"{w}\n" for w in sorted(plain_words))
+        + f"{WEAK_SECTION}\n"
+        + "".join(f"{w}\n" for w in sorted(weak_words))
+    )

@@ -166,6 +166,10 @@ class RemoteResponseScanner:
         self.cut = reply.cut
         return list(reply.segments)
 
+    def unscanned(self, segment: str) -> None:
+        """Never called: this scanner is sent every segment (`scores_toxicity`)."""
+        raise AssertionError("a remote answer scan is sent every segment")
+
     async def close(self) -> None:
         call, self._call = self._call, None
         if call is not None:

@@ -143,5 +143,9 @@ class ResponseGuard:
             out.append("".join(pieces))
         return out
 
+    def unscanned(self, segment: str) -> None:
+        """Ordinary words released without a scan still read before the next segment."""
+        self._tail = (self._tail + segment)[-CONTEXT_CHARS:]
+
     async def close(self) -> None:
         return None

@@ -4,9 +4,9 @@ Response scanning looks at one segment at a time; a streamed answer is held
 back until its segment is complete. `Segmenter` cuts at sentence ends (a
 sentence end followed by whitespace, a newline, or at most `MAX_SEGMENT`
 characters, cut after the last space). `EagerSegmenter` also cuts between
-any two ordinary words (see `plain_words`): no personal value runs across
-such a gap, so a stream is held back only over a run of words that could
-belong to one, plus the word after it.
+two ordinary words (see `plain_words`: both may border a cut, one of them is
+plain): no personal value runs across such a gap, so a stream is held back
+only over a run of words that could belong to one, plus the word after it.
 
 The cut points depend only on the text, never on how it was chunked (a cut
 is made once the word after it is complete), which is what makes streamed
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from modelgw.trust.plain_words import plain
+from modelgw.trust.plain_words import PlainWords
 
 _WORD = re.compile(r"\S+")
 
@@ -59,7 +59,7 @@ class Segmenter:
 class EagerSegmenter(Segmenter):
     """Sentence cuts, and a cut between every two ordinary words as soon as both are whole."""
 
-    def __init__(self, plain_words: frozenset[str], max_segment: int = MAX_SEGMENT) -> None:
+    def __init__(self, plain_words: PlainWords, max_segment: int = MAX_SEGMENT) -> None:
         super().__init__(max_segment)
         self._words = plain_words
 
@@ -71,18 +71,16 @@ class EagerSegmenter(Segmenter):
         for word in _WORD.finditer(text, 0, limit):
             if word.end() >= len(text):
                 break  # the word may still grow: nothing after it is decided yet
-            if (
-                previous is not None
-                and plain(previous.group(), self._words)
-                and plain(word.group(), self._words)
-            ):
-                return word.start()
+            if previous is not None and self._words.cuttable(previous.group(), word.group()):
+                # Before the space, not after it: models send words with their leading
+                # space (` refund`), so the cut falls where the backend's chunks do.
+                return previous.end()
             previous = word
         return sentence
 
     def ordinary(self, segment: str) -> bool:
-        """Whether every word of `segment` is ordinary: then it holds no personal value."""
-        return all(plain(w, self._words) for w in segment.split())
+        """Whether every word of `segment` is inert: then it holds no personal value."""
+        return all(self._words.inert(w) for w in segment.split())
 
 
 def split_segments(text: str, max_segment: int = MAX_SEGMENT) -> list[str]:

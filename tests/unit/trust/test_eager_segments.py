@@ -26,7 +26,7 @@ def _segments(chunks: list[str]) -> list[str]:
 def test_ordinary_words_are_released_one_by_one_and_values_stay_whole() -> None:
     segments = _segments([ANSWER])
     assert "".join(segments) == ANSWER
-    assert segments[:3] == ["Your ", "order ", "was "]
+    assert segments[:3] == ["Your", " order", " was"]
     assert any("John Smith at john.smith@example.com or call 415-555-0132" in s for s in segments)
     assert any("12 main street in Berlin" in s for s in segments)
     held = [s for s in segments if not EagerSegmenter(WORDS).ordinary(s)]
@@ -35,9 +35,9 @@ def test_ordinary_words_are_released_one_by_one_and_values_stay_whole() -> None:
 
 def test_a_word_is_released_only_once_the_next_word_is_whole() -> None:
     segmenter = EagerSegmenter(WORDS)
-    assert segmenter.feed("the invoice wa") == ["the "]  # `invoice` waits for its neighbour
-    assert segmenter.feed("s paid") == ["invoice "]
-    assert segmenter.finish() == ["was paid"]
+    assert segmenter.feed("the invoice wa") == ["the"]  # `invoice` waits for its neighbour
+    assert segmenter.feed("s paid") == [" invoice"]
+    assert segmenter.finish() == [" was paid"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -52,7 +52,7 @@ async def _run(engine: TrustEngine, action: EntityAction, cuts: list[int]) -> tu
     bounds = [0, *sorted(set(cuts)), len(ANSWER)]
     out = ""
     for a, b in pairwise(bounds):
-        out += await answer.feed(ANSWER[a:b])
+        out += "".join(await answer.feed(ANSWER[a:b]))
         if answer.cut:
             break
     out += await answer.finish()
@@ -61,7 +61,7 @@ async def _run(engine: TrustEngine, action: EntityAction, cuts: list[int]) -> tu
 
 async def test_score_is_recorded_and_allow_keeps_the_answer(toxic_engine: TrustEngine) -> None:
     answer = _filter(toxic_engine, EntityAction.ALLOW)
-    text = await answer.feed(ANSWER) + await answer.finish()
+    text = "".join(await answer.feed(ANSWER)) + await answer.finish()
     assert text == ANSWER
     summary = answer.summary(TrustSummary(TrustDecision.CLEAN))
     assert summary.toxicity is not None and summary.toxicity >= 0.8

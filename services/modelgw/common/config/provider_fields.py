@@ -38,8 +38,10 @@ BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
 class HttpProviderMixin(StrictModel):
     """Transport settings shared by every adapter that speaks HTTP."""
 
-    http2: bool = True
-    """Offer HTTP/2 (negotiated over TLS); plain-HTTP upstreams always get HTTP/1.1."""
+    http2: bool = False
+    """Offer HTTP/2 (negotiated over TLS; plain-HTTP upstreams always get HTTP/1.1). Off by
+    default: the HTTP/1.1 keep-alive client costs a fraction of the CPU per request
+    (`modelgw.providers.transport.client`)."""
     max_connections: int = Field(default=100, ge=1, le=10_000)
     """Connection pool size of this backend's shared client."""
 

@@ -4,7 +4,7 @@ An adapter only says how our request looks on its provider's wire
 (`prepare`), how the answer reads (`parse_response`, `stream_decoder`) and
 what its error bodies say (`describe_error`). Deadlines, status mapping,
 transport failures and cancellation are handled here once: when the caller
-goes away the task is cancelled inside an httpx await, and closing the
+goes away the task is cancelled inside an HTTP client await, and closing the
 response drops the upstream connection so the provider stops generating.
 """
 
@@ -17,12 +17,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-import httpx
-
 from modelgw.common.config.provider_fields import HttpProviderMixin
 from modelgw.common.config.providers import ProviderBase
 from modelgw.providers.base import BackendRequest, BackendResponse, StreamChunk
-from modelgw.providers.transport.client import new_client
+from modelgw.providers.transport.client import TransportFailure, UpstreamResponse, new_client
 from modelgw.providers.transport.deadline import Deadlined, cutoff, timed_out
 from modelgw.providers.transport.errors import (
     ErrorDetail,
@@ -91,16 +89,14 @@ class HttpBackend(ABC):
         return ErrorDetail()
 
     # -- the shared machinery -------------------------------------------------------------
-    def _error(self, response: httpx.Response, content: bytes) -> ProviderError:
+    def _error(self, response: UpstreamResponse, content: bytes) -> ProviderError:
         body: Any = None
         try:
             body = json.loads(content) if content else None
         except ValueError:
             body = None
         detail = self.describe_error(response.headers, body)
-        return http_error(
-            self.name, self.provider_label, response.status_code, response.headers, detail
-        )
+        return http_error(self.name, self.provider_label, response.status, response.headers, detail)
 
     async def generate(self, request: BackendRequest) -> BackendResponse:
         data = await self.exchange(request, lambda: self.prepare(request, stream=False))
@@ -118,17 +114,19 @@ class HttpBackend(ABC):
         try:
             async with asyncio.timeout_at(end):
                 call = await build()
-                response = await self._client.post(
-                    call.url, content=call.body, headers=call.headers
-                )
+                response = await self._client.post(call.url, call.body, call.headers)
+                try:
+                    content = await response.read()
+                finally:
+                    await response.close()
         except TimeoutError:
             raise timed_out(request, self._timeout_s, self.name) from None
-        except httpx.HTTPError as exc:
-            raise transport_error(self.name, exc) from exc
-        if response.status_code >= 400:
-            raise self._error(response, response.content[:_MAX_ERROR_BODY])
+        except TransportFailure as exc:
+            raise transport_error(self.name, exc.kind) from exc
+        if response.status >= 400:
+            raise self._error(response, content[:_MAX_ERROR_BODY])
         try:
-            return response.json()
+            return json.loads(content)
         except ValueError:
             raise protocol_error(self.name, self.provider_label, "body is not JSON") from None
 
@@ -144,28 +142,25 @@ class HttpBackend(ABC):
         try:
             async with asyncio.timeout_at(end):
                 call = await self.prepare(request, stream=True)
-                upstream = self._client.build_request(
-                    "POST", call.url, content=call.body, headers=call.headers
-                )
-                response = await self._client.send(upstream, stream=True)
+                response = await self._client.post(call.url, call.body, call.headers)
         except TimeoutError:
             raise timed_out(request, self._timeout_s, self.name) from None
-        except httpx.HTTPError as exc:
-            raise transport_error(self.name, exc) from exc
+        except TransportFailure as exc:
+            raise transport_error(self.name, exc.kind) from exc
         try:
-            if response.status_code >= 400:
+            if response.status >= 400:
                 content = await self._read_error(response, end, request)
                 raise self._error(response, content)
             decoder = self.stream_decoder_for(request)
-            body = response.aiter_bytes().__aiter__()
+            body = response.chunks().__aiter__()
             while True:
                 try:
                     async with asyncio.timeout_at(end):
                         data = await anext(body, None)
                 except TimeoutError:
                     raise timed_out(request, self._timeout_s, self.name) from None
-                except httpx.HTTPError as exc:
-                    raise transport_error(self.name, exc) from exc
+                except TransportFailure as exc:
+                    raise transport_error(self.name, exc.kind) from exc
                 if data is None:
                     break
                 for chunk in self._decode(decoder.feed, data):
@@ -173,7 +168,7 @@ class HttpBackend(ABC):
             for chunk in self._decode(lambda _: decoder.finish(), b""):
                 yield chunk
         finally:
-            await response.aclose()
+            await response.close()
 
     def _decode(self, step: Any, data: bytes) -> list[StreamChunk]:
         try:
@@ -186,20 +181,20 @@ class HttpBackend(ABC):
             ) from None
 
     async def _read_error(
-        self, response: httpx.Response, end: float, request: BackendRequest
+        self, response: UpstreamResponse, end: float, request: BackendRequest
     ) -> bytes:
         content = b""
         try:
             async with asyncio.timeout_at(end):
-                async for piece in response.aiter_bytes():
+                async for piece in response.chunks():
                     content += piece
                     if len(content) >= _MAX_ERROR_BODY:
                         break
         except TimeoutError:
             raise timed_out(request, self._timeout_s, self.name) from None
-        except httpx.HTTPError:
+        except TransportFailure:
             pass  # the status alone still says what happened
         return content
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self._client.close()

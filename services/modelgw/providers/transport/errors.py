@@ -188,10 +188,11 @@ def protocol_error(backend: str, provider: str, what: str) -> ProviderError:
     )
 
 
-def transport_error(backend: str, exc: Exception) -> ProviderError:
-    """Connection refused, reset, TLS failure: the backend is unreachable right now."""
+def transport_error(backend: str, kind: str) -> ProviderError:
+    """Connection refused, reset, TLS failure: the backend is unreachable right now.
+    `kind`: the HTTP library's error type."""
     return ProviderError(
-        f"backend {backend!r} is unreachable: {type(exc).__name__}",
+        f"backend {backend!r} is unreachable: {kind}",
         code=grpc.StatusCode.UNAVAILABLE,
         retryable=True,
     )
