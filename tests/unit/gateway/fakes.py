@@ -70,6 +70,9 @@ class PassScanner:
     async def scan(self, segments: list[str]) -> list[str]:
         return list(segments)
 
+    def unscanned(self, segment: str) -> None:
+        return None
+
     async def close(self) -> None:
         self.closed = True
 
