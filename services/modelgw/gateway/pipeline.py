@@ -318,8 +318,9 @@ class Pipeline:
                     finish_reason = chunk.finish_reason
                 if chunk.usage is not None:
                     trail.usage = chunk.usage
-            tail = await answer.finish()
-            if tail:
+            for tail in await answer.finish():
+                if trail.first_token is None:
+                    trail.first_token = time.monotonic()
                 trail.restored_response += tail
                 yield StreamDelta(tail)
             for event in tools.finish():

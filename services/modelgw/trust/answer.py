@@ -115,11 +115,14 @@ class AnswerFilter:
         self._chunk_ends.append(self._received)
         return await self._segments(self._segmenter.feed(chunk))
 
-    async def finish(self) -> str:
+    async def finish(self) -> list[str]:
+        """The rest of the answer, in the pieces it should leave in."""
         if self._scanner.passthrough:
-            return self._restorer.finish()
-        text = "".join(await self._segments(self._segmenter.finish()))
-        return text + self._restorer.finish()
+            rest = self._restorer.finish()
+            return [rest] if rest else []
+        pieces = await self._segments(self._segmenter.finish())
+        rest = self._restorer.finish()
+        return [*pieces, rest] if rest else pieces
 
     async def close(self) -> None:
         """The answer is over (or abandoned): the scanner lets go of what it holds."""

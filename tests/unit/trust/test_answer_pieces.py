@@ -41,7 +41,7 @@ async def test_unchanged_text_keeps_the_backend_chunks_and_a_masked_value_leaves
     pieces: list[str] = []
     for chunk in chunks:
         pieces.extend(await answer.feed(chunk))
-    tail = await answer.finish()
+    tail = "".join(await answer.finish())
     text = "".join(pieces) + tail
     assert "Kowalski" not in text and "Gdańsk" not in text
     changed = [p for p in pieces if p not in chunks]
@@ -62,5 +62,5 @@ async def test_a_cue_in_text_released_unscanned_still_counts_for_the_next_segmen
     pieces: list[str] = []
     for index, word in enumerate(text.split(" ")):
         pieces.extend(await answer.feed(f" {word}" if index else word))
-    out = "".join(pieces) + await answer.finish()
+    out = "".join(pieces) + "".join(await answer.finish())
     assert "Pełczyce" not in out, out

@@ -55,13 +55,13 @@ async def _run(engine: TrustEngine, action: EntityAction, cuts: list[int]) -> tu
         out += "".join(await answer.feed(ANSWER[a:b]))
         if answer.cut:
             break
-    out += await answer.finish()
+    out += "".join(await answer.finish())
     return out, answer.cut
 
 
 async def test_score_is_recorded_and_allow_keeps_the_answer(toxic_engine: TrustEngine) -> None:
     answer = _filter(toxic_engine, EntityAction.ALLOW)
-    text = "".join(await answer.feed(ANSWER)) + await answer.finish()
+    text = "".join(await answer.feed(ANSWER)) + "".join(await answer.finish())
     assert text == ANSWER
     summary = answer.summary(TrustSummary(TrustDecision.CLEAN))
     assert summary.toxicity is not None and summary.toxicity >= 0.8
