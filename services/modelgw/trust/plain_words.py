@@ -26,7 +26,7 @@ spaCy) to decide where it may cut.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -47,13 +47,26 @@ class Strength(enum.IntEnum):
     """No value is made of it: may border a cut, and a segment of these is not scanned."""
 
 
+MEMO_WORDS = 50_000
+"""Words whose strength a process remembers before it starts over (answers repeat words)."""
+
+
 @dataclass(frozen=True, slots=True)
 class PlainWords:
     plain: frozenset[str]
     weak: frozenset[str]
+    _memo: dict[str, Strength] = field(default_factory=dict, compare=False, hash=False)
 
     def strength(self, word: str) -> Strength:
         """How `word` (as written, punctuation around it allowed) may border a cut."""
+        known = self._memo.get(word)
+        if known is None:
+            if len(self._memo) >= MEMO_WORDS:
+                self._memo.clear()
+            known = self._memo[word] = self._strength(word)
+        return known
+
+    def _strength(self, word: str) -> Strength:
         core = word.strip(_EDGE_PUNCTUATION)
         if not core:
             return Strength.WEAK if word else Strength.NONE  # bare punctuation (`...`, `(`)

@@ -20,9 +20,9 @@ import re
 from modelgw.trust.plain_words import PlainWords
 
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
 
 MAX_SEGMENT = 400
-_ENDS = ".!?\n"
 
 
 class Segmenter:
@@ -33,10 +33,9 @@ class Segmenter:
     def _cut(self) -> int:
         """Length of the next complete segment in the pending text, or 0."""
         text = self._pending
-        limit = min(len(text) - 1, self._max - 1)
-        for i in range(limit):
-            if text[i] in _ENDS and text[i + 1].isspace():
-                return i + 2
+        end = _SENTENCE_END.search(text, 0, min(len(text), self._max))
+        if end is not None:
+            return end.end()
         if len(text) >= self._max:
             window = text[: self._max]
             space = max(window.rfind(" "), window.rfind("\t"))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelgw.trust.plain_words import load_plain_words
-from modelgw.trust.segments import EagerSegmenter
+from modelgw.trust.segments import EagerSegmenter, Segmenter
 
 WORDS = load_plain_words()
 ANSWER = (
@@ -46,3 +46,32 @@ def test_cut_points_do_not_depend_on_the_chunking(cuts: list[int]) -> None:
     bounds = [0, *sorted(set(cuts)), len(ANSWER)]
     chunks = [ANSWER[a:b] for a, b in itertools.pairwise(bounds) if b > a]
     assert _segments(chunks) == _segments([ANSWER])
+
+
+def _sentence_cuts_by_the_rule(text: str, max_segment: int) -> list[str]:
+    """The rule, spelled out character by character: a cut after `.`, `!`, `?` or a newline
+    followed by whitespace, else after the last space of a full window."""
+    segments: list[str] = []
+    while True:
+        cut = 0
+        for i in range(min(len(text) - 1, max_segment - 1)):
+            if text[i] in ".!?\n" and text[i + 1].isspace():
+                cut = i + 2
+                break
+        if not cut and len(text) >= max_segment:
+            window = text[:max_segment]
+            space = max(window.rfind(" "), window.rfind("\t"))
+            cut = space + 1 if space > 0 else max_segment
+        if not cut:
+            return [*segments, text] if text else segments
+        segments.append(text[:cut])
+        text = text[cut:]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab .!?\n\t", max_size=120), st.integers(min_value=2, max_value=30))
+def test_sentence_cuts_follow_the_rule(text: str, max_segment: int) -> None:
+    segmenter = Segmenter(max_segment)
+    assert segmenter.feed(text) + segmenter.finish() == _sentence_cuts_by_the_rule(
+        text, max_segment
+    )
