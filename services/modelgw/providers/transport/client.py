@@ -3,11 +3,11 @@
 Two implementations, picked by the backend's `http2` setting:
 
 - HTTP/1.1 keep-alive on aiohttp (the default). Measured side by side against
-  the bench mock at c=32 on one loop (`bench/http/clients.py`), httpx spent
-  ~16x the CPU per request (3.2-3.9 ms against 0.18-0.20 ms): its pool checks
-  every idle connection's socket on every request, and each await goes through
-  anyio. On a gateway whose event loop is the bottleneck that is most of the
-  request path.
+  the bench mock at c=32 on one loop (`python -m bench.http.clients`, results in
+  `bench/http/clients.md`), httpx spent 14-20x the CPU per request (2.4 ms
+  against 0.14-0.17 ms): its pool checks every idle connection's socket on
+  every request, and each await goes through anyio. On a gateway whose event
+  loop is the bottleneck that was most of the request path.
 - HTTP/2 on httpx (`http2: true`), for an upstream where multiplexing over
   one TLS connection matters more than CPU per request.
 
