@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 
-from modelgw.trust.address_words import MILITARY_SHIPS, PO_BOX, POSTCODE, UK_POSTCODE, UNIT_WORDS
+from modelgw.trust.address_words import (
+    HOUSE_NUMBER_WORDS,
+    MILITARY_SHIPS,
+    PO_BOX,
+    PO_BOX_STEMS,
+    POSTCODE,
+    UK_POSTCODE,
+    UNIT_WORDS,
+)
 
 LETTER = r"[^\W\d_]"
 WORD = rf"(?:{LETTER}|['\u2019]{LETTER})[\w'\u2019\-]*\.?"
@@ -29,7 +37,7 @@ SPACE = re.compile(r"[ \t]+")
 
 WORD_RE = re.compile(WORD)
 HOUSE_NUMBER_AT = re.compile(
-    rf",?{GAP}(?:(?i:no\.?|nr\.?|n[º°]|n\.[º°])[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
+    rf",?{GAP}(?:(?i:(?:{HOUSE_NUMBER_WORDS})\.?)[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
 )
 """The number after a street name: ` 12`, `, 85`, ` No: 12`, ` nº 5`."""
 NUMBER_BEFORE = re.compile(rf"(?:^|(?<=[\s(:\x22']))({HOUSE_NUMBER}),?{GAP}$")
@@ -81,7 +89,8 @@ STATE_CODE = re.compile(
 
 PO_BOX_AT = re.compile(rf"(?i:\b(?:{PO_BOX}))[ \t]*(?:no\.?|#)?[ \t]*\d{{1,7}}(?![\w])")
 PO_BOX_QUICK = re.compile(
-    r"(?i)box|pob\b|postfach|postbus|boîte|apartado|caixa|casella|skrytka|postboks|lokero"
+    r"(?i)box|pob\b|postfach|postbus|boîte|apartado|caixa|casella|skrytka|postboks|lokero|"
+    + PO_BOX_STEMS
 )
 MILITARY_LINE = re.compile(r"(?i:\b(?:APO|FPO|DPO))[ \t]+(?i:AA|AE|AP)[ \t]+\d{5}(?:-\d{4})?\b")
 MILITARY_FIRST_LINE = re.compile(

@@ -9,9 +9,26 @@ Portuguese-speaking countries (`rue de la Paix`, `Via Roma`, `ul. Długa`,
 and Finnish ones (`Hauptstraße`, `Storgatan`, `Kerkstraat`, `Mannerheimintie`).
 Unit designators, PO boxes, military post offices and the state and
 province codes that stand before a postcode complete an address.
+
+The hand-made lists below are joined with libpostal's words for some 60
+languages (`address_dictionary`, `data/address_words.txt`): an address from a
+country nobody here tuned on is still written with its own language's words.
 """
 
 from __future__ import annotations
+
+import re
+
+from modelgw.trust.address_dictionary import load_address_words
+
+_LIBPOSTAL = load_address_words()
+
+
+def _alternatives(forms: frozenset[str]) -> str:
+    """A regex alternation of `forms`, longest first; a space matches any spacing or dot."""
+    escaped = (re.escape(f).replace(r"\ ", " ").replace(" ", r"[\s.]*") for f in forms)
+    return "|".join(sorted(escaped, key=lambda f: (-len(f), f)))
+
 
 # USPS Publication 28, appendix C1 (primary names and common abbreviations), with the
 # British, Irish and Australian types that are not in it. Abbreviations that are everyday
@@ -68,6 +85,8 @@ PREFIX_TYPES = frozenset(
     bulevardul calea aleea șoseaua soseaua
     """.split()
 )
+_HAND_PREFIX_TYPES = PREFIX_TYPES
+PREFIX_TYPES |= _LIBPOSTAL["prefix"] | _LIBPOSTAL["prefix_ambiguous"]
 # Of those, the ones that are everyday English (or Portuguese, Spanish) words as well: a
 # street after one counts only with a capitalised name, or with a postcode after it.
 AMBIGUOUS_PREFIX_TYPES = frozenset(
@@ -78,7 +97,9 @@ AMBIGUOUS_PREFIX_TYPES = frozenset(
     lago ponte aeroporto área area campo colônia colonia distrito estação estacao feira
     recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo
     """.split()
-)
+) | (_LIBPOSTAL["prefix_ambiguous"] - _HAND_PREFIX_TYPES)
+"""A libpostal type that is an English word or an abbreviation is ambiguous too, unless the
+hand-made list above already judged it (`avenue`, `boulevard` are sure before a name)."""
 # Types after which a street name without a house number is still an address (`rue de la
 # Paix`, `Calle Mayor`).
 STRONG_PREFIX_TYPES = frozenset(
@@ -99,7 +120,7 @@ GLUED_SUFFIXES = tuple(
     gaten stien bakken haugen åsen svingen tunet katu tie kuja polku bulevardi väylä raitti
     gatvė iela tänav utca cadde caddesi sokak sokağı bulvarı
     """.split()
-)
+) + tuple(sorted(_LIBPOSTAL["glued"]))
 # Endings that close English words too (`during`, `ipad`, `untie`): only in a capitalised name.
 AMBIGUOUS_GLUED = frozenset(
     """
@@ -108,11 +129,14 @@ AMBIGUOUS_GLUED = frozenset(
     """.split()
 )
 # Written as a separate word after the name (`Ferenc körút`, `Atatürk Caddesi`).
-SEPARATE_AFTER = frozenset(
-    """
+SEPARATE_AFTER = (
+    frozenset(
+        """
     utca út útja körút tér köz sor fasor sétány bulevardi katu tie kuja caddesi cad. cd.
     sokak sokağı sk. sok. bulvarı blv. mahallesi mah.
     """.split()
+    )
+    | _LIBPOSTAL["after"]
 )
 
 UNIT_WORDS = (
@@ -120,13 +144,17 @@ UNIT_WORDS = (
     r"|bldg\.?|building|studio|dept\.?|office|piso|puerta|planta|escalera|esc\.?|appartamento"
     r"|interno|int\.?|scala|piano|étage|etage|bâtiment|batiment|bât\.?|porte|wohnung|whg\.?"
     r"|stock|og|lok\.?|lokal|m\.|mieszkanie|apto\.?|sala|andar|bloco|casa|lgh|lägenhet"
-    r"|no:|no\.|daire|kat"
-)
+    r"|no:|no\.|daire|kat|"
+) + _alternatives(_LIBPOSTAL["unit"])
 PO_BOX = (
     r"p\.?\s?o\.?\s?box|pob|post\s+office\s+box|postfach|postbus|boîte\s+postale"
     r"|apartado(?:\s+de\s+correos)?|caixa\s+postal|casella\s+postale|skrytka\s+pocztowa"
-    r"|postboks|postilokero"
-)
+    r"|postboks|postilokero|"
+) + _alternatives(_LIBPOSTAL["po_box"])
+PO_BOX_STEMS = "|".join(sorted({re.escape(f[:4]) for f in _LIBPOSTAL["po_box"]}))
+"""The first letters of every libpostal PO box: a cheap test before the full pattern runs."""
+HOUSE_NUMBER_WORDS = _alternatives(_LIBPOSTAL["house_number"] | {"no", "nr", "nº", "n°", "n.º"})
+"""The word for "number" before a house number (`No: 12`, `nº 5`, `číslo 7`)."""
 MILITARY_SHIPS = r"USNS|USS|USCGC|USNV|USAV|USNA"
 
 US_STATES = frozenset(

@@ -31,7 +31,6 @@ from modelgw.trust.address_words import (
 )
 from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.address_shapes import (
-    _GLUED,
     _LINE_OR_COMMA,
     _POSTCODE_CUE,
     _STATE_HINT,
@@ -47,6 +46,7 @@ from modelgw.trust.recognizers.address_shapes import (
     _town_ok,
     _town_state_code,
     _type_first,
+    glued_suffix,
     town_end_at_segment,
 )
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -83,9 +83,9 @@ class AddressRecognizer(RegexRecognizer):
                 block = _type_first(text, word, bare)
                 if block:
                     blocks.append(block)
-            glued = _GLUED.match(bare)
+            glued = glued_suffix(bare)
             if lower in SEPARATE_AFTER or bare in SEPARATE_AFTER or glued:
-                ambiguous = glued is not None and glued.group("suffix") in AMBIGUOUS_GLUED
+                ambiguous = glued is not None and glued in AMBIGUOUS_GLUED
                 if not ambiguous or word.group(0)[0].isupper():
                     block = _name_then_number(text, word, glued=glued is not None)
                     if block:
