@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (language codes and word lists read best as words)
 """Write services/modelgw/trust/data/address_words.txt from libpostal's address dictionaries.
 
 libpostal (MIT licence) keeps, for some 60 languages, the words that mark a
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -91,8 +93,11 @@ BOX_HEADS = (
 
 
 def _git(repo: str, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", repo, *args], capture_output=True, text=True, check=True, encoding="utf-8"
+    git = shutil.which("git")
+    if git is None:
+        raise SystemExit("git is needed to read the libpostal repository")
+    done = subprocess.run(  # noqa: S603 (git, on a repository the caller names)
+        [git, "-C", repo, *args], capture_output=True, text=True, check=True, encoding="utf-8"
     )
     return done.stdout
 
