@@ -25,14 +25,20 @@ WORD = rf"(?:{LETTER}|['\u2019]{LETTER})[\w'\u2019\-]*\.?"
 """A word of a name: letters, inner digits, apostrophes and hyphens, an abbreviation's dot."""
 ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ª|º|°|e|er|\.)"
 NAME_WORD = rf"(?:{ORDINAL}|{WORD})"
-HOUSE_NUMBER = r"\d{1,6}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?\.?(?![\w@])"
-"""`12`, `62E`, `47-26`, `83/53`, `121.` (Hungarian writes the dot)."""
+HOUSE_NUMBER = (
+    r"\d{1,6}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?|-(?:I{1,3}|IV|[A-Za-z]{1,2}))?"
+    r"\.?(?![\w@])"
+)
+"""`12`, `62E`, `47-26`, `83/53`, `121.` (Hungarian writes the dot), `452-H`, `12-II` (Dutch
+floors: `H` is the ground floor, `II` the second)."""
 GAP = r"[ \t]+"
 
 SEPARATOR = re.compile(
-    r"[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+[-\u2013/][ \t]+|[ \t]*/[ \t]*)"
+    r"[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*|[ \t]+[-\u2013/](?:[ \t]+|[ \t]*\n[ \t]*)"
+    r"|[ \t]*/[ \t]*)"
 )
-"""Between the parts of one address: a comma, one line break, ` - ` or ` / `."""
+"""Between the parts of one address: a comma, one line break, ` - ` or ` / ` (also at a line's
+end: `Alameda Santos, 396 -` then `Apto 739` on the next line)."""
 SPACE = re.compile(r"[ \t]+")
 
 WORD_RE = re.compile(WORD)
@@ -87,7 +93,10 @@ STATE_CODE = re.compile(
     r"(?P<code>\d{5}(?:-\d{4})?|\d{4}|[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d)(?![\w\-])"
 )
 
-PO_BOX_AT = re.compile(rf"(?i:\b(?:{PO_BOX}))[ \t]*(?:no\.?|#)?[ \t]*\d{{1,7}}(?![\w])")
+PO_BOX_AT = re.compile(
+    rf"(?i:\b(?:{PO_BOX}))[ \t]*(?:no\.?|#)?[ \t]*\d{{1,7}}(?:-\d{{5}})?(?![\w])"
+)
+"""`PO Box 42`, `Postfach 10 01`, and Kenya's `P.O. Box 30123-00100` (box, then postcode)."""
 PO_BOX_QUICK = re.compile(
     r"(?i)box|pob\b|postfach|postbus|boîte|apartado|caixa|casella|skrytka|postboks|lokero|"
     + PO_BOX_STEMS

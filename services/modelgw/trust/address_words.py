@@ -83,6 +83,7 @@ PREFIX_TYPES = frozenset(
     ul. ul ulica al. al aleja pl. plac os. osiedle skwer rondo
     ulice nám. náměstí třída tř. nábřeží nábř.
     bulevardul calea aleea șoseaua soseaua
+    jl. jl jln. jln jalan
     """.split()
 )
 _HAND_PREFIX_TYPES = PREFIX_TYPES
@@ -95,7 +96,7 @@ AMBIGUOUS_PREFIX_TYPES = frozenset(
     promenade c. sector acceso senda via vía largo borgo galleria canale salita stretto
     incrocio rotonda praia pátio patio morro vila quadra conjunto residencial parque lagoa
     lago ponte aeroporto área area campo colônia colonia distrito estação estacao feira
-    recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo
+    recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo jl. jl jln. jln
     """.split()
 ) | (_LIBPOSTAL["prefix_ambiguous"] - _HAND_PREFIX_TYPES)
 """A libpostal type that is an English word or an abbreviation is ambiguous too, unless the
@@ -153,7 +154,9 @@ PO_BOX = (
 ) + _alternatives(_LIBPOSTAL["po_box"])
 PO_BOX_STEMS = "|".join(sorted({re.escape(f[:4]) for f in _LIBPOSTAL["po_box"]}))
 """The first letters of every libpostal PO box: a cheap test before the full pattern runs."""
-HOUSE_NUMBER_WORDS = _alternatives(_LIBPOSTAL["house_number"] | {"no", "nr", "nº", "n°", "n.º"})
+HOUSE_NUMBER_WORDS = _alternatives(
+    _LIBPOSTAL["house_number"] | {"no", "nr", "nº", "n°", "n.º", "#"}
+)
 """The word for "number" before a house number (`No: 12`, `nº 5`, `číslo 7`)."""
 MILITARY_SHIPS = r"USNS|USS|USCGC|USNV|USAV|USNA"
 

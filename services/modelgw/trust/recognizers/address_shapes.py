@@ -37,6 +37,8 @@ PARTICLES = frozenset(
     """
     de da do dos das del della di du des la le les el los las l' d' van von der den ter y e i
     of the am an im auf upon on sur sous en
+    dei degli delle dello dal dalla dalle al alla ai agli sul sulla zum zur vom beim het aan op
+    bij dels na
     """.split()
 )
 STATES = US_STATES | CA_PROVINCES | AU_STATES
@@ -180,8 +182,23 @@ def _name_then_number(text: str, word: re.Match[str], *, glued: bool) -> _Block 
         )
         if before is None:
             return None
-        start -= len(before.group(0))
+        start -= len(before.group(0)) - _prose_before_name(before.group(0), text)
     return _Block(start, number.end(), True)
+
+
+def _prose_before_name(words: str, text: str) -> int:
+    """How many characters of `words` (before a type such as `út`) are prose, not the name: in
+    a text with capitals a street's name is capitalised (`send to Váci út 33` → `send to `)."""
+    if not _has_upper(text, 0, len(text)):
+        return 0
+    cut = 0
+    for m in re.finditer(r"\S+\s*", words):
+        w = m.group(0)
+        if w[0].isupper() or w[0].isdigit():
+            return cut
+        if w.strip().lower() not in PARTICLES:
+            cut = m.end()
+    return cut
 
 
 def _town_state_code(text: str, state_at: int) -> _Block | None:
@@ -248,8 +265,15 @@ def _address_line(line: str) -> bool:
     return _words_ok([w for w in words if not any(c.isdigit() for c in w)], titled)
 
 
+TOWN_ARTICLES = frozenset(["A", "O", "As", "Os", "Den", "Het", "'s", "El", "Los", "Las"])
+"""Capitalised articles that begin a town's name (`A Coruña`, `O Porto`, `Den Haag`)."""
+
+
 def _town_ok(town: str, titled: bool) -> bool:
-    return _words_ok(re.sub(r"\(.*?\)|/\s*\w+", "", town).split(), titled)
+    words = re.sub(r"\(.*?\)|/\s*\w+", "", town).split()
+    if len(words) > 1 and words[0] in TOWN_ARTICLES:
+        words = words[1:]
+    return _words_ok(words, titled)
 
 
 def _town_end(text: str, start: int, town: str, titled: bool) -> int | None:
