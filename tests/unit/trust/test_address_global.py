@@ -91,6 +91,16 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         ("Rúa Real 14, 2.º dto., 15003 A Coruña", "Rúa Real 14, 2.º dto., 15003 A Coruña"),
         # Italian particles in a street's name
         ("Send it to Viale dei Mille 80, 20129 Milano", "Viale dei Mille 80, 20129 Milano"),
+        # the same rules in capitals and in lower case
+        ("ADRESA: NA PŘÍKOPĚ 12, 110 00 PRAHA 1", "NA PŘÍKOPĚ 12, 110 00 PRAHA 1"),
+        (
+            "giao hàng: 45 nguyễn huệ, phường bến nghé, quận 1",
+            "45 nguyễn huệ, phường bến nghé, quận 1",
+        ),
+        (
+            "OFFICE: 152 TEHERAN-RO, GANGNAM-GU, SEOUL 06236",
+            "152 TEHERAN-RO, GANGNAM-GU, SEOUL 06236",
+        ),
         # a libpostal PO box in another language
         ("Postbus 1234, 3500 GA Utrecht", "Postbus 1234, 3500 GA Utrecht"),
     ],

@@ -55,7 +55,7 @@ _STAIRCASE = re.compile(rf"[A-Z](?:[ \t]?\d{{1,3}})?{_SEGMENT_END}")
 """`5 A 7` (Finland, Sweden): the staircase's letter and the flat's number after the house."""
 _BLOCK_UNIT = re.compile(r"(?i:bl|sc|ap|et|apt|tronson)\.[ \t]*[A-Za-z]?\d{1,4}[A-Za-z]?(?![\w])")
 """Romania's block, staircase, floor and flat: `bl. A2`, `sc. 1`, `et. 3`, `ap. 4`."""
-_VN_ADMIN = r"Phường|Quận|Huyện|Xã|Thị[ \t]+trấn|Thị[ \t]+xã|Thành[ \t]+phố|Tỉnh"
+_VN_ADMIN = r"(?i:phường|quận|huyện|xã|thị[ \t]+trấn|thị[ \t]+xã|thành[ \t]+phố|tỉnh)"
 _DISTRICT = re.compile(
     rf"(?P<word>{_VN_ADMIN}|P\.|Q\.|TP\.|Tp\.|(?i:col\.|colonia|fracc\.|fraccionamiento|barrio"
     rf"|bairro|urb\.|urbanización))[ \t]*(?P<name>\d{{1,3}}{_SEGMENT_END}|{part.TOWN})"
@@ -64,6 +64,7 @@ _DISTRICT = re.compile(
 _CODE_TOWN = re.compile(rf"(?P<code>\d{{3}}|\d{{6}})[ \t]+(?P<town>{_UPPER_WORD}.*)")
 """`101 Reykjavík`, `010063 București`: codes whose length is common in other numbers too."""
 _DISTRICT_NUMBER = re.compile(rf"[ \t]+\d{{1,2}}{_SEGMENT_END}")
+_DISTRICT_NUMBER_AT = re.compile(rf"\d{{1,2}}{_SEGMENT_END}")
 _KR_ROAD = rf"{_W}-(?i:ro|gil|daero)(?:[ \t]+\d{{1,3}}(?i:beon-gil|-gil|beongil))?"
 _KR_ROMAN = re.compile(
     rf"(?<![\w\-])(?:(?P<pre>\d{{1,5}}(?:-\d{{1,4}})?),?[ \t]+)?(?P<road>{_KR_ROAD})"
@@ -75,7 +76,9 @@ _KR_HANGUL = re.compile(
     r"[가-힣]{2,}(?:로|길)[ \t]?\d{1,5}(?:-\d{1,4})?(?![\d\-])"
 )
 """`서울특별시 강남구 테헤란로 152`: city, district, then the road and its number."""
-_VN_ANCHOR = re.compile(rf"(?:{_VN_ADMIN})[ \t]+(?:\d{{1,3}}(?![\w])|{_UPPER_WORD})")
+_VN_ANCHOR = re.compile(rf"(?<![\w])(?:{_VN_ADMIN})[ \t]+(?P<name>\d{{1,3}}(?![\w])|{_W})")
+"""A ward or district: Vietnamese words that no English text uses, before a number or a name
+that is no English stop word (`Quận is ...` is a sentence about the word)."""
 _MONTHS = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre"
     r"|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro"
@@ -114,6 +117,8 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
                     blocks.append(_Block(m.start(), m.end(), True))
         blocks += [_Block(*m.span(), True) for m in _KR_HANGUL.finditer(text)]
         for m in _VN_ANCHOR.finditer(text):
+            if not _words_ok([m.group("name")], titled=False):
+                continue
             start = _parts_before(text, m.start())
             label = text.rfind(":", start, m.start())  # `Giao hàng: 123 ...`: a field's label
             if label >= 0:
@@ -159,6 +164,9 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
     ) -> tuple[int, bool] | None:
         if "\uac00" <= text[pos : pos + 1] <= "\ud7a3":
             return None  # Hangul after a Korean road's number is the sentence going on
+        district = _DISTRICT_NUMBER_AT.match(text, pos)
+        if district and text[pos - 1] in " \t" and text[pos - 2 : pos - 1].isalpha():
+            return district.end(), False  # `PRAHA 1` after a town another anchor found
         for pattern in (_NUMBER_UNIT, _BLOCK_UNIT):
             unit = pattern.match(text, pos)
             if unit:
