@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the letters of other alphabets are the point)
 """Addresses of countries nobody tuned on, written from each post's conventions.
 
 Each case follows a rule of `address_global` or a libpostal word list
@@ -101,6 +102,21 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
             "OFFICE: 152 TEHERAN-RO, GANGNAM-GU, SEOUL 06236",
             "152 TEHERAN-RO, GANGNAM-GU, SEOUL 06236",
         ),
+        # libpostal's unit words (Hungarian `lakás`, Finnish `asunto`), after or before a street
+        (
+            "Kossuth Lajos utca 12, lakás 4, 1055 Budapest",
+            "Kossuth Lajos utca 12, lakás 4, 1055 Budapest",
+        ),
+        (
+            "asunto 7, Mannerheimintie 5, 00100 Helsinki",
+            "asunto 7, Mannerheimintie 5, 00100 Helsinki",
+        ),
+        # a PO box in any case, and in a text whose `İ` lower-cases to two characters
+        ("POSTBUS 1234, 3500 GA UTRECHT", "POSTBUS 1234, 3500 GA UTRECHT"),
+        (
+            "İletişim: Posta Kutusu 45, 34710 Kadıköy/İstanbul",
+            "Posta Kutusu 45, 34710 Kadıköy/İstanbul",
+        ),
         # a libpostal PO box in another language
         ("Postbus 1234, 3500 GA Utrecht", "Postbus 1234, 3500 GA Utrecht"),
     ],
@@ -124,6 +140,7 @@ def test_addresses_of_other_countries(
         "Please send the revised contract to Maria and call her",  # `send`, `call`: Welsh types
         "Compared Garmin Forerunner 265 for the pilot.",
         "the 2 kamer option costs more",  # a Dutch unit word without an address
+        "Mercer House\nis the name of the building",  # `hous` is a unit word; `House` is not
     ],
 )
 def test_everyday_text_is_no_address(recognizer: GlobalAddressRecognizer, text: str) -> None:

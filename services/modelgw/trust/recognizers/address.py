@@ -94,8 +94,7 @@ class AddressRecognizer(RegexRecognizer):
 
     def _other_anchors(self, text: str) -> list[_Block]:
         blocks: list[_Block] = []
-        if part.PO_BOX_QUICK.search(text):
-            blocks += [_Block(*m.span(), True) for m in part.PO_BOX_AT.finditer(text)]
+        blocks += [_Block(start, end, True) for start, end in part.po_box_spans(text)]
         for m in part.MILITARY_LINE.finditer(text):
             first = part.MILITARY_FIRST_LINE.search(text, max(0, m.start() - 60), m.start())
             blocks.append(_Block(first.start() if first else m.start(), m.end(), True))

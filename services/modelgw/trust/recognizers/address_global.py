@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from modelgw.trust import address_parts as part
+from modelgw.trust.address_dictionary import load_address_words
 from modelgw.trust.recognizers.address_shapes import (
     PARTICLES,
     _Block,
@@ -102,6 +103,23 @@ _TOWN_LINE_BEFORE = re.compile(
 """`1055 Budapest, ` before `Kossuth Lajos utca 12.`: Hungary writes the town line first."""
 
 
+_LIBPOSTAL_UNITS = load_address_words()["unit"]
+_UNIT = (
+    rf"(?P<word>{part.LETTER}[\w'\-]*\.?)"
+    r"(?:[ \t]*#?[ \t]*\d[\w\-/]{0,5}|(?:[ \t]+#?|[ \t]*#)[ \t]*[A-Za-z]\d{0,4}\b)"
+)
+_UNIT_WORD_AT = re.compile(_UNIT)
+_UNIT_WORD_BEFORE = re.compile(rf"(?:^|(?<=[\s,(:\x22'])){_UNIT},?[ \t]*\n?[ \t]*$")
+"""A flat or floor in libpostal's words for it (`lakás 4`, `byt 12`, `asunto 7`), after a
+street or before one; the word is looked up in a set, not matched as an alternation."""
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def _libpostal_unit(m: re.Match[str]) -> bool:
+    word = m.group("word").lower()
+    return word in _LIBPOSTAL_UNITS or word.rstrip(".") in _LIBPOSTAL_UNITS
+
+
 def _particle(word: re.Match[str]) -> bool:
     return word.group(0).lower() in PARTICLES
 
@@ -111,12 +129,14 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
 
     def _other_anchors(self, text: str) -> list[_Block]:
         blocks = super()._other_anchors(text)
-        if "-" in text:
+        lower = text.lower()  # cheap tests first: most texts hold none of these shapes
+        if "-ro" in lower or "-gil" in lower or "-daero" in lower:
             for m in _KR_ROMAN.finditer(text):
                 if m.group("pre") or m.group("post"):
                     blocks.append(_Block(m.start(), m.end(), True))
-        blocks += [_Block(*m.span(), True) for m in _KR_HANGUL.finditer(text)]
-        for m in _VN_ANCHOR.finditer(text):
+        if _HANGUL.search(text):
+            blocks += [_Block(*m.span(), True) for m in _KR_HANGUL.finditer(text)]
+        for m in () if text.isascii() else _VN_ANCHOR.finditer(text):
             if not _words_ok([m.group("name")], titled=False):
                 continue
             start = _parts_before(text, m.start())
@@ -124,7 +144,7 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
             if label >= 0:
                 start = label + 1 + len(text[label + 1 :]) - len(text[label + 1 :].lstrip())
             blocks.append(_Block(start, m.end(), True))
-        for m in _DATE_STREET.finditer(text):
+        for m in _DATE_STREET.finditer(text) if " de " in lower else ():
             blocks.append(_Block(m.start(), m.end(), m.group("num") is not None))
         blocks += self._streets_in_prose(text)
         return blocks
@@ -171,6 +191,9 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
             unit = pattern.match(text, pos)
             if unit:
                 return unit.end(), False
+        unit = _UNIT_WORD_AT.match(text, pos)
+        if unit and _libpostal_unit(unit):
+            return unit.end(), False
         m = _STAIRCASE.match(text, pos)
         if m and text[pos - 1] in " \t" and text[pos - 2 : pos - 1].isdigit():
             return m.end(), False
@@ -199,6 +222,9 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
 
     def _grow_back(self, text: str, start: int) -> int:
         start = super()._grow_back(text, start)
+        unit = _UNIT_WORD_BEFORE.search(text, max(0, start - 40), start)
+        if unit and _libpostal_unit(unit):
+            start = super()._grow_back(text, unit.start())
         m = _TOWN_LINE_BEFORE.search(text, max(0, start - 60), start)
         if m and not _looks_like_amount(m.group("code")):
             return m.start()
