@@ -92,7 +92,7 @@ STATE_CODE = re.compile(
     r"(?P<code>\d{5}(?:-\d{4})?|\d{4}|[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d)(?![\w\-])"
 )
 
-_PO_BOX_TAIL = r"[ \t]*(?:no\.?|#)?[ \t]*\d{1,7}(?:-\d{5})?(?![\w])"
+_PO_BOX_TAIL = r"[ \t]*(?:no\.?|#)?[ \t]*\d{1,7}(?:[ \t]?-[ \t]?\d{5})?(?![\w])"
 PO_BOX_AT = re.compile(rf"(?i:\b(?:{PO_BOX})){_PO_BOX_TAIL}")
 """`PO Box 42`, `Postfach 10 01`, and Kenya's `P.O. Box 30123-00100` (box, then postcode)."""
 _PO_BOX_LOWER = re.compile(rf"\b(?={LETTER})(?:{PO_BOX}){_PO_BOX_TAIL}")

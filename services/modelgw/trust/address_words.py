@@ -186,5 +186,6 @@ POSTCODE = (
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 POSTCODE_CUES = (
     r"zip(?:\s?code)?|postcode|post\s?code|postal\s?code|plz|cep|code\s+postal|c\.?a\.?p\.?"
-    r"|kod\s+pocztowy|postnummer|postinumero|psč|irányítószám|eircode"
+    r"|kod\s+pocztowy|postnummer|postinumero|psč|irányítószám|eircode|c\.\s?p\.|código\s+postal"
+    r"|postcode|postnr\.?|póstnúmer|우편번호"
 )

@@ -48,6 +48,9 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         ("send to Váci út 33, 1134 Budapest", "Váci út 33, 1134 Budapest"),
         # Kenya: box number, then the post office's code
         ("Write to P.O. Box 30123-00100, Nairobi, Kenya", "P.O. Box 30123-00100, Nairobi, Kenya"),
+        ("P.O. Box 4321 - 80100 Mombasa", "P.O. Box 4321 - 80100 Mombasa"),
+        # Mexico's and Spain's word for the postcode
+        ("Domicilio fiscal en Guadalajara, C.P. 44100", "44100"),
         # Portugal: floor and side of the flat
         (
             "Morada: Rua Augusta 100, 2.º Esq., 1100-048 Lisboa",
