@@ -119,7 +119,7 @@ GLUED_SUFFIXES = tuple(
     hof straat laan plein gracht kade singel dreef boulevard dijk steeg baan pad gatan gata
     vägen väg gränd stigen torget backen gade vej vænget stræde plads alle veien vegen gate
     gaten stien bakken haugen åsen svingen tunet katu tie kuja polku bulevardi väylä raitti
-    gatvė iela tänav utca cadde caddesi sokak sokağı bulvarı
+    gatvė iela tänav utca cadde caddesi sokak sokağı bulvarı stígur
     """.split()
 ) + tuple(sorted(_LIBPOSTAL["glued"]))
 # Endings that close English words too (`during`, `ipad`, `untie`): only in a capitalised name.
@@ -135,6 +135,7 @@ SEPARATE_AFTER = (
         """
     utca út útja körút tér köz sor fasor sétány bulevardi katu tie kuja caddesi cad. cd.
     sokak sokağı sk. sok. bulvarı blv. mahallesi mah.
+    ulitsa ul. pereulok per. prospekt pr-t shosse naberezhnaya ploshchad proyezd bulvar
     """.split()
     )
     | _LIBPOSTAL["after"]
@@ -156,9 +157,10 @@ PO_BOX = (
     r"|postboks|postilokero|"
 ) + _alternatives(_LIBPOSTAL["po_box"])
 HOUSE_NUMBER_WORDS = _alternatives(
-    _LIBPOSTAL["house_number"] | {"no", "nr", "nº", "n°", "n.º", "#"}
+    _LIBPOSTAL["house_number"] | {"no", "nr", "nº", "n°", "n.º", "#", "д", "дом", "буд", "d"}
 )
-"""The word for "number" before a house number (`No: 12`, `nº 5`, `číslo 7`)."""
+"""The word for "number" before a house number (`No: 12`, `nº 5`, `číslo 7`, Russian `д. 7`,
+`d. 7` romanised)."""
 MILITARY_SHIPS = r"USNS|USS|USCGC|USNV|USAV|USNA"
 
 US_STATES = frozenset(

@@ -81,6 +81,15 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
             "office at 45 Nguyễn Huệ, Phường Bến Nghé, Quận 1",
             "45 Nguyễn Huệ, Phường Bến Nghé, Quận 1",
         ),
+        ("Số 1 Tràng Tiền, Hoàn Kiếm", "Số 1 Tràng Tiền, Hoàn Kiếm"),
+        (
+            "25 Nguyen Trai Street, Ben Thanh Ward, District 1",
+            "25 Nguyen Trai Street, Ben Thanh Ward, District 1",
+        ),
+        # Russian, romanised and in Cyrillic; Iceland's `stígur`
+        ("Send it to Tverskaya ulitsa 7, Moskva 125009", "Tverskaya ulitsa 7, Moskva 125009"),
+        ("Tverskaya ulitsa, d. 7, Moskva 125009", "Tverskaya ulitsa, d. 7, Moskva 125009"),
+        ("Skólavörðustígur 12, 101 Reykjavík", "Skólavörðustígur 12, 101 Reykjavík"),
         # Korea: road names romanised and in Hangul
         (
             "Our office: 152 Teheran-ro, Gangnam-gu, Seoul 06236",

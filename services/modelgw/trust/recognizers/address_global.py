@@ -59,7 +59,8 @@ _BLOCK_UNIT = re.compile(r"(?i:bl|sc|ap|et|apt|tronson)\.[ \t]*[A-Za-z]?\d{1,4}[
 _VN_ADMIN = r"(?i:phường|quận|huyện|xã|thị[ \t]+trấn|thị[ \t]+xã|thành[ \t]+phố|tỉnh)"
 _DISTRICT = re.compile(
     rf"(?P<word>{_VN_ADMIN}|P\.|Q\.|TP\.|Tp\.|(?i:col\.|colonia|fracc\.|fraccionamiento|barrio"
-    rf"|bairro|urb\.|urbanización))[ \t]*(?P<name>\d{{1,3}}{_SEGMENT_END}|{part.TOWN})"
+    rf"|bairro|urb\.|urbanización)|(?i:district|ward)(?=[ \t]+\d))[ \t]*"
+    rf"(?P<name>\d{{1,3}}{_SEGMENT_END}|{part.TOWN})"
 )
 """A district after the street: `Col. Centro`, `Phường Bến Thành`, `Quận 1`, `TP. Hồ Chí Minh`."""
 _CODE_TOWN = re.compile(rf"(?P<code>\d{{3}}|\d{{6}})[ \t]+(?P<town>{_UPPER_WORD}.*)")
@@ -77,6 +78,11 @@ _KR_HANGUL = re.compile(
     r"[가-힣]{2,}(?:로|길)[ \t]?\d{1,5}(?:-\d{1,4})?(?![\d\-])"
 )
 """`서울특별시 강남구 테헤란로 152`: city, district, then the road and its number."""
+_VN_HOUSE = re.compile(
+    rf"(?<![\w])(?i:số)[ \t]*\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?[ \t]+{_W}(?:[ \t]+{_W}){{0,4}}"
+    r"(?=[ \t]*,)"
+)
+"""`Số 1 Tràng Tiền,`: Vietnamese writes "number" before the house number and the street."""
 _VN_ANCHOR = re.compile(rf"(?<![\w])(?:{_VN_ADMIN})[ \t]+(?P<name>\d{{1,3}}(?![\w])|{_W})")
 """A ward or district: Vietnamese words that no English text uses, before a number or a name
 that is no English stop word (`Quận is ...` is a sentence about the word)."""
@@ -136,6 +142,8 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
                     blocks.append(_Block(m.start(), m.end(), True))
         if _HANGUL.search(text):
             blocks += [_Block(*m.span(), True) for m in _KR_HANGUL.finditer(text)]
+        if not text.isascii():
+            blocks += [_Block(*m.span(), True) for m in _VN_HOUSE.finditer(text)]
         for m in () if text.isascii() else _VN_ANCHOR.finditer(text):
             if not _words_ok([m.group("name")], titled=False):
                 continue
