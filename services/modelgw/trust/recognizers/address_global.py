@@ -102,6 +102,8 @@ _STREET_IN_PROSE = re.compile(
     rf"(?P<street>(?:{part.NAME_WORD}{part.GAP}){{0,3}}{part.NAME_WORD},?{part.GAP}"
     rf"{part.HOUSE_NUMBER})[ \t]*$"
 )
+_COMMA_BEFORE_DIGIT = re.compile(r",[ \t]*(?=\d)")
+"""Where a postcode may follow a street in running text: only there is a street looked for."""
 _TOWN_LINE_BEFORE = re.compile(
     rf"(?:^|(?<=[\s:(]))(?P<code>\d{{4,5}})[ \t]+{_UPPER_WORD}(?:[ \t]+{_UPPER_WORD}){{0,2}}"
     r",[ \t]*\n?[ \t]*$"
@@ -164,7 +166,7 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         if text.islower() or text.isupper():
             return []
         blocks: list[_Block] = []
-        for m in re.finditer(r",[ \t]*", text):
+        for m in _COMMA_BEFORE_DIGIT.finditer(text):
             code = part.POSTCODE_TOWN.match(text, m.end())
             if code is None or _looks_like_amount(code.group("code")):
                 continue
@@ -172,7 +174,7 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
             if not town[:1].isupper() or _town_end(text, code.start("town"), town, True) is None:
                 continue
             line_begin = text.rfind("\n", 0, m.start()) + 1
-            street = _STREET_IN_PROSE.search(text, line_begin, m.start())
+            street = _STREET_IN_PROSE.search(text, max(line_begin, m.start() - 80), m.start())
             if street is None:
                 continue
             words = list(re.finditer(r"\S+", street.group("street")))[:-1]
