@@ -9,9 +9,26 @@ Portuguese-speaking countries (`rue de la Paix`, `Via Roma`, `ul. Długa`,
 and Finnish ones (`Hauptstraße`, `Storgatan`, `Kerkstraat`, `Mannerheimintie`).
 Unit designators, PO boxes, military post offices and the state and
 province codes that stand before a postcode complete an address.
+
+The hand-made lists below are joined with libpostal's words for some 60
+languages (`address_dictionary`, `data/address_words.txt`): an address from a
+country nobody here tuned on is still written with its own language's words.
 """
 
 from __future__ import annotations
+
+import re
+
+from modelgw.trust.address_dictionary import load_address_words
+
+_LIBPOSTAL = load_address_words()
+
+
+def _alternatives(forms: frozenset[str]) -> str:
+    """A regex alternation of `forms`, longest first; a space matches any spacing or dot."""
+    escaped = (re.escape(f).replace(r"\ ", " ").replace(" ", r"[\s.]*") for f in forms)
+    return "|".join(sorted(escaped, key=lambda f: (-len(f), f)))
+
 
 # USPS Publication 28, appendix C1 (primary names and common abbreviations), with the
 # British, Irish and Australian types that are not in it. Abbreviations that are everyday
@@ -66,8 +83,11 @@ PREFIX_TYPES = frozenset(
     ul. ul ulica al. al aleja pl. plac os. osiedle skwer rondo
     ulice nám. náměstí třída tř. nábřeží nábř.
     bulevardul calea aleea șoseaua soseaua
+    jl. jl jln. jln jalan
     """.split()
 )
+_HAND_PREFIX_TYPES = PREFIX_TYPES
+PREFIX_TYPES |= _LIBPOSTAL["prefix"] | _LIBPOSTAL["prefix_ambiguous"]
 # Of those, the ones that are everyday English (or Portuguese, Spanish) words as well: a
 # street after one counts only with a capitalised name, or with a postcode after it.
 AMBIGUOUS_PREFIX_TYPES = frozenset(
@@ -76,9 +96,11 @@ AMBIGUOUS_PREFIX_TYPES = frozenset(
     promenade c. sector acceso senda via vía largo borgo galleria canale salita stretto
     incrocio rotonda praia pátio patio morro vila quadra conjunto residencial parque lagoa
     lago ponte aeroporto área area campo colônia colonia distrito estação estacao feira
-    recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo
+    recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo jl. jl jln. jln
     """.split()
-)
+) | (_LIBPOSTAL["prefix_ambiguous"] - _HAND_PREFIX_TYPES)
+"""A libpostal type that is an English word or an abbreviation is ambiguous too, unless the
+hand-made list above already judged it (`avenue`, `boulevard` are sure before a name)."""
 # Types after which a street name without a house number is still an address (`rue de la
 # Paix`, `Calle Mayor`).
 STRONG_PREFIX_TYPES = frozenset(
@@ -97,9 +119,9 @@ GLUED_SUFFIXES = tuple(
     hof straat laan plein gracht kade singel dreef boulevard dijk steeg baan pad gatan gata
     vägen väg gränd stigen torget backen gade vej vænget stræde plads alle veien vegen gate
     gaten stien bakken haugen åsen svingen tunet katu tie kuja polku bulevardi väylä raitti
-    gatvė iela tänav utca cadde caddesi sokak sokağı bulvarı
+    gatvė iela tänav utca cadde caddesi sokak sokağı bulvarı stígur
     """.split()
-)
+) + tuple(sorted(_LIBPOSTAL["glued"]))
 # Endings that close English words too (`during`, `ipad`, `untie`): only in a capitalised name.
 AMBIGUOUS_GLUED = frozenset(
     """
@@ -108,11 +130,15 @@ AMBIGUOUS_GLUED = frozenset(
     """.split()
 )
 # Written as a separate word after the name (`Ferenc körút`, `Atatürk Caddesi`).
-SEPARATE_AFTER = frozenset(
-    """
+SEPARATE_AFTER = (
+    frozenset(
+        """
     utca út útja körút tér köz sor fasor sétány bulevardi katu tie kuja caddesi cad. cd.
     sokak sokağı sk. sok. bulvarı blv. mahallesi mah.
+    ulitsa ul. pereulok per. prospekt pr-t shosse naberezhnaya ploshchad proyezd bulvar
     """.split()
+    )
+    | _LIBPOSTAL["after"]
 )
 
 UNIT_WORDS = (
@@ -122,11 +148,19 @@ UNIT_WORDS = (
     r"|stock|og|lok\.?|lokal|m\.|mieszkanie|apto\.?|sala|andar|bloco|casa|lgh|lägenhet"
     r"|no:|no\.|daire|kat"
 )
+"""The hand-made unit words, read in every pattern. libpostal's ~360 more (`lakás`, `byt`,
+`asunto`) are looked up in a set where a unit may follow a street (`address_global`): in this
+alternation they made every search for a unit ~10x slower."""
 PO_BOX = (
     r"p\.?\s?o\.?\s?box|pob|post\s+office\s+box|postfach|postbus|boîte\s+postale"
     r"|apartado(?:\s+de\s+correos)?|caixa\s+postal|casella\s+postale|skrytka\s+pocztowa"
-    r"|postboks|postilokero"
+    r"|postboks|postilokero|"
+) + _alternatives(_LIBPOSTAL["po_box"])
+HOUSE_NUMBER_WORDS = _alternatives(
+    _LIBPOSTAL["house_number"] | {"no", "nr", "nº", "n°", "n.º", "#", "д", "дом", "буд", "d"}
 )
+"""The word for "number" before a house number (`No: 12`, `nº 5`, `číslo 7`, Russian `д. 7`,
+`d. 7` romanised)."""
 MILITARY_SHIPS = r"USNS|USS|USCGC|USNV|USAV|USNA"
 
 US_STATES = frozenset(
@@ -154,5 +188,6 @@ POSTCODE = (
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 POSTCODE_CUES = (
     r"zip(?:\s?code)?|postcode|post\s?code|postal\s?code|plz|cep|code\s+postal|c\.?a\.?p\.?"
-    r"|kod\s+pocztowy|postnummer|postinumero|psč|irányítószám|eircode"
+    r"|kod\s+pocztowy|postnummer|postinumero|psč|irányítószám|eircode|c\.\s?p\.|código\s+postal"
+    r"|postcode|postnr\.?|póstnúmer|우편번호"
 )

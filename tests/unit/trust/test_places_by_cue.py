@@ -28,6 +28,13 @@ def found(recognizer: PlacesByCueRecognizer, text: str) -> list[str]:
         ("she said they were in oberstdorf at the time", ["oberstdorf"]),
         ("Yuki asked to move to the Kumamoto office in May", ["Kumamoto"]),
         ("On-site team for Kórnik:\n- A. Nowak", ["Kórnik"]),
+        # the small words inside a name (Czech `nad`, `na`), a Dutch `'s-`, four words
+        (
+            "moving from Ústí nad Labem to Nové Město na Moravě",
+            ["Nové Město na Moravě", "Ústí nad Labem"],
+        ),
+        ("Our team is based in 's-Hertogenbosch now.", ["'s-Hertogenbosch"]),
+        ("they were in Thị Trấn Phước Bửu at the time", ["Thị Trấn Phước Bửu"]),
     ],
 )
 def test_places_after_a_cue(

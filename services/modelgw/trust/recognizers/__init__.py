@@ -6,7 +6,7 @@ from presidio_analyzer import EntityRecognizer
 
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
-from modelgw.trust.recognizers.address_world import WorldAddressRecognizer
+from modelgw.trust.recognizers.address_global import GlobalAddressRecognizer
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
 from modelgw.trust.recognizers.cloud_keys import CloudKeyRecognizer
 from modelgw.trust.recognizers.credit_card import PaymentCardRecognizer
@@ -47,7 +47,7 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
 
 def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
     return [
-        WorldAddressRecognizer(places),
+        GlobalAddressRecognizer(places),
         BearerTokenRecognizer(),
         CloudKeyRecognizer(),
         CheckedIbanRecognizer(),

@@ -31,7 +31,6 @@ from modelgw.trust.address_words import (
 )
 from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.address_shapes import (
-    _GLUED,
     _LINE_OR_COMMA,
     _POSTCODE_CUE,
     _STATE_HINT,
@@ -47,6 +46,7 @@ from modelgw.trust.recognizers.address_shapes import (
     _town_ok,
     _town_state_code,
     _type_first,
+    glued_suffix,
     town_end_at_segment,
 )
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -83,9 +83,9 @@ class AddressRecognizer(RegexRecognizer):
                 block = _type_first(text, word, bare)
                 if block:
                     blocks.append(block)
-            glued = _GLUED.match(bare)
+            glued = glued_suffix(bare)
             if lower in SEPARATE_AFTER or bare in SEPARATE_AFTER or glued:
-                ambiguous = glued is not None and glued.group("suffix") in AMBIGUOUS_GLUED
+                ambiguous = glued is not None and glued in AMBIGUOUS_GLUED
                 if not ambiguous or word.group(0)[0].isupper():
                     block = _name_then_number(text, word, glued=glued is not None)
                     if block:
@@ -94,8 +94,7 @@ class AddressRecognizer(RegexRecognizer):
 
     def _other_anchors(self, text: str) -> list[_Block]:
         blocks: list[_Block] = []
-        if part.PO_BOX_QUICK.search(text):
-            blocks += [_Block(*m.span(), True) for m in part.PO_BOX_AT.finditer(text)]
+        blocks += [_Block(start, end, True) for start, end in part.po_box_spans(text)]
         for m in part.MILITARY_LINE.finditer(text):
             first = part.MILITARY_FIRST_LINE.search(text, max(0, m.start() - 60), m.start())
             blocks.append(_Block(first.start() if first else m.start(), m.end(), True))

@@ -19,9 +19,15 @@ from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
-_PARTICLE = r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|les|el|of|on|upon|am|im|an|der|d'|l')"
-_PLACE = rf"(?P<place>{_W}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_W}){{0,2}})"
+_W = r"(?:['\u2019]s-)?[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
+"""A word of a place's name; Dutch names may begin with `'s-` (`'s-Hertogenbosch`)."""
+_PARTICLE = (
+    r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|les|el|of|on|upon|am|im|an|der|d'|l'"
+    r"|op|aan|en|bij|ter|ten|den|y|e|sur|sous|lès|sul|nad|na|pod|pri|u)"
+)
+"""The small words inside a place's name: Romance, Dutch (`Bergen op Zoom`), Spanish (`San
+Pedro y San Pablo`), Czech and Slovak (`Ústí nad Labem`, `Nové Město na Moravě`)."""
+_PLACE = rf"(?P<place>{_W}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_W}){{0,3}})"
 _MOVES = (
     r"moving|moved|move|relocating|relocated|relocate|relocation(?:[ \t]+request)?|transferred"
     r"|transferring|travelling|traveling|travelled|traveled|flying|flew|driving|drove|shipped"
@@ -76,10 +82,12 @@ class PlacesByCueRecognizer(RegexRecognizer):
     ) -> tuple[int, int] | None:
         """The longest start of `phrase` whose words may all be a place's, or None."""
         words = list(re.finditer(r"\S+", phrase))
+        known = 0
         for n in range(len(words), 0, -1):  # a known place first: `Isle of Wight`, `A Coruña`
             name = phrase[: words[n - 1].end()]
             if name in self._places or name.title() in self._places:
-                return start, start + len(name)
+                known = len(name)
+                break
         keep = 0
         for i, w in enumerate(words):
             if not self._place_word(w.group(0), first=i == 0):
@@ -87,6 +95,9 @@ class PlacesByCueRecognizer(RegexRecognizer):
             keep = i + 1
         while keep and re.fullmatch(_PARTICLE, words[keep - 1].group(0), re.IGNORECASE):
             keep -= 1
+        if known and (not keep or words[keep - 1].end() <= known):
+            return start, start + known  # a known name, unless a longer one goes on past it
+            # (`Nové Město na Moravě`, where `Nové Město` is a town of its own)
         if not keep:
             return None
         end = start + words[keep - 1].end()
