@@ -11,6 +11,7 @@ Every request is audited OK and the process exits 0.
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ def _chat(model: str, client_id: str, stream: bool = False) -> dict[str, object]
 
 
 async def _long_stream(base: str) -> str:
-    """The whole streamed answer, read to its end."""
+    """The whole streamed answer's text (its content deltas joined), read to its end."""
     text = ""
     headers = {**HEADERS, "x-client-request-id": "long"}
     async with (
@@ -52,7 +53,9 @@ async def _long_stream(base: str) -> str:
     ):
         assert response.status_code == 200
         async for line in response.aiter_lines():
-            text += line
+            if line.startswith("data: {"):
+                for choice in json.loads(line.removeprefix("data: "))["choices"]:
+                    text += choice["delta"].get("content") or ""
     return text
 
 
