@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import tenant_rules, whole_values
+from modelgw.trust.context_enhancer import BisectingContextEnhancer
 from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
@@ -103,7 +104,10 @@ class Detector:
         ]:
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=[config.language]
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=[config.language],
+            context_aware_enhancer=BisectingContextEnhancer(),
         )
         # Asked of the recognizers: what one of them finds (PERSON and LOCATION in lower case
         # and ALL CAPS by the name and place lists). The NER model adds PERSON and LOCATION.

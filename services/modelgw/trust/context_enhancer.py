@@ -1,0 +1,34 @@
+"""Presidio's context enhancer, with its token lookup by bisection instead of a scan.
+
+Presidio raises a recognizer's score when a context word (`phone`, `ssn`) stands
+near its match; to find the words around a match it looks up the token the
+match starts in by walking the document's tokens from the first one, building
+a spaCy `Token` object for each. That is O(tokens) per finding: on a 4 KB
+message it was a fifth of all detection time (py-spy and cProfile of
+`Detector.analyze_many`). The token offsets are already a sorted list, so a
+bisection finds the same token: the first whose end lies past the match start.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+
+class BisectingContextEnhancer(LemmaContextAwareEnhancer):
+    @staticmethod
+    def _find_index_of_match_token(
+        word: str, start: int, tokens: Any, tokens_indices: list[int]
+    ) -> int:
+        """The index of the first token that starts at `start` or ends after it (Presidio's
+        rule), found by bisection over the tokens' start offsets."""
+        if not tokens_indices:
+            raise ValueError(f"Did not find word {word!r} in an empty list of tokens")
+        index = max(0, bisect_right(tokens_indices, start) - 1)
+        if tokens_indices[index] != start and tokens_indices[index] + len(tokens[index]) <= start:
+            index += 1  # `start` is in the space after token `index`: the next one covers it
+        if index >= len(tokens_indices):
+            raise ValueError(f"Did not find word {word!r} in the list of tokens")
+        return index
