@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from modelgw.trust.address_dictionary import DATA_FILE, SECTIONS, render
+from modelgw.trust.data_file import write_or_check
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
@@ -207,14 +208,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     text = generate(args.libpostal)
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is stale: run `python scripts/genaddresswords.py`", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check(OUTPUT, text, "genaddresswords.py", check=args.check)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import sys
 from importlib import metadata, resources
 from pathlib import Path
 
+from modelgw.trust.data_file import write_or_check
 from modelgw.trust.name_lists import DATA_FILE, render
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
@@ -149,14 +150,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args()
     text = generate()
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is stale: run `python scripts/gennames.py`", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check(OUTPUT, text, "gennames.py", check=args.check)
 
 
 if __name__ == "__main__":

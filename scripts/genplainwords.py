@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from modelgw.trust import address_words
+from modelgw.trust.data_file import write_or_check
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import load_place_names
 from modelgw.trust.plain_words import DATA_FILE, render
@@ -93,14 +94,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the committed file is stale")
     args = parser.parse_args()
     text = generate()
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is stale: run `python scripts/genplainwords.py`", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check(OUTPUT, text, "genplainwords.py", check=args.check)
 
 
 if __name__ == "__main__":

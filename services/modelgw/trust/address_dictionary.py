@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
+from modelgw.trust.data_file import parse_sections
+
 DATA_FILE = "address_words.txt"
 SECTIONS = ("prefix", "prefix_ambiguous", "after", "glued", "unit", "po_box", "house_number")
 """`prefix`: a type before the name (`ulica`), `prefix_ambiguous`: an abbreviation of
@@ -44,15 +46,7 @@ def render(sections: Mapping[str, list[str]], source: str) -> str:
 
 
 def parse(text: str) -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {name: [] for name in SECTIONS}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = sections[line[1:-1]]
-        elif current is not None:
-            current.append(line)
+    sections = parse_sections(text, SECTIONS)
     return sections
 
 

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
+from modelgw.trust.data_file import parse_sections
 from modelgw.trust.stop_words import english_stop_words
 
 # Names that are far more often ordinary words in business text.
@@ -173,15 +174,7 @@ def render(
 
 
 def parse(text: str) -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {"first": [], "last": [], "common": [], "english": []}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = sections[line[1:-1]]
-        elif current is not None:
-            current.append(line)
+    sections = parse_sections(text, ("first", "last", "common", "english"))
     return sections
 
 

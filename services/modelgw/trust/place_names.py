@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from modelgw.trust.data_file import parse_sections
+
 MIN_CITY_POPULATION = 100_000
 """Cities at least this large are listed. A place large enough to be named in an address, a
 delivery or a trip (about 6,000 names) is above it; below it the list grows by thousands of
@@ -293,15 +295,7 @@ def render(free: Iterable[str], cued: Iterable[str], source: str) -> str:
 
 
 def parse(text: str) -> tuple[list[str], list[str]]:
-    sections: dict[str, list[str]] = {"free": [], "cued": []}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = sections[line[1:-1]]
-        elif current is not None:
-            current.append(line)
+    sections = parse_sections(text, ("free", "cued"))
     return sections["free"], sections["cued"]
 
 

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from modelgw.trust.data_file import parse_sections
+
 DATA_FILE = "plain_words.txt"
-WEAK_SECTION = "[weak]"
 _EDGE_PUNCTUATION = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 _WEAK_LETTERS = frozenset({"a", "i"})
 """Single letters that are words; any other single letter may be a spaced-out value
@@ -96,15 +97,8 @@ class PlainWords:
 def load_plain_words() -> PlainWords:
     """The committed lists, read once per process on first use (immutable tables)."""
     text = (resources.files("modelgw.trust") / "data" / DATA_FILE).read_text(encoding="utf-8")
-    plain: set[str] = set()
-    weak: set[str] = set()
-    into = plain
-    for line in text.splitlines():
-        if line == WEAK_SECTION:
-            into = weak
-        elif line and not line.startswith("#"):
-            into.add(line)
-    return PlainWords(frozenset(plain), frozenset(weak))
+    sections = parse_sections(text, ("plain", "weak"))
+    return PlainWords(frozenset(sections["plain"]), frozenset(sections["weak"]))
 
 
 def plain(word: str, words: PlainWords) -> bool:
@@ -114,12 +108,13 @@ def plain(word: str, words: PlainWords) -> bool:
 
 def render(plain_words: set[str], weak_words: set[str], source: str) -> str:
     header = (
-        f"# Ordinary English words no personal data is made of, then ({WEAK_SECTION}) ordinary "
-        f"words that are also names; from {source}.\n"
+        "# Ordinary English words no personal data is made of ([plain]), and ordinary words "
+        f"that are also names ([weak]); from {source}.\n"
     )
     return (
         header
+        + "[plain]\n"
         + "".join(f"{w}\n" for w in sorted(plain_words))
-        + f"{WEAK_SECTION}\n"
+        + "[weak]\n"
         + "".join(f"{w}\n" for w in sorted(weak_words))
     )
