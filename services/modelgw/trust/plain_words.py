@@ -17,6 +17,12 @@ stream is not held back at every one of them, but never on both sides of it
 Words that begin place names (`little` of Little Rock), street, unit, number
 and cue words, and everything not alphabetic stay neither: no cut next to them.
 
+A plain word that is also an English stop word (`the`, `your`, `to`) is a
+*lead* word: it begins no value that goes on in lower case, so a cut after it
+needs only the first letter of the next word, when that is a lower-case one
+(`The| numbers`, where `numbers` is no plain word). An answer that opens with
+one leaves after its second token, not after its third or fourth.
+
 The lists are committed as `data/plain_words.txt`, written by
 `scripts/genplainwords.py` from the name and place gazetteers, so a gateway
 process reads one small file instead of loading the detector's lists (and
@@ -31,6 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 from modelgw.trust.data_file import parse_sections
+from modelgw.trust.stop_words import english_stop_words
 
 DATA_FILE = "plain_words.txt"
 _EDGE_PUNCTUATION = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
@@ -48,6 +55,9 @@ class Strength(enum.IntEnum):
     """No value is made of it: may border a cut, and a segment of these is not scanned."""
 
 
+STREET_HEADS = frozenset({"first", "third", "front", "top", "side", "back"})
+"""Stop words that begin street names (`front street`, `back lane`): never lead words."""
+
 MEMO_WORDS = 50_000
 """Words whose strength a process remembers before it starts over (answers repeat words)."""
 
@@ -56,6 +66,9 @@ MEMO_WORDS = 50_000
 class PlainWords:
     plain: frozenset[str]
     weak: frozenset[str]
+    lead: frozenset[str] = frozenset()
+    """Plain words that are stop words: a cut after one needs only the next word's first
+    letter, when it is lower case (`leads`)."""
     _memo: dict[str, Strength] = field(default_factory=dict, compare=False, hash=False)
 
     def strength(self, word: str) -> Strength:
@@ -85,6 +98,18 @@ class PlainWords:
         a, b = self.strength(before), self.strength(after)
         return a is not Strength.NONE and b is not Strength.NONE and Strength.PLAIN in (a, b)
 
+    def leads(self, before: str, after: str) -> bool:
+        """Whether the answer may be cut between `before` and a word beginning `after`
+        (whole or not): `before` is a lead word and `after` begins in lower case. No
+        value runs from a stop word on into lower case (`the hague` is the exception
+        accepted), so the cut does not wait for `after` to be whole."""
+        return (
+            bool(after)
+            and after[0].islower()
+            and before.strip(_EDGE_PUNCTUATION).lower() in self.lead
+            and self.strength(before) is Strength.PLAIN
+        )
+
     def inert(self, word: str) -> bool:
         """Whether `word` alone can be no value: a plain word, an article, punctuation."""
         core = word.strip(_EDGE_PUNCTUATION)
@@ -98,7 +123,9 @@ def load_plain_words() -> PlainWords:
     """The committed lists, read once per process on first use (immutable tables)."""
     text = (resources.files("modelgw.trust") / "data" / DATA_FILE).read_text(encoding="utf-8")
     sections = parse_sections(text, ("plain", "weak"))
-    return PlainWords(frozenset(sections["plain"]), frozenset(sections["weak"]))
+    plain_words = frozenset(sections["plain"])
+    lead = (plain_words & english_stop_words()) - STREET_HEADS
+    return PlainWords(plain_words, frozenset(sections["weak"]), lead)
 
 
 def plain(word: str, words: PlainWords) -> bool:

@@ -7,6 +7,8 @@ characters, cut after the last space). `EagerSegmenter` also cuts between
 two ordinary words (see `plain_words`: both may border a cut, one of them is
 plain): no personal value runs across such a gap, so a stream is held back
 only over a run of words that could belong to one, plus the word after it.
+After a lead word (`PlainWords.leads`: `The`, `your`) at the start of the
+pending text, the cut needs only the next word's first letter.
 
 The cut points depend only on the text, never on how it was chunked (a cut
 is made once the word after it is complete), which is what makes streamed
@@ -67,7 +69,14 @@ class EagerSegmenter(Segmenter):
         text = self._pending
         limit = sentence or len(text)
         previous: re.Match[str] | None = None
+        first = len(text) - len(text.lstrip())
         for word in _WORD.finditer(text, 0, limit):
+            if previous is not None and previous.start() == first and self._words.leads(
+                previous.group(), word.group()
+            ):
+                # The pending text's first word is bound to nothing on its left (a cut
+                # or the answer's start is there); after a lead word it may leave now.
+                return previous.end()
             if word.end() >= len(text):
                 break  # the word may still grow: nothing after it is decided yet
             if previous is not None and self._words.cuttable(previous.group(), word.group()):

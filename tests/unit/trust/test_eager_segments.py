@@ -36,8 +36,9 @@ def test_ordinary_words_are_released_one_by_one_and_values_stay_whole() -> None:
 def test_a_word_is_released_only_once_the_next_word_is_whole() -> None:
     segmenter = EagerSegmenter(WORDS)
     assert segmenter.feed("the invoice wa") == ["the"]  # `invoice` waits for its neighbour
-    assert segmenter.feed("s paid") == [" invoice"]
-    assert segmenter.finish() == [" was paid"]
+    # `was` is a lead word: it leaves as soon as `paid` has begun
+    assert segmenter.feed("s paid") == [" invoice", " was"]
+    assert segmenter.finish() == [" paid"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -75,3 +76,31 @@ def test_sentence_cuts_follow_the_rule(text: str, max_segment: int) -> None:
     assert segmenter.feed(text) + segmenter.finish() == _sentence_cuts_by_the_rule(
         text, max_segment
     )
+
+
+def test_a_lead_word_leaves_once_the_next_word_begins_in_lower_case() -> None:
+    """`numbers` is no plain word, yet `The` is released as soon as it has begun."""
+    segmenter = EagerSegmenter(WORDS)
+    assert segmenter.feed("The") == []
+    assert segmenter.feed(" n") == ["The"]
+    assert segmenter.feed("umbers look") == []
+    assert segmenter.feed(" steady: yes") == [" numbers look"]  # `yes` may still grow
+
+
+def test_a_lead_word_waits_before_a_capital_and_when_bound_to_its_left() -> None:
+    segmenter = EagerSegmenter(WORDS)
+    assert segmenter.feed("The Hag") == []  # `The Hague`: a capital may go on a place
+    assert segmenter.finish() == ["The Hag"]
+    # `of` is bound to `isle` (a word that begins place names): no cut after it
+    assert _segments(["Isle of wight is lovely"])[0].startswith("Isle of wight")
+    # street heads are no lead words: `front street` stays together
+    assert _segments(["front street"]) == ["front street"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=40), max_size=12))
+def test_lead_cuts_do_not_depend_on_the_chunking(cuts: list[int]) -> None:
+    text = "The numbers look steady and the team expects your order to ship from isle of wight"
+    bounds = [0, *sorted({c for c in cuts if c < len(text)}), len(text)]
+    chunks = [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    assert _segments(chunks) == _segments([text])
