@@ -71,8 +71,10 @@ class EagerSegmenter(Segmenter):
         previous: re.Match[str] | None = None
         first = len(text) - len(text.lstrip())
         for word in _WORD.finditer(text, 0, limit):
-            if previous is not None and previous.start() == first and self._words.leads(
-                previous.group(), word.group()
+            if (
+                previous is not None
+                and previous.start() == first
+                and self._words.leads(previous.group(), word.group())
             ):
                 # The pending text's first word is bound to nothing on its left (a cut
                 # or the answer's start is there); after a lead word it may leave now.
