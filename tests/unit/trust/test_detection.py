@@ -91,3 +91,14 @@ def test_custom_pattern_must_compile_and_not_match_empty() -> None:
         CustomPattern(entity_type="X_ID", regex="(")
     with pytest.raises(ValueError, match="empty"):
         CustomPattern(entity_type="X_ID", regex="a*")
+
+
+def test_a_policy_fingerprint_is_remembered_per_object_and_follows_its_rules() -> None:
+    plain = EntityPolicy()
+    custom = EntityPolicy(
+        custom_patterns=[CustomPattern(entity_type="CASE_ID", regex=r"CASE-\d{6}", score=0.9)]
+    )
+    assert policy_fingerprint("t", plain) == policy_fingerprint("t", plain)
+    assert policy_fingerprint("t", EntityPolicy()) == policy_fingerprint("t", plain)  # by value
+    assert policy_fingerprint("t", custom) != policy_fingerprint("t", plain)
+    assert policy_fingerprint("u", custom) != policy_fingerprint("t", custom)
