@@ -138,3 +138,10 @@ def test_the_detector_reports_lower_case_and_caps_places() -> None:
         for text, detections in zip(texts, detector.analyze_many(texts), strict=True)
     ]
     assert spans == [[("LOCATION", "berlin")], [("LOCATION", "DUBLIN")]]
+
+
+def test_lower_case_and_capitals_before_a_site_and_backwards_in_a_list() -> None:
+    recognizer = PlacesByCaseRecognizer(load_place_names())
+    text = "TŘEBÍČ WAREHOUSE; siófok, keszthely and pécs offices"
+    spans = {text[a:b] for a, b in recognizer.find(text)}
+    assert {"siófok", "keszthely", "pécs"} <= spans

@@ -44,3 +44,20 @@ def test_places_in_title_case(
 )
 def test_words_and_people_are_no_places(recognizer: PlacesInContextRecognizer, text: str) -> None:
     assert found(recognizer, text) == []
+
+
+def test_gazetteer_towns_after_a_verb_of_arrival_before_a_site_and_in_lists(
+    recognizer: PlacesInContextRecognizer,
+) -> None:
+    """`reach Pécs`, `the Siófok office`, and a list joined to a cued town, either way."""
+    assert "Pécs" in found(recognizer, "The parcel should reach Pécs by Friday.")
+    assert "Pécs" not in found(recognizer, "Pécs wrote back.")  # a small town needs its cue
+    assert "Siófok" in found(recognizer, "Our Siófok office opened.")
+    forward = found(recognizer, "We deliver to Pécs, Siófok and Keszthely.")
+    backward = found(recognizer, "Siófok, Keszthely and Pécs offices are closed.")
+    assert {"Pécs", "Siófok", "Keszthely"} <= set(forward) & set(backward)
+
+
+def test_new_and_an_everyday_word_is_no_town(recognizer: PlacesInContextRecognizer) -> None:
+    assert "new store" not in found(recognizer, "The new store opened last week.")
+    assert "new haven" in found(recognizer, "She moved to new haven.")

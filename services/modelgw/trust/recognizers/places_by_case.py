@@ -13,6 +13,7 @@ the ones that are words or first names as often (`turkey`, `jordan`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from modelgw.trust.place_names import WORD, PlaceKey, PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -34,6 +35,16 @@ _CUES = frozenset(
         "visit",
         "visiting",
         "visited",
+        "reach",
+        "reached",
+        "reaching",
+        "leave",
+        "leaves",
+        "leaving",
+        "left",
+        "around",
+        "between",
+        "beyond",
     ]
 )
 # `to` that does not point at a place: `due to`, `thanks to phoenix`, `how to`.
@@ -69,6 +80,12 @@ _BEFORE = re.compile(r"(?:\b([A-Za-z]+)\s+)?\b([A-Za-z]+)\s+$")
 """The two words before a name: `due to`, `sent to`."""
 _LIST_GAP = re.compile(r"(?i),?\s+(?:and|or|&)\s+|\s*[,/]\s*")
 """Between two places of a list: `berlin, paris and madrid`."""
+_SITE_AFTER = re.compile(
+    r"(?i)[ \t]+(?:office|offices|branch|site|warehouse|store|plant|depot|clinic|hub|campus"
+    r"|factory|airport|station|headquarters|hq)\b"
+)
+"""A word for a place of business after a name says it is a town: `Kőszeg branch`,
+`TŘEBOŇ WAREHOUSE`, `the Olhão office`."""
 
 
 class PlacesByCaseRecognizer(RegexRecognizer):
@@ -81,11 +98,11 @@ class PlacesByCaseRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         index = self._places.by_first_word
-        spans: list[tuple[int, int]] = []
-        last_place_end = -1
+        candidates: list[Candidate] = []
+        last_end = -1
         for word in WORD.finditer(text):
             start = word.start()
-            if start < last_place_end:
+            if start < last_end:
                 continue  # inside a name already taken (`york` in `new york`)
             first = word.group(0)
             if not (first.islower() or first.isupper()):
@@ -97,14 +114,37 @@ class PlacesByCaseRecognizer(RegexRecognizer):
             if found is None:
                 continue
             key, end = found
-            listed = last_place_end >= 0 and _LIST_GAP.fullmatch(text, last_place_end, start)
-            if key in self._places.needs_cue and not (listed or _cued(text, start)):
-                continue
             value = text[start:end]
-            if (value.islower() or value.isupper()) and not _embedded(text, start, end):
-                spans.append((start, end))
-            last_place_end = end
-        return spans
+            shown = (value.islower() or value.isupper()) and not _embedded(text, start, end)
+            sure = key not in self._places.needs_cue or _cued(text, start, end)
+            candidates.append(Candidate(start, end, sure, shown))
+            last_end = end
+        return [(c.start, c.end) for c in in_lists(text, candidates) if c.shown]
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A gazetteer name found in a text, and whether its context makes it a place."""
+
+    start: int
+    end: int
+    sure: bool
+    """Needs no cue, or has one."""
+    shown: bool = True
+    """Reported by the recognizer that found it (the others only vouch for list neighbours)."""
+
+
+def in_lists(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """The sure candidates, and the ones joined to a sure one by a list, either way:
+    `in berlin, paris and madrid`, `Siófok, Keszthely and Tihany` after `covers`."""
+    sure = [c.sure for c in candidates]
+    for order in (range(1, len(candidates)), range(len(candidates) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step == 1 else i + 1
+            a, b = sorted((candidates[i], candidates[j]), key=lambda c: c.start)
+            if not sure[i] and sure[j] and _LIST_GAP.fullmatch(text, a.end, b.start):
+                sure[i] = True
+    return [c for c, ok in zip(candidates, sure, strict=True) if ok]
 
 
 def _longest_name(
@@ -125,8 +165,11 @@ def _longest_name(
     return None
 
 
-def _cued(text: str, start: int) -> bool:
-    """Whether a locative cue (`to`, `in`, ...) comes right before `start`, a space between."""
+def _cued(text: str, start: int, end: int | None = None) -> bool:
+    """Whether a locative cue (`to`, `in`, ...) comes right before `start`, a space between,
+    or (given the name's `end`) a word for a place of business right after it."""
+    if end is not None and _SITE_AFTER.match(text, end):
+        return True
     before = _BEFORE.search(text, max(0, start - 32), start)
     if before is None or before.group(2).lower() not in _CUES:
         return False

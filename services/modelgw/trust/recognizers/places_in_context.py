@@ -6,7 +6,9 @@ The small English model knows big cities; it misses `Karlskoga`, `Soest`,
 - the value of a form field that holds a place (`City:`, `Country:`,
   `Place of birth:`) up to the end of its line;
 - a Title Case name from the gazetteer after a locative cue (`in Soest`,
-  `from Karlskoga`), and countries and multi-word places anywhere;
+  `from Karlskoga`, `reached Pécs`) or before a word for a place of business
+  (`Kőszeg branch`), in a list with such a place (`covers Siófok, Keszthely
+  and Tihany`), and countries and multi-word places anywhere;
 - names shaped like towns (`Lake Eleanorshire`, `North Benjaminside`,
   `Blairfurt`, `Marty-sur-Briand`): a direction or `Lake`/`Port`/`Saint`
   before a word that is no English word, a town ending (`-ville`, `-furt`,
@@ -21,7 +23,7 @@ import re
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import WORD, PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
-from modelgw.trust.recognizers.places_by_case import _cued, _longest_name
+from modelgw.trust.recognizers.places_by_case import Candidate, _cued, _longest_name, in_lists
 
 _FIELD = re.compile(
     r"(?im)^[ \t]*(?:city|town|village|country|place of birth|birthplace|location|county"
@@ -62,7 +64,7 @@ class PlacesInContextRecognizer(RegexRecognizer):
         return spans
 
     def _gazetteer(self, text: str) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
+        candidates: list[Candidate] = []
         index = self._places.by_first_word
         last_end = -1
         for word in WORD.finditer(text):
@@ -76,22 +78,26 @@ class PlacesInContextRecognizer(RegexRecognizer):
             if found is None:
                 continue
             key, end = found
-            if key in self._places.needs_cue and not _cued(text, word.start()):
-                continue
+            cued = _cued(text, word.start(), end)
             personal = key[0] in self._names.first or key[0] in self._names.last
-            if len(key) == 1 and personal and not _cued(text, word.start()):
-                continue  # `Florence`, `Chester`: a person as often as a town
-            spans.append((word.start(), end))
+            if len(key) == 1 and personal and not cued:
+                continue  # `Florence`, `Chester`: a person as often as a town, even in a list
+            candidates.append(
+                Candidate(word.start(), end, key not in self._places.needs_cue or cued)
+            )
             last_end = end
-        return spans
+        return [(c.start, c.end) for c in in_lists(text, candidates)]
 
     def _shapes(self, text: str) -> list[tuple[int, int]]:
         english, names = self._names.english, self._names
         spans: list[tuple[int, int]] = []
         for m in _PREFIXED.finditer(text):
             word = (m.group("word") or m.group("lower") or "").lower()
-            if word and word not in english and not _VERB_FORM.search(word):
-                spans.append(m.span())
+            if not word or word in english or _VERB_FORM.search(word):
+                continue
+            if m.group("lower") and word in names.common:
+                continue  # `new store`, `east branch`: an everyday word that is a name too
+            spans.append(m.span())
         for m in _ENDING.finditer(text):
             word = m.group(0).lower()
             if word not in english and word not in names.last and word not in names.first:
