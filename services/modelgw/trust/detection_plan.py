@@ -22,6 +22,7 @@ from modelgw.trust import tenant_rules
 from modelgw.trust.ner import model_input, ner_pieces
 from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
+from modelgw.trust.span_review import not_a_name_or_place, reviewed_type
 from modelgw.trust.titles import is_title, titled_type
 
 
@@ -179,6 +180,10 @@ def finish(
                 or overlaps_legal_form(text.norm.original, o_start, o_end)
             ):
                 continue  # `Eleanor Rigby` in a karaoke list, `Aurora Ltda`: no person, no place
+            if reviewed_type(entity_type) and not_a_name_or_place(
+                text.norm.original, o_start, o_end, entity_type
+            ):
+                continue  # `Tel.`, `Head of`, `Louis Vuitton`, `INV-2023`: see `span_review`
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
         kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))
