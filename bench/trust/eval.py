@@ -3,6 +3,7 @@
     make eval-trust     (= python -m bench.trust.eval)
     python -m bench.trust.eval --misses     (tuning aid: what ours leaks on the dev part)
     python -m bench.trust.eval --misses --independent     (the same on the independent dev part)
+    python -m bench.trust.eval --false-positives [--independent]     (dev false positives only)
 
 The sets: `eval_set.jsonl` (this project's own templates, which the
 recognizers were written against) and the two parts of the business set
@@ -133,17 +134,13 @@ def predictions(analyze: Analyze, texts: list[str]) -> tuple[list[list[Span]], f
 
 def print_misses(path: Path) -> None:
     """Our leaks and false positives on a dev part (never a test part)."""
-    assert path not in SEALED
+    _dev_only(path)
     samples = load(path)
     found, _ = predictions(ours(), [s["text"] for s in samples])
     for sample, predicted in zip(samples, found, strict=True):
         text = sample["text"]
         missed = [g for g in sample["spans"] if leaks(g, predicted)]
-        wrong = [
-            p
-            for p in predicted
-            if not any(p[1] < g["end"] and g["start"] < p[2] for g in sample["spans"])
-        ]
+        wrong = false_positives(sample, predicted)
         if missed or wrong:
             print("-" * 80)
             print(text)
@@ -156,16 +153,61 @@ def print_misses(path: Path) -> None:
                 print(f"  FALSE {t}: {text[s:e]!r}")
 
 
+def _dev_only(path: Path) -> None:
+    """Refuse a sealed part: its items are only ever scored in aggregate."""
+    if path in SEALED:
+        raise SystemExit(f"{path.name} is a sealed part: it is never listed item by item")
+
+
+def false_positives(sample: dict, predicted: list[Span]) -> list[Span]:
+    """Predictions that overlap no labelled value of any kind (each masks clear text)."""
+    return [
+        p
+        for p in predicted
+        if not any(p[1] < g["end"] and g["start"] < p[2] for g in sample["spans"])
+    ]
+
+
+def print_false_positives(path: Path) -> None:
+    """One line per false positive on a dev part: type, the masked text, and its context.
+
+    Sorted by type then text, so causes that repeat (a firm read as a place, a heading read
+    as a name) sit together; what a reader groups by cause, not by item.
+    """
+    _dev_only(path)
+    samples = load(path)
+    found, _ = predictions(ours(), [s["text"] for s in samples])
+    rows: list[tuple[str, str, str, str]] = []
+    for sample, predicted in zip(samples, found, strict=True):
+        text = sample["text"]
+        for t, s, e in false_positives(sample, predicted):
+            around = text[max(0, s - 40) : s] + "[[" + text[s:e] + "]]" + text[e : e + 40]
+            rows.append((t, text[s:e], sample.get("id", "?"), around.replace("\n", " / ")))
+    for t, value, item, around in sorted(rows):
+        print(f"{t:13} {value!r:32} {item:9} {around}")
+    print(f"{len(rows)} false positives in {path.name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="print dev-part misses and stop")
     parser.add_argument(
-        "--independent", action="store_true", help="with --misses: the independent dev part"
+        "--independent",
+        action="store_true",
+        help="with --misses or --false-positives: the independent dev part",
+    )
+    parser.add_argument(
+        "--false-positives",
+        action="store_true",
+        help="print the dev part's false positives (never a sealed part's) and stop",
     )
     parser.add_argument(
         "--tuning", action="store_true", help="score the dev part and eval_set only, ours only"
     )
     args = parser.parse_args()
+    if args.false_positives:
+        print_false_positives(independent.DEV.path if args.independent else DEV.path)
+        return
     if args.misses:
         print_misses(independent.DEV.path if args.independent else DEV.path)
         return

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules
+from modelgw.trust.name_echoes import echoes
 from modelgw.trust.ner import model_input, ner_pieces
 from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
+from modelgw.trust.span_review import not_a_name_or_place, reviewed_type
 from modelgw.trust.titles import is_title, titled_type
 
 
@@ -179,11 +181,30 @@ def finish(
                 or overlaps_legal_form(text.norm.original, o_start, o_end)
             ):
                 continue  # `Eleanor Rigby` in a karaoke list, `Aurora Ltda`: no person, no place
+            if reviewed_type(entity_type) and not_a_name_or_place(
+                text.norm.original, o_start, o_end, entity_type
+            ):
+                continue  # `Tel.`, `Head of`, `Louis Vuitton`, `INV-2023`: see `span_review`
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
         kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))
+        kept = _with_echoes(text.norm.original, kept)
         out.append(_join_neighbours(text.norm.original, kept))
     return out
+
+
+def _with_echoes(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` and a PERSON at each later mention of a found name (see `name_echoes`)."""
+    persons = [(d.start, d.end, d.score) for d in detections if d.entity_type == "PERSON"]
+    if not persons:
+        return detections
+    taken = [(d.start, d.end) for d in detections]
+    score = min(p[2] for p in persons)
+    more = [
+        Detection("PERSON", a, b, score)
+        for a, b in echoes(original, [(p[0], p[1]) for p in persons], taken)
+    ]
+    return sorted([*detections, *more], key=lambda d: d.start) if more else detections
 
 
 _JOINED_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})

@@ -34,10 +34,11 @@ _SPACES = frozenset(
     "\u200a\u202f\u205f\u3000"
 )
 # Cyrillic and Greek letters that are drawn like Latin ones.
-_HOMOGLYPHS = str.maketrans(
-    "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοριкνΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxijsdqwhlABEKMHOPCTXIJSaopikvABEZHIKMNOPTYX",
-)
+_HOMOGLYPH_FROM = "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοριкνΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
+_HOMOGLYPHS = str.maketrans(_HOMOGLYPH_FROM, "aeopcyxijsdqwhlABEKMHOPCTXIJSaopikvABEZHIKMNOPTYX")
+_LOOK_ALIKE_LETTERS = frozenset(_HOMOGLYPH_FROM)
+_WORD_RUN = re.compile(r"[\w\u0300-\u036f]+")
+"""A word for the look-alike test: letters, digits and their combining accents."""
 _LATIN_LOOK_ALIKE = re.compile(r"\d[lIOo]|[lIOo]\d")
 _GROUP = r"[^\W_]*\d[^\W_]*"
 _DIGIT_RUN = re.compile(rf"(?<![\w.\-]){_GROUP}(?:[ \-./]{_GROUP})*")
@@ -103,7 +104,9 @@ def _splice(
     return "".join(out), new_starts, new_ends
 
 
-def _fold_char(ch: str) -> str:
+def _fold_char(ch: str, look_alikes: bool = False) -> str:
+    """One character as detection reads it; `look_alikes`: its word is Latin or digits but
+    for it, so a Cyrillic or Greek letter drawn like a Latin one is read as that letter."""
     if ch in _INVISIBLE:
         return ""
     if ch in _DASHES:
@@ -114,7 +117,28 @@ def _fold_char(ch: str) -> str:
         return ch
     if ch.isdecimal():
         return str(unicodedata.decimal(ch))  # Arabic-Indic, Devanagari, full-width, ... digits
-    return unicodedata.normalize("NFKC", ch).translate(_HOMOGLYPHS)
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded.translate(_HOMOGLYPHS) if look_alikes else folded
+
+
+def _disguised_words(original: str) -> set[int]:
+    """Where look-alike letters disguise a Latin word or a number: `Ρaypal`, `еmily51`.
+
+    Only in a word whose other characters are all Latin letters or digits, one of them at
+    least: a Cyrillic or Greek word (`Тверская`, `Москва`, `Αθήνα`) is written in its own
+    script, and reading its look-alike letters as Latin ones would turn it into a word of
+    neither script, which no recognizer or model knows.
+    """
+    found: set[int] = set()
+    for word in _WORD_RUN.finditer(original):
+        value = word.group(0)
+        if not any(c in _LOOK_ALIKE_LETTERS for c in value):
+            continue
+        if not any(c.isascii() and c.isalnum() for c in value):
+            continue
+        if all(c in _LOOK_ALIKE_LETTERS or c.isascii() or unicodedata.combining(c) for c in value):
+            found.update(range(word.start(), word.end()))
+    return found
 
 
 def _digit_positions(original: str) -> dict[int, str]:
@@ -255,6 +279,7 @@ def _fold(original: str) -> tuple[str, list[int], list[int]]:
     if original.isascii() and not digits:
         return original, list(range(len(original))), list(range(1, len(original) + 1))
     digits.update(_digit_positions(original))
+    disguised = _disguised_words(original)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -266,15 +291,23 @@ def _fold(original: str) -> tuple[str, list[int], list[int]]:
         if i in digits:
             folded = digits[i]
         elif j > i + 1:
-            folded = unicodedata.normalize("NFC", original[i:j])
-            folded = "".join(_fold_char(c) for c in folded)
+            folded = unicodedata.normalize("NFC", _without_extra_dot(original[i:j]))
+            folded = "".join(_fold_char(c, i in disguised) for c in folded)
         else:
-            folded = _fold_char(original[i])
+            folded = _fold_char(original[i], i in disguised)
         chars.append(folded)
         starts.extend([i] * len(folded))
         ends.extend([j] * len(folded))
         i = j
     return "".join(chars), starts, ends
+
+
+def _without_extra_dot(letter: str) -> str:
+    """`i̇` (`İ` lower-cased: `i` and a combining dot) is `i`: the dot is already there, and
+    left on it splits the word for the model (`i̇smail` was read as `smail`)."""
+    if letter[0] in "ij" and "\u0307" in letter:
+        return letter[0] + letter[1:].replace("\u0307", "", 1)
+    return letter
 
 
 def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:

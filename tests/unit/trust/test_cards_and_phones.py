@@ -52,6 +52,24 @@ def test_cards_as_printed(text: str, card: str | None) -> None:
         assert [text[a:b] for a, b in spans] == [card]
 
 
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("Voucher code 4908 6682 2950 2173 678 expires soon", "4908668229502173"),
+        ("customer ref: 6110 1080 0435 3204 please quote it", "611010800435"),
+    ],
+)
+def test_the_head_of_a_longer_number_is_no_card(text: str, head: str) -> None:
+    assert issued(head)  # the trap: the head alone passes a scheme's check
+    assert PaymentCardRecognizer().find(text) == []
+
+
+def test_two_cards_side_by_side_are_each_found() -> None:
+    text = "cards 4111 1111 1111 1111 5555 5555 5555 4444 ok"
+    found = [text[a:b] for a, b in PaymentCardRecognizer().find(text)]
+    assert found == ["4111 1111 1111 1111", "5555 5555 5555 4444"]
+
+
 def test_an_ip_address_is_not_a_card() -> None:
     assert PaymentCardRecognizer().find("server 56.123.123.123 is down") == []
 
@@ -102,6 +120,19 @@ def test_short_national_numbers_need_a_cue() -> None:
 )
 def test_references_dates_and_amounts_are_not_phones(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("hotline +1 047-945-2811 today", []),  # no area code starts with 0
+        ("hotline +1 (162) 143-8833 today", []),  # nor with 1
+        ("hotline +1 201-597-7133 today", ["+1 201-597-7133"]),
+        ("firmware build 2025.9.5555 shipped", []),
+    ],
+)
+def test_numbers_no_phone_can_have(text: str, found: list[str]) -> None:
+    assert phones(text) == found
 
 
 def test_a_phone_in_a_csv_row_is_found_whole() -> None:

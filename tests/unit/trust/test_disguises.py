@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (look-alike characters are the point of these tests)
+# ruff: noqa: RUF001, RUF003  (look-alike characters are the point of these tests)
 """Disguised identifiers are read as what they are, and mapped back to exactly what was typed."""
 
 from __future__ import annotations
@@ -72,3 +72,48 @@ def test_combining_accents_are_read_as_one_letter() -> None:
     norm = normalise(decomposed)
     assert norm.text == "José Gonçalves"
     assert norm.to_original(5, 14) == (6, len(decomposed))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Доставка: ул. Тверская, д. 7, кв. 12, Москва 125009",
+        "Адрес: проспект Мира, 15, Санкт-Петербург",
+        "Διεύθυνση: Οδός Ερμού 12, Αθήνα 105 57",
+    ],
+)
+def test_words_of_another_script_keep_their_letters(text: str) -> None:
+    """Cyrillic and Greek words are not Latin words in disguise, however their letters look."""
+    assert normalise(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("original", "reads"),
+    [
+        ("серия 4О17 номер 123456", "серия 4017 номер 123456"),  # Cyrillic О among digits
+        ("pay via Ρaypal today", "pay via Paypal today"),  # Greek Ρ in a Latin word
+        ("ул. Тверская, д. 7; card 4О17 0000 1111 2222", "ул. Тверская, д. 7; card 4017 0000"),
+    ],
+)
+def test_look_alikes_inside_latin_or_digit_words_are_still_read(original: str, reads: str) -> None:
+    norm = normalise(original)
+    assert norm.text.startswith(reads)
+    assert len(norm.text) == len(original)
+    assert norm.to_original(0, len(norm.text)) == (0, len(original))
+
+
+def test_a_look_alike_maps_back_to_the_letter_typed() -> None:
+    original = "ул. Тверская 7, Ρaypal"
+    norm = normalise(original)
+    at = norm.text.index("Paypal")
+    assert norm.to_original(at, at + 1) == (original.index("Ρ"), original.index("Ρ") + 1)
+    assert norm.text[: original.index(",")] == original[: original.index(",")]
+
+
+def test_a_lower_cased_dotted_capital_i_is_one_letter() -> None:
+    """`İsmail` lower-cased is `i̇smail` (`i` and a combining dot): the word is `ismail`."""
+    original = "cc: i̇smail erdoğdu"
+    norm = normalise(original)
+    assert norm.text == "cc: ismail erdoğdu"
+    at = norm.text.index("ismail")
+    assert norm.to_original(at, at + len("ismail")) == (4, 4 + len("i̇smail"))

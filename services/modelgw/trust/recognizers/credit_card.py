@@ -110,9 +110,26 @@ class PaymentCardRecognizer(RegexRecognizer):
                 part = groups[first:last]
                 if len(set(seps[first : last - 1])) > 1 and not _by_fours(part):
                     continue
+                if _torn_from_longer(groups, seps, first, last):
+                    continue
                 if _printed_like_a_card(part) and issued("".join(part)):
                     return start + offsets[first], start + offsets[last - 1] + len(groups[last - 1])
         return None
+
+
+def _torn_from_longer(groups: list[str], seps: list[str], first: int, last: int) -> bool:
+    """Whether `groups[first:last]` is the head of one longer number printed by fours.
+
+    `4908 6682 2950 2173 678` (a 19-digit voucher) and `6110 1080 0435 3204` (a reference)
+    are one number each; their first sixteen or twelve digits pass a scheme's check one
+    time in ten by chance, and are not a card for it. A card is cut from a run only where
+    what is left is no part of its printing: an amount before it, a date or another card
+    after it (`4111-1111-1111-1111 12/26`: another separator, another value).
+    """
+    if first != 0 or last == len(groups) or not _by_fours(groups) or len(set(seps)) != 1:
+        return False
+    rest = groups[last:]
+    return (len(rest) == 1 and len(rest[0]) < 4) or (last == 3 and len(rest[0]) == 4)
 
 
 def _is_ip(value: str) -> bool:

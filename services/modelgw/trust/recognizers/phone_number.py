@@ -34,6 +34,9 @@ _LISTED = re.compile(r"[ \t]+/[ \t]*|[ \t]*/[ \t]+")
 """A slash with space around it lists another number; a bare one is part of one (`030/901820`).
 After a phone number it says the next is one too, as a phone word would."""
 _NANP = re.compile(r"(?:\+?1[ \-.]?)?(?:\(\d{3}\)[ \-.]?|\d{3}[ \-.])\d{3}[ \-.]\d{4}")
+_NO_NANP_AREA = re.compile(r"(?:\+|00)1[ \-.]?\(?[01]")
+"""`+1 047-...`, `+1 (162) ...`: no North American area code starts with 0 or 1, so no number
+dialled this way exists (a placeholder or a reference)."""
 _SSN_SHAPE = re.compile(r"\d{3}[- .]\d{2}[- .]\d{4}")
 _DATE = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})|\d{1,2}:\d{2}"
@@ -46,7 +49,7 @@ _CUE = re.compile(
 )
 _NOT_A_PHONE_CUE = re.compile(
     r"(?i)\b(?:sku|order|invoice|inv|case|ticket|ref|reference|id|no|nr|item|part|model|serial"
-    r"|account|acct|batch|lot|po|tracking|version|v)\.?\s*[:#]?\s*$"
+    r"|account|acct|batch|lot|po|tracking|version|v|build|firmware|release|rev)\.?\s*[:#]?\s*$"
 )
 """Words after which a digit run is a reference, not a phone number."""
 NATIONAL_REGIONS = (
@@ -86,6 +89,8 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool =
     if not 7 <= digits <= 15 or _not_a_phone(number):
         return False
     international = number.startswith(("+", "00", "(+"))
+    if _NO_NANP_AREA.match(number):
+        return False
     if international or _NANP.fullmatch(number):
         return digits >= 8 or international
     trunk = number.lstrip("(").startswith("0")
