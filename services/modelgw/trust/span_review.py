@@ -198,6 +198,49 @@ def _inside(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+SURNAME_BRANDS = frozenset(
+    [
+        "mckinsey",
+        "ferrari",
+        "porsche",
+        "renault",
+        "bosch",
+        "siemens",
+        "philips",
+        "kellogg",
+        "heinz",
+        "nestle",
+        "lazard",
+        "rothschild",
+        "roche",
+        "bayer",
+        "merck",
+        "hermes",
+        "chanel",
+        "prada",
+        "versace",
+        "valentino",
+        "fendi",
+        "armani",
+        "lacoste",
+        "hilton",
+        "marriott",
+        "hyatt",
+        "disney",
+        "boeing",
+        "dyson",
+        "cartier",
+        "swarovski",
+    ]
+)
+"""One-word brands that the name lists know as names too (a test holds the two together):
+alone they stay a person's, and are the firm only with a word for one after them (`Roche
+AG`, `Hilton hotels`). Masking a firm costs a placeholder; unmasking a person is a leak."""
+_FIRM_AFTER = re.compile(
+    r"(?i)[ \t]+(?:inc|ltd|llc|plc|ag|gmbh|se|sa|s\.a\.|nv|n\.v\.|bv|group|corp|corporation"
+    r"|company|co|holdings|bank|hotels?|motors|airlines|pharma|pharmaceuticals|foundation"
+    r"|stores?|boutique|products|shares|stock)\b"
+)
 _TITLE_BEFORE = re.compile(
     r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|herr|frau|sr|sra|mme)\.?[ \t]+$", re.I
 )
@@ -217,6 +260,8 @@ def _brands(text: str) -> tuple[tuple[int, int], ...]:
             before = text[max(0, m.start() - 24) : m.start()]
             if _TITLE_BEFORE.search(before) or _NAME_BEFORE.search(before):
                 continue
+            if m.group(0).lower() in SURNAME_BRANDS and not _FIRM_AFTER.match(text, m.end()):
+                continue  # `call Roche tomorrow`: a person unless the firm is said
         spans.append(m.span())
     return tuple(spans)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from modelgw.trust.span_review import not_a_name_or_place
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.span_review import _EPONYMOUS_BRANDS, SURNAME_BRANDS, not_a_name_or_place
 
 
 def _review(text: str, value: str, entity_type: str = "PERSON") -> bool:
@@ -52,3 +53,14 @@ def test_not_a_name_or_place(text: str, value: str, entity_type: str) -> None:
 )
 def test_names_and_places_stay(text: str, value: str, entity_type: str) -> None:
     assert not _review(text, value, entity_type)
+
+
+def test_one_word_brands_that_are_names_stay_names_unless_the_firm_is_said() -> None:
+    names = NameLists.load()
+    single = {b for b in _EPONYMOUS_BRANDS.split("|") if " " not in b and "&" not in b}
+    assert {b for b in single if b in names.first or b in names.last} == SURNAME_BRANDS
+    lone = "Please call Roche tomorrow."
+    assert not not_a_name_or_place(lone, 12, 17, "PERSON")
+    firm = "Our supplier Roche AG raised prices."
+    assert not_a_name_or_place(firm, 13, 18, "PERSON")
+    assert not_a_name_or_place("We ordered from Gucci today.", 16, 21, "PERSON")
