@@ -29,11 +29,13 @@ BATCH = 64
 
 def _cell(leaks: int, tried: int) -> str:
     if not tried:
-        return "–"
+        return "n/a"
     return f"{100 * leaks / tried:.1f}% ({leaks}/{tried})" if leaks else f"0 ({tried})"
 
 
-def table(found: list[tuple[Variant, bool]], kinds: list[str], pairs_only_leaking: bool) -> list[str]:
+def table(
+    found: list[tuple[Variant, bool]], kinds: list[str], pairs_only_leaking: bool
+) -> list[str]:
     counts = leak_table(found)
     disguises = list(dict.fromkeys(v.disguise for v, _ in found))
     lines = ["| disguise | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
@@ -84,7 +86,8 @@ def main() -> None:
             key = (variant.kind, variant.disguise)
             if leak and shown.get(key, 0) < args.examples:
                 shown[key] = shown.get(key, 0) + 1
-                print(f"{variant.kind} | {variant.disguise} | {variant.identifier.form} | {variant.text!r}")
+                form = variant.identifier.form
+                print(f"{variant.kind} | {variant.disguise} | {form} | {variant.text!r}")
     if args.no_write:
         return
     leaked_total = sum(leak for _, leak in found)

@@ -28,9 +28,14 @@ DIGIT_ZEROS: tuple[int, ...] = tuple(
 SPACES: tuple[str, ...] = tuple(
     chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Zs" and c != 0x20
 )
-DASHES: tuple[str, ...] = tuple(
-    chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd" and c != 0x2D
-) + ("\u2212", "\u2043", "\u02d7", "\u2796", "\ufe63")
+DASHES: tuple[str, ...] = (
+    *(
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Pd" and c != 0x2D
+    ),
+    *("\u2212", "\u2043", "\u02d7", "\u2796", "\ufe63"),
+)
 """Every dash punctuation character, and the minus signs and hyphen bullet drawn like one."""
 INVISIBLES: tuple[str, ...] = (
     "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2061", "\u2062", "\u2063",
@@ -148,7 +153,7 @@ def dotted(value: str, rng: random.Random) -> str | None:
     """A dot between every character: only for values with no dot or colon of their own."""
     if re.search(r"[.@:]", value):
         return None
-    return ".".join(c for c in value if c.isalnum() or c == "+")
+    return ("+" if value.startswith("+") else "") + ".".join(c for c in value if c.isalnum())
 
 
 _EXTENSION = re.compile(r"(?:[ ;,]*(?:x|ext\.?|extension|#|ext=)[ ]*\d+)$", re.IGNORECASE)
@@ -311,7 +316,7 @@ def pairs() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for a in names:
         for b in names:
-            if _STAGE[a] > _STAGE[b] or a >= b and _STAGE[a] == _STAGE[b]:
+            if _STAGE[a] > _STAGE[b] or (a >= b and _STAGE[a] == _STAGE[b]):
                 continue
             if any(a in group and b in group for group in _EXCLUSIVE) or "bracketed" in (a, b):
                 continue

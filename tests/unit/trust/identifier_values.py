@@ -74,7 +74,9 @@ def cards(rng: random.Random) -> list[Identifier]:
     for scheme, prefixes, lengths in CARD_SCHEMES:
         for prefix in prefixes:
             for length in lengths:
-                body = prefix + "".join(rng.choice(string.digits) for _ in range(length - 1 - len(prefix)))
+                body = prefix + "".join(
+                    rng.choice(string.digits) for _ in range(length - 1 - len(prefix))
+                )
                 style, printed = _card_printed(luhn_completed(body), rng)
                 out.append(Identifier("card", f"{scheme}-{length} {style}", printed))
     return out
@@ -105,7 +107,11 @@ IBAN_BBAN = {
     "VA": "3n15n", "VG": "4a16n", "XK": "4n10n2n", "YE": "4a4n18c",
 }  # fmt: skip
 
-_ALPHABET = {"n": string.digits, "a": string.ascii_uppercase, "c": string.ascii_uppercase + string.digits}
+_ALPHABET = {
+    "n": string.digits,
+    "a": string.ascii_uppercase,
+    "c": string.ascii_uppercase + string.digits,
+}
 
 
 def iban_check_digits(country: str, bban: str) -> str:
@@ -146,9 +152,17 @@ def _public_ipv4(rng: random.Random) -> ipaddress.IPv4Address:
 def ipv4s(rng: random.Random, count: int = 40) -> list[Identifier]:
     out = [Identifier("ipv4", "public", str(_public_ipv4(rng))) for _ in range(count)]
     out += [
-        Identifier("ipv4", "private", f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"),
+        Identifier(
+            "ipv4",
+            "private",
+            f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+        ),
         Identifier("ipv4", "private", f"192.168.{rng.randrange(256)}.{rng.randrange(1, 255)}"),
-        Identifier("ipv4", "private", f"172.{rng.randrange(16, 32)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"),
+        Identifier(
+            "ipv4",
+            "private",
+            f"172.{rng.randrange(16, 32)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+        ),
     ]
     return out
 
@@ -157,7 +171,7 @@ def ipv6s(rng: random.Random, count: int = 10) -> list[Identifier]:
     out: list[Identifier] = []
     for _ in range(count):
         groups = [rng.getrandbits(16) for _ in range(8)]
-        groups[0] = rng.choice([0x2001, 0x2a02, 0x2600, 0x2c0f, 0xfe80])
+        groups[0] = rng.choice([0x2001, 0x2A02, 0x2600, 0x2C0F, 0xFE80])
         zeros = rng.randrange(1, 4)
         at = rng.randrange(1, 8 - zeros)
         groups[at : at + zeros] = [0] * zeros
@@ -168,7 +182,11 @@ def ipv6s(rng: random.Random, count: int = 10) -> list[Identifier]:
     for _ in range(count // 2):
         v4 = _public_ipv4(rng)
         out.append(Identifier("ipv6", "v4-mapped", f"::ffff:{v4}"))
-        out.append(Identifier("ipv6", "zone", f"fe80::{rng.getrandbits(16):x}:{rng.getrandbits(16):x}%eth0"))
+        out.append(
+            Identifier(
+                "ipv6", "zone", f"fe80::{rng.getrandbits(16):x}:{rng.getrandbits(16):x}%eth0"
+            )
+        )
         out.append(Identifier("ipv6", "short", f"2001:db8::{rng.getrandbits(16):x}"))
     return out
 
@@ -217,7 +235,16 @@ PHONE_FORMATS = {
     "INTERNATIONAL": PhoneNumberFormat.INTERNATIONAL,
     "NATIONAL": PhoneNumberFormat.NATIONAL,
 }
-EXTENSIONS = (" x{}", " ext. {}", ";ext={}", " ext {}", " extension {}", " Ext. {}", " x {}", " #{}")
+EXTENSIONS = (
+    " x{}",
+    " ext. {}",
+    ";ext={}",
+    " ext {}",
+    " extension {}",
+    " Ext. {}",
+    " x {}",
+    " #{}",
+)
 """How an extension follows a number; `;ext=` is RFC 3966's."""
 
 

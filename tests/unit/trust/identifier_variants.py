@@ -156,7 +156,8 @@ def leaked(variant: Variant, spans: Iterable[Span]) -> bool:
     return any(
         not covered[i]
         for i in range(variant.start, variant.end)
-        if not variant.text[i].isspace() and unicodedata.category(variant.text[i]) not in {"Cf", "Mn"}
+        if not variant.text[i].isspace()
+        and unicodedata.category(variant.text[i]) not in {"Cf", "Mn"}
         and variant.text[i] not in "\u115f\u3164"
     )
 
