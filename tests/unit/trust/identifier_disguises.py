@@ -188,7 +188,8 @@ def _at(rng: random.Random, word: bool) -> str:
     at = "".join(c.upper() if rng.random() < 0.3 else c for c in "at")
     if word:
         return f" {at} "
-    left, right = rng.choice(["[]", "()", "{}", "<>"])
+    pair = rng.choice(["[]", "()", "{}", "<>"])
+    left, right = pair[0], pair[1]
     inner = rng.choice([at, at, "@"])
     pad = rng.choice(["", " "])
     return f"{pad}{left}{inner}{right}{pad}"
@@ -198,7 +199,8 @@ def _dot(rng: random.Random, word: bool) -> str:
     dot = "".join(c.upper() if rng.random() < 0.3 else c for c in "dot")
     if word:
         return f" {dot} "
-    left, right = rng.choice(["[]", "()", "{}", "<>"])
+    pair = rng.choice(["[]", "()", "{}", "<>"])
+    left, right = pair[0], pair[1]
     inner = rng.choice([dot, dot, "."])
     pad = rng.choice(["", " "])
     return f"{pad}{left}{inner}{right}{pad}"

@@ -129,6 +129,7 @@ def variants(
     kinds: Iterable[str] | None = None,
     disguises: Iterable[tuple[str, ...]] | None = None,
     every_break: bool = True,
+    every_phone: bool = True,
 ) -> list[Variant]:
     """Disguised values in sentences, up to the given number per (kind, disguise) cell."""
     rng = random.Random(seed)
@@ -138,7 +139,7 @@ def variants(
     for kind in kinds if kinds is not None else identifiers:
         for names in chosen:
             limit = singles_per_cell if len(names) == 1 else pairs_per_cell
-            if names == ("plain",) and kind == "phone":
+            if names == ("plain",) and kind == "phone" and every_phone:
                 limit = len(identifiers[kind])  # every region's every format
             out.extend(_cell(kind, names, identifiers[kind], rng, limit, every_break))
     return out
