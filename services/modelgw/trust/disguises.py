@@ -10,8 +10,13 @@ the placeholder replaces exactly what the writer typed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+
+import tldextract
+
+from modelgw.trust.offline import use_bundled_suffix_list
 
 DIGIT_LOOK_ALIKES = {
     # Cyrillic and Greek letters drawn like digits; only read as digits beside real ones.
@@ -76,20 +81,21 @@ WORDED_EMAIL = re.compile(
     rf"(?i)(?<![\w.@+-])(?P<local>[\w+-]+(?:(?:{_WORD_DOT}|[._])[\w+-]+)*)"
     rf"[ \t]+(?:at|\(at\)|\[at\])[ \t]+"
     rf"(?P<domain>[\w-]+(?:(?:{_WORD_DOT}|\.)[\w-]+)*(?:{_WORD_DOT}|\.)"
-    rf"(?:{_WORDED_SECOND_LEVEL}|{_TLD}))(?![\w-]|\.\w)"
+    rf"(?:{_WORDED_SECOND_LEVEL}|{_TLD}|(?P<tld>[A-Za-z]{{2,24}})))(?![\w-]|\.\w)"
 )
 """`john dot smith at example dot com`, `kpalma AT example DOT com`: the domain must end in a
 known top-level domain, and `at` must join two parts with no space inside them."""
 SPACED_EMAIL = re.compile(
     r"(?<![\w.@+-])[\w+-]+(?:[ \t]*\.[ \t]*[\w+-]+)*[ \t]*@[ \t]*[\w-]+(?:[ \t]*\.[ \t]*[\w-]+)*"
-    rf"[ \t]*\.[ \t]*(?:{_SPACED_SECOND_LEVEL}|{_TLD})(?![\w-]|\.\w)",
+    rf"[ \t]*\.[ \t]*(?:{_SPACED_SECOND_LEVEL}|{_TLD}|(?P<tld>[A-Za-z]{{2,24}}))(?![\w-]|\.\w)",
     re.IGNORECASE,
 )
 """`a . b @ c . com`, `tbelpere @ hotmail . com`: spaces around the `@` and the dots."""
 SPACED_CHARACTERS = re.compile(
-    r"(?<![^\s(\[\"'])[\w@.+](?:(?: | ?- ?)[\w@.+]){7,}(?![^\s.,;:!?)\]\"'])"
+    r"(?<![^\s(\[\"'])[\w@.+:](?:(?: | ?- ?)[\w@.+:]){7,}(?![^\s.,;:!?)\]\"'])"
 )
-"""`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`: one character at a time."""
+"""`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`, `f e 8 0 : : 1`: one character
+at a time."""
 SPACED_WORDS = re.compile(
     r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?:  [^\W\d_](?: [^\W\d_]){1,})+(?![^\s.,;:!?)])"
 )
@@ -101,15 +107,15 @@ SPACED_IPV4 = re.compile(
 """`10 . 12 . 0 . 7`, `10 dot 12 dot 0 dot 7`: an IPv4 address with its dots spaced or worded."""
 ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 """Digit groups joined by separators that pattern recognizers do not expect."""
-BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?:at|AT|At|@)\s*[\]\)\}>]\s*")
-BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?:dot|DOT|Dot|\.)\s*[\]\)\}>]\s*")
+BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?i:at|@)\s*[\]\)\}>]\s*")
+BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?i:dot|\.)\s*[\]\)\}>]\s*")
 """`[at]`, `(dot)`, and the defanged `[@]`, `[.]` of threat reports (`10[.]0[.]0[.]1`)."""
 
 NEEDS_WORK = re.compile(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
-    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b|[\w@.\-)]\n"
-    r"|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d",
+    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b"
+    r"|[\w@.\-):]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
     re.IGNORECASE,
 )
 """A cheap test that some rule may apply: plain text without it is read as it is."""
@@ -125,9 +131,36 @@ def _spelled(match: re.Match[str]) -> str:
     return ("+" if plus else "") + re.sub(r"-+", "-", "".join(out)).strip("-")
 
 
+@functools.lru_cache(maxsize=4096)
+def top_level_domain(word: str) -> bool:
+    """Whether `word` is a top-level domain in the public suffix list bundled with the package
+    (`online`, `technology`, `museum`): e-mails live under every one, not only the common."""
+    use_bundled_suffix_list()
+    return tldextract.extract(f"example.{word}").suffix.lower() == word.lower()
+
+
+def _known_tld(match: re.Match[str]) -> bool:
+    return match.group("tld") is None or top_level_domain(match.group("tld"))
+
+
+def _without_last_label(match: re.Match[str], rewrite: Callable[[re.Match[str]], str]) -> str:
+    """The match with an unknown last label left out, if what stays is still a value
+    (`tbelpere @ hotmail . com. ok`: `ok` is the next sentence, not the domain's end)."""
+    value = match.group(0)
+    cut = re.search(r"(?i)(?:[ \t]*\.[ \t]*|[ \t]+(?:dot|\(dot\)|\[dot\])[ \t]+)[A-Za-z]+$", value)
+    shorter = match.re.fullmatch(value[: cut.start()]) if cut else None
+    if cut is None or shorter is None:
+        return value
+    return rewrite(shorter) + value[cut.start() :]
+
+
 def _worded_email(match: re.Match[str]) -> str:
-    worded = re.search(rf"(?i){_WORD_DOT}|\(at\)|\[at\]", match.group(0))
-    if not worded and not re.search(r"[._\d+]", match.group("local")):
+    if not _known_tld(match):
+        return _without_last_label(match, _worded_email)
+    worded = re.search(rf"(?i){_WORD_DOT}|\(at\)|\[at\]", match.group(0)) or re.search(
+        r"[ \t](?:AT|aT)[ \t]", match.group(0)
+    )  # `AT` or `aT` between two words is no preposition
+    if not worded and not re.search(r"[._\d+-]", match.group("local")):
         return match.group(0)  # `look at example.com`: prose about a site, not an address
     local = re.sub(rf"(?i){_WORD_DOT}", ".", match.group("local"))
     domain = re.sub(rf"(?i){_WORD_DOT}", ".", match.group("domain"))
@@ -135,6 +168,8 @@ def _worded_email(match: re.Match[str]) -> str:
 
 
 def _no_spaces(match: re.Match[str]) -> str:
+    if not _known_tld(match):
+        return _without_last_label(match, _no_spaces)
     return re.sub(r"[ \t]+", "", match.group(0))
 
 
@@ -154,7 +189,7 @@ def _spaced_characters(match: re.Match[str]) -> str:
     value = match.group(0)
     characters = re.sub(r"[ \t]", "", value)
     digits = sum(c.isdigit() for c in characters)
-    if digits < 5 and "@" not in characters:
+    if digits < 5 and "@" not in characters and characters.count(":") < 2:
         return value  # `a b c d e f g h`: letters apart for emphasis, not an identifier
     return characters
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_CANDIDATE = re.compile(r"(?<=[\w@.+\-()])[ \t]*\r?\n[ \t]*(?=[\w@.+\-()])")
+_CANDIDATE = re.compile(r"(?<=[\w@.+\-():])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():])")
 _WINDOW = 48
 _EMAIL = re.compile(r"[\w+-][\w.+-]*@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
@@ -60,7 +60,7 @@ def _ip_ok(value: str) -> bool:
 def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
     """Spans of valid values in `text` (only what a broken line can hide)."""
     found: set[tuple[int, int]] = set()
-    found.update(m.span() for m in _EMAIL.finditer(text))
+    found.update(m.span() for m in _EMAIL.finditer(text) if _tld_ok(m.group(0)))
     for m in _DIGIT_RUN.finditer(text):
         if _luhn(re.sub(r"\D", "", m.group(0))):
             found.add(m.span())
@@ -75,6 +75,43 @@ def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
         if 10 <= sum(c.isdigit() for c in m.group(0)) <= 15:
             found.add(m.span())
     return found
+
+
+def _tld_ok(email: str) -> bool:
+    """`x@example.com` + `Subject` glued read `example.comSubject`: no domain ends so."""
+    from modelgw.trust.disguises import top_level_domain
+
+    return top_level_domain(email.rsplit(".", 1)[1])
+
+
+def _glued_across(left: str, right: str) -> bool:
+    """A break with no space around it, inside an e-mail or IP address that holds only across
+    it (`o` + `lek@example.com`, `192.168.1.1` + `51`, `fe` + `80::1`): a side that already
+    reads as a whole value is a fragment of the longer one, not a value of its own."""
+    joined = left + right
+    fragment = re.search(r"[\w@.+\-:]*$", left)
+    rest = re.match(r"[\w@.+\-:]*", right)
+    assert fragment is not None and rest is not None
+    tail = fragment.start() + len(fragment.group(0)) - len(fragment.group(0).lstrip(".-:"))
+    head = len(left) + len(rest.group(0).rstrip(".-:"))
+    spans = [m.span() for p in (_EMAIL, _IPV4, _IPV6) for m in p.finditer(joined)]
+    return any(
+        s <= tail and e >= head and s < len(left) < e and _whole(joined[s:e], left, right)
+        for s, e in spans
+    )
+
+
+def _whole(value: str, left: str, right: str) -> bool:
+    """An IP address, or an e-mail cut where it does not change from digits to letters: a line
+    of digits before a line that starts with an e-mail (`77071` + `jane@example.com`, a ZIP
+    code or a phone number's end) is no part of it."""
+    if "@" not in value:
+        return _ip_ok(value)
+    if _EMAIL.match(right) or any(m.end() == len(left) for m in _EMAIL.finditer(left)):
+        return False  # `Valley` + `jane@example.com`: a line before an address on its own
+    a, b = left[-1:], right[:1]
+    kinds_differ = (a.isdigit() and b.isalpha()) or (a.isalpha() and b.isdigit())
+    return _tld_ok(value) and not kinds_differ
 
 
 def _ends_in_value(left: str, right: str, *, phones: bool) -> bool:
@@ -102,6 +139,9 @@ def joins(text: str) -> list[tuple[int, int, str]]:
             continue
         if _cued_phone_across(left, right):
             out.append((a, b, " "))
+            continue
+        if text[a:b] in {"\n", "\r\n"} and _glued_across(left, right):
+            out.append((a, b, ""))
             continue
         if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
             continue

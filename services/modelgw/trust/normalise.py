@@ -26,13 +26,15 @@ from modelgw.trust.disguises import (
     REWRITES,
 )
 
-# Characters that render as nothing; removed before detection.
-_INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
-_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-_SPACES = frozenset(
-    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-    "\u200a\u202f\u205f\u3000"
+_IGNORABLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u3164\uffa0"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
 )
+"""Characters that render as nothing and are no format character (Unicode's
+Default_Ignorable_Code_Point beyond category Cf): the grapheme joiner, Hangul and Khmer
+fillers, variation selectors. Removed before detection, with every format character."""
+_MINUS_SIGNS = frozenset("\u2212\u2043\u02d7\u2796\u207b\u208b")
+"""Minus signs and the hyphen bullet: drawn like a dash, classed as symbols."""
 # Cyrillic and Greek letters that are drawn like Latin ones.
 _HOMOGLYPH_FROM = "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοριкνΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
 _HOMOGLYPHS = str.maketrans(_HOMOGLYPH_FROM, "aeopcyxijsdqwhlABEKMHOPCTXIJSaopikvABEZHIKMNOPTYX")
@@ -45,8 +47,9 @@ _DIGIT_RUN = re.compile(rf"(?<![\w.\-]){_GROUP}(?:[ \-./]{_GROUP})*")
 """Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash."""
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
 _LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
-# Nine or more single digits each followed by one dot or dash ("4.1.1.1 ...").
-_SPACED_DIGITS = re.compile(r"\b\d(?:[.\-]\d){8,}\b")
+_SPACED_DIGITS = re.compile(r"(?<![\w.\-])\+?\w(?:[.\-]\w){8,}(?!\w|[.\-]\w)")
+"""Nine or more single letters or digits each followed by one dot or dash (`4.1.1.1 ...`,
+`D.E.8.9 ...`); read as one value where five of them at least are digits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +78,20 @@ _Edit = tuple[int, int, str]
 def _rewrite(
     text: str, starts: list[int], ends: list[int], pattern: re.Pattern[str], repl: _Rewrite
 ) -> tuple[str, list[int], list[int]]:
-    edits = [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
+    edits = [_narrowed(text, m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
     return _splice(text, starts, ends, [e for e in edits if e[2] != text[e[0] : e[1]]])
+
+
+def _narrowed(text: str, start: int, end: int, replacement: str) -> _Edit:
+    """The edit without the characters it leaves as they were at its end (`hotmail . com. ok`
+    read as `hotmail.com. ok`): those keep their own place in the map."""
+    same = 0
+    while (
+        same < min(end - start, len(replacement)) - 1
+        and text[end - 1 - same] == replacement[len(replacement) - 1 - same]
+    ):
+        same += 1
+    return start, end - same, replacement[: len(replacement) - same]
 
 
 def _splice(
@@ -104,21 +119,47 @@ def _splice(
     return "".join(out), new_starts, new_ends
 
 
+def _invisible(ch: str) -> bool:
+    """Whether `ch` renders as nothing: a format character (zero-width spaces and joiners,
+    soft hyphen, direction marks, tags, the BOM) or another default-ignorable one."""
+    if ch.isascii():
+        return False
+    return unicodedata.category(ch) == "Cf" or ch in _IGNORABLE or 0xE0100 <= ord(ch) <= 0xE01EF
+
+
 def _fold_char(ch: str, look_alikes: bool = False) -> str:
     """One character as detection reads it; `look_alikes`: its word is Latin or digits but
-    for it, so a Cyrillic or Greek letter drawn like a Latin one is read as that letter."""
-    if ch in _INVISIBLE:
-        return ""
-    if ch in _DASHES:
-        return "-"
-    if ch in _SPACES:
-        return " "
+    for it, so a Cyrillic or Greek letter drawn like a Latin one is read as that letter.
+
+    Every dash is `-`, every space separator a space, every line or paragraph separator a
+    line break and every script's decimal digit its ASCII digit, by Unicode's own classes:
+    a disguise drawn from a character nobody listed is still read."""
     if ch.isascii():
         return ch
+    if _invisible(ch):
+        return ""
+    category = unicodedata.category(ch)
+    if category == "Pd" or ch in _MINUS_SIGNS:
+        return "-"
+    if category == "Zs":
+        return " "
+    if category in {"Zl", "Zp"} or ch == "\x85":
+        return "\n"
     if ch.isdecimal():
         return str(unicodedata.decimal(ch))  # Arabic-Indic, Devanagari, full-width, ... digits
     folded = unicodedata.normalize("NFKC", ch)
     return folded.translate(_HOMOGLYPHS) if look_alikes else folded
+
+
+def _without_invisibles(
+    text: str, starts: list[int], ends: list[int]
+) -> tuple[str, list[int], list[int]]:
+    """`text` without the characters that render as nothing (`4111\u200b1111`, `j\u2060ohn`):
+    removed before any other reading, so words and digit runs are whole again."""
+    if text.isascii():
+        return text, starts, ends
+    edits = [(i, i + 1, "") for i, ch in enumerate(text) if _invisible(ch)]
+    return _splice(text, starts, ends, edits)
 
 
 def _disguised_words(original: str) -> set[int]:
@@ -311,12 +352,15 @@ def _without_extra_dot(letter: str) -> str:
 
 
 def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:
-    """JSON and HTML escapes decoded (`G\\u00f3recka` is read as `Górecka`), then `_fold`."""
-    decoded = escapes.edits(original)
-    if not decoded:
-        return _fold(original)
+    """JSON and HTML escapes decoded (`G\\u00f3recka` is read as `Górecka`), characters that
+    render as nothing removed, then `_fold`."""
     n = len(original)
-    base, base_starts, base_ends = _splice(original, list(range(n)), list(range(1, n + 1)), decoded)
+    base, base_starts, base_ends = _splice(
+        original, list(range(n)), list(range(1, n + 1)), escapes.edits(original)
+    )
+    base, base_starts, base_ends = _without_invisibles(base, base_starts, base_ends)
+    if base == original:
+        return _fold(original)
     text, starts, ends = _fold(base)
     # `_fold`'s maps point into `base`; through `base`'s own maps they point into `original`.
     return (
@@ -324,6 +368,13 @@ def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:
         [base_starts[i] if i < len(base) else n for i in starts],
         [base_ends[e - 1] if e > 0 else 0 for e in ends],
     )
+
+
+def _one_value(match: re.Match[str]) -> str:
+    value = match.group(0)
+    if sum(c.isdigit() for c in value) < 5:
+        return value  # `v.1.2.a.b...`: not a value typed a character at a time
+    return re.sub(r"[.\-]", "", value)
 
 
 def normalise(original: str) -> NormalisedText:
@@ -340,9 +391,7 @@ def normalise(original: str) -> NormalisedText:
         text, starts, ends = _splice(text, starts, ends, line_breaks.joins(text))
     for pattern, repl in REWRITES:
         text, starts, ends = _rewrite(text, starts, ends, pattern, repl)
-    text, starts, ends = _rewrite(
-        text, starts, ends, _SPACED_DIGITS, lambda m: re.sub(r"[.\-]", "", m.group(0))
-    )
+    text, starts, ends = _rewrite(text, starts, ends, _SPACED_DIGITS, _one_value)
     if text == original:
         return NormalisedText(original, original)
     return NormalisedText(original, text, tuple(starts), tuple(ends))

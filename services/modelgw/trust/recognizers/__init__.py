@@ -23,6 +23,7 @@ from modelgw.trust.recognizers.places_by_case import PlacesByCaseRecognizer
 from modelgw.trust.recognizers.places_by_cue import PlacesByCueRecognizer
 from modelgw.trust.recognizers.places_in_context import PlacesInContextRecognizer
 from modelgw.trust.recognizers.private_key import PrivateKeyRecognizer
+from modelgw.trust.recognizers.ssn import CuedSsnRecognizer
 
 # Presidio's own recognizers we keep; cards, IBAN, IP, MAC and phone are replaced by ours, NER runs
 # apart. Our class names must differ from Presidio's: its registry loader finds classes by name.
@@ -64,6 +65,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         PlacesByCueRecognizer(places, names),
         PlacesInContextRecognizer(places, names),
         PrivateKeyRecognizer(),
+        CuedSsnRecognizer(),
     ]
 
 

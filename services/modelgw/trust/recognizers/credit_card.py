@@ -16,7 +16,9 @@ import re
 
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_CANDIDATE = re.compile(r"(?<![\w+\-.])\d{1,6}(?:[ \-.]?\d{1,7}){1,18}(?![\w\-]|\.\d)")
+_SEPARATOR = r"(?: - |  |[ \-.])"
+"""Between digit groups: a space, dash or dot, or a spaced dash or double space."""
+_CANDIDATE = re.compile(rf"(?<![\w+\-.])\d{{1,7}}(?:{_SEPARATOR}?\d{{1,7}}){{1,18}}(?![\w\-]|\.\d)")
 
 # (lowest prefix, highest prefix, card lengths): ISO/IEC 7812 ranges as the schemes publish them.
 RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
@@ -67,10 +69,14 @@ def issued(digits: str) -> bool:
 
 
 def _printed_like_a_card(groups: list[str]) -> bool:
-    """One run, or groups as cards print them: all but the last of 4-6 digits."""
+    """One run, groups as cards print them (all but the last of 4-6 digits), or groups of 2-7
+    digits as a writer regroups them; the scheme's range, length and Luhn still decide."""
     if len(groups) == 1:
         return True
-    return all(4 <= len(g) <= 6 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7
+    if all(4 <= len(g) <= 6 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7:
+        return True
+    # Regrouped by a writer: `62 1935 21921 694 71`, `35893  3562  764  279  9`.
+    return all(2 <= len(g) <= 7 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7
 
 
 def _by_fours(groups: list[str]) -> bool:
@@ -90,14 +96,15 @@ class PaymentCardRecognizer(RegexRecognizer):
             start, end = match.span()
             while start < end and (card := self.refine(text, start, end)) is not None:
                 spans.append(card)
-                start = card[1] + len(text[card[1] : end]) - len(text[card[1] : end].lstrip(" -."))
+                rest = text[card[1] : end]
+                start = card[1] + len(rest) - len(rest.lstrip(" -."))
         return spans
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         value = text[start:end]
         if _is_ip(value):
             return None
-        pieces = re.split(r"([ \-.])", value)  # groups at even indexes, separators between
+        pieces = re.split(f"({_SEPARATOR})", value)  # groups at even indexes, separators between
         groups, seps = pieces[::2], pieces[1::2]
         offsets = [0]
         for group, sep in zip(groups, seps, strict=False):

@@ -15,7 +15,15 @@ import re
 
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_CANDIDATE = re.compile(r"\b[A-Za-z]{2}[\dOIl]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
+_PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOIl]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
+"""An IBAN as banks print it: by fours (or in other groups of up to four), or in one run."""
+_SEPARATOR = r"(?: - |  |[ \-.])"
+_CANDIDATE = re.compile(
+    rf"\b[A-Za-z]{{2}}{_SEPARATOR}?[\dOIl]{_SEPARATOR}?[\dOIl]"
+    rf"(?:{_SEPARATOR}?[A-Za-z0-9]){{10,30}}\b"
+)
+"""Any grouping (`IT  54  Q2138  1508 ...`, `LB - 24 - 008 - ...`); an IBAN not printed as
+banks print it must have its country's registry length as well as its checksum."""
 _LOOK_ALIKES = {"O": "0", "o": "0", "I": "1", "l": "1"}
 _MAX_LOOK_ALIKES = 6
 """Beyond this many ambiguous letters, trying every reading would let one pass mod 97 by
@@ -89,6 +97,10 @@ class CheckedIbanRecognizer(RegexRecognizer):
         cut_points = [end, *[start + m.start() for m in re.finditer(r"[ \-.]", candidate)][::-1]]
         for cut in cut_points:
             compact = re.sub(r"[ \-.]", "", text[start:cut])
+            if not _PRINTED.fullmatch(text, start, cut) and LENGTHS.get(compact[:2].upper()) != len(
+                compact
+            ):
+                continue  # regrouped: a registry country at its registry length only
             if iban_checksum_ok(compact.upper()) or read_with_look_alikes(compact):
                 return start, cut
         return None

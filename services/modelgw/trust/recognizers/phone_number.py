@@ -25,8 +25,8 @@ from modelgw.trust.whole_values import after_reference_word
 # A comma before a number is a field's edge (`name,+49 30 125777,town`), not a digit group's.
 _CANDIDATE = re.compile(
     r"(?<![\w+\-./])(?<!\d,)"
-    r"(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{4,22}\d)"
-    r"(?P<ext>[ \t]*,?[ \t]*(?:x|X|ext\.?|EXT\.?|Ext\.?|extn\.?|extension|EXTENSION|#)"
+    r"(?P<number>(?:(?:\(\+\d{1,4}\)|\+|00)[ \t]?)?\(?\d[\d \t().\-/]{2,22}\d)"
+    r"(?P<ext>[ \t]*[,;]?[ \t]*(?i:x|ext|extn|extension|\#)(?:[ \t]*[.:=])?"
     r"[ \t]*\d{1,6})?"
     r"(?![\w\-]|[.,]\d)"
 )
@@ -47,6 +47,15 @@ _CUE = re.compile(
     r"|whatsapp|sms|text|hotline|landline|\b[tmpfhw]|ph|mob)\.?"
     r"(?:\s+(?:me|us|him|her|them|back|at|on|is|was|from))*\s*[:#.]?\s*(?:\+|\()?$"
 )
+_PHONE_WORD = re.compile(
+    r"(?i)(?:\b(?:phone|tel|telephone|call|mobile|cell|fax|dial|whatsapp|sms|hotline|landline"
+    r"|mob|ph)\b|\b(?:office|direct|phone|home|work|main|support|help|private)[ \t]+line\b"
+    r"|\b(?:reach|contact|call|ring|text)[ \t]+(?:me|us|him|her|them)\b)"
+    r"(?:[ \t]+(?:number|no\.?|nr\.?|is|was|at|on|me|us|back))*[ \t]*[:#.]?[ \t]*\(?\+?$"
+)
+"""A word that says a phone number follows, strictly (not `reach`, `contact` or `text` alone:
+`reach 25000 users`): with it a short national number (`21 234`, `7012` with an extension),
+as small numbering plans (Niue, the Falklands, Tuvalu) issue, is one."""
 _NOT_A_PHONE_CUE = re.compile(
     r"(?i)\b(?:sku|order|invoice|inv|case|ticket|ref|reference|id|no|nr|item|part|model|serial"
     r"|account|acct|batch|lot|po|tracking|version|v|build|firmware|release|rev)\.?\s*[:#]?\s*$"
@@ -86,8 +95,13 @@ class PhoneNumberRecognizer(RegexRecognizer):
 
 def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool = False) -> bool:
     digits = sum(c.isdigit() for c in number)
-    if not 7 <= digits <= 15 or _not_a_phone(number):
-        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 40) : start]
+    if digits < 7:
+        return _short_national(text, start, before, digits, has_ext=has_ext)
+    phone_word = bool(_PHONE_WORD.search(before))
+    if digits > 15 or (_not_a_phone(number) and not (has_ext and phone_word)):
+        return False  # an extension after a phone word: `Phone: 372 12 3456 x 82`
     international = number.startswith(("+", "00", "(+"))
     if _NO_NANP_AREA.match(number):
         return False
@@ -99,13 +113,18 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool =
         return False  # `order 0375902907`, `tracking 0650 9170 9549 39`: the trunk 0 by chance
     if trunk and digits >= 9:
         return True
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[max(line_start, start - 40) : start]
     if _NOT_A_PHONE_CUE.search(before):
         return False
     if cued or _CUE.search(before) or has_ext:
         return grouped or digits >= 9 or trunk
     return grouped and digits >= 9 and any(_valid(number, r) for r in NATIONAL_REGIONS)
+
+
+def _short_national(text: str, start: int, before: str, digits: int, *, has_ext: bool) -> bool:
+    """Five or six digits (four with an extension) right after a phone word."""
+    if digits < (4 if has_ext else 5) or not _PHONE_WORD.search(before):
+        return False
+    return not _NOT_A_PHONE_CUE.search(before) and not after_reference_word(text, start)
 
 
 def _not_a_phone(number: str) -> bool:
