@@ -55,13 +55,17 @@ _DIGIT_WORDS = {
     "eight": "8",
     "nine": "9",
 }
-_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
-SPELLED_DIGITS = re.compile(
-    rf"(?i)(?<![\w-])(?:plus[ \t]+)?{_DIGIT_WORD}"
-    rf"(?:(?:[ \t]*[,;.\-][ \t]*|[ \t]+){_DIGIT_WORD}){{6,}}(?![\w-])"
+_DIGIT_WORD = (
+    r"(?:(?:double|triple)[ \t\-]+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 )
-"""Seven or more digits written as words (fewer are how many, not an identifier); `plus` before
-them is a phone number's `+`."""
+_SPELLED_GAP = r"(?:[ \t]*[,;.\-][ \t]*|[ \t]+(?:dot|point)[ \t]+|[ \t]+)"
+SPELLED_DIGITS = re.compile(
+    rf"(?i)(?<![\w-])(?:plus[ \t\-]+)?{_DIGIT_WORD}(?:{_SPELLED_GAP}{_DIGIT_WORD}){{3,}}(?![\w-])"
+)
+"""Digits written as words, `double five` and `triple oh` too; a run of fewer than seven digits
+is left as it is (how many, not an identifier). `plus` before them is a phone number's `+`;
+`dot` between them an IP address's dot (`one nine two dot one six eight dot ...`)."""
+MIN_SPELLED_DIGITS = 7
 
 _TLD = (
     r"(?:com|org|net|edu|gov|mil|int|info|biz|io|co|me|app|dev|eu|uk|us|ca|au|nz|ie|de|at|ch"
@@ -113,7 +117,8 @@ BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?i:dot|\.)\s*[\]\)\}>]\s*")
 
 NEEDS_WORK = re.compile(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
-    r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]|(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+    r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]"
+    r"|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)"
     r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b"
     r"|[\w@.\-):]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
     re.IGNORECASE,
@@ -121,13 +126,33 @@ NEEDS_WORK = re.compile(
 """A cheap test that some rule may apply: plain text without it is read as it is."""
 
 
+_SPELLED_PIECE = re.compile(
+    r"(?i)(?:(double|triple)[ \t\-]+)?(zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+    r"|(\b(?:dot|point)\b)|([ \t]*[,;.][ \t]*|[ \t]+-[ \t]+)"
+)
+"""A digit word (`double` or `triple` before it repeats it), a worded dot, or a group's end: a
+comma, a semicolon, a full stop or a spaced dash. A hyphen between two words (`three-five`)
+and a space only join the words of one group."""
+
+
 def _spelled(match: re.Match[str]) -> str:
     out: list[str] = []
     value = match.group(0)
     plus = value[:4].lower() == "plus"
-    for piece in re.finditer(rf"(?i){_DIGIT_WORD}|[,;.\-]", value[4 if plus else 0 :]):
-        token = piece.group(0).lower()
-        out.append(_DIGIT_WORDS.get(token, "-"))
+    digits = 0
+    pieces = list(_SPELLED_PIECE.finditer(value, 4 if plus else 0))
+    dotted = any(p.group(3) for p in pieces)  # an IP address: its dots are its only groups
+    for piece in pieces:
+        repeat, word, dot = piece.group(1), piece.group(2), piece.group(3)
+        if word is None:
+            if dot or not dotted:
+                out.append("." if dot else "-")
+            continue
+        times = {"double": 2, "triple": 3}.get((repeat or "").lower(), 1)
+        out.append(_DIGIT_WORDS[word.lower()] * times)
+        digits += times
+    if digits < MIN_SPELLED_DIGITS:
+        return value  # `one or two`, `three, four, five`: counting, not a number
     return ("+" if plus else "") + re.sub(r"-+", "-", "".join(out)).strip("-")
 
 

@@ -37,6 +37,13 @@ def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
             "phone plus four four seven seven zero zero, nine zero zero one two three ok",
             "+447700-900123",
         ),
+        ("ip two-one-four dot seven-four dot two-three-one dot two-seven ok", "214.74.231.27"),
+        ("card FIVE-THREE-SIX-TWO-NINE-DOUBLE THREE-FIVE-TWO-ONE ok", "5362933521"),
+        (
+            "card three-five-two-eight - four-one-five-six - double one-four-nine ok",
+            "3528-4156-1149",
+        ),
+        ("phone plus-double four triple seven oh one two three ok", "+447770123"),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
@@ -56,6 +63,8 @@ def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
         "555-123-4567\n555-987-6543",
         "to x@example.com\nSubject: hello",
         "one two three",
+        "one, two, three or four more",
+        "double one and triple two",
         "a b c d e f g h i j",
     ],
 )
