@@ -144,3 +144,21 @@ def test_a_phone_in_a_csv_row_is_found_whole() -> None:
 def test_an_extension_after_a_comma_belongs_to_the_number() -> None:
     assert phones("Office +44 20 7946 0958, ext. 204 (reception)") == ["+44 20 7946 0958, ext. 204"]
     assert phones("Revenue was 1,234,567 this year, 2,000 more.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("The office line is 712 3456 if I am away.", "712 3456"),
+        ("You can reach me at 72001234 after 5 pm.", "72001234"),
+        ("Please call 57123456 Ext. 8466 to confirm.", "57123456 Ext. 8466"),
+    ],
+)
+def test_any_national_number_after_a_phone_word(text: str, number: str) -> None:
+    """A strict phone word (`office line`, `reach me at`, `call`) says what the run is."""
+    assert [text[a:b] for a, b in PhoneNumberRecognizer().find(text)] == [number]
+
+
+def test_a_loose_cue_still_wants_a_phone_shape() -> None:
+    text = "We reach 25000 users and contact 1234567 accounts."
+    assert PhoneNumberRecognizer().find(text) == []

@@ -115,6 +115,8 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool =
         return True
     if _NOT_A_PHONE_CUE.search(before):
         return False
+    if phone_word:
+        return True  # `office line is 712 3456`, `reach me at 72001234`: what else follows
     if cued or _CUE.search(before) or has_ext:
         return grouped or digits >= 9 or trunk
     return grouped and digits >= 9 and any(_valid(number, r) for r in NATIONAL_REGIONS)
