@@ -16,7 +16,6 @@ import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 
 from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules
@@ -48,55 +47,18 @@ class NerUnit:
     text: str
 
 
-class PatternPart(Enum):
-    """Which of a text's pattern work a `PatternUnit` asks for.
-
-    A lone message's pattern work is the longest single piece of its detection
-    (on 1 KB, ~7 ms against ~5 ms of NER for all its windows), so with two idle
-    detector processes it set the latency. Cut in two by entity type, the
-    recognizers of one type all in one part, each part finds exactly the
-    findings of its types that the whole would (Presidio only compares findings
-    of one type with each other); `join_parts` puts them back in Presidio's order.
-    """
-
-    WHOLE = "whole"
-    """Every pattern recognizer, then the tenant's rules."""
-    NAMES_AND_PLACES = "names-and-places"
-    """The recognizers of `NAMES_AND_PLACES_TYPES` (about half the work on prose)."""
-    OTHERS = "others"
-    """The recognizers of every other type."""
-    TENANT_RULES = "tenant-rules"
-    """Only the tenant's own rules."""
-
-
-NAMES_AND_PLACES_TYPES = frozenset({"PERSON", "LOCATION"})
-
-
 @dataclass(frozen=True, slots=True)
 class PatternUnit:
-    """A whole normalised text for the pattern recognizers and the tenant's own rules (all of
-    them, or one `part` of them)."""
+    """A whole normalised text for the pattern recognizers and the tenant's own rules."""
 
     text: str
     rules: tuple[tenant_rules.TenantRule, ...]
-    part: PatternPart = PatternPart.WHOLE
 
 
 Unit = NerUnit | PatternUnit
 
 # Relative CPU cost per character, measured on the benchmark texts (NER ~2.5x patterns).
 _COST = {NerUnit: 2.5, PatternUnit: 1.0}
-_PART_SHARE = {
-    PatternPart.WHOLE: 1.0,
-    PatternPart.NAMES_AND_PLACES: 0.5,
-    PatternPart.OTHERS: 0.5,
-    PatternPart.TENANT_RULES: 0.05,
-}
-
-
-def _cost(unit: Unit) -> float:
-    share = _PART_SHARE[unit.part] if isinstance(unit, PatternUnit) else 1.0
-    return _COST[type(unit)] * share * len(unit.text)
 
 
 @dataclass(slots=True)
@@ -136,73 +98,14 @@ def shard(units: Sequence[Unit], shards: int) -> list[list[int]]:
         return []
     if shards <= 1 or len(units) == 1:
         return [list(range(len(units)))]
-    order = sorted(range(len(units)), key=lambda i: -_cost(units[i]))
+    order = sorted(range(len(units)), key=lambda i: -_COST[type(units[i])] * len(units[i].text))
     heap = [(0.0, n) for n in range(min(shards, len(units)))]
     groups: list[list[int]] = [[] for _ in heap]
     for index in order:
         load, n = heapq.heappop(heap)
         groups[n].append(index)
-        heapq.heappush(heap, (load + _cost(units[index]), n))
+        heapq.heappush(heap, (load + _COST[type(units[index])] * len(units[index].text), n))
     return [sorted(g) for g in groups if g]
-
-
-def split_patterns(units: Sequence[Unit], shards: int) -> tuple[list[Unit], list[list[int]]]:
-    """The units to share among `shards` processes, and where each of `units` went.
-
-    A whole pattern unit that alone costs more than a process's fair share is cut
-    into its parts (see `PatternPart`), so two processes read it at once; others
-    stay whole (each part costs a little more than its share of the whole: under
-    load, with one process per batch, nothing is cut). `parts[i]` lists the
-    indices of unit i's pieces in the returned units.
-    """
-    fair = sum(_cost(u) for u in units) / max(1, shards)
-    out: list[Unit] = []
-    parts: list[list[int]] = []
-    for unit in units:
-        pieces = _parts(unit) if shards > 1 and _cost(unit) > fair else [unit]
-        parts.append(list(range(len(out), len(out) + len(pieces))))
-        out.extend(pieces)
-    return out, parts
-
-
-def _parts(unit: Unit) -> list[Unit]:
-    if not isinstance(unit, PatternUnit) or unit.part is not PatternPart.WHOLE:
-        return [unit]
-    pieces: list[Unit] = [
-        PatternUnit(unit.text, (), PatternPart.NAMES_AND_PLACES),
-        PatternUnit(unit.text, (), PatternPart.OTHERS),
-    ]
-    if unit.rules:
-        pieces.append(PatternUnit(unit.text, unit.rules, PatternPart.TENANT_RULES))
-    return pieces
-
-
-def _presidio_order(span: RawSpan) -> tuple[float, int, int, str]:
-    """The order of Presidio's findings (`remove_duplicates`): surest first, then by start,
-    longest first, and by type (its sort before the last one, which is stable)."""
-    entity_type, start, end, score = span
-    return -score, start, start - end, entity_type
-
-
-def join_parts(
-    split: Sequence[Unit], parts: Sequence[Sequence[int]], results: Sequence[list[RawSpan]]
-) -> list[list[RawSpan]]:
-    """Results per unit of `split_patterns`'s input, from the results of its output `split`
-    and its `parts`: a cut pattern unit's recognizer findings merged in Presidio's order,
-    then its tenant rules' findings (the order a whole unit gives them in)."""
-    joined: list[list[RawSpan]] = []
-    for pieces in parts:
-        if len(pieces) == 1:
-            joined.append(results[pieces[0]])
-            continue
-        found: list[RawSpan] = []
-        rules: list[RawSpan] = []
-        for index in pieces:
-            piece = split[index]
-            tenant = isinstance(piece, PatternUnit) and piece.part is PatternPart.TENANT_RULES
-            (rules if tenant else found).extend(results[index])
-        joined.append(sorted(found, key=_presidio_order) + rules)
-    return joined
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -18,11 +18,9 @@ from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import tenant_rules, whole_values
 from modelgw.trust.context_enhancer import BisectingContextEnhancer
 from modelgw.trust.detection_plan import (
-    NAMES_AND_PLACES_TYPES,
     AnalysisItem,
     Detection,
     NerUnit,
-    PatternPart,
     PatternUnit,
     RawSpan,
     Unit,
@@ -119,13 +117,6 @@ class Detector:
         supported = registered | {"PERSON", "LOCATION"}
         self.entities: tuple[str, ...] = tuple(e for e in DEFAULT_ENTITIES if e in supported)
         self._pattern_entities = [e for e in self.entities if e in registered]
-        names_and_places = [e for e in self._pattern_entities if e in NAMES_AND_PLACES_TYPES]
-        self._part_entities = {
-            PatternPart.WHOLE: self._pattern_entities,
-            PatternPart.NAMES_AND_PLACES: names_and_places,
-            PatternPart.OTHERS: [e for e in self._pattern_entities if e not in names_and_places],
-            PatternPart.TENANT_RULES: [],
-        }
 
     def _artifacts(self, text: str) -> NlpArtifacts:
         """Made on first read: only the context enhancer reads them (see `nlp_artifacts`)."""
@@ -157,21 +148,15 @@ class Detector:
         return results
 
     def _patterns(self, unit: PatternUnit) -> list[RawSpan]:
-        entities = self._part_entities[unit.part]
-        found = (
-            self._analyzer.analyze(
+        raw: list[RawSpan] = [
+            (r.entity_type, r.start, r.end, r.score)
+            for r in self._analyzer.analyze(
                 text=unit.text,
                 language=self._language,
-                entities=entities,
+                entities=self._pattern_entities,
                 score_threshold=self._threshold,
                 nlp_artifacts=self._artifacts(unit.text),
             )
-            if entities  # (Presidio reads no entities as all of them)
-            else []
-        )
-        raw: list[RawSpan] = [
-            (r.entity_type, r.start, r.end, r.score)
-            for r in found
             if whole_values.plausible(r.entity_type, unit.text, r.start, r.end)
         ]
         raw.extend(tenant_rules.find(unit.rules, unit.text))

@@ -43,10 +43,8 @@ from modelgw.trust.detection_plan import (
     RawSpan,
     Unit,
     finish,
-    join_parts,
     make_plan,
     shard,
-    split_patterns,
 )
 from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
 from modelgw.trust.ner import load_word_lists
@@ -272,13 +270,12 @@ class DetectorPool:
         if not plan.units:
             return finish(plan, [], self._config.score_threshold)
         deadline = time.monotonic() + self._deadline_s
-        workers = self._acquire(deadline, most=len(plan.units) + 1)
-        units, parts = split_patterns(plan.units, len(workers))
-        groups = shard(units, len(workers))
+        workers = self._acquire(deadline, most=len(plan.units))
+        groups = shard(plan.units, len(workers))
         for spare in workers[len(groups) :]:
             self._release(spare)
-        results = self._run(workers[: len(groups)], groups, units, deadline)
-        return finish(plan, join_parts(units, parts, results), self._config.score_threshold)
+        results = self._run(workers[: len(groups)], groups, plan.units, deadline)
+        return finish(plan, results, self._config.score_threshold)
 
     def _acquire(self, deadline: float, most: int) -> list[_Worker]:
         if self._closed.is_set():

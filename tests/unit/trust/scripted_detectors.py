@@ -12,13 +12,12 @@ import time
 from collections.abc import Sequence
 
 from modelgw.common.config.trust import TrustConfig
-from modelgw.trust.detection_plan import PatternPart, PatternUnit, RawSpan, Unit
+from modelgw.trust.detection_plan import RawSpan, Unit
 
 HANG = "hang-forever"
 CRASH = "crash-now"
 RAISE = "raise-please"
 _NAME = re.compile(r"\bAlice\b")
-_PERSON_PARTS = (PatternPart.WHOLE, PatternPart.NAMES_AND_PLACES)
 
 
 class ScriptedRunner:
@@ -33,13 +32,7 @@ class ScriptedRunner:
                 os._exit(3)
             if RAISE in unit.text:
                 raise ValueError(f"choked on {unit.text}")
-            names = isinstance(unit, PatternUnit) and unit.part in _PERSON_PARTS
-            found = names or not isinstance(unit, PatternUnit)
-            out.append(
-                [("PERSON", m.start(), m.end(), 0.9) for m in _NAME.finditer(unit.text)]
-                if found
-                else []
-            )
+            out.append([("PERSON", m.start(), m.end(), 0.9) for m in _NAME.finditer(unit.text)])
         return out
 
 

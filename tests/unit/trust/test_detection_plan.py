@@ -7,19 +7,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelgw.common.config.tenants import CustomPattern, EntityPolicy
 from modelgw.common.config.trust import NerScope, TrustConfig
-from modelgw.trust.detection_plan import (
-    NerUnit,
-    PatternPart,
-    PatternUnit,
-    finish,
-    join_parts,
-    make_plan,
-    shard,
-    split_patterns,
-)
-from modelgw.trust.tenant_rules import compile_rules
+from modelgw.trust.detection_plan import NerUnit, PatternUnit, finish, make_plan, shard
 from tests.unit.trust.scripted_detectors import ScriptedRunner
 
 TEXTS = [
@@ -98,73 +87,3 @@ def test_names_of_one_type_a_space_apart_are_one_detection() -> None:
         ("LOCATION", "Lima"),
         ("PERSON", "Rio"),
     ]
-
-
-RULES = compile_rules(
-    EntityPolicy(custom_patterns=[CustomPattern(entity_type="TICKET", regex=r"TCK-\d+")])
-)
-
-
-def test_a_lone_pattern_unit_is_cut_for_idle_workers() -> None:
-    plan = make_plan([("plain words only " * 60, RULES)], NerScope.WINDOWS)
-    assert len(plan.units) == 1  # no capitals: no NER window
-    units, parts = split_patterns(plan.units, 2)
-    assert [u.part for u in units if isinstance(u, PatternUnit)] == [
-        PatternPart.NAMES_AND_PLACES,
-        PatternPart.OTHERS,
-        PatternPart.TENANT_RULES,
-    ]
-    assert [u.rules for u in units if isinstance(u, PatternUnit)] == [(), (), RULES]
-    assert parts == [[0, 1, 2]]
-    assert split_patterns(plan.units, 1) == (plan.units, [[0]])  # one worker: nothing to share
-
-
-def test_a_batch_that_fills_the_workers_is_not_cut() -> None:
-    plan = make_plan([("plain words only " * 60, ()), ("other words " * 90, ())], NerScope.FULL)
-    units, parts = split_patterns(plan.units, 2)
-    assert units == plan.units
-    assert parts == [[i] for i in range(len(plan.units))]
-
-
-def test_joined_parts_come_in_presidios_order_then_the_tenant_rules() -> None:
-    plan = make_plan([("plain words only " * 60, RULES)], NerScope.WINDOWS)
-    units, parts = split_patterns(plan.units, 2)
-    results = [
-        [("PERSON", 5, 9, 0.85), ("LOCATION", 0, 4, 0.85)],
-        [("EMAIL_ADDRESS", 10, 20, 1.0), ("ADDRESS", 5, 9, 0.85), ("ADDRESS", 5, 7, 0.85)],
-        [("TICKET", 30, 36, 0.5)],
-    ]
-    assert join_parts(units, parts, results) == [
-        [
-            ("EMAIL_ADDRESS", 10, 20, 1.0),
-            ("LOCATION", 0, 4, 0.85),
-            ("ADDRESS", 5, 9, 0.85),
-            ("PERSON", 5, 9, 0.85),
-            ("ADDRESS", 5, 7, 0.85),
-            ("TICKET", 30, 36, 0.5),
-        ]
-    ]
-
-
-def test_the_parts_of_a_text_find_what_the_whole_finds() -> None:
-    """The real recognizers: every part on its own, joined, against the whole unit."""
-    from modelgw.trust.detector import Detector
-
-    detector = Detector(TrustConfig())
-    texts = [
-        "Hi, I am John Smith from Boston; mail john.smith@example.com, call +1 415-555-0132. "
-        "My SSN is 219-09-9999, ticket TCK-4411. Ship to 1777 Kramer Court, Springfield, "
-        "IL 62704. Rinaldi, Krüger and Hendricks met in Lisbon and PARIS.",
-        "JOHN SMITH paid with 4111 1111 1111 1111 and IBAN DE89 3704 0044 0532 0130 00 "
-        "(driver license D1234567, ssn 078-05-1120, TCK-9) from 10.0.0.12.",
-    ]
-    seen: set[str] = set()
-    for text in texts:
-        plan = make_plan([(text, RULES)], NerScope.WINDOWS)
-        whole = [u for u in plan.units if isinstance(u, PatternUnit)]
-        units, parts = split_patterns(whole, 2)
-        assert len(units) == 3
-        expected = detector.run_units(whole)
-        seen |= {t for t, *_ in expected[0]}
-        assert join_parts(units, parts, detector.run_units(units)) == expected
-    assert seen >= {"PERSON", "LOCATION", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "TICKET"}
