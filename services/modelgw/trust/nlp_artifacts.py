@@ -93,4 +93,16 @@ class LazyNlpArtifacts(NlpArtifacts):
 
     @cached_property
     def keywords(self) -> list[str]:  # type: ignore[override]
-        return NlpArtifacts.set_keywords(self._vocabulary, self.lemmas, self._language)
+        return KeywordList(NlpArtifacts.set_keywords(self._vocabulary, self.lemmas, self._language))
+
+
+class KeywordList(list[str]):
+    """Presidio's keyword list, asked `word in keywords` through a set: the enhancer asks it
+    for every word it walks past, and a list answers by comparing each keyword in turn."""
+
+    def __init__(self, keywords: list[str]) -> None:
+        super().__init__(keywords)
+        self._set = frozenset(keywords)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set

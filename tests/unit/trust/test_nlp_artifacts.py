@@ -64,6 +64,8 @@ def test_lazy_artefacts_equal_presidios(nlp: Language, text: str) -> None:
     assert lazy.tokens_indices == eager.tokens_indices
     assert lazy.lemmas == eager.lemmas
     assert lazy.keywords == eager.keywords
+    for word in [*eager.lemmas, "ssn", "the", "", "a:b"]:  # the enhancer's question
+        assert (word in lazy.keywords) == (word in eager.keywords)
     assert [t.text for t in lazy.tokens] == [t.text for t in eager.tokens]
 
 

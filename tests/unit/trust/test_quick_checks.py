@@ -12,13 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelgw.trust.address_words import GLUED_SUFFIXES
-from modelgw.trust.recognizers import address_world, names_in_context
+from modelgw.trust.recognizers import address_world, names_in_context, places_by_cue
 from modelgw.trust.recognizers.address_shapes import _GLUED_WORD, glued_suffix
 
 PAIRS = [
     (address_world._SIX_DIGIT_LINE, address_world._SIX_DIGIT_TAIL),
     (address_world._JP_LINE, address_world._JP_TAIL),
     (names_in_context._BEFORE_MAIL, names_in_context._BRACKETED_MAILBOX),
+    *places_by_cue._NEEDS.items(),
 ]
 PIECES = [
     "Delhi",
@@ -40,6 +41,15 @@ PIECES = [
     "-",
     "12345",
     "١٢٣٤٥٦",
+    "moved ",
+    "FROM ",
+    "to ",
+    "team for ",
+    ":",
+    "10.0.0.1 ",
+    "fe80::1",
+    ")",
+    "Górno",
 ]
 
 
@@ -54,7 +64,14 @@ def test_a_text_without_the_quick_part_has_no_match(pieces: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["New Delhi 110001", "Shibuya-ku, Tokyo 150-0002", "Ann Lee <ann.lee@example.com>"],
+    [
+        "New Delhi 110001",
+        "Shibuya-ku, Tokyo 150-0002",
+        "Ann Lee <ann.lee@example.com>",
+        "moving FROM Leeds to Górno",
+        "seen from 10.0.0.1 (Górno)",
+        "team for Górno:",
+    ],
 )
 def test_the_pairs_do_match_somewhere(text: str) -> None:
     assert any(pattern.search(text) and quick.search(text) for pattern, quick in PAIRS)
