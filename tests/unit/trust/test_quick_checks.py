@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelgw.trust.address_words import GLUED_SUFFIXES
+from modelgw.trust.disguises import REWRITE_NEEDS
 from modelgw.trust.recognizers import address_world, names_in_context, places_by_cue
 from modelgw.trust.recognizers.address_shapes import _GLUED_WORD, glued_suffix
 
@@ -20,6 +21,7 @@ PAIRS = [
     (address_world._JP_LINE, address_world._JP_TAIL),
     (names_in_context._BEFORE_MAIL, names_in_context._BRACKETED_MAILBOX),
     *places_by_cue._NEEDS.items(),
+    *REWRITE_NEEDS.items(),
 ]
 PIECES = [
     "Delhi",
@@ -50,6 +52,16 @@ PIECES = [
     "fe80::1",
     ")",
     "Górno",
+    "john",
+    " at ",
+    " AT ",
+    "[at]",
+    "(dot)",
+    " dot ",
+    ".",
+    "com",
+    "  ",
+    "I l a",
 ]
 
 
@@ -71,6 +83,9 @@ def test_a_text_without_the_quick_part_has_no_match(pieces: list[str]) -> None:
         "moving FROM Leeds to Górno",
         "seen from 10.0.0.1 (Górno)",
         "team for Górno:",
+        "john dot smith at example dot com",
+        "mail j o h n @ example . com or ann [at] example [dot] org",
+        "I l a r i a  C a r u s o",
     ],
 )
 def test_the_pairs_do_match_somewhere(text: str) -> None:
