@@ -30,6 +30,7 @@ from modelgw.trust.detection_plan import (
 )
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.ner import NerModel
+from modelgw.trust.nlp_artifacts import KeywordVocabulary, LazyNlpArtifacts
 from modelgw.trust.offline import use_bundled_suffix_list
 from modelgw.trust.place_names import load_place_names
 from modelgw.trust.recognizers import builtin_recognizers, own_recognizers
@@ -97,6 +98,7 @@ class Detector:
         )
         nlp_engine.nlp = {config.language: self.ner.nlp}  # type: ignore[assignment]  # presidio leaves nlp unannotated: None until load()
         self._nlp_engine = nlp_engine
+        self._vocabulary = KeywordVocabulary(self.ner.nlp)
         registry = RecognizerRegistry(supported_languages=[config.language])
         for recognizer in [
             *builtin_recognizers(config.language),
@@ -117,16 +119,9 @@ class Detector:
         self._pattern_entities = [e for e in self.entities if e in registered]
 
     def _artifacts(self, text: str) -> NlpArtifacts:
-        from presidio_analyzer.nlp_engine import NlpArtifacts
-
-        doc = self.ner.nlp.make_doc(text)
-        return NlpArtifacts(
-            entities=[],
-            tokens=doc,
-            tokens_indices=[t.idx for t in doc],
-            lemmas=[t.lower_ for t in doc],
-            nlp_engine=self._nlp_engine,
-            language=self._language,
+        """Made on first read: only the context enhancer reads them (see `nlp_artifacts`)."""
+        return LazyNlpArtifacts(
+            text, self.ner.nlp, self._vocabulary, self._language, self._nlp_engine
         )
 
     def analyze_many(

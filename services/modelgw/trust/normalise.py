@@ -23,6 +23,7 @@ from modelgw.trust.disguises import (
     DIGIT_LOOK_ALIKES,
     LATIN_DIGIT_LOOK_ALIKES,
     NEEDS_WORK,
+    REWRITE_NEEDS,
     REWRITES,
 )
 
@@ -390,7 +391,9 @@ def normalise(original: str) -> NormalisedText:
     if "\n" in text:
         text, starts, ends = _splice(text, starts, ends, line_breaks.joins(text))
     for pattern, repl in REWRITES:
-        text, starts, ends = _rewrite(text, starts, ends, pattern, repl)
+        needs = REWRITE_NEEDS.get(pattern)
+        if needs is None or needs.search(text):
+            text, starts, ends = _rewrite(text, starts, ends, pattern, repl)
     text, starts, ends = _rewrite(text, starts, ends, _SPACED_DIGITS, _one_value)
     if text == original:
         return NormalisedText(original, original)

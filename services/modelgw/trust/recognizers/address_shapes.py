@@ -43,17 +43,25 @@ PARTICLES = frozenset(
 )
 STATES = US_STATES | CA_PROVINCES | AU_STATES
 _GLUED_SET = frozenset(GLUED_SUFFIXES)
-_GLUED_LENGTHS = sorted({len(s) for s in GLUED_SUFFIXES}, reverse=True)
+_TAIL = 3
+_GLUED_LENGTHS_BY_TAIL: dict[str, tuple[int, ...]] = {
+    tail: tuple(sorted({len(s) for s in GLUED_SUFFIXES if s.endswith(tail)}, reverse=True))
+    for tail in {s[-_TAIL:] for s in GLUED_SUFFIXES}
+}
 _GLUED_WORD = re.compile(rf"{part.LETTER}[\w'\-]+")
 
 
 def glued_suffix(bare: str) -> str | None:
     """The street ending a one-word street name closes with (`vegur` of `laugavegur`), or
     None. Two letters at least stand before it; the longest ending wins. A set lookup per
-    ending length: a regex alternation of some 250 endings costs ~10x more per word."""
-    if not _GLUED_WORD.fullmatch(bare):
+    ending length: a regex alternation of some 250 endings costs ~10x more per word. Only
+    the lengths of the endings that share the word's last three letters are tried (every
+    ending has three at least): most words end as no street does, and every word of a
+    text is asked."""
+    lengths = _GLUED_LENGTHS_BY_TAIL.get(bare[-_TAIL:])
+    if lengths is None or not _GLUED_WORD.fullmatch(bare):
         return None
-    for n in _GLUED_LENGTHS:
+    for n in lengths:
         if len(bare) >= n + 2 and bare[-n:] in _GLUED_SET:
             return bare[-n:]
     return None

@@ -62,6 +62,9 @@ _BACK_STEPS = (
     part.UNIT_BEFORE,
 )
 _SIX_DIGIT_LINE = re.compile(rf"(?<![\w\-])(?P<town>{_TOWN})[ \t]+\d{{6}}(?![\d\-])")
+_SIX_DIGIT_TAIL = re.compile(r"[ \t]\d{6}")
+"""What every `_SIX_DIGIT_LINE` match holds: tried first, as the town words before it cost
+~0.3 ms a kilobyte to look for and most texts hold no six-digit code."""
 _JP_BLOCK = re.compile(
     rf"(?<![\w\-])\d{{1,2}}-\d{{1,2}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+{_W}){{0,3}}(?:[ \t]+\d{{1,5}})?"
 )
@@ -70,6 +73,8 @@ _JP_LINE = re.compile(
     rf"(?<![\w\-])(?:{_W}-(?i:ku|shi|cho|machi|gun),[ \t]+)?(?P<town>{_W})[ \t]+\d{{3}}-\d{{4}}"
     r"(?![\d\-])"
 )
+_JP_TAIL = re.compile(r"[ \t]\d{3}-\d{4}")
+"""What every `_JP_LINE` match holds (its postcode), tried first like `_SIX_DIGIT_TAIL`."""
 _BENGALURU = re.compile(
     r"(?<![\w])\d{1,2}(?i:st|nd|rd|th)[ \t]+(?i:main|cross)(?:[ \t]+(?i:road|rd\.?))?(?![\w])"
 )
@@ -84,12 +89,12 @@ class WorldAddressRecognizer(AddressRecognizer):
 
     def _other_anchors(self, text: str) -> list[_Block]:
         blocks = super()._other_anchors(text)
-        for m in _SIX_DIGIT_LINE.finditer(text):
+        for m in _SIX_DIGIT_LINE.finditer(text) if _SIX_DIGIT_TAIL.search(text) else ():
             town = self._region_or_place(m.group("town"))
             if town is not None:
                 start = m.start("town") + len(m.group("town")) - len(town)
                 blocks.append(_Block(_parts_before(text, start), m.end(), True))
-        for m in _JP_LINE.finditer(text):
+        for m in _JP_LINE.finditer(text) if _JP_TAIL.search(text) else ():
             ward = m.start() < m.start("town")
             if ward or self._known_place(m.group("town")):
                 blocks.append(_Block(_parts_before(text, m.start()), m.end(), True))

@@ -57,6 +57,9 @@ _BEFORE_MAIL = re.compile(
     rf"(?<![\w'\-])(?P<name>{_W}(?:[ \t]{_W}){{1,3}})[ \t]*[<(\[][\"']?(?P<local>[\w.+\-]+)@"
 )
 """`adelasia mocenigo <mocenigoa@example.com>`: a display name its own mailbox spells."""
+_BRACKETED_MAILBOX = re.compile(r"[<(\[][\"']?[\w.+\-]+@")
+"""What every `_BEFORE_MAIL` match ends with: tried first, as the words before it cost
+~0.3 ms a kilobyte to look for, and most mail addresses stand in no brackets."""
 
 
 class NamesInContextRecognizer(RegexRecognizer):
@@ -185,7 +188,7 @@ class NamesInContextRecognizer(RegexRecognizer):
 
     def _mailbox_names(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for m in _BEFORE_MAIL.finditer(text):
+        for m in _BEFORE_MAIL.finditer(text) if _BRACKETED_MAILBOX.search(text) else ():
             local = fold_accents(m.group("local").lower())
             picked: list[str] = []  # the words next to the mailbox that are no ordinary words
             for word in reversed(m.group("name").split()):

@@ -52,6 +52,12 @@ _AFTER_IP = re.compile(
 _TEAM_FOR = re.compile(
     rf"(?i)\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
 )
+_NEEDS = {
+    _FROM_TO: re.compile(r"(?i)from"),
+    _AFTER_IP: re.compile(r"\("),
+    _TEAM_FOR: re.compile(":"),
+}
+"""What every match of a pattern holds, looked for first: most texts hold none of them."""
 _STOP = frozenset(
     "the a an my our your their his her its this that these those all any some next last new "
     "same other each every".split()
@@ -70,6 +76,9 @@ class PlacesByCueRecognizer(RegexRecognizer):
     def find(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         for pattern in (_CUES, _TO_THE, _FROM_TO, _AFTER_IP, _TEAM_FOR):
+            needed = _NEEDS.get(pattern)
+            if needed is not None and not needed.search(text):
+                continue
             for m in pattern.finditer(text):
                 the = "the" in pattern.groupindex and m.group("the") is not None
                 span = self._place(text, m.start("place"), m.group("place"), after_the=the)
