@@ -73,8 +73,8 @@ _TRAILING_PARTICLES = frozenset(
 """A surname's particles: a name ends with one only where the surname is cut off after it
 (`María de` / `la Cruz`), so only before a lower-case word (`Profesional de nivel`)."""
 _LOWER_WORD_AFTER = re.compile(r"[ \t]+[a-zà-ÿ]")
-_SIGNATURE_BAR = re.compile(r"[^\n|]*[^\W\d_][^\n|]*\|[ \t]*$")
-"""`Head of Procurement | `: a job title (with a letter) and the bar before the employer."""
+_FIELD_REACH = 64
+"""How far before a span an organisation field's label may start (`Insurer: `)."""
 _ORGANISATION_FIELD = re.compile(
     r"(?i)\b(?:insurer|insurance|employer|company|bank|carrier|provider|vendor|supplier"
     r"|airline|firm|organi[sz]ation|agency|university|school|hospital|clinic|brand|merchant"
@@ -187,7 +187,17 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _employer(before: str) -> bool:
-    return bool(_SIGNATURE_BAR.fullmatch(before) or _ORGANISATION_FIELD.search(before))
+    """`before` (the span's line up to it) ends with a job title's bar or an organisation field.
+
+    Read from the end with string tests: a regex that must find the bar at the end of the
+    line backtracks quadratically over a long line without one (in a 4 KB paragraph, ~16 ms
+    per name found)."""
+    tail = before.rstrip(" \t")
+    if tail.endswith("|"):
+        head = tail[:-1]
+        if "|" not in head and "\n" not in head and any(c.isalpha() for c in head):
+            return True
+    return _ORGANISATION_FIELD.search(before[-_FIELD_REACH:]) is not None
 
 
 def _log_words(value: str) -> bool:

@@ -64,3 +64,11 @@ def test_one_word_brands_that_are_names_stay_names_unless_the_firm_is_said() -> 
     firm = "Our supplier Roche AG raised prices."
     assert not_a_name_or_place(firm, 13, 18, "PERSON")
     assert not_a_name_or_place("We ordered from Gucci today.", 16, 21, "PERSON")
+
+
+def test_the_employer_after_a_bar_is_read_from_the_line_s_end() -> None:
+    line = "Head of Procurement | Infosol"
+    assert not_a_name_or_place(line, 22, 29, "PERSON")
+    assert not not_a_name_or_place("a | b | Infosol", 8, 15, "PERSON")  # two bars: a table row
+    long_line = "word " * 800 + "Infosol"
+    assert not not_a_name_or_place(long_line, 4000, 4007, "PERSON")
