@@ -12,6 +12,7 @@ WORKER_EXTRA ?= worker-cpu
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e test-reliability lint fmt proto \
 	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
 	bench-audit bench-metrics bench-control bench-rate bench-rss bench-processes bench-gateway \
+	sweep-identifiers \
 	openapi fuzz
 
 help:
@@ -35,6 +36,7 @@ help:
 	@echo "make openapi      rewrite docs/openapi.json from the code"
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
+	@echo "make sweep-identifiers  cards, IBANs, IPs, SSNs, e-mails, phones x disguises: leak per cell (~1 min)"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
 	@echo "make bench-metrics  CPU that metrics add per request (on vs off vs none) -> bench/metrics/"
 	@echo "make bench-control  tenant version propagation (p50/p99 over 100 applies) and request-path cost"
@@ -131,6 +133,9 @@ eval-trust: venv
 
 bench-trust: venv
 	$(BIN)/python -m bench.trust.speed
+
+sweep-identifiers: venv
+	$(BIN)/python -m bench.trust.identifier_sweep $(BENCH_ARGS)
 
 bench-fairness: venv
 	$(BIN)/python -m bench.trust.fairness_report $(if $(BEFORE),--before $(BEFORE))

@@ -14,10 +14,6 @@ import functools
 import re
 from collections.abc import Callable
 
-import tldextract
-
-from modelgw.trust.offline import use_bundled_suffix_list
-
 DIGIT_LOOK_ALIKES = {
     # Cyrillic and Greek letters drawn like digits; only read as digits beside real ones.
     "О": "0",
@@ -159,7 +155,15 @@ def _spelled(match: re.Match[str]) -> str:
 @functools.lru_cache(maxsize=4096)
 def top_level_domain(word: str) -> bool:
     """Whether `word` is a top-level domain in the public suffix list bundled with the package
-    (`online`, `technology`, `museum`): e-mails live under every one, not only the common."""
+    (`online`, `technology`, `museum`): e-mails live under every one, not only the common.
+
+    `tldextract` (and the `requests` it imports) is loaded on the first call: the gateway
+    process normalises every prompt but rarely meets a worded e-mail, and importing it there
+    at start cost ~5 MiB of its resident memory (issue 19's RSS target)."""
+    import tldextract
+
+    from modelgw.trust.offline import use_bundled_suffix_list
+
     use_bundled_suffix_list()
     return tldextract.extract(f"example.{word}").suffix.lower() == word.lower()
 
