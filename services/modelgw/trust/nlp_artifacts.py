@@ -84,15 +84,15 @@ class LazyNlpArtifacts(NlpArtifacts):
         return self._nlp.make_doc(self._text)
 
     @cached_property
-    def tokens_indices(self) -> list[int]:  # type: ignore[override]
+    def tokens_indices(self) -> list[int]:  # type: ignore[override]  # an attribute there too
         return [token.idx for token in self.tokens]
 
     @cached_property
-    def lemmas(self) -> list[str]:  # type: ignore[override]
+    def lemmas(self) -> list[str]:  # type: ignore[override]  # an attribute there too
         return [token.lower_ for token in self.tokens]
 
     @cached_property
-    def keywords(self) -> list[str]:  # type: ignore[override]
+    def keywords(self) -> list[str]:  # type: ignore[override]  # an attribute there too
         return KeywordList(NlpArtifacts.set_keywords(self._vocabulary, self.lemmas, self._language))
 
 
