@@ -116,7 +116,7 @@ NEEDS_WORK = re.compile(
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]"
     r"|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)"
     r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b"
-    r"|[\w@.\-):]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
+    r"|[\w@.\-):+=]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
     re.IGNORECASE,
 )
 """A cheap test that some rule may apply: plain text without it is read as it is."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_CANDIDATE = re.compile(r"(?<=[\w@.+\-():])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():])")
+_CANDIDATE = re.compile(r"(?<=[\w@.+\-():=])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():;#])")
 _WINDOW = 48
 _EMAIL = re.compile(r"[\w+-][\w.+-]*@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
@@ -26,10 +26,16 @@ _NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?[ \t]+\d{3,6}$")
 _POSTCODE_LINE = re.compile(r"\d{3,6}[ \t]+[^\W\d_]{2,}")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
 _CUED_NUMBER = re.compile(
-    r"(?i)\b(?:phone|tel|call|called|mobile|cell|fax|ring|dial|whatsapp|text|on|at|from)\.?:?"
-    r"[ \t]+(?P<number>\+?\(?\d[\d ().\-]*)$"
+    r"(?i)\b(?:phone|tel|call|called|mobile|cell|fax|ring|dial|whatsapp|text|on|at|from|line"
+    r"|number)\.?:?(?:[ \t]+is)?[ \t]+(?P<number>\(?\+?\(?(?:\d[\d ().\-]*)?)$"
 )
-"""A number that a phone word introduces and the line break cuts: `Call me on 727` + `047 678`."""
+"""A number that a phone word introduces and the line break cuts: `Call me on 727` + `047 678`,
+`Phone: +` + `5016221234`."""
+_EXTENSION_START = re.compile(
+    r"(?i)[ \t]*[;,]?[ \t]*(?:x|ext|extn|extension|\#)(?:[ \t]*[.:=])?[ \t]*\d{1,6}\b"
+)
+_EXTENSION_END = re.compile(r"(?i)(?:x|ext|extn|extension|\#)(?:[ \t]*[.:=])?[ \t]*$")
+_PHONE_END = re.compile(r"\+?\(?\d[\d ().\-]{5,18}\d$")
 _NUMBER_START = re.compile(r"[\d ().\-]*\d")
 
 
@@ -137,7 +143,7 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if _iban_across(left, right):
             out.append((a, b, ""))
             continue
-        if _cued_phone_across(left, right):
+        if _cued_phone_across(left, right) or _extension_across(left, right):
             out.append((a, b, " "))
             continue
         if text[a:b] in {"\n", "\r\n"} and _glued_across(left, right):
@@ -193,4 +199,15 @@ def _cued_phone_across(left: str, right: str) -> bool:
         return False
     before = sum(c.isdigit() for c in cued.group("number"))
     after = sum(c.isdigit() for c in rest.group(0))
+    if before == 0:  # `Phone: +` over `5016221234`: a plus sign alone is the number's start
+        return "+" in cued.group("number") and 7 <= after <= 15
     return 9 <= before + after <= 15 and before < 7 and after < 7
+
+
+def _extension_across(left: str, right: str) -> bool:
+    """A phone number's extension cut from it by the break: `+680 277 1234` over `;ext=870`,
+    or `... 1234 ext=` over `870`."""
+    stem = left[: _EXTENSION_END.search(left).start()] if _EXTENSION_END.search(left) else None
+    if stem is not None:
+        return bool(_PHONE_END.search(stem.rstrip(" \t;,")) and re.match(r"\d{1,6}\b", right))
+    return bool(_PHONE_END.search(left) and _EXTENSION_START.match(right))

@@ -44,6 +44,9 @@ def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
             "3528-4156-1149",
         ),
         ("phone plus-double four triple seven oh one two three ok", "+447770123"),
+        ("Phone: +\n5016221234 ok", "+ 5016221234"),
+        ("reach me at +680 277 1234\n;ext=870 ok", "+680 277 1234 ;ext=870"),
+        ("phone +680 277 1234;ext=\n870 ok", "+680 277 1234;ext= 870"),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
@@ -61,6 +64,8 @@ def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
         "look at example.com and meet at 5.",
         "Main St 5\n12345 Berlin",
         "555-123-4567\n555-987-6543",
+        "call +44 20 7946 0958\nx-ray results attached",
+        "total =\n42 items",
         "to x@example.com\nSubject: hello",
         "one two three",
         "one, two, three or four more",
