@@ -207,7 +207,8 @@ def _cued_phone_across(left: str, right: str) -> bool:
 def _extension_across(left: str, right: str) -> bool:
     """A phone number's extension cut from it by the break: `+680 277 1234` over `;ext=870`,
     or `... 1234 ext=` over `870`."""
-    stem = left[: _EXTENSION_END.search(left).start()] if _EXTENSION_END.search(left) else None
-    if stem is not None:
-        return bool(_PHONE_END.search(stem.rstrip(" \t;,")) and re.match(r"\d{1,6}\b", right))
+    marker = _EXTENSION_END.search(left)
+    if marker is not None:
+        stem = left[: marker.start()].rstrip(" \t;,")
+        return bool(_PHONE_END.search(stem) and re.match(r"\d{1,6}\b", right))
     return bool(_PHONE_END.search(left) and _EXTENSION_START.match(right))
