@@ -51,9 +51,9 @@ _DIGIT_WORDS = {
     "eight": "8",
     "nine": "9",
 }
-_DIGIT_WORD = (
-    r"(?:(?:double|triple)[ \t\-]+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
-)
+_DIGIT_NAMES = "|".join(_DIGIT_WORDS)
+"""`zero|oh|one|...|nine`: the digit words of every pattern below."""
+_DIGIT_WORD = rf"(?:(?:double|triple)[ \t\-]+)?(?:{_DIGIT_NAMES})"
 _SPELLED_GAP = r"(?:[ \t]*[,;.\-][ \t]*|[ \t]+(?:dot|point)[ \t]+|[ \t]+)"
 SPELLED_DIGITS = re.compile(
     rf"(?i)(?<![\w-])(?:plus[ \t\-]+)?{_DIGIT_WORD}(?:{_SPELLED_GAP}{_DIGIT_WORD}){{3,}}(?![\w-])"
@@ -114,8 +114,7 @@ BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?i:dot|\.)\s*[\]\)\}>]\s*")
 NEEDS_WORK = re.compile(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]"
-    r"|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)"
-    r"[ \t,;.\-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b"
+    rf"|(?:{_DIGIT_NAMES}|double|triple)[ \t,;.\-]+(?:{_DIGIT_NAMES}|double|triple)\b"
     r"|[\w@.\-):+=]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
     re.IGNORECASE,
 )
@@ -123,7 +122,7 @@ NEEDS_WORK = re.compile(
 
 
 _SPELLED_PIECE = re.compile(
-    r"(?i)(?:(double|triple)[ \t\-]+)?(zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+    rf"(?i)(?:(double|triple)[ \t\-]+)?({_DIGIT_NAMES})"
     r"|(\b(?:dot|point)\b)|([ \t]*[,;.][ \t]*|[ \t]+-[ \t]+)"
 )
 """A digit word (`double` or `triple` before it repeats it), a worded dot, or a group's end: a

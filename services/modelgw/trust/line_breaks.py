@@ -14,6 +14,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from modelgw.trust.disguises import top_level_domain
+
 _CANDIDATE = re.compile(r"(?<=[\w@.+\-():=])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():;#])")
 _WINDOW = 48
 _EMAIL = re.compile(r"[\w+-][\w.+-]*@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
@@ -85,8 +87,6 @@ def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
 
 def _tld_ok(email: str) -> bool:
     """`x@example.com` + `Subject` glued read `example.comSubject`: no domain ends so."""
-    from modelgw.trust.disguises import top_level_domain
-
     return top_level_domain(email.rsplit(".", 1)[1])
 
 

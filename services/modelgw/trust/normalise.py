@@ -355,10 +355,11 @@ def _without_extra_dot(letter: str) -> str:
 def _unescaped_then_folded(original: str) -> tuple[str, list[int], list[int]]:
     """JSON and HTML escapes decoded (`G\\u00f3recka` is read as `Górecka`), characters that
     render as nothing removed, then `_fold`."""
+    decoded = escapes.edits(original)
+    if not decoded and original.isascii():
+        return _fold(original)  # the common case: nothing to decode, nothing invisible
     n = len(original)
-    base, base_starts, base_ends = _splice(
-        original, list(range(n)), list(range(1, n + 1)), escapes.edits(original)
-    )
+    base, base_starts, base_ends = _splice(original, list(range(n)), list(range(1, n + 1)), decoded)
     base, base_starts, base_ends = _without_invisibles(base, base_starts, base_ends)
     if base == original:
         return _fold(original)

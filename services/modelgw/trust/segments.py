@@ -69,13 +69,8 @@ class EagerSegmenter(Segmenter):
         text = self._pending
         limit = sentence or len(text)
         previous: re.Match[str] | None = None
-        first = len(text) - len(text.lstrip())
-        for word in _WORD.finditer(text, 0, limit):
-            if (
-                previous is not None
-                and previous.start() == first
-                and self._words.leads(previous.group(), word.group())
-            ):
+        for index, word in enumerate(_WORD.finditer(text, 0, limit)):
+            if index == 1 and previous and self._words.leads(previous.group(), word.group()):
                 # The pending text's first word is bound to nothing on its left (a cut
                 # or the answer's start is there); after a lead word it may leave now.
                 return previous.end()

@@ -14,6 +14,10 @@ from collections.abc import Sequence
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+DIGIT_GROUP_SEPARATOR = r"(?: - |  |[ \-.])"
+"""Between the digit groups of a card or an IBAN as people regroup them: a space, dash or
+dot, or a spaced dash or double space."""
+
 
 class RegexRecognizer(EntityRecognizer):
     """Finds `entity` with `patterns`; subclasses may override `validate` and `refine`."""

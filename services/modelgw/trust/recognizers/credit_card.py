@@ -14,10 +14,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognizer
 
-_SEPARATOR = r"(?: - |  |[ \-.])"
-"""Between digit groups: a space, dash or dot, or a spaced dash or double space."""
+_SEPARATOR = DIGIT_GROUP_SEPARATOR
 _CANDIDATE = re.compile(rf"(?<![\w+\-.])\d{{1,7}}(?:{_SEPARATOR}?\d{{1,7}}){{1,18}}(?![\w\-]|\.\d)")
 
 # (lowest prefix, highest prefix, card lengths): ISO/IEC 7812 ranges as the schemes publish them.

@@ -13,11 +13,11 @@ from __future__ import annotations
 import itertools
 import re
 
-from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognizer
 
 _PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOIl]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
 """An IBAN as banks print it: by fours (or in other groups of up to four), or in one run."""
-_SEPARATOR = r"(?: - |  |[ \-.])"
+_SEPARATOR = DIGIT_GROUP_SEPARATOR
 _CANDIDATE = re.compile(
     rf"\b[A-Za-z]{{2}}{_SEPARATOR}?[\dOIl]{_SEPARATOR}?[\dOIl]"
     rf"(?:{_SEPARATOR}?[A-Za-z0-9]){{10,30}}\b"

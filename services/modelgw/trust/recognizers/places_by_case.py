@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from modelgw.trust.place_names import WORD, PlaceKey, PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -138,12 +139,13 @@ def in_lists(text: str, candidates: list[Candidate]) -> list[Candidate]:
     """The sure candidates, and the ones joined to a sure one by a list, either way:
     `in berlin, paris and madrid`, `Siófok, Keszthely and Tihany` after `covers`."""
     sure = [c.sure for c in candidates]
-    for order in (range(1, len(candidates)), range(len(candidates) - 2, -1, -1)):
-        for i in order:
-            j = i - 1 if order.step == 1 else i + 1
-            a, b = sorted((candidates[i], candidates[j]), key=lambda c: c.start)
-            if not sure[i] and sure[j] and _LIST_GAP.fullmatch(text, a.end, b.start):
-                sure[i] = True
+    listed = [
+        _LIST_GAP.fullmatch(text, a.end, b.start) is not None for a, b in pairwise(candidates)
+    ]
+    for i in range(1, len(candidates)):  # forward: `in berlin, paris`
+        sure[i] = sure[i] or (sure[i - 1] and listed[i - 1])
+    for i in range(len(candidates) - 2, -1, -1):  # backward: `siófok, keszthely ... offices`
+        sure[i] = sure[i] or (sure[i + 1] and listed[i])
     return [c for c, ok in zip(candidates, sure, strict=True) if ok]
 
 
