@@ -34,10 +34,11 @@ from mimesis import Address, Locale, Person
 from bench.trust.common import machine, ours
 
 RESULTS = Path(__file__).parent / "results" / "locale_probe.md"
-LATIN = (
-    "cs da de de-at de-ch en en-au en-ca en-gb es es-mx et fi fr hr hu is it nl nl-be no pl"
-    " pt pt-br sk sv tr"
-).split()
+LATIN = [
+    *("cs", "da", "de", "de-at", "de-ch", "en", "en-au", "en-ca", "en-gb", "es", "es-mx"),
+    *("et", "fi", "fr", "hr", "hu", "is", "it", "nl", "nl-be", "no", "pl", "pt", "pt-br"),
+    *("sk", "sv", "tr"),
+]
 """Locales whose names and places mimesis writes in Latin letters (others are left out: the
 detector's gazetteer and name lists are Latin-script)."""
 KINDS = ("PERSON", "LOCATION", "ADDRESS")
@@ -69,7 +70,7 @@ class Probe:
 
 NUMBER_AFTER = frozenset({"da", "et", "is", "nl", "nl-be", "no"})
 """Locales whose mimesis streets put the house number first (`758 Steenbergsvej`) where the
-country writes it after the street (`Steenbergsvej 758`): the probe writes them the country's way."""
+country writes it after the street (`Steenbergsvej 758`): the probe writes them that way."""
 
 
 def _street(address: Address, locale: str) -> str:

@@ -35,6 +35,10 @@ def found(recognizer: PlacesByCueRecognizer, text: str) -> list[str]:
         ),
         ("Our team is based in 's-Hertogenbosch now.", ["'s-Hertogenbosch"]),
         ("they were in Thị Trấn Phước Bửu at the time", ["Thị Trấn Phước Bửu"]),
+        # `near`, and a street's number then `in`
+        ("the meeting is moved to our office near Ejstrupholm.", ["Ejstrupholm"]),
+        ("OUR TECHNICIAN WILL VISIT NA BUDECH 936 IN ČERNOVICE AT 9.", ["ČERNOVICE"]),
+        ("we visit lindehøj 1202 in henne tomorrow", ["henne"]),
     ],
 )
 def test_places_after_a_cue(
@@ -53,6 +57,9 @@ def test_places_after_a_cue(
         "the team in charge agreed",
         "they were in agreement",
         "delivery to customers is late",
+        "we are near completion, close to done",
+        "I raised 3 tickets and 2 in Zendesk",  # `and` ends no street
+        "Room 12 in Building C",
     ],
 )
 def test_ordinary_words_after_a_cue_are_no_place(

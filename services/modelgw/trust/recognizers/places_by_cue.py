@@ -4,8 +4,9 @@
 A village, a district or a town's local spelling (`Górno`, `Huérguina`,
 `tse-agberagba`) is in no list of manageable size. The sentence says it is
 a place: `moving from X to Y`, `relocated to X`, `delivery to X`, `joined
-remotely from X`, `the pilot in X`, `they were in X at the time`, `the X
-office`, `used from 203.0.113.9 (X)`, `on-site team for X:`. What follows
+remotely from X`, `our office near X`, `Na Budech 936 in X`, `the pilot in
+X`, `they were in X at the time`, `the X office`, `used from 203.0.113.9
+(X)`, `on-site team for X:`. What follows
 such a cue is read as a place when its words are neither ordinary English
 words nor given names (`moved to Sarah` is not a move to a town), in any
 case.
@@ -38,12 +39,20 @@ _CUES = re.compile(
     rf"(?i)(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
     r"|\b(?:based|located|living|lives|live|born|staying|stationed|were|was|are|is)[ \t]+in"
     r"|\b(?:pilot|team|office|branch|site|store|warehouse|plant|depot|hub|clinic|event"
-    r"|conference|workshop|offices|teams)[ \t]+(?:in|at))(?:[ \t]+(?P<the>the))?"
+    r"|conference|workshop|offices|teams)[ \t]+(?:in|at)"
+    r"|\b(?:near|outside|close[ \t]+to)"  # `our office near Kolind`
+    r")"
+    r"(?:[ \t]+(?P<the>the))?"
     rf"[ \t]+{_PLACE}"
 )
 _TO_THE = re.compile(rf"(?i)\b(?:to|from|at|in)[ \t]+(?P<the>the)[ \t]+{_PLACE}")
 """`to the Hokkaidō office`: with the word for a branch after it (see `_AFTER_THE`)."""
 _AFTER_THE = re.compile(r"(?i)[ \t]+(?:office|branch|site|team|store|warehouse|plant|depot)\b")
+_NUMBER_IN = re.compile(
+    rf"(?i)(?P<street>{_W})[ \t]+\d{{1,5}}[A-Za-z]?[ \t]+in(?P<the>)[ \t]+{_PLACE}"
+)
+"""A street and its number, then the town: `visit Na Budech 936 in Černovice` (the word before
+the number must be a name's, not `and 2 in Zendesk` or `Room 12 in`)."""
 _FROM_TO = re.compile(rf"(?i)\bfrom[ \t]+{_W}(?:[ \t]+{_W}){{0,2}}[ \t]+to[ \t]+{_PLACE}")
 _AFTER_IP = re.compile(
     rf"(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|[0-9A-Fa-f:]{{3,39}}:[0-9A-Fa-f]{{1,4}})[ \t]*\([ \t]*"
@@ -54,6 +63,7 @@ _TEAM_FOR = re.compile(
 )
 _NEEDS = {
     _FROM_TO: re.compile(r"(?i)from"),
+    _NUMBER_IN: re.compile(r"\d[A-Za-z]?[ \t]+(?i:in)\b"),
     _AFTER_IP: re.compile(r"\("),
     _TEAM_FOR: re.compile(":"),
 }
@@ -75,15 +85,22 @@ class PlacesByCueRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for pattern in (_CUES, _TO_THE, _FROM_TO, _AFTER_IP, _TEAM_FOR):
+        for pattern in (_CUES, _TO_THE, _FROM_TO, _NUMBER_IN, _AFTER_IP, _TEAM_FOR):
             needed = _NEEDS.get(pattern)
             if needed is not None and not needed.search(text):
                 continue
-            for m in pattern.finditer(text):
-                the = "the" in pattern.groupindex and m.group("the") is not None
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
+                # where this cue leads nowhere, another may begin inside what it read (`moved
+                # to our office near Kolind`), so the search goes on from its place's start
+                pos = m.start("place")
+                the = "the" in pattern.groupindex and bool(m.group("the"))
+                if "street" in pattern.groupindex and not self._street_word(m.group("street")):
+                    continue
                 span = self._place(text, m.start("place"), m.group("place"), after_the=the)
                 if span:
                     spans.append(span)
+                    pos = span[1]
         return spans
 
     def _place(
@@ -113,6 +130,11 @@ class PlacesByCueRecognizer(RegexRecognizer):
         if after_the and not _AFTER_THE.match(text, end):
             return None  # `to the X` counts only as `to the X office`
         return start, end
+
+    def _street_word(self, word: str) -> bool:
+        """A word that may end a street's name: no English word (`and`, `room`, `version`)."""
+        lower = word.lower()
+        return lower not in self._names.english and lower not in self._names.common
 
     def _place_word(self, word: str, *, first: bool) -> bool:
         lower = re.sub(r"['\u2019]s$", "", word.lower())
