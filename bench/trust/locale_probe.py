@@ -32,6 +32,7 @@ from pathlib import Path
 from mimesis import Address, Locale, Person
 
 from bench.trust.common import machine, ours
+from bench.trust.locale_probe_held import HELD_FRAMES
 
 RESULTS = Path(__file__).parent / "results" / "locale_probe.md"
 LATIN = [
@@ -126,12 +127,14 @@ CASES: dict[str, Callable[[str], str]] = {
 }
 
 
-def probes(locales: list[str], per_locale: int, seed: int) -> list[tuple[Probe, str]]:
+def probes(
+    locales: list[str], per_locale: int, seed: int, frames: tuple[str, ...] = FRAMES
+) -> list[tuple[Probe, str]]:
     rng = random.Random(seed)
     out: list[tuple[Probe, str]] = []
     for locale in locales:
         for i in range(per_locale):
-            frame = FRAMES[i % len(FRAMES)]
+            frame = frames[i % len(frames)]
             case = ("plain", "plain", "lower", "caps")[i % 4]
             filled = _fill(frame, _values(locale, rng), CASES[case])
             if filled is not None:
@@ -148,21 +151,15 @@ def _leaks(span: tuple[str, int, int], found: list[tuple[str, int, int]], text: 
     return any(not c and not text[start + i].isspace() for i, c in enumerate(covered))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=29)
-    parser.add_argument("--per-locale", type=int, default=96)
-    parser.add_argument("--locales", nargs="*", default=LATIN)
-    parser.add_argument("--examples", type=int, default=0, help="leaked values to print per locale")
-    parser.add_argument("--no-write", action="store_true", help="print only; keep the results file")
-    args = parser.parse_args()
-    sample = probes(args.locales, args.per_locale, args.seed)
-    analyze = ours()
-    started = time.perf_counter()
-    found = analyze([p.text for p, _ in sample])
-    took = time.perf_counter() - started
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # leaked, total
-    texts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+Counts = dict[tuple[str, str], list[int]]  # (locale, kind) -> [leaked, total]
+TextCounts = dict[str, list[int]]  # locale -> [texts with a leak, texts]
+
+
+def _score(
+    sample: list[tuple[Probe, str]], found: list[list[tuple[str, int, int]]], examples: int
+) -> tuple[Counts, TextCounts]:
+    counts: Counts = defaultdict(lambda: [0, 0])
+    texts: TextCounts = defaultdict(lambda: [0, 0])
     shown: dict[str, int] = defaultdict(int)
     for (probe, case), predicted in zip(sample, found, strict=True):
         any_leak = False
@@ -172,13 +169,40 @@ def main() -> None:
                 counts[key][0] += leak
                 counts[key][1] += 1
             any_leak |= leak
-            if leak and shown[probe.locale] < args.examples:
+            if leak and shown[probe.locale] < examples:
                 shown[probe.locale] += 1
                 value = probe.text[span[1] : span[2]]
                 print(f"{probe.locale:6} {case:5} {span[0]:8} {value!r}  <- {probe.text!r}")
-        for key in (probe.locale, "all"):
-            texts[key][0] += any_leak
-            texts[key][1] += 1
+        for locale in (probe.locale, "all"):
+            texts[locale][0] += any_leak
+            texts[locale][1] += 1
+    return counts, texts
+
+
+def _row(name: str, locale: str, counts: Counts, texts: TextCounts) -> str:
+    cells = []
+    for kind in KINDS:
+        leaked, total = counts.get((locale, kind), [0, 0])
+        cells.append(f"{100 * leaked / total:.1f}%" if total else "n/a")
+    leaked, total = texts[locale]
+    return f"| {name} | " + " | ".join(cells) + f" | {100 * leaked / total:.1f}% |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=29)
+    parser.add_argument("--per-locale", type=int, default=96)
+    parser.add_argument("--locales", nargs="*", default=LATIN)
+    parser.add_argument("--examples", type=int, default=0, help="leaked values to print per locale")
+    parser.add_argument("--no-write", action="store_true", help="print only; keep the results file")
+    args = parser.parse_args()
+    analyze = ours()
+    sample = probes(args.locales, args.per_locale, args.seed)
+    started = time.perf_counter()
+    counts, texts = _score(sample, analyze([p.text for p, _ in sample]), args.examples)
+    took = time.perf_counter() - started
+    held = probes(args.locales, args.per_locale, args.seed + 1, HELD_FRAMES)
+    held_counts, held_texts = _score(held, analyze([p.text for p, _ in held]), examples=0)
     lines = [
         "# Locale probe: names, towns and addresses per locale (mimesis address books)",
         "",
@@ -187,19 +211,17 @@ def main() -> None:
         f" {machine()}",
         "",
         "Share of values with any character left unmasked, and of texts with any such value."
-        " A dev tool: its examples may be read while tuning. PERSON flatters (see the module).",
+        " The tuning frames' examples may be read while tuning; the held-out frames"
+        " (`locale_probe_held.py`) are only ever scored, in the last row. PERSON flatters"
+        " (see the module).",
         "",
         "| locale | " + " | ".join(KINDS) + " | texts with a leak |",
         "|---" * (len(KINDS) + 2) + "|",
     ]
     for locale in [*args.locales, "all"]:
-        cells = []
-        for kind in KINDS:
-            leaked, total = counts.get((locale, kind), [0, 0])
-            cells.append(f"{100 * leaked / total:.1f}%" if total else "n/a")
-        leaked, total = texts[locale]
-        name = "**all**" if locale == "all" else locale
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {100 * leaked / total:.1f}% |")
+        name = "**all** (tuning frames)" if locale == "all" else locale
+        lines.append(_row(name, locale, counts, texts))
+    lines.append(_row("**all** (held-out frames)", "all", held_counts, held_texts))
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:
