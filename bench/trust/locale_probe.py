@@ -59,6 +59,19 @@ FRAMES: tuple[str, ...] = (
     "Return label printed for {name}, {street}, {postcode} {city}.",
     "The meeting with {name} is moved to our office near {city}.",
     "{name} asked us to send the documents to {street}, {city} instead.",
+    # a second batch, written after the held-out frames: other ways a town is mentioned
+    "Stock at {city} is low; {name} will reorder on Monday.",
+    "The workshop in {city} went well, thanks to {name}.",
+    "{name} (sales, {city}) will join the call.",
+    "Customer since 2019. Address on file: {line}.",
+    "Offices: London, {city} and Madrid.",
+    "we still owe {name} for the repair done at {street}.",
+    "Can you confirm the {city} depot has the pallet for {name}?",
+    "Moved house: new address is {block}",
+    "{city}, 12 March - {name} signed the framework agreement.",
+    "Regards,\n{name}\nAccount manager, {city}",
+    "The courier couldn't find {street} in {city}, please call {name}.",
+    "Travel: {name} flies to {city} on Thursday for the audit.",
 )
 
 

@@ -16,6 +16,7 @@ from modelgw.trust.recognizers.jwt import JwtRecognizer
 from modelgw.trust.recognizers.labelled_fields import LabelledFieldsRecognizer
 from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
+from modelgw.trust.recognizers.names_by_role import NamesByRoleRecognizer
 from modelgw.trust.recognizers.names_in_context import NamesInContextRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
@@ -71,6 +72,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         PaymentCardRecognizer(),
         NamesByCaseRecognizer(names),
         NamesInContextRecognizer(names),
+        NamesByRoleRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
         PlacesByCueRecognizer(places, names),

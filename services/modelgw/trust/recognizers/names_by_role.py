@@ -1,0 +1,108 @@
+# ruff: noqa: SIM905  (word lists read best as words)
+"""Person names told by the words around them, whatever the names' own words are.
+
+Some words can only lead to or follow a person: an honorific (`Dear Mr.
+Cook`, `Frau Förster`), a verb of office work with `by` (`approved by Piran
+Özdemir`, `opened by dean smith`), a role before a name (`Customer Annedore
+Patberg called`), a possessive before a person's things (`pass it on to
+mangold's manager`). There a surname that is also an English word (`Cook`,
+`Lane`, `Miles`) is still a surname, and a name from no list (`Özdemir`) is
+still a name. In a text with capitals the name must be capitalised too; in
+lower case or capitals, a word from the name lists or one that is no English
+word. Stop words, and words of software (`created by Jenkins`), end a name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelgw.trust.name_lists import NameLists, fold_accents
+from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.stop_words import english_stop_words
+
+_W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
+_NAME = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
+_HONORIFIC = (
+    r"mr|mrs|ms|mx|miss|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|señor|señora|sr|sra"
+    r"|srta|signor|signora|sig|dott|pan|pani|heer|mevrouw|dhr|mevr"
+)
+_AFTER_HONORIFIC = re.compile(rf"(?i)(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
+_OFFICE_VERBS = (
+    r"approved|opened|signed|reported|created|submitted|raised|assigned|reviewed|closed"
+    r"|logged|requested|written|handled|escalated|authori[sz]ed|prepared|issued|placed"
+    r"|cancell?ed|countersigned|booked|ordered|filed|sent|referred|recommended|introduced"
+)
+_BY = re.compile(rf"(?i)\b(?:{_OFFICE_VERBS})[ \t]+by[ \t]+{_NAME}")
+_ROLES = (
+    r"customer|client|patient|tenant|caller|employee|colleague|applicant|guest|passenger"
+    r"|subscriber|cardholder|policyholder|landlord|homeowner|claimant|complainant|technician"
+    r"|courier|driver|candidate|contractor|consultant|student|visitor"
+)
+_ROLE = re.compile(rf"(?i)(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
+_THINGS = (
+    r"manager|boss|team|assistant|colleague|wife|husband|partner|son|daughter|mother|father"
+    r"|laptop|phone|account|order|desk|office|mailbox|calendar|contract|invoice|request"
+    r"|ticket|car|address|number|email|e-mail|flight|visa|salary|payslip|appointment"
+)
+_POSSESSIVE = re.compile(
+    rf"(?i)(?<![\w'\-])(?P<name>{_W})['\u2019]s[ \t]+(?:new[ \t]+|old[ \t]+)?(?:{_THINGS})\b"
+)
+_NOT_PEOPLE = frozenset(
+    "jenkins jira github gitlab bot system admin administrator cron dependabot renovate "
+    "zendesk salesforce servicenow sap oracle workday email e-mail mail post phone fax sms "
+    "courier hand chat whatsapp slack teams".split()
+)
+"""Who files a ticket or opens a pull request without being a person, and how a thing is sent
+(`ordered by email`, `sent by post`)."""
+
+
+class NamesByRoleRecognizer(RegexRecognizer):
+    entity = "PERSON"
+    score = 0.6
+
+    def __init__(self, names: NameLists) -> None:
+        super().__init__()
+        self._names = names
+        self._stop = english_stop_words()
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        titled = not (text.islower() or text.isupper())
+        spans: list[tuple[int, int]] = []
+        for pattern in (_AFTER_HONORIFIC, _BY, _ROLE):
+            honorific = pattern is _AFTER_HONORIFIC
+            for m in pattern.finditer(text):
+                span = self._name_at(m.start("name"), m.group("name"), titled, honorific)
+                if span:
+                    spans.append(span)
+        for m in _POSSESSIVE.finditer(text):
+            if self._word_ok(m.group("name"), titled, english_ok=False):
+                spans.append(m.span("name"))
+        return spans
+
+    def _name_at(
+        self, start: int, words: str, titled: bool, honorific: bool
+    ) -> tuple[int, int] | None:
+        """The name's words from `start`: as many as pass, none when the first does not. Its
+        first word may be an English word only after an honorific (`Mr. Cook`, not `approved
+        by Board`); a later one may if it is a listed name (`Ada Lane`)."""
+        end = None
+        for i, m in enumerate(re.finditer(r"\S+", words)):
+            if not self._word_ok(m.group(0), titled, english_ok=honorific or i > 0):
+                break
+            end = start + m.end()
+        return (start, end) if end is not None else None
+
+    def _word_ok(self, word: str, titled: bool, *, english_ok: bool) -> bool:
+        """A name's word: capitalised where the text has capitals, no stop word; a listed name,
+        or a word that is no English word (with `english_ok`, a listed one may be both)."""
+        lower = word.lower()
+        if len(lower) < 2 or lower in self._stop or lower in _NOT_PEOPLE:
+            return False
+        if titled and (not word[0].isupper() or (word.isupper() and len(word) <= 4)):
+            return False  # in a text with capitals, `SSN`, `VAT`, `IBAN` are acronyms
+        names = self._names
+        plain = lower in names.english or lower in names.common
+        if plain and not english_ok:
+            return False
+        listed = any(w in names.first or w in names.last for w in (lower, fold_accents(lower)))
+        return listed or not plain

@@ -1,0 +1,49 @@
+"""Person names told by an honorific, an office verb with `by`, a role, or a possessive."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.recognizers.names_by_role import NamesByRoleRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> NamesByRoleRecognizer:
+    return NamesByRoleRecognizer(NameLists.load())
+
+
+def found(recognizer: NamesByRoleRecognizer, text: str) -> list[str]:
+    return sorted({text[s:e] for s, e in recognizer.find(text)})
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Dear Mr. Cook, your order has shipped.", ["Cook"]),  # an English word, a surname
+        ("Approved by Piran Özdemir.", ["Piran Özdemir"]),
+        ("Customer Annedore Patberg called about invoice 4471.", ["Annedore Patberg"]),
+        ("i'll pass it on to mangold's manager.", ["mangold"]),
+        ("SPOKE WITH FRAU FÖRSTER TODAY", ["FÖRSTER"]),
+        ("the ticket was opened by cangür sezer yesterday.", ["cangür sezer"]),
+    ],
+)
+def test_a_name_after_a_word_that_leads_to_a_person(
+    recognizer: NamesByRoleRecognizer, text: str, names: list[str]
+) -> None:
+    assert found(recognizer, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We ordered by email and it was approved by Finance.",
+        "Customer Service will call you.",
+        "The company's manager agreed.",
+        "Applicant SSN is 276-68-6717 per the form.",  # an acronym in a text with capitals
+        "The build was created by Jenkins.",
+        "approved by the board yesterday",
+    ],
+)
+def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:
+    assert found(recognizer, text) == []
