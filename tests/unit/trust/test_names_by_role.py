@@ -26,6 +26,8 @@ def found(recognizer: NamesByRoleRecognizer, text: str) -> list[str]:
         ("i'll pass it on to mangold's manager.", ["mangold"]),
         ("SPOKE WITH FRAU FÖRSTER TODAY", ["FÖRSTER"]),
         ("the ticket was opened by cangür sezer yesterday.", ["cangür sezer"]),
+        ("thanks aroha! i'll pass it on to smith's manager.", ["aroha", "smith"]),
+        ("Thanks Bob! See you Monday.", ["Bob"]),  # a given name that is a word too
     ],
 )
 def test_a_name_after_a_word_that_leads_to_a_person(
@@ -43,6 +45,8 @@ def test_a_name_after_a_word_that_leads_to_a_person(
         "Applicant SSN is 276-68-6717 per the form.",  # an acronym in a text with capitals
         "The build was created by Jenkins.",
         "approved by the board yesterday",
+        "Hi team, thanks all! Hello there, thanks again! cheers mate!",
+        "The bank's account was closed.",  # a listed surname, an English word, no person's
     ],
 )
 def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:

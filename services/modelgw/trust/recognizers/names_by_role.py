@@ -5,11 +5,13 @@ Some words can only lead to or follow a person: an honorific (`Dear Mr.
 Cook`, `Frau Förster`), a verb of office work with `by` (`approved by Piran
 Özdemir`, `opened by dean smith`), a role before a name (`Customer Annedore
 Patberg called`), a possessive before a person's things (`pass it on to
-mangold's manager`). There a surname that is also an English word (`Cook`,
-`Lane`, `Miles`) is still a surname, and a name from no list (`Özdemir`) is
-still a name. In a text with capitals the name must be capitalised too; in
-lower case or capitals, a word from the name lists or one that is no English
-word. Stop words, and words of software (`created by Jenkins`), end a name.
+mangold's manager`), a greeting before one word and a comma (`thanks
+aroha!`). There a surname that is also an English word (`Cook`, `Lane`,
+`Miles`) is still a surname, a greeted given name (`Hi Joy,`) a name, and a
+name from no list (`Özdemir`) is still a name. In a text with capitals the
+name must be capitalised too; in lower case or capitals, a word from the name
+lists or one that is no English word. Stop words, and words of software
+(`created by Jenkins`), end a name.
 """
 
 from __future__ import annotations
@@ -39,14 +41,30 @@ _ROLES = (
     r"|courier|driver|candidate|contractor|consultant|student|visitor"
 )
 _ROLE = re.compile(rf"(?i)(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
+_RELATIONS = (
+    r"manager|boss|assistant|colleague|wife|husband|partner|son|daughter|mother|father"
+    r"|line[ \t]+manager|supervisor|secretary|lawyer|doctor"
+)
 _THINGS = (
-    r"manager|boss|team|assistant|colleague|wife|husband|partner|son|daughter|mother|father"
-    r"|laptop|phone|account|order|desk|office|mailbox|calendar|contract|invoice|request"
+    r"team|laptop|phone|account|order|desk|office|mailbox|calendar|contract|invoice|request"
     r"|ticket|car|address|number|email|e-mail|flight|visa|salary|payslip|appointment"
 )
 _POSSESSIVE = re.compile(
-    rf"(?i)(?<![\w'\-])(?P<name>{_W})['\u2019]s[ \t]+(?:new[ \t]+|old[ \t]+)?(?:{_THINGS})\b"
+    rf"(?i)(?<![\w'\-])(?P<name>{_W})['\u2019]s[ \t]+(?:new[ \t]+|old[ \t]+)?"
+    rf"(?:(?P<relation>{_RELATIONS})|{_THINGS})\b"
 )
+_GREETED = re.compile(
+    rf"(?i)(?:^|(?<=[\s(]))(?:hi|hello|hey|dear|thanks|thank[ \t]+you|cheers|morning)[ \t]+"
+    rf"(?P<name>{_W})[ \t]*(?:[,!]|$)",
+    re.MULTILINE,
+)
+"""A greeting and one word, then a comma, `!` or the line's end: `Hi Comfort,`, `thanks joy!`."""
+_NOT_GREETED = frozenset(
+    "mate man boss guy guys bro lady love honey sweet dear all both everyone team folks there "
+    "again much lots nice good best so more pal buddy friend sir madam champ babe again then "
+    "in to for you".split()
+)
+"""Words a greeting is followed by that are no one's name (`cheers mate!`, `thanks again!`)."""
 _NOT_PEOPLE = frozenset(
     "jenkins jira github gitlab bot system admin administrator cron dependabot renovate "
     "zendesk salesforce servicenow sap oracle workday email e-mail mail post phone fax sms "
@@ -75,9 +93,27 @@ class NamesByRoleRecognizer(RegexRecognizer):
                 if span:
                     spans.append(span)
         for m in _POSSESSIVE.finditer(text):
-            if self._word_ok(m.group("name"), titled, english_ok=False):
+            # a listed surname that is an English word is a person's only before a person:
+            # `smith's manager`, not `the bank's account`
+            if self._word_ok(m.group("name"), titled, english_ok=bool(m.group("relation"))):
+                spans.append(m.span("name"))
+        for m in _GREETED.finditer(text):
+            if self._given(m.group("name"), titled):
                 spans.append(m.span("name"))
         return spans
+
+    def _given(self, word: str, titled: bool) -> bool:
+        """A greeted word: a listed given name even if an English word (`Hi Joy,`), else one
+        that is no English word (`thanks aroha!`); never `team`, `all`, `everyone`."""
+        lower = word.lower()
+        if lower in self._stop or lower in _NOT_PEOPLE or (titled and not word[0].isupper()):
+            return False
+        names = self._names
+        if lower in names.first or fold_accents(lower) in names.first:
+            return True
+        if lower in names.common:  # a name that is also a word: `Joy`, `Bob`, not `mate`
+            return lower not in _NOT_GREETED
+        return self._word_ok(word, titled, english_ok=False)
 
     def _name_at(
         self, start: int, words: str, titled: bool, honorific: bool
