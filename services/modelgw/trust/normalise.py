@@ -178,7 +178,13 @@ def _disguised_words(original: str) -> set[int]:
             continue
         if not any(c.isascii() and c.isalnum() for c in value):
             continue
-        if all(c in _LOOK_ALIKE_LETTERS or c.isascii() or unicodedata.combining(c) for c in value):
+        if all(
+            c in _LOOK_ALIKE_LETTERS
+            or c.isascii()
+            or unicodedata.combining(c)
+            or (c in DIGIT_LOOK_ALIKES and any(d.isascii() and d.isdigit() for d in value))
+            for c in value
+        ):  # a digit look-alike among real digits (`LU07з692`) is no Cyrillic word
             found.update(range(word.start(), word.end()))
     return found
 
@@ -200,6 +206,7 @@ def _digit_positions(original: str) -> dict[int, str]:
             _among_digits(original[max(0, i - 6) : i + 7])
             or _among_digits(_token(original, i))
             or _in_number(original, i)
+            or _in_code(original, i)
         ):
             found[i] = DIGIT_LOOK_ALIKES[match.group(0)]
     return found
@@ -222,6 +229,19 @@ def _in_a_word(text: str, i: int) -> bool:
     return any(
         any(_foreign_letter(c) for c in w.group(0))
         for w in _WORD_AROUND.finditer(text[max(0, i - 12) : i + 13])
+    )
+
+
+def _in_code(text: str, i: int) -> bool:
+    """A look-alike that no Latin letter is drawn like (`З`, `б`, `Ч`) in a code of Latin
+    letters and digits: `LU07з692FR8...`, `YЗ1W`. In such a word it can only stand for a digit
+    (`О` and `І` there are read as the Latin letters they look like, and an IBAN's checksum
+    decides whether they were digits)."""
+    if text[i] in _LOOK_ALIKE_LETTERS:
+        return False
+    word = _token(text, i).strip(",.;:!?()\"'")
+    return any(c.isascii() and c.isdigit() for c in word) and all(
+        (c.isascii() and c.isalnum()) or c in DIGIT_LOOK_ALIKES or c in "-." for c in word
     )
 
 

@@ -107,6 +107,10 @@ def test_words_of_another_script_keep_their_letters(text: str) -> None:
         ("серия 4О17 номер 123456", "серия 4017 номер 123456"),  # Cyrillic О among digits
         ("pay via Ρaypal today", "pay via Paypal today"),  # Greek Ρ in a Latin word
         ("ул. Тверская, д. 7; card 4О17 0000 1111 2222", "ул. Тверская, д. 7; card 4017 0000"),
+        # a look-alike no Latin letter is drawn like, in a code of letters and digits: a digit;
+        # the Greek Ο beside it is read as the Latin O (the IBAN's checksum says it was a 0)
+        ("Bank details: LU07з692FR8ΟYI6X5NHN", "Bank details: LU073692FR8OYI6X5NHN"),
+        ("AL25 7425 4542 CUFJ OQSX B4FL YЗ1W", "AL25 7425 4542 CUFJ OQSX B4FL Y31W"),
     ],
 )
 def test_look_alikes_inside_latin_or_digit_words_are_still_read(original: str, reads: str) -> None:
