@@ -47,6 +47,13 @@ def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
         ("Phone: +\n5016221234 ok", "+ 5016221234"),
         ("reach me at +680 277 1234\n;ext=870 ok", "+680 277 1234 ;ext=870"),
         ("phone +680 277 1234;ext=\n870 ok", "+680 277 1234;ext= 870"),
+        # an e-mail cut where the next line alone reads as one; a card, an IPv4-mapped IPv6
+        ("write to p\nb1977@empresa.com.br ok", "pb1977@empresa.com.br"),
+        ("write to pb19\n77@empresa.com.br ok", "pb1977@empresa.com.br"),
+        ("reach me at lieselo\ntte@example.com ok", "lieselotte@example.com"),
+        ("card 566\n0 5555 3122 9261 ok", "5660 5555 3122 9261"),
+        ("card 6306937527922\n398917 ok", "6306937527922398917"),
+        ("ip ::ffff\n:210.128.222.102 ok", "::ffff:210.128.222.102"),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
@@ -67,6 +74,10 @@ def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
         "call +44 20 7946 0958\nx-ray results attached",
         "total =\n42 items",
         "to x@example.com\nSubject: hello",
+        "Valley\njane@example.com",  # a word of its own before an address on its own
+        "thanks\nsupport@example.com",
+        "office 02030 99 3020\nfolake.ibekwe@example.com",  # a number's end, no local part
+        "Email:\njane@example.com",
         "one two three",
         "one, two, three or four more",
         "double one and triple two",
