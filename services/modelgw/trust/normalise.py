@@ -42,10 +42,29 @@ _HOMOGLYPHS = str.maketrans(_HOMOGLYPH_FROM, "aeopcyxijsdqwhlABEKMHOPCTXIJSaopik
 _LOOK_ALIKE_LETTERS = frozenset(_HOMOGLYPH_FROM)
 _WORD_RUN = re.compile(r"[\w\u0300-\u036f]+")
 """A word for the look-alike test: letters, digits and their combining accents."""
-_LATIN_LOOK_ALIKE = re.compile(r"\d[lIOo]|[lIOo]\d")
+_LATIN_LOOK_ALIKE = re.compile(r"\d\W{0,3}[lIOo]|[lIOo]\W{0,3}\d")
+"""A Latin look-alike next to a digit, or a separator away: what `_latin_digit_positions`
+needs, looked for first."""
 _GROUP = r"[^\W_]*\d[^\W_]*"
-_DIGIT_RUN = re.compile(rf"(?<![\w.\-]){_GROUP}(?:[ \-./]{_GROUP})*")
-"""Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash."""
+_DASH = "".join(
+    re.escape(chr(c))
+    for c in range(0x2E80)
+    if unicodedata.category(chr(c)) == "Pd" or chr(c) in _MINUS_SIGNS
+) + re.escape("\ufe31\ufe32\ufe58\ufe63\uff0d")
+"""Every dash and minus sign a number's groups may be joined by (`⸻`, `֊`, a heavy
+minus sign, a hyphen bullet)."""
+_GAP = "\u00a0\u2000-\u200a\u202f\u205f\u3000"
+_JOIN_TIGHT = rf"(?:[ {_GAP}]?[{_DASH}][ {_GAP}]?|[./])"
+_JOIN_SPACE = rf"[ {_GAP}]"
+_LOOK = r"[lIOo]{1,4}(?![^\W_])"
+_DIGIT_RUN = re.compile(
+    rf"(?<![\w.\-]){_GROUP}(?:(?:{_JOIN_TIGHT}|{_JOIN_SPACE}){_GROUP}|{_JOIN_TIGHT}{_LOOK}"
+    rf"|{_JOIN_SPACE}{_LOOK}(?=$|[^\w\s]|(?:{_JOIN_TIGHT}|{_JOIN_SPACE})(?:\d|{_LOOK})))*"
+)
+"""Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash of
+any Unicode kind (`5660⸻5555`, `3876\u20004O76`); a group of look-alikes alone (`... 2229
+lo`, `5.0.1 ... 4.O`) too, though after a space only before another group or the value's
+end, never before a word (`ticket 55512 I think`)."""
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
 _LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
 _SPACED_DIGITS = re.compile(r"(?<![\w.\-])\+?\w(?:[.\-]\w){8,}(?!\w|[.\-]\w)")

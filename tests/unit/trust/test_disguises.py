@@ -54,6 +54,11 @@ def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
         ("card 566\n0 5555 3122 9261 ok", "5660 5555 3122 9261"),
         ("card 6306937527922\n398917 ok", "6306937527922398917"),
         ("ip ::ffff\n:210.128.222.102 ok", "::ffff:210.128.222.102"),
+        # Latin look-alikes between groups joined by any dash or space, or alone in a group
+        ("card 62l9⹀3521⹀92I6⹀947l ok", "6219-3521-9216-9471"),
+        ("ssn 1I3︱03︱98o0 ok", "113-03-9800"),
+        ("card 5.0.1.0.5.9.0.8.8.2.I.6.4.6.4.O ok", "5010590882164640"),
+        ("card 3653 4914 2229 lo; ok", "3653 4914 2229 10"),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
@@ -74,6 +79,7 @@ def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
         "call +44 20 7946 0958\nx-ray results attached",
         "total =\n42 items",
         "to x@example.com\nSubject: hello",
+        "ticket 55512 I think",  # a look-alike before a word is the word it looks like
         "Valley\njane@example.com",  # a word of its own before an address on its own
         "thanks\nsupport@example.com",
         "office 02030 99 3020\nfolake.ibekwe@example.com",  # a number's end, no local part
