@@ -28,6 +28,9 @@ def found(recognizer: NamesByRoleRecognizer, text: str) -> list[str]:
         ("the ticket was opened by cangür sezer yesterday.", ["cangür sezer"]),
         ("thanks aroha! i'll pass it on to smith's manager.", ["aroha", "smith"]),
         ("Thanks Bob! See you Monday.", ["Bob"]),  # a given name that is a word too
+        ("Meeting with Faith Abiola moved to Friday.", ["Faith Abiola"]),
+        ("Bello Isah reported the outage at 09:40.", ["Bello Isah"]),
+        ("Dear Mr. Jug, your order has shipped.", ["Jug"]),  # any capitalised word after Mr.
     ],
 )
 def test_a_name_after_a_word_that_leads_to_a_person(
@@ -47,6 +50,8 @@ def test_a_name_after_a_word_that_leads_to_a_person(
         "approved by the board yesterday",
         "Hi team, thanks all! Hello there, thanks again! cheers mate!",
         "The bank's account was closed.",  # a listed surname, an English word, no person's
+        "Sales Team reported the outage. Acme Corp called twice.",
+        "We had a call with Finance and a meeting with the board.",
     ],
 )
 def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:

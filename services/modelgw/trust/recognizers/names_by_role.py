@@ -4,7 +4,9 @@
 Some words can only lead to or follow a person: an honorific (`Dear Mr.
 Cook`, `Frau Förster`), a verb of office work with `by` (`approved by Piran
 Özdemir`, `opened by dean smith`), a role before a name (`Customer Annedore
-Patberg called`), a possessive before a person's things (`pass it on to
+Patberg called`), a meeting with someone (`Meeting with Faith Abiola`), a
+sentence that a name starts before a verb of saying (`Bello Isah reported`),
+a possessive before a person's things (`pass it on to
 mangold's manager`), a greeting before one word and a comma (`thanks
 aroha!`). There a surname that is also an English word (`Cook`, `Lane`,
 `Miles`) is still a surname, a greeted given name (`Hi Joy,`) a name, and a
@@ -41,6 +43,19 @@ _ROLES = (
     r"|courier|driver|candidate|contractor|consultant|student|visitor"
 )
 _ROLE = re.compile(rf"(?i)(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
+_MEETING = re.compile(
+    r"(?i)\b(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
+    rf"|lunch|dinner|interview|appointment|session|catch-up)[ \t]+with[ \t]+{_NAME}"
+)
+_TITLED_WORD = r"[A-Z\u00c0-\u024f][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
+_SAID = re.compile(
+    rf"(?:^|(?<=[.!?:;]\s)|(?<=\n))(?P<name>{_TITLED_WORD}(?:[ \t]+{_TITLED_WORD}){{1,2}})"
+    r"[ \t]+(?:reported|called|wrote|said|asked|confirmed|complained|requested|emailed"
+    r"|phoned|replied|mentioned|noted|explained|agreed|approved|signed|joined|left|visited)\b",
+    re.MULTILINE,
+)
+"""A sentence that starts with a name and a verb of saying or doing: `Bello Isah reported the
+outage`. Only in Title Case, two or three words, each a name's (`Sales Team reported` is not)."""
 _RELATIONS = (
     r"manager|boss|assistant|colleague|wife|husband|partner|son|daughter|mother|father"
     r"|line[ \t]+manager|supervisor|secretary|lawyer|doctor"
@@ -86,12 +101,16 @@ class NamesByRoleRecognizer(RegexRecognizer):
     def find(self, text: str) -> list[tuple[int, int]]:
         titled = not (text.islower() or text.isupper())
         spans: list[tuple[int, int]] = []
-        for pattern in (_AFTER_HONORIFIC, _BY, _ROLE):
+        for pattern in (_AFTER_HONORIFIC, _BY, _ROLE, _MEETING):
             honorific = pattern is _AFTER_HONORIFIC
             for m in pattern.finditer(text):
                 span = self._name_at(m.start("name"), m.group("name"), titled, honorific)
                 if span:
                     spans.append(span)
+        for m in _SAID.finditer(text) if titled else ():
+            words = m.group("name").split()
+            if all(self._word_ok(w, titled, english_ok=i > 0) for i, w in enumerate(words)):
+                spans.append(m.span("name"))
         for m in _POSSESSIVE.finditer(text):
             # a listed surname that is an English word is a person's only before a person:
             # `smith's manager`, not `the bank's account`
@@ -122,11 +141,30 @@ class NamesByRoleRecognizer(RegexRecognizer):
         first word may be an English word only after an honorific (`Mr. Cook`, not `approved
         by Board`); a later one may if it is a listed name (`Ada Lane`)."""
         end = None
-        for i, m in enumerate(re.finditer(r"\S+", words)):
-            if not self._word_ok(m.group(0), titled, english_ok=honorific or i > 0):
+        found = list(re.finditer(r"\S+", words))
+        for i, m in enumerate(found):
+            word = m.group(0)
+            if i == 0 and self._given_then_surname(word, found[1:], titled):
+                end = start + m.end()  # `Faith Abiola`: a given name that is a word too
+                continue
+            # after an honorific, any capitalised word in a text with capitals: `Mr. Jug`
+            titled_surname = (
+                honorific and titled and word[0].isupper() and word.lower() not in self._stop
+            )
+            if not (titled_surname or self._word_ok(word, titled, english_ok=honorific or i > 0)):
                 break
             end = start + m.end()
         return (start, end) if end is not None else None
+
+    def _given_then_surname(self, word: str, rest: list[re.Match[str]], titled: bool) -> bool:
+        """A name that is also a word (`Faith`, `Joy`) before a word that can only be a name."""
+        return (
+            bool(rest)
+            and word.lower() in self._names.common
+            and word.lower() not in _NOT_GREETED
+            and (word[0].isupper() or not titled)
+            and self._word_ok(rest[0].group(0), titled, english_ok=False)
+        )
 
     def _word_ok(self, word: str, titled: bool, *, english_ok: bool) -> bool:
         """A name's word: capitalised where the text has capitals, no stop word; a listed name,
