@@ -30,6 +30,8 @@ _HONORIFIC = (
     r"mr|mrs|ms|mx|miss|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|señor|señora|sr|sra"
     r"|srta|signor|signora|sig|dott|pan|pani|heer|mevrouw|dhr|mevr"
 )
+_TITLES = frozenset(_HONORIFIC.split("|"))
+"""An honorific is no word of the name after it (`spoke with Frau Förster`: `Förster`)."""
 _AFTER_HONORIFIC = re.compile(rf"(?i)(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
 _OFFICE_VERBS = (
     r"approved|opened|signed|reported|created|submitted|raised|assigned|reviewed|closed"
@@ -170,7 +172,7 @@ class NamesByRoleRecognizer(RegexRecognizer):
         """A name's word: capitalised where the text has capitals, no stop word; a listed name,
         or a word that is no English word (with `english_ok`, a listed one may be both)."""
         lower = word.lower()
-        if len(lower) < 2 or lower in self._stop or lower in _NOT_PEOPLE:
+        if len(lower) < 2 or lower in self._stop or lower in _NOT_PEOPLE or lower in _TITLES:
             return False
         if titled and (not word[0].isupper() or (word.isupper() and len(word) <= 4)):
             return False  # in a text with capitals, `SSN`, `VAT`, `IBAN` are acronyms
