@@ -5,8 +5,8 @@ A village, a district or a town's local spelling (`Górno`, `Huérguina`,
 `tse-agberagba`) is in no list of manageable size. The sentence says it is
 a place: `moving from X to Y`, `relocated to X`, `delivery to X`, `joined
 remotely from X`, `our office near X`, `Na Budech 936 in X`, `the pilot in
-X`, `they were in X at the time`, `the X office`, `used from 203.0.113.9
-(X)`, `on-site team for X:`. What follows
+X`, `they were in X at the time`, `the X depot`, `used from 203.0.113.9
+(X)`, `on-site team for X:`, `flies to X`, a dateline (`X, 12 March`). What follows
 such a cue is read as a place when its words are neither ordinary English
 words nor given names (`moved to Sarah` is not a move to a town), in any
 case.
@@ -33,7 +33,8 @@ _MOVES = (
     r"moving|moved|move|relocating|relocated|relocate|relocation(?:[ \t]+request)?|transferred"
     r"|transferring|travelling|traveling|travelled|traveled|flying|flew|driving|drove|shipped"
     r"|shipping|delivered|delivering|delivery|deliveries|sent|posted|went|going|returned"
-    r"|returning|commuting|remotely|dispatched"
+    r"|returning|commuting|remotely|dispatched|fly|flies|flight|flights|trip|travel|travels"
+    r"|heading|heads|commute|commutes"
 )
 _CUES = re.compile(
     rf"(?i)(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
@@ -45,9 +46,16 @@ _CUES = re.compile(
     r"(?:[ \t]+(?P<the>the))?"
     rf"[ \t]+{_PLACE}"
 )
-_TO_THE = re.compile(rf"(?i)\b(?:to|from|at|in)[ \t]+(?P<the>the)[ \t]+{_PLACE}")
-"""`to the Hokkaidō office`: with the word for a branch after it (see `_AFTER_THE`)."""
-_AFTER_THE = re.compile(r"(?i)[ \t]+(?:office|branch|site|team|store|warehouse|plant|depot)\b")
+_TO_THE = re.compile(rf"(?i)\b(?P<the>the)[ \t]+{_PLACE}")
+"""`to the Hokkaidō office`, `confirm the Doksy depot has`: with the word for a branch after
+it (see `_AFTER_THE`)."""
+_AFTER_THE = re.compile(
+    r"(?i)[ \t]+(?:office|offices|branch|site|store|warehouse|plant|depot|factory|showroom"
+    r"|clinic|hub|dealership|outlet)\b"
+)
+_TEAM_AFTER = re.compile(r"(?i)[ \t]+(?:team|teams)\b")
+_PREPOSITION_BEFORE = re.compile(r"(?i)\b(?:to|from|at|in|with)[ \t]+$")
+"""`from the Kolind team`: a team is a place's only after a preposition (`the Jira team`)."""
 _NUMBER_IN = re.compile(
     rf"(?i)(?P<street>{_W})[ \t]+\d{{1,5}}[A-Za-z]?[ \t]+in(?P<the>)[ \t]+{_PLACE}"
 )
@@ -61,7 +69,17 @@ _AFTER_IP = re.compile(
 _TEAM_FOR = re.compile(
     rf"(?i)\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
 )
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATELINE = re.compile(
+    rf"(?im)^[ \t]*{_PLACE},[ \t]+(?:\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:{_MONTHS})\b"
+    rf"|(?:{_MONTHS})\.?[ \t]+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
+)
+"""A dateline: a place, a comma and a date at a line's start (`Sydals, 12 March - ...`)."""
 _NEEDS = {
+    _DATELINE: re.compile(r",[ \t]+\d|(?i:,[ \t]+(?:" + _MONTHS + r"))"),
     _FROM_TO: re.compile(r"(?i)from"),
     _NUMBER_IN: re.compile(r"\d[A-Za-z]?[ \t]+(?i:in)\b"),
     _AFTER_IP: re.compile(r"\("),
@@ -85,7 +103,7 @@ class PlacesByCueRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for pattern in (_CUES, _TO_THE, _FROM_TO, _NUMBER_IN, _AFTER_IP, _TEAM_FOR):
+        for pattern in (_CUES, _TO_THE, _FROM_TO, _NUMBER_IN, _AFTER_IP, _TEAM_FOR, _DATELINE):
             needed = _NEEDS.get(pattern)
             if needed is not None and not needed.search(text):
                 continue
@@ -93,7 +111,7 @@ class PlacesByCueRecognizer(RegexRecognizer):
             while (m := pattern.search(text, pos)) is not None:
                 # where this cue leads nowhere, another may begin inside what it read (`moved
                 # to our office near Kolind`), so the search goes on from its place's start
-                pos = m.start("place")
+                pos = max(m.start("place"), m.start() + 1)
                 the = "the" in pattern.groupindex and bool(m.group("the"))
                 if "street" in pattern.groupindex and not self._street_word(m.group("street")):
                     continue
@@ -127,7 +145,13 @@ class PlacesByCueRecognizer(RegexRecognizer):
         if not keep:
             return None
         end = start + words[keep - 1].end()
-        if after_the and not _AFTER_THE.match(text, end):
+        if after_the and not (
+            _AFTER_THE.match(text, end)
+            or (
+                _TEAM_AFTER.match(text, end)
+                and _PREPOSITION_BEFORE.search(text, max(0, start - 12), max(0, start - 4))
+            )
+        ):
             return None  # `to the X` counts only as `to the X office`
         return start, end
 
