@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from modelgw.common.errors import ModelgwError
@@ -84,7 +84,7 @@ def tool_call_delta(event: StreamToolCall) -> dict[str, Any]:
 
 async def sse_stream(
     events: AsyncGenerator[StreamEvent, None], writer: ChunkWriter
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Frames for every event, then `[DONE]`; a mid-stream error becomes an error event."""
     ended = False
     # aclosing: if the client goes away, the pipeline's stream is closed now (and its
