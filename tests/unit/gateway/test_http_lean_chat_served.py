@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -135,11 +136,20 @@ async def test_an_oversize_body_is_413_declared_or_chunked() -> None:
     assert gateway.authentications == 0 and not gateway.requests
 
 
-async def test_a_client_that_leaves_mid_stream_closes_the_pipeline_stream() -> None:
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "application/vnd.example+json"],
+    ids=["lean path", "FastAPI route"],  # the second is handed on, to FastAPI's StreamingResponse
+)
+async def test_a_client_that_leaves_mid_stream_closes_the_pipeline_stream(
+    content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
     gateway = FakeGateway(stall=True)  # one delta, then nothing
+    headers = {**AUTH, "content-type": content_type}
+    body = json.dumps({**BODY, "stream": True}).encode()
     async with served(gateway) as client:
         async with client.stream(
-            "POST", "/v1/chat/completions", json={**BODY, "stream": True}, headers=AUTH
+            "POST", "/v1/chat/completions", content=body, headers=headers
         ) as response:
             assert response.status_code == 200
             lines = response.aiter_lines()
@@ -147,10 +157,16 @@ async def test_a_client_that_leaves_mid_stream_closes_the_pipeline_stream() -> N
                 pass
         # the response is closed: the client has gone
         await asyncio.wait_for(gateway.stream_closed.wait(), GONE_WITHIN_S)
-    assert gateway.stream_ended_by == "cancelled"
+        assert gateway.stream_ended_by == "cancelled"
+        gateway.stall = False
+        after = await client.post("/v1/chat/completions", json=BODY, headers=AUTH)
+        assert after.status_code == 200  # the server goes on as before
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_a_client_that_leaves_before_the_answer_cancels_the_call() -> None:
+async def test_a_client_that_leaves_before_the_answer_cancels_the_call(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     gateway = FakeGateway(stall=True)
     async with served(gateway) as client:
         call = asyncio.ensure_future(client.post("/v1/chat/completions", json=BODY, headers=AUTH))
@@ -163,3 +179,4 @@ async def test_a_client_that_leaves_before_the_answer_cancels_the_call() -> None
         with contextlib.suppress(asyncio.CancelledError):
             await call
         await asyncio.wait_for(gateway.unary_cancelled.wait(), GONE_WITHIN_S)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
