@@ -16,7 +16,8 @@ rotated every round, so that the load of a shared machine lands on all alike.
 Prints, per phase, CPU ms per request of each process tree (user + system,
 from /proc), p50 (sequential) or requests/s (closed loop), and new/old.
 Uses the benchmark's raw HTTP client (`load.py`), cheap enough not to be the
-limit; `make bench-gateway` is not needed (nor run) for this.
+limit; `make bench-gateway` is not needed (nor run) for this. Most of a
+request's CPU is not the HTTP layer's: `route_layer.py` measures that alone.
 """
 
 from __future__ import annotations

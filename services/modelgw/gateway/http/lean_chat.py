@@ -93,6 +93,8 @@ def _replay(received: list[Message], receive: Receive) -> Receive:
 
 
 class LeanChatRoute:
+    """ASGI middleware: serves the chat route's requests it can take, hands on the rest."""
+
     def __init__(
         self, app: ASGIApp, pipeline: ChatPipeline, authenticator: CallerAuthenticator
     ) -> None:
