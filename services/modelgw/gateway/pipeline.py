@@ -263,10 +263,11 @@ class Pipeline:
         )
         localities = frozenset(c.locality for c in plan.candidates)
         with child_span("modelgw.trust.protect") as span:
+            texts = outbound_texts(request)
             result = await self._trust.protect(
-                tenant, owner, outbound_texts(request), localities, deadline=request.deadline
+                tenant, owner, texts, localities, deadline=request.deadline
             )
-            protected = ProtectedRequest(request, result)
+            protected = ProtectedRequest(request, result, texts)
             trail.protected = protected
             first = next((c for c in plan.candidates if protected.may_send(c)), plan.candidates[0])
             if first.locality in result.by_locality:
