@@ -159,9 +159,10 @@ def _params(texts: _Texts, params: GenerationParams) -> GenerationParams:
 
 def _same_or(value: _T, **fields: object) -> _T:
     """`value` itself when every field is equal to what it holds, else a copy with them."""
-    if all(getattr(value, name) == new for name, new in fields.items()):
-        return value
-    return dataclasses.replace(value, **fields)
+    for name, new in fields.items():
+        if getattr(value, name) != new:
+            return dataclasses.replace(value, **fields)
+    return value
 
 
 def _walk(request: ChatRequest, texts: _Texts) -> tuple[list[ChatMessage], GenerationParams]:
