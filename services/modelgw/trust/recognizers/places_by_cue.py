@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -34,14 +35,14 @@ _MOVES = (
     r"|shipping|delivered|delivering|delivery|deliveries|sent|posted|went|going|returned"
     r"|returning|commuting|remotely|dispatched"
 )
-_CUES = re.compile(
-    rf"(?i)(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
+_CUES = CaselessPattern(
+    rf"(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
     r"|\b(?:based|located|living|lives|live|born|staying|stationed|were|was|are|is)[ \t]+in"
     r"|\b(?:pilot|team|office|branch|site|store|warehouse|plant|depot|hub|clinic|event"
     r"|conference|workshop|offices|teams)[ \t]+(?:in|at))(?:[ \t]+(?P<the>the))?"
     rf"[ \t]+{_PLACE}"
 )
-_TO_THE = re.compile(rf"(?i)\b(?:to|from|at|in)[ \t]+(?P<the>the)[ \t]+{_PLACE}")
+_TO_THE = CaselessPattern(rf"\b(?:to|from|at|in)[ \t]+(?P<the>the)[ \t]+{_PLACE}")
 """`to the Hokkaidō office`: with the word for a branch after it (see `_AFTER_THE`)."""
 _AFTER_THE = re.compile(r"(?i)[ \t]+(?:office|branch|site|team|store|warehouse|plant|depot)\b")
 _FROM_TO = re.compile(rf"(?i)\bfrom[ \t]+{_W}(?:[ \t]+{_W}){{0,2}}[ \t]+to[ \t]+{_PLACE}")
@@ -49,8 +50,8 @@ _AFTER_IP = re.compile(
     rf"(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|[0-9A-Fa-f:]{{3,39}}:[0-9A-Fa-f]{{1,4}})[ \t]*\([ \t]*"
     rf"{_PLACE}[ \t]*\)"
 )
-_TEAM_FOR = re.compile(
-    rf"(?i)\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
+_TEAM_FOR = CaselessPattern(
+    rf"\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
 )
 _NEEDS = {
     _FROM_TO: re.compile(r"(?i)from"),
@@ -79,9 +80,10 @@ class PlacesByCueRecognizer(RegexRecognizer):
             needed = _NEEDS.get(pattern)
             if needed is not None and not needed.search(text):
                 continue
-            for m in pattern.finditer(text):
-                the = "the" in pattern.groupindex and m.group("the") is not None
-                span = self._place(text, m.start("place"), m.group("place"), after_the=the)
+            for m in pattern.finditer(text):  # maybe over the text lower-cased: read `text`
+                the = "the" in m.re.groupindex and m.group("the") is not None
+                start, end = m.span("place")
+                span = self._place(text, start, text[start:end], after_the=the)
                 if span:
                     spans.append(span)
         return spans

@@ -1,0 +1,71 @@
+# ruff: noqa: SIM905  (word lists read best as words)
+"""A case-free pattern scanned over an ASCII text lower-cased finds what `(?i)` finds (#13)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modelgw.trust import span_review, titles
+from modelgw.trust.caseless import CaselessPattern
+from modelgw.trust.recognizers import names_in_context, places_by_cue
+
+PATTERNS = {
+    "brands": span_review._BRAND,
+    "things": span_review._THING,
+    "media words": titles._MEDIA_WORD,
+    "name lists": names_in_context._LIST,
+    "place cues": places_by_cue._CUES,
+    "to the": places_by_cue._TO_THE,
+    "team for": places_by_cue._TEAM_FOR,
+}
+WORDS = [
+    *"Louis Vuitton|ROCHE|Hilton|Dyson|tiffany & co|Swiss cheese|BLOODY MARY|playlist".split("|"),
+    *"Book|films|Rinaldi|KRÜGER|and|Or|y|moved|TO|from|based IN|Office|at|the|Team for".split("|"),
+    *"Zürich|São Paulo|'s-Hertogenbosch|O'Neil|d'Arc|Müller-Lüdenscheid|Ángela|KÖHLER".split("|"),
+    *"ann|ERIC|x1|4|-|'|:|;|,|.|(|)|&|\n|\t|  ".split("|"),
+    "\u0131",  # dotless i: `(?i)` pairs it with i
+    "\u017f",  # long s: with s
+    "\u212a",  # the Kelvin sign: with k
+    "\u0130",  # capital I with a dot: with i
+]
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=14), st.lists(st.booleans(), max_size=14))
+def test_each_pattern_finds_what_its_case_insensitive_form_finds(
+    words: list[str], upper: list[bool]
+) -> None:
+    cased = [w.upper() if u else w for w, u in zip(words, [*upper, *[False] * 14], strict=False)]
+    text = " ".join(cased)
+    for name, pattern in PATTERNS.items():
+        assert _spans(pattern.finditer(text)) == _spans(pattern.pattern.finditer(text)), name
+
+
+def test_an_ascii_text_is_scanned_lower_cased_and_spans_hold() -> None:
+    text = "Mrs Dyson bought a LOUIS VUITTON bag and Swiss Cheese"
+    found = list(span_review._BRAND.finditer(text))
+    assert [m.group(0) for m in found] == ["dyson", "louis vuitton"]  # the lower-cased copy
+    assert [text[m.start() : m.end()] for m in found] == ["Dyson", "LOUIS VUITTON"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["[A-Z]+", "abc(?-i:d)", "Straße", "\\\\W", "\\x41", "a\u0131", "\u017fs", "\\N{LATIN}"],
+)
+def test_a_pattern_that_tells_case_apart_is_refused(source: str) -> None:
+    with pytest.raises(ValueError, match="case-free"):
+        CaselessPattern(source)
+
+
+def test_the_escapes_that_ignore_case_are_allowed() -> None:
+    pattern = CaselessPattern(r"(?<![\w'])[^\W\d_]+\S*\b\s\D")
+    assert pattern.pattern.flags & re.IGNORECASE
