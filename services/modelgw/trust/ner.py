@@ -206,6 +206,9 @@ class NerModel:
 
     def __init__(self, model: str, names: NameLists | None = None) -> None:
         import spacy
+        from spacy.pipeline import TrainablePipe
+
+        from modelgw.trust.ner_tok2vec import fuse  # imports thinc: only where the model runs
 
         self._names = names
         probe = spacy.load(
@@ -222,6 +225,9 @@ class NerModel:
         )
         if "ner" not in probe.pipe_names:
             raise ValueError(f"spaCy model {model!r} has no `ner` component")
+        ner = probe.get_pipe("ner")
+        if isinstance(ner, TrainablePipe) and ner.model.has_ref("tok2vec"):
+            fuse(ner.model.get_ref("tok2vec"))  # the same vectors with less Python
         self.nlp = probe
 
     def spans(self, inputs: list[str], batch_size: int = 32) -> list[list[NerSpan]]:
