@@ -42,6 +42,10 @@ class CaselessPattern:
         self.pattern = re.compile(source, re.IGNORECASE | flags)
         self._lowered = re.compile(source, flags)
 
+    def search(self, text: str) -> re.Match[str] | None:
+        """`self.pattern.search(text)`'s span; over `text.lower()` for an ASCII text."""
+        return self._lowered.search(text.lower()) if text.isascii() else self.pattern.search(text)
+
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from modelgw.trust import span_review, titles
 from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.recognizers import names_in_context, places_by_cue
+from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
+from modelgw.trust.recognizers.password import PasswordRecognizer
+from modelgw.trust.recognizers.ssn import CuedSsnRecognizer
 
 PATTERNS = {
     "brands": span_review._BRAND,
@@ -23,10 +26,16 @@ PATTERNS = {
     "to the": places_by_cue._TO_THE,
     "team for": places_by_cue._TEAM_FOR,
 }
+QUICK_CHECKS = [
+    PasswordRecognizer.quick_check,
+    BearerTokenRecognizer.quick_check,
+    CuedSsnRecognizer.quick_check,
+]
 WORDS = [
     *"Louis Vuitton|ROCHE|Hilton|Dyson|tiffany & co|Swiss cheese|BLOODY MARY|playlist".split("|"),
     *"Book|films|Rinaldi|KRÜGER|and|Or|y|moved|TO|from|based IN|Office|at|the|Team for".split("|"),
     *"Zürich|São Paulo|'s-Hertogenbosch|O'Neil|d'Arc|Müller-Lüdenscheid|Ángela|KÖHLER".split("|"),
+    *"PassWord|pwd|Bearer|authorization|API-KEY|ssn|SS #|Social Security|soc. sec".split("|"),
     *"ann|ERIC|x1|4|-|'|:|;|,|.|(|)|&|\n|\t|  ".split("|"),
     "\u0131",  # dotless i: `(?i)` pairs it with i
     "\u017f",  # long s: with s
@@ -48,6 +57,10 @@ def test_each_pattern_finds_what_its_case_insensitive_form_finds(
     text = " ".join(cased)
     for name, pattern in PATTERNS.items():
         assert _spans(pattern.finditer(text)) == _spans(pattern.pattern.finditer(text)), name
+    for check in QUICK_CHECKS:
+        assert isinstance(check, CaselessPattern)
+        found, expected = check.search(text), check.pattern.search(text)
+        assert (found and found.span()) == (expected and expected.span()), check.pattern
 
 
 def test_an_ascii_text_is_scanned_lower_cased_and_spans_hold() -> None:
