@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelgw.trust import span_review, titles
+from modelgw.trust import disguises, span_review, titles
 from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.recognizers import names_in_context, places_by_cue
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
@@ -27,6 +27,7 @@ PATTERNS = {
     "team for": places_by_cue._TEAM_FOR,
 }
 QUICK_CHECKS = [
+    disguises.NEEDS_WORK,
     PasswordRecognizer.quick_check,
     BearerTokenRecognizer.quick_check,
     CuedSsnRecognizer.quick_check,
@@ -35,6 +36,7 @@ WORDS = [
     *"Louis Vuitton|ROCHE|Hilton|Dyson|tiffany & co|Swiss cheese|BLOODY MARY|playlist".split("|"),
     *"Book|films|Rinaldi|KRÜGER|and|Or|y|moved|TO|from|based IN|Office|at|the|Team for".split("|"),
     *"Zürich|São Paulo|'s-Hertogenbosch|O'Neil|d'Arc|Müller-Lüdenscheid|Ángela|KÖHLER".split("|"),
+    *"FIVE|one|Double|AT|dot|[at]|(DOT)|1.2.3.4.5|4 . 1|7_8|@ x".split("|"),
     *"PassWord|pwd|Bearer|authorization|API-KEY|ssn|SS #|Social Security|soc. sec".split("|"),
     *"ann|ERIC|x1|4|-|'|:|;|,|.|(|)|&|\n|\t|  ".split("|"),
     "\u0131",  # dotless i: `(?i)` pairs it with i
