@@ -53,7 +53,7 @@ _AFTER_IP = re.compile(
 _TEAM_FOR = CaselessPattern(
     rf"\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
 )
-_NEEDS = {
+_NEEDS: dict[re.Pattern[str] | CaselessPattern, re.Pattern[str]] = {
     _FROM_TO: re.compile(r"(?i)from"),
     _AFTER_IP: re.compile(r"\("),
     _TEAM_FOR: re.compile(":"),
