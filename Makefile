@@ -12,7 +12,7 @@ WORKER_EXTRA ?= worker-cpu
 .PHONY: help venv worker-venv run test test-unit test-integration test-e2e test-reliability lint fmt proto \
 	proto-check lock clean stress-vllm bench bench-vllm bench-http bench-trust bench-fairness eval-trust \
 	bench-audit bench-metrics bench-control bench-rate bench-rss bench-processes bench-gateway \
-	sweep-identifiers \
+	sweep-identifiers probe-locales \
 	openapi fuzz
 
 help:
@@ -37,6 +37,7 @@ help:
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make sweep-identifiers  cards, IBANs, IPs, SSNs, e-mails, phones x disguises: leak per cell (~1 min)"
+	@echo "make probe-locales  towns, addresses and names per locale from mimesis and Faker (~1 min)"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
 	@echo "make bench-metrics  CPU that metrics add per request (on vs off vs none) -> bench/metrics/"
 	@echo "make bench-control  tenant version propagation (p50/p99 over 100 applies) and request-path cost"
@@ -136,6 +137,10 @@ bench-trust: venv
 
 sweep-identifiers: venv
 	$(BIN)/python -m bench.trust.identifier_sweep $(BENCH_ARGS)
+
+probe-locales: venv
+	$(BIN)/python -m bench.trust.locale_probe
+	$(BIN)/python -m bench.trust.name_probe
 
 bench-fairness: venv
 	$(BIN)/python -m bench.trust.fairness_report $(if $(BEFORE),--before $(BEFORE))

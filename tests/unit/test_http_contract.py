@@ -93,6 +93,22 @@ def test_chunk_writer_emits_usage_only_when_asked() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "model",
+    ["echo", 'a "quoted" m\u00f6del \U0001f600', "\ue000modelgw-delta\ue000"],
+    ids=["plain", "odd", "the marker itself"],
+)
+@pytest.mark.parametrize("include_usage", [False, True])
+def test_a_text_chunk_is_the_whole_chunk_encoded(model: str, include_usage: bool) -> None:
+    """`content` splices the text into a frame encoded once; the bytes are `chunk`'s."""
+    writer = ChunkWriter("chatcmpl-1", 7, model, include_usage)
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for text in ("", "Hello", '" \\ \n \x00 \u2028', "\ud800", model, every_character):
+        assert writer.content(text) == writer.chunk({"content": text})
+    [delta] = writer.event(StreamDelta("hi"))
+    assert delta == writer.chunk({"content": "hi"})
+
+
 def test_the_listening_socket_is_tcp_so_asyncio_turns_off_nagle() -> None:
     """asyncio sets TCP_NODELAY on accepted sockets only when `proto` is TCP; with 0,
     every keep-alive response waited ~40 ms for a delayed ACK (found by the bench)."""

@@ -53,10 +53,12 @@ NAME_WORDS_BEFORE = re.compile(
 """A house number then the words of a name, ending where a street type begins."""
 NAME_WORDS_AFTER = re.compile(rf"{GAP}(?:{NAME_WORD}{GAP}){{0,5}}?{NAME_WORD}(?=,?{GAP}\S)")
 BARE_STREET = re.compile(
-    rf"(?:^|(?<=[\n,:]))[ \t]*(?P<street>(?:{NAME_WORD}{GAP}){{0,3}}{NAME_WORD}"
+    rf"(?:^|(?<=[\n,:])|(?<=[ \t]))[ \t]*(?P<street>(?:{NAME_WORD}{GAP}){{0,3}}{NAME_WORD}"
     rf",?{GAP}{HOUSE_NUMBER})[ \t]*$"
 )
-"""A street line with no type word (`Grammova 8`, `Bergrøa 631`): only before a town line."""
+"""A street with no type word (`Grammova 8`, `Bergrøa 631`): only before a postcode and town.
+It may follow prose on its line (`ship it to Bringa 1015, 552 Stykkishólmur`); the prose words
+its match takes in front are trimmed by the caller."""
 
 UNIT = re.compile(
     rf"(?i:{UNIT_WORDS})(?![A-Za-z])[ \t]*#?[ \t]*(?:\d[\w\-/]{{0,5}}|[A-Za-z]\d{{0,4}}\b)"

@@ -41,10 +41,23 @@ class CaselessPattern:
             raise ValueError(f"not a case-free pattern: {source[:60]!r}")
         self.pattern = re.compile(source, re.IGNORECASE | flags)
         self._lowered = re.compile(source, flags)
+        self._last: tuple[str, str] | None = None
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """`self.pattern.search(text)`'s span; over `text.lower()` for an ASCII text."""
-        return self._lowered.search(text.lower()) if text.isascii() else self.pattern.search(text)
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """`self.pattern.search(text, pos)`'s span; over `text.lower()` for an ASCII text."""
+        if text.isascii():
+            return self._lowered.search(self._lower(text), pos)
+        return self.pattern.search(text, pos)
+
+    def _lower(self, text: str) -> str:
+        """`text.lower()`, remembered for the last text: a caller searching on from match to
+        match reads the same text again and again."""
+        last = self._last  # one read: another thread may replace it meanwhile
+        if last is not None and last[0] is text:
+            return last[1]
+        lowered = text.lower()
+        self._last = (text, lowered)
+        return lowered
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -53,5 +66,5 @@ class CaselessPattern:
         `text.lower()` (their groups lower-cased)."""
         end = len(text) if endpos is None else endpos
         if text.isascii():
-            return self._lowered.finditer(text.lower(), pos, end)
+            return self._lowered.finditer(self._lower(text), pos, end)
         return self.pattern.finditer(text, pos, end)

@@ -23,7 +23,10 @@ _DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
 _IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
 _SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_IPV6 = re.compile(
+    r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:])"
+)
+"""With an IPv4 tail too (`::ffff:192.0.2.7`)."""
 _NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?[ \t]+\d{3,6}$")
 _POSTCODE_LINE = re.compile(r"\d{3,6}[ \t]+[^\W\d_]{2,}")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
@@ -110,14 +113,59 @@ def _glued_across(left: str, right: str) -> bool:
 def _whole(value: str, left: str, right: str) -> bool:
     """An IP address, or an e-mail cut where it does not change from digits to letters: a line
     of digits before a line that starts with an e-mail (`77071` + `jane@example.com`, a ZIP
-    code or a phone number's end) is no part of it."""
+    code or a phone number's end) is no part of it. Where the next line is an e-mail of its
+    own, or the cut changes from letters to digits, the line's last word joins it only if it
+    cannot stand alone (`p` + `b1977@empresa.com.br`, `pb19` + `77@...`; see `_fragment`)."""
     if "@" not in value:
         return _ip_ok(value)
+    if not _tld_ok(value):
+        return False
     if _EMAIL.match(right) or any(m.end() == len(left) for m in _EMAIL.finditer(left)):
-        return False  # `Valley` + `jane@example.com`: a line before an address on its own
+        return _fragment(left)  # `Valley` + `jane@example.com`: a line before an address
     a, b = left[-1:], right[:1]
     kinds_differ = (a.isdigit() and b.isalpha()) or (a.isalpha() and b.isdigit())
-    return _tld_ok(value) and not kinds_differ
+    return not kinds_differ or _fragment(left)
+
+
+_LAST_WORD = re.compile(r"(?:^|(?<=\s))\S+$")
+_ADDRESS_CUE = re.compile(r"(?i)\b(?:at|to|e-?mail|mail|contact|address|is|cc|bcc)[ \t]*:?[ \t]*$")
+
+
+def _fragment(left: str) -> bool:
+    """Whether the line's last word is a piece of an e-mail's local part, not a word of its
+    own: in lower case, no label (`Email:`), not digits alone; three letters at most, or with a
+    digit or a dot, or any lower-case word right after `at`, `to`, `email:` (`reach me at
+    lieselo`)."""
+    m = _LAST_WORD.search(left)
+    if m is None:
+        return False
+    token = m.group(0)
+    if token[-1] in ":;,!?" or any(c.isupper() for c in token):
+        return False
+    if token.isdigit():
+        return False  # a ZIP code, a phone number's end (`office 02030 99 3020`)
+    if len(token) <= 3 or not token.isalpha():
+        return True
+    return _ADDRESS_CUE.search(left, 0, m.start()) is not None
+
+
+_DIGITS_END = re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d)*$")
+_DIGITS_START = re.compile(r"\d(?:[ \-]?\d)*(?![\w.\-])")
+
+
+def _card_across(left: str, right: str) -> str | None:
+    """The glue ("" or " ") when the digits that end the line and those that begin the next
+    make a card number (Luhn, 13 to 19 digits) together: `566` + `0 5555 3122 9261`,
+    `630693` + `7527922398917`. Even where one side alone passes Luhn (one number in ten
+    does): masking the whole run costs a placeholder, leaving a card's tail costs a leak."""
+    head, tail = _DIGITS_END.search(left), _DIGITS_START.match(right)
+    if head is None or tail is None:
+        return None
+    digits = re.sub(r"\D", "", head.group(0) + tail.group(0))
+    if not (13 <= len(digits) <= 19 and _luhn(digits)):
+        return None
+    grouped = " " in head.group(0) or "-" in head.group(0)
+    return " " if grouped and len(re.split(r"[ \-]", head.group(0))[-1]) == 4 else ""
 
 
 def _ends_in_value(left: str, right: str, *, phones: bool) -> bool:
@@ -142,6 +190,10 @@ def joins(text: str) -> list[tuple[int, int, str]]:
             continue
         if _iban_across(left, right):
             out.append((a, b, ""))
+            continue
+        card_glue = _card_across(left, right)
+        if card_glue is not None:
+            out.append((a, b, card_glue))
             continue
         if _cued_phone_across(left, right) or _extension_across(left, right):
             out.append((a, b, " "))

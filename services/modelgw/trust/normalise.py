@@ -42,10 +42,29 @@ _HOMOGLYPHS = str.maketrans(_HOMOGLYPH_FROM, "aeopcyxijsdqwhlABEKMHOPCTXIJSaopik
 _LOOK_ALIKE_LETTERS = frozenset(_HOMOGLYPH_FROM)
 _WORD_RUN = re.compile(r"[\w\u0300-\u036f]+")
 """A word for the look-alike test: letters, digits and their combining accents."""
-_LATIN_LOOK_ALIKE = re.compile(r"\d[lIOo]|[lIOo]\d")
+_LATIN_LOOK_ALIKE = re.compile(r"\d\W{0,3}[lIOo]|[lIOo]\W{0,3}\d")
+"""A Latin look-alike next to a digit, or a separator away: what `_latin_digit_positions`
+needs, looked for first."""
 _GROUP = r"[^\W_]*\d[^\W_]*"
-_DIGIT_RUN = re.compile(rf"(?<![\w.\-]){_GROUP}(?:[ \-./]{_GROUP})*")
-"""Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash."""
+_DASH = "".join(
+    re.escape(chr(c))
+    for c in range(0x2E80)
+    if unicodedata.category(chr(c)) == "Pd" or chr(c) in _MINUS_SIGNS
+) + re.escape("\ufe31\ufe32\ufe58\ufe63\uff0d")
+"""Every dash and minus sign a number's groups may be joined by (`⸻`, `֊`, a heavy
+minus sign, a hyphen bullet)."""
+_GAP = "\u00a0\u2000-\u200a\u202f\u205f\u3000"
+_JOIN_TIGHT = rf"(?:[ {_GAP}]?[{_DASH}][ {_GAP}]?|[./])"
+_JOIN_SPACE = rf"[ {_GAP}]"
+_LOOK = r"[lIOo]{1,4}(?![^\W_])"
+_DIGIT_RUN = re.compile(
+    rf"(?<![\w.\-]){_GROUP}(?:(?:{_JOIN_TIGHT}|{_JOIN_SPACE}){_GROUP}|{_JOIN_TIGHT}{_LOOK}"
+    rf"|{_JOIN_SPACE}{_LOOK}(?=$|[^\w\s]|(?:{_JOIN_TIGHT}|{_JOIN_SPACE})(?:\d|{_LOOK})))*"
+)
+"""Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash of
+any Unicode kind (`5660⸻5555`, `3876\u20004O76`); a group of look-alikes alone (`... 2229
+lo`, `5.0.1 ... 4.O`) too, though after a space only before another group or the value's
+end, never before a word (`ticket 55512 I think`)."""
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
 _LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
 _SPACED_DIGITS = re.compile(r"(?<![\w.\-])\+?\w(?:[.\-]\w){8,}(?!\w|[.\-]\w)")
@@ -178,7 +197,13 @@ def _disguised_words(original: str) -> set[int]:
             continue
         if not any(c.isascii() and c.isalnum() for c in value):
             continue
-        if all(c in _LOOK_ALIKE_LETTERS or c.isascii() or unicodedata.combining(c) for c in value):
+        if all(
+            c in _LOOK_ALIKE_LETTERS
+            or c.isascii()
+            or unicodedata.combining(c)
+            or (c in DIGIT_LOOK_ALIKES and any(d.isascii() and d.isdigit() for d in value))
+            for c in value
+        ):  # a digit look-alike among real digits (`LU07з692`) is no Cyrillic word
             found.update(range(word.start(), word.end()))
     return found
 
@@ -200,6 +225,7 @@ def _digit_positions(original: str) -> dict[int, str]:
             _among_digits(original[max(0, i - 6) : i + 7])
             or _among_digits(_token(original, i))
             or _in_number(original, i)
+            or _in_code(original, i)
         ):
             found[i] = DIGIT_LOOK_ALIKES[match.group(0)]
     return found
@@ -222,6 +248,19 @@ def _in_a_word(text: str, i: int) -> bool:
     return any(
         any(_foreign_letter(c) for c in w.group(0))
         for w in _WORD_AROUND.finditer(text[max(0, i - 12) : i + 13])
+    )
+
+
+def _in_code(text: str, i: int) -> bool:
+    """A look-alike that no Latin letter is drawn like (`З`, `б`, `Ч`) in a code of Latin
+    letters and digits: `LU07з692FR8...`, `YЗ1W`. In such a word it can only stand for a digit
+    (`О` and `І` there are read as the Latin letters they look like, and an IBAN's checksum
+    decides whether they were digits)."""
+    if text[i] in _LOOK_ALIKE_LETTERS:
+        return False
+    word = _token(text, i).strip(",.;:!?()\"'")
+    return any(c.isascii() and c.isdigit() for c in word) and all(
+        (c.isascii() and c.isalnum()) or c in DIGIT_LOOK_ALIKES or c in "-." for c in word
     )
 
 

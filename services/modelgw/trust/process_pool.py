@@ -79,6 +79,9 @@ class _Worker:
     """Its successor is serving: stop it instead of making it idle again."""
     lost: bool = False
     """Killed or found dead; `_respawn` replaces it."""
+    stopped: bool = False
+    """`_stop` closed its connection: a second `_stop` (from `close` racing the thread that
+    owns it) must not close that descriptor number again, which may by then be another's."""
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -155,10 +158,13 @@ class DetectorPool:
     def _stop(self, worker: _Worker) -> None:
         with self._lock:
             self._live.discard(worker)
+            first = not worker.stopped
+            worker.stopped = True
         if worker.alive():
             worker.process.kill()
         worker.join(5)
-        worker.conn.close()
+        if first:
+            worker.conn.close()
 
     def _replace(self, worker: _Worker, why: str) -> None:
         """Kill `worker` (it may be stuck in a detector) and start another in the background."""
@@ -373,8 +379,11 @@ class DetectorPool:
         for worker in idle:
             with contextlib.suppress(OSError, ValueError):  # already gone: nothing to stop
                 worker.conn.send(("stop",))
+        for worker in busy:  # killed only: the thread that owns it sees EOF and stops it
+            if worker.alive():
+                worker.process.kill()
         for worker in busy:
-            self._stop(worker)
+            worker.join(5)
         give_up = time.monotonic() + 2.0
         for worker in idle:
             worker.join(max(0.0, give_up - time.monotonic()))

@@ -40,6 +40,12 @@ def scripted(config: TrustConfig) -> ScriptedRunner:
     return ScriptedRunner()
 
 
+def slow_start(config: TrustConfig) -> ScriptedRunner:
+    """Ready only after a second: long enough to close a pool while a successor starts."""
+    time.sleep(1.0)
+    return ScriptedRunner()
+
+
 def failing_start(config: TrustConfig) -> ScriptedRunner:
     raise RuntimeError("model files are missing")
 

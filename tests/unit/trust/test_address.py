@@ -59,6 +59,9 @@ def test_an_address_is_one_block(recognizer: AddressRecognizer, address: str) ->
         ("SEND IT TO 1777 KRAMER COURT, JOHNSONFURT, NE 80119 PLEASE", None),
         ("The old postal code 67-177 is no longer valid", "67-177"),
         ("my zip code is 90210.", "90210"),
+        # a street with no type word, after prose on its line; a type word in lower case
+        ("Please ship it to Bringa 1015, 5520 Stykkishólmur.", "Bringa 1015, 5520 Stykkishólmur"),
+        ("send it to Mänsaku park 472, 82303 Sillamäe.", "Mänsaku park 472, 82303 Sillamäe"),
     ],
 )
 def test_case_and_postcodes_in_context(
@@ -91,3 +94,15 @@ async def test_tenants_switch_addresses_like_any_other_entity(trust_engine) -> N
     allowed = EntityPolicy(external={"ADDRESS": EntityAction.ALLOW})
     kept = await trust_engine.protect([text], allowed, external, tenant="u")
     assert kept.by_locality[Locality.EXTERNAL].texts == (text,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We ordered Widgets 40, 2000 Units yesterday.",
+        "The invoice total was 1015, 5520 Euros.",
+        "Send it to my office 472, 82303 Sillamäe.",
+    ],
+)
+def test_prose_before_a_postcode_is_no_street(recognizer: AddressRecognizer, text: str) -> None:
+    assert found(recognizer, text) == []

@@ -4,13 +4,15 @@ in flight meanwhile fails (real processes, scripted detectors)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust.process_pool import DetectorPool
-from tests.unit.trust.scripted_detectors import scripted
+from tests.unit.trust.scripted_detectors import scripted, slow_start
 
 DEADLINE_MS = 10_000
 """A successor's start takes CPU from the serving processes; on a loaded 2-core machine a
@@ -86,3 +88,53 @@ def test_a_worker_above_the_memory_limit_is_recycled() -> None:
         assert first not in pool.worker_pids()
     finally:
         pool.close()
+
+
+def _detector_children() -> list[int]:
+    """Pids of this process's live (not zombie) detector processes, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue  # not a process, or gone meanwhile
+        state, ppid = fields[0], int(fields[1])
+        if ppid == os.getpid() and state != "Z" and b"modelgw.trust.detector_worker" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_closing_while_a_successor_starts_stops_it_and_raises_in_no_thread() -> None:
+    """`close` and the recycle thread both owned a starting successor: both closed its
+    connection, and once (in CI) the thread died of EBADF. Now `close` only kills it and the
+    thread that owns it stops it. Close the pool while a successor is surely starting: no
+    detector process may outlive the pool, and no background thread may raise."""
+    raised: list[BaseException | None] = []
+    before = threading.excepthook
+    threading.excepthook = lambda args: raised.append(args.exc_value)
+    try:
+        for _ in range(3):
+            others = set(_detector_children())  # other tests' pools in this process
+            pool = DetectorPool(
+                TrustConfig(
+                    workers=1,
+                    recycle_after_texts=1,
+                    recycle_above_rss_mib=0,
+                    deadline_ms=DEADLINE_MS,
+                ),
+                factory=slow_start,
+            )
+            pool.analyze_items([("Alice", ())])  # due: a successor starts, ready after 1 s
+            deadline = time.monotonic() + 10
+            while len(set(_detector_children()) - others) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(set(_detector_children()) - others) == 2, "the successor is starting"
+            pool.close()
+            for thread in threading.enumerate():
+                if thread.name.startswith("trust-detector"):
+                    thread.join(30)
+            assert set(_detector_children()) - others == set()
+    finally:
+        threading.excepthook = before
+    assert raised == []

@@ -47,6 +47,18 @@ def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
         ("Phone: +\n5016221234 ok", "+ 5016221234"),
         ("reach me at +680 277 1234\n;ext=870 ok", "+680 277 1234 ;ext=870"),
         ("phone +680 277 1234;ext=\n870 ok", "+680 277 1234;ext= 870"),
+        # an e-mail cut where the next line alone reads as one; a card, an IPv4-mapped IPv6
+        ("write to p\nb1977@empresa.com.br ok", "pb1977@empresa.com.br"),
+        ("write to pb19\n77@empresa.com.br ok", "pb1977@empresa.com.br"),
+        ("reach me at lieselo\ntte@example.com ok", "lieselotte@example.com"),
+        ("card 566\n0 5555 3122 9261 ok", "5660 5555 3122 9261"),
+        ("card 6306937527922\n398917 ok", "6306937527922398917"),
+        ("ip ::ffff\n:210.128.222.102 ok", "::ffff:210.128.222.102"),
+        # Latin look-alikes between groups joined by any dash or space, or alone in a group
+        ("card 62l9⹀3521⹀92I6⹀947l ok", "6219-3521-9216-9471"),
+        ("ssn 1I3︱03︱98o0 ok", "113-03-9800"),
+        ("card 5.0.1.0.5.9.0.8.8.2.I.6.4.6.4.O ok", "5010590882164640"),
+        ("card 3653 4914 2229 lo; ok", "3653 4914 2229 10"),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
@@ -67,6 +79,11 @@ def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:
         "call +44 20 7946 0958\nx-ray results attached",
         "total =\n42 items",
         "to x@example.com\nSubject: hello",
+        "ticket 55512 I think",  # a look-alike before a word is the word it looks like
+        "Valley\njane@example.com",  # a word of its own before an address on its own
+        "thanks\nsupport@example.com",
+        "office 02030 99 3020\nfolake.ibekwe@example.com",  # a number's end, no local part
+        "Email:\njane@example.com",
         "one two three",
         "one, two, three or four more",
         "double one and triple two",
@@ -107,6 +124,10 @@ def test_words_of_another_script_keep_their_letters(text: str) -> None:
         ("серия 4О17 номер 123456", "серия 4017 номер 123456"),  # Cyrillic О among digits
         ("pay via Ρaypal today", "pay via Paypal today"),  # Greek Ρ in a Latin word
         ("ул. Тверская, д. 7; card 4О17 0000 1111 2222", "ул. Тверская, д. 7; card 4017 0000"),
+        # a look-alike no Latin letter is drawn like, in a code of letters and digits: a digit;
+        # the Greek Ο beside it is read as the Latin O (the IBAN's checksum says it was a 0)
+        ("Bank details: LU07з692FR8ΟYI6X5NHN", "Bank details: LU073692FR8OYI6X5NHN"),
+        ("AL25 7425 4542 CUFJ OQSX B4FL YЗ1W", "AL25 7425 4542 CUFJ OQSX B4FL Y31W"),
     ],
 )
 def test_look_alikes_inside_latin_or_digit_words_are_still_read(original: str, reads: str) -> None:

@@ -18,7 +18,7 @@ _GROUP = st.tuples(
 @given(
     _EDGES,
     st.sampled_from(["DE", "gb", "Xy", "D1"]),
-    st.text(alphabet="0123456789OIl\u0663x", min_size=2, max_size=2),
+    st.text(alphabet="0123456789OoIil\u0663x", min_size=2, max_size=2),
     st.lists(_GROUP, max_size=11),
     _EDGES,
     st.integers(min_value=0, max_value=60),

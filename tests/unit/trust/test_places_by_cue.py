@@ -35,6 +35,16 @@ def found(recognizer: PlacesByCueRecognizer, text: str) -> list[str]:
         ),
         ("Our team is based in 's-Hertogenbosch now.", ["'s-Hertogenbosch"]),
         ("they were in Thị Trấn Phước Bửu at the time", ["Thị Trấn Phước Bửu"]),
+        # `near`, and a street's number then `in`
+        ("the meeting is moved to our office near Ejstrupholm.", ["Ejstrupholm"]),
+        ("OUR TECHNICIAN WILL VISIT NA BUDECH 936 IN ČERNOVICE AT 9.", ["ČERNOVICE"]),
+        ("we visit lindehøj 1202 in henne tomorrow", ["henne"]),
+        # the word for a site after `the`, a trip, a dateline (at the text's very start too)
+        ("Can you confirm the Doksy depot has the pallet?", ["Doksy"]),
+        ("TRAVEL: SHE FLIES TO SKANDERBORG ON THURSDAY", ["SKANDERBORG"]),
+        ("Sydals, 12 March - the agreement was signed.", ["Sydals"]),
+        ("Minutes\nHluk, March 3: present were the board.", ["Hluk"]),
+        ("Can someone from the Kolind team call?", ["Kolind"]),
     ],
 )
 def test_places_after_a_cue(
@@ -53,6 +63,11 @@ def test_places_after_a_cue(
         "the team in charge agreed",
         "they were in agreement",
         "delivery to customers is late",
+        "we are near completion, close to done",
+        "I raised 3 tickets and 2 in Zendesk",  # `and` ends no street
+        "Room 12 in Building C",
+        "Ask the Jira team. Send it to the finance team.",  # a team: a place's after a preposition
+        "Note, 12 March: we agreed.",
     ],
 )
 def test_ordinary_words_after_a_cue_are_no_place(

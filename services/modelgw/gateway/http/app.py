@@ -10,8 +10,8 @@ import base64
 import inspect
 import struct
 import time
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from typing import Annotated, Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,17 +25,24 @@ from modelgw.common.metrics import PrometheusExposition
 from modelgw.common.metrics_http import metrics_endpoint
 from modelgw.common.readiness import Readiness
 from modelgw.common.tenant import Caller
-from modelgw.gateway.chat import ChatRequest, ChatResult, StreamEvent
-from modelgw.gateway.embeddings import EmbedRequest, EmbedResult
+from modelgw.gateway.embeddings import EmbedRequest
 from modelgw.gateway.http import errors
-from modelgw.gateway.http.convert import chat_completion, chat_request, completion_id
+from modelgw.gateway.http.chat_call import (
+    STREAM_MEDIA_TYPE,
+    chat_call,
+    chunk_writer,
+    completion_response,
+    stream_headers,
+)
 from modelgw.gateway.http.disconnect import CancelOnDisconnect
+from modelgw.gateway.http.door import CallerAuthenticator, ChatPipeline
 from modelgw.gateway.http.embedding_models import (
     EmbeddingData,
     EmbeddingList,
     EmbeddingRequestIn,
     EmbeddingUsage,
 )
+from modelgw.gateway.http.lean_chat import LeanChatRoute
 from modelgw.gateway.http.limits import BodyLimitMiddleware
 from modelgw.gateway.http.models import (
     ChatCompletion,
@@ -45,7 +52,7 @@ from modelgw.gateway.http.models import (
     Model,
     ModelList,
 )
-from modelgw.gateway.http.sse import ChunkWriter, sse_stream
+from modelgw.gateway.http.sse import sse_stream
 from modelgw.gateway.http.tracing import TracingMiddleware
 from modelgw.gateway.validation import client_request_id, new_request_id, timeout_ms
 
@@ -53,30 +60,10 @@ TITLE = "modelgw OpenAI-compatible API"
 VERSION = "1.0.0"
 
 
-class ChatPipeline(Protocol):
-    """What the front door needs of `modelgw.gateway.pipeline.Pipeline`."""
-
-    def list_models(self, caller: Caller) -> list[tuple[str, str]]: ...
-
-    async def generate(self, caller: Caller, request: ChatRequest) -> ChatResult: ...
-
-    async def generate_stream(
-        self, caller: Caller, request: ChatRequest
-    ) -> AsyncGenerator[StreamEvent, None]: ...
-
-    async def embed(self, caller: Caller, request: EmbedRequest) -> EmbedResult: ...
-
-
 def _embedding(vector: list[float], encoding: str) -> list[float] | str:
     if encoding == "base64":
         return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
     return vector
-
-
-class CallerAuthenticator(Protocol):
-    """What the front door needs of `modelgw.control.auth.CallerAuthenticator`."""
-
-    async def authenticate(self, metadata: Sequence[tuple[str, str | bytes]]) -> Caller: ...
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -130,7 +117,9 @@ def create_app(
         redoc_url=None,
         **_without_native_telemetry(),
     )
-    app.add_middleware(CancelOnDisconnect)  # innermost: it gets the body BodyLimit read whole
+    # Innermost: serves the chat route itself, handing FastAPI what it cannot take for sure.
+    app.add_middleware(LeanChatRoute, pipeline=pipeline, authenticator=authenticator)
+    app.add_middleware(CancelOnDisconnect)  # it gets the body BodyLimit read whole
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(TracingMiddleware)  # added last: outermost, it times the refusals too
     app.add_exception_handler(ModelgwError, errors.on_modelgw_error)
@@ -204,33 +193,26 @@ def create_app(
         x_modelgw_session_id: SessionId = "",
         x_modelgw_timeout_ms: TimeoutMs = "",
     ) -> Any:
+        # Served by `LeanChatRoute` unless it hands the request on: both run `chat_call`.
         request_id = new_request_id()
         headers = {"x-request-id": request_id}
         http.state.id_headers = headers  # error responses carry them too
-        client_id = client_request_id(x_client_request_id or x_request_id)
-        if client_id:
-            headers["x-client-request-id"] = client_id
-        deadline = None
-        if x_modelgw_timeout_ms:
-            deadline = time.monotonic() + timeout_ms(x_modelgw_timeout_ms)
-        chat = chat_request(
+        chat = chat_call(
             body,
             request_id,
-            client_request_id=client_id,
+            headers,
+            client_id=x_client_request_id or x_request_id,
             session_id=x_modelgw_session_id,
-            deadline=deadline,
+            timeout=x_modelgw_timeout_ms,
         )
         created = int(time.time())
         if not body.stream:
-            result = await pipeline.generate(who, chat)
-            return JSONResponse(chat_completion(result, created).model_dump(), headers=headers)
+            return completion_response(await pipeline.generate(who, chat), created, headers)
         events = await pipeline.generate_stream(who, chat)
-        include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        writer = ChunkWriter(completion_id(request_id), created, body.model, include_usage)
         return StreamingResponse(
-            sse_stream(events, writer),
-            media_type="text/event-stream",
-            headers={**headers, "cache-control": "no-cache", "x-accel-buffering": "no"},
+            sse_stream(events, chunk_writer(body, request_id, created)),
+            media_type=STREAM_MEDIA_TYPE,
+            headers=stream_headers(headers),
         )
 
     @app.post("/v1/embeddings", response_model=EmbeddingList, responses=_ERRORS)

@@ -8,7 +8,7 @@ always agree on whose fault an error is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import grpc
@@ -69,14 +69,19 @@ def _param(loc: Sequence[int | str]) -> str | None:
     return ".".join(path) or None
 
 
-async def on_modelgw_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ModelgwError)
+def modelgw_error_response(exc: ModelgwError, id_headers: Mapping[str, str]) -> JSONResponse:
+    """A domain error's response; `id_headers` are the request's, once it has them."""
     status, body = describe(exc)
     # The gRPC trailers as headers: `retry-after` in seconds, as RFC 9110 allows.
     headers = dict(trailers(exc))
     # A refused request has an audit record too: its id lets the caller find it.
-    headers.update(getattr(request.state, "id_headers", {}))
+    headers.update(id_headers)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def on_modelgw_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ModelgwError)
+    return modelgw_error_response(exc, getattr(request.state, "id_headers", {}))
 
 
 async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:

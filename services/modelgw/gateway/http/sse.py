@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from modelgw.common.errors import ModelgwError
@@ -32,6 +32,8 @@ from modelgw.gateway.http.errors import describe, internal_error_body
 log = logging.getLogger(__name__)
 
 DONE = b"data: [DONE]\n\n"
+_MARK = "\ue000modelgw-delta\ue000"
+"""Stands for a delta's text in a chunk encoded once per stream (see `ChunkWriter.content`)."""
 
 
 def frame(payload: dict[str, Any]) -> bytes:
@@ -49,6 +51,19 @@ class ChunkWriter:
             "model": model,
         }
         self._include_usage = include_usage
+        # A text delta's chunk is this frame with the text's JSON string in the middle.
+        head, mark, tail = self.chunk({"content": _MARK}).partition(json.dumps(_MARK).encode())
+        self._around_text = (head, tail) if mark and mark not in tail else None
+
+    def content(self, text: str) -> bytes:
+        """`chunk({"content": text})`, the same bytes, encoding only the text: a stream
+        sends one per delta, and building and encoding the whole object each time was most
+        of the HTTP layer's cost of a stream. (Only a model name holding the marker itself
+        takes the long way.)"""
+        if self._around_text is None:
+            return self.chunk({"content": text})
+        head, tail = self._around_text
+        return head + json.dumps(text).encode() + tail
 
     def chunk(self, delta: dict[str, Any], finish_reason: str | None = None) -> bytes:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
@@ -61,7 +76,7 @@ class ChunkWriter:
         if isinstance(event, StreamStart):
             return [self.chunk({"role": "assistant", "content": ""})]
         if isinstance(event, StreamDelta):
-            return [self.chunk({"content": event.text})]
+            return [self.content(event.text)]
         if isinstance(event, StreamToolCall):
             return [self.chunk({"tool_calls": [tool_call_delta(event)]})]
         frames = [self.chunk({}, event.finish_reason.value)]
@@ -84,7 +99,7 @@ def tool_call_delta(event: StreamToolCall) -> dict[str, Any]:
 
 async def sse_stream(
     events: AsyncGenerator[StreamEvent, None], writer: ChunkWriter
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Frames for every event, then `[DONE]`; a mid-stream error becomes an error event."""
     ended = False
     # aclosing: if the client goes away, the pipeline's stream is closed now (and its

@@ -16,6 +16,7 @@ from modelgw.trust.recognizers.jwt import JwtRecognizer
 from modelgw.trust.recognizers.labelled_fields import LabelledFieldsRecognizer
 from modelgw.trust.recognizers.mac_address import MacAddressFormatsRecognizer
 from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
+from modelgw.trust.recognizers.names_by_role import NamesByRoleRecognizer
 from modelgw.trust.recognizers.names_in_context import NamesInContextRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
@@ -61,7 +62,7 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
 
 def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecognizer]:
     return [
-        GlobalAddressRecognizer(places),
+        GlobalAddressRecognizer(places, names),
         BearerTokenRecognizer(),
         CloudKeyRecognizer(),
         CheckedIbanRecognizer(),
@@ -73,6 +74,7 @@ def own_recognizers(names: NameLists, places: PlaceNames) -> list[EntityRecogniz
         PaymentCardRecognizer(),
         NamesByCaseRecognizer(names),
         NamesInContextRecognizer(names),
+        NamesByRoleRecognizer(names),
         PasswordRecognizer(),
         PlacesByCaseRecognizer(places),
         PlacesByCueRecognizer(places, names),

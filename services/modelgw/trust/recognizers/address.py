@@ -29,6 +29,7 @@ from modelgw.trust.address_words import (
     PREFIX_TYPES,
     SEPARATE_AFTER,
 )
+from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.address_shapes import (
     _LINE_OR_COMMA,
@@ -56,9 +57,11 @@ class AddressRecognizer(RegexRecognizer):
     entity = "ADDRESS"
     score = 0.85
 
-    def __init__(self, places: PlaceNames | None = None) -> None:
+    def __init__(self, places: PlaceNames | None = None, names: NameLists | None = None) -> None:
         super().__init__()
         self._places = places
+        self._english: frozenset[str] = names.english | names.common if names else frozenset()
+        """English words: no street's or town's name (empty without name lists)."""
 
     def find(self, text: str) -> list[tuple[int, int]]:
         blocks = [*self._street_anchors(text), *self._other_anchors(text)]

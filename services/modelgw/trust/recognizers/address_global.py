@@ -18,7 +18,8 @@ post's own rules), not from any example set:
   type (`45 Nguyễn Huệ, Phường Bến Nghé, Quận 1`);
 - streets named after a date (`Calle 5 de Mayo #123`, `Rua 7 de Setembro, 40`);
 - a bare street in running text before a postcode and town (`deliver to
-  Masarykova 1234/5, 602 00 Brno`), and Hungary's town line before the street
+  Masarykova 1234/5, 602 00 Brno`), or after a verb of sending, visiting or
+  living and before a town (`address_cued`), and Hungary's town line before the street
   (`1055 Budapest, Kossuth Lajos utca 12.`).
 """
 
@@ -28,6 +29,7 @@ import re
 
 from modelgw.trust import address_parts as part
 from modelgw.trust.address_dictionary import load_address_words
+from modelgw.trust.recognizers.address_cued import cued_streets
 from modelgw.trust.recognizers.address_shapes import (
     PARTICLES,
     _Block,
@@ -157,6 +159,8 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         for m in _DATE_STREET.finditer(text) if " de " in lower else ():
             blocks.append(_Block(m.start(), m.end(), m.group("num") is not None))
         blocks += self._streets_in_prose(text)
+        if self._english:
+            blocks += cued_streets(text, self._english)
         return blocks
 
     def _streets_in_prose(self, text: str) -> list[_Block]:

@@ -241,9 +241,17 @@ def _bare_street_then_town(text: str, line_start: int, pos: int) -> _Block | Non
         return None
     line_begin = text.rfind("\n", 0, line_start) + 1
     street = part.BARE_STREET.search(text, line_begin, line_start)
-    if street is None or not _words_ok(street.group("street").split()[:-1], titled):
+    if street is None:
         return None
-    return _Block(street.start("street"), town_end, True)
+    words = list(re.finditer(r"\S+", street.group("street")))[:-1]  # the number is the last
+    for i in range(len(words)):  # the longest run of name words before the number
+        # its first word capitalised where the text has capitals; a type word after it may be
+        # in lower case, as many languages write it (`Nelgi park`, `Névtelen köz`)
+        if _words_ok([words[i].group(0)], titled) and _words_ok(
+            [w.group(0) for w in words[i + 1 :]], titled=False
+        ):
+            return _Block(street.start("street") + words[i].start(), town_end, True)
+    return None
 
 
 def _lines_back(text: str, start: int, most: int = 3) -> int:

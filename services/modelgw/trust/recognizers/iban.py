@@ -15,9 +15,9 @@ import re
 
 from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognizer
 
-_PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOIl]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
+_PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOoIil]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
 """An IBAN as banks print it: by fours (or in other groups of up to four), or in one run."""
-_PRINTED_HEAD = re.compile(r"\b[A-Za-z]{2}[\dOIl]{2}")
+_PRINTED_HEAD = re.compile(r"\b[A-Za-z]{2}[\dOoIil]{2}")
 _PRINTED_TAIL = re.compile(r"[ \-.]?[A-Za-z0-9]+(?:[ \-.][A-Za-z0-9]+)*")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
@@ -41,14 +41,14 @@ def printed(text: str, start: int, end: int) -> bool:
 
 _SEPARATOR = DIGIT_GROUP_SEPARATOR
 _CANDIDATE = re.compile(
-    rf"\b[A-Za-z]{{2}}{_SEPARATOR}?[\dOIl]{_SEPARATOR}?[\dOIl]"
+    rf"\b[A-Za-z]{{2}}{_SEPARATOR}?[\dOoIil]{_SEPARATOR}?[\dOoIil]"
     rf"(?:{_SEPARATOR}?[A-Za-z0-9]){{10,30}}\b"
 )
 """Any grouping (`IT  54  Q2138  1508 ...`, `LB - 24 - 008 - ...`); an IBAN not printed as
 banks print it must have its country's registry length as well as its checksum."""
 _GROUP_SEPARATOR = re.compile(r"[ \-.]")
 """What a candidate's groups are cut at, and what its compact form leaves out."""
-_LOOK_ALIKES = {"O": "0", "o": "0", "I": "1", "l": "1"}
+_LOOK_ALIKES = {"O": "0", "o": "0", "I": "1", "i": "1", "l": "1"}
 _MAX_LOOK_ALIKES = 6
 """Beyond this many ambiguous letters, trying every reading would let one pass mod 97 by
 chance; only the reading with all of them digits is tried."""

@@ -4,8 +4,9 @@
 A village, a district or a town's local spelling (`Górno`, `Huérguina`,
 `tse-agberagba`) is in no list of manageable size. The sentence says it is
 a place: `moving from X to Y`, `relocated to X`, `delivery to X`, `joined
-remotely from X`, `the pilot in X`, `they were in X at the time`, `the X
-office`, `used from 203.0.113.9 (X)`, `on-site team for X:`. What follows
+remotely from X`, `our office near X`, `Na Budech 936 in X`, `the pilot in
+X`, `they were in X at the time`, `the X depot`, `used from 203.0.113.9
+(X)`, `on-site team for X:`, `flies to X`, a dateline (`X, 12 March`). What follows
 such a cue is read as a place when its words are neither ordinary English
 words nor given names (`moved to Sarah` is not a move to a town), in any
 case.
@@ -33,18 +34,34 @@ _MOVES = (
     r"moving|moved|move|relocating|relocated|relocate|relocation(?:[ \t]+request)?|transferred"
     r"|transferring|travelling|traveling|travelled|traveled|flying|flew|driving|drove|shipped"
     r"|shipping|delivered|delivering|delivery|deliveries|sent|posted|went|going|returned"
-    r"|returning|commuting|remotely|dispatched"
+    r"|returning|commuting|remotely|dispatched|fly|flies|flight|flights|trip|travel|travels"
+    r"|heading|heads|commute|commutes"
 )
 _CUES = CaselessPattern(
     rf"(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
     r"|\b(?:based|located|living|lives|live|born|staying|stationed|were|was|are|is)[ \t]+in"
     r"|\b(?:pilot|team|office|branch|site|store|warehouse|plant|depot|hub|clinic|event"
-    r"|conference|workshop|offices|teams)[ \t]+(?:in|at))(?:[ \t]+(?P<the>the))?"
+    r"|conference|workshop|offices|teams)[ \t]+(?:in|at)"
+    r"|\b(?:near|outside|close[ \t]+to)"  # `our office near Kolind`
+    r")"
+    r"(?:[ \t]+(?P<the>the))?"
     rf"[ \t]+{_PLACE}"
 )
-_TO_THE = CaselessPattern(rf"\b(?:to|from|at|in)[ \t]+(?P<the>the)[ \t]+{_PLACE}")
-"""`to the Hokkaidō office`: with the word for a branch after it (see `_AFTER_THE`)."""
-_AFTER_THE = re.compile(r"(?i)[ \t]+(?:office|branch|site|team|store|warehouse|plant|depot)\b")
+_TO_THE = CaselessPattern(rf"\b(?P<the>the)[ \t]+{_PLACE}")
+"""`to the Hokkaidō office`, `confirm the Doksy depot has`: with the word for a branch after
+it (see `_AFTER_THE`)."""
+_AFTER_THE = re.compile(
+    r"(?i)[ \t]+(?:office|offices|branch|site|store|warehouse|plant|depot|factory|showroom"
+    r"|clinic|hub|dealership|outlet)\b"
+)
+_TEAM_AFTER = re.compile(r"(?i)[ \t]+(?:team|teams)\b")
+_PREPOSITION_BEFORE = re.compile(r"(?i)\b(?:to|from|at|in|with)[ \t]+$")
+"""`from the Kolind team`: a team is a place's only after a preposition (`the Jira team`)."""
+_NUMBER_IN = re.compile(
+    rf"(?i)(?P<street>{_W})[ \t]+\d{{1,5}}[A-Za-z]?[ \t]+in(?P<the>)[ \t]+{_PLACE}"
+)
+"""A street and its number, then the town: `visit Na Budech 936 in Černovice` (the word before
+the number must be a name's, not `and 2 in Zendesk` or `Room 12 in`)."""
 _FROM_TO = re.compile(rf"(?i)\bfrom[ \t]+{_W}(?:[ \t]+{_W}){{0,2}}[ \t]+to[ \t]+{_PLACE}")
 _AFTER_IP = re.compile(
     rf"(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|[0-9A-Fa-f:]{{3,39}}:[0-9A-Fa-f]{{1,4}})[ \t]*\([ \t]*"
@@ -53,8 +70,19 @@ _AFTER_IP = re.compile(
 _TEAM_FOR = CaselessPattern(
     rf"\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
 )
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATELINE = re.compile(
+    rf"(?im)^[ \t]*{_PLACE},[ \t]+(?:\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:{_MONTHS})\b"
+    rf"|(?:{_MONTHS})\.?[ \t]+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
+)
+"""A dateline: a place, a comma and a date at a line's start (`Sydals, 12 March - ...`)."""
 _NEEDS: dict[re.Pattern[str] | CaselessPattern, re.Pattern[str]] = {
+    _DATELINE: re.compile(r",[ \t]+\d|(?i:,[ \t]+(?:" + _MONTHS + r"))"),
     _FROM_TO: re.compile(r"(?i)from"),
+    _NUMBER_IN: re.compile(r"\d[A-Za-z]?[ \t]+(?i:in)\b"),
     _AFTER_IP: re.compile(r"\("),
     _TEAM_FOR: re.compile(":"),
 }
@@ -76,16 +104,23 @@ class PlacesByCueRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for pattern in (_CUES, _TO_THE, _FROM_TO, _AFTER_IP, _TEAM_FOR):
+        for pattern in (_CUES, _TO_THE, _FROM_TO, _NUMBER_IN, _AFTER_IP, _TEAM_FOR, _DATELINE):
             needed = _NEEDS.get(pattern)
             if needed is not None and not needed.search(text):
                 continue
-            for m in pattern.finditer(text):  # maybe over the text lower-cased: read `text`
-                the = "the" in m.re.groupindex and m.group("the") is not None
-                start, end = m.span("place")
-                span = self._place(text, start, text[start:end], after_the=the)
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
+                # where this cue leads nowhere, another may begin inside what it read (`moved
+                # to our office near Kolind`), so the search goes on from its place's start
+                pos = max(m.start("place"), m.start() + 1)
+                # `m` may be over the text lower-cased (`CaselessPattern`): words from `text`
+                the = "the" in m.re.groupindex and bool(m.group("the"))
+                if "street" in m.re.groupindex and not self._street_word(_group(text, m, "street")):
+                    continue
+                span = self._place(text, m.start("place"), _group(text, m, "place"), after_the=the)
                 if span:
                     spans.append(span)
+                    pos = span[1]
         return spans
 
     def _place(
@@ -112,9 +147,20 @@ class PlacesByCueRecognizer(RegexRecognizer):
         if not keep:
             return None
         end = start + words[keep - 1].end()
-        if after_the and not _AFTER_THE.match(text, end):
+        if after_the and not (
+            _AFTER_THE.match(text, end)
+            or (
+                _TEAM_AFTER.match(text, end)
+                and _PREPOSITION_BEFORE.search(text, max(0, start - 12), max(0, start - 4))
+            )
+        ):
             return None  # `to the X` counts only as `to the X office`
         return start, end
+
+    def _street_word(self, word: str) -> bool:
+        """A word that may end a street's name: no English word (`and`, `room`, `version`)."""
+        lower = word.lower()
+        return lower not in self._names.english and lower not in self._names.common
 
     def _place_word(self, word: str, *, first: bool) -> bool:
         lower = re.sub(r"['\u2019]s$", "", word.lower())
@@ -129,3 +175,8 @@ class PlacesByCueRecognizer(RegexRecognizer):
         if lower in names.english or lower in names.common:
             return False
         return not (first and lower in names.first and lower not in names.last)
+
+
+def _group(text: str, match: re.Match[str], name: str) -> str:
+    """A group of `match` as `text` writes it."""
+    return text[match.start(name) : match.end(name)]

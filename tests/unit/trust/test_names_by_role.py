@@ -1,0 +1,62 @@
+"""Person names told by an honorific, an office verb with `by`, a role, or a possessive."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.recognizers.names_by_role import NamesByRoleRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> NamesByRoleRecognizer:
+    return NamesByRoleRecognizer(NameLists.load())
+
+
+def found(recognizer: NamesByRoleRecognizer, text: str) -> list[str]:
+    return sorted({text[s:e] for s, e in recognizer.find(text)})
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Dear Mr. Cook, your order has shipped.", ["Cook"]),  # an English word, a surname
+        ("Approved by Piran Özdemir.", ["Piran Özdemir"]),
+        ("Customer Annedore Patberg called about invoice 4471.", ["Annedore Patberg"]),
+        ("i'll pass it on to mangold's manager.", ["mangold"]),
+        ("SPOKE WITH FRAU FÖRSTER TODAY", ["FÖRSTER"]),
+        ("the ticket was opened by cangür sezer yesterday.", ["cangür sezer"]),
+        ("thanks aroha! i'll pass it on to smith's manager.", ["aroha", "smith"]),
+        ("Thanks Bob! See you Monday.", ["Bob"]),  # a given name that is a word too
+        ("Meeting with Faith Abiola moved to Friday.", ["Faith Abiola"]),
+        ("Bello Isah reported the outage at 09:40.", ["Bello Isah"]),
+        ("Dear Mr. Jug, your order has shipped.", ["Jug"]),  # any capitalised word after Mr.
+        ("Approved by Mairead Ó Corraidhin.", ["Mairead Ó Corraidhin"]),  # a surname's particle
+        ("best regards,\nabeni olujimi\ncustomer success", ["abeni olujimi"]),  # signed
+    ],
+)
+def test_a_name_after_a_word_that_leads_to_a_person(
+    recognizer: NamesByRoleRecognizer, text: str, names: list[str]
+) -> None:
+    assert found(recognizer, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We ordered by email and it was approved by Finance.",
+        "Customer Service will call you.",
+        "The company's manager agreed.",
+        "Applicant SSN is 276-68-6717 per the form.",  # an acronym in a text with capitals
+        "The build was created by Jenkins.",
+        "approved by the board yesterday",
+        "Hi team, thanks all! Hello there, thanks again! cheers mate!",
+        "The bank's account was closed.",  # a listed surname, an English word, no person's
+        "Sales Team reported the outage. Acme Corp called twice.",
+        "We had a call with Finance and a meeting with the board.",
+        "Best regards,\nCustomer Success Team",
+        "Thanks,\nThe Team",
+    ],
+)
+def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:
+    assert found(recognizer, text) == []
