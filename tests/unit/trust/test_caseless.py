@@ -59,6 +59,9 @@ def test_each_pattern_finds_what_its_case_insensitive_form_finds(
     text = " ".join(cased)
     for name, pattern in PATTERNS.items():
         assert _spans(pattern.finditer(text)) == _spans(pattern.pattern.finditer(text)), name
+        for pos in range(0, len(text) + 1, 7):  # searching on from a position, as cue loops do
+            found, expected = pattern.search(text, pos), pattern.pattern.search(text, pos)
+            assert (found and found.span()) == (expected and expected.span()), name
     for check in QUICK_CHECKS:
         assert isinstance(check, CaselessPattern)
         found, expected = check.search(text), check.pattern.search(text)
