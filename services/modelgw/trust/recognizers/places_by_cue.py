@@ -131,7 +131,7 @@ class PlacesByCueRecognizer(RegexRecognizer):
         known = 0
         for n in range(len(words), 0, -1):  # a known place first: `Isle of Wight`, `A Coruña`
             name = phrase[: words[n - 1].end()]
-            if name in self._places or name.title() in self._places:
+            if self._known(name):
                 known = len(name)
                 break
         keep = 0
@@ -157,6 +157,13 @@ class PlacesByCueRecognizer(RegexRecognizer):
             return None  # `to the X` counts only as `to the X office`
         return start, end
 
+    def _known(self, name: str) -> bool:
+        """A place the gazetteer lists, as written or in Title Case. The gazetteer looks names
+        up by their lower-cased words, which Title Case leaves as they are in ASCII: there the
+        second lookup (half of this recognizer's time) could only repeat the first."""
+        places = self._places
+        return name in places or (not name.isascii() and name.title() in places)
+
     def _street_word(self, word: str) -> bool:
         """A word that may end a street's name: no English word (`and`, `room`, `version`)."""
         lower = word.lower()
@@ -169,8 +176,7 @@ class PlacesByCueRecognizer(RegexRecognizer):
             return not first
         if lower in _STOP or len(lower) < 2:
             return False
-        known = word in self._places or word.title() in self._places
-        if known:
+        if self._known(word):
             return True
         if lower in names.english or lower in names.common:
             return False
