@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from modelgw.trust import disguises, span_review, titles
 from modelgw.trust.caseless import CaselessPattern
-from modelgw.trust.recognizers import names_in_context, places_by_cue
+from modelgw.trust.recognizers import names_by_role, names_in_context, places_by_cue
 from modelgw.trust.recognizers.bearer_token import BearerTokenRecognizer
 from modelgw.trust.recognizers.password import PasswordRecognizer
 from modelgw.trust.recognizers.ssn import CuedSsnRecognizer
@@ -25,6 +25,10 @@ PATTERNS = {
     "place cues": places_by_cue._CUES,
     "to the": places_by_cue._TO_THE,
     "team for": places_by_cue._TEAM_FOR,
+    "after an honorific": names_by_role._AFTER_HONORIFIC,
+    "office verb by": names_by_role._BY,
+    "role": names_by_role._ROLE,
+    "meeting with": names_by_role._MEETING,
 }
 QUICK_CHECKS = [
     disguises.NEEDS_WORK,
@@ -36,6 +40,7 @@ WORDS = [
     *"Louis Vuitton|ROCHE|Hilton|Dyson|tiffany & co|Swiss cheese|BLOODY MARY|playlist".split("|"),
     *"Book|films|Rinaldi|KRÜGER|and|Or|y|moved|TO|from|based IN|Office|at|the|Team for".split("|"),
     *"Zürich|São Paulo|'s-Hertogenbosch|O'Neil|d'Arc|Müller-Lüdenscheid|Ángela|KÖHLER".split("|"),
+    *"Mr.|FRAU|Señor|approved|BY|Customer|meeting|With|dean smith|Piran Özdemir".split("|"),
     *"FIVE|one|Double|AT|dot|[at]|(DOT)|1.2.3.4.5|4 . 1|7_8|@ x".split("|"),
     *"PassWord|pwd|Bearer|authorization|API-KEY|ssn|SS #|Social Security|soc. sec".split("|"),
     *"ann|ERIC|x1|4|-|'|:|;|,|.|(|)|&|\n|\t|  ".split("|"),
