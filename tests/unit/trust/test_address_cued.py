@@ -33,7 +33,7 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         ("We shipped the parts to Kerbiel 343 in Vinkebrug.", "Kerbiel 343 in Vinkebrug"),
         # no verb: a street, its number, `in` and a town; a street after `at` ending a clause
         (
-            "the courier couldn't find kalvodova 724 in chabařovice, sorry",
+            "the courier couldn't find kalvodova 724 in chabařovice.",
             "kalvodova 724 in chabařovice",
         ),
         ("We still owe him for the repair done at U Bažantnice 65.", "U Bažantnice 65"),
