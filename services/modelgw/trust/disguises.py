@@ -117,7 +117,7 @@ NEEDS_WORK = CaselessPattern(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]"
     rf"|(?:{_DIGIT_NAMES}|double|triple)[ \t,;.\-]+(?:{_DIGIT_NAMES}|double|triple)\b"
-    r"|[\w@.\-):+=]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
+    r"|[\w@.\-):+=;,#]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
 )
 """A cheap test that some rule may apply: plain text without it is read as it is (case-
 insensitive, scanned lower-cased on an ASCII text: see `caseless`)."""

@@ -56,6 +56,7 @@ def test_a_name_after_a_word_that_leads_to_a_person(
         "We had a call with Finance and a meeting with the board.",
         "Best regards,\nCustomer Success Team",
         "Thanks,\nThe Team",
+        "the courier couldn't find the house",  # a contraction is no name
     ],
 )
 def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:

@@ -38,6 +38,7 @@ _HONORIFIC = (
     r"mr|mrs|ms|mx|miss|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|señor|señora|sr|sra"
     r"|srta|signor|signora|sig|dott|pan|pani|heer|mevrouw|dhr|mevr"
 )
+_CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
 _TITLES = frozenset(_HONORIFIC.split("|"))
 """An honorific is no word of the name after it (`spoke with Frau Förster`: `Förster`)."""
 _AFTER_HONORIFIC = CaselessPattern(rf"(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
@@ -198,6 +199,8 @@ class NamesByRoleRecognizer(RegexRecognizer):
         or a word that is no English word (with `english_ok`, a listed one may be both)."""
         lower = word.lower()
         if len(lower) < 2 or lower in self._stop or lower in _NOT_PEOPLE or lower in _TITLES:
+            return False
+        if _CONTRACTION.search(lower):  # `courier couldn't`: a verb, no name (`O'Brien` is)
             return False
         if titled and (not word[0].isupper() or (word.isupper() and len(word) <= 4)):
             return False  # in a text with capitals, `SSN`, `VAT`, `IBAN` are acronyms
