@@ -42,6 +42,7 @@ _EXTENSION_START = re.compile(
 _EXTENSION_END = re.compile(r"(?i)(?:x|ext|extn|extension|\#)(?:[ \t]*[.:=])?[ \t]*$")
 _PHONE_END = re.compile(r"\+?\(?\d[\d ().\-]{5,18}\d$")
 _NUMBER_START = re.compile(r"[\d ().\-]*\d")
+_YEAR_IN_PROSE = re.compile(r"(?:19|20)\d\d[ \t]+[^\W\d_]")
 
 
 def _luhn(digits: str) -> bool:
@@ -257,7 +258,13 @@ def _cued_phone_across(left: str, right: str) -> bool:
     after = sum(c.isdigit() for c in rest.group(0))
     if before == 0:  # `Phone: +` over `5016221234`: a plus sign alone is the number's start
         return "+" in cued.group("number") and 7 <= after <= 15
-    return 7 <= before + after <= 15 and before < 7 and after < 7
+    if before >= 7 or after >= 7 or not 7 <= before + after <= 15:
+        return False
+    if before + after >= 9:
+        return True
+    # a local number of 7 or 8 digits (`741-` over `2345`), unless the next line starts with
+    # a year in prose (`on 612` over `2024 was fine`)
+    return _YEAR_IN_PROSE.match(right) is None
 
 
 def _extension_across(left: str, right: str) -> bool:
