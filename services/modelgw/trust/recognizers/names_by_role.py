@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.stop_words import english_stop_words
@@ -40,21 +41,21 @@ _HONORIFIC = (
 _CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
 _TITLES = frozenset(_HONORIFIC.split("|"))
 """An honorific is no word of the name after it (`spoke with Frau Förster`: `Förster`)."""
-_AFTER_HONORIFIC = re.compile(rf"(?i)(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
+_AFTER_HONORIFIC = CaselessPattern(rf"(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
 _OFFICE_VERBS = (
     r"approved|opened|signed|reported|created|submitted|raised|assigned|reviewed|closed"
     r"|logged|requested|written|handled|escalated|authori[sz]ed|prepared|issued|placed"
     r"|cancell?ed|countersigned|booked|ordered|filed|sent|referred|recommended|introduced"
 )
-_BY = re.compile(rf"(?i)\b(?:{_OFFICE_VERBS})[ \t]+by[ \t]+{_NAME}")
+_BY = CaselessPattern(rf"\b(?:{_OFFICE_VERBS})[ \t]+by[ \t]+{_NAME}")
 _ROLES = (
     r"customer|client|patient|tenant|caller|employee|colleague|applicant|guest|passenger"
     r"|subscriber|cardholder|policyholder|landlord|homeowner|claimant|complainant|technician"
     r"|courier|driver|candidate|contractor|consultant|student|visitor"
 )
-_ROLE = re.compile(rf"(?i)(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
-_MEETING = re.compile(
-    r"(?i)\b(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
+_ROLE = CaselessPattern(rf"(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
+_MEETING = CaselessPattern(
+    r"\b(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
     rf"|lunch|dinner|interview|appointment|session|catch-up)[ \t]+with[ \t]+{_NAME}"
 )
 _TITLED_WORD = r"[A-Z\u00c0-\u024f][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
@@ -120,8 +121,9 @@ class NamesByRoleRecognizer(RegexRecognizer):
         spans: list[tuple[int, int]] = []
         for pattern in (_AFTER_HONORIFIC, _BY, _ROLE, _MEETING):
             honorific = pattern is _AFTER_HONORIFIC
-            for m in pattern.finditer(text):
-                span = self._name_at(m.start("name"), m.group("name"), titled, honorific)
+            for m in pattern.finditer(text):  # over the text lower-cased if ASCII: read `text`
+                name = text[m.start("name") : m.end("name")]
+                span = self._name_at(m.start("name"), name, titled, honorific)
                 if span:
                     spans.append(span)
         for m in _SAID.finditer(text) if titled else ():
