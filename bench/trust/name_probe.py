@@ -16,6 +16,7 @@ import argparse
 import random
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,6 +53,9 @@ FRAMES: tuple[str, ...] = (
 )
 
 
+_CASES: dict[str, Callable[[str], str]] = {"plain": str, "lower": str.lower, "caps": str.upper}
+
+
 def _names(locale: str, rng: random.Random) -> dict[str, str]:
     fake = Faker(locale)
     fake.seed_instance(rng.randrange(2**31))
@@ -68,7 +72,7 @@ def probes(
     for locale in locales:
         for i in range(per_locale):
             frame, case = frames[i % len(frames)], ("plain", "plain", "lower", "caps")[i % 4]
-            change = {"plain": str, "lower": str.lower, "caps": str.upper}[case]
+            change = _CASES[case]
             values = _names(locale, rng)
             text, spans, rest = "", [], frame
             while "{" in rest:

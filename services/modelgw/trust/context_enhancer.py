@@ -11,7 +11,10 @@ bisection finds the same token: the first whose end lies past the match start.
 Only findings of a recognizer with context words can be raised (Presidio skips
 the rest), yet Presidio deep-copies every finding first and needs the text's
 NLP artefacts: here only those findings go through it, the others pass as they
-are, and a text with none never builds its artefacts (`nlp_artifacts`).
+are, and a text with none never builds its artefacts (`nlp_artifacts`). A
+finding already at the top score cannot be raised either (Presidio adds to it,
+then caps it at that score): a validated e-mail address, on most messages the
+only finding with context words, no longer makes the text be tokenised.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from bisect import bisect_right
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.context_aware_enhancers import (
+    ContextAwareEnhancer,
+    LemmaContextAwareEnhancer,
+)
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
@@ -35,7 +41,8 @@ class BisectingContextEnhancer(LemmaContextAwareEnhancer):
     ) -> list[RecognizerResult]:
         """Presidio's enhancement of the findings it can raise; the others unchanged, in place."""
         with_context = {r.id for r in recognizers if r.context}
-        hopeful = [_by(r) in with_context for r in raw_results]
+        top = ContextAwareEnhancer.MAX_SCORE
+        hopeful = [_by(r) in with_context and r.score != top for r in raw_results]
         if not any(hopeful):
             return list(raw_results)
         raised = iter(

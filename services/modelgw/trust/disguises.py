@@ -14,6 +14,8 @@ import functools
 import re
 from collections.abc import Callable
 
+from modelgw.trust.caseless import CaselessPattern
+
 DIGIT_LOOK_ALIKES = {
     # Cyrillic and Greek letters drawn like digits; only read as digits beside real ones.
     "О": "0",
@@ -111,14 +113,14 @@ BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?i:at|@)\s*[\]\)\}>]\s*")
 BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?i:dot|\.)\s*[\]\)\}>]\s*")
 """`[at]`, `(dot)`, and the defanged `[@]`, `[.]` of threat reports (`10[.]0[.]0[.]1`)."""
 
-NEEDS_WORK = re.compile(
+NEEDS_WORK = CaselessPattern(
     r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]"
     rf"|(?:{_DIGIT_NAMES}|double|triple)[ \t,;.\-]+(?:{_DIGIT_NAMES}|double|triple)\b"
-    r"|[\w@.\-):+=]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
-    re.IGNORECASE,
+    r"|[\w@.\-):+=;,#]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
 )
-"""A cheap test that some rule may apply: plain text without it is read as it is."""
+"""A cheap test that some rule may apply: plain text without it is read as it is (case-
+insensitive, scanned lower-cased on an ASCII text: see `caseless`)."""
 
 
 _SPELLED_PIECE = re.compile(

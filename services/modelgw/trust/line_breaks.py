@@ -42,6 +42,7 @@ _EXTENSION_START = re.compile(
 _EXTENSION_END = re.compile(r"(?i)(?:x|ext|extn|extension|\#)(?:[ \t]*[.:=])?[ \t]*$")
 _PHONE_END = re.compile(r"\+?\(?\d[\d ().\-]{5,18}\d$")
 _NUMBER_START = re.compile(r"[\d ().\-]*\d")
+_YEAR_IN_PROSE = re.compile(r"(?:19|20)\d\d[ \t]+[^\W\d_]")
 
 
 def _luhn(digits: str) -> bool:
@@ -195,10 +196,14 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if card_glue is not None:
             out.append((a, b, card_glue))
             continue
+        glued = text[a:b] in {"\n", "\r\n"}
+        if glued and _glued_across(left, right):  # an IP address first: `from 23.15` / `7.57.7`
+            out.append((a, b, ""))
+            continue
         if _cued_phone_across(left, right) or _extension_across(left, right):
             out.append((a, b, " "))
             continue
-        if text[a:b] in {"\n", "\r\n"} and _glued_across(left, right):
+        if glued and _extension_cut(left, right):
             out.append((a, b, ""))
             continue
         if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
@@ -242,8 +247,8 @@ def _ibans(text: str) -> list[tuple[int, int]]:
 def _cued_phone_across(left: str, right: str) -> bool:
     """A phone word, a number cut short by the break, and its rest on the next line.
 
-    Together they must hold 9 to 15 digits, and neither part alone 7 or more (two numbers one
-    per line stay apart).
+    Together they must hold 7 (a local number: `call 741-` over `2345`) to 15 digits, and
+    neither part alone 7 or more (two numbers one per line stay apart).
     """
     cued = _CUED_NUMBER.search(left)
     rest = _NUMBER_START.match(right)
@@ -253,7 +258,13 @@ def _cued_phone_across(left: str, right: str) -> bool:
     after = sum(c.isdigit() for c in rest.group(0))
     if before == 0:  # `Phone: +` over `5016221234`: a plus sign alone is the number's start
         return "+" in cued.group("number") and 7 <= after <= 15
-    return 9 <= before + after <= 15 and before < 7 and after < 7
+    if before >= 7 or after >= 7 or not 7 <= before + after <= 15:
+        return False
+    if before + after >= 9:
+        return True
+    # a local number of 7 or 8 digits (`741-` over `2345`), unless the next line starts with
+    # a year in prose (`on 612` over `2024 was fine`)
+    return _YEAR_IN_PROSE.match(right) is None
 
 
 def _extension_across(left: str, right: str) -> bool:
@@ -264,3 +275,22 @@ def _extension_across(left: str, right: str) -> bool:
         stem = left[: marker.start()].rstrip(" \t;,")
         return bool(_PHONE_END.search(stem) and re.match(r"\d{1,6}\b", right))
     return bool(_PHONE_END.search(left) and _EXTENSION_START.match(right))
+
+
+_PHONE_THEN_PART = re.compile(
+    r"\+?\(?\d[\d ().\-]{5,18}\d(?P<part>[ \t]*[;,]?[ \t]*(?:[A-Za-z]{1,9}|\#)[ \t]*[.:=]?"
+    r"[ \t]*\d{0,5})$"
+)
+
+
+def _extension_cut(left: str, right: str) -> bool:
+    """A break inside the extension itself (`+680 277 1234;e` over `xt=870`, `x 4` over `32`):
+    the part before the break and the start of the next line read as an extension together
+    (`;ext=8` over `70`: one extension, not `8` and a stray `70`)."""
+    m = _PHONE_THEN_PART.search(left)
+    if m is None or not m.group("part").strip(" \t;,"):
+        return False
+    rest = re.match(r"[A-Za-z]{0,8}[ \t]*[.:=]?[ \t]*\d{0,6}", right)
+    assert rest is not None
+    joined = m.group("part") + rest.group(0)
+    return bool(rest.group(0)) and _EXTENSION_START.fullmatch(joined) is not None

@@ -9,6 +9,9 @@ Built eagerly they were about a tenth of the pattern recognizers' time on a
 1 KB message, also for the many texts with no such finding. Here each is
 built on its first read, from the same tokens, by Presidio's own keyword
 rule; the vocabulary lookups are remembered per word (`KeywordVocabulary`).
+Offsets and lower-case forms are read in one `Doc.to_array` call instead of
+making a spaCy `Token` object per token (that was half of the artefacts' time
+on a 1 KB message), and a word's keywords are remembered whole.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class KeywordVocabulary:
         self._size = size
         self._stop: dict[str, bool] = {}
         self._punct: dict[str, bool] = {}
+        self._pieces: dict[str, list[str]] = {}
 
     def is_stopword(self, word: str, language: str) -> bool:
         return self._flag(self._stop, word, punct=False)
@@ -52,6 +56,21 @@ class KeywordVocabulary:
                 memo.clear()
             memo[word] = known
         return known
+
+    def keywords(self, lemmas: list[str], language: str) -> list[str]:
+        """`NlpArtifacts.set_keywords(self, lemmas, language)`: each lemma's part of it is
+        remembered whole (it depends on the lemma alone), so a known word costs one lookup."""
+        memo = self._pieces
+        out: list[str] = []
+        for lemma in lemmas:
+            pieces = memo.get(lemma)
+            if pieces is None:
+                pieces = NlpArtifacts.set_keywords(self, [lemma], language)
+                if len(memo) >= self._size:
+                    memo.clear()
+                memo[lemma] = pieces
+            out.extend(pieces)
+        return out
 
 
 class LazyNlpArtifacts(NlpArtifacts):
@@ -84,16 +103,24 @@ class LazyNlpArtifacts(NlpArtifacts):
         return self._nlp.make_doc(self._text)
 
     @cached_property
+    def _offsets_and_lower(self) -> tuple[list[int], list[int]]:
+        """Each token's `idx` and its lexeme's `lower` (a string hash), read in C."""
+        columns = self.tokens.to_array(["IDX", "LOWER"]).T.tolist()
+        return (columns[0], columns[1]) if columns else ([], [])
+
+    @cached_property
     def tokens_indices(self) -> list[int]:  # type: ignore[override]  # an attribute there too
-        return [token.idx for token in self.tokens]
+        return self._offsets_and_lower[0]
 
     @cached_property
     def lemmas(self) -> list[str]:  # type: ignore[override]  # an attribute there too
-        return [token.lower_ for token in self.tokens]
+        """Each token's `lower_` (which is `vocab.strings[lex.lower]`), without the `Token`."""
+        strings = self._nlp.vocab.strings
+        return [strings[h] for h in self._offsets_and_lower[1]]
 
     @cached_property
     def keywords(self) -> list[str]:  # type: ignore[override]  # an attribute there too
-        return KeywordList(NlpArtifacts.set_keywords(self._vocabulary, self.lemmas, self._language))
+        return KeywordList(self._vocabulary.keywords(self.lemmas, self._language))
 
 
 class KeywordList(list[str]):

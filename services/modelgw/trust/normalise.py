@@ -42,9 +42,14 @@ _HOMOGLYPHS = str.maketrans(_HOMOGLYPH_FROM, "aeopcyxijsdqwhlABEKMHOPCTXIJSaopik
 _LOOK_ALIKE_LETTERS = frozenset(_HOMOGLYPH_FROM)
 _WORD_RUN = re.compile(r"[\w\u0300-\u036f]+")
 """A word for the look-alike test: letters, digits and their combining accents."""
-_LATIN_LOOK_ALIKE = re.compile(r"\d\W{0,3}[lIOo]|[lIOo]\W{0,3}\d")
-"""A Latin look-alike next to a digit, or a separator away: what `_latin_digit_positions`
-needs, looked for first."""
+_DIGITISH = "[\\d" + "".join(DIGIT_LOOK_ALIKES) + "]"
+_LATIN_LOOK_ALIKE = re.compile(
+    rf"{_DIGITISH}[lIOo]|[lIOo]{_DIGITISH}|{_DIGITISH}\W{{1,3}}[lIOo]{{1,4}}(?![^\W\d_])"
+    rf"|(?<![^\W\d_])[lIOo]{{1,4}}\W{{1,3}}{_DIGITISH}"
+)
+"""A Latin look-alike next to a digit, or a group of them alone a separator away (`... 2229
+lo`, not `10 of`), a Cyrillic look-alike counting as a digit (a Cyrillic I before a Latin O
+among digits): what `_latin_digit_positions` needs, looked for first."""
 _GROUP = r"[^\W_]*\d[^\W_]*"
 _DASH = "".join(
     re.escape(chr(c))

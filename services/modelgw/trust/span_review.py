@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from modelgw.trust.caseless import CaselessPattern
+
 _CONTACT_LABEL = re.compile(
     r"(?i)(?:tel|tél|telephone|phone|ph|mobile|mob|cell|fax|office|direct|landline|whatsapp"
     r"|e-?mail|web)\.?"
@@ -117,7 +119,7 @@ _EPONYMOUS_BRANDS = (
     "|hermès|hermes|chanel|gucci|prada|versace|valentino|fendi|armani|lacoste|zegna"
     "|hilton|marriott|hyatt|disney|boeing|dyson|cartier|tiffany & co|swarovski"
 )
-_BRAND = re.compile(rf"(?i)(?<![\w'\-])(?:{_EPONYMOUS_BRANDS})(?![\w'\-])")
+_BRAND = CaselessPattern(rf"(?<![\w'\-])(?:{_EPONYMOUS_BRANDS})(?![\w'\-])")
 
 # Things named after places or people that are neither: the food, the garment, the cake.
 _NAMED_THINGS = (
@@ -132,7 +134,7 @@ _NAMED_THINGS = (
     "|jersey cow|moscow mule|long island iced tea|bloody mary"
     "|tom collins|shirley temple|brown betty|apple charlotte|peach melba|pavlova"
 )
-_THING = re.compile(rf"(?i)(?<![\w'\-])(?:{_NAMED_THINGS})(?![\w'\-])")
+_THING = CaselessPattern(rf"(?<![\w'\-])(?:{_NAMED_THINGS})(?![\w'\-])")
 _REVIEWED_TYPES = frozenset({"PERSON", "LOCATION"})
 
 
@@ -266,11 +268,12 @@ def _brands(text: str) -> tuple[tuple[int, int], ...]:
     """
     spans = []
     for m in _BRAND.finditer(text):
-        if " " not in m.group(0) and "&" not in m.group(0):
+        brand = text[m.start() : m.end()]  # `m` may be over the text lower-cased
+        if " " not in brand and "&" not in brand:
             before = text[max(0, m.start() - 24) : m.start()]
             if _TITLE_BEFORE.search(before) or _NAME_BEFORE.search(before):
                 continue
-            if m.group(0).lower() in SURNAME_BRANDS and not _FIRM_AFTER.match(text, m.end()):
+            if brand.lower() in SURNAME_BRANDS and not _FIRM_AFTER.match(text, m.end()):
                 continue  # `call Roche tomorrow`: a person unless the firm is said
         spans.append(m.span())
     return tuple(spans)

@@ -17,12 +17,14 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
+from modelgw.trust.caseless import CaselessPattern
+
 _MEDIA = (
     r"song|songs|playlist|karaoke|track|tracks|album|albums|book|books|novel|novels|reading"
     r"|film|films|movie|movies|cinema|series|podcast|podcasts|musical|poem|poems|watchlist"
     r"|setlist|soundtrack"
 )
-_MEDIA_WORD = re.compile(rf"(?i)\b(?:{_MEDIA})\b")
+_MEDIA_WORD = CaselessPattern(rf"\b(?:{_MEDIA})\b")
 """Any word of a label naming titles: without one before a name on its line, no label."""
 _MEDIA_LABEL = re.compile(rf"(?im)(?:^|[\n.!?;]\s*)[^\n:.!?;]*\b(?:{_MEDIA})\b[^\n:.!?;]*:[ \t]*")
 """A list's label naming titles, up to its colon: `Book club shortlist: `."""

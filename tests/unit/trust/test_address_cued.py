@@ -31,6 +31,12 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         ),
         ("she lives at rotuaari 1056, outokumpu.", "rotuaari 1056, outokumpu"),
         ("We shipped the parts to Kerbiel 343 in Vinkebrug.", "Kerbiel 343 in Vinkebrug"),
+        # no verb: a street, its number, `in` and a town; a street after `at` ending a clause
+        (
+            "the courier couldn't find kalvodova 724 in chabařovice.",
+            "kalvodova 724 in chabařovice",
+        ),
+        ("We still owe him for the repair done at U Bažantnice 65.", "U Bažantnice 65"),
     ],
 )
 def test_a_cued_street_and_its_town_are_one_address(
@@ -46,6 +52,7 @@ def test_a_cued_street_and_its_town_are_one_address(
         "We moved to Python 3, Django and Flask last year.",  # moving is no verb of sending
         "I will send it to you 2, maybe 3 times.",
         "Visit Gate 12 in Terminal 2 first.",
+        "Meet me at Gate 5. I have 3 in Madrid. The invoice 724 in Berlin is paid.",
     ],
 )
 def test_no_address_without_a_street_and_a_town(

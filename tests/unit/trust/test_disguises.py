@@ -59,6 +59,10 @@ def test_an_address_block_s_numbered_lines_are_not_joined() -> None:
         ("ssn 1I3︱03︱98o0 ok", "113-03-9800"),
         ("card 5.0.1.0.5.9.0.8.8.2.I.6.4.6.4.O ok", "5010590882164640"),
         ("card 3653 4914 2229 lo; ok", "3653 4914 2229 10"),
+        # a break inside a phone's extension, and a cued local number cut in two
+        ("phone +680 277 1234;ext=8\n70 ok", "+680 277 1234;ext=870"),
+        ("phone +680 277 1234;e\nxt=870 ok", "+680 277 1234;ext=870"),
+        ("please call 741-\n2345 ok", "741- 2345"),
     ],
 )
 def test_disguises_are_undone_and_map_back(original: str, reads: str) -> None:

@@ -31,6 +31,8 @@ def found(recognizer: NamesByRoleRecognizer, text: str) -> list[str]:
         ("Meeting with Faith Abiola moved to Friday.", ["Faith Abiola"]),
         ("Bello Isah reported the outage at 09:40.", ["Bello Isah"]),
         ("Dear Mr. Jug, your order has shipped.", ["Jug"]),  # any capitalised word after Mr.
+        ("Approved by Mairead Ó Corraidhin.", ["Mairead Ó Corraidhin"]),  # a surname's particle
+        ("best regards,\nabeni olujimi\ncustomer success", ["abeni olujimi"]),  # signed
     ],
 )
 def test_a_name_after_a_word_that_leads_to_a_person(
@@ -52,6 +54,9 @@ def test_a_name_after_a_word_that_leads_to_a_person(
         "The bank's account was closed.",  # a listed surname, an English word, no person's
         "Sales Team reported the outage. Acme Corp called twice.",
         "We had a call with Finance and a meeting with the board.",
+        "Best regards,\nCustomer Success Team",
+        "Thanks,\nThe Team",
+        "the courier couldn't find the house",  # a contraction is no name
     ],
 )
 def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:

@@ -7,7 +7,11 @@ import spacy
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import EmailRecognizer, UsSsnRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    EmailRecognizer,
+    UsBankRecognizer,
+    UsSsnRecognizer,
+)
 from spacy.language import Language
 
 from modelgw.trust.context_enhancer import BisectingContextEnhancer
@@ -111,4 +115,31 @@ def test_no_artefacts_are_built_without_a_finding_to_raise(nlp: Language) -> Non
     found = _findings(recognizers, text, lazy)
     assert len(found) == 2
     assert BisectingContextEnhancer().enhance_using_context(text, found, lazy, recognizers) == found
+    assert "tokens" not in vars(lazy)  # never tokenised
+
+
+def test_a_finding_at_the_top_score_is_not_raised_and_builds_no_artefacts(nlp: Language) -> None:
+    """A validated e-mail address scores 1.0: Presidio adds to it and caps it at 1.0 again."""
+    text = "my email is ann.lee@example.com, my bank account 12345678 at the bank"
+    recognizers: list[EntityRecognizer] = [EmailRecognizer(), UsBankRecognizer()]
+    stock = LemmaContextAwareEnhancer().enhance_using_context(
+        text, _findings(recognizers, text, _eager(nlp, text)), _eager(nlp, text), recognizers
+    )
+    assert [(r.entity_type, r.score) for r in stock] == [
+        ("EMAIL_ADDRESS", 1.0),  # `email` stands right before it: no change
+        ("US_BANK_NUMBER", 0.4),  # raised by `bank`, `account`
+    ]
+    lazy = _lazy(nlp, text, KeywordVocabulary(nlp))
+    ours = BisectingContextEnhancer().enhance_using_context(
+        text, _findings(recognizers, text, lazy), lazy, recognizers
+    )
+    assert [(r.entity_type, r.start, r.end, r.score) for r in ours] == [
+        (r.entity_type, r.start, r.end, r.score) for r in stock
+    ]
+    mail: list[EntityRecognizer] = [EmailRecognizer()]
+    lazy = _lazy(nlp, text, KeywordVocabulary(nlp))
+    enhanced = BisectingContextEnhancer().enhance_using_context(
+        text, _findings(mail, text, lazy), lazy, mail
+    )
+    assert [r.score for r in enhanced] == [1.0]
     assert "tokens" not in vars(lazy)  # never tokenised

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelgw.trust.name_lists import NameLists
-from modelgw.trust.place_names import load_place_names
+from modelgw.trust.place_names import key_of, load_place_names
 from modelgw.trust.recognizers.places_by_cue import PlacesByCueRecognizer
 
 
@@ -74,3 +76,10 @@ def test_ordinary_words_after_a_cue_are_no_place(
     recognizer: PlacesByCueRecognizer, text: str
 ) -> None:
     assert found(recognizer, text) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_title_case_keeps_an_ascii_names_gazetteer_key(name: str) -> None:
+    """Why `_known` looks an ASCII name up once: its Title Case has the same key (#13 speed)."""
+    assert key_of(name.title()) == key_of(name)

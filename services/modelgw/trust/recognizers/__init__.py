@@ -46,10 +46,12 @@ def builtin_recognizers(language: str) -> list[EntityRecognizer]:
 
     from modelgw.trust.recognizers import presidio_checked as checked
 
-    # Built-ins run as our subclass that skips the texts they cannot match, where we have one.
+    # Built-ins run as our subclass that skips the texts (or parts) they cannot match, where we
+    # have one (`presidio_checked`).
     quick: dict[str, type[EntityRecognizer]] = {
         "EmailRecognizer": checked.CheckedEmailRecognizer,
         "MedicalLicenseRecognizer": checked.CheckedMedicalLicenseRecognizer,
+        "UsLicenseRecognizer": checked.CheckedUsLicenseRecognizer,
         "UsPassportRecognizer": checked.CheckedUsPassportRecognizer,
     }
     return [

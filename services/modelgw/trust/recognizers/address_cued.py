@@ -19,6 +19,7 @@ from collections.abc import Set
 
 from modelgw.trust import address_parts as part
 from modelgw.trust.recognizers.address_shapes import PARTICLES, _Block, _stop_words
+from modelgw.trust.stop_words import english_stop_words
 
 _VERB = (
     r"(?:send|sent|sending|ship|shipped|shipping|deliver|delivered|delivering|post|posted"
@@ -35,7 +36,26 @@ CUED_STREET = re.compile(
     rf"[ \t]+(?P<number>\d{{1,5}}[A-Za-z]?)(?:,[ \t]*|[ \t]+(?i:in)[ \t]+)"
     rf"(?P<town>{part.TOWN_WORD}(?:[ \t]+{part.TOWN_WORD}){{0,4}})"
 )
+_STREET_WORDS = rf"(?P<street>(?:{part.NAME_WORD}{part.GAP}){{0,4}}{part.NAME_WORD})"
+STREET_IN_TOWN = re.compile(
+    rf"(?<![\w'\-]){_STREET_WORDS}[ \t]+(?P<number>\d{{1,5}}[A-Za-z]?)[ \t]+(?i:in)[ \t]+"
+    rf"(?P<town>{part.TOWN_WORD}(?:[ \t]+{part.TOWN_WORD}){{0,4}})"
+)
+"""No verb before it: `couldn't find Kalvodova 724 in Chabařovice` (prose words in front of the
+street are trimmed; see `_street_start`)."""
+AT_STREET = re.compile(
+    rf"(?i:\bat)[ \t]+{_STREET_WORDS}[ \t]+(?P<number>\d{{1,5}}[A-Za-z]?)"
+    r"(?=[ \t]*(?:[.;,!?)]|\r?$))",
+    re.MULTILINE,
+)
+"""A street and its number after `at`, ending a clause: `the repair done at U Bažantnice 65.`"""
 _NAME = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+_CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
+_STREET_PARTICLES = (PARTICLES - english_stop_words()) | frozenset(
+    ["u", "za", "v", "ve", "na", "nad", "pod", "k", "ke", "ze"]
+)
+"""Small words of other languages that begin or join a street's name (`U Bažantnice`, `Za
+Mýtem`, `de la`), none of them an English stop word."""
 _NEEDS = re.compile(r"\d[A-Za-z]?(?:,|[ \t]+(?i:in)\b)")
 """What every match holds, looked for first: a number then a comma or `in`."""
 
@@ -52,6 +72,42 @@ def cued_streets(text: str, english: Set[str]) -> list[_Block]:
         if end is not None:
             blocks.append(_Block(m.start("street"), end, True))
     return blocks
+
+
+def streets_without_verb(text: str, english: Set[str], *, titled: bool) -> list[_Block]:
+    """Streets with a number, then `in` and a town, or after `at` at a clause's end."""
+    blocks: list[_Block] = []
+    if _NEEDS.search(text) is not None:
+        for m in STREET_IN_TOWN.finditer(text):
+            start = _street_start(m, english, titled)
+            end = _town_end(text, m.start("town"), m.group("town"), english)
+            if start is not None and end is not None:
+                blocks.append(_Block(start, end, True))
+    for m in AT_STREET.finditer(text) if "at" in text.lower() else ():
+        start = _street_start(m, english, titled)
+        if start is not None and start == m.start("street"):  # the whole run after `at`
+            blocks.append(_Block(start, m.end("number"), True))
+    return blocks
+
+
+def _street_start(m: re.Match[str], english: Set[str], titled: bool) -> int | None:
+    """Where the street begins in the match's run of words: after the prose in front of it
+    (`couldn't find`), at the first word of a run of no stop words that starts with a word that
+    is no English word (or a particle: `U Bažantnice`), capitalised where the text has capitals."""
+    words = list(re.finditer(r"\S+", m.group("street")))
+    stop = english_stop_words()
+    for i, w in enumerate(words):
+        rest = [x.group(0) for x in words[i:]]
+        first = _bare(rest[0])
+        if any(_bare(x) in stop and _bare(x) not in _STREET_PARTICLES for x in rest):
+            continue  # `the`, `of`, `on`: prose, not a street's small words
+        if (first in english and first not in _STREET_PARTICLES) or _CONTRACTION.search(first):
+            continue  # `find`, `couldn't`: prose before the street
+        if titled and not all(x[0].isupper() or _bare(x) in _STREET_PARTICLES for x in rest):
+            continue
+        if _street_ok(rest, english):
+            return m.start("street") + w.start()
+    return None
 
 
 def _bare(word: str) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from modelgw.trust.caseless import CaselessPattern
+
 DIGIT_GROUP_SEPARATOR = r"(?: - |  |[ \-.])"
 """Between the digit groups of a card or an IBAN as people regroup them: a space, dash or
 dot, or a spaced dash or double space."""
@@ -25,7 +27,7 @@ class RegexRecognizer(EntityRecognizer):
     entity: str = ""
     patterns: Sequence[re.Pattern[str]] = ()
     score: float = 0.9
-    quick_check: re.Pattern[str] | None = None
+    quick_check: re.Pattern[str] | CaselessPattern | None = None
     """A cheap pattern that must occur somewhere before the real ones are tried."""
 
     def __init__(self) -> None:

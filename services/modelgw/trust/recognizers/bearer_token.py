@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _BEARER = re.compile(
@@ -16,7 +17,7 @@ class BearerTokenRecognizer(RegexRecognizer):
     entity = "ACCESS_TOKEN"
     patterns = (_BEARER,)
     score = 0.9
-    quick_check = re.compile(r"(?i)bearer|authorization|api-key")
+    quick_check = CaselessPattern(r"bearer|authorization|api-key")
 
     def validate(self, value: str) -> bool:
         # A real token mixes letters and digits; "Bearer authentication" is prose.

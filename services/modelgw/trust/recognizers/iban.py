@@ -17,6 +17,28 @@ from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognize
 
 _PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOoIil]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
 """An IBAN as banks print it: by fours (or in other groups of up to four), or in one run."""
+_PRINTED_HEAD = re.compile(r"\b[A-Za-z]{2}[\dOoIil]{2}")
+_PRINTED_TAIL = re.compile(r"[ \-.]?[A-Za-z0-9]+(?:[ \-.][A-Za-z0-9]+)*")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def printed(text: str, start: int, end: int) -> bool:
+    """`_PRINTED.fullmatch(text, start, end) is not None`, without its backtracking.
+
+    `_PRINTED`'s groups of one to four may split each run between two separators many ways,
+    and `re` tries them all before it fails (~5 us a candidate, most of an IBAN's work on
+    prose). A run of n characters is some k groups for every k from ceil(n/4) to n, so the
+    groups can number 3 to 8 exactly when the runs' ceil(n/4) add up to at most 8 and
+    their lengths to at least 3.
+    """
+    if _PRINTED_HEAD.match(text, start, end) is None:
+        return False
+    if _PRINTED_TAIL.fullmatch(text, start + 4, end) is None:
+        return False
+    runs = [len(run) for run in _ALNUM_RUN.findall(text, start + 4, end)]
+    return sum(runs) >= 3 and sum(-(-n // 4) for n in runs) <= 8
+
+
 _SEPARATOR = DIGIT_GROUP_SEPARATOR
 _CANDIDATE = re.compile(
     rf"\b[A-Za-z]{{2}}{_SEPARATOR}?[\dOoIil]{_SEPARATOR}?[\dOoIil]"
@@ -24,6 +46,8 @@ _CANDIDATE = re.compile(
 )
 """Any grouping (`IT  54  Q2138  1508 ...`, `LB - 24 - 008 - ...`); an IBAN not printed as
 banks print it must have its country's registry length as well as its checksum."""
+_GROUP_SEPARATOR = re.compile(r"[ \-.]")
+"""What a candidate's groups are cut at, and what its compact form leaves out."""
 _LOOK_ALIKES = {"O": "0", "o": "0", "I": "1", "i": "1", "l": "1"}
 _MAX_LOOK_ALIKES = 6
 """Beyond this many ambiguous letters, trying every reading would let one pass mod 97 by
@@ -93,13 +117,16 @@ class CheckedIbanRecognizer(RegexRecognizer):
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         candidate = text[start:end]
-        # Try the whole candidate, then drop trailing groups one by one.
-        cut_points = [end, *[start + m.start() for m in re.finditer(r"[ \-.]", candidate)][::-1]]
-        for cut in cut_points:
-            compact = re.sub(r"[ \-.]", "", text[start:cut])
-            if not _PRINTED.fullmatch(text, start, cut) and LENGTHS.get(compact[:2].upper()) != len(
-                compact
-            ):
+        # Try the whole candidate, then drop trailing groups one by one. A shorter candidate's
+        # compact form is a prefix of the whole one's: `at - j` characters before the j-th
+        # separator (at `at`) are no separators.
+        compact_all = _GROUP_SEPARATOR.sub("", candidate)
+        separators = [m.start() for m in _GROUP_SEPARATOR.finditer(candidate)]
+        cuts = [(end, len(compact_all))]
+        cuts += [(start + at, at - j) for j, at in reversed(list(enumerate(separators)))]
+        for cut, length in cuts:
+            compact = compact_all[:length]
+            if LENGTHS.get(compact[:2].upper()) != len(compact) and not printed(text, start, cut):
                 continue  # regrouped: a registry country at its registry length only
             if iban_checksum_ok(compact.upper()) or read_with_look_alikes(compact):
                 return start, cut

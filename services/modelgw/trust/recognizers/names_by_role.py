@@ -6,7 +6,8 @@ Cook`, `Frau Förster`), a verb of office work with `by` (`approved by Piran
 Özdemir`, `opened by dean smith`), a role before a name (`Customer Annedore
 Patberg called`), a meeting with someone (`Meeting with Faith Abiola`), a
 sentence that a name starts before a verb of saying (`Bello Isah reported`),
-a possessive before a person's things (`pass it on to
+the line after a closing (`Best regards,` / `abeni olujimi`), a possessive
+before a person's things (`pass it on to
 mangold's manager`), a greeting before one word and a comma (`thanks
 aroha!`). There a surname that is also an English word (`Cook`, `Lane`,
 `Miles`) is still a surname, a greeted given name (`Hi Joy,`) a name, and a
@@ -20,33 +21,41 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.stop_words import english_stop_words
 
 _W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
-_NAME = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
+_NAME = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,3}})"
+_SURNAME_PARTICLES = frozenset(
+    "ó o ní nic mac mc ui uí van von der den de da di del della le la bin binti al el ibn "
+    "ben bint".split()
+)
+"""Small words inside a surname (`Mairead Ó Corraidhin`, `Katrina Mac Brádaigh`, `Ana de
+Souza`): kept when a name's word follows them."""
 _HONORIFIC = (
     r"mr|mrs|ms|mx|miss|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|señor|señora|sr|sra"
     r"|srta|signor|signora|sig|dott|pan|pani|heer|mevrouw|dhr|mevr"
 )
+_CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
 _TITLES = frozenset(_HONORIFIC.split("|"))
 """An honorific is no word of the name after it (`spoke with Frau Förster`: `Förster`)."""
-_AFTER_HONORIFIC = re.compile(rf"(?i)(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
+_AFTER_HONORIFIC = CaselessPattern(rf"(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
 _OFFICE_VERBS = (
     r"approved|opened|signed|reported|created|submitted|raised|assigned|reviewed|closed"
     r"|logged|requested|written|handled|escalated|authori[sz]ed|prepared|issued|placed"
     r"|cancell?ed|countersigned|booked|ordered|filed|sent|referred|recommended|introduced"
 )
-_BY = re.compile(rf"(?i)\b(?:{_OFFICE_VERBS})[ \t]+by[ \t]+{_NAME}")
+_BY = CaselessPattern(rf"\b(?:{_OFFICE_VERBS})[ \t]+by[ \t]+{_NAME}")
 _ROLES = (
     r"customer|client|patient|tenant|caller|employee|colleague|applicant|guest|passenger"
     r"|subscriber|cardholder|policyholder|landlord|homeowner|claimant|complainant|technician"
     r"|courier|driver|candidate|contractor|consultant|student|visitor"
 )
-_ROLE = re.compile(rf"(?i)(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
-_MEETING = re.compile(
-    r"(?i)\b(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
+_ROLE = CaselessPattern(rf"(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
+_MEETING = CaselessPattern(
+    r"\b(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
     rf"|lunch|dinner|interview|appointment|session|catch-up)[ \t]+with[ \t]+{_NAME}"
 )
 _TITLED_WORD = r"[A-Z\u00c0-\u024f][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
@@ -76,6 +85,13 @@ _GREETED = re.compile(
     re.MULTILINE,
 )
 """A greeting and one word, then a comma, `!` or the line's end: `Hi Comfort,`, `thanks joy!`."""
+_SIGNED = re.compile(
+    r"(?im)^[ \t]*(?:(?:best|kind|warm|many)[ \t]+)?(?:regards|wishes|thanks|thank[ \t]+you"
+    r"|cheers|sincerely|yours(?:[ \t]+(?:truly|sincerely|faithfully))?|best|cordially"
+    r"|respectfully)[ \t]*[,!.]?[ \t]*\r?\n[ \t]*"
+    rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,3}})[ \t]*\r?$"
+)
+"""The line after a closing (`Best regards,` / `abeni olujimi`): the sender's name."""
 _NOT_GREETED = frozenset(
     "mate man boss guy guys bro lady love honey sweet dear all both everyone team folks there "
     "again much lots nice good best so more pal buddy friend sir madam champ babe again then "
@@ -105,8 +121,9 @@ class NamesByRoleRecognizer(RegexRecognizer):
         spans: list[tuple[int, int]] = []
         for pattern in (_AFTER_HONORIFIC, _BY, _ROLE, _MEETING):
             honorific = pattern is _AFTER_HONORIFIC
-            for m in pattern.finditer(text):
-                span = self._name_at(m.start("name"), m.group("name"), titled, honorific)
+            for m in pattern.finditer(text):  # over the text lower-cased if ASCII: read `text`
+                name = text[m.start("name") : m.end("name")]
+                span = self._name_at(m.start("name"), name, titled, honorific)
                 if span:
                     spans.append(span)
         for m in _SAID.finditer(text) if titled else ():
@@ -118,6 +135,10 @@ class NamesByRoleRecognizer(RegexRecognizer):
             # `smith's manager`, not `the bank's account`
             if self._word_ok(m.group("name"), titled, english_ok=bool(m.group("relation"))):
                 spans.append(m.span("name"))
+        for m in _SIGNED.finditer(text):
+            span = self._name_at(m.start("name"), m.group("name"), titled, honorific=False)
+            if span and span[1] == m.end("name"):  # the whole line, no more and no less
+                spans.append(span)
         for m in _GREETED.finditer(text):
             if self._given(m.group("name"), titled):
                 spans.append(m.span("name"))
@@ -144,8 +165,12 @@ class NamesByRoleRecognizer(RegexRecognizer):
         by Board`); a later one may if it is a listed name (`Ada Lane`)."""
         end = None
         found = list(re.finditer(r"\S+", words))
+        particle_at = None
         for i, m in enumerate(found):
             word = m.group(0)
+            if i > 0 and particle_at is None and word.lower() in _SURNAME_PARTICLES:
+                particle_at = i  # kept only if a name's word follows
+                continue
             if i == 0 and self._given_then_surname(word, found[1:], titled):
                 end = start + m.end()  # `Faith Abiola`: a given name that is a word too
                 continue
@@ -156,6 +181,7 @@ class NamesByRoleRecognizer(RegexRecognizer):
             if not (titled_surname or self._word_ok(word, titled, english_ok=honorific or i > 0)):
                 break
             end = start + m.end()
+            particle_at = None
         return (start, end) if end is not None else None
 
     def _given_then_surname(self, word: str, rest: list[re.Match[str]], titled: bool) -> bool:
@@ -173,6 +199,8 @@ class NamesByRoleRecognizer(RegexRecognizer):
         or a word that is no English word (with `english_ok`, a listed one may be both)."""
         lower = word.lower()
         if len(lower) < 2 or lower in self._stop or lower in _NOT_PEOPLE or lower in _TITLES:
+            return False
+        if _CONTRACTION.search(lower):  # `courier couldn't`: a verb, no name (`O'Brien` is)
             return False
         if titled and (not word[0].isupper() or (word.isupper() and len(word) <= 4)):
             return False  # in a text with capitals, `SSN`, `VAT`, `IBAN` are acronyms

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -27,7 +28,7 @@ _W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
 _CONNECTOR = r"(?:and|und|et|y|e|or|&)"
 _ITEM = rf"(?!{_CONNECTOR}\b){_W}(?:[ \t](?!{_CONNECTOR}\b){_W})?"
 _SEP = rf"(?:[ \t]*[,;][ \t]*(?:{_CONNECTOR}[ \t]+)?|[ \t]+{_CONNECTOR}[ \t]+)"
-_LIST = re.compile(rf"(?<![\w'\-]){_ITEM}(?:{_SEP}{_ITEM}){{1,15}}(?![\w'\-])", re.IGNORECASE)
+_LIST = CaselessPattern(rf"(?<![\w'\-]){_ITEM}(?:{_SEP}{_ITEM}){{1,15}}(?![\w'\-])")
 _SPLIT = re.compile(_SEP, re.IGNORECASE)
 _LAST_FIRST = re.compile(rf"(?<![\w'\-])(?P<last>{_W}),[ \t]+(?P<first>{_W})(?![\w'\-])")
 _SPEAKER = re.compile(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _KEY_VALUE = re.compile(
@@ -25,7 +26,7 @@ class PasswordRecognizer(RegexRecognizer):
     entity = "PASSWORD"
     patterns = (_KEY_VALUE, _PROSE, _URL_CREDENTIALS)
     score = 0.85
-    quick_check = re.compile(r"(?i)pass|pwd|secret|key|token|pin|://")
+    quick_check = CaselessPattern(r"pass|pwd|secret|key|token|pin|://")
 
     def validate(self, value: str) -> bool:
         lowered = value.lower()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -36,8 +37,8 @@ _MOVES = (
     r"|returning|commuting|remotely|dispatched|fly|flies|flight|flights|trip|travel|travels"
     r"|heading|heads|commute|commutes"
 )
-_CUES = re.compile(
-    rf"(?i)(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
+_CUES = CaselessPattern(
+    rf"(?:\b(?:{_MOVES})[ \t]+(?:back[ \t]+)?(?:from|to)"
     r"|\b(?:based|located|living|lives|live|born|staying|stationed|were|was|are|is)[ \t]+in"
     r"|\b(?:pilot|team|office|branch|site|store|warehouse|plant|depot|hub|clinic|event"
     r"|conference|workshop|offices|teams)[ \t]+(?:in|at)"
@@ -46,7 +47,7 @@ _CUES = re.compile(
     r"(?:[ \t]+(?P<the>the))?"
     rf"[ \t]+{_PLACE}"
 )
-_TO_THE = re.compile(rf"(?i)\b(?P<the>the)[ \t]+{_PLACE}")
+_TO_THE = CaselessPattern(rf"\b(?P<the>the)[ \t]+{_PLACE}")
 """`to the Hokkaidō office`, `confirm the Doksy depot has`: with the word for a branch after
 it (see `_AFTER_THE`)."""
 _AFTER_THE = re.compile(
@@ -66,8 +67,8 @@ _AFTER_IP = re.compile(
     rf"(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|[0-9A-Fa-f:]{{3,39}}:[0-9A-Fa-f]{{1,4}})[ \t]*\([ \t]*"
     rf"{_PLACE}[ \t]*\)"
 )
-_TEAM_FOR = re.compile(
-    rf"(?i)\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
+_TEAM_FOR = CaselessPattern(
+    rf"\b(?:team|volunteers|crew|staff|attendees|rota)[ \t]+(?:for|at|in)[ \t]+{_PLACE}[ \t]*:"
 )
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -78,7 +79,7 @@ _DATELINE = re.compile(
     rf"|(?:{_MONTHS})\.?[ \t]+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
 )
 """A dateline: a place, a comma and a date at a line's start (`Sydals, 12 March - ...`)."""
-_NEEDS = {
+_NEEDS: dict[re.Pattern[str] | CaselessPattern, re.Pattern[str]] = {
     _DATELINE: re.compile(r",[ \t]+\d|(?i:,[ \t]+(?:" + _MONTHS + r"))"),
     _FROM_TO: re.compile(r"(?i)from"),
     _NUMBER_IN: re.compile(r"\d[A-Za-z]?[ \t]+(?i:in)\b"),
@@ -112,10 +113,11 @@ class PlacesByCueRecognizer(RegexRecognizer):
                 # where this cue leads nowhere, another may begin inside what it read (`moved
                 # to our office near Kolind`), so the search goes on from its place's start
                 pos = max(m.start("place"), m.start() + 1)
-                the = "the" in pattern.groupindex and bool(m.group("the"))
-                if "street" in pattern.groupindex and not self._street_word(m.group("street")):
+                # `m` may be over the text lower-cased (`CaselessPattern`): words from `text`
+                the = "the" in m.re.groupindex and bool(m.group("the"))
+                if "street" in m.re.groupindex and not self._street_word(_group(text, m, "street")):
                     continue
-                span = self._place(text, m.start("place"), m.group("place"), after_the=the)
+                span = self._place(text, m.start("place"), _group(text, m, "place"), after_the=the)
                 if span:
                     spans.append(span)
                     pos = span[1]
@@ -129,7 +131,7 @@ class PlacesByCueRecognizer(RegexRecognizer):
         known = 0
         for n in range(len(words), 0, -1):  # a known place first: `Isle of Wight`, `A Coruña`
             name = phrase[: words[n - 1].end()]
-            if name in self._places or name.title() in self._places:
+            if self._known(name):
                 known = len(name)
                 break
         keep = 0
@@ -155,6 +157,13 @@ class PlacesByCueRecognizer(RegexRecognizer):
             return None  # `to the X` counts only as `to the X office`
         return start, end
 
+    def _known(self, name: str) -> bool:
+        """A place the gazetteer lists, as written or in Title Case. The gazetteer looks names
+        up by their lower-cased words, which Title Case leaves as they are in ASCII: there the
+        second lookup (half of this recognizer's time) could only repeat the first."""
+        places = self._places
+        return name in places or (not name.isascii() and name.title() in places)
+
     def _street_word(self, word: str) -> bool:
         """A word that may end a street's name: no English word (`and`, `room`, `version`)."""
         lower = word.lower()
@@ -167,9 +176,13 @@ class PlacesByCueRecognizer(RegexRecognizer):
             return not first
         if lower in _STOP or len(lower) < 2:
             return False
-        known = word in self._places or word.title() in self._places
-        if known:
+        if self._known(word):
             return True
         if lower in names.english or lower in names.common:
             return False
         return not (first and lower in names.first and lower not in names.last)
+
+
+def _group(text: str, match: re.Match[str], name: str) -> str:
+    """A group of `match` as `text` writes it."""
+    return text[match.start(name) : match.end(name)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.recognizers.base import RegexRecognizer
 
 _CANDIDATE = re.compile(
@@ -34,7 +35,7 @@ class CuedSsnRecognizer(RegexRecognizer):
     entity = "US_SSN"
     patterns = (_CANDIDATE,)
     score = 0.85
-    quick_check = re.compile(r"(?i)ssn|ss[ \t]*#|social[ \t]+security|soc\.?[ \t]*sec")
+    quick_check = CaselessPattern(r"ssn|ss[ \t]*#|social[ \t]+security|soc\.?[ \t]*sec")
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         line_start = text.rfind("\n", 0, start) + 1
