@@ -41,6 +41,9 @@ class DiskThread:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """A daemon thread: a process that exits without closing its spool does not hang on
+        it. A write cut off that way was never acknowledged (its request was not answered),
+        and the spool drops the torn frame it leaves when it next opens."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
             self._thread.start()
