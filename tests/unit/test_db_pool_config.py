@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool, StaticPool
@@ -53,3 +55,19 @@ async def test_an_in_memory_sqlite_store_takes_no_pool_size() -> None:
 def test_a_pool_that_could_not_serve_is_refused(field: str, value: float) -> None:
     with pytest.raises(ValidationError, match=field):
         AuditConfig.model_validate({"url": PG_URL, field: value})
+
+
+async def test_only_postgres_connections_are_pinged_at_checkout(tmp_path: Path) -> None:
+    """A ping finds a Postgres connection the server dropped; a SQLite file has none to
+    drop, and pinging it costs every audit transaction four thread hand-offs."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/store.db"
+    postgres, sqlite = (
+        store_engine(PG_URL, AuditConfig(url=PG_URL)),
+        store_engine(url, AuditConfig(url=url)),
+    )
+    try:
+        assert postgres.pool._pre_ping
+        assert not sqlite.pool._pre_ping
+    finally:
+        await postgres.dispose()
+        await sqlite.dispose()

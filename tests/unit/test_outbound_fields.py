@@ -176,6 +176,21 @@ def test_unchanged_documents_keep_their_bytes() -> None:
     assert params.tools[0].parameters == SCHEMA
 
 
+def test_values_whose_texts_did_not_change_are_kept_not_copied() -> None:
+    """Collecting changes nothing, nor does masking a prompt without personal data: the
+    frozen messages and parameters come back as they are; only a changed one is new."""
+    request = _tool_request()
+    messages, params = with_texts(request, outbound_texts(request))
+    assert all(a is b for a, b in zip(messages, request.messages, strict=True))
+    assert params is request.params
+    texts = outbound_texts(request)
+    texts[0] = texts[0] + " (masked)"
+    changed, same_params = with_texts(request, texts)
+    assert changed[0] is not request.messages[0] and changed[0].content.endswith("(masked)")
+    assert all(a is b for a, b in zip(changed[1:], request.messages[1:], strict=True))
+    assert same_params is request.params
+
+
 def test_with_texts_refuses_a_wrong_count() -> None:
     request = _tool_request()
     texts = outbound_texts(request)

@@ -7,12 +7,18 @@ what logs, audit records and the services called still need.
 
 from __future__ import annotations
 
-from opentelemetry import propagate
+from opentelemetry import context, propagate
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from modelgw.common.config.schema import TelemetryConfig
-from modelgw.common.telemetry import build_tracer_provider
+from modelgw.common.telemetry import (
+    build_tracer_provider,
+    child_span,
+    current_trace_id,
+    start_child_span,
+    tracer,
+)
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -41,3 +47,46 @@ def test_a_span_processor_turns_recording_on() -> None:
     with provider.get_tracer("test").start_as_current_span("request") as span:
         assert span.is_recording()
     assert [s.name for s in exporter.get_finished_spans()] == ["request"]
+
+
+def test_no_child_span_is_built_under_a_dropped_one() -> None:
+    """Nothing could record it: the request's span stays current, with its trace id."""
+    tracer = build_tracer_provider(TelemetryConfig(), service="test").get_tracer("test")
+    with tracer.start_as_current_span("request") as request:
+        trace_id = current_trace_id()
+        with child_span("modelgw.quota.reserve") as child:
+            assert child is request
+            assert current_trace_id() == trace_id
+        backend = start_child_span("chat model")
+        assert backend is request
+        backend.set_attribute("gen_ai.request.model", "model")  # a no-op, as on any dropped span
+        backend.end()
+        assert not request.is_recording()
+
+
+def test_child_spans_are_recorded_under_a_recorded_span(span_exporter) -> None:
+    """The process's provider records (as with export on): children are built as before."""
+    span_exporter.clear()
+    with tracer().start_as_current_span("request") as request:
+        assert request.is_recording()
+        with child_span("modelgw.audit.record") as child:
+            assert child is not request and child.is_recording()
+        start_child_span("chat model").end()
+    spans = {s.name: s for s in span_exporter.get_finished_spans()}
+    parent = spans["request"].context.span_id
+    assert spans["modelgw.audit.record"].parent.span_id == parent
+    assert spans["chat model"].parent.span_id == parent
+
+
+def test_a_sampled_remote_parent_is_left_to_the_sampler(span_exporter) -> None:
+    """A caller's sampled trace with no span of ours yet: the child is the sampler's call."""
+    span_exporter.clear()
+    caller = propagate.extract({"traceparent": f"00-{CALLER_TRACE}-00f067aa0ba902b7-01"})
+    token = context.attach(caller)
+    try:
+        with child_span("modelgw.trust.protect") as span:
+            assert span.is_recording()
+            assert format(span.get_span_context().trace_id, "032x") == CALLER_TRACE
+    finally:
+        context.detach(token)
+    assert [s.name for s in span_exporter.get_finished_spans()] == ["modelgw.trust.protect"]

@@ -147,7 +147,12 @@ class AuditParts:
         spool = open_spool(self._config)
         self._metrics.observe_spool(spool)
         sender = SpoolSender(
-            spool, target, audit.spool.batch_size, audit.spool.retry_max_s, self._metrics
+            spool,
+            target,
+            audit.spool.batch_size,
+            audit.spool.retry_max_s,
+            self._metrics,
+            batch_wait_s=audit.spool.batch_wait_s,
         )
         self._sender = sender
         task = asyncio.ensure_future(sender.run())

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from modelgw.audit.tables import audit_records
 
 _COLUMNS = [c for c in audit_records.columns if c.name != "id"]
+_INSERT = insert(audit_records)
+"""Built once (an executemany of it on SQLite)."""
 
 
 def _pg_type(column: Any) -> str:
@@ -66,7 +68,7 @@ def is_data_error(exc: BaseException) -> bool:
 
 async def insert_rows(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
     if conn.dialect.name != "postgresql":
-        await conn.execute(insert(audit_records), list(rows))
+        await conn.execute(_INSERT, list(rows))
         return
     arrays = []
     for column in _COLUMNS:

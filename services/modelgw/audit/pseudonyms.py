@@ -85,8 +85,12 @@ class Pseudonyms:
     def record(self, record: AuditRecord) -> AuditRecord:
         """The record as the audit log keeps it: its caller identifiers pseudonymised.
 
-        Applied exactly once, where the gateway hands the record on (`audit.sink`).
+        Applied exactly once, where the gateway hands the record on (`audit.sink`). A
+        record without either is returned as it is (copying 40 fields for nothing was
+        a tenth of the audit path's cost on the request).
         """
+        if not record.end_user and not record.session_id:
+            return record
         return replace(
             record,
             end_user=self.of(record.tenant, "end_user", record.end_user),

@@ -9,6 +9,7 @@ the sender retries with capped exponential backoff and the spool grows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Protocol
@@ -123,13 +124,18 @@ class SpoolSender:
         batch_size: int,
         retry_max_s: float,
         metrics: AuditMetrics | None = None,
+        batch_wait_s: float = 0.0,
     ) -> None:
         self._spool = spool
         self._metrics = metrics or AuditMetrics.off()
         self._target = target
         self._batch_size = batch_size
         self._retry_max_s = retry_max_s
+        self._batch_wait_s = batch_wait_s
         self._delivered = asyncio.Event()
+        self._hurry = asyncio.Event()
+        """Set while someone drains: deliver what is there without letting a batch fill."""
+        self._draining = 0
         self.failures = 0
         """Consecutive failed deliveries (0 while healthy)."""
 
@@ -137,6 +143,7 @@ class SpoolSender:
         backoff = 0.05
         while True:
             await self._spool.data_ready.wait()
+            await self._let_batch_fill()
             payloads, position = await asyncio.to_thread(self._spool.read_batch, self._batch_size)
             if not payloads:
                 if position != self._spool.cursor:
@@ -167,20 +174,36 @@ class SpoolSender:
             await asyncio.to_thread(self._spool.ack, position)
             self._delivered.set()
 
+    async def _let_batch_fill(self) -> None:
+        """Wait until the oldest undelivered record is `batch_wait_s` old, unless someone
+        drains. Records that waited that long already (a backlog, a retry) go at once."""
+        wait = self._batch_wait_s - self._spool.oldest_unsent_age()
+        if wait <= 0 or self._draining:
+            return
+        self._hurry.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait):
+                await self._hurry.wait()
+
     async def drain(self, timeout_s: float) -> bool:
         """Wait until everything spooled before this call is delivered; False on timeout."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while self._spool.pending_bytes() > 0:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            self._delivered.clear()
-            try:
-                await asyncio.wait_for(self._delivered.wait(), timeout=min(remaining, 0.5))
-            except TimeoutError:
-                continue
-        return True
+        self._draining += 1
+        self._hurry.set()
+        try:
+            while self._spool.pending_bytes() > 0:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return False
+                self._delivered.clear()
+                try:
+                    await asyncio.wait_for(self._delivered.wait(), timeout=min(remaining, 0.5))
+                except TimeoutError:
+                    continue
+            return True
+        finally:
+            self._draining -= 1
 
 
 def _log_receipt(receipt: AppendResult) -> None:

@@ -25,6 +25,8 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelgw.audit.disk_thread import DiskThread
+
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct(">II")
@@ -82,6 +84,8 @@ class Spool:
         self.cursor = Position(1, 0)
         self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._disk = DiskThread(f"audit-spool-{directory.name}")
+        """Where writes and their fsync run, off the event loop."""
         self._pending_since = 0.0
         self.data_ready = asyncio.Event()
         self._written: deque[tuple[Position, float]] = deque()
@@ -117,6 +121,7 @@ class Spool:
             os.fsync(self._fd)
         self._sizes[self._active] = intact
         _fsync_dir(self.directory)
+        self._disk.start()
         if self.pending_bytes():
             self._written.append((Position(self._active, intact), time.monotonic()))
             self.data_ready.set()
@@ -130,6 +135,7 @@ class Spool:
 
     def close(self) -> None:
         """Release the directory; an empty spool removes its files (nothing left to deliver)."""
+        self._disk.stop()  # after a write in progress, if any
         if self._fd is not None and self._lock_fd is not None and not self.pending_bytes():
             for path in self.directory.glob("seg-*.log"):
                 path.unlink()
@@ -172,8 +178,8 @@ class Spool:
             since = self._pending_since
             data = b"".join(f for f, _ in batch)
             try:
-                number, size = await asyncio.to_thread(self._write_durable, data)
-            except OSError as exc:
+                number, size = await self._disk.run(self._write_durable, data)
+            except Exception as exc:  # OSError mostly; every waiter gets it, none hangs
                 for _, future in batch:
                     future.set_exception(exc)
                 continue
@@ -184,7 +190,7 @@ class Spool:
             self.data_ready.set()
 
     def _write_durable(self, data: bytes) -> tuple[int, int]:
-        """Runs in a worker thread, one at a time (only `_flush` calls it)."""
+        """Runs on the spool's disk thread, one at a time (only `_flush` calls it)."""
         assert self._fd is not None, "spool is not open"
         size = os.fstat(self._fd).st_size
         if size and size + len(data) > self._segment_bytes:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy import bindparam, func, insert, select, text, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -40,6 +40,26 @@ from modelgw.common.errors import FailedPrecondition
 log = logging.getLogger(__name__)
 
 HEAD_REVISION = "0005"
+
+# The statements of every append, built once: building a statement and computing its cache
+# key cost more than executing it on SQLite (Postgres uses asyncpg calls of its own).
+_c = audit_records.c
+_STORED_IDS = select(_c.tenant, _c.request_id).where(
+    _c.tenant.in_(bindparam("tenants", expanding=True)),
+    _c.request_id.in_(bindparam("request_ids", expanding=True)),
+)
+_HEAD = (
+    select(_c.seq, _c.record_hash)
+    .where(_c.tenant == bindparam("tenant"))
+    .order_by(_c.seq.desc())
+    .limit(1)
+)
+_PURGE_ANCHOR = (
+    select(audit_checkpoints.c.seq, audit_checkpoints.c.record_hash)
+    .where(audit_checkpoints.c.tenant == bindparam("tenant"), audit_checkpoints.c.kind == PURGE)
+    .order_by(audit_checkpoints.c.seq.desc())
+    .limit(1)
+)
 
 
 def database_url(config: AuditConfig) -> str:
@@ -179,7 +199,6 @@ class AuditStore:
         self, conn: AsyncConnection, records: Sequence[AuditRecord]
     ) -> list[AuditRecord]:
         """The records whose (tenant, request id) is neither stored nor earlier in the batch."""
-        c = audit_records.c
         if self.postgres:
             # (tenant, request id) pairs as two arrays joined against the unique index, one
             # parameter each (an IN list of 500 binds is slow to build and to plan).
@@ -192,11 +211,14 @@ class AuditStore:
             )
             present = {(row[0], row[1]) for row in found}
         else:
-            statement = select(c.tenant, c.request_id).where(
-                c.tenant.in_({r.tenant for r in records}),
-                c.request_id.in_({r.request_id for r in records}),
+            found = await conn.execute(
+                _STORED_IDS,
+                {
+                    "tenants": list({r.tenant for r in records}),
+                    "request_ids": list({r.request_id for r in records}),
+                },
             )
-            present = {(t, rid) for t, rid in (await conn.execute(statement)).all()}
+            present = {(t, rid) for t, rid in found.all()}
         fresh: list[AuditRecord] = []
         for record in records:
             key = (record.tenant, record.request_id)
@@ -249,7 +271,6 @@ class AuditStore:
 
         One backward index probe per tenant (never a scan of the tenant's records).
         """
-        c = audit_records.c
         heads: dict[str, tuple[int, str]] = {}
         if self.postgres:
             found = await (await _driver(conn)).fetch(
@@ -261,14 +282,7 @@ class AuditStore:
             heads = {row[0]: (row[1], row[2]) for row in found}
         else:
             for tenant in tenants:
-                head = (
-                    await conn.execute(
-                        select(c.seq, c.record_hash)
-                        .where(c.tenant == tenant)
-                        .order_by(c.seq.desc())
-                        .limit(1)
-                    )
-                ).first()
+                head = (await conn.execute(_HEAD, {"tenant": tenant})).first()
                 if head is not None:
                     heads[tenant] = (head[0], head[1])
         for tenant in tenants:
@@ -307,15 +321,7 @@ class AuditStore:
 
     async def _purge_anchor(self, conn: AsyncConnection, tenant: str) -> Any:
         """After retention purged a whole chain, it continues from the purge anchor."""
-        k = audit_checkpoints.c
-        return (
-            await conn.execute(
-                select(k.seq, k.record_hash)
-                .where(k.tenant == tenant, k.kind == PURGE)
-                .order_by(k.seq.desc())
-                .limit(1)
-            )
-        ).first()
+        return (await conn.execute(_PURGE_ANCHOR, {"tenant": tenant})).first()
 
     async def _row(self, conn: AsyncConnection, record: AuditRecord) -> dict[str, Any]:
         row = row_from_record(record)

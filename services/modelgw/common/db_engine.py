@@ -39,8 +39,13 @@ def pool_args(url: str, pool: DatabasePool) -> dict[str, Any]:
 
 
 def store_engine(url: str, client: DatabaseClient, *, maintenance: bool = False) -> AsyncEngine:
+    """Postgres connections are pinged at checkout (a server restart or an idle timeout
+    drops them); a SQLite file cannot go away under an open connection, and its ping is
+    four hand-offs to aiosqlite's thread on every transaction."""
     args = connect_args(url, client, maintenance=maintenance)
-    return create_async_engine(url, pool_pre_ping=True, connect_args=args, **pool_args(url, client))
+    return create_async_engine(
+        url, pool_pre_ping=_postgres(url), connect_args=args, **pool_args(url, client)
+    )
 
 
 def _postgres(url: str) -> bool:

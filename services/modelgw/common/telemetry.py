@@ -10,9 +10,11 @@ and across services (W3C trace context over gRPC metadata).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from opentelemetry import trace
@@ -82,6 +84,44 @@ def tracer() -> trace.Tracer:
     scope (8% of the bare request path's CPU when done per span). Kept before a provider
     is installed, it is OpenTelemetry's proxy, which follows the provider installed later."""
     return trace.get_tracer(TRACER_NAME)
+
+
+def _dropped_parent() -> trace.Span | None:
+    """The current span if no child of it can be recorded, else None.
+
+    A local span the sampler dropped is non-recording and unsampled; every sampler
+    modelgw installs (`ParentBased`, or `ALWAYS_OFF` with export off) drops its children
+    too, so building one only to throw it away is waste: a sampler call, a new span id and
+    a context switch in and out, six times per request on the bare path. A remote parent
+    is left to the sampler (its own rule for remote parents), and so is a recording one.
+    """
+    span = trace.get_current_span()
+    context = span.get_span_context()
+    if (
+        context.is_valid
+        and not context.is_remote
+        and not context.trace_flags.sampled
+        and not span.is_recording()
+    ):
+        return span
+    return None
+
+
+def child_span(name: str, **kwargs: Any) -> AbstractContextManager[trace.Span]:
+    """`tracer().start_as_current_span(name, ...)`, unless it could never be recorded: then
+    the current (non-recording) span stays current and is what the block gets. Trace ids
+    are the same either way; only the span id passed on is the parent's."""
+    if (parent := _dropped_parent()) is not None:
+        return contextlib.nullcontext(parent)
+    return tracer().start_as_current_span(name, **kwargs)
+
+
+def start_child_span(name: str, **kwargs: Any) -> trace.Span:
+    """`tracer().start_span(name, ...)` on the rule of `child_span`: the current span where
+    a new one could never be recorded (ending it, or setting attributes, does nothing)."""
+    if (parent := _dropped_parent()) is not None:
+        return parent
+    return tracer().start_span(name, **kwargs)
 
 
 def current_trace_id() -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from modelgw.common.config.tenants import AnswerRelease, EntityAction
 from modelgw.gateway.json_texts import escape_in_string
-from modelgw.gateway.outbound import outbound_texts
 from modelgw.gateway.trail import AuditTrail
 from modelgw.trust.answer import AnswerFilter
 from modelgw.trust.client import TrustClient
@@ -24,7 +23,7 @@ def answer_filter(trust: TrustClient, trail: AuditTrail) -> AnswerFilter:
         trail.caller.tenant,
         trail.request.request_id,
         trail.protected.vault,
-        outbound_texts(trail.request),
+        trail.protected.outbound_texts,
         trail.route.locality,
     )
     response = trail.caller.tenant.trust.response

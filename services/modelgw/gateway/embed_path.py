@@ -18,7 +18,7 @@ from modelgw.audit.sink import AuditSink
 from modelgw.common.config.inputs import EmbeddingProtection
 from modelgw.common.config.tenants import Role as KeyRole
 from modelgw.common.errors import PermissionDenied
-from modelgw.common.telemetry import tracer
+from modelgw.common.telemetry import child_span
 from modelgw.common.tenant import Caller
 from modelgw.gateway.chat import RouteInfo
 from modelgw.gateway.embeddings import EmbedRequest, EmbedResult, check_embed
@@ -88,7 +88,7 @@ class EmbeddingPath:
                     request.dimensions,
                 )
 
-            with tracer().start_as_current_span("modelgw.backend.embed"):
+            with child_span("modelgw.backend.embed"):
                 outcome, response = await self._router.engine.embed(plan, request.deadline, prepare)
             trail.route = RouteInfo.of(outcome.candidate, outcome.reason)
             trail.usage = response.usage

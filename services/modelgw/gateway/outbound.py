@@ -21,11 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from modelgw.common.messages import ChatMessage, GenerationParams, Role
 from modelgw.gateway.chat import ChatRequest
 from modelgw.gateway.json_texts import json_strings
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_T = TypeVar("_T", bound="DataclassInstance")
 
 OUTBOUND_FIELDS: tuple[str, ...] = (
     "messages[].content",
@@ -106,25 +111,34 @@ def _json(texts: _Texts, field: str, value: str) -> str:
     return document.rebuild([texts.text(field, s) for s in document.strings])
 
 
+# Each walk below keeps a value whose texts came back unchanged as it is, rather than an
+# equal copy: collecting the texts changes none, and neither does masking a prompt without
+# personal data. The values are frozen, so a copy bought nothing; a request walks its
+# fields five times (checked, protected, scanned against, sent, recorded).
+
+
 def _message(texts: _Texts, i: int, message: ChatMessage) -> ChatMessage:
     field = f"messages[{i}].content"
     if message.role is Role.TOOL:
         content = _json(texts, field, message.content)
     else:
         content = texts.text(field, message.content)
-    calls = tuple(
-        dataclasses.replace(
-            call, arguments=_json(texts, f"messages[{i}].tool_calls[{j}].arguments", call.arguments)
+    calls = message.tool_calls
+    if calls:
+        calls = tuple(
+            _same_or(
+                call,
+                arguments=_json(texts, f"messages[{i}].tool_calls[{j}].arguments", call.arguments),
+            )
+            for j, call in enumerate(message.tool_calls)
         )
-        for j, call in enumerate(message.tool_calls)
-    )
-    return dataclasses.replace(message, content=content, tool_calls=calls)
+    return _same_or(message, content=content, tool_calls=calls)
 
 
 def _params(texts: _Texts, params: GenerationParams) -> GenerationParams:
     stop = tuple(texts.text(f"params.stop[{i}]", s) for i, s in enumerate(params.stop))
     tools = tuple(
-        dataclasses.replace(
+        _same_or(
             tool,
             description=texts.text(f"params.tools[{i}].description", tool.description),
             parameters=_json(texts, f"params.tools[{i}].parameters", tool.parameters),
@@ -133,14 +147,22 @@ def _params(texts: _Texts, params: GenerationParams) -> GenerationParams:
     )
     response_format = params.response_format
     if response_format is not None:
-        response_format = dataclasses.replace(
+        response_format = _same_or(
             response_format,
             description=texts.text(
                 "params.response_format.description", response_format.description
             ),
             schema=_json(texts, "params.response_format.schema", response_format.schema),
         )
-    return dataclasses.replace(params, stop=stop, tools=tools, response_format=response_format)
+    return _same_or(params, stop=stop, tools=tools, response_format=response_format)
+
+
+def _same_or(value: _T, **fields: object) -> _T:
+    """`value` itself when every field is equal to what it holds, else a copy with them."""
+    for name, new in fields.items():
+        if getattr(value, name) != new:
+            return dataclasses.replace(value, **fields)
+    return value
 
 
 def _walk(request: ChatRequest, texts: _Texts) -> tuple[list[ChatMessage], GenerationParams]:

@@ -40,7 +40,7 @@ from modelgw.common.config.tenants import Role as KeyRole
 from modelgw.common.errors import PermissionDenied
 from modelgw.common.logs import bind_request
 from modelgw.common.messages import FinishReason
-from modelgw.common.telemetry import tracer
+from modelgw.common.telemetry import child_span
 from modelgw.common.tenant import Caller
 from modelgw.gateway.answer_scan import answer_filter
 from modelgw.gateway.cache import CachedAnswer, ResponseCache, is_cacheable
@@ -220,7 +220,7 @@ class Pipeline:
             providers = self._config.providers
             return highest_cost(providers, targets, prompt_tokens, completion_tokens)
 
-        with tracer().start_as_current_span("modelgw.quota.reserve"):
+        with child_span("modelgw.quota.reserve"):
             trail.reservation = await self._quotas.reserve(
                 trail.caller.tenant,
                 request.messages,
@@ -247,7 +247,7 @@ class Pipeline:
             opened = await engine.open_stream(plan, request.deadline, prepare)
             self._answered(trail, opened.outcome)
             return opened.chunks, store
-        with tracer().start_as_current_span("modelgw.backend.generate"):
+        with child_span("modelgw.backend.generate"):
             outcome, response = await engine.generate(plan, request.deadline, prepare)
         self._answered(trail, outcome)
         answer = CachedAnswer(
@@ -262,11 +262,12 @@ class Pipeline:
             tenant.name, trail.caller.key_id, request.caller.end_user, request.caller.session_id
         )
         localities = frozenset(c.locality for c in plan.candidates)
-        with tracer().start_as_current_span("modelgw.trust.protect") as span:
+        with child_span("modelgw.trust.protect") as span:
+            texts = outbound_texts(request)
             result = await self._trust.protect(
-                tenant, owner, outbound_texts(request), localities, deadline=request.deadline
+                tenant, owner, texts, localities, deadline=request.deadline
             )
-            protected = ProtectedRequest(request, result)
+            protected = ProtectedRequest(request, result, texts)
             trail.protected = protected
             first = next((c for c in plan.candidates if protected.may_send(c)), plan.candidates[0])
             if first.locality in result.by_locality:

@@ -15,7 +15,7 @@ from modelgw.common.config.providers import Locality
 from modelgw.common.errors import BlockedByPolicy, TrustLayerUnavailable
 from modelgw.common.messages import ChatMessage, GenerationParams
 from modelgw.gateway.chat import ChatRequest
-from modelgw.gateway.outbound import with_texts
+from modelgw.gateway.outbound import outbound_texts, with_texts
 from modelgw.gateway.routing import Candidate
 from modelgw.providers.base import BackendRequest
 from modelgw.trust.engine import MaskedTexts, ProtectResult
@@ -23,9 +23,23 @@ from modelgw.trust.vault import Vault
 
 
 class ProtectedRequest:
-    def __init__(self, request: ChatRequest, result: ProtectResult) -> None:
+    def __init__(
+        self, request: ChatRequest, result: ProtectResult, outbound: list[str] | None = None
+    ) -> None:
+        """`outbound`: the request's `outbound_texts`, as handed to the trust layer."""
         self._request = request
         self._result = result
+        self._outbound = outbound
+        self._sent: dict[Locality, tuple[tuple[ChatMessage, ...], GenerationParams]] = {}
+        """What each locality receives, built once: the backend call and the audit record
+        both ask for it."""
+
+    @property
+    def outbound_texts(self) -> list[str]:
+        """The request's outbound texts, unmasked (what the answer is scanned against)."""
+        if self._outbound is None:
+            self._outbound = outbound_texts(self._request)
+        return self._outbound
 
     @property
     def vault(self) -> Vault:
@@ -47,7 +61,11 @@ class ProtectedRequest:
         return masked
 
     def sent_to(self, locality: Locality) -> tuple[list[ChatMessage], GenerationParams]:
-        return with_texts(self._request, self.masked(locality).texts)
+        sent = self._sent.get(locality)
+        if sent is None:
+            messages, params = with_texts(self._request, self.masked(locality).texts)
+            sent = self._sent[locality] = (tuple(messages), params)
+        return list(sent[0]), sent[1]
 
     def may_send(self, candidate: Candidate) -> bool:
         masked = self._result.by_locality.get(candidate.locality)
@@ -63,7 +81,7 @@ class ProtectedRequest:
             raise BlockedByPolicy(
                 f"blocked by the tenant's data policy: the prompt contains {', '.join(kinds)}"
             )
-        messages, params = with_texts(self._request, masked.texts)
+        messages, params = self.sent_to(candidate.locality)
         return BackendRequest(
             model=candidate.upstream_model,
             messages=messages,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from modelgw.audit.sink import AuditSink
 from modelgw.common.config.providers import ProviderBase
-from modelgw.common.telemetry import tracer
+from modelgw.common.telemetry import child_span
 from modelgw.gateway.in_flight import InFlight
 from modelgw.gateway.quotas import Quotas
 from modelgw.gateway.quotas.limits import text_tokens
@@ -55,7 +55,7 @@ class RecordStep:
                 await self._quotas.settle(trail.reservation, used, cost)
         finally:
             self._telemetry.finished(trail, status, cost)
-            with tracer().start_as_current_span("modelgw.audit.record"):
+            with child_span("modelgw.audit.record"):
                 await self._audit.record(trail.record(status, error, cost), raw=trail.raw())
 
 

@@ -23,7 +23,7 @@ from modelgw.common import genai
 from modelgw.common.config.providers import Locality
 from modelgw.common.errors import BackendError, ModelgwError
 from modelgw.common.metrics import DURATION_BUCKETS_S, TOKEN_BUCKETS
-from modelgw.common.telemetry import tracer
+from modelgw.common.telemetry import start_child_span
 from modelgw.providers.base import (
     Backend,
     BackendRequest,
@@ -114,7 +114,7 @@ class InstrumentedBackend:
         }
 
     def _span(self, request: BackendRequest, attributes: Attributes, streamed: bool) -> Span:
-        span = tracer().start_span(
+        span = start_child_span(
             f"{genai.CHAT} {request.model}",
             kind=SpanKind.CLIENT,
             attributes={**attributes, "modelgw.locality": self.locality.value},
@@ -209,7 +209,7 @@ class InstrumentedEmbeddingBackend(InstrumentedBackend):
         self._embedder = inner
 
     async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
-        span = tracer().start_span(
+        span = start_child_span(
             f"embeddings {request.model}",
             kind=SpanKind.CLIENT,
             attributes={

@@ -42,6 +42,17 @@ def test_a_record_keeps_only_pseudonyms_of_its_caller_identifiers() -> None:
     )
 
 
+def test_a_record_with_only_one_identifier_or_none_is_handled_alike() -> None:
+    pseudonyms = Pseudonyms(KEY)
+    only_session = pseudonyms.record(make_record(end_user="", session_id="ticket-jane"))
+    assert only_session.end_user == ""
+    assert only_session.session_id == pseudonyms.of("acme", "session_id", "ticket-jane")
+    only_user = pseudonyms.record(make_record(end_user="jane@example.com", session_id=""))
+    assert only_user.end_user.startswith(PREFIX) and only_user.session_id == ""
+    anonymous = make_record(end_user="", session_id="")
+    assert pseudonyms.record(anonymous) == anonymous
+
+
 def test_the_configured_key_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODELGW_TEST_PSEUDONYMS", KEY.hex())
     config = AuditConfig(pseudonym_key="env:MODELGW_TEST_PSEUDONYMS")

@@ -87,3 +87,22 @@ def test_sent_to_is_what_the_record_shows() -> None:
     messages, params = protected({Locality.EXTERNAL: MASKED}).sent_to(Locality.EXTERNAL)
     assert [m.content for m in messages] == ["Be brief.", "Mail <EMAIL_ADDRESS_1>"]
     assert params.stop == ("<EMAIL_ADDRESS_1>",)
+
+
+def test_each_locality_is_built_once_and_no_caller_can_change_it_for_another() -> None:
+    """The backend call and the audit record ask for the same locality's messages."""
+    request = protected({Locality.EXTERNAL: MASKED})
+    sent = request.backend_request(CLOUD)
+    sent.messages.append(ChatMessage(Role.USER, "added by a provider"))
+    messages, params = request.sent_to(Locality.EXTERNAL)
+    assert [m.content for m in messages] == ["Be brief.", "Mail <EMAIL_ADDRESS_1>"]
+    assert params is sent.params
+    assert all(a is b for a, b in zip(messages, sent.messages, strict=False))
+
+
+def test_the_outbound_texts_are_those_protected() -> None:
+    texts = ["Be brief.", "Mail ann@example.com", "ann@example.com"]
+    given = ProtectedRequest(REQUEST, ProtectResult(Vault(), {}, frozenset()), texts)
+    assert given.outbound_texts is texts
+    computed = ProtectedRequest(REQUEST, ProtectResult(Vault(), {}, frozenset()))
+    assert computed.outbound_texts == texts
