@@ -10,8 +10,13 @@ is plain Python with no imports, so it is loaded from spaCy's installed files on
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import cache
 from pathlib import Path
+
+CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
+"""The end of an English contraction (`couldn't`, `she'll`): a verb or a pronoun, never a name
+or a street (`O'Brien`, `'s-Hertogenbosch` end otherwise); no stop-word list holds them all."""
 
 
 @cache

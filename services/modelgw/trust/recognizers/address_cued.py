@@ -19,7 +19,7 @@ from collections.abc import Set
 
 from modelgw.trust import address_parts as part
 from modelgw.trust.recognizers.address_shapes import PARTICLES, _Block, _stop_words
-from modelgw.trust.stop_words import english_stop_words
+from modelgw.trust.stop_words import CONTRACTION, english_stop_words
 
 _VERB = (
     r"(?:send|sent|sending|ship|shipped|shipping|deliver|delivered|delivering|post|posted"
@@ -50,7 +50,6 @@ AT_STREET = re.compile(
 )
 """A street and its number after `at`, ending a clause: `the repair done at U Bažantnice 65.`"""
 _NAME = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
 _STREET_PARTICLES = (PARTICLES - english_stop_words()) | frozenset(
     ["u", "za", "v", "ve", "na", "nad", "pod", "k", "ke", "ze"]
 )
@@ -101,7 +100,7 @@ def _street_start(m: re.Match[str], english: Set[str], titled: bool) -> int | No
         first = _bare(rest[0])
         if any(_bare(x) in stop and _bare(x) not in _STREET_PARTICLES for x in rest):
             continue  # `the`, `of`, `on`: prose, not a street's small words
-        if (first in english and first not in _STREET_PARTICLES) or _CONTRACTION.search(first):
+        if (first in english and first not in _STREET_PARTICLES) or CONTRACTION.search(first):
             continue  # `find`, `couldn't`: prose before the street
         if titled and not all(x[0].isupper() or _bare(x) in _STREET_PARTICLES for x in rest):
             continue

@@ -24,7 +24,7 @@ import re
 from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.recognizers.base import RegexRecognizer
-from modelgw.trust.stop_words import english_stop_words
+from modelgw.trust.stop_words import CONTRACTION, english_stop_words
 
 _W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
 _NAME = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,3}})"
@@ -38,7 +38,6 @@ _HONORIFIC = (
     r"mr|mrs|ms|mx|miss|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|señor|señora|sr|sra"
     r"|srta|signor|signora|sig|dott|pan|pani|heer|mevrouw|dhr|mevr"
 )
-_CONTRACTION = re.compile(r"['\u2019](?:t|s|ll|re|ve|d|m)$")
 _TITLES = frozenset(_HONORIFIC.split("|"))
 """An honorific is no word of the name after it (`spoke with Frau Förster`: `Förster`)."""
 _AFTER_HONORIFIC = CaselessPattern(rf"(?<![\w'\-])(?:{_HONORIFIC})\.?[ \t]+{_NAME}")
@@ -200,7 +199,7 @@ class NamesByRoleRecognizer(RegexRecognizer):
         lower = word.lower()
         if len(lower) < 2 or lower in self._stop or lower in _NOT_PEOPLE or lower in _TITLES:
             return False
-        if _CONTRACTION.search(lower):  # `courier couldn't`: a verb, no name (`O'Brien` is)
+        if CONTRACTION.search(lower):  # `courier couldn't`: a verb, no name (`O'Brien` is)
             return False
         if titled and (not word[0].isupper() or (word.isupper() and len(word) <= 4)):
             return False  # in a text with capitals, `SSN`, `VAT`, `IBAN` are acronyms
