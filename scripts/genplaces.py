@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 from modelgw.trust.data_file import write_or_check
-from modelgw.trust.place_names import DATA_FILE, SMALL_TOWN_POPULATION, render, select
+from modelgw.trust.place_names import (
+    ALIASES,
+    DATA_FILE,
+    SMALL_TOWN_POPULATION,
+    PlaceNames,
+    render,
+    select,
+)
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
@@ -24,13 +32,21 @@ dictionary lists it in lower case: wordfreq counts proper nouns too, and `Duluth
 
 
 def _is_word(name: str) -> bool:
+    """Whether the name, or its spelling without accents, is an everyday English word.
+
+    The gazetteer also finds a name typed without its accents, so `Chargé` would be found
+    as `charge` (`the charge of 223.50`): the plain spelling decides too.
+    """
     from wordfreq import zipf_frequency
 
     from modelgw.trust.word_dictionary import in_dictionary
 
-    if zipf_frequency(name, "en") < COMMON_ZIPF:
-        return False
-    return all(in_dictionary(w) for w in name.lower().split())
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return any(
+        zipf_frequency(spelling, "en") >= COMMON_ZIPF
+        and all(in_dictionary(w) for w in spelling.lower().split())
+        for spelling in {name, plain}
+    )
 
 
 def generate() -> str:
@@ -48,7 +64,7 @@ def generate() -> str:
         f"wordfreq {metadata.version('wordfreq')}, english-words "
         f"{metadata.version('english-words')}"
     )
-    return render(free, cued, source)
+    return render(PlaceNames.from_names([*free, *ALIASES], cued), source)
 
 
 def main() -> int:

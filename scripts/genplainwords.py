@@ -68,11 +68,11 @@ def generate() -> str:
     places = load_place_names()
     # A stop word is never a value on its own (`the`, `to`, `a` begin place names and are
     # listed surnames): between two of them nothing can be cut through.
-    named = names.first | names.last | names.common | set(places.by_first_word)
+    named = names.first | names.last | names.common | places.first_words()
     taken = (named - {w.lower() for w in STOP_WORDS}) | _address_words() | SPELLED | CUES
     words = {w for w in names.english if w.isalpha() and w == w.lower()} - taken
     # Words as often as names: `Mark | Little` is never cut (both weak), `look | steady` is.
-    unsafe = set(places.by_first_word) | _address_words() | SPELLED | CUES
+    unsafe = places.first_words() | _address_words() | SPELLED | CUES
     worded = {
         w
         for w in names.english | names.common

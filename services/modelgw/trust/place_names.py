@@ -26,7 +26,7 @@ MIN_CITY_POPULATION = 100_000
 delivery or a trip (about 6,000 names) is above it; below it the list grows by thousands of
 small towns whose names are far more often surnames or ordinary words, for little gain."""
 
-SMALL_TOWN_POPULATION = 15_000
+SMALL_TOWN_POPULATION = 1_000
 """Towns from this size up to `MIN_CITY_POPULATION` are listed too, but found only after a
 locative cue (`moved from husum`), and not when the name is also an everyday English word: a
 customer's town is as personal as a city, and far more telling (about 28,000 more names)."""
@@ -195,14 +195,44 @@ ALIASES = (
 
 @dataclass(frozen=True, slots=True)
 class PlaceNames:
+    """The gazetteer: which names are places, and which of them need a locative cue.
+
+    Nearly all of its ~150,000 names are single words (towns), kept as plain strings in two
+    sets; only names of several words are kept as word tuples under their first word. As
+    tuples under a dict, every single word cost ~220 bytes, and the gazetteer ~33 MiB in each
+    detector process; as strings in sets, about half that.
+    """
+
     by_first_word: Mapping[str, tuple[PlaceKey, ...]]
-    """Each name under its first word, longest first (`new york city` before `new york`)."""
-    needs_cue: frozenset[PlaceKey]
-    """Names found only after a locative cue: every single-word city, and `NEEDS_CUE`."""
+    """Each name of several words under its first word, longest first (`new york city` before
+    `new york`)."""
+    single_free: frozenset[str]
+    """One-word names found anywhere (countries, states: `france`, `ohio`)."""
+    single_cued: frozenset[str]
+    """One-word names found only after a locative cue: every single-word town."""
+    multi_cued: frozenset[PlaceKey]
+    """Names of several words found only after a cue: `NEEDS_CUE`."""
+
+    def starting_with(self, first: str) -> tuple[PlaceKey, ...] | None:
+        """The names whose first word is `first` (lower case), longest first; None if none."""
+        longer = self.by_first_word.get(first)
+        if first in self.single_cued or first in self.single_free:
+            return (*longer, (first,)) if longer else ((first,),)
+        return longer
+
+    def needs_cue(self, key: PlaceKey) -> bool:
+        """Whether the name is a place only after a locative cue (`moved from husum`)."""
+        return key[0] in self.single_cued if len(key) == 1 else key in self.multi_cued
+
+    def first_words(self) -> frozenset[str]:
+        """Every word that begins a name."""
+        return frozenset(self.by_first_word) | self.single_free | self.single_cued
 
     def __contains__(self, name: str) -> bool:
         key = key_of(name)
-        return key in self.by_first_word.get(key[0] if key else "", ())
+        if len(key) == 1:
+            return key[0] in self.single_cued or key[0] in self.single_free
+        return bool(key) and key in self.by_first_word.get(key[0], ())
 
     @classmethod
     def from_names(cls, free: Iterable[str], cued: Iterable[str]) -> PlaceNames:
@@ -210,20 +240,38 @@ class PlaceNames:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         excluded = COMMON_WORDS | {w.lower() for w in STOP_WORDS}
-        keys: dict[PlaceKey, bool] = {}  # name → needs a cue
+        single_free: set[str] = set()
+        single_cued: set[str] = set()
+        multi: dict[PlaceKey, bool] = {}  # name → needs a cue
         for names, needs_cue in ((cued, True), (free, False)):
             for name in names:
+                if WORD.fullmatch(name):  # one word (nearly all): no tuple is built for it
+                    for word in _word_spellings(name):
+                        if word in excluded:
+                            continue
+                        if needs_cue or word in NEEDS_CUE:
+                            if word not in single_free:
+                                single_cued.add(word)
+                        else:
+                            single_free.add(word)  # free anywhere → free
+                            single_cued.discard(word)
+                    continue
                 for key in _spellings(name):
-                    if len(key) == 1 and key[0] in excluded:
-                        continue
                     cue = needs_cue or " ".join(key) in NEEDS_CUE
-                    keys[key] = keys.get(key, cue) and cue  # free anywhere → free
+                    if len(key) == 1:  # `The Hague` → `hague`
+                        if key[0] not in excluded:
+                            (single_cued if cue else single_free).add(key[0])
+                        continue
+                    multi[key] = multi.get(key, cue) and cue
+        single_cued -= single_free
         grouped: dict[str, list[PlaceKey]] = {}
-        for key in keys:
+        for key in multi:
             grouped.setdefault(key[0], []).append(key)
         return cls(
             by_first_word={w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()},
-            needs_cue=frozenset(k for k, cue in keys.items() if cue),
+            single_free=frozenset(single_free),
+            single_cued=frozenset(single_cued),
+            multi_cued=frozenset(k for k, cue in multi.items() if cue),
         )
 
 
@@ -235,6 +283,15 @@ def key_of(name: str) -> PlaceKey:
     """
     key = tuple(w.lower() for w in WORD.findall(name))
     return key[1:] if len(key) > 1 and key[0] == "the" else key
+
+
+def _word_spellings(word: str) -> set[str]:
+    """A one-word name in lower case, and without accents too (`pécs`, `pecs`)."""
+    lower = word.lower()
+    if lower.isascii():
+        return {lower}
+    plain = unicodedata.normalize("NFKD", lower)
+    return {lower, "".join(c for c in plain if not unicodedata.combining(c))}
 
 
 def _spellings(name: str) -> list[PlaceKey]:
@@ -266,7 +323,9 @@ def select(
     `cities` are (name, population). A multi-word city name reads as a place on its own; a
     single word may be many things. `The Hague` counts as two words: `hague` alone is as
     sure a place as `new york`. Small towns (see `SMALL_TOWN_POPULATION`) always need a cue,
-    and are left out where `is_word` says the name is an everyday word.
+    and are left out where `is_word` says the name, or its first word, is an everyday word:
+    `Cold Spring` would make `cold` a word a name may begin with, and an answer stream could
+    no longer be cut after it (`modelgw.trust.plain_words`).
     """
     cities = [(n, p) for n, p in cities if n.strip()]
     large = sorted({n for n, population in cities if population >= MIN_CITY_POPULATION})
@@ -276,27 +335,59 @@ def select(
     free = sorted(set(countries)) + sorted(set(states))
     free += [n for n in large if len(WORD.findall(n)) > 1]
     cued = [n for n in large if len(WORD.findall(n)) == 1 and len(n) >= MIN_WORD_LETTERS]
-    cued += [n for n in small if len(n) >= MIN_WORD_LETTERS and not is_word(n)]
+    cued += [
+        n
+        for n in small
+        if len(n) >= MIN_WORD_LETTERS and not is_word(n) and not is_word(WORD.findall(n)[0])
+    ]
     return free, sorted(set(cued) - set(free))
 
 
-def render(free: Iterable[str], cued: Iterable[str], source: str) -> str:
-    """The data file's text: a header, then `[free]` and `[cued]` sections, a name a line."""
+_SECTIONS = ("free words", "cued words", "free names", "cued names")
+
+
+def render(places: PlaceNames, source: str) -> str:
+    """The data file's text: the gazetteer as it is held, lower case, a name a line.
+
+    Written in its final form (every spelling, the exclusions applied) so that loading only
+    reads it: a set then holds the very strings read from the file, and a detector process
+    builds no lists of names and tuples of words to throw away (their holes stayed in its
+    memory, 20 MiB more RSS).
+    """
+    multi = [k for keys in places.by_first_word.values() for k in keys]
     return "\n".join(
         [
             f"# Generated by scripts/genplaces.py from {source}; do not edit.",
-            "[free]",
-            *free,
-            "[cued]",
-            *cued,
+            "[free words]",
+            *sorted(places.single_free),
+            "[cued words]",
+            *sorted(places.single_cued),
+            "[free names]",
+            *sorted(" ".join(k) for k in multi if k not in places.multi_cued),
+            "[cued names]",
+            *sorted(" ".join(k) for k in places.multi_cued),
             "",
         ]
     )
 
 
-def parse(text: str) -> tuple[list[str], list[str]]:
-    sections = parse_sections(text, ("free", "cued"))
-    return sections["free"], sections["cued"]
+def parse(text: str) -> PlaceNames:
+    sections = parse_sections(text, _SECTIONS)
+    words: dict[str, str] = {}  # one string per word: `san`, `de` begin thousands of names
+
+    def key(name: str) -> PlaceKey:
+        return tuple([words.setdefault(w, w) for w in name.split(" ")])
+
+    cued_names = [key(n) for n in sections["cued names"]]
+    grouped: dict[str, list[PlaceKey]] = {}
+    for name in [*(key(n) for n in sections["free names"]), *cued_names]:
+        grouped.setdefault(name[0], []).append(name)
+    return PlaceNames(
+        by_first_word={w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()},
+        single_free=frozenset(sections["free words"]),
+        single_cued=frozenset(sections["cued words"]),
+        multi_cued=frozenset(cued_names),
+    )
 
 
 @cache
@@ -306,6 +397,6 @@ def load_place_names() -> PlaceNames:
     Read on first use, not at import: a process that imports the trust engine without running
     detection needs none of it.
     """
-    text = (resources.files("modelgw.trust") / "data" / DATA_FILE).read_text(encoding="utf-8")
-    free, cued = parse(text)
-    return PlaceNames.from_names([*free, *ALIASES], cued)
+    return parse(
+        (resources.files("modelgw.trust") / "data" / DATA_FILE).read_text(encoding="utf-8")
+    )

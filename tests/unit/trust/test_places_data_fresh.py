@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from modelgw.trust.place_names import parse, render
+from modelgw.trust.place_names import PlaceNames, parse, render
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "genplaces.py"
@@ -25,7 +25,7 @@ def test_check_fails_on_a_stale_file(tmp_path: Path) -> None:
     committed = (ROOT / "services" / "modelgw" / "trust" / "data" / "places.txt").read_text(
         encoding="utf-8"
     )
-    stale.write_text(committed.replace("\nBerlin\n", "\n", 1), encoding="utf-8")
+    stale.write_text(committed.replace("\nberlin\n", "\n", 1), encoding="utf-8")
     source = SCRIPT.read_text(encoding="utf-8")
     script = tmp_path / "genplaces.py"
     script.write_text(
@@ -44,5 +44,8 @@ def test_check_fails_on_a_stale_file(tmp_path: Path) -> None:
 
 
 def test_render_and_parse_round_trip() -> None:
-    free, cued = ["New York", "Germany"], ["Berlin", "Dublin"]
-    assert parse(render(free, cued, "test")) == (free, cued)
+    places = PlaceNames.from_names(
+        ["New York", "Germany", "Jordan"], ["Berlin", "Pécs", "Long Beach"]
+    )
+    assert "pecs" in places.single_cued and places.needs_cue(("jordan",))
+    assert parse(render(places, "test")) == places

@@ -98,7 +98,6 @@ class PlacesByCaseRecognizer(RegexRecognizer):
         self._places = places
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        index = self._places.by_first_word
         candidates: list[Candidate] = []
         last_end = -1
         for word in WORD.finditer(text):
@@ -108,7 +107,7 @@ class PlacesByCaseRecognizer(RegexRecognizer):
             first = word.group(0)
             if not (first.islower() or first.isupper()):
                 continue  # Title Case: the NER model's, with the context it reads
-            keys = index.get(first.lower())
+            keys = self._places.starting_with(first.lower())
             if keys is None:
                 continue
             found = _longest_name(text, word, keys)
@@ -117,7 +116,7 @@ class PlacesByCaseRecognizer(RegexRecognizer):
             key, end = found
             value = text[start:end]
             shown = (value.islower() or value.isupper()) and not _embedded(text, start, end)
-            sure = key not in self._places.needs_cue or _cued(text, start, end)
+            sure = not self._places.needs_cue(key) or _cued(text, start, end)
             candidates.append(Candidate(start, end, sure, shown))
             last_end = end
         return [(c.start, c.end) for c in in_lists(text, candidates) if c.shown]

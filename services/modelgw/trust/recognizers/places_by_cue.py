@@ -142,11 +142,12 @@ class PlacesByCueRecognizer(RegexRecognizer):
         while keep and re.fullmatch(_PARTICLE, words[keep - 1].group(0), re.IGNORECASE):
             keep -= 1
         if known and (not keep or words[keep - 1].end() <= known):
-            return start, start + known  # a known name, unless a longer one goes on past it
+            end = start + known  # a known name, unless a longer one goes on past it
             # (`Nové Město na Moravě`, where `Nové Město` is a town of its own)
-        if not keep:
+        elif keep:
+            end = start + words[keep - 1].end()
+        else:
             return None
-        end = start + words[keep - 1].end()
         if after_the and not (
             _AFTER_THE.match(text, end)
             or (

@@ -65,13 +65,12 @@ class PlacesInContextRecognizer(RegexRecognizer):
 
     def _gazetteer(self, text: str) -> list[tuple[int, int]]:
         candidates: list[Candidate] = []
-        index = self._places.by_first_word
         last_end = -1
         for word in WORD.finditer(text):
             first = word.group(0)
             if word.start() < last_end or not first[0].isupper() or first.isupper():
                 continue
-            keys = index.get(first.lower())
+            keys = self._places.starting_with(first.lower())
             if keys is None:
                 continue
             found = _longest_name(text, word, keys)
@@ -82,9 +81,7 @@ class PlacesInContextRecognizer(RegexRecognizer):
             personal = key[0] in self._names.first or key[0] in self._names.last
             if len(key) == 1 and personal and not cued:
                 continue  # `Florence`, `Chester`: a person as often as a town, even in a list
-            candidates.append(
-                Candidate(word.start(), end, key not in self._places.needs_cue or cued)
-            )
+            candidates.append(Candidate(word.start(), end, not self._places.needs_cue(key) or cued))
             last_end = end
         return [(c.start, c.end) for c in in_lists(text, candidates)]
 
