@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from modelgw.trust.caseless import CaselessPattern
+from modelgw.trust.issuers import issued
 
 DIGIT_LOOK_ALIKES = {
     # Cyrillic and Greek letters drawn like digits; only read as digits beside real ones.
@@ -94,10 +95,10 @@ SPACED_EMAIL = re.compile(
 )
 """`a . b @ c . com`, `tbelpere @ hotmail . com`: spaces around the `@` and the dots."""
 SPACED_CHARACTERS = re.compile(
-    r"(?<![^\s(\[\"'])[\w@.+:](?:(?: | ?- ?)[\w@.+:]){7,}(?![^\s.,;:!?)\]\"'])"
+    r"(?<![^\s(\[\"'])[\w@.+:(](?:(?: | ?- ?)[\w@.+:()]){7,}(?![^\s.,;:!?)\]\"'])"
 )
-"""`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`, `f e 8 0 : : 1`: one character
-at a time."""
+"""`D E 8 9 3 7 ...`, `4 1 1 1 - 1 1 1 1 ...`, `j o h n @ ...`, `f e 8 0 : : 1`, `( 1 1 ) 4 4
+5 5 ...`: one character at a time."""
 SPACED_WORDS = re.compile(
     r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?:  [^\W\d_](?: [^\W\d_]){1,})+(?![^\s.,;:!?)])"
 )
@@ -112,9 +113,12 @@ ODD_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[_•·∙⋅/\\|*~]+(?=\d)")
 BRACKETED_AT = re.compile(r"\s*[\[\(\{<]\s*(?i:at|@)\s*[\]\)\}>]\s*")
 BRACKETED_DOT = re.compile(r"\s*[\[\(\{<]\s*(?i:dot|\.)\s*[\]\)\}>]\s*")
 """`[at]`, `(dot)`, and the defanged `[@]`, `[.]` of threat reports (`10[.]0[.]0[.]1`)."""
+BRACKETED_COLON = re.compile(r"(?<=[0-9A-Fa-f\]])\[:\](?=[0-9A-Fa-f\[])")
+"""The defanged IPv6 address: `2001[:]db8[:][:]1`."""
 
 NEEDS_WORK = CaselessPattern(
-    r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\d[_•·/\\|*~]+\d|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
+    r"[\[\(\{<]\s*(?:at|dot|@|\.)\s*[\]\)\}>]|\[:\]|\d[_•·/\\|*~]+\d"
+    r"|(?<!\S)\w (?:- ?)?\w (?:- ?)?\w "
     r"|[ \t]@|@[ \t]|[ \t](?:at|dot)[ \t]"
     rf"|(?:{_DIGIT_NAMES}|double|triple)[ \t,;.\-]+(?:{_DIGIT_NAMES}|double|triple)\b"
     r"|[\w@.\-):+=;,#]\r?\n|\d[ \t]+\.[ \t]*\d|\d[ \t]*\.[ \t]+\d|\w[.\-]\w[.\-]\w[.\-]\w[.\-]\w",
@@ -150,7 +154,12 @@ def _spelled(match: re.Match[str]) -> str:
         digits += times
     if digits < MIN_SPELLED_DIGITS:
         return value  # `one or two`, `three, four, five`: counting, not a number
-    return ("+" if plus else "") + re.sub(r"-+", "-", "".join(out)).strip("-")
+    number = re.sub(r"-+", "-", "".join(out)).strip("-")
+    if not plus and issued(number.replace("-", "")):
+        # A card read out pauses where the speaker breathes (`... nine three, eight four seven
+        # five`), not where the card prints its groups: its digits are the value.
+        return number.replace("-", "")
+    return ("+" if plus else "") + number
 
 
 @functools.lru_cache(maxsize=4096)
@@ -230,6 +239,7 @@ REWRITES: tuple[Rewrite, ...] = (
     (SPELLED_DIGITS, _spelled),
     (BRACKETED_AT, lambda m: "@"),
     (BRACKETED_DOT, lambda m: "."),
+    (BRACKETED_COLON, lambda m: ":"),
     (WORDED_EMAIL, _worded_email),
     (SPACED_EMAIL, _no_spaces),
     (SPACED_IPV4, _spaced_ipv4),
@@ -239,9 +249,15 @@ REWRITES: tuple[Rewrite, ...] = (
 )
 """In order: each reads what the ones before it wrote."""
 
+RETRY_INSIDE = frozenset([WORDED_EMAIL])
+"""Rewrites whose match, where it changes nothing, may hide a value that begins at one of its
+later words: the search goes on from there, not from its end (`write to me at i DOT yilmaz AT
+hotmail DOT com`). Only these: for the others it would search a long text once a word."""
+
 REWRITE_NEEDS: dict[re.Pattern[str], re.Pattern[str]] = {
     BRACKETED_AT: re.compile(r"[\[\(\{<]"),
     BRACKETED_DOT: re.compile(r"[\[\(\{<]"),
+    BRACKETED_COLON: re.compile(r"\[:\]"),
     WORDED_EMAIL: re.compile(rf"(?i)[ \t](?:at|\(at\)|\[at\])[ \t]+[\w-]+(?:{_WORD_DOT}|\.)"),
     SPACED_EMAIL: re.compile("@"),
     SPACED_WORDS: re.compile("  "),

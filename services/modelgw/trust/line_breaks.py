@@ -15,6 +15,7 @@ import ipaddress
 import re
 
 from modelgw.trust.disguises import top_level_domain
+from modelgw.trust.issuers import LENGTHS
 
 _CANDIDATE = re.compile(r"(?<=[\w@.+\-():=])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():;#])")
 _WINDOW = 48
@@ -22,7 +23,7 @@ _EMAIL = re.compile(r"[\w+-][\w.+-]*@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}")
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.]?\d){11,18}")
 _IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
 _SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")  # `1.2.3.4.` ends a sentence
 _IPV6 = re.compile(
     r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:])"
 )
@@ -54,8 +55,11 @@ def _luhn(digits: str) -> bool:
 
 
 def _iban_ok(value: str) -> bool:
+    """Mod 97 at the length its country's registry gives: a run of words and digits passes
+    mod 97 one time in 97 (`poppy1987 at sky dot com` + `Phone: 0 7 2 ...`), the length too
+    far more rarely."""
     compact = re.sub(r"[ \-]", "", value).upper()
-    if not 15 <= len(compact) <= 34:
+    if LENGTHS.get(compact[:2]) != len(compact):
         return False
     digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
     return int(digits) % 97 == 1
@@ -143,8 +147,8 @@ def _fragment(left: str) -> bool:
     token = m.group(0)
     if token[-1] in ":;,!?" or any(c.isupper() for c in token):
         return False
-    if token.isdigit():
-        return False  # a ZIP code, a phone number's end (`office 02030 99 3020`)
+    if token.isdigit() or "#" in token:
+        return False  # a ZIP code, a phone number's end (`office 02030 99 3020`, `...826#4012`)
     if len(token) <= 3 or not token.isalpha():
         return True
     return _ADDRESS_CUE.search(left, 0, m.start()) is not None
@@ -165,8 +169,14 @@ def _card_across(left: str, right: str) -> str | None:
     digits = re.sub(r"\D", "", head.group(0) + tail.group(0))
     if not (13 <= len(digits) <= 19 and _luhn(digits)):
         return None
-    grouped = " " in head.group(0) or "-" in head.group(0)
-    return " " if grouped and len(re.split(r"[ \-]", head.group(0))[-1]) == 4 else ""
+    # The break stood between two groups where the line ends in a whole group of four (`2410`
+    # + `5636 0852 6569`) or an Amex's six before its five (`3702 078908` + `14299`), and the
+    # card is printed in groups; inside one group otherwise (`5696-17` + `68-3296-...`).
+    grouped = any(sep in side.group(0) for side in (head, tail) for sep in " -")
+    last = re.split(r"[ \-]", head.group(0))[-1]
+    first = re.split(r"[ \-]", tail.group(0))[0]
+    whole = len(last) == 4 or (len(last) == 6 and len(first) == 5)
+    return " " if grouped and whole else ""
 
 
 def _ends_in_value(left: str, right: str, *, phones: bool) -> bool:
@@ -196,9 +206,19 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if card_glue is not None:
             out.append((a, b, card_glue))
             continue
+        hyphenated = text[a:b] in {"\n", "\r\n"} and left.endswith("-")
+        card_glue = _card_across(left[:-1], right) if hyphenated else None
+        if card_glue is not None:
+            # a dash that groups the card (`4311-4002-` / `6717-7317`) stays; one that only
+            # broke the line (`506150310-` / `8437830250`) goes
+            out.append((a, b, "") if card_glue else (a - 1, b, ""))
+            continue
         glued = text[a:b] in {"\n", "\r\n"}
         if glued and _glued_across(left, right):  # an IP address first: `from 23.15` / `7.57.7`
             out.append((a, b, ""))
+            continue
+        if glued and left.endswith("-") and _glued_across(left[:-1], right):
+            out.append((a - 1, b, ""))  # hyphenated at the line's end: `fe80::62f7:8-` / `a15:...`
             continue
         if _cued_phone_across(left, right) or _extension_across(left, right):
             out.append((a, b, " "))

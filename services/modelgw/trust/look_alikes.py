@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (look-alike characters are the point of this module)
+# ruff: noqa: RUF002, RUF003  (look-alike characters are the point of this module)
 """Where characters of another script, or Latin letters, stand for digits or Latin letters.
 
 `normalise` folds a text character by character; this module says which characters it
@@ -10,6 +10,7 @@ Latin word (`Ρaypal`), a look-alike among digits (`З71815`, `2Ο4.зо.55.27`)
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 
@@ -27,11 +28,12 @@ _DIGITISH = "[\\d" + "".join(DIGIT_LOOK_ALIKES) + "]"
 LATIN_LOOK_ALIKE = re.compile(
     rf"{_DIGITISH}[lIOo]|[lIOo]{_DIGITISH}|{_DIGITISH}\W{{1,3}}[lIOo]{{1,4}}(?![^\W\d_])"
     rf"|(?<![^\W\d_])[lIOo]{{1,4}}\W{{1,3}}{_DIGITISH}"
+    r"|[lIOo][0-9A-Fa-f]{0,3}::?[0-9A-Fa-f]|[0-9A-Fa-f]::?[0-9A-Fa-f]{0,3}[lIOo]"
 )
 """A Latin look-alike next to a digit, or a group of them alone a separator away (`... 2229
 lo`, not `10 of`), a Cyrillic look-alike counting as a digit (a Cyrillic I before a Latin O
 among digits): what `latin_digit_positions` needs, looked for first."""
-_GROUP = r"[^\W_]*\d[^\W_]*"
+_GROUP = rf"[^\W_]*{_DIGITISH}[^\W_]*"
 _DASH = "".join(
     re.escape(chr(c))
     for c in range(0x2E80)
@@ -43,14 +45,18 @@ _GAP = "\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _JOIN_TIGHT = rf"(?:[ {_GAP}]?[{_DASH}][ {_GAP}]?|[./])"
 _JOIN_SPACE = rf"[ {_GAP}]"
 _LOOK = r"[lIOo]{1,4}(?![^\W_])"
+_AREA = rf"\({_GROUP}\)[ {_GAP}]?"
+"""A phone number's area code in brackets: `(2O1) 599-...`."""
 _DIGIT_RUN = re.compile(
-    rf"(?<![\w.\-]){_GROUP}(?:(?:{_JOIN_TIGHT}|{_JOIN_SPACE}){_GROUP}|{_JOIN_TIGHT}{_LOOK}"
+    rf"(?<![\w.\-])(?:{_AREA}|\+{_LOOK}{_JOIN_SPACE}|{_LOOK}{_JOIN_TIGHT})?{_GROUP}"
+    rf"(?:(?:{_JOIN_TIGHT}|{_JOIN_SPACE}){_GROUP}|{_JOIN_TIGHT}{_LOOK}"
     rf"|{_JOIN_SPACE}{_LOOK}(?=$|[^\w\s]|(?:{_JOIN_TIGHT}|{_JOIN_SPACE})(?:\d|{_LOOK})))*"
 )
 """Groups of letters and digits, each with a digit, joined by one space, dash, dot or slash of
 any Unicode kind (`5660⸻5555`, `3876\u20004O76`); a group of look-alikes alone (`... 2229
-lo`, `5.0.1 ... 4.O`) too, though after a space only before another group or the value's
-end, never before a word (`ticket 55512 I think`)."""
+lo`, `5.0.1 ... 4.O`, `l.l39.53.234`, `+l 20...`) too, though after a space only before
+another group or the value's end, never before a word (`ticket 55512 I think`); an area code
+in brackets may come first."""
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
 _LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
 
@@ -124,6 +130,12 @@ def _in_a_word(text: str, i: int) -> bool:
     )
 
 
+_IBAN_GROUPS_BEFORE = re.compile(
+    r"\b[A-Z]{2}\d{2}(?:[ ][A-Za-z0-9" + "".join(DIGIT_LOOK_ALIKES) + r"]{4})*[ ]?\S{0,3}$"
+)
+"""An IBAN's start and whole groups of four before a place in the text."""
+
+
 def _in_code(text: str, i: int) -> bool:
     """A look-alike that no Latin letter is drawn like (`З`, `б`, `Ч`) in a code of Latin
     letters and digits: `LU07з692FR8...`, `YЗ1W`. In such a word it can only stand for a digit
@@ -132,9 +144,10 @@ def _in_code(text: str, i: int) -> bool:
     if text[i] in _LOOK_ALIKE_LETTERS:
         return False
     word = _token(text, i).strip(",.;:!?()\"'")
-    return any(c.isascii() and c.isdigit() for c in word) and all(
-        (c.isascii() and c.isalnum()) or c in DIGIT_LOOK_ALIKES or c in "-." for c in word
-    )
+    coded = all((c.isascii() and c.isalnum()) or c in DIGIT_LOOK_ALIKES or c in "-." for c in word)
+    if coded and _IBAN_GROUPS_BEFORE.search(text, max(0, i - 40), i):
+        return True  # a group of an IBAN printed in fours: `TR80 О8З5 77O0 UбTV 1A58`
+    return coded and any(c.isascii() and c.isdigit() for c in word)
 
 
 def _digit_like(ch: str) -> bool:
@@ -180,9 +193,8 @@ def latin_digit_positions(original: str) -> dict[int, str]:
     an IBAN's own letters (`GB29 NWBK ...`) stay letters.
     """
     found: dict[int, str] = {}
-    if not LATIN_LOOK_ALIKE.search(original):
-        return found
-    for run in _DIGIT_RUN.finditer(original):
+    runs = _DIGIT_RUN.finditer(original) if LATIN_LOOK_ALIKE.search(original) else ()
+    for run in runs:
         value = run.group(0)
         lookalikes = [i for i, c in enumerate(value) if c in LATIN_DIGIT_LOOK_ALIKES]
         others = [
@@ -196,9 +208,76 @@ def latin_digit_positions(original: str) -> dict[int, str]:
         if len(lookalikes) > (digits - len(lookalikes)) // 2:
             continue  # more letters than a slip of the keyboard: a word among numbers
         convert = {i: LATIN_DIGIT_LOOK_ALIKES[value[i]] for i in lookalikes if i > 1 or not others}
+        # and the Cyrillic or Greek look-alikes of the same run (`5Ο6O`: a Greek and a Latin O)
+        convert.update(
+            {i: DIGIT_LOOK_ALIKES[c] for i, c in enumerate(value) if c in DIGIT_LOOK_ALIKES}
+        )
         if _IBAN_START.match(value) and not _iban_valid(value, convert):
             continue  # an IBAN's own letters (`IT60 X054...`): its checksum says which they are
         found.update({run.start() + i: digit for i, digit in convert.items()})
+    if ":" in original:
+        found.update(hex_digit_positions(original))
+    if "." in original:
+        found.update(quad_digit_positions(original))
+    return found
+
+
+_QUAD_CHAR = "[\\dlIOo" + "".join(DIGIT_LOOK_ALIKES) + "]"
+_QUAD_RUN = re.compile(rf"(?<![\w.]){_QUAD_CHAR}{{1,3}}(?:\.{_QUAD_CHAR}{{1,3}}){{3}}(?![\w]|\.\w)")
+"""Four dot-joined groups of digits and their look-alikes: an IPv4 address to try."""
+
+
+def quad_digit_positions(original: str) -> dict[int, str]:
+    """Letters of any script typed for digits in an IPv4 address: `105.lOО.210.1О2`.
+
+    Four groups of at most three, each a number up to 255 once read, with real digits among
+    them: no word is shaped so (`I.O.U.S` has no digit).
+    """
+    found: dict[int, str] = {}
+    for run in _QUAD_RUN.finditer(original):
+        value = run.group(0)
+        looks = {
+            i: LATIN_DIGIT_LOOK_ALIKES.get(c) or DIGIT_LOOK_ALIKES[c]
+            for i, c in enumerate(value)
+            if c != "." and not c.isdecimal()
+        }
+        if not looks or sum(c.isdecimal() for c in value) < 4:
+            continue
+        read = "".join(looks.get(i, c) for i, c in enumerate(value))
+        if all(int(octet) <= 255 for octet in read.split(".")):
+            found.update({run.start() + i: digit for i, digit in looks.items()})
+    return found
+
+
+_HEX_CHAR = "[0-9A-Fa-flIOo" + "".join(DIGIT_LOOK_ALIKES) + "]"
+_HEX_RUN = re.compile(
+    rf"(?<![\w:.]){_HEX_CHAR}{{0,4}}(?::{{1,2}}{_HEX_CHAR}{{1,4}}){{2,7}}(?![\w:])"
+)
+"""Colon-joined groups of hex digits and their Latin look-alikes: an IPv6 address to try."""
+
+
+def hex_digit_positions(original: str) -> dict[int, str]:
+    """Latin letters typed for digits in an IPv6 address: `2cOf:957e::59e5`.
+
+    A letter counts only where reading it as a digit makes the run a valid address: `O` and
+    `l` are no hex digits, so the run is no address as written.
+    """
+    found: dict[int, str] = {}
+    for run in _HEX_RUN.finditer(original):
+        value = run.group(0)
+        looks = {
+            i: LATIN_DIGIT_LOOK_ALIKES.get(c) or DIGIT_LOOK_ALIKES[c]
+            for i, c in enumerate(value)
+            if c in "lIOo" or c in DIGIT_LOOK_ALIKES
+        }
+        if not looks:
+            continue
+        read = "".join(looks.get(i, c) for i, c in enumerate(value))
+        try:
+            ipaddress.IPv6Address(read)
+        except ValueError:
+            continue
+        found.update({run.start() + i: digit for i, digit in looks.items()})
     return found
 
 

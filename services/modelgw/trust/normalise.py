@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from modelgw.trust import escapes, line_breaks
-from modelgw.trust.disguises import NEEDS_WORK, REWRITE_NEEDS, REWRITES
+from modelgw.trust.disguises import NEEDS_WORK, RETRY_INSIDE, REWRITE_NEEDS, REWRITES
 from modelgw.trust.look_alikes import (
     HOMOGLYPHS,
     LATIN_LOOK_ALIKE,
@@ -67,7 +67,18 @@ _Edit = tuple[int, int, str]
 def _rewrite(
     text: str, starts: list[int], ends: list[int], pattern: re.Pattern[str], repl: _Rewrite
 ) -> tuple[str, list[int], list[int]]:
-    edits = [_narrowed(text, m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
+    edits: list[_Edit] = []
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        replacement = repl(m)
+        if replacement == m.group(0) and pattern in RETRY_INSIDE:
+            # left as it was: a later word may begin the value (`me at i DOT yilmaz` is no
+            # address; `i DOT yilmaz AT hotmail DOT com` is, and begins inside that match)
+            space = text.find(" ", m.start(), m.end())
+            pos = space + 1 if space >= 0 else m.end()
+            continue
+        edits.append(_narrowed(text, m.start(), m.end(), replacement))
+        pos = max(m.end(), m.start() + 1)
     return _splice(text, starts, ends, [e for e in edits if e[2] != text[e[0] : e[1]]])
 
 

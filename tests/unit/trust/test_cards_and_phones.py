@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from modelgw.trust.recognizers.credit_card import PaymentCardRecognizer, issued
+from modelgw.trust.issuers import issued
+from modelgw.trust.recognizers.credit_card import PaymentCardRecognizer
 from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
 
 

@@ -83,3 +83,32 @@ def test_ordinary_words_after_a_cue_are_no_place(
 def test_title_case_keeps_an_ascii_names_gazetteer_key(name: str) -> None:
     """Why `_known` looks an ASCII name up once: its Title Case has the same key (#13 speed)."""
     assert key_of(name.title()) == key_of(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Jana Dvořák (support, Tišnov) joins the call.", ["Tišnov"]),
+        ("ola berg (logistics, skagen) will call back", ["skagen"]),
+        ("Best regards,\nPetr Novák\nSales Director, Otrokovice\n", ["Otrokovice"]),
+        ("Kind regards,\nAnna Berg\nAccount manager, Zell am See", ["Zell am See"]),
+    ],
+)
+def test_a_town_beside_a_team_or_a_job_title(
+    recognizer: PlacesByCueRecognizer, text: str, places: list[str]
+) -> None:
+    assert found(recognizer, text) == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call with dorit (davis, washington and smith) on friday",  # a firm's name
+        "Jana (support, billing) joins the call.",  # teams, no town
+        "Senior manager, operations\n",  # a department after the title
+    ],
+)
+def test_a_team_or_a_title_beside_other_words_is_no_town(
+    recognizer: PlacesByCueRecognizer, text: str
+) -> None:
+    assert found(recognizer, text) == []

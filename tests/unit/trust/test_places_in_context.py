@@ -61,3 +61,30 @@ def test_gazetteer_towns_after_a_verb_of_arrival_before_a_site_and_in_lists(
 def test_new_and_an_everyday_word_is_no_town(recognizer: PlacesInContextRecognizer) -> None:
     assert "new store" not in found(recognizer, "The new store opened last week.")
     assert "new haven" in found(recognizer, "She moved to new haven.")
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Stock at Kyjov is low, so we reorder.", ["Kyjov"]),
+        ("The parcel for Bruntál was late.", ["Bruntál"]),
+    ],
+)
+def test_a_listed_town_that_can_be_nothing_else(
+    recognizer: PlacesInContextRecognizer, text: str, places: list[str]
+) -> None:
+    assert found(recognizer, text) == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyjov is where we ship from.",  # a sentence's first word takes a capital anyway
+        "I spoke with Anna of Sigtuna Logistik AB.",  # part of a company's name
+        "She works at Havenbedrijf Sigtuna now.",
+    ],
+)
+def test_a_listed_town_in_a_proper_name_or_opening_a_sentence_needs_a_cue(
+    recognizer: PlacesInContextRecognizer, text: str
+) -> None:
+    assert "Kyjov" not in found(recognizer, text) and "Sigtuna" not in found(recognizer, text)

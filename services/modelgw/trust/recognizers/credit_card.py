@@ -14,68 +14,11 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from modelgw.trust.issuers import issued, printed_like_a_card
 from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognizer
 
 _SEPARATOR = DIGIT_GROUP_SEPARATOR
 _CANDIDATE = re.compile(rf"(?<![\w+\-.])\d{{1,7}}(?:{_SEPARATOR}?\d{{1,7}}){{1,18}}(?![\w\-]|\.\d)")
-
-# (lowest prefix, highest prefix, card lengths): ISO/IEC 7812 ranges as the schemes publish them.
-RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
-    (4, 4, frozenset({13, 16, 19})),  # Visa (Electron inside)
-    (51, 55, frozenset({16})),  # Mastercard
-    (2221, 2720, frozenset({16})),  # Mastercard 2-series
-    (34, 34, frozenset({15})),  # American Express
-    (37, 37, frozenset({15})),
-    (6011, 6011, frozenset({16, 17, 18, 19})),  # Discover
-    (644, 649, frozenset({16, 17, 18, 19})),
-    (65, 65, frozenset({16, 17, 18, 19})),
-    (622126, 622925, frozenset({16, 17, 18, 19})),
-    (3500, 3589, frozenset({16, 17, 18, 19})),  # JCB (3528-3589; the rest of 35 is unassigned)
-    (2131, 2131, frozenset({15})),
-    (1800, 1800, frozenset({15})),
-    (300, 305, frozenset({14, 15, 16, 17, 18, 19})),  # Diners Club
-    (3095, 3095, frozenset({14, 15, 16, 17, 18, 19})),
-    (36, 36, frozenset({14, 15, 16, 17, 18, 19})),
-    (38, 39, frozenset({14, 15, 16, 17, 18, 19})),
-    (50, 50, frozenset(range(12, 20))),  # Maestro
-    (56, 69, frozenset(range(12, 20))),
-    (62, 62, frozenset({16, 17, 18, 19})),  # UnionPay
-    (2200, 2204, frozenset({16, 17, 18, 19})),  # Mir
-    (60, 60, frozenset({16})),  # RuPay
-    (81, 82, frozenset({16})),
-    (508, 508, frozenset({16})),
-    (9792, 9792, frozenset({16})),  # Troy
-)
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def issued(digits: str) -> bool:
-    """Whether a scheme issues this number: its range, its length, its check digit."""
-    if not 12 <= len(digits) <= 19:
-        return False
-    for low, high, lengths in RANGES:
-        width = len(str(low))
-        if len(digits) in lengths and low <= int(digits[:width]) <= high:
-            return luhn_ok(digits)
-    return False
-
-
-def _printed_like_a_card(groups: list[str]) -> bool:
-    """One run, groups as cards print them (all but the last of 4-6 digits), or groups of 2-7
-    digits as a writer regroups them; the scheme's range, length and Luhn still decide."""
-    if len(groups) == 1:
-        return True
-    if all(4 <= len(g) <= 6 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7:
-        return True
-    # Regrouped by a writer: `62 1935 21921 694 71`, `35893  3562  764  279  9`.
-    return all(2 <= len(g) <= 7 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 7
 
 
 def _by_fours(groups: list[str]) -> bool:
@@ -118,7 +61,7 @@ class PaymentCardRecognizer(RegexRecognizer):
                     continue
                 if _torn_from_longer(groups, seps, first, last):
                     continue
-                if _printed_like_a_card(part) and issued("".join(part)):
+                if printed_like_a_card(part) and issued("".join(part)):
                     return start + offsets[first], start + offsets[last - 1] + len(groups[last - 1])
         return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from modelgw.trust.issuers import LENGTHS
 from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognizer
 
 _PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOoIil]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
@@ -39,33 +40,20 @@ def printed(text: str, start: int, end: int) -> bool:
     return sum(runs) >= 3 and sum(-(-n // 4) for n in runs) <= 8
 
 
-_SEPARATOR = DIGIT_GROUP_SEPARATOR
+_SEPARATOR = rf"(?:{DIGIT_GROUP_SEPARATOR}|[ \t]?/[ \t]?)"
+"""A card's or an IBAN's group separators, and a slash (`CH87/2825 191A - M414/...`)."""
 _CANDIDATE = re.compile(
     rf"\b[A-Za-z]{{2}}{_SEPARATOR}?[\dOoIil]{_SEPARATOR}?[\dOoIil]"
     rf"(?:{_SEPARATOR}?[A-Za-z0-9]){{10,30}}\b"
 )
 """Any grouping (`IT  54  Q2138  1508 ...`, `LB - 24 - 008 - ...`); an IBAN not printed as
 banks print it must have its country's registry length as well as its checksum."""
-_GROUP_SEPARATOR = re.compile(r"[ \-.]")
+_GROUP_SEPARATOR = re.compile(r"[ \-./]")
 """What a candidate's groups are cut at, and what its compact form leaves out."""
 _LOOK_ALIKES = {"O": "0", "o": "0", "I": "1", "i": "1", "l": "1"}
 _MAX_LOOK_ALIKES = 6
 """Beyond this many ambiguous letters, trying every reading would let one pass mod 97 by
 chance; only the reading with all of them digits is tried."""
-
-# ISO 13616 registry: the length of each country's IBAN.
-LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
-    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
-    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28,
-    "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28,
-    "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22,
-    "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23,
-    "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24,
-    "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
-    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
-}  # fmt: skip
 
 
 def iban_checksum_ok(compact: str) -> bool:

@@ -50,17 +50,23 @@ _CUE = re.compile(
 _PHONE_WORD = re.compile(
     r"(?i)(?:\b(?:phone|tel|telephone|call|mobile|cell|fax|dial|whatsapp|sms|hotline|landline"
     r"|mob|ph)\b|\b(?:office|direct|phone|home|work|main|support|help|private)[ \t]+line\b"
-    r"|\b(?:reach|contact|call|ring|text)[ \t]+(?:me|us|him|her|them)\b)"
+    r"|\b(?:reach|contact|call|ring|text)[ \t]+(?:me|us|him|her|them)\b|\bmy[ \t]+number\b)"
     r"(?:[ \t]+(?:number|no\.?|nr\.?|is|was|at|on|me|us|back))*[ \t]*[:#.]?[ \t]*\(?\+?$"
 )
 """A word that says a phone number follows, strictly (not `reach`, `contact` or `text` alone:
-`reach 25000 users`): with it a short national number (`21 234`, `7012` with an extension),
-as small numbering plans (Niue, the Falklands, Tuvalu) issue, is one."""
+`reach 25000 users`; `my number is`, as people say it of their phone): with it a short
+national number (`21 234`, `7012` with an extension), as small numbering plans (Niue, the
+Falklands, Tuvalu) issue, is one."""
 _NOT_A_PHONE_CUE = re.compile(
-    r"(?i)\b(?:sku|order|invoice|inv|case|ticket|ref|reference|id|no|nr|item|part|model|serial"
+    r"(?i)\b(?:sku|order|invoice|inv|case|ticket|ref|reference|id|nr|item|part|model|serial"
     r"|account|acct|batch|lot|po|tracking|version|v|build|firmware|release|rev)\.?\s*[:#]?\s*$"
+    r"|(?i:\bno(?:\.|\s*[:#]))\s*$"
 )
-"""Words after which a digit run is a reference, not a phone number."""
+"""Words after which a digit run is a reference, not a phone number. `No.` and `no:` abbreviate
+`number`; a bare `no` is a word of its own (`ligar no (11) ...` is Portuguese for `call at`)."""
+_TRUNK_DOTTED = re.compile(r"0\d{2,5}\.\d{5,8}")
+"""`Phone: 07441.448261`: a trunk prefix and a dot, shaped like a decimal; a phone's after a
+phone word."""
 NATIONAL_REGIONS = (
     "US", "GB", "CA", "DE", "FR", "IN", "AU", "IE", "NL", "ES", "IT", "BR", "PT", "PL",
     "SE", "DK", "NO", "FI", "IS", "AT", "CH", "BE", "CZ", "HU", "TR", "GR", "MX", "NZ",
@@ -100,7 +106,9 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool =
     if digits < 7:
         return _short_national(text, start, before, digits, has_ext=has_ext)
     phone_word = bool(_PHONE_WORD.search(before))
-    if digits > 15 or (_not_a_phone(number) and not (has_ext and phone_word)):
+    if digits > 15 or (
+        _not_a_phone(number) and not (phone_word and (has_ext or _TRUNK_DOTTED.fullmatch(number)))
+    ):
         return False  # an extension after a phone word: `Phone: 372 12 3456 x 82`
     international = number.startswith(("+", "00", "(+"))
     if _NO_NANP_AREA.match(number):

@@ -6,10 +6,11 @@ A village, a district or a town's local spelling (`Górno`, `Huérguina`,
 a place: `moving from X to Y`, `relocated to X`, `delivery to X`, `joined
 remotely from X`, `our office near X`, `Na Budech 936 in X`, `the pilot in
 X`, `they were in X at the time`, `the X depot`, `used from 203.0.113.9
-(X)`, `on-site team for X:`, `flies to X`, a dateline (`X, 12 March`). What follows
-such a cue is read as a place when its words are neither ordinary English
-words nor given names (`moved to Sarah` is not a move to a town), in any
-case.
+(X)`, `on-site team for X:`, `flies to X`, a dateline (`X, 12 March`), a team and
+town in brackets after a name (`(sales, X)`), a signature's job title and town
+(`Account manager, X`). What follows such a cue is read as a place when its words
+are neither ordinary English words nor given names (`moved to Sarah` is not a move
+to a town), in any case.
 """
 
 from __future__ import annotations
@@ -79,7 +80,22 @@ _DATELINE = re.compile(
     rf"|(?:{_MONTHS})\.?[ \t]+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
 )
 """A dateline: a place, a comma and a date at a line's start (`Sydals, 12 March - ...`)."""
+_PAREN_AFTER_ROLE = re.compile(rf"\((?:[^\W\d_]+[ \t]?){{1,3}},[ \t]*{_PLACE}[ \t]*\)(?P<the>)")
+"""A person's team and town in brackets after their name: `Eulah Santiago (sales, Wantage)`."""
+_ROLES = (
+    r"manager|director|engineer|officer|specialist|lead|head|consultant|representative|rep"
+    r"|coordinator|assistant|advisor|adviser|analyst|partner|associate|executive|agent"
+    r"|administrator|accountant|supervisor|technician|planner|buyer|owner|founder|president"
+)
+_ROLE_LINE = re.compile(
+    rf"(?im)^[ \t]*(?:[^\W\d_]+[ \t]+){{0,3}}(?:{_ROLES}),[ \t]*{_PLACE}[ \t]*$(?P<the>)"
+)
+"""A signature's line of job title and town: `Account manager, Wadebridge`."""
+_WHOLE = frozenset([_PAREN_AFTER_ROLE, _ROLE_LINE])
+"""Patterns whose place must be a listed one and all that stands there (see `_whole_known`)."""
 _NEEDS: dict[re.Pattern[str] | CaselessPattern, re.Pattern[str]] = {
+    _PAREN_AFTER_ROLE: re.compile(r"\([^)\n]{0,40},"),
+    _ROLE_LINE: re.compile(r"(?i)(?:" + _ROLES + r"),"),
     _DATELINE: re.compile(r",[ \t]+\d|(?i:,[ \t]+(?:" + _MONTHS + r"))"),
     _FROM_TO: re.compile(r"(?i)from"),
     _NUMBER_IN: re.compile(r"\d[A-Za-z]?[ \t]+(?i:in)\b"),
@@ -104,7 +120,17 @@ class PlacesByCueRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for pattern in (_CUES, _TO_THE, _FROM_TO, _NUMBER_IN, _AFTER_IP, _TEAM_FOR, _DATELINE):
+        for pattern in (
+            _CUES,
+            _TO_THE,
+            _FROM_TO,
+            _NUMBER_IN,
+            _AFTER_IP,
+            _TEAM_FOR,
+            _DATELINE,
+            _PAREN_AFTER_ROLE,
+            _ROLE_LINE,
+        ):
             needed = _NEEDS.get(pattern)
             if needed is not None and not needed.search(text):
                 continue
@@ -118,6 +144,8 @@ class PlacesByCueRecognizer(RegexRecognizer):
                 if "street" in m.re.groupindex and not self._street_word(_group(text, m, "street")):
                     continue
                 span = self._place(text, m.start("place"), _group(text, m, "place"), after_the=the)
+                if span and m.re in _WHOLE and not self._whole_known(text, span, m.end("place")):
+                    continue
                 if span:
                     spans.append(span)
                     pos = span[1]
@@ -157,6 +185,11 @@ class PlacesByCueRecognizer(RegexRecognizer):
         ):
             return None  # `to the X` counts only as `to the X office`
         return start, end
+
+    def _whole_known(self, text: str, span: tuple[int, int], end: int) -> bool:
+        """A listed place that is all that stands there: a bracket or a signature's line holds
+        teams and titles as often (`(support, billing)`, `(davis, washington and smith)`)."""
+        return span[1] == end and self._known(text[span[0] : span[1]])
 
     def _known(self, name: str) -> bool:
         """A place the gazetteer lists, as written or in Title Case. The gazetteer looks names

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.name_lists import NameLists
-from modelgw.trust.place_names import WORD, PlaceNames
+from modelgw.trust.place_names import WORD, PlaceKey, PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.recognizers.places_by_case import Candidate, _cued, _longest_name, in_lists
 
@@ -36,6 +36,8 @@ _PREFIXED = re.compile(
     r"|\b(?:north|south|east|west|new|lake|port|fort|mount|saint|san|santa)[ \t]+"
     r"(?P<lower>[a-z]+)\b"
 )
+_IN_A_PROPER_NAME = re.compile(r"[ \t]+[A-Z]")
+_PROPER_BEFORE = re.compile(r"\b[A-Z][\w'\u2019-]*[ \t]+$")
 _VERB_FORM = re.compile(r"(?:ing|ed|ly)$")
 """`new billing address`, `east facing`, `lake shaped`: a verb's or adverb's form after `new`,
 `east`, `lake` is no town's name (those are nouns: `New Haven`, `East Grinstead`)."""
@@ -81,9 +83,34 @@ class PlacesInContextRecognizer(RegexRecognizer):
             personal = key[0] in self._names.first or key[0] in self._names.last
             if len(key) == 1 and personal and not cued:
                 continue  # `Florence`, `Chester`: a person as often as a town, even in a list
-            candidates.append(Candidate(word.start(), end, not self._places.needs_cue(key) or cued))
+            sure = (
+                not self._places.needs_cue(key)
+                or cued
+                or self._only_a_town(text, word.start(), end, key)
+            )
+            candidates.append(Candidate(word.start(), end, sure))
             last_end = end
         return [(c.start, c.end) for c in in_lists(text, candidates)]
+
+    def _only_a_town(self, text: str, start: int, end: int, key: PlaceKey) -> bool:
+        """A listed town's name that can be nothing else, inside a sentence: `Hörby`.
+
+        No English word, given name or surname, not where any word takes a capital (the start
+        of a sentence, a line or a quote), and not beside another capitalised word: then it
+        is part of a company's or a title's name (`Anadolu Tekstil`, `Havenbedrijf Rotterdam`).
+        """
+        names = self._names
+        if any(
+            w in names.english or w in names.common or w in names.first or w in names.last
+            for w in key
+        ):
+            return False
+        before = text[max(0, start - 3) : start].rstrip(" \t")
+        if not before or before[-1] in ".!?:\n\"'(\u201c\u2018*-#>":
+            return False
+        return not _IN_A_PROPER_NAME.match(text, end) and not (
+            _PROPER_BEFORE.search(text, max(0, start - 40), start)
+        )
 
     def _shapes(self, text: str) -> list[tuple[int, int]]:
         english, names = self._names.english, self._names
