@@ -140,7 +140,7 @@ def _found(detector: Detector, texts: list[str]) -> list[tuple[list[object], lis
             units = [n for n, _ in text_plan.ner]
             if text_plan.pattern is not None:
                 units.append(text_plan.pattern)
-            spans = sorted([n, *map(list, raw[n])] for n in units)
+            spans: list[object] = [[n, *raw[n]] for n in sorted(units)]
             out.append(([[d.entity_type, d.start, d.end, d.score] for d in detections], spans))
     return out
 
