@@ -18,6 +18,7 @@ from modelgw.trust.address_words import (
     UK_POSTCODE,
     UNIT_WORDS,
 )
+from modelgw.trust.ascii_letters import LetterPattern
 
 LETTER = r"[^\W\d_]"
 WORD = rf"(?:{LETTER}|['\u2019]{LETTER})[\w'\u2019\-]*\.?"
@@ -40,7 +41,7 @@ SEPARATOR = re.compile(
 end: `Alameda Santos, 396 -` then `Apto 739` on the next line)."""
 SPACE = re.compile(r"[ \t]+")
 
-WORD_RE = re.compile(WORD)
+WORD_RE = LetterPattern(WORD)
 HOUSE_NUMBER_AT = re.compile(
     rf",?{GAP}(?:(?i:(?:{HOUSE_NUMBER_WORDS})\.?)[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
 )

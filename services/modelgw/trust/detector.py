@@ -75,8 +75,10 @@ class Detector:
     """Presidio AnalyzerEngine (curated recognizers) + our NER, built once from the trust config."""
 
     def __init__(self, config: TrustConfig) -> None:
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import RecognizerRegistry
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+        from modelgw.trust.lean_analyzer import LeanAnalyzerEngine
 
         if importlib.util.find_spec(config.spacy_model) is None:
             raise ModelNotInstalledError(
@@ -105,7 +107,7 @@ class Detector:
             *own_recognizers(names, load_place_names()),
         ]:
             registry.add_recognizer(recognizer)
-        self._analyzer = AnalyzerEngine(
+        self._analyzer = LeanAnalyzerEngine(
             registry=registry,
             nlp_engine=nlp_engine,
             supported_languages=[config.language],
@@ -150,12 +152,12 @@ class Detector:
     def _patterns(self, unit: PatternUnit) -> list[RawSpan]:
         raw: list[RawSpan] = [
             (r.entity_type, r.start, r.end, r.score)
-            for r in self._analyzer.analyze(
-                text=unit.text,
-                language=self._language,
-                entities=self._pattern_entities,
-                score_threshold=self._threshold,
-                nlp_artifacts=self._artifacts(unit.text),
+            for r in self._analyzer.analyze_with(
+                unit.text,
+                self._language,
+                self._pattern_entities,
+                self._threshold,
+                self._artifacts(unit.text),
             )
             if whole_values.plausible(r.entity_type, unit.text, r.start, r.end)
         ]

@@ -254,14 +254,24 @@ RETRY_INSIDE = frozenset([WORDED_EMAIL])
 later words: the search goes on from there, not from its end (`write to me at i DOT yilmaz AT
 hotmail DOT com`). Only these: for the others it would search a long text once a word."""
 
-REWRITE_NEEDS: dict[re.Pattern[str], re.Pattern[str]] = {
+REWRITE_NEEDS: dict[re.Pattern[str], re.Pattern[str] | CaselessPattern] = {
+    SPELLED_DIGITS: CaselessPattern(
+        rf"(?:{_DIGIT_NAMES}){_SPELLED_GAP}(?:(?:double|triple)[ \t\-]+)?(?:{_DIGIT_NAMES})"
+    ),
     BRACKETED_AT: re.compile(r"[\[\(\{<]"),
     BRACKETED_DOT: re.compile(r"[\[\(\{<]"),
     BRACKETED_COLON: re.compile(r"\[:\]"),
-    WORDED_EMAIL: re.compile(rf"(?i)[ \t](?:at|\(at\)|\[at\])[ \t]+[\w-]+(?:{_WORD_DOT}|\.)"),
+    WORDED_EMAIL: re.compile(
+        rf"(?i)[ \t](?:at|\(at\)|\[at\])[ \t]+[\w-]+(?:(?:{_WORD_DOT}|\.)[\w-]+)*"
+        rf"(?:{_WORD_DOT}|\.)[A-Za-z]"
+    ),
     SPACED_EMAIL: re.compile("@"),
     SPACED_WORDS: re.compile("  "),
+    ODD_DIGIT_SEPARATOR: re.compile(r"[_•·∙⋅/\\|*~]"),
 }
-"""What every match of a rewrite holds (for `WORDED_EMAIL`: ` at ` and the domain's first
-label and dot), looked for first. Prose says `at` often, so most texts take `normalise`'s
-slow path and then have no match; these cost a fiftieth of the patterns they spare."""
+"""What every match of a rewrite holds, looked for first: for `SPELLED_DIGITS` two digit
+words one gap apart (its first two), for `WORDED_EMAIL` ` at ` and the whole domain up to
+the first letter of its last label (a letter: `at 10.0.0.7` is no domain), for
+`ODD_DIGIT_SEPARATOR` one of its separators. Prose says `at` often, so most texts take
+`normalise`'s slow path and then have no match; these cost a fraction of the patterns they
+spare (together ~0.15 ms of a 1 KB message's 0.5 ms of normalising)."""

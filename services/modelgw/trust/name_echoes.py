@@ -42,6 +42,8 @@ def echoes(
     if not wanted:
         return []
     folded = {w.lower() for w in wanted}
+    if original.isascii() and not _elsewhere(original.lower(), folded, taken):
+        return []
     found: list[tuple[int, int]] = []
     for m in _WORD.finditer(original):
         word = m.group(0)
@@ -51,3 +53,16 @@ def echoes(
             continue
         found.append(m.span())
     return found
+
+
+def _elsewhere(lower: str, folded: set[str], taken: list[tuple[int, int]]) -> bool:
+    """Whether a word of `folded` occurs in `lower` (an ASCII text lower-cased, so at the
+    same offsets) outside every span of `taken`: an echo is such an occurrence, and on most
+    texts there is none, so the scan of every word of the text is spared."""
+    for word in folded:
+        at = lower.find(word)
+        while at >= 0:
+            if not any(a < at + len(word) and at < b for a, b in taken):
+                return True
+            at = lower.find(word, at + 1)
+    return False

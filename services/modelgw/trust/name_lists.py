@@ -229,6 +229,10 @@ class NameLists:
 
 
 def fold_accents(word: str) -> str:
-    """`mühle` → `muhle`: people type names without their accents, and lists hold either."""
+    """`mühle` → `muhle`: people type names without their accents, and lists hold either.
+    An ASCII word is its own folding (no ASCII character decomposes or combines): returned
+    as it is, as the recognizers ask this of most words they read."""
+    if word.isascii():
+        return word
     plain = unicodedata.normalize("NFKD", word)
     return "".join(c for c in plain if not unicodedata.combining(c))

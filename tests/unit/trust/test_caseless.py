@@ -92,3 +92,10 @@ def test_a_pattern_that_tells_case_apart_is_refused(source: str) -> None:
 def test_the_escapes_that_ignore_case_are_allowed() -> None:
     pattern = CaselessPattern(r"(?<![\w'])[^\W\d_]+\S*\b\s\D")
     assert pattern.pattern.flags & re.IGNORECASE
+
+
+def test_the_lower_cased_scan_reads_letters_as_a_to_z() -> None:
+    assert "[a-z]" in names_in_context._LIST._lowered.pattern
+    assert r"[^\W\d_]" not in names_in_context._LIST._lowered.pattern
+    escaped = CaselessPattern(r"\[^\W\d_]")  # an escaped bracket: no class, left as written
+    assert escaped._lowered.pattern == escaped.pattern.pattern

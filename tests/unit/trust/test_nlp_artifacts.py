@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     EmailRecognizer,
     UsBankRecognizer,
+    UsLicenseRecognizer,
     UsSsnRecognizer,
 )
 from spacy.language import Language
@@ -143,3 +146,50 @@ def test_a_finding_at_the_top_score_is_not_raised_and_builds_no_artefacts(nlp: L
     )
     assert [r.score for r in enhanced] == [1.0]
     assert "tokens" not in vars(lazy)  # never tokenised
+
+
+CONTEXT_PIECES = [
+    *("12345678", "123456789", "078-05-1120", "A1234567", "acct", "Account", "ACCOUNT#"),
+    *("bank", "ssn:", "social", "security", "driver", "license", "lic#", "the", "my"),
+    *(" ", "  ", "\n", "\t", ":", "-", ".", ",", "(", ")", "İ", "Σ", "ß", "x"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CONTEXT_PIECES), max_size=16))
+def test_the_context_word_gate_keeps_presidios_scores(nlp: Language, pieces: list[str]) -> None:
+    """Findings with no context word before them are left out of the enhancer: every score
+    is still Presidio's, wherever the words, codes and spaces fall."""
+    text = "".join(pieces)
+    recognizers: list[EntityRecognizer] = [
+        UsBankRecognizer(),
+        UsSsnRecognizer(),
+        UsLicenseRecognizer(),
+    ]
+    stock = LemmaContextAwareEnhancer().enhance_using_context(
+        text, _findings(recognizers, text, _eager(nlp, text)), _eager(nlp, text), recognizers
+    )
+    lazy = _lazy(nlp, text, KeywordVocabulary(nlp))
+    ours = BisectingContextEnhancer().enhance_using_context(
+        text, _findings(recognizers, text, lazy), lazy, recognizers
+    )
+    assert [(r.entity_type, r.start, r.end, r.score) for r in ours] == [
+        (r.entity_type, r.start, r.end, r.score) for r in stock
+    ]
+
+
+def test_no_context_word_before_a_finding_builds_no_artefacts(nlp: Language) -> None:
+    text = "ticket 12345678 was closed; see the account page"  # `account` only after it
+    recognizers: list[EntityRecognizer] = [UsBankRecognizer()]
+    lazy = _lazy(nlp, text, KeywordVocabulary(nlp))
+    found = _findings(recognizers, text, lazy)
+    assert [r.score for r in found] == [0.05]
+    assert BisectingContextEnhancer().enhance_using_context(text, found, lazy, recognizers) == found
+    assert "tokens" not in vars(lazy)
+    raised = "account 12345678"
+    lazy = _lazy(nlp, raised, KeywordVocabulary(nlp))
+    found = _findings(recognizers, raised, lazy)
+    assert [
+        r.score
+        for r in BisectingContextEnhancer().enhance_using_context(raised, found, lazy, recognizers)
+    ] == [0.4]

@@ -34,6 +34,7 @@ from modelgw.trust.place_names import PlaceNames
 from modelgw.trust.recognizers.address_shapes import (
     _LINE_OR_COMMA,
     _POSTCODE_CUE,
+    _POSTCODE_CUE_WORD,
     _STATE_HINT,
     STATES,
     _bare_street_then_town,
@@ -107,7 +108,7 @@ class AddressRecognizer(RegexRecognizer):
                 blocks.append(block)
         for m in part.UK_POSTCODE_RE.finditer(text):
             blocks.append(_Block(_lines_back(text, m.start()), m.end(), True))
-        for m in _POSTCODE_CUE.finditer(text):
+        for m in _POSTCODE_CUE.finditer(text) if _POSTCODE_CUE_WORD.search(text) else ():
             blocks.append(_Block(*m.span("code"), True))
         for m in _LINE_OR_COMMA.finditer(text):
             block = _bare_street_then_town(text, m.start(), m.end())

@@ -24,6 +24,7 @@ from modelgw.trust.address_words import (
     STRONG_PREFIX_TYPES,
     US_STATES,
 )
+from modelgw.trust.caseless import CaselessPattern
 
 COMMON_SUFFIXES = frozenset(
     """
@@ -70,6 +71,10 @@ def glued_suffix(bare: str) -> str | None:
 _POSTCODE_CUE = re.compile(
     rf"(?i:\b(?:{POSTCODE_CUES}))[ \t]*(?:[:#]|is|was)?[ \t]*(?P<code>{POSTCODE})(?![\w\-])"
 )
+_POSTCODE_CUE_WORD = CaselessPattern(rf"\b(?:{POSTCODE_CUES})")
+"""What every `_POSTCODE_CUE` match begins with, looked for first: the case-insensitive
+alternation costs ~0.08 ms a kilobyte to scan, the cue words alone over the text lower-cased
+(`caseless`) a third of it, and most texts name no postcode."""
 _LINE_OR_COMMA = re.compile(r"(?:^|\n|,)[ \t]*", re.MULTILINE)
 _STATE_HINT = re.compile(r"(?<=[\s,])[A-Za-z]{2,3},?[ \t]+(?:\d{4}|[A-Za-z]\d[A-Za-z])")
 _ADDRESS_LIKE_LINE = re.compile(

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.ascii_letters import LetterPattern
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*\.?(?!\w)")
+_WORD = LetterPattern(r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*\.?(?!\w)")
 _INTRODUCERS = (
     "my name is",
     "name is",

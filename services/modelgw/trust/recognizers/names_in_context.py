@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.ascii_letters import LetterPattern
 from modelgw.trust.caseless import CaselessPattern
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
@@ -30,12 +31,12 @@ _ITEM = rf"(?!{_CONNECTOR}\b){_W}(?:[ \t](?!{_CONNECTOR}\b){_W})?"
 _SEP = rf"(?:[ \t]*[,;][ \t]*(?:{_CONNECTOR}[ \t]+)?|[ \t]+{_CONNECTOR}[ \t]+)"
 _LIST = CaselessPattern(rf"(?<![\w'\-]){_ITEM}(?:{_SEP}{_ITEM}){{1,15}}(?![\w'\-])")
 _SPLIT = re.compile(_SEP, re.IGNORECASE)
-_LAST_FIRST = re.compile(rf"(?<![\w'\-])(?P<last>{_W}),[ \t]+(?P<first>{_W})(?![\w'\-])")
+_LAST_FIRST = LetterPattern(rf"(?<![\w'\-])(?P<last>{_W}),[ \t]+(?P<first>{_W})(?![\w'\-])")
 _SPEAKER = re.compile(
     rf"(?m)^[ \t]*(?:\[[\d:.apmAPM ]{{4,11}}\][ \t]*)?(?P<name>{_W}(?:[ \t]{_W}){{0,2}})"
     r"[ \t]*(?:\([^()\n]{1,24}\))?[ \t]*:"
 )
-_TITLED = re.compile(rf"(?<![\w'\-@.]){_W}(?![\w'\-@])")
+_TITLED = LetterPattern(rf"(?<![\w'\-@.]){_W}(?![\w'\-@])")
 _GREETINGS = (
     "merhaba|bonjour|salut|hola|ciao|hallo|olá|ola|oi|cześć|namaste|hej|hei|moin|servus"
     "|buongiorno|buenos días|bom dia|guten tag|dzień dobry|à tous|a todos|hi|hello|hey|dear"
@@ -51,7 +52,9 @@ _TECH_WORDS = frozenset(
 """Given names that are also software, products, projects or codes: never a name on their own."""
 _NEXT_PROPER = re.compile(r"[ \t]+(?:&[ \t]+)?[A-Z]")
 _PREVIOUS_PROPER = re.compile(r"(?P<word>[A-Z][\w'\-]*)[ \t]+(?:&[ \t]+)?$")
-_SPLIT_NAME = re.compile(rf"(?<![\w'\-])(?P<first>{_W})[ \t]*\r?\n[ \t]*(?P<last>{_W})(?![\w'\-])")
+_SPLIT_NAME = LetterPattern(
+    rf"(?<![\w'\-])(?P<first>{_W})[ \t]*\r?\n[ \t]*(?P<last>{_W})(?![\w'\-])"
+)
 """A given name and a surname broken over two lines (`Destiny\nOyelaran`)."""
 _BRACKETED = re.compile(rf"\((?P<name>{_W})\)")
 _BEFORE_MAIL = re.compile(
