@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Integer, LargeBinary, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from modelgw.audit.tables import audit_records
+
+if TYPE_CHECKING:
+    import asyncpg
 
 _COLUMNS = [c for c in audit_records.columns if c.name != "id"]
 _INSERT = insert(audit_records)
@@ -62,6 +64,8 @@ class RowRejected(Exception):
 
 def is_data_error(exc: BaseException) -> bool:
     """Class 22 (data exception) or 23 (integrity): the row is at fault, not the connection."""
+    import asyncpg
+
     state = getattr(exc, "sqlstate", None) or ""
     return isinstance(exc, asyncpg.PostgresError) and state[:2] in {"22", "23"}
 
@@ -70,6 +74,9 @@ async def insert_rows(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> 
     if conn.dialect.name != "postgresql":
         await conn.execute(_INSERT, list(rows))
         return
+    # Here, not with the module: a gateway auditing to SQLite has no use for asyncpg (issue 19).
+    import asyncpg
+
     arrays = []
     for column in _COLUMNS:
         name = column.name

@@ -15,8 +15,6 @@ import contextlib
 import logging
 from typing import Any
 
-import asyncpg
-
 from modelgw.common.config.database import DatabaseTimeouts
 from modelgw.control.doorbell import Doorbell
 
@@ -69,6 +67,8 @@ class PgListener:
             backoff = min(backoff * 2, self._retry_max_s)
 
     async def _listen_once(self) -> None:
+        import asyncpg  # here: a gateway whose control store is SQLite never listens (issue 19)
+
         conn: Any = await asyncpg.connect(
             self._dsn,
             timeout=self._connect_s,

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING
 
 from modelgw.common.config.routing import BreakerConfig
 from modelgw.common.config.schema import CacheConfig
 from modelgw.common.redis_client import redis_client
 from modelgw.gateway.cache import CachedAnswer, decode, encode
 from modelgw.gateway.routing.breaker import CircuitBreaker
+
+if TYPE_CHECKING:  # redis-py is imported by `redis_client`, when a Redis cache is configured
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,8 @@ import binascii
 import hashlib
 import json
 import os
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-import redis.asyncio as aioredis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -34,6 +33,9 @@ from modelgw.common.config.trust import SessionVaultConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.redis_client import redis_client
 from modelgw.trust.vault import Vault, VaultEntry, VaultOwner
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 _NONCE = 12
 _RESERVED = "!"
@@ -55,7 +57,7 @@ def decode_master_key(secret: str) -> bytes:
 class SessionVaultStore:
     def __init__(
         self,
-        client: aioredis.Redis,
+        client: Redis,
         master_key: bytes,
         *,
         ttl_s: int,
@@ -64,7 +66,12 @@ class SessionVaultStore:
     ) -> None:
         """`timeout_s` bounds each load and save in all (a hung Redis fails the request
         closed within it instead of holding it past the trust deadline)."""
+        # Imported here, where a client exists, not with the module: a gateway without
+        # session vaults has no use for redis-py's 7 MiB (issue 19).
+        from redis.exceptions import RedisError
+
         self._redis = client
+        self._failures = (RedisError, TimeoutError)
         self._timeout_s = timeout_s
         self._master = master_key
         self._ttl_s = ttl_s
@@ -112,7 +119,7 @@ class SessionVaultStore:
             # types cannot tell, and say bytes | str.
             async with asyncio.timeout(self._timeout_s):
                 stored = cast("dict[bytes, bytes]", await self._redis.hgetall(key))
-        except (aioredis.RedisError, TimeoutError) as exc:
+        except self._failures as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"
             ) from None
@@ -160,7 +167,7 @@ class SessionVaultStore:
                     pipe.hsetnx(key, name, nonce + cipher.encrypt(nonce, plain, aad))
                 pipe.expire(key, self._ttl_s)
                 await pipe.execute()
-        except (aioredis.RedisError, TimeoutError) as exc:
+        except self._failures as exc:
             raise TrustLayerUnavailable(
                 f"session vault unavailable ({type(exc).__name__}); the request was not sent"
             ) from None
