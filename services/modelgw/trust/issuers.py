@@ -19,7 +19,8 @@ RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
     (644, 649, frozenset({16, 17, 18, 19})),
     (65, 65, frozenset({16, 17, 18, 19})),
     (622126, 622925, frozenset({16, 17, 18, 19})),
-    (3500, 3589, frozenset({16, 17, 18, 19})),  # JCB (3528-3589; the rest of 35 is unassigned)
+    (35, 35, frozenset({16, 17, 18, 19})),  # JCB: 3528-3589, and the rest of 35 as generators
+    # and test data write it (a Luhn-valid card-length number there is masked, not argued over)
     (2131, 2131, frozenset({15})),
     (1800, 1800, frozenset({15})),
     (300, 305, frozenset({14, 15, 16, 17, 18, 19})),  # Diners Club

@@ -138,15 +138,15 @@ _ADDRESS_CUE = re.compile(r"(?i)\b(?:at|to|e-?mail|mail|contact|address|is|cc|bc
 
 def _fragment(left: str) -> bool:
     """Whether the line's last word is a piece of an e-mail's local part, not a word of its
-    own: in lower case, no label (`Email:`), not digits alone; three letters at most, or with a
-    digit or a dot, or any lower-case word right after `at`, `to`, `email:` (`reach me at
-    lieselo`)."""
+    own: in lower case (or all capitals), no label (`Email:`), not digits alone; three
+    letters at most, or with a digit or a dot, or any lower-case word right after `at`,
+    `to`, `email:` (`reach me at lieselo`)."""
     m = _LAST_WORD.search(left)
     if m is None:
         return False
     token = m.group(0)
-    if token[-1] in ":;,!?" or any(c.isupper() for c in token):
-        return False
+    if token[-1] in ":;,!?" or (any(c.isupper() for c in token) and not token.isupper()):
+        return False  # `Valley`; in capitals throughout (`TO: CARINA.`) the case tells nothing
     if token.isdigit() or "#" in token:
         return False  # a ZIP code, a phone number's end (`office 02030 99 3020`, `...826#4012`)
     if len(token) <= 3 or not token.isalpha():
@@ -155,7 +155,7 @@ def _fragment(left: str) -> bool:
 
 
 _DIGITS_END = re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d)*$")
-_DIGITS_START = re.compile(r"\d(?:[ \-]?\d)*(?![\w.\-])")
+_DIGITS_START = re.compile(r"\d(?:[ \-]?\d)*(?![\w\-]|\.\d)")  # `2015.` ends a sentence
 
 
 def _card_across(left: str, right: str) -> str | None:
@@ -220,6 +220,9 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if glued and left.endswith("-") and _glued_across(left[:-1], right):
             out.append((a - 1, b, ""))  # hyphenated at the line's end: `fe80::62f7:8-` / `a15:...`
             continue
+        if _cued_ssn_across(left, right):
+            out.append((a, b, ""))
+            continue
         if _cued_phone_across(left, right) or _extension_across(left, right):
             out.append((a, b, " "))
             continue
@@ -264,11 +267,32 @@ def _ibans(text: str) -> list[tuple[int, int]]:
     return found
 
 
+_CUED_SSN = re.compile(
+    r"(?i)\b(?:ssn|ss\#|social(?:[ \t]+security)?(?:[ \t]+(?:number|no\.?))?)\b[^\n\d]{0,15}"
+    r"(?<![\w\-])(?P<number>\d[\d \-]*)$"
+)
+
+
+def _cued_ssn_across(left: str, right: str) -> bool:
+    """An SSN word, then nine digits in all across the break: `SSN on file 88221` / `0795`."""
+    cued = _CUED_SSN.search(left)
+    rest = _NUMBER_START.match(right)
+    if cued is None or rest is None or not _LINE_TAIL.fullmatch(right, rest.end()):
+        return False
+    digits = sum(c.isdigit() for c in cued.group("number") + rest.group(0))
+    return digits == 9
+
+
+_LINE_TAIL = re.compile(r"[ \t]*(?:[.,;:)][ \t]*\S*.*)?")
+"""What may follow a number's last digits on their line: nothing, or punctuation first."""
+
+
 def _cued_phone_across(left: str, right: str) -> bool:
     """A phone word, a number cut short by the break, and its rest on the next line.
 
     Together they must hold 7 (a local number: `call 741-` over `2345`) to 15 digits, and
-    neither part alone 7 or more (two numbers one per line stay apart).
+    neither part alone 7 or more (two numbers one per line stay apart), unless the next line
+    holds only two or three digits before its end or a punctuation mark.
     """
     cued = _CUED_NUMBER.search(left)
     rest = _NUMBER_START.match(right)
@@ -278,6 +302,13 @@ def _cued_phone_across(left: str, right: str) -> bool:
     after = sum(c.isdigit() for c in rest.group(0))
     if before == 0:  # `Phone: +` over `5016221234`: a plus sign alone is the number's start
         return "+" in cued.group("number") and 7 <= after <= 15
+    if (
+        before >= 7
+        and after <= 3
+        and before + after <= 15
+        and _LINE_TAIL.fullmatch(right, rest.end())
+    ):
+        return True  # `Phone: 051-67 20` over ` 37`: two or three digits alone are no number
     if before >= 7 or after >= 7 or not 7 <= before + after <= 15:
         return False
     if before + after >= 9:

@@ -58,6 +58,10 @@ lo`, `5.0.1 ... 4.O`, `l.l39.53.234`, `+l 20...`) too, though after a space only
 another group or the value's end, never before a word (`ticket 55512 I think`); an area code
 in brackets may come first."""
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
+_SPACED_IBAN = re.compile(r"(?<!\S)[A-Za-z] [A-Za-z] \d \d(?: [A-Za-z0-9]){11,30}(?![^\s.,;:!?)])")
+"""An IBAN typed a character at a time: where it is valid as typed, its letters are its own."""
+_EXTENSION_X = re.compile(r"(?<=\d)[xX]\d{1,6}$")
+"""A phone number's extension ending the run (`...2898x2290`): its `x` is no letter of a word."""
 _LOOK_ALIKE = re.compile("[" + "".join(DIGIT_LOOK_ALIKES) + "]")
 
 
@@ -194,13 +198,21 @@ def latin_digit_positions(original: str) -> dict[int, str]:
     """
     found: dict[int, str] = {}
     runs = _DIGIT_RUN.finditer(original) if LATIN_LOOK_ALIKE.search(original) else ()
+    spaced_ibans = [
+        m.span()
+        for m in (_SPACED_IBAN.finditer(original) if runs else ())
+        if _iban_valid(m.group(0), {})
+    ]
     for run in runs:
         value = run.group(0)
         lookalikes = [i for i, c in enumerate(value) if c in LATIN_DIGIT_LOOK_ALIKES]
         others = [
             i
             for i, c in enumerate(value)
-            if c.isalpha() and c not in LATIN_DIGIT_LOOK_ALIKES and c not in DIGIT_LOOK_ALIKES
+            if c.isalpha()
+            and c not in LATIN_DIGIT_LOOK_ALIKES
+            and c not in DIGIT_LOOK_ALIKES
+            and not _EXTENSION_X.match(value, i)
         ]
         digits = sum(c.isdecimal() or c in DIGIT_LOOK_ALIKES for c in value) + len(lookalikes)
         if not lookalikes or digits < 5 + len(lookalikes) or any(i > 1 for i in others):
@@ -214,6 +226,8 @@ def latin_digit_positions(original: str) -> dict[int, str]:
         )
         if _IBAN_START.match(value) and not _iban_valid(value, convert):
             continue  # an IBAN's own letters (`IT60 X054...`): its checksum says which they are
+        if any(a <= run.start() < b for a, b in spaced_ibans):
+            continue  # the same, typed apart: `I T 1 8 I 7 8 2 ...` holds its letter `I`
         found.update({run.start() + i: digit for i, digit in convert.items()})
     if ":" in original:
         found.update(hex_digit_positions(original))
@@ -222,7 +236,7 @@ def latin_digit_positions(original: str) -> dict[int, str]:
     return found
 
 
-_QUAD_CHAR = "[\\dlIOo" + "".join(DIGIT_LOOK_ALIKES) + "]"
+_QUAD_CHAR = "[\\dlLIOo" + "".join(DIGIT_LOOK_ALIKES) + "]"
 _QUAD_RUN = re.compile(rf"(?<![\w.]){_QUAD_CHAR}{{1,3}}(?:\.{_QUAD_CHAR}{{1,3}}){{3}}(?![\w]|\.\w)")
 """Four dot-joined groups of digits and their look-alikes: an IPv4 address to try."""
 
@@ -237,10 +251,10 @@ def quad_digit_positions(original: str) -> dict[int, str]:
     for run in _QUAD_RUN.finditer(original):
         value = run.group(0)
         looks = {
-            i: LATIN_DIGIT_LOOK_ALIKES.get(c) or DIGIT_LOOK_ALIKES[c]
+            i: "1" if c == "L" else LATIN_DIGIT_LOOK_ALIKES.get(c) or DIGIT_LOOK_ALIKES[c]
             for i, c in enumerate(value)
             if c != "." and not c.isdecimal()
-        }
+        }  # `L`: an `l` typed for 1 and the text then put in capitals (`1L8`)
         if not looks or sum(c.isdecimal() for c in value) < 4:
             continue
         read = "".join(looks.get(i, c) for i, c in enumerate(value))

@@ -38,6 +38,21 @@ from modelgw.trust.recognizers.phone_number import PhoneNumberRecognizer
         ("Tel: +l 202 555 0134 ok", "+1 202 555 0134"),
         ("use 5Ο55 5555 5555 4444 now", "5055 5555 5555 4444"),  # Greek and Latin O together
         ("mail me at j DOT berg AT example DOT com please", "j.berg@example.com"),
+        ("card 2379 2640\n 6304 2015. Please", "2379 2640 6304 2015"),  # a full stop after it
+        ("Phone: 046-71 20\n 38\nE-mail: x", "046-71 20 38"),  # two digits left for the next line
+        ("SSN on file 12345\n6789.", "123456789"),
+        (
+            "TO: MARTA.\nOLSEN@EXAMPLE.COM\nSUBJECT",
+            "MARTA.OLSEN@EXAMPLE.COM",
+        ),  # capitals throughout
+        ("FROM З7.7О.44.1L8; LAST", "37.70.44.118"),  # an `l` for 1, put in capitals
+        ("CARD 4О57 7135 56Б9 5924 WAS", "4057 7135 5669 5924"),  # a capital Cyrillic Б for 6
+        ("call +1-7l0-786-2898x2290 now", "+1-710-786-2898x2290"),  # an extension's x
+        # an IBAN typed apart keeps its own letters where it is valid as typed
+        (
+            "IBAN I T 6 0 X 0 5 4 2 8 1 1 1 0 1 0 0 0 0 0 0 1 2 3 4 5 6.",
+            "IT60X0542811101000000123456",
+        ),
     ],
 )
 def test_the_disguise_reads_as_the_value(original: str, reads: str) -> None:
