@@ -279,7 +279,7 @@ def _cued_ssn_across(left: str, right: str) -> bool:
     rest = _NUMBER_START.match(right)
     if cued is None or rest is None or not _LINE_TAIL.fullmatch(right, rest.end()):
         return False
-    digits = sum(c.isdigit() for c in cued.group("number") + rest.group(0))
+    digits: int = sum(c.isdigit() for c in cued.group("number") + rest.group(0))
     return digits == 9
 
 

@@ -61,3 +61,35 @@ def test_a_name_after_a_word_that_leads_to_a_person(
 )
 def test_no_name_where_the_words_are_no_name(recognizer: NamesByRoleRecognizer, text: str) -> None:
     assert found(recognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("NOTE: OKONKWO PREFERS E-MAIL OVER PHONE.", ["OKONKWO"]),
+        ("Note: Szczepanski prefers a call back.", ["Szczepanski"]),
+        ("thanks. siobhan asked for a refund", ["siobhan"]),
+        ("CAN YOU ASK TENGKU WHETHER THE PART ARRIVED?", ["TENGKU"]),
+        ("please remind Ingeborg about the invoice", ["Ingeborg"]),
+    ],
+)
+def test_one_word_where_only_a_person_stands(
+    recognizer: NamesByRoleRecognizer, text: str, names: list[str]
+) -> None:
+    assert found(recognizer, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOTE: SALES PREFERS E-MAIL OVER PHONE.",  # a team, no person
+        "Management wants the report by Friday.",
+        "Kramer-Hines confirmed the order.",  # a firm named after its partners as often
+        "can you ask everyone whether it works?",
+        "Please ask support about the refund.",
+    ],
+)
+def test_teams_and_firms_before_a_personal_verb_are_no_names(
+    recognizer: NamesByRoleRecognizer, text: str
+) -> None:
+    assert found(recognizer, text) == []
