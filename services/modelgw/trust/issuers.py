@@ -81,3 +81,9 @@ LENGTHS = {
     "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
     "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
+
+
+def mod97_ok(compact: str) -> bool:
+    """ISO 13616's check of an IBAN (ASCII letters and digits only): the country code and
+    check digits moved to the end, each letter read as 10-35, the number mod 97 is 1."""
+    return int("".join(str(int(c, 36)) for c in compact[4:] + compact[:4])) % 97 == 1

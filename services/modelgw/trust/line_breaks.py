@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 from modelgw.trust.disguises import top_level_domain
-from modelgw.trust.issuers import LENGTHS
+from modelgw.trust.issuers import LENGTHS, luhn_ok, mod97_ok
 
 _CANDIDATE = re.compile(r"(?<=[\w@.+\-():=])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():;#])")
 _WINDOW = 48
@@ -46,14 +46,6 @@ _NUMBER_START = re.compile(r"[\d ().\-]*\d")
 _YEAR_IN_PROSE = re.compile(r"(?:19|20)\d\d[ \t]+[^\W\d_]")
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
 def _iban_ok(value: str) -> bool:
     """Mod 97 at the length its country's registry gives: a run of words and digits passes
     mod 97 one time in 97 (`poppy1987 at sky dot com` + `Phone: 0 7 2 ...`), the length too
@@ -61,8 +53,7 @@ def _iban_ok(value: str) -> bool:
     compact = re.sub(r"[ \-]", "", value).upper()
     if LENGTHS.get(compact[:2]) != len(compact):
         return False
-    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
-    return int(digits) % 97 == 1
+    return mod97_ok(compact)
 
 
 def _ip_ok(value: str) -> bool:
@@ -78,7 +69,7 @@ def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     found.update(m.span() for m in _EMAIL.finditer(text) if _tld_ok(m.group(0)))
     for m in _DIGIT_RUN.finditer(text):
-        if _luhn(re.sub(r"\D", "", m.group(0))):
+        if luhn_ok(re.sub(r"\D", "", m.group(0))):
             found.add(m.span())
     for m in _IBAN.finditer(text):
         for end in range(m.end(), m.start() + 14, -1):
@@ -167,7 +158,7 @@ def _card_across(left: str, right: str) -> str | None:
     if head is None or tail is None:
         return None
     digits = re.sub(r"\D", "", head.group(0) + tail.group(0))
-    if not (13 <= len(digits) <= 19 and _luhn(digits)):
+    if not (13 <= len(digits) <= 19 and luhn_ok(digits)):
         return None
     # The break stood between two groups where the line ends in a whole group of four (`2410`
     # + `5636 0852 6569`) or an Amex's six before its five (`3702 078908` + `14299`), and the

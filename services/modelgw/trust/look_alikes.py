@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from modelgw.trust.disguises import DIGIT_LOOK_ALIKES, LATIN_DIGIT_LOOK_ALIKES
+from modelgw.trust.issuers import mod97_ok
 
 MINUS_SIGNS = frozenset("\u2212\u2043\u02d7\u2796\u207b\u208b")
 """Minus signs and the hyphen bullet: drawn like a dash, classed as symbols."""
@@ -300,7 +301,7 @@ def _iban_valid(value: str, convert: dict[int, str]) -> bool:
     compact = "".join(c for c in chars if c.isalnum()).upper()
     if not compact.isascii() or not 15 <= len(compact) <= 34:
         return False
-    return int("".join(str(int(c, 36)) for c in compact[4:] + compact[:4])) % 97 == 1
+    return mod97_ok(compact)
 
 
 def _among_digits(around: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from modelgw.trust.issuers import LENGTHS
+from modelgw.trust.issuers import LENGTHS, mod97_ok
 from modelgw.trust.recognizers.base import DIGIT_GROUP_SEPARATOR, RegexRecognizer
 
 _PRINTED = re.compile(r"\b[A-Za-z]{2}[\dOoIil]{2}(?:[ \-.]?[A-Za-z0-9]{1,4}){3,8}\b")
@@ -59,9 +59,7 @@ chance; only the reading with all of them digits is tried."""
 def iban_checksum_ok(compact: str) -> bool:
     if not 15 <= len(compact) <= 34 or not compact[:2].isalpha() or not compact[2:4].isdigit():
         return False
-    rearranged = compact[4:] + compact[:4]
-    digits = "".join(str(int(c, 36)) for c in rearranged)
-    return int(digits) % 97 == 1
+    return mod97_ok(compact)
 
 
 def read_with_look_alikes(compact: str) -> bool:
