@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 from modelgw.trust.data_file import write_or_check
+from modelgw.trust.name_lists import fold_accents
 from modelgw.trust.place_names import (
-    ALIASES,
     DATA_FILE,
     SMALL_TOWN_POPULATION,
     PlaceNames,
     render,
     select,
 )
+from modelgw.trust.place_words import ALIASES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
@@ -41,7 +41,7 @@ def _is_word(name: str) -> bool:
 
     from modelgw.trust.word_dictionary import in_dictionary
 
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    plain = fold_accents(name)
     return any(
         zipf_frequency(spelling, "en") >= COMMON_ZIPF
         and all(in_dictionary(w) for w in spelling.lower().split())

@@ -197,18 +197,18 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if card_glue is not None:
             out.append((a, b, card_glue))
             continue
-        hyphenated = text[a:b] in {"\n", "\r\n"} and left.endswith("-")
+        glued = text[a:b] in {"\n", "\r\n"}
+        hyphenated = glued and left.endswith("-")
         card_glue = _card_across(left[:-1], right) if hyphenated else None
         if card_glue is not None:
             # a dash that groups the card (`4311-4002-` / `6717-7317`) stays; one that only
             # broke the line (`506150310-` / `8437830250`) goes
             out.append((a, b, "") if card_glue else (a - 1, b, ""))
             continue
-        glued = text[a:b] in {"\n", "\r\n"}
         if glued and _glued_across(left, right):  # an IP address first: `from 23.15` / `7.57.7`
             out.append((a, b, ""))
             continue
-        if glued and left.endswith("-") and _glued_across(left[:-1], right):
+        if hyphenated and _glued_across(left[:-1], right):
             out.append((a - 1, b, ""))  # hyphenated at the line's end: `fe80::62f7:8-` / `a15:...`
             continue
         if _cued_ssn_across(left, right):

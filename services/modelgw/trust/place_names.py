@@ -5,7 +5,7 @@ lower case (`sent to berlin`) or ALL CAPS (`SHIP TO DUBLIN`) too, and the
 model misses those. A gazetteer catches them, read from a data file committed
 beside this module (generated from the GeoNames tables, see `DATA_FILE`), no
 network. Names that are more often ordinary words in business
-text (`mobile`, `reading`, `split`, `enterprise`) are left out, and the ones
+text (`mobile`, `reading`, `split`, `enterprise`; `place_words`) are left out, and the ones
 that are words or first names as often as places (`turkey`, `jordan`,
 `long beach`) are kept but marked as needing a locative cue before them.
 """
@@ -13,13 +13,15 @@ that are words or first names as often as places (`turkey`, `jordan`,
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from modelgw.trust.data_file import parse_sections
+from modelgw.trust.name_lists import fold_accents
+from modelgw.trust.place_words import COMMON_WORDS, NEEDS_CUE
+from modelgw.trust.stop_words import english_stop_words
 
 MIN_CITY_POPULATION = 100_000
 """Cities at least this large are listed. A place large enough to be named in an address, a
@@ -44,157 +46,6 @@ PlaceKey = tuple[str, ...]
 
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 """A word of a place name (letters, with inner apostrophes and hyphens: `st. john's`)."""
-
-# Single-word places that are far more often ordinary words (or products) in business text.
-COMMON_WORDS = frozenset(
-    [
-        "ajax",
-        "archway",
-        "aurora",
-        "barking",
-        "bath",
-        "batman",
-        "bend",
-        "billings",
-        "boulder",
-        "brent",
-        "brits",
-        "centennial",
-        "centurion",
-        "commonwealth",
-        "corona",
-        "cypress",
-        "delta",
-        "enterprise",
-        "gent",
-        "independence",
-        "lira",
-        "male",
-        "mango",
-        "meridian",
-        "mesa",
-        "metro",
-        "mobile",
-        "nada",
-        "natal",
-        "nice",
-        "oceanside",
-        "oral",
-        "orange",
-        "paradise",
-        "pare",
-        "pest",
-        "poblacion",
-        "puri",
-        "reading",
-        "reunion",
-        "riverside",
-        "ruse",
-        "saga",
-        "sari",
-        "shaping",
-        "slough",
-        "sparks",
-        "split",
-        "springs",
-        "surprise",
-        "tamale",
-        "tours",
-        "tyre",
-        "vista",
-    ]
-)
-
-# Places that are also words, first names or phrases: found only after a locative cue
-# (`sent to jordan`, `office in turkey`), never on their own. Single-word cities always
-# need one; these are the countries, states and multi-word names that do too.
-NEEDS_CUE = frozenset(
-    [
-        "bermuda",
-        "chad",
-        "chile",
-        "china",
-        "cuba",
-        "curacao",
-        "dominica",
-        "georgia",
-        "guernsey",
-        "guinea",
-        "india",
-        "indiana",
-        "israel",
-        "jamaica",
-        "jersey",
-        "jordan",
-        "kenya",
-        "montana",
-        "niger",
-        "panama",
-        "togo",
-        "turkey",
-        "virginia",
-        "washington",
-        "borough park",
-        "broken arrow",
-        "business bay",
-        "cape coral",
-        "central coast",
-        "college station",
-        "coral springs",
-        "deer valley",
-        "east independence",
-        "elk grove",
-        "garden grove",
-        "gold coast",
-        "grand prairie",
-        "grand rapids",
-        "green bay",
-        "high point",
-        "international city",
-        "ivory park",
-        "little rock",
-        "long beach",
-        "model town",
-        "moreno valley",
-        "north shore",
-        "overland park",
-        "palm bay",
-        "red deer",
-        "round rock",
-        "sandy springs",
-        "simi valley",
-        "spanish town",
-        "spring valley",
-        "sterling heights",
-        "sunrise manor",
-        "sunset park",
-        "sunshine coast",
-        "thousand oaks",
-        "thunder bay",
-        "universal city",
-        "upper west side",
-        "west valley city",
-    ]
-)
-
-# Everyday names of countries that the GeoNames tables spell another way.
-ALIASES = (
-    "america",
-    "britain",
-    "congo",
-    "czech republic",
-    "england",
-    "great britain",
-    "holland",
-    "korea",
-    "netherlands",
-    "northern ireland",
-    "scotland",
-    "uae",
-    "uk",
-    "usa",
-    "wales",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,9 +92,7 @@ class PlaceNames:
     @classmethod
     def from_names(cls, free: Iterable[str], cued: Iterable[str]) -> PlaceNames:
         """A gazetteer of `free` names (found anywhere) and `cued` ones (after a cue only)."""
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        excluded = COMMON_WORDS | {w.lower() for w in STOP_WORDS}
+        excluded = COMMON_WORDS | {w.lower() for w in english_stop_words()}
         single_free: set[str] = set()
         single_cued: set[str] = set()
         multi: dict[PlaceKey, bool] = {}  # name → needs a cue
@@ -268,11 +117,8 @@ class PlaceNames:
                         continue
                     multi[key] = multi.get(key, cue) and cue
         single_cued -= single_free
-        grouped: dict[str, list[PlaceKey]] = {}
-        for key in multi:
-            grouped.setdefault(key[0], []).append(key)
         return cls(
-            by_first_word={w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()},
+            by_first_word=_by_first_word(multi),
             single_free=frozenset(single_free),
             single_cued=frozenset(single_cued),
             multi_cued=frozenset(k for k, cue in multi.items() if cue),
@@ -289,13 +135,18 @@ def key_of(name: str) -> PlaceKey:
     return key[1:] if len(key) > 1 and key[0] == "the" else key
 
 
+def _by_first_word(keys: Iterable[PlaceKey]) -> dict[str, tuple[PlaceKey, ...]]:
+    """Names of several words under their first word, longest first."""
+    grouped: dict[str, list[PlaceKey]] = {}
+    for key in keys:
+        grouped.setdefault(key[0], []).append(key)
+    return {w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()}
+
+
 def _word_spellings(word: str) -> set[str]:
     """A one-word name in lower case, and without accents too (`pécs`, `pecs`)."""
     lower = word.lower()
-    if lower.isascii():
-        return {lower}
-    plain = unicodedata.normalize("NFKD", lower)
-    return {lower, "".join(c for c in plain if not unicodedata.combining(c))}
+    return {lower, fold_accents(lower)}
 
 
 def _spellings(name: str) -> list[PlaceKey]:
@@ -305,8 +156,7 @@ def _spellings(name: str) -> list[PlaceKey]:
     key = key_of(name)
     if not key:
         return []
-    plain = unicodedata.normalize("NFKD", name)
-    folded = key_of("".join(c for c in plain if not unicodedata.combining(c)))
+    folded = key_of(fold_accents(name))
     return [key] if folded == key else [key, folded]
 
 
@@ -383,11 +233,8 @@ def parse(text: str) -> PlaceNames:
         return tuple([words.setdefault(w, w) for w in name.split(" ")])
 
     cued_names = [key(n) for n in sections["cued names"]]
-    grouped: dict[str, list[PlaceKey]] = {}
-    for name in [*(key(n) for n in sections["free names"]), *cued_names]:
-        grouped.setdefault(name[0], []).append(name)
     return PlaceNames(
-        by_first_word={w: tuple(sorted(k, key=len, reverse=True)) for w, k in grouped.items()},
+        by_first_word=_by_first_word([*(key(n) for n in sections["free names"]), *cued_names]),
         single_free=frozenset(sections["free words"]),
         single_cued=frozenset(sections["cued words"]),
         multi_cued=frozenset(cued_names),
