@@ -57,7 +57,7 @@ def ours() -> Analyze:
     """modelgw's detector (no memo here: the evaluation measures detection itself)."""
     from modelgw.trust.detector import Detector
 
-    detector = Detector(TrustConfig())
+    detector = Detector(TrustConfig(ner_window_memo_entries=0))
 
     def analyze(texts: list[str]) -> list[list[Span]]:
         return [

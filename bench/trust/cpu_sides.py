@@ -32,7 +32,7 @@ def worker() -> None:
     from modelgw.common.config.trust import TrustConfig
     from modelgw.trust.detector import Detector
 
-    detector = Detector(TrustConfig())
+    detector = Detector(TrustConfig(ner_window_memo_entries=0))
     texts = {size: messages(3, size, count) for size, count in SIZES.items()}
     for sample in texts.values():
         for text in sample[:5]:

@@ -132,7 +132,7 @@ def _found(detector: Detector, texts: list[str]) -> list[tuple[list[object], lis
     """Per text: the final detections in order, and the raw spans of its units, sorted."""
     out: list[tuple[list[object], list[object]]] = []
     for i in range(0, len(texts), BATCH):
-        items = [(t, ()) for t in texts[i : i + BATCH]]
+        items = [(t, (), "t") for t in texts[i : i + BATCH]]
         plan = make_plan(items, detector._scope)
         raw = detector.run_units(plan.units)
         final = finish(plan, raw, detector._threshold)
@@ -146,7 +146,7 @@ def _found(detector: Detector, texts: list[str]) -> list[tuple[list[object], lis
 
 
 def dump(path: Path) -> None:
-    detector = Detector(TrustConfig())
+    detector = Detector(TrustConfig(ner_window_memo_entries=0))
     result: dict[str, object] = {}
     for name, texts_of in {**OPEN, **SEALED}.items():
         texts = texts_of()

@@ -62,7 +62,7 @@ def _feed(pool: DetectorPool, until: threading.Event, seed: int, failures: list[
     done = 0
     while not until.is_set():
         try:
-            pool.analyze_items([(_text(rng), ())])
+            pool.analyze_items([(_text(rng), (), "t")])
             done += 1
         except Exception as exc:
             failures.append(type(exc).__name__)

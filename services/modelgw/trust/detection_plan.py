@@ -35,8 +35,9 @@ class Detection:
     score: float
 
 
-AnalysisItem = tuple[str, tuple[tenant_rules.TenantRule, ...]]
-"""A text and the tenant rules to apply to it."""
+AnalysisItem = tuple[str, tuple[tenant_rules.TenantRule, ...], str]
+"""A text, the tenant rules to apply to it, and the tenant it is read for (the key under
+which what the NER model found in its windows is remembered, see `window_memo`)."""
 
 RawSpan = tuple[str, int, int, float]
 """Entity type, start, end (offsets into the unit's text), score."""
@@ -75,12 +76,15 @@ class _TextPlan:
 class Plan:
     texts: list[_TextPlan]
     units: list[Unit]
+    tenants: list[str]
+    """The tenant each unit is read for, one per unit."""
 
 
 def make_plan(items: Sequence[AnalysisItem], scope: NerScope) -> Plan:
     texts: list[_TextPlan] = []
     units: list[Unit] = []
-    for text, rules in items:
+    tenants: list[str] = []
+    for text, rules, tenant in items:
         norm = normalise(text)
         plan = _TextPlan(norm)
         texts.append(plan)
@@ -89,9 +93,11 @@ def make_plan(items: Sequence[AnalysisItem], scope: NerScope) -> Plan:
         for start, end in ner_pieces(norm.text, scope):
             plan.ner.append((len(units), start))
             units.append(NerUnit(model_input(norm.text[start:end])))
+            tenants.append(tenant)
         plan.pattern = len(units)
         units.append(PatternUnit(norm.text, rules))
-    return Plan(texts, units)
+        tenants.append(tenant)
+    return Plan(texts, units, tenants)
 
 
 def shard(units: Sequence[Unit], shards: int) -> list[list[int]]:

@@ -34,6 +34,7 @@ from modelgw.trust.nlp_artifacts import KeywordVocabulary, LazyNlpArtifacts
 from modelgw.trust.offline import use_bundled_suffix_list
 from modelgw.trust.place_names import load_place_names
 from modelgw.trust.recognizers import builtin_recognizers, own_recognizers
+from modelgw.trust.window_memo import NerWindowMemo
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -92,6 +93,7 @@ class Detector:
         self._threshold = config.score_threshold
         self._batch = config.max_batch
         self._scope = config.ner_scope
+        self.windows = NerWindowMemo(config.ner_window_memo_entries)
         names = NameLists.load()
         self.ner = NerModel(config.spacy_model, names)
         # Presidio's NLP engine only tokenises here (context words); NER runs in `self.ner`.
@@ -130,12 +132,12 @@ class Detector:
         self, texts: Sequence[str], rules: tuple[tenant_rules.TenantRule, ...] = ()
     ) -> list[list[Detection]]:
         """Find entities in each text (one NER batch for all); blocking, CPU-bound."""
-        return self.analyze_items([(t, rules) for t in texts])
+        return self.analyze_items([(t, rules, "") for t in texts])
 
     def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
         """Like `analyze_many`, each text with its own tenant's rules (a batch mixes tenants)."""
         plan = make_plan(items, self._scope)
-        return finish(plan, self.run_units(plan.units), self._threshold)
+        return finish(plan, self.windows.run(plan, self.run_units), self._threshold)
 
     def run_units(self, units: Sequence[Unit]) -> list[list[RawSpan]]:
         """Raw spans for each unit: NER units in one model batch, pattern units one by one."""

@@ -180,7 +180,7 @@ class TrustEngine:
         size = self._config.chunk_chars
         bounds = [split(text, size, min(OVERLAP_CHARS, size // 4)) for text in texts]
         items: list[AnalysisItem] = [
-            (text[start:end], rules)
+            (text[start:end], rules, tenant)
             for text, cuts in zip(texts, bounds, strict=True)
             for start, end in cuts
         ]
@@ -196,7 +196,7 @@ class TrustEngine:
         timeout = (config.deadline_ms + config.deadline_ms_per_mb * chars / 1_000_000) / 1000
         if deadline is not None:
             timeout = max(0.0, min(timeout, deadline - time.monotonic()))
-        costs = [len(text) for text, _ in items]
+        costs = [len(text) for text, _, _ in items]
         started = time.monotonic()
         try:
             found = await asyncio.wait_for(

@@ -48,6 +48,7 @@ from modelgw.trust.detection_plan import (
 )
 from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
 from modelgw.trust.ner import load_word_lists
+from modelgw.trust.window_memo import NerWindowMemo
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class DetectorPool:
         self._recycling = False
         self._recycle_after = config.recycle_after_texts
         self._recycle_above = config.recycle_above_rss_mib * 1024 * 1024
+        self.windows = NerWindowMemo(config.ner_window_memo_entries)
         starting = [self._spawn() for _ in range(config.workers)]
         try:
             load_word_lists()  # this process plans the work: read them while the workers start
@@ -276,11 +278,15 @@ class DetectorPool:
         if not plan.units:
             return finish(plan, [], self._config.score_threshold)
         deadline = time.monotonic() + self._deadline_s
-        workers = self._acquire(deadline, most=len(plan.units))
-        groups = shard(plan.units, len(workers))
-        for spare in workers[len(groups) :]:
-            self._release(spare)
-        results = self._run(workers[: len(groups)], groups, plan.units, deadline)
+
+        def run_units(units: Sequence[Unit]) -> list[list[RawSpan]]:
+            workers = self._acquire(deadline, most=len(units))
+            groups = shard(units, len(workers))
+            for spare in workers[len(groups) :]:
+                self._release(spare)
+            return self._run(workers[: len(groups)], groups, units, deadline)
+
+        results = self.windows.run(plan, run_units)
         return finish(plan, results, self._config.score_threshold)
 
     def _acquire(self, deadline: float, most: int) -> list[_Worker]:

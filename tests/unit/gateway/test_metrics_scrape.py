@@ -47,7 +47,7 @@ class RefusingDetector:
         self._inner = inner
 
     def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
-        if any(UNDECIDABLE in text for text, _ in items):
+        if any(UNDECIDABLE in text for text, _, _ in items):
             raise RuntimeError("detector worker crashed")
         return self._inner.analyze_items(items)
 

@@ -31,7 +31,7 @@ def test_shards_cover_every_unit_once_and_balance(lengths: list[int], shards: in
 
 
 def test_any_split_gives_the_same_detections() -> None:
-    items = [(t, ()) for t in TEXTS]
+    items = [(t, (), "t") for t in TEXTS]
     plan = make_plan(items, NerScope.WINDOWS)
     runner = ScriptedRunner()
     whole = finish(plan, runner.run_units(plan.units), 0.4)
@@ -62,7 +62,7 @@ def test_the_pool_finds_what_the_in_process_detector_finds(trust_engine) -> None
         " ".join(f"Maria Garcia met Kevin Scott in Toronto, ticket {n}." for n in range(30)),
         "password=hunter2!x and key AKIAIOSFODNN7EXAMPLE on 10.0.0.12",
     ]
-    items = [(t, ()) for t in texts]
+    items = [(t, (), "t") for t in texts]
     in_process = Detector(TrustConfig())
     assert pool.analyze_items(items) == in_process.analyze_items(items)
     assert pool.analyze_items(items[2:3]) == in_process.analyze_items(items[2:3])  # split
@@ -71,7 +71,7 @@ def test_the_pool_finds_what_the_in_process_detector_finds(trust_engine) -> None
 def test_names_of_one_type_a_space_apart_are_one_detection() -> None:
     """`Dias` and `do Galho`, found by two recognizers, once left the space between in clear."""
     text = "moved to Dias do Galho, met Ana Lima and Rio"
-    plan = make_plan([(text, ())], NerScope.FULL)
+    plan = make_plan([(text, (), "t")], NerScope.FULL)
     raw = [
         ("LOCATION", 9, 13, 0.6),
         ("LOCATION", 14, 22, 0.6),

@@ -24,7 +24,7 @@ def _hammer(pool: DetectorPool, until: threading.Event, failures: list[BaseExcep
     done = 0
     while not until.is_set():
         try:
-            [found] = pool.analyze_items([(f"Alice wrote {done}", ())])
+            [found] = pool.analyze_items([(f"Alice wrote {done}", (), "t")])
             assert [(d.entity_type, d.start, d.end) for d in found] == [("PERSON", 0, 5)]
             done += 1
         except BaseException as exc:
@@ -70,7 +70,7 @@ def test_a_worker_is_recycled_after_n_texts_and_requests_meanwhile_all_succeed()
         now = set(pool.worker_pids())
         assert len(now) == 2, "the pool keeps its size"
         assert now != first
-        assert pool.analyze_items([("Alice again", ())])[0][0].entity_type == "PERSON"
+        assert pool.analyze_items([("Alice again", (), "t")])[0][0].entity_type == "PERSON"
     finally:
         pool.close()
 
@@ -125,7 +125,7 @@ def test_closing_while_a_successor_starts_stops_it_and_raises_in_no_thread() -> 
                 ),
                 factory=slow_start,
             )
-            pool.analyze_items([("Alice", ())])  # due: a successor starts, ready after 1 s
+            pool.analyze_items([("Alice", (), "t")])  # due: a successor starts, ready after 1 s
             deadline = time.monotonic() + 10
             while len(set(_detector_children()) - others) < 2 and time.monotonic() < deadline:
                 time.sleep(0.01)

@@ -28,7 +28,7 @@ class CountingDetector:
 
     def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
         self.gate.wait(10)
-        self.seen.extend(text for text, _ in items)
+        self.seen.extend(text for text, _, _ in items)
         return [[] for _ in items]
 
 

@@ -38,7 +38,7 @@ class OrderingDetector:
         self.started.set()
         self.gate.wait(10)
         out = []
-        for text, _ in items:
+        for text, _, _ in items:
             self.seen.append(text)
             at = text.find("Alice")
             out.append([Detection("PERSON", at, at + 5, 0.9)] if at >= 0 else [])

@@ -28,7 +28,7 @@ def test_ordinary_words_and_mailboxes_are_not_echoed() -> None:
 
 def test_finish_adds_echoes_that_no_detection_covers() -> None:
     text = "attendees: satō tatsuya\n- satō tatsuya: send the contract"
-    plan = make_plan([(text, ())], NerScope.FULL)
+    plan = make_plan([(text, (), "t")], NerScope.FULL)
     raw = [("PERSON", 11, 11 + len("satō tatsuya"), 0.85)]
     results: list[list[tuple[str, int, int, float]]] = [[] for _ in plan.units]
     results[plan.texts[0].pattern or 0] = raw

@@ -12,7 +12,7 @@ from modelgw.trust.recognizers.names_by_case import NamesByCaseRecognizer
 
 
 def _finished(text: str, raw: list[tuple[str, int, int, float]]) -> list[tuple[str, str]]:
-    plan = make_plan([(text, ())], NerScope.FULL)
+    plan = make_plan([(text, (), "t")], NerScope.FULL)
     results = [raw if isinstance(u, PatternUnit) else [] for u in plan.units]
     return [(d.entity_type, text[d.start : d.end]) for d in finish(plan, results, 0.4)[0]]
 

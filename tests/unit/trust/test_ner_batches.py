@@ -20,7 +20,7 @@ TEXTS = [
 
 def test_runs_of_any_size_find_the_same_entities() -> None:
     model = NerModel(TrustConfig().spacy_model)
-    plans = [make_plan([(t, ())], TrustConfig().ner_scope) for t in TEXTS]
+    plans = [make_plan([(t, (), "t")], TrustConfig().ner_scope) for t in TEXTS]
     windows = [u.text for plan in plans for u in plan.units if isinstance(u, NerUnit)]
     assert len(windows) > 40
     one_by_one = [model.spans([w])[0] for w in windows]

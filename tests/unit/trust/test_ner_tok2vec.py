@@ -46,7 +46,7 @@ def _tok2vec(nlp: Language) -> Model[Any, Any]:
 def _windows() -> list[list[str]]:
     """The NER windows of bench messages, one batch per message, as the detector sends them."""
     texts = messages(3, 1024, 12) + messages(4, 4096, 3)
-    plans = [make_plan([(text, ())], TrustConfig().ner_scope) for text in texts]
+    plans = [make_plan([(text, (), "t")], TrustConfig().ner_scope) for text in texts]
     return [[u.text for u in plan.units if isinstance(u, NerUnit)] for plan in plans]
 
 

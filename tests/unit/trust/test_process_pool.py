@@ -58,19 +58,36 @@ def _wait_for_new_worker(pool: DetectorPool, old: list[int], timeout: float = 30
 def test_spans_come_back_in_original_offsets() -> None:
     pool = _pool(2)
     try:
-        [found] = pool.analyze_items([("Hi, I\u200b am Alice.", ())])
+        [found] = pool.analyze_items([("Hi, I\u200b am Alice.", (), "t")])
         assert [(d.entity_type, d.start, d.end) for d in found] == [("PERSON", 10, 15)]
-        assert pool.analyze_items([("   ", ())]) == [[]]
+        assert pool.analyze_items([("   ", (), "t")]) == [[]]
     finally:
         pool.close()
+
+
+def test_windows_read_before_are_not_sent_again() -> None:
+    pool = _pool(1)
+    forgetful = DetectorPool(TrustConfig(workers=1, ner_window_memo_entries=0), factory=scripted)
+    filler = "the weekly note says that the parcels left on time and the returns fell a little"
+    texts = [f"Alice wrote it: {filler}, with {n} late ones." for n in range(3)]
+    try:
+        for text in texts:
+            assert pool.analyze_items([(text, (), "t")]) == forgetful.analyze_items(
+                [(text, (), "t")]
+            )
+        assert pool.windows.hits >= 2  # `Alice wrote it:` came back from the memo
+        assert forgetful.windows.hits == 0
+    finally:
+        pool.close()
+        forgetful.close()
 
 
 def test_a_long_text_is_split_across_idle_workers_with_the_same_result() -> None:
     pool = _pool(2)
     single = _pool(1)
     try:
-        split = pool.analyze_items([(LONG, ())])
-        assert split == single.analyze_items([(LONG, ())])
+        split = pool.analyze_items([(LONG, (), "t")])
+        assert split == single.analyze_items([(LONG, (), "t")])
         assert len(split[0]) == 40
         assert len(pool.worker_pids()) == 2
         assert all(w.jobs == 1 for w in pool._live)  # both workers read part of it
@@ -83,7 +100,7 @@ def test_a_hung_worker_is_killed_after_the_deadline_and_replaced(one_worker: Det
     [old] = one_worker.worker_pids()
     started = time.monotonic()
     with pytest.raises(TimeoutError):
-        one_worker.analyze_items([(f"Alice says {HANG}", ())])
+        one_worker.analyze_items([(f"Alice says {HANG}", (), "t")])
     assert time.monotonic() - started < 2.0
     assert one_worker.replaced == 1
     new = _wait_for_new_worker(one_worker, [old])
@@ -92,16 +109,16 @@ def test_a_hung_worker_is_killed_after_the_deadline_and_replaced(one_worker: Det
     while _alive(old) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(old)
-    [found] = one_worker.analyze_items([("Alice is back", ())])
+    [found] = one_worker.analyze_items([("Alice is back", (), "t")])
     assert [(d.start, d.end) for d in found] == [(0, 5)]
 
 
 def test_a_worker_that_dies_fails_the_batch_and_is_replaced(one_worker: DetectorPool) -> None:
     [old] = one_worker.worker_pids()
     with pytest.raises(DetectorProcessLost):
-        one_worker.analyze_items([(f"Alice {CRASH}", ())])
+        one_worker.analyze_items([(f"Alice {CRASH}", (), "t")])
     _wait_for_new_worker(one_worker, [old])
-    assert one_worker.analyze_items([("Alice", ())])[0][0].entity_type == "PERSON"
+    assert one_worker.analyze_items([("Alice", (), "t")])[0][0].entity_type == "PERSON"
 
 
 def test_a_detector_error_comes_back_by_type_only_and_keeps_the_worker(
@@ -109,11 +126,11 @@ def test_a_detector_error_comes_back_by_type_only_and_keeps_the_worker(
 ) -> None:
     [old] = one_worker.worker_pids()
     with pytest.raises(DetectionFailed) as caught:
-        one_worker.analyze_items([(f"Alice 555-0100 {RAISE}", ())])
+        one_worker.analyze_items([(f"Alice 555-0100 {RAISE}", (), "t")])
     assert "ValueError" in str(caught.value)
     assert "555-0100" not in str(caught.value)
     assert one_worker.replaced == 0 and one_worker.worker_pids() == [old]
-    assert one_worker.analyze_items([("Alice", ())])[0]
+    assert one_worker.analyze_items([("Alice", (), "t")])[0]
 
 
 def test_a_worker_that_cannot_build_its_detector_fails_the_start() -> None:

@@ -125,6 +125,11 @@ class TrustConfig(StrictModel):
     """Analyses remembered per process (keyed by tenant policy and text hash); 0 turns it off.
     Each costs about 180 bytes of the gateway's memory once the memo is full (3.4 MiB at the
     default), reached after as many checked texts: memory grows until then."""
+    ner_window_memo_entries: int = Field(default=20_000, ge=0)
+    """NER windows remembered per process (keyed by tenant and window hash; see
+    `modelgw.trust.window_memo`): a text that repeats most of an earlier one (a prompt
+    template around new details) sends only its new windows to the model. 0 turns it off.
+    About 180 bytes an entry once full (3.4 MiB at the default)."""
     session_vault: SessionVaultConfig = Field(default_factory=SessionVaultConfig)
     toxicity_model: ToxicityModel = ToxicityModel.NONE
 
