@@ -73,18 +73,18 @@ class AnswerFilter:
 
     async def _segments(self, segments: list[str]) -> list[str]:
         out: list[str] = []
-        for segment in segments:
+        for segment, scan in self._runs(segments):
             start = self._segmented
             self._segmented += len(segment)
             cuts = [end - start for end in self._chunk_ends if end < self._segmented]
             self._chunk_ends = [end for end in self._chunk_ends if end > self._segmented]
             if self._scanner.cut:
                 break
-            if self._unscanned(segment):
+            if scan:
+                scanned = await self._scanner.scan([segment])
+            else:
                 self._scanner.unscanned(segment)
                 scanned = [segment]
-            else:
-                scanned = await self._scanner.scan([segment])
             for text in scanned:
                 self._masked.append(text)
                 restored = self._restorer.feed(text)
@@ -93,6 +93,21 @@ class AnswerFilter:
                 elif restored:
                     out.append(restored)
         return out
+
+    def _runs(self, segments: list[str]) -> list[tuple[str, bool]]:
+        """The segments, each with whether it must be scanned; consecutive ones released
+        unscanned are joined into one. Nothing reads them but the scanner's context, which
+        reads them in order either way, so what leaves is the same text, in the backend's
+        pieces: a whole answer of ordinary words (a non-streamed answer is one chunk) is
+        one piece, not one per pair of words."""
+        runs: list[tuple[str, bool]] = []
+        for segment in segments:
+            scan = not self._unscanned(segment)
+            if runs and not scan and not runs[-1][1]:
+                runs[-1] = (runs[-1][0] + segment, False)
+            else:
+                runs.append((segment, scan))
+        return runs
 
     def _unscanned(self, segment: str) -> bool:
         """Ordinary words only, and nothing scores toxicity: nothing to find in it."""

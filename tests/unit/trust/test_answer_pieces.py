@@ -64,3 +64,16 @@ async def test_a_cue_in_text_released_unscanned_still_counts_for_the_next_segmen
         pieces.extend(await answer.feed(f" {word}" if index else word))
     out = "".join(pieces) + "".join(await answer.finish())
     assert "Pełczyce" not in out, out
+
+
+async def test_a_whole_answer_of_ordinary_words_leaves_as_the_one_piece_it_came_in(
+    trust_engine: TrustEngine,
+) -> None:
+    """A non-streamed answer is one chunk: what its feed releases unscanned leaves as one
+    piece (one event through the pipeline, not one per pair of words); the words still
+    held back (they may go on) leave at the finish."""
+    answer = _filter(trust_engine)
+    text = "the refund was approved and the parcel will be sent to you soon, as agreed"
+    released = await answer.feed(text)
+    assert len(released) == 1 and len(released[0].split()) >= 10, released
+    assert "".join(released + await answer.finish()) == text
