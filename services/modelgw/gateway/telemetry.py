@@ -29,8 +29,10 @@ from modelgw.common.metrics import (
     DURATION_BUCKETS_S,
     FIRST_TOKEN_BUCKETS_S,
     PER_TOKEN_BUCKETS_S,
+    Adds,
     Metrics,
 )
+from modelgw.common.metrics import counter as request_counter
 from modelgw.common.tenant import Caller
 from modelgw.gateway.routing.breaker import BreakerState
 
@@ -46,7 +48,11 @@ NO_BACKEND = "none"
 
 class GatewayTelemetry:
     def __init__(self, meter: Meter) -> None:
-        counter, histogram = meter.create_counter, meter.create_histogram
+        histogram = meter.create_histogram
+
+        def counter(name: str, *, unit: str, description: str) -> Adds:
+            return request_counter(meter, name, unit=unit, description=description)
+
         self._requests = counter(
             "modelgw.requests",
             unit="{request}",
