@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 from modelgw.trust.disguises import top_level_domain
-from modelgw.trust.issuers import LENGTHS, luhn_ok, mod97_ok
+from modelgw.trust.issuers import LENGTHS, issued, luhn_ok, mod97_ok
 
 _CANDIDATE = re.compile(r"(?<=[\w@.+\-():=])[ \t]*\r?\n[ \t]*(?=[\w@.+\-():;#])")
 _WINDOW = 48
@@ -82,6 +82,11 @@ def _values(text: str, *, phones: bool = True) -> set[tuple[int, int]]:
         if 10 <= sum(c.isdigit() for c in m.group(0)) <= 15:
             found.add(m.span())
     return found
+
+
+def _unissued_run(value: str) -> bool:
+    """A run of digits that passes Luhn but is no card a scheme issues."""
+    return _DIGIT_RUN.fullmatch(value) is not None and not issued(re.sub(r"\D", "", value))
 
 
 def _tld_ok(email: str) -> bool:
@@ -224,10 +229,21 @@ def joins(text: str) -> list[tuple[int, int, str]]:
             continue
         if _NUMBERED_LINE_END.search(left) and _POSTCODE_LINE.match(right):
             continue  # `Postfach 89829` over `61830 Valley`: an address block's lines
+        phone_ends_line = any(e == len(left) for _, e in _values(left))
         for glue in ("", " "):
             joined = left + glue + right
+            # A line that already ends in a whole phone number is not cut short: a number
+            # that only reads as a longer phone with the next line's start (`+33 1 23 97 73
+            # 34` over `28, AVENUE ...`, a house number) stays apart, and so does one that
+            # passes Luhn only by chance (`0802 182 8889` over `4, Allen Avenue`); a card a
+            # scheme issues does not.
+            values = _values(joined, phones=not phone_ends_line)
             across = [
-                (s, e) for s, e in _values(joined) if s < len(left) and e > len(left) + len(glue)
+                (s, e)
+                for s, e in values
+                if s < len(left)
+                and e > len(left) + len(glue)
+                and not (phone_ends_line and _unissued_run(joined[s:e]))
             ]
             if across:
                 out.append((a, b, glue))

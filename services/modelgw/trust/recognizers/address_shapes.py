@@ -214,17 +214,39 @@ def _prose_before_name(words: str, text: str) -> int:
     return cut
 
 
+_US_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+_AU_POSTCODE = re.compile(r"\d{4}")
+_CA_POSTCODE = re.compile(r"[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d")
+
+
+def state_code_fits(state: str, code: str, *, titled: bool) -> bool:
+    """Whether `state` and the postcode after it are one country's: a US state and a ZIP,
+    an Australian state and four digits, a Canadian province and `A1A 1A1`; written in
+    capitals wherever the text has any. `on 0509 036 85 14` (a phone number after `on`)
+    is no town in Ontario."""
+    upper = state.upper()
+    if titled and state != upper:
+        return False
+    return bool(
+        (upper in US_STATES and _US_ZIP.fullmatch(code))
+        or (upper in AU_STATES and _AU_POSTCODE.fullmatch(code))
+        or (upper in CA_PROVINCES and _CA_POSTCODE.fullmatch(code))
+    )
+
+
 def _town_state_code(text: str, state_at: int) -> _Block | None:
     """`Johnsonfurt, NE 80119` on its own: the town is the words before the state."""
     m = part.STATE_CODE.match(text, state_at)
-    if m is None or m.group("state").upper() not in STATES:
+    if m is None:
         return None
     window = text[max(0, state_at - 60) : state_at]
+    titled = _has_upper(text, state_at - len(window), m.end())
+    if not state_code_fits(m.group("state"), m.group("code"), titled=titled):
+        return None
     town = re.search(rf"((?:{part.TOWN_WORD}[ \t]+){{0,3}}{part.TOWN_WORD}),?[ \t]+$", window)
     if town is None:
         return None
     words = town.group(1).split()
-    titled = _has_upper(text, state_at - len(window), m.end())
     while words and not _words_ok(words, titled):
         words = words[1:]
     if not words:
