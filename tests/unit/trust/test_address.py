@@ -80,6 +80,10 @@ def test_case_and_postcodes_in_context(
         "i have 3 green lights on the dashboard",
         "earned 500 bonus points during the spring campaign",
         "Meet me at the office at 10 on Main, then lunch.",
+        # a state code only before its own country's postcode, in capitals in a text with any
+        "Prefers WhatsApp on 0509 036 85 14. Follow up via assistant Jörg.",
+        "pls text agnès on 0033 1 24 50 75 50 that the van is late",
+        "Call Dana in 2024 about the renewal.",
     ],
 )
 def test_prose_with_numbers_is_no_address(recognizer: AddressRecognizer, text: str) -> None:
