@@ -28,8 +28,12 @@ _IPV6 = re.compile(
     r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:])"
 )
 """With an IPv4 tail too (`::ffff:192.0.2.7`)."""
-_NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?[ \t]+\d{3,6}$")
-_POSTCODE_LINE = re.compile(r"\d{3,6}[ \t]+[^\W\d_]{2,}")
+_NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?,?[ \t]+\d{1,6}$")
+_HOUSE_LINE = re.compile(r"\d{1,5}[A-Za-z]?,[ \t]*[^\W\d_a-z][^\W\d_]")
+"""A line that starts with a house number, a comma and the street's capitalised first word
+(`4567, the old one is gone` is a number's end and prose)."""
+_POSTCODE_LINE = re.compile(r"\d{3,6}(?:-\d{3,4})?[ \t]+[^\W\d_]{2,}")
+"""A line that starts with a postcode and a town (`61830 Valley`, `65578-188 Serra do Mel`)."""
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
 _CUED_NUMBER = re.compile(
     r"(?i)\b(?:phone|tel|call|called|mobile|cell|fax|ring|dial|whatsapp|text|on|at|from|line"
@@ -129,6 +133,7 @@ def _whole(value: str, left: str, right: str) -> bool:
 
 
 _LAST_WORD = re.compile(r"(?:^|(?<=\s))\S+$")
+_NUMBER_TOKEN = re.compile(r"\d+(?:[\-.]\d+)*")
 _ADDRESS_CUE = re.compile(r"(?i)\b(?:at|to|e-?mail|mail|contact|address|is|cc|bcc)[ \t]*:?[ \t]*$")
 
 
@@ -143,8 +148,9 @@ def _fragment(left: str) -> bool:
     token = m.group(0)
     if token[-1] in ":;,!?" or (any(c.isupper() for c in token) and not token.isupper()):
         return False  # `Valley`; in capitals throughout (`TO: CARINA.`) the case tells nothing
-    if token.isdigit() or "#" in token:
-        return False  # a ZIP code, a phone number's end (`office 02030 99 3020`, `...826#4012`)
+    if _NUMBER_TOKEN.fullmatch(token) or "#" in token:
+        return False  # a ZIP code, a phone number's end (`office 02030 99 3020`, `...826#4012`,
+        # `666-5607`: a postcode)
     if len(token) <= 3 or not token.isalpha():
         return True
     return _ADDRESS_CUE.search(left, 0, m.start()) is not None
@@ -228,22 +234,21 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
             continue
         if _NUMBERED_LINE_END.search(left) and _POSTCODE_LINE.match(right):
-            continue  # `Postfach 89829` over `61830 Valley`: an address block's lines
-        phone_ends_line = any(e == len(left) for _, e in _values(left))
+            continue  # `Postfach 89829` over `61830 Valley`, `apto 35` over `65578-188 Serra`:
+            # an address block's lines
+        # A line that starts with a house number and its street (`28, AVENUE ...`) is an
+        # address's first line: the digits above it do not go on into it as a longer phone
+        # (`+33 1 23 97 73 34` over it), nor as a run that passes Luhn only by chance
+        # (`0802 182 8889` over `4, Allen Avenue`); a card a scheme issues still does.
+        house = _HOUSE_LINE.match(right) is not None
         for glue in ("", " "):
             joined = left + glue + right
-            # A line that already ends in a whole phone number is not cut short: a number
-            # that only reads as a longer phone with the next line's start (`+33 1 23 97 73
-            # 34` over `28, AVENUE ...`, a house number) stays apart, and so does one that
-            # passes Luhn only by chance (`0802 182 8889` over `4, Allen Avenue`); a card a
-            # scheme issues does not.
-            values = _values(joined, phones=not phone_ends_line)
             across = [
                 (s, e)
-                for s, e in values
+                for s, e in _values(joined, phones=not house)
                 if s < len(left)
                 and e > len(left) + len(glue)
-                and not (phone_ends_line and _unissued_run(joined[s:e]))
+                and not (house and _unissued_run(joined[s:e]))
             ]
             if across:
                 out.append((a, b, glue))
@@ -341,6 +346,11 @@ _PHONE_THEN_PART = re.compile(
 )
 
 
+_EXTENSION_REST = re.compile(r"[A-Za-z]{0,8}[ \t]*[.:=]?[ \t]*\d{0,6}(?![\w\-/])")
+"""The rest of a cut extension: letters of its word, digits, then no more of a number (`1` of
+`1-4-12 sakae`, a Japanese address line after `#5596`, is none)."""
+
+
 def _extension_cut(left: str, right: str) -> bool:
     """A break inside the extension itself (`+680 277 1234;e` over `xt=870`, `x 4` over `32`):
     the part before the break and the start of the next line read as an extension together
@@ -348,7 +358,8 @@ def _extension_cut(left: str, right: str) -> bool:
     m = _PHONE_THEN_PART.search(left)
     if m is None or not m.group("part").strip(" \t;,"):
         return False
-    rest = re.match(r"[A-Za-z]{0,8}[ \t]*[.:=]?[ \t]*\d{0,6}", right)
-    assert rest is not None
+    rest = _EXTENSION_REST.match(right)
+    if rest is None:
+        return False
     joined = m.group("part") + rest.group(0)
     return bool(rest.group(0)) and _EXTENSION_START.fullmatch(joined) is not None

@@ -37,6 +37,13 @@ def found(recognizer: WorldAddressRecognizer, text: str) -> list[str]:
         "12 bis, rue des Lilas\n75019 Paris",
         "Bâtiment C, appartement 12, 4, rue de la Paix, 75002 Paris",
         "Flat 3, Rowan Court, 12 Mill Lane, Leeds, LS6 2AB",
+        # a block's lines above its town line, numbered or not
+        "Flat 168, Prestige Lakeside\nSector 62\nHill Town, Kerala 777624",
+        "5-17-17 Shibuya Grand Palace 1157\nNaka-ku, Nagoya 462-0523",
+        "1-4-12 sakae\nshimonakatsukawa 666-5607",
+        # Brazil: the street's number ends its line, the CEP, town and state the next
+        "Rua das Flores, 1982, Bloco B, apto 35\n65578-188 Serra do Mel - RS",
+        "AVENIDA PAULISTA, 2547\n64399-301 MURICILÂNDIA - PR",
     ],
 )
 def test_an_address_is_one_block(recognizer: WorldAddressRecognizer, address: str) -> None:
@@ -52,6 +59,19 @@ def test_an_address_is_one_block(recognizer: WorldAddressRecognizer, address: st
         ("Visit Kita-ku, Osaka 530-0001 soon", "Kita-ku, Osaka 530-0001"),
         # A form's next field ends the address block.
         ("Postcode: LS6 2AB\nPhone (mobile): 07700 900123", "LS6 2AB"),
+        # a label or a phone number's line above ends the climb
+        (
+            "Home address:\nSector 62\nHill Town, Kerala 777624",
+            "Sector 62\nHill Town, Kerala 777624",
+        ),
+        (
+            "Office 0802 182 8889\n4, Allen Avenue\nWuse II, Abuja 900130",
+            "4, Allen Avenue\nWuse II, Abuja 900130",
+        ),
+        (
+            "t: 03-1238-4978#5596\n1-4-12 sakae\nshimonakatsukawa 666-5607",
+            "1-4-12 sakae\nshimonakatsukawa 666-5607",
+        ),
     ],
 )
 def test_town_lines_of_more_countries(

@@ -299,6 +299,37 @@ def _lines_back(text: str, start: int, most: int = 3) -> int:
     return line_start + len(text[line_start:start]) - len(text[line_start:start].lstrip())
 
 
+_NUMBER_WORD = re.compile(r"(?i)(?<![\w.])(?:h\.?[ \t]?)?no\.(?=[ \t]*\d)")
+"""`No. 213`, `H.No. 11-1-321/A`: the word that says a number follows."""
+_FIELD_MARK = re.compile(r"[:@|]")
+"""A label, an e-mail or a signature's separator: a line of another field, not the address."""
+_PHONE_DIGITS = 9
+"""A line with this many digits holds a phone number (`Office 0802 182 8889`), not a flat's."""
+
+
+def lines_above(text: str, start: int, most: int = 3) -> int:
+    """Back over up to `most` address lines above a town-and-postcode line that begins at
+    `start`, numbered or not: an Indian or Japanese block's flat, building, street and area
+    each have a line of their own (`Flat 168, Prestige Lakeside` / `Sector 62` / `Hill Town,
+    Kerala 777624`). A label (`Home address:`), prose or a blank line ends the climb."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return start
+    for _ in range(most):
+        if line_start == 0:
+            break
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start : line_start - 1]
+        if (
+            _FIELD_MARK.search(line)
+            or sum(c.isdigit() for c in line) >= _PHONE_DIGITS
+            or not _address_line(_NUMBER_WORD.sub(" ", line))
+        ):
+            break
+        line_start = prev_start
+    return line_start + len(text[line_start:start]) - len(text[line_start:start].lstrip())
+
+
 def _address_line(line: str) -> bool:
     """A line that can belong to an address block: a few names and numbers, no prose."""
     words = line.replace(",", " ").split()

@@ -27,7 +27,7 @@ from modelgw.trust.address_regions import (
     SIX_DIGIT_STATES,
 )
 from modelgw.trust.recognizers.address import AddressRecognizer
-from modelgw.trust.recognizers.address_shapes import _Block, _words_ok
+from modelgw.trust.recognizers.address_shapes import _Block, _words_ok, lines_above
 from modelgw.trust.tail_scan import TailAnchored
 
 _W = part.WORD
@@ -81,6 +81,10 @@ _JP_LINES = TailAnchored(_JP_LINE, _JP_TAIL, r"[\w'\u2019\-., \t]")
 _BENGALURU = re.compile(
     r"(?<![\w])\d{1,2}(?i:st|nd|rd|th)[ \t]+(?i:main|cross)(?:[ \t]+(?i:road|rd\.?))?(?![\w])"
 )
+_BR_CEP_LINE = re.compile(
+    rf"(?<![\w\-])\d{{5}}-\d{{3}}[ \t]+(?P<town>{_TOWN})[ \t]+-[ \t]+(?P<uf>[A-Za-z]{{2}})(?![\w])"
+)
+"""Brazil's last address line: the CEP, the town and the state (`65578-188 Serra do Mel - RS`)."""
 _CODE_TOWN_LINE = re.compile(
     rf"(?:^|(?<=[\n:\x22']))[ \t]*(?P<code>\d{{5}})[ \t]+(?P<town>{_TOWN}?)[ \t]*(?=$|[\n,\x22'])",
     re.MULTILINE,
@@ -96,11 +100,15 @@ class WorldAddressRecognizer(AddressRecognizer):
             town = self._region_or_place(m.group("town"))
             if town is not None:
                 start = m.start("town") + len(m.group("town")) - len(town)
-                blocks.append(_Block(_parts_before(text, start), m.end(), True))
+                blocks.append(_Block(lines_above(text, _parts_before(text, start)), m.end(), True))
         for m in _JP_LINES.finditer(text):
             ward = m.start() < m.start("town")
-            if ward or self._known_place(m.group("town")):
-                blocks.append(_Block(_parts_before(text, m.start()), m.end(), True))
+            if ward or self._known_place(m.group("town")) or _after_jp_block(text, m.start()):
+                start = lines_above(text, _parts_before(text, m.start()))
+                blocks.append(_Block(start, m.end(), True))
+        for m in _BR_CEP_LINE.finditer(text) if "-" in text else ():
+            if _br_state(m, text):
+                blocks.append(_Block(m.start(), m.end(), True))
         blocks += [_Block(*m.span(), False) for m in _JP_BLOCK.finditer(text)]
         blocks += [_Block(*m.span(), True) for m in _BENGALURU.finditer(text)]
         for m in _CODE_TOWN_LINE.finditer(text):
@@ -116,6 +124,9 @@ class WorldAddressRecognizer(AddressRecognizer):
             return unit.end(), False
         if _LABEL_AHEAD.match(text, pos) and not text[text.rfind("\n", 0, pos) + 1 : pos].strip():
             return None
+        cep = _BR_CEP_LINE.match(text, pos)
+        if cep and _br_state(cep, text):
+            return cep.end(), True
         code = _REGION_AFTER.match(text, pos)
         if code:
             letters = code.group("code")
@@ -164,6 +175,27 @@ class WorldAddressRecognizer(AddressRecognizer):
 
 def _titled(town: str) -> bool:
     return all(w[:1].isupper() or not w[:1].isalpha() for w in town.split())
+
+
+def _after_jp_block(text: str, start: int) -> bool:
+    """Whether the line above the one starting at `start` is a Japanese block line (`1-4-12
+    sakae`): then a town unknown to the gazetteer before a postcode is still the address's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0 or text[line_start:start].strip():
+        return False
+    above = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].strip()
+    return _JP_BLOCK.fullmatch(above) is not None
+
+
+def _br_state(m: re.Match[str], text: str) -> bool:
+    """A Brazilian state's code after the town, in capitals where the text has any."""
+    uf = m.group("uf")
+    titled = not (text.islower() or text.isupper())
+    return (
+        uf.upper() in BR_STATES
+        and (uf.isupper() or not titled)
+        and _words_ok(m.group("town").split(), titled=False)
+    )
 
 
 def _parts_before(text: str, start: int) -> int:
