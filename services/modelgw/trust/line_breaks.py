@@ -32,6 +32,13 @@ _NUMBERED_LINE_END = re.compile(r"[^\W\d_]{2,}\.?,?[ \t]+\d{1,6}$")
 _HOUSE_LINE = re.compile(r"\d{1,5}[A-Za-z]?,[ \t]*[^\W\d_a-z][^\W\d_]")
 """A line that starts with a house number, a comma and the street's capitalised first word
 (`4567, the old one is gone` is a number's end and prose)."""
+_STREET_LINE = re.compile(
+    r"(?:\d{1,6}[A-Za-z]?|\d{1,2}-\d{1,2}-\d{1,4})[ \t]+"
+    r"(?!(?i:x|ext|extn|extension)\b)[^\W\d_a-z][^\W\d_]"
+)
+"""A line that starts with a house number (or a Japanese block's) and a capitalised word:
+under a line that ends in a whole phone number, the first line of an address (`37472 Cedar
+Hollow Lane`, `1-18-9 Chūō Grand Palace 744`), not the number's end (`89 Ext. 86789`)."""
 _POSTCODE_LINE = re.compile(r"\d{3,6}(?:-\d{3,4})?[ \t]+[^\W\d_]{2,}")
 """A line that starts with a postcode and a town (`61830 Valley`, `65578-188 Serra do Mel`)."""
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
@@ -236,11 +243,15 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         if _NUMBERED_LINE_END.search(left) and _POSTCODE_LINE.match(right):
             continue  # `Postfach 89829` over `61830 Valley`, `apto 35` over `65578-188 Serra`:
             # an address block's lines
-        # A line that starts with a house number and its street (`28, AVENUE ...`) is an
-        # address's first line: the digits above it do not go on into it as a longer phone
+        # A line that starts with a house number and its street (`28, AVENUE ...`; after a
+        # whole phone number, `37472 Cedar Hollow Lane`) is an address's first line: the
+        # digits above it do not go on into it as a longer phone
         # (`+33 1 23 97 73 34` over it), nor as a run that passes Luhn only by chance
         # (`0802 182 8889` over `4, Allen Avenue`); a card a scheme issues still does.
-        house = _HOUSE_LINE.match(right) is not None
+        house = _HOUSE_LINE.match(right) is not None or (
+            _STREET_LINE.match(right) is not None
+            and any(e == len(left) for _, e in _values(left))
+        )
         for glue in ("", " "):
             joined = left + glue + right
             across = [

@@ -109,3 +109,16 @@ def test_a_state_column_is_no_place(recognizer: LabelledFieldsRecognizer) -> Non
         ("PERSON", "Jo Kim"),
         ("LOCATION", "Ithaca"),
     ]
+
+
+def test_an_ssn_column_masks_its_numbers_with_or_without_separators(
+    recognizer: LabelledFieldsRecognizer,
+) -> None:
+    text = (
+        "employee;ssn;date_of_birth;state\n"
+        "Kaitlyn Delgado;132748564;21/03/1970;NY\n"
+        "Wyatt O'Donnell;481-51-4869;1960-05-23;CA\n"
+        "Nobody Real;000123456;1960-05-23;CA\n"  # no number of the SSA's
+    )
+    ssns = [text[s:e] for k, s, e in recognizer.tables(text) if k == "US_SSN"]
+    assert ssns == ["132748564", "481-51-4869"]

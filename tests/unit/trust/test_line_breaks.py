@@ -14,6 +14,9 @@ from modelgw.trust.line_breaks import joins
         "OFFICE +33 1 23 97 73 34\n28, AVENUE JEAN-JAURÈS",
         # a Luhn-valid run only by chance (`0802 182 88894`): no scheme issues it
         "Office 0802 182 8889\n4, Allen Avenue",
+        # after a whole phone number, a street's number and name, or a Japanese block's
+        "Tel. (201) 671-6915\n37472 Cedar Hollow Lane",
+        "Tel. +81 90-1283-3662\n1-18-9 Chūō Grand Palace 744",
     ],
 )
 def test_a_line_that_ends_in_a_whole_phone_number_is_not_joined(text: str) -> None:
@@ -25,6 +28,7 @@ def test_a_line_that_ends_in_a_whole_phone_number_is_not_joined(text: str) -> No
     [
         ("card 4111 1111\n1111 1111", " "),
         ("Call me on 727\n047 678 please", " "),
+        ("call +92 21 2345678\n9 Ext. 86789", ""),  # an extension, not a street
     ],
 )
 def test_a_value_cut_by_the_break_is_joined(text: str, glue: str) -> None:

@@ -59,6 +59,12 @@ _ADDRESS = frozenset(
     if w.strip()
 )
 _PLACE = frozenset("city|town|village|county|district|place of birth|birthplace".split("|"))
+_SSN = frozenset(
+    ["ssn", "us ssn", "social security", "social security number", "social security no"]
+)
+_SSN_VALUE = re.compile(r"(?!000|666|9)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}")
+"""A US social security number as a column writes it, with or without its separators (the
+column's name says what it is; outside a table a bare nine digits needs more, see `ssn`)."""
 _LABEL = re.compile(
     r"(?:^|(?<=[\s{,;|(]))(?P<quote>[\"']?)(?P<label>[A-Za-z][A-Za-z_ ./\-]{0,30}?[A-Za-z12])"
     r"(?P=quote)[ \t]*[:=][ \t]*(?P<vq>[\"']?)[ \t]*"
@@ -84,7 +90,7 @@ class LabelledFieldsRecognizer(RegexRecognizer):
 
     def __init__(self, names: NameLists) -> None:
         super().__init__()
-        self.supported_entities = ["ADDRESS", "PERSON", "LOCATION"]
+        self.supported_entities = ["ADDRESS", "PERSON", "LOCATION", "US_SSN"]
         self._names = names
 
     def fields(self, text: str) -> list[tuple[str, int, int]]:
@@ -189,6 +195,8 @@ def _kind(key: str) -> str | None:
         return "ADDRESS"
     if key in _PLACE:
         return "LOCATION"
+    if key in _SSN:
+        return "US_SSN"
     return None
 
 
@@ -205,6 +213,8 @@ def _header(line: str) -> tuple[str, list[str | None]] | None:
 
 
 def _cell_ok(kind: str, value: str) -> bool:
+    if kind == "US_SSN":
+        return _SSN_VALUE.fullmatch(value) is not None
     if kind == "PERSON":
         return _NAME_VALUE.fullmatch(value) is not None and value.lower() not in _NO_VALUE
     return _address_value(value)
