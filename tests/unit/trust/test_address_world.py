@@ -59,6 +59,11 @@ def test_an_address_is_one_block(recognizer: WorldAddressRecognizer, address: st
         ("Visit Kita-ku, Osaka 530-0001 soon", "Kita-ku, Osaka 530-0001"),
         # A form's next field ends the address block.
         ("Postcode: LS6 2AB\nPhone (mobile): 07700 900123", "LS6 2AB"),
+        # a flat and its building's name before the street, in running text
+        (
+            "Keep the address as is: Flat 9, The Maltings, 32a Ladypit Lane, London, EC1R 7LU",
+            "Flat 9, The Maltings, 32a Ladypit Lane, London, EC1R 7LU",
+        ),
         # a label or a phone number's line above ends the climb
         (
             "Home address:\nSector 62\nHill Town, Kerala 777624",

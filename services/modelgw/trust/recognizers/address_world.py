@@ -61,6 +61,12 @@ _BACK_STEPS = (
         rf"(?i:{BUILDING_WORDS}),[ \t]*\n?[ \t]*$"
     ),
     part.UNIT_BEFORE,
+    # a unit and its building's name before the street (`Flat 9, The Maltings, `)
+    re.compile(
+        rf"(?:^|(?<=[\s,(:\x22']))(?:{part.UNIT.pattern}),[ \t]*"
+        rf"(?:The[ \t]+)?[^\W\d_a-z][\w'\-]*(?:[ \t]+[^\W\d_a-z][\w'\-]*){{0,2}}"
+        r",?[ \t]*\n?[ \t]*$"
+    ),
 )
 _SIX_DIGIT_LINE = re.compile(rf"(?<![\w\-])(?P<town>{_TOWN})[ \t]+\d{{6}}(?![\d\-])")
 _SIX_DIGIT_TAIL = re.compile(r"[ \t]\d{6}")
