@@ -122,3 +122,8 @@ def test_an_ssn_column_masks_its_numbers_with_or_without_separators(
     )
     ssns = [text[s:e] for k, s, e in recognizer.tables(text) if k == "US_SSN"]
     assert ssns == ["132748564", "481-51-4869"]
+
+
+def test_a_name_field_may_go_on_with_a_phone_number(recognizer: LabelledFieldsRecognizer) -> None:
+    text = "emergency contact: shimizu yōko (spouse), +819012338972\nnotes: none"
+    assert [text[s:e] for s, e in recognizer.find(text)] == ["shimizu yōko"]

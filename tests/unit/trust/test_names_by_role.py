@@ -33,6 +33,11 @@ def found(recognizer: NamesByRoleRecognizer, text: str) -> list[str]:
         ("Dear Mr. Jug, your order has shipped.", ["Jug"]),  # any capitalised word after Mr.
         ("Approved by Mairead Ó Corraidhin.", ["Mairead Ó Corraidhin"]),  # a surname's particle
         ("best regards,\nabeni olujimi\ncustomer success", ["abeni olujimi"]),  # signed
+        # a chat's speaker after the time, whatever the name's words; the parties' own names
+        # for themselves are none
+        ("[19:45] Hamish (agent): Hi there\n[19:46] Customer: hello", ["Hamish"]),
+        ("[11:10] rahul (agent): hi\n[11:11] bot: welcome", ["rahul"]),
+        ("[19:46] Customer: Fergus Cartwright here, I called yesterday", ["Fergus Cartwright"]),
     ],
 )
 def test_a_name_after_a_word_that_leads_to_a_person(

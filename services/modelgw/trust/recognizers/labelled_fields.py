@@ -71,8 +71,12 @@ _LABEL = re.compile(
 )
 _VALUE_END = re.compile(r"[ \t]*(?:$|\n|\t|[ \t]{3,}|[ \t]+\|[ \t]|;)", re.MULTILINE)
 _NAME_VALUE = re.compile(r"[^\W\d_][\w'\u2019.\-]*(?:[ \t]+[^\W\d_][\w'\u2019.\-]*){0,4}")
-_AFTER_NAME = re.compile(r"[ \t,.]*(?:[<(\[][^>)\]\n]*[>)\]])?[ \t,.]*")
-"""What may follow a name in its field: an e-mail or a role in brackets."""
+_AFTER_NAME = re.compile(
+    r"[ \t,.]*(?:[<(\[][^>)\]\n]*[>)\]])?[ \t,.]*"
+    r"(?:[,;][ \t]*(?:\+?[\d(][\d ()./\-]{5,}\d|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)[ \t.]*)?"
+)
+"""What may follow a name in its field: an e-mail or a role in brackets, then a phone number
+or an e-mail after a comma (`Emergency contact: shimizu yōko, +819012338972`)."""
 _NO_VALUE = frozenset("n/a na none null unknown tbd tba - -- yes no true false".split())
 
 

@@ -8,7 +8,8 @@ Patberg called`), a meeting with someone (`Meeting with Faith Abiola`), a
 sentence that a name starts before a verb of saying (`Bello Isah reported`),
 one word before a verb only a person does (`NOTE: HALL PREFERS E-MAIL`) or
 between asking and what is asked (`ask wafula whether`),
-the line after a closing (`Best regards,` / `abeni olujimi`), a possessive
+the line after a closing (`Best regards,` / `abeni olujimi`), a chat's speaker after the
+time (`[19:45] Hamish (agent):`), a possessive
 before a person's things (`pass it on to
 mangold's manager`), a greeting before one word and a comma (`thanks
 aroha!`). There a surname that is also an English word (`Cook`, `Lane`,
@@ -114,6 +115,19 @@ _NOT_GREETED = frozenset(
     "in to for you".split()
 )
 """Words a greeting is followed by that are no one's name (`cheers mate!`, `thanks again!`)."""
+_SPEAKER = re.compile(
+    rf"(?m)^[ \t]*\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ \t]*[AaPp][Mm])?\][ \t]*{_NAME}"
+    r"(?:[ \t]*\((?P<role>[^()\n]{1,20})\))?[ \t]*:"
+)
+"""A chat transcript's speaker after the time (`[19:45] Hamish (agent): Hi`); the parties' own
+words for themselves (`Customer:`, `Bot:`) are no names."""
+_HERE = re.compile(rf"(?m)(?:^|(?<=:))[ \t]*{_NAME}[ \t]+(?i:here)(?=[ \t]*[,.!;])")
+"""A caller who names themself at the start of a line or message (`Customer: Fergus
+Cartwright here, I called yesterday`)."""
+_PARTIES = frozenset(
+    "customer client caller user visitor guest agent support bot assistant system operator "
+    "advisor adviser rep representative staff admin moderator host me you".split()
+)
 _NOT_PEOPLE = frozenset(
     "jenkins jira github gitlab bot system admin administrator cron dependabot renovate "
     "zendesk salesforce servicenow sap oracle workday email e-mail mail post phone fax sms "
@@ -159,6 +173,15 @@ class NamesByRoleRecognizer(RegexRecognizer):
         for m in _SIGNED.finditer(text):
             span = self._name_at(m.start("name"), m.group("name"), titled, honorific=False)
             if span and span[1] == m.end("name"):  # the whole line, no more and no less
+                spans.append(span)
+        for m in _SPEAKER.finditer(text) if "[" in text else ():
+            if m.group("name").lower() not in _PARTIES:
+                span = self._name_at(m.start("name"), m.group("name"), titled, honorific=True)
+                if span and span[1] == m.end("name"):
+                    spans.append(span)
+        for m in _HERE.finditer(text) if "here" in text.lower() else ():
+            span = self._name_at(m.start("name"), m.group("name"), titled, honorific=False)
+            if span and span[1] == m.end("name"):
                 spans.append(span)
         for m in _GREETED.finditer(text):
             if self._given(m.group("name"), titled):
