@@ -47,6 +47,11 @@ def found(recognizer: PlacesByCueRecognizer, text: str) -> list[str]:
         ("Sydals, 12 March - the agreement was signed.", ["Sydals"]),
         ("Minutes\nHluk, March 3: present were the board.", ["Hluk"]),
         ("Can someone from the Kolind team call?", ["Kolind"]),
+        # the town an address is not in
+        (
+            "the address on file is via roma 365, 32281 lequio, not zoccorino-vergo. ok",
+            ["zoccorino-vergo"],
+        ),
     ],
 )
 def test_places_after_a_cue(
@@ -70,6 +75,8 @@ def test_places_after_a_cue(
         "Room 12 in Building C",
         "Ask the Jira team. Send it to the finance team.",  # a team: a place's after a preposition
         "Note, 12 March: we agreed.",
+        "Please update the address, not the phone number.",
+        "The address is fine, not really.",
     ],
 )
 def test_ordinary_words_after_a_cue_are_no_place(

@@ -8,7 +8,8 @@ remotely from X`, `our office near X`, `Na Budech 936 in X`, `the pilot in
 X`, `they were in X at the time`, `the X depot`, `used from 203.0.113.9
 (X)`, `on-site team for X:`, `flies to X`, a dateline (`X, 12 March`), a team and
 town in brackets after a name (`(sales, X)`), a signature's job title and town
-(`Account manager, X`). What follows such a cue is read as a place when its words
+(`Account manager, X`), the town an address is not in (`the address is ..., not X.`).
+What follows such a cue is read as a place when its words
 are neither ordinary English words nor given names (`moved to Sarah` is not a move
 to a town), in any case.
 """
@@ -91,6 +92,11 @@ _ROLE_LINE = re.compile(
     rf"(?im)^[ \t]*(?:[^\W\d_]+[ \t]+){{0,3}}(?:{_ROLES}),[ \t]*{_PLACE}[ \t]*$(?P<the>)"
 )
 """A signature's line of job title and town: `Account manager, Wadebridge`."""
+_NOT_THERE = CaselessPattern(
+    rf"\baddress\b[^.\n]{{0,120}},[ \t]+not[ \t]+{_PLACE}(?=[ \t]*(?:[.;!?,\n]|$))"
+)
+"""A correction of where someone is: the town an address is not in ends the clause (`the
+address on file is Via Roma 365, 32281 Lequio Tanaro, not Zoccorino-Vergo.`)."""
 _WHOLE = frozenset([_PAREN_AFTER_ROLE, _ROLE_LINE])
 """Patterns whose place must be a listed one and all that stands there (see `_whole_known`)."""
 _NEEDS: dict[re.Pattern[str] | CaselessPattern, re.Pattern[str]] = {
@@ -101,6 +107,7 @@ _NEEDS: dict[re.Pattern[str] | CaselessPattern, re.Pattern[str]] = {
     _NUMBER_IN: re.compile(r"\d[A-Za-z]?[ \t]+(?i:in)\b"),
     _AFTER_IP: re.compile(r"\("),
     _TEAM_FOR: re.compile(":"),
+    _NOT_THERE: re.compile(r"(?i),[ \t]+not[ \t]"),
 }
 """What every match of a pattern holds, looked for first: most texts hold none of them."""
 _STOP = frozenset(
@@ -130,6 +137,7 @@ class PlacesByCueRecognizer(RegexRecognizer):
             _DATELINE,
             _PAREN_AFTER_ROLE,
             _ROLE_LINE,
+            _NOT_THERE,
         ):
             needed = _NEEDS.get(pattern)
             if needed is not None and not needed.search(text):
