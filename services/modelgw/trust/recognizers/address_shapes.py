@@ -10,6 +10,7 @@ count and how far a block grows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -282,7 +283,16 @@ def _bare_street_then_town(text: str, line_start: int, pos: int) -> _Block | Non
 
 
 def _lines_back(text: str, start: int, most: int = 3) -> int:
-    """Include up to `most` short address-like lines before a town or postcode line."""
+    """Include up to `most` short address-like lines before a town or postcode line, up to
+    and with the first that holds a number (the street's)."""
+    return _climb(text, start, most, _address_line, stop_at_number=True)
+
+
+def _climb(
+    text: str, start: int, most: int, line_ok: Callable[[str], bool], *, stop_at_number: bool
+) -> int:
+    """Where a block that begins at `start` begins once it takes up to `most` of the lines
+    above it that `line_ok` accepts (none when `start` is not at its line's start)."""
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip():
         return start
@@ -291,10 +301,10 @@ def _lines_back(text: str, start: int, most: int = 3) -> int:
             break
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start : line_start - 1]
-        if not _address_line(line):
+        if not line_ok(line):
             break
         line_start = prev_start
-        if any(c.isdigit() for c in line):
+        if stop_at_number and any(c.isdigit() for c in line):
             break
     return line_start + len(text[line_start:start]) - len(text[line_start:start].lstrip())
 
@@ -312,22 +322,15 @@ def lines_above(text: str, start: int, most: int = 3) -> int:
     `start`, numbered or not: an Indian or Japanese block's flat, building, street and area
     each have a line of their own (`Flat 168, Prestige Lakeside` / `Sector 62` / `Hill Town,
     Kerala 777624`). A label (`Home address:`), prose or a blank line ends the climb."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip():
-        return start
-    for _ in range(most):
-        if line_start == 0:
-            break
-        prev_start = text.rfind("\n", 0, line_start - 1) + 1
-        line = text[prev_start : line_start - 1]
-        if (
-            _FIELD_MARK.search(line)
-            or sum(c.isdigit() for c in line) >= _PHONE_DIGITS
-            or not _address_line(_NUMBER_WORD.sub(" ", line))
-        ):
-            break
-        line_start = prev_start
-    return line_start + len(text[line_start:start]) - len(text[line_start:start].lstrip())
+    return _climb(text, start, most, _block_line, stop_at_number=False)
+
+
+def _block_line(line: str) -> bool:
+    return (
+        _FIELD_MARK.search(line) is None
+        and sum(c.isdigit() for c in line) < _PHONE_DIGITS
+        and _address_line(_NUMBER_WORD.sub(" ", line))
+    )
 
 
 def _address_line(line: str) -> bool:
