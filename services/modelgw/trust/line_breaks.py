@@ -249,8 +249,7 @@ def joins(text: str) -> list[tuple[int, int, str]]:
         # (`+33 1 23 97 73 34` over it), nor as a run that passes Luhn only by chance
         # (`0802 182 8889` over `4, Allen Avenue`); a card a scheme issues still does.
         house = _HOUSE_LINE.match(right) is not None or (
-            _STREET_LINE.match(right) is not None
-            and any(e == len(left) for _, e in _values(left))
+            _STREET_LINE.match(right) is not None and any(e == len(left) for _, e in _values(left))
         )
         for glue in ("", " "):
             joined = left + glue + right
