@@ -22,6 +22,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.recognizers.ssn import issuable
 
 _SURE_PERSON = frozenset(
     w.strip()
@@ -62,9 +63,10 @@ _PLACE = frozenset("city|town|village|county|district|place of birth|birthplace"
 _SSN = frozenset(
     ["ssn", "us ssn", "social security", "social security number", "social security no"]
 )
-_SSN_VALUE = re.compile(r"(?!000|666|9)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}")
+_SSN_VALUE = re.compile(r"\d{3}([- ]?)\d{2}\1\d{4}")
 """A US social security number as a column writes it, with or without its separators (the
-column's name says what it is; outside a table a bare nine digits needs more, see `ssn`)."""
+column's name says what it is; outside a table a bare nine digits needs more, see `ssn`),
+and one the SSA could issue (`ssn.issuable`)."""
 _LABEL = re.compile(
     r"(?:^|(?<=[\s{,;|(]))(?P<quote>[\"']?)(?P<label>[A-Za-z][A-Za-z_ ./\-]{0,30}?[A-Za-z12])"
     r"(?P=quote)[ \t]*[:=][ \t]*(?P<vq>[\"']?)[ \t]*"
@@ -218,7 +220,7 @@ def _header(line: str) -> tuple[str, list[str | None]] | None:
 
 def _cell_ok(kind: str, value: str) -> bool:
     if kind == "US_SSN":
-        return _SSN_VALUE.fullmatch(value) is not None
+        return _SSN_VALUE.fullmatch(value) is not None and issuable(re.sub(r"\D", "", value))
     if kind == "PERSON":
         return _NAME_VALUE.fullmatch(value) is not None and value.lower() not in _NO_VALUE
     return _address_value(value)

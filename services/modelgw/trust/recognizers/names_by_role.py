@@ -171,17 +171,15 @@ class NamesByRoleRecognizer(RegexRecognizer):
             if self._word_ok(m.group("name"), titled, english_ok=bool(m.group("relation"))):
                 spans.append(m.span("name"))
         for m in _SIGNED.finditer(text):
-            span = self._name_at(m.start("name"), m.group("name"), titled, honorific=False)
-            if span and span[1] == m.end("name"):  # the whole line, no more and no less
+            if span := self._whole_name(m, titled, honorific=False):
                 spans.append(span)
         for m in _SPEAKER.finditer(text) if "[" in text else ():
-            if m.group("name").lower() not in _PARTIES:
-                span = self._name_at(m.start("name"), m.group("name"), titled, honorific=True)
-                if span and span[1] == m.end("name"):
-                    spans.append(span)
+            if m.group("name").lower() in _PARTIES:
+                continue
+            if span := self._whole_name(m, titled, honorific=True):
+                spans.append(span)
         for m in _HERE.finditer(text) if "here" in text.lower() else ():
-            span = self._name_at(m.start("name"), m.group("name"), titled, honorific=False)
-            if span and span[1] == m.end("name"):
+            if span := self._whole_name(m, titled, honorific=False):
                 spans.append(span)
         for m in _GREETED.finditer(text):
             if self._given(m.group("name"), titled):
@@ -211,6 +209,14 @@ class NamesByRoleRecognizer(RegexRecognizer):
         if lower in names.common:  # a name that is also a word: `Joy`, `Bob`, not `mate`
             return lower not in _NOT_GREETED
         return self._word_ok(word, titled, english_ok=False)
+
+    def _whole_name(
+        self, m: re.Match[str], titled: bool, *, honorific: bool
+    ) -> tuple[int, int] | None:
+        """The `name` group of `m` if all of its words pass, no more and no less (the whole
+        line after a closing, the speaker before the colon)."""
+        span = self._name_at(m.start("name"), m.group("name"), titled, honorific)
+        return span if span and span[1] == m.end("name") else None
 
     def _name_at(
         self, start: int, words: str, titled: bool, honorific: bool
