@@ -16,7 +16,7 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 from bench.gateway.load import Endpoint, Reply, Window, closed_loop, sequential
-from bench.gateway.proc import cpu_s, rss_bytes
+from bench.gateway.proc import cpu_s, pss_bytes, rss_bytes
 from bench.gateway.prompts import PROMPTS
 
 SETTLE_S = 0.5
@@ -69,6 +69,7 @@ class Outcome:
     chunks_min: int | None = None
     cpu_ms_per_request: float | None = None
     rss_mib: float | None = None
+    pss_mib: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -95,6 +96,7 @@ class Turns:
     window: Window = field(default_factory=Window)
     cpu_s: float = 0.0
     rss_bytes: int = 0
+    pss_bytes: int = 0
 
 
 async def take_turn(
@@ -116,11 +118,12 @@ async def take_turn(
         turns.replies += await sequential(endpoint, bodies, count, phase.mode == "stream")
     turns.cpu_s += cpu_s(roots) - cpu_before
     turns.rss_bytes = rss_bytes(roots)
+    turns.pss_bytes = pss_bytes(roots)
 
 
 def outcome(phase: Phase, turns: Turns) -> Outcome:
     """The figures of one target in one phase, from all its turns."""
-    result = Outcome(rss_mib=turns.rss_bytes / 2**20)
+    result = Outcome(rss_mib=turns.rss_bytes / 2**20, pss_mib=turns.pss_bytes / 2**20)
     if phase.mode == "closed":
         window = turns.window
         result.requests, result.rps = window.done, window.rps()

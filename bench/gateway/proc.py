@@ -1,4 +1,11 @@
-"""What a gateway costs the machine, read from /proc: CPU time and RSS of its whole process tree.
+"""What a gateway costs the machine, read from /proc: CPU time and memory of its whole process tree.
+
+Memory twice: RSS summed over the tree, as `ps` would add it up, counts a page
+shared by several processes once in each; PSS (proportional set size) splits
+each shared page among its sharers, so the tree's PSS counts every page once:
+what the machine, or a container's memory limit, is charged. They differ
+where processes share pages (modelgw's detector workers, forked from one that
+loaded the model); for a single process they nearly agree.
 
 A gateway is more than its first process: modelgw runs detector workers,
 LiteLLM may fork, Node has helper threads (counted in its process). The tree
@@ -58,6 +65,20 @@ def rss_bytes(roots: list[int]) -> int:
         with contextlib.suppress(OSError):  # ended since the listing: it holds no memory now
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
     return total
+
+
+def pss_of(pid: int) -> int:
+    """Proportional set size of one process, in bytes (0 if it is gone)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):  # ended since the listing
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def pss_bytes(roots: list[int]) -> int:
+    """Proportional set size summed over the tree: each shared page counted once in all."""
+    return sum(pss_of(pid) for pid in tree(roots))
 
 
 def load() -> str:

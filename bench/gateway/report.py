@@ -85,8 +85,11 @@ def added(run: Run, phase: str, target: str, attribute: str) -> str:
     return f"{a - b:+.2f} ms" if target != DIRECT else f"({b:.2f} ms)"
 
 
-def _rss(run: Run, target: str) -> float | None:
-    seen = [o.rss_mib for by in run.outcomes.values() for t, o in by.items() if t == target]
+def _memory(run: Run, target: str, attribute: str = "rss_mib") -> float | None:
+    """The largest reading of `attribute` after any phase."""
+    seen = [
+        getattr(o, attribute) for by in run.outcomes.values() for t, o in by.items() if t == target
+    ]
     values = [v for v in seen if v is not None]
     return max(values) if values else None
 
@@ -100,8 +103,8 @@ def _errors(outcome: Outcome | None) -> str:
 def unary_table(run: Run) -> list[str]:
     lines = [
         "| target | p50 c=1 | added p50 c=1 | p99 c=1 | RPS c=32 | CPU ms/req c=32 "
-        "| RSS MiB (max) | errors c=128 | RPS c=128 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| RSS MiB (max) | PSS MiB (max) | errors c=128 | RPS c=128 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for target in run.ran():
         c1, c32, c128 = (run.get(f"unary c={c}", target) for c in (1, 32, 128))
@@ -109,7 +112,8 @@ def unary_table(run: Run) -> list[str]:
             f"| {target} | {number(of(c1, 'p50_ms'), 2, ' ms')} "
             f"| {added(run, 'unary c=1', target, 'p50_ms')} "
             f"| {number(of(c1, 'p99_ms'), 1, ' ms')} | {number(of(c32, 'rps'), 0)} "
-            f"| {number(of(c32, 'cpu_ms_per_request'), 2)} | {number(_rss(run, target), 0)} "
+            f"| {number(of(c32, 'cpu_ms_per_request'), 2)} | {number(_memory(run, target), 0)} "
+            f"| {number(_memory(run, target, 'pss_mib'), 0)} "
             f"| {_errors(c128)} | {number(of(c128, 'rps'), 0)} |"
         )
     return lines
@@ -191,7 +195,9 @@ def markdown(run: Run) -> str:
         f"sequential; each phase in {run.rounds} rounds, every target taking its share of the "
         "phase in each round, the order rotated every round and phase",
         "- CPU ms/req: user+system time of the target's process tree (/proc) over the window, "
-        "per answered request; RSS: summed over the tree, the largest seen after any phase. "
+        "per answered request; RSS and PSS: summed over the tree, the largest seen after any "
+        "phase (RSS counts a page shared by several processes in each; PSS counts it once, "
+        "what the machine or a container's memory limit is charged; see `proc.py`). "
         "`direct` is the mock alone: its c=32 rate is the most this client and mock reach, "
         "the ceiling for every gateway figure.",
         "",

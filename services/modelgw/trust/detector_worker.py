@@ -62,18 +62,22 @@ def release_freed_heap() -> None:
     libc.malloc_trim(0)
 
 
-def serve(conn: Connection) -> None:
-    """Protocol: in, the parent's `sys.path`, then (config JSON, factory); out, ("ready", pid)
-    or ("failed", reason); then ("run", job, units) → ("ok", job, spans, resident bytes) |
-    ("error", job, type name) until ("stop",) or a closed socket."""
+def build(conn: Connection) -> UnitRunner | None:
+    """Read the parent's `sys.path`, then (config JSON, factory), and build the runner; on
+    failure report ("failed", reason) and give None."""
     try:
         sys.path[:] = conn.recv()  # before the factory is unpickled: it may live in tests/
         config_json, factory = conn.recv()
-        runner = factory(TrustConfig.model_validate_json(config_json))
+        runner: UnitRunner = factory(TrustConfig.model_validate_json(config_json))
     except Exception as exc:  # the parent reports it and refuses to start
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        return
-    release_freed_heap()
+        return None
+    return runner
+
+
+def answer(conn: Connection, runner: UnitRunner) -> None:
+    """Send ("ready", pid), then answer ("run", job, units) with ("ok", job, spans, resident
+    bytes) | ("error", job, type name) until ("stop",) or a closed socket."""
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -94,16 +98,29 @@ def serve(conn: Connection) -> None:
             return
 
 
+def serve(conn: Connection) -> None:
+    """A worker that loads its own model: `build`, then `answer`."""
+    runner = build(conn)
+    if runner is None:
+        return
+    release_freed_heap()
+    answer(conn, runner)
+
+
+def exit_quietly() -> None:
+    """Skip the interpreter's teardown (over a second with the model's modules loaded):
+    this process holds nothing that needs flushing but its standard streams."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def main() -> None:
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop
     # (it closes the socket), so a worker never dies mid-batch with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     serve(Connection(int(sys.argv[1])))
-    # Skip the interpreter's teardown (over a second with the model's modules loaded):
-    # this process holds nothing that needs flushing but its standard streams.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    exit_quietly()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ in, offsets back. A batch takes every idle worker and is split across them,
 so a lone long message is read by several cores at once; under load each
 batch gets one worker.
 
+Share the model: on Linux the workers are forked from one more process that
+loaded the model and does nothing else (`detector_zygote`), so they share its
+pages (a worker costs ~40 MiB instead of ~200) and a replacement starts in
+milliseconds. If that process dies, the next replacement starts another.
+
 Fail closed, and heal: a worker that misses the deadline is killed and a
 fresh one is started in the background; one that dies mid-job is replaced
 the same way. Either way the batch raises, and the engine refuses the
@@ -34,8 +39,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import recv_handle
 
 from modelgw.common.config.trust import TrustConfig
+from modelgw.trust import forked_process
 from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
@@ -47,6 +54,7 @@ from modelgw.trust.detection_plan import (
     shard,
 )
 from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
+from modelgw.trust.forked_process import ForkedProcess
 from modelgw.trust.ner import load_word_lists
 from modelgw.trust.window_memo import NerWindowMemo
 
@@ -67,7 +75,7 @@ class DetectionFailed(RuntimeError):
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedProcess
     conn: Connection
     pid: int = 0
     jobs: int = field(default=0)
@@ -91,6 +99,10 @@ class _Worker:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout)
 
+    def exit_text(self) -> str:
+        code = self.process.returncode
+        return "exited" if code is None else f"exited (code {code})"
+
 
 class DetectorPool:
     """`analyze_items` like `Detector`, on `config.workers` processes. Thread-safe."""
@@ -113,9 +125,20 @@ class DetectorPool:
         self._recycle_after = config.recycle_after_texts
         self._recycle_above = config.recycle_above_rss_mib * 1024 * 1024
         self.windows = NerWindowMemo(config.ner_window_memo_entries)
-        starting = [self._spawn() for _ in range(config.workers)]
+        self._zygote: _Worker | None = None
+        """The process the workers are forked from (None: each worker is spawned)."""
+        self._zygote_lock = threading.Lock()
+        self._forking = config.fork_workers and forked_process.supported()
         try:
-            load_word_lists()  # this process plans the work: read them while the workers start
+            if self._forking:
+                with self._zygote_lock:
+                    self._zygote = self._start_process("detector_zygote")
+                    load_word_lists()  # this process plans the work: read them meanwhile
+                    self._await_ready(self._zygote)
+                starting = [self._spawn() for _ in range(config.workers)]
+            else:
+                starting = [self._spawn() for _ in range(config.workers)]
+                load_word_lists()
             for worker in starting:
                 self._await_ready(worker)
         except BaseException:
@@ -126,19 +149,50 @@ class DetectorPool:
 
     # -- workers ----------------------------------------------------------------------
     def _spawn(self) -> _Worker:
+        """A new worker, started (`_await_ready` waits for it to serve)."""
+        worker = self._fork() if self._forking else self._start_process("detector_worker")
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _start_process(self, module: str) -> _Worker:
+        """A fresh interpreter running `modelgw.trust.<module>`, sent what it builds from."""
         parent, child = socket.socketpair()
         with child:
             process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-                [sys.executable, "-m", "modelgw.trust.detector_worker", str(child.fileno())],
+                [sys.executable, "-m", f"modelgw.trust.{module}", str(child.fileno())],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
             )
         worker = _Worker(process, Connection(parent.detach()))
         worker.conn.send(list(sys.path))
         worker.conn.send((self._config_json, self._factory))
-        with self._lock:
-            self._live.add(worker)
         return worker
+
+    def _fork(self) -> _Worker:
+        """A worker forked by the zygote; a zygote that is gone is started again first."""
+        with self._zygote_lock:
+            if self._closed.is_set():
+                raise DetectorStartError("the detector pool is closed")
+            zygote = self._zygote
+            if zygote is None or not zygote.alive():
+                if zygote is not None:
+                    log.warning("the detector zygote %s is gone; starting another", zygote.pid)
+                    self._stop(zygote)
+                    self._zygote = None
+                zygote = self._zygote = self._start_process("detector_zygote")
+                self._await_ready(zygote)  # `close` meanwhile stops it: this raises
+            try:
+                zygote.conn.send(("fork",))
+                if not zygote.conn.poll(self._config.worker_start_timeout_s):
+                    raise OSError("no answer")
+                _, pid = zygote.conn.recv()
+                fd = recv_handle(zygote.conn)
+            except (EOFError, OSError, ValueError) as exc:
+                self._stop(zygote)
+                self._zygote = None
+                raise DetectorStartError(f"the detector zygote failed to fork: {exc}") from exc
+        return _Worker(ForkedProcess(pid), Connection(fd))
 
     def _await_ready(self, worker: _Worker) -> None:
         timeout = self._config.worker_start_timeout_s
@@ -148,7 +202,7 @@ class DetectorPool:
             message = worker.conn.recv()
         except (EOFError, OSError):
             worker.join(5)
-            message = ("failed", f"exited during start (exit code {worker.process.returncode})")
+            message = ("failed", f"{worker.exit_text()} during start")
         except DetectorStartError:
             self._stop(worker)
             raise
@@ -167,6 +221,8 @@ class DetectorPool:
         worker.join(5)
         if first:
             worker.conn.close()
+            if isinstance(worker.process, ForkedProcess):
+                worker.process.close()
 
     def _replace(self, worker: _Worker, why: str) -> None:
         """Kill `worker` (it may be stuck in a detector) and start another in the background."""
@@ -187,8 +243,8 @@ class DetectorPool:
         self._stop(old)
         delay = 0.5
         while not self._closed.is_set():
-            worker = self._spawn()
             try:
+                worker = self._spawn()
                 self._await_ready(worker)
             except DetectorStartError:
                 if self._closed.is_set():
@@ -226,8 +282,8 @@ class DetectorPool:
         """Start `old`'s successor while `old` serves on, then take `old` out of service."""
         rss_mib = old.rss_bytes / 1024 / 1024
         try:
-            worker = self._spawn()
             try:
+                worker = self._spawn()
                 self._await_ready(worker)
             except DetectorStartError:
                 if not self._closed.is_set():
@@ -270,6 +326,11 @@ class DetectorPool:
     def worker_pids(self) -> list[int]:
         with self._lock:
             return sorted(w.pid for w in self._live if w.pid)
+
+    def zygote_pid(self) -> int | None:
+        """The process the workers are forked from (it holds the shared pages), if any."""
+        zygote = self._zygote
+        return zygote.process.pid if zygote is not None else None
 
     # -- work -------------------------------------------------------------------------
     def analyze_items(self, items: Sequence[AnalysisItem]) -> list[list[Detection]]:
@@ -351,7 +412,7 @@ class DetectorPool:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             worker.join(1)
-            self._replace(worker, f"it exited (code {worker.process.returncode})")
+            self._replace(worker, f"it {worker.exit_text()}")
             return DetectorProcessLost("a detector process died while analysing")
         if reply[0] == "ok" and reply[1] == job:
             for index, spans in zip(group, reply[2], strict=True):
@@ -394,3 +455,9 @@ class DetectorPool:
         for worker in idle:
             worker.join(max(0.0, give_up - time.monotonic()))
             self._stop(worker)
+        zygote = self._zygote  # not under its lock: a zygote may be loading the model
+        if zygote is not None:
+            with contextlib.suppress(OSError, ValueError):
+                zygote.conn.send(("stop",))
+            zygote.join(2.0)
+            self._stop(zygote)

@@ -106,7 +106,8 @@ def _detector_children() -> list[int]:
 
 
 def test_closing_while_a_successor_starts_stops_it_and_raises_in_no_thread() -> None:
-    """`close` and the recycle thread both owned a starting successor: both closed its
+    """(Spawned workers; `test_detector_zygote` races `close` with a zygote's start.)
+    `close` and the recycle thread both owned a starting successor: both closed its
     connection, and once (in CI) the thread died of EBADF. Now `close` only kills it and the
     thread that owns it stops it. Close the pool while a successor is surely starting: no
     detector process may outlive the pool, and no background thread may raise."""
@@ -122,6 +123,7 @@ def test_closing_while_a_successor_starts_stops_it_and_raises_in_no_thread() -> 
                     recycle_after_texts=1,
                     recycle_above_rss_mib=0,
                     deadline_ms=DEADLINE_MS,
+                    fork_workers=False,  # a forked successor is ready at once: nothing to race
                 ),
                 factory=slow_start,
             )

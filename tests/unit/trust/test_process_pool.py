@@ -25,13 +25,15 @@ from tests.unit.trust.scripted_detectors import CRASH, HANG, RAISE, failing_star
 LONG = " ".join(f"Alice wrote report {n} for the Boston office." for n in range(40))
 
 
-def _pool(workers: int, deadline_ms: int = 2000) -> DetectorPool:
-    return DetectorPool(TrustConfig(workers=workers, deadline_ms=deadline_ms), factory=scripted)
+def _pool(workers: int, deadline_ms: int = 2000, *, fork: bool = True) -> DetectorPool:
+    config = TrustConfig(workers=workers, deadline_ms=deadline_ms, fork_workers=fork)
+    return DetectorPool(config, factory=scripted)
 
 
-@pytest.fixture
-def one_worker() -> Iterator[DetectorPool]:
-    pool = _pool(1, deadline_ms=400)
+@pytest.fixture(params=[True, False], ids=["forked", "spawned"])
+def one_worker(request: pytest.FixtureRequest) -> Iterator[DetectorPool]:
+    """Both ways a worker starts: forked from the zygote (the default) and spawned."""
+    pool = _pool(1, deadline_ms=400, fork=request.param)
     yield pool
     pool.close()
 

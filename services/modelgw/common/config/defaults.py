@@ -73,8 +73,5 @@ def embedded_config(dev_key: str) -> ModelgwConfig:
             # The audit store and spool take their defaults under state_dir().
             # Loopback only, no load balancer to tell: Ctrl-C stops at once.
             "server": {"drain_s": 0},
-            # One detector process (each holds ~220 MiB of model and name lists): plenty for
-            # one developer, and the whole `modelgw serve` stays under 400 MiB (issue 19).
-            "trust": {"workers": 1},
         }
     )

@@ -106,6 +106,11 @@ class TrustConfig(StrictModel):
     workers: int = Field(default=2, ge=1, le=64)
     """Detection workers (processes or threads); concurrent requests are batched onto them and
     a lone long message is split across the idle ones."""
+    fork_workers: bool = True
+    """Detector processes are forked from one that loaded the model (`trust.detector_zygote`):
+    they share its ~200 MiB of model, name lists and imports, each owning only what it writes
+    (~20-40 MiB), and a replacement is ready in milliseconds. Where the platform cannot
+    (no fork or pidfd: not Linux), or when false, each process loads its own copy."""
     max_pending: int = Field(default=1024, ge=1)
     """Texts (or chunks) one tenant may have waiting for a worker; more fail closed at once
     for that tenant instead of queueing."""
