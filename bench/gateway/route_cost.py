@@ -1,6 +1,7 @@
 """Side by side: the HTTP chat route of this checkout against a git revision's, on the bare path.
 
     PYTHONPATH=services:. python -m bench.gateway.route_cost [--before main] [--quick]
+        [--prompt plain|pii_repeated|pii_distinct]
 
 Not a test: figures for a report (issue 19's "CPU per request" and "added
 p50"). Starts the fast mock upstream (`mock.py`, unary answers in 0 ms,
@@ -8,7 +9,8 @@ streams unpaced unless `--first-chunk-ms`/`--chunk-gap-ms` say otherwise) and
 two `modelgw serve` processes configured as the benchmark's `modelgw` target
 (embedded defaults, the mock as the one backend, response cache off): `old`
 runs the `services/` of `--before`, unpacked from git, `new` this checkout's.
-Then it plays three phases with the plain 1.2 KB prompt (no personal data):
+Then it plays three phases with the plain 1.2 KB prompt (no personal data; or
+`--prompt`, one of the benchmark's, e.g. a new person in every request):
 sequential unary requests, sequential streams, and a closed loop at
 `--concurrency` callers. Each phase runs in rounds in which `direct` (the mock
 alone, the baseline of added latency), `old` and `new` take turns, the order
@@ -37,6 +39,7 @@ from bench.gateway.__main__ import _run, _warm
 from bench.gateway.modelgw import Modelgw
 from bench.gateway.phases import Outcome, Phase, Turns, outcome, take_turn
 from bench.gateway.proc import load
+from bench.gateway.prompts import PROMPTS
 from bench.gateway.targets import ROOT, Direct, Target
 from tests.ports import free_port
 
@@ -74,11 +77,11 @@ class Side(Modelgw):
 def plan(args: argparse.Namespace) -> list[Phase]:
     n, streams, seconds = (60, 20, 4.0) if args.quick else (400, 100, 12.0)
     return [
-        Phase("unary c=1", "plain", "sequential", count=n),
-        Phase("stream c=1", "plain", "stream", count=streams),
+        Phase("unary c=1", args.prompt, "sequential", count=n),
+        Phase("stream c=1", args.prompt, "stream", count=streams),
         Phase(
             f"unary c={args.concurrency}",
-            "plain",
+            args.prompt,
             "closed",
             concurrency=args.concurrency,
             seconds=seconds,
@@ -152,6 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--before", default="main", help="git revision of `old` (default main)")
     parser.add_argument("--quick", action="store_true", help="short phases (a smoke run)")
+    parser.add_argument("--prompt", default="plain", choices=sorted(PROMPTS))
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--first-chunk-ms", type=float, default=0.0)

@@ -3,16 +3,21 @@
     python -m bench.trust.detection_identity dump before.json     (on the old code)
     python -m bench.trust.detection_identity dump after.json      (on the new code)
     python -m bench.trust.detection_identity compare before.json after.json
+    python -m bench.trust.detection_identity dump --parts 2 cut.json  (recognizers in parts)
 
 For work that must not change a single detection (speed work): the detector
 reads every text of the dev parts, eval_set, the identifier sweep, the
 locale and name probes' tuning frames and the speed benchmark's texts, and
 the dump keeps, per text, its final detections (type, offsets, score, in
-order) and the raw spans of its units (sorted). The sealed parts (the
+order) and the raw spans of its units (sorted; a pattern unit's after its
+duplicates are removed, `detection_plan.pattern_findings`). The sealed parts (the
 business and independent test sets, the probes' held-out frames) are read
 too, but only for identity: their dump holds a digest per text (of the text
 and of what was found in it), never a text or a detection, and `compare`
-reports only how many of their digests differ.
+reports only how many of their digests differ. `--parts N` runs each text's
+pattern recognizers in N parts (`detection_plan.in_parts`, as the pool does
+for a lone text) and puts them together: compared with a dump without it, the
+final detections must be the same (raw spans differ: they are the parts').
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 
 from bench.trust.corpus import chat, messages
 from modelgw.common.config.trust import TrustConfig
-from modelgw.trust.detection_plan import finish, make_plan
+from modelgw.trust.detection_plan import finish, in_parts, joined, make_plan, pattern_findings
 from modelgw.trust.detector import Detector
 
 BATCH = 16
@@ -128,30 +133,34 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def _found(detector: Detector, texts: list[str]) -> list[tuple[list[object], list[object]]]:
+def _found(
+    detector: Detector, texts: list[str], parts: int = 1
+) -> list[tuple[list[object], list[object]]]:
     """Per text: the final detections in order, and the raw spans of its units, sorted."""
     out: list[tuple[list[object], list[object]]] = []
     for i in range(0, len(texts), BATCH):
         items = [(t, (), "t") for t in texts[i : i + BATCH]]
         plan = make_plan(items, detector._scope)
-        raw = detector.run_units(plan.units)
+        cut, origin = in_parts(plan.units, parts)
+        raw = joined(detector.run_units(cut), origin, len(plan.units))
         final = finish(plan, raw, detector._threshold)
         for text_plan, detections in zip(plan.texts, final, strict=True):
-            units = [n for n, _ in text_plan.ner]
-            if text_plan.pattern is not None:
-                units.append(text_plan.pattern)
-            spans: list[object] = [[n, *raw[n]] for n in sorted(units)]
+            found = {n: raw[n] for n, _ in text_plan.ner}
+            if text_plan.pattern is not None:  # as one pass of all recognizers leaves them
+                n = text_plan.pattern
+                found[n] = pattern_findings(text_plan.norm.text, raw[n])
+            spans: list[object] = [[n, *sorted(found[n])] for n in sorted(found)]
             out.append(([[d.entity_type, d.start, d.end, d.score] for d in detections], spans))
     return out
 
 
-def dump(path: Path) -> None:
+def dump(path: Path, parts: int = 1) -> None:
     detector = Detector(TrustConfig(ner_window_memo_entries=0))
     result: dict[str, object] = {}
     for name, texts_of in {**OPEN, **SEALED}.items():
         texts = texts_of()
         started = time.perf_counter()
-        found = _found(detector, texts)
+        found = _found(detector, texts, parts)
         if name in SEALED:
             result[name] = [_digest(t, f, r) for t, (f, r) in zip(texts, found, strict=True)]
         else:
@@ -187,13 +196,15 @@ def compare(before: Path, after: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("dump").add_argument("path", type=Path)
+    dumping = sub.add_parser("dump")
+    dumping.add_argument("path", type=Path)
+    dumping.add_argument("--parts", type=int, default=1, help="pattern recognizers in N parts")
     both = sub.add_parser("compare")
     both.add_argument("before", type=Path)
     both.add_argument("after", type=Path)
     args = parser.parse_args()
     if args.command == "dump":
-        dump(args.path)
+        dump(args.path, args.parts)
     else:
         sys.exit(compare(args.before, args.after))
 

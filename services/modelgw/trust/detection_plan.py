@@ -16,9 +16,10 @@ import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from modelgw.common.config.trust import NerScope
-from modelgw.trust import tenant_rules
+from modelgw.trust import tenant_rules, whole_values
 from modelgw.trust.name_echoes import echoes
 from modelgw.trust.ner import model_input, ner_pieces
 from modelgw.trust.ner_review import overlaps_legal_form
@@ -52,16 +53,27 @@ class NerUnit:
 
 @dataclass(frozen=True, slots=True)
 class PatternUnit:
-    """A whole normalised text for the pattern recognizers and the tenant's own rules."""
+    """A whole normalised text for the pattern recognizers: all of them, or `part` of `parts`
+    (`pattern_parts`). Its findings come back with their duplicates; `finish` removes them."""
+
+    text: str
+    part: int = 0
+    parts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RulesUnit:
+    """A whole normalised text for the tenant's own rules (run in a detector process: a
+    tenant's regex must not stall the gateway, and a process can be killed at the deadline)."""
 
     text: str
     rules: tuple[tenant_rules.TenantRule, ...]
 
 
-Unit = NerUnit | PatternUnit
+Unit = NerUnit | PatternUnit | RulesUnit
 
 # Relative CPU cost per character, measured on the benchmark texts (NER ~2.5x patterns).
-_COST = {NerUnit: 2.5, PatternUnit: 1.0}
+_COST = {NerUnit: 2.5, PatternUnit: 1.0, RulesUnit: 0.05}
 
 
 @dataclass(slots=True)
@@ -70,6 +82,7 @@ class _TextPlan:
     ner: list[tuple[int, int]] = field(default_factory=list)
     """(unit index, offset of the window in the normalised text)"""
     pattern: int | None = None
+    rules: int | None = None
 
 
 @dataclass(slots=True)
@@ -95,8 +108,12 @@ def make_plan(items: Sequence[AnalysisItem], scope: NerScope) -> Plan:
             units.append(NerUnit(model_input(norm.text[start:end])))
             tenants.append(tenant)
         plan.pattern = len(units)
-        units.append(PatternUnit(norm.text, rules))
+        units.append(PatternUnit(norm.text))
         tenants.append(tenant)
+        if rules:
+            plan.rules = len(units)
+            units.append(RulesUnit(norm.text, rules))
+            tenants.append(tenant)
     return Plan(texts, units, tenants)
 
 
@@ -106,14 +123,70 @@ def shard(units: Sequence[Unit], shards: int) -> list[list[int]]:
         return []
     if shards <= 1 or len(units) == 1:
         return [list(range(len(units)))]
-    order = sorted(range(len(units)), key=lambda i: -_COST[type(units[i])] * len(units[i].text))
+    order = sorted(range(len(units)), key=lambda i: -_cost(units[i]))
     heap = [(0.0, n) for n in range(min(shards, len(units)))]
     groups: list[list[int]] = [[] for _ in heap]
     for index in order:
         load, n = heapq.heappop(heap)
         groups[n].append(index)
-        heapq.heappush(heap, (load + _COST[type(units[index])] * len(units[index].text), n))
+        heapq.heappush(heap, (load + _cost(units[index]), n))
     return [sorted(g) for g in groups if g]
+
+
+def _cost(unit: Unit) -> float:
+    share = 1 / unit.parts if isinstance(unit, PatternUnit) else 1.0
+    return _COST[type(unit)] * len(unit.text) * share
+
+
+def in_parts(units: Sequence[Unit], parts: int) -> tuple[list[Unit], list[int]]:
+    """`units` with each whole `PatternUnit` cut into `parts`, and for each unit of the result
+    the index of the unit it came from (`joined` puts their findings back together)."""
+    out: list[Unit] = []
+    origin: list[int] = []
+    for index, unit in enumerate(units):
+        if isinstance(unit, PatternUnit) and unit.parts == 1 and parts > 1:
+            out.extend(PatternUnit(unit.text, part, parts) for part in range(parts))
+            origin.extend([index] * parts)
+        else:
+            out.append(unit)
+            origin.append(index)
+    return out, origin
+
+
+def joined(
+    results: Sequence[list[RawSpan]], origin: Sequence[int], count: int
+) -> list[list[RawSpan]]:
+    """The findings of `in_parts`' units, put back together per unit it was given."""
+    out: list[list[RawSpan]] = [[] for _ in range(count)]
+    for spans, index in zip(results, origin, strict=True):
+        out[index].extend(spans)
+    return out
+
+
+def remove_contained(spans: Sequence[RawSpan]) -> list[RawSpan]:
+    """Presidio's `EntityRecognizer.remove_duplicates` on raw spans: no zero scores, no
+    repeats, no span inside another of its type that scores as high; sorted by score, then
+    start, longest first (ties by type, where Presidio's order is that of a set)."""
+    ordered = sorted(set(spans), key=lambda s: (s[0], s[1], s[1] - s[2], -s[3]))
+    kept: list[RawSpan] = []
+    for _, of_type in groupby(ordered, key=lambda s: s[0]):
+        active: list[RawSpan] = []
+        for span in of_type:
+            _, start, end, score = span
+            if score == 0:
+                continue
+            active = [a for a in active if a[2] >= start]
+            if any(a[1] <= start and end <= a[2] and score <= a[3] for a in active):
+                continue
+            kept.append(span)
+            active.append(span)
+    return sorted(kept, key=lambda s: (-s[3], s[1], s[1] - s[2], s[0]))
+
+
+def pattern_findings(text: str, spans: Sequence[RawSpan]) -> list[RawSpan]:
+    """A pattern unit's findings (all its parts') as one recognizer pass would give them:
+    duplicates removed, then values of a shape-only type that are not whole dropped."""
+    return [s for s in remove_contained(spans) if whole_values.plausible(s[0], text, s[1], s[2])]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -173,7 +246,9 @@ def finish(
     for text in plan.texts:
         raw: list[RawSpan] = []
         if text.pattern is not None:
-            raw.extend(results[text.pattern])
+            raw.extend(pattern_findings(text.norm.text, results[text.pattern]))
+        if text.rules is not None:
+            raw.extend(results[text.rules])
         for unit, offset in text.ner:
             raw.extend((t, offset + s, offset + e, score) for t, s, e, score in results[unit])
         found: list[Detection] = []

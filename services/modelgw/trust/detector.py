@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from modelgw.common.config.trust import TrustConfig
-from modelgw.trust import tenant_rules, whole_values
+from modelgw.trust import tenant_rules
 from modelgw.trust.context_enhancer import BisectingContextEnhancer
 from modelgw.trust.detection_plan import (
     AnalysisItem,
@@ -23,6 +23,7 @@ from modelgw.trust.detection_plan import (
     NerUnit,
     PatternUnit,
     RawSpan,
+    RulesUnit,
     Unit,
     finish,
     make_plan,
@@ -140,7 +141,7 @@ class Detector:
         return finish(plan, self.windows.run(plan, self.run_units), self._threshold)
 
     def run_units(self, units: Sequence[Unit]) -> list[list[RawSpan]]:
-        """Raw spans for each unit: NER units in one model batch, pattern units one by one."""
+        """Raw spans for each unit: NER units in one model batch, the others one by one."""
         results: list[list[RawSpan]] = [[] for _ in units]
         ner_at = [i for i, u in enumerate(units) if isinstance(u, NerUnit)]
         found = self.ner.spans([units[i].text for i in ner_at], batch_size=self._batch)
@@ -149,10 +150,14 @@ class Detector:
         for index, unit in enumerate(units):
             if isinstance(unit, PatternUnit):
                 results[index] = self._patterns(unit)
+            elif isinstance(unit, RulesUnit):
+                results[index] = tenant_rules.find(unit.rules, unit.text)
         return results
 
     def _patterns(self, unit: PatternUnit) -> list[RawSpan]:
-        raw: list[RawSpan] = [
+        """The recognizers' findings, duplicates left in (`detection_plan.pattern_findings`
+        removes them once the parts of a text are together)."""
+        return [
             (r.entity_type, r.start, r.end, r.score)
             for r in self._analyzer.analyze_with(
                 unit.text,
@@ -160,11 +165,11 @@ class Detector:
                 self._pattern_entities,
                 self._threshold,
                 self._artifacts(unit.text),
+                part=unit.part,
+                parts=unit.parts,
+                dedupe=False,
             )
-            if whole_values.plausible(r.entity_type, unit.text, r.start, r.end)
         ]
-        raw.extend(tenant_rules.find(unit.rules, unit.text))
-        return raw
 
 
 __all__ = ["AnalysisItem", "Detection", "Detector", "ModelNotInstalledError", "resolve_overlaps"]

@@ -14,6 +14,10 @@ findings follow one another, in the recognizers' order). Everything else is
 Presidio's own code, called in the same order: each recognizer's `analyze`,
 the recognizer ids, the context enhancer, the score threshold, the
 duplicates.
+
+`analyze_with` can also run one part of the recognizers (`pattern_parts`) and
+leave the duplicates in (`dedupe=False`): then the caller puts the parts'
+findings together and removes them once (`detection_plan.remove_contained`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+
+from modelgw.trust import pattern_parts
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -36,14 +42,17 @@ class LeanAnalyzerEngine(AnalyzerEngine):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]  # AnalyzerEngine's keywords, passed on
-        self._picked: dict[tuple[str, tuple[str, ...]], tuple[list[EntityRecognizer], bool]] = {}
+        self._picked: dict[
+            tuple[str, tuple[str, ...], int, int], tuple[list[EntityRecognizer], bool]
+        ] = {}
 
     def _recognizers(
-        self, language: str, entities: list[str]
+        self, language: str, entities: list[str], part: int = 0, parts: int = 1
     ) -> tuple[list[EntityRecognizer], bool]:
-        """The recognizers `analyze` would pick, and whether any of them enhances its own
-        findings (overrides `EntityRecognizer.enhance_using_context`)."""
-        key = (language, tuple(entities))
+        """The recognizers `analyze` would pick (those of `part` of `parts`), and whether any
+        of all it would pick enhances its own findings (overrides
+        `EntityRecognizer.enhance_using_context`: it may read the others' findings)."""
+        key = (language, tuple(entities), part, parts)
         picked = self._picked.get(key)
         if picked is None:
             chosen = self.registry.get_recognizers(language=language, entities=entities)
@@ -51,6 +60,9 @@ class LeanAnalyzerEngine(AnalyzerEngine):
                 type(r).enhance_using_context is not EntityRecognizer.enhance_using_context
                 for r in chosen
             )
+            if parts > 1:
+                of = pattern_parts.assign((_name(r) for r in chosen), parts)
+                chosen = [r for r in chosen if of[_name(r)] == part]
             picked = (chosen, own)
             self._picked[key] = picked
         return picked
@@ -62,12 +74,22 @@ class LeanAnalyzerEngine(AnalyzerEngine):
         entities: list[str],
         score_threshold: float,
         nlp_artifacts: NlpArtifacts,
+        *,
+        part: int = 0,
+        parts: int = 1,
+        dedupe: bool = True,
     ) -> list[RecognizerResult]:
         """`analyze(text, language, entities, score_threshold=..., nlp_artifacts=...)`'s
-        findings, in its order (their decision process left as the recognizers wrote it)."""
+        findings, in its order (their decision process left as the recognizers wrote it);
+        of `part` of the recognizers only, and duplicates left in unless `dedupe`."""
         if not entities:
             raise ValueError("analyze_with needs the entities to look for")
-        recognizers, own_enhancers = self._recognizers(language, entities)
+        recognizers, own_enhancers = self._recognizers(language, entities, part, parts)
+        if parts > 1 and own_enhancers:
+            raise ValueError(
+                "a recognizer enhances its own findings, maybe from the others':"
+                " the recognizers cannot run in parts"
+            )
         results: list[RecognizerResult] = []
         for recognizer in recognizers:
             if not recognizer.is_loaded:
@@ -88,7 +110,11 @@ class LeanAnalyzerEngine(AnalyzerEngine):
                 context=None,
             )
         results = [r for r in results if r.score >= score_threshold]
-        return EntityRecognizer.remove_duplicates(results)
+        return EntityRecognizer.remove_duplicates(results) if dedupe else results
+
+
+def _name(recognizer: EntityRecognizer) -> str:
+    return str(recognizer.name)  # type: ignore[has-type]  # Presidio sets it in __init__ unannotated
 
 
 def _with_recognizer_id(results: list[RecognizerResult], recognizer: EntityRecognizer) -> None:

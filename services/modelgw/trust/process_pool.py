@@ -47,9 +47,12 @@ from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
     NerUnit,
+    PatternUnit,
     RawSpan,
     Unit,
     finish,
+    in_parts,
+    joined,
     make_plan,
     shard,
 )
@@ -110,6 +113,7 @@ class DetectorPool:
     def __init__(self, config: TrustConfig, *, factory: UnitRunnerFactory = build_detector) -> None:
         self._config = config
         self._config_json = config.model_dump_json()
+        self._size = config.workers
         self._factory = factory
         self._deadline_s = config.deadline_ms / 1000
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -341,11 +345,17 @@ class DetectorPool:
         deadline = time.monotonic() + self._deadline_s
 
         def run_units(units: Sequence[Unit]) -> list[list[RawSpan]]:
-            workers = self._acquire(deadline, most=len(units))
-            groups = shard(units, len(workers))
+            patterns = sum(isinstance(u, PatternUnit) for u in units)
+            workers = self._acquire(deadline, most=len(units) + patterns * (self._size - 1))
+            if 1 <= patterns < len(workers):  # idle processes to spare: cut the recognizers
+                todo, origin = in_parts(units, len(workers))
+            else:
+                todo, origin = list(units), list(range(len(units)))
+            groups = shard(todo, len(workers))
             for spare in workers[len(groups) :]:
                 self._release(spare)
-            return self._run(workers[: len(groups)], groups, units, deadline)
+            found = self._run(workers[: len(groups)], groups, todo, deadline)
+            return joined(found, origin, len(units))
 
         results = self.windows.run(plan, run_units)
         return finish(plan, results, self._config.score_threshold)
