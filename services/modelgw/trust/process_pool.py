@@ -55,6 +55,7 @@ from modelgw.trust.detection_plan import (
     joined,
     make_plan,
     shard,
+    worth_cutting,
 )
 from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
 from modelgw.trust.forked_process import ForkedProcess
@@ -347,7 +348,7 @@ class DetectorPool:
         def run_units(units: Sequence[Unit]) -> list[list[RawSpan]]:
             patterns = sum(isinstance(u, PatternUnit) for u in units)
             workers = self._acquire(deadline, most=len(units) + patterns * (self._size - 1))
-            if 1 <= patterns < len(workers):  # idle processes to spare: cut the recognizers
+            if worth_cutting(units, len(workers)):  # idle processes to spare
                 todo, origin = in_parts(units, len(workers))
             else:
                 todo, origin = list(units), list(range(len(units)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,40 @@ def test_the_pool_finds_what_the_in_process_detector_finds(trust_engine) -> None
     in_process = Detector(TrustConfig())
     assert pool.analyze_items(items) == in_process.analyze_items(items)
     assert pool.analyze_items(items[2:3]) == in_process.analyze_items(items[2:3])  # split
+
+
+def test_a_prompt_whose_windows_were_read_is_cut_across_the_pool(
+    trust_engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second prompt repeats the first's NER windows (remembered), so its pattern
+    recognizers are the batch: the pool cuts them over both processes, and finds what the
+    in-process detector finds."""
+    from modelgw.trust.detector import Detector
+    from modelgw.trust.process_pool import DetectorPool
+
+    pool = trust_engine.detector
+    assert isinstance(pool, DetectorPool)
+    sent: list[list[object]] = []
+    real_run = pool._run
+
+    def run(workers, groups, units, deadline):  # a spy with `_run`'s signature
+        sent.append(list(units))
+        return real_run(workers, groups, units, deadline)
+
+    monkeypatch.setattr(pool, "_run", run)
+    frame = (
+        "Hello, this is Maria Kowalska from the Leeds office about ticket {n} and the "
+        "shipment to 14 Mill Lane, Leeds LS1 4AB; call +44 113 496 0{n:03d} or write to "
+        "m.kowalska@example.com before Friday. " * 3
+    )
+    first, second = frame.format(n=101), frame.format(n=202)
+    assert pool.analyze_items([(first, (), "cut-test")])
+    found = pool.analyze_items([(second, (), "cut-test")])
+    parts = [u for u in sent[-1] if isinstance(u, PatternUnit)]
+    assert [(u.part, u.parts) for u in parts] == [(0, 2), (1, 2)], sent[-1]
+    assert not any(isinstance(u, NerUnit) for u in sent[-1]), "the windows were remembered"
+    assert found == Detector(TrustConfig()).analyze_items([(second, (), "t")])
+    assert any(d.entity_type == "PHONE_NUMBER" for d in found[0])
 
 
 def test_names_of_one_type_a_space_apart_are_one_detection() -> None:
