@@ -123,7 +123,13 @@ def report(data: dict, command: str) -> str:
         f"- peak RSS: stock {data['stock']['rss_mib']:.0f} MiB, ours {ours['rss_mib']:.0f} MiB"
         " (this process + detector processes "
         + " + ".join(f"{r:.0f}" for r in ours["worker_rss_mib"])
-        + ")",
+        + (
+            f" + the zygote they fork from {ours['zygote_rss_mib']:.0f}"
+            if ours.get("zygote_rss_mib")
+            else ""
+        )
+        + "; RSS counts the pages they share in each); PSS at the end, each shared page "
+        f"counted once: ours {ours.get('pss_mib', 0):.0f} MiB",
         f"- ours: memo hits {ours['memo']['hits']}, misses {ours['memo']['misses']}; "
         f"detection batches {ours['batches']}",
         "",

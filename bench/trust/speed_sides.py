@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
 
+from bench.gateway.proc import pss_of
 from bench.trust.common import load_average, peak_rss_mib, rss_mib, stock_presidio
 from bench.trust.corpus import chat, messages
 
@@ -119,11 +121,18 @@ class OursSide:
         return result
 
     def facts(self) -> dict[str, object]:
-        pids: list[int] = getattr(self.engine.detector, "worker_pids", list)()
+        detector = self.engine.detector
+        pids: list[int] = getattr(detector, "worker_pids", list)()
+        zygote = getattr(detector, "zygote_pid", lambda: None)()
         workers = [peak_rss_mib(pid) for pid in pids]
+        zygote_rss = peak_rss_mib(zygote) if zygote else 0.0
         return {
-            "rss_mib": rss_mib() + sum(workers),
+            "rss_mib": rss_mib() + sum(workers) + zygote_rss,
             "worker_rss_mib": workers,
+            "zygote_rss_mib": zygote_rss,
+            # Now, not peak: PSS counts the pages the workers share with the zygote once.
+            "pss_mib": sum(pss_of(p) for p in [os.getpid(), *pids, *([zygote] if zygote else [])])
+            / 2**20,
             "executor": f"{self.config.executor.value} x{self.config.workers}",
             "memo": {"hits": self.engine.memo.hits, "misses": self.engine.memo.misses},
             "batches": self.engine.batches,
