@@ -1,7 +1,8 @@
 """Embedded defaults: what `modelgw serve` runs with when given no config.
 
 A loopback-only gateway with the `echo` backend, SQLite audit store, an
-in-process cache, one detector process and one `dev` tenant, so a new user sees
+in-process cache, two detector processes (forked from one that loaded the model, so
+they share its memory) and one `dev` tenant, so a new user sees
 the whole flow (masking, restoring, auditing) with one command and no
 infrastructure.
 """
