@@ -14,17 +14,26 @@ cannot have exited unless killed from outside.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import select
 import signal
 import subprocess
 
 
+@functools.cache
 def supported() -> bool:
-    """Whether this platform can fork workers and watch them by pidfd."""
-    return all(
+    """Whether this platform can fork workers and watch them by pidfd: the calls exist and
+    the kernel allows them (a container's seccomp profile may refuse `pidfd_open`)."""
+    if not all(
         (hasattr(os, "fork"), hasattr(os, "pidfd_open"), hasattr(signal, "pidfd_send_signal"))
-    )
+    ):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
 
 
 class ForkedProcess:

@@ -30,7 +30,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -197,7 +199,14 @@ class DetectorPool:
                 self._stop(zygote)
                 self._zygote = None
                 raise DetectorStartError(f"the detector zygote failed to fork: {exc}") from exc
-        return _Worker(ForkedProcess(pid), Connection(fd))
+        try:
+            process = ForkedProcess(pid)
+        except OSError as exc:  # cannot watch it: do not keep it
+            os.close(fd)  # the worker sees its socket close and exits; kill it to be sure
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            raise DetectorStartError(f"cannot watch a forked detector process: {exc}") from exc
+        return _Worker(process, Connection(fd))
 
     def _await_ready(self, worker: _Worker) -> None:
         timeout = self._config.worker_start_timeout_s

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from modelgw.common.config.trust import TrustConfig
+from modelgw.trust import forked_process
 from modelgw.trust.process_pool import DetectorPool, DetectorProcessLost
 from tests.unit.trust.scripted_detectors import CRASH, scripted, slow_start
 
@@ -146,3 +147,27 @@ def test_forked_workers_share_the_model_pages() -> None:
             assert private < 0.35 * rss, f"worker {pid} owns {private:.0f} of {rss:.0f} MiB"
     finally:
         pool.close()
+
+
+def test_where_the_kernel_refuses_pidfd_the_workers_are_spawned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A container's seccomp profile may refuse `pidfd_open`: the pool must still start, with
+    workers that load their own model, rather than fail the gateway's start."""
+
+    def refused(pid: int, flags: int = 0) -> int:
+        raise PermissionError(1, "Operation not permitted")
+
+    forked_process.supported.cache_clear()
+    monkeypatch.setattr(os, "pidfd_open", refused)
+    try:
+        pool = DetectorPool(TrustConfig(workers=1), factory=scripted)
+        try:
+            assert pool.zygote_pid() is None
+            [worker] = pool.worker_pids()
+            assert _ppid(worker) == os.getpid()
+            assert pool.analyze_items([("Alice", (), "t")])[0][0].entity_type == "PERSON"
+        finally:
+            pool.close()
+    finally:
+        forked_process.supported.cache_clear()
