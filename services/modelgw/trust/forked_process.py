@@ -74,5 +74,6 @@ class ForkedProcess:
     def _wait(self, timeout: float | None) -> bool:
         if self._pidfd < 0:
             return True
-        readable, _, _ = select.select([self._pidfd], [], [], timeout)
-        return bool(readable)
+        poller = select.poll()  # not select(): a busy gateway's descriptors pass 1024
+        poller.register(self._pidfd, select.POLLIN)
+        return bool(poller.poll(None if timeout is None else timeout * 1000))

@@ -4,6 +4,7 @@ where memory is the point)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -171,3 +172,29 @@ def test_where_the_kernel_refuses_pidfd_the_workers_are_spawned(
             pool.close()
     finally:
         forked_process.supported.cache_clear()
+
+
+def test_a_forked_process_is_watched_past_descriptor_1024() -> None:
+    """`select()` refuses descriptors above 1023; a gateway with many connections has them."""
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1200:
+        pytest.skip("this process may not open 1,200 descriptors")
+    pid = os.fork()
+    if pid == 0:  # a child that waits to be killed
+        time.sleep(60)
+        os._exit(0)
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        process = forked_process.ForkedProcess(pid)
+        assert process._pidfd > 1024
+        assert process.poll() is None
+        process.kill()
+        assert process.wait(10) == -1
+        process.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
