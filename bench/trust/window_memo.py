@@ -2,7 +2,8 @@
 
     python -m bench.trust.window_memo [--rounds 4] [--per-round 60]
 
-Two engines with the embedded defaults' one detector process each (`--workers`), one with
+Two engines with one detector process each (`--workers`; the embedded defaults run two
+since they are forked, one gives the memo's effect without the pattern cut), one with
 `trust.ner_window_memo_entries = 0`, take turns on the same texts, the order
 swapped every round, so both meet the same load. Two kinds of text:
 - `template`: `bench.gateway.prompts.pii_distinct`, a fixed ~1 KB prompt around a
@@ -122,7 +123,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--per-round", type=int, default=60)
     parser.add_argument(
-        "--workers", type=int, default=1, help="detector processes per engine (embedded: 1)"
+        "--workers", type=int, default=1, help="detector processes per engine (embedded: 2)"
     )
     args = parser.parse_args()
     asyncio.run(main(args.rounds, args.per_round, args.workers))
