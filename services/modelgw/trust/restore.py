@@ -57,16 +57,37 @@ def _partial_patterns(entity_types: frozenset[str]) -> tuple[regex.Pattern[str],
     )
 
 
+@lru_cache(maxsize=256)
+def _first_letters(entity_types: frozenset[str]) -> frozenset[str]:
+    """What a placeholder's text can start with: an opening bracket, or the first letter of
+    one of the types in either case."""
+    return frozenset("<[{" + "".join(t[:1].lower() + t[:1].upper() for t in entity_types))
+
+
 def _hold_from(text: str, entity_types: frozenset[str], start: int) -> int:
-    """Where the tail that could still become (or extend) a placeholder begins, else len(text)."""
+    """Where the tail that could still become (or extend) a placeholder begins, else len(text).
+
+    Only positions where a placeholder can begin are tried (`_first_letters`, and for a
+    type's letter no ASCII letter or digit before it, as the pattern's lookbehind wants):
+    the partial matches, two per position, were most of a streamed chunk's cost."""
     patterns = _partial_patterns(entity_types)
     _, longest = placeholder_pattern(entity_types)
+    first = _first_letters(entity_types)
     for position in range(max(start, len(text) - longest), len(text)):
+        char = text[position]
+        if char not in first:
+            continue
+        if char not in "<[{" and position and _ascii_alnum(text[position - 1]):
+            continue
         for pattern in patterns:
             match = pattern.match(text, pos=position, partial=True)
             if match is not None and match.end() == len(text):
                 return position
     return len(text)
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _canonical(match: re.Match[str]) -> str:

@@ -8,7 +8,13 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelgw.trust.restore import StreamRestorer, restore_text
+from modelgw.trust.restore import (
+    StreamRestorer,
+    _hold_from,
+    _partial_patterns,
+    placeholder_pattern,
+    restore_text,
+)
 from modelgw.trust.segments import Segmenter, split_segments
 from modelgw.trust.vault import Vault
 
@@ -119,3 +125,28 @@ def test_arbitrary_text_streams_like_the_whole(text: str, cuts: list[int]) -> No
     bounds = [0, *sorted({c for c in cuts if c <= len(text)}), len(text)]
     out = "".join(restorer.feed(text[a:b]) for a, b in pairwise(bounds))
     assert out + restorer.finish() == restore_text(text, VAULT)
+
+
+def _hold_from_every_position(text: str, types: frozenset[str], start: int) -> int:
+    """`_hold_from` as it was: both partial patterns tried at every position of the tail."""
+    patterns = _partial_patterns(types)
+    _, longest = placeholder_pattern(types)
+    for position in range(max(start, len(text) - longest), len(text)):
+        for pattern in patterns:
+            match = pattern.match(text, pos=position, partial=True)
+            if match is not None and match.end() == len(text):
+                return position
+    return len(text)
+
+
+_PIECES = ["<", "[", "{", ">", "]", " ", "_", "-", "1", "42", "PERSON", "person", "Per",
+           "EMAIL", "Email-Add", "address", "US_SSN", "us ss", "x", "é", "Ünal", "9a"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.integers(0, 40))
+@settings(max_examples=600, deadline=None)
+def test_hold_back_starts_where_trying_every_position_says(pieces: list[str], start: int) -> None:
+    """The tail is found trying only the positions a placeholder can begin at."""
+    text = "".join(pieces)
+    types = frozenset({"PERSON", "EMAIL_ADDRESS", "US_SSN"})
+    assert _hold_from(text, types, start) == _hold_from_every_position(text, types, start)
