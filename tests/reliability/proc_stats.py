@@ -30,9 +30,10 @@ def open_fds(pid: int) -> int:
         return 0
 
 
-def children(pid: int) -> list[int]:
-    """The live child processes of `pid` (the detector processes of a gateway)."""
-    found = []
+def descendants(pid: int) -> list[int]:
+    """The live processes below `pid`: a gateway's detector processes (the one that loaded
+    the model and the workers it forked, its children)."""
+    parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -42,8 +43,15 @@ def children(pid: int) -> list[int]:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry))
+        if fields[0] != "Z":
+            parents[int(entry)] = int(fields[1])
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        below = [child for child, of in parents.items() if of == parent]
+        found.extend(below)
+        todo.extend(below)
     return sorted(found)
 
 

@@ -27,7 +27,7 @@ from tests.configs import DEV_KEY
 from tests.fakes.server import RecordingServer
 from tests.reliability.doors import Outcome, ask_grpc, ask_http
 from tests.reliability.on_command import on_command
-from tests.reliability.proc_stats import children, open_fds, rss_mib, trend
+from tests.reliability.proc_stats import descendants, open_fds, rss_mib, trend
 from tests.reliability.served import served
 
 SOAK_S = float(os.environ.get("SOAK_S", "60"))
@@ -91,7 +91,7 @@ async def test_drill_gateway_soak(tmp_path: Path) -> None:
                 ]
                 sample = 0
                 while True:
-                    kids = children(pid)
+                    kids = descendants(pid)
                     times.append(time.monotonic() - began)
                     series["rss"].append(rss_mib(pid))
                     series["fds"].append(open_fds(pid))
