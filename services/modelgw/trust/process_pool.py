@@ -1,17 +1,16 @@
-"""Detection on a pool of spawned processes, each with its own copy of the model.
+"""Detection on a pool of detector processes.
 
 spaCy's NER holds the GIL for most of its work, so detector threads share
-about one core. Here each worker process builds the detector once at start
-(a fresh interpreter, not a fork: the parent runs gRPC and asyncio
-threads, which do not survive a fork) and then answers units of work (`detection_plan`): texts
-in, offsets back. A batch takes every idle worker and is split across them,
-so a lone long message is read by several cores at once; under load each
-batch gets one worker.
-
-Share the model: on Linux the workers are forked from one more process that
-loaded the model and does nothing else (`detector_zygote`), so they share its
-pages (a worker costs ~40 MiB instead of ~200) and a replacement starts in
-milliseconds. If that process dies, the next replacement starts another.
+about one core. Here each worker is a process that answers units of work
+(`detection_plan`): texts in, offsets back. A batch takes every idle worker
+and is split across them, so a lone long message is read by several cores at
+once; under load each batch gets one worker. On Linux the workers are forked
+from one process that loaded the model and does nothing else
+(`detector_zygote`; never this one, whose gRPC and asyncio threads do not
+survive a fork): they share its pages (a worker costs ~40 MiB instead of
+~200) and a replacement starts in milliseconds; if it dies, the next
+replacement starts another. Elsewhere each worker is a fresh interpreter with
+its own copy (`detector_processes`).
 
 Fail closed, and heal: a worker that misses the deadline is killed and a
 fresh one is started in the background; one that dies mid-job is replaced
@@ -30,21 +29,14 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import os
 import queue
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from multiprocessing.reduction import recv_handle
 
 from modelgw.common.config.trust import TrustConfig
-from modelgw.trust import forked_process
+from modelgw.trust import detector_processes, forked_process
 from modelgw.trust.detection_plan import (
     AnalysisItem,
     Detection,
@@ -59,16 +51,12 @@ from modelgw.trust.detection_plan import (
     shard,
     worth_cutting,
 )
+from modelgw.trust.detector_processes import DetectorStartError, WorkerProcess, ZygoteLost
 from modelgw.trust.detector_worker import UnitRunnerFactory, build_detector
-from modelgw.trust.forked_process import ForkedProcess
 from modelgw.trust.ner import load_word_lists
 from modelgw.trust.window_memo import NerWindowMemo
 
 log = logging.getLogger(__name__)
-
-
-class DetectorStartError(RuntimeError):
-    """A detector process could not build its detector (e.g. the model is not installed)."""
 
 
 class DetectorProcessLost(RuntimeError):
@@ -77,37 +65,6 @@ class DetectorProcessLost(RuntimeError):
 
 class DetectionFailed(RuntimeError):
     """The detector raised inside its process (only the exception type comes back)."""
-
-
-@dataclass(eq=False)
-class _Worker:
-    process: subprocess.Popen[bytes] | ForkedProcess
-    conn: Connection
-    pid: int = 0
-    jobs: int = field(default=0)
-    texts: int = 0
-    """Texts (or windows of long ones) its model read since it started: what grows spaCy's
-    vocabulary, and what `recycle_after_texts` counts."""
-    rss_bytes: int = 0
-    """Its resident memory after its last batch."""
-    retired: bool = False
-    """Its successor is serving: stop it instead of making it idle again."""
-    lost: bool = False
-    """Killed or found dead; `_respawn` replaces it."""
-    stopped: bool = False
-    """`_stop` closed its connection: a second `_stop` (from `close` racing the thread that
-    owns it) must not close that descriptor number again, which may by then be another's."""
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def join(self, timeout: float) -> None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout)
-
-    def exit_text(self) -> str:
-        code = self.process.returncode
-        return "exited" if code is None else f"exited (code {code})"
 
 
 class DetectorPool:
@@ -119,8 +76,8 @@ class DetectorPool:
         self._size = config.workers
         self._factory = factory
         self._deadline_s = config.deadline_ms / 1000
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._live: set[_Worker] = set()
+        self._idle: queue.Queue[WorkerProcess] = queue.Queue()
+        self._live: set[WorkerProcess] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._job_ids = itertools.count(1)
@@ -132,20 +89,18 @@ class DetectorPool:
         self._recycle_after = config.recycle_after_texts
         self._recycle_above = config.recycle_above_rss_mib * 1024 * 1024
         self.windows = NerWindowMemo(config.ner_window_memo_entries)
-        self._zygote: _Worker | None = None
+        self._zygote: WorkerProcess | None = None
         """The process the workers are forked from (None: each worker is spawned)."""
         self._zygote_lock = threading.Lock()
         self._forking = config.fork_workers and forked_process.supported()
-        try:
-            if self._forking:
-                with self._zygote_lock:
-                    self._zygote = self._start_process("detector_zygote")
-                    load_word_lists()  # this process plans the work: read them meanwhile
-                    self._await_ready(self._zygote)
+        try:  # no other thread yet: no lock
+            if self._forking:  # the workers are forked once it is ready
+                self._zygote = self._start_process("detector_zygote")
+            starting = [] if self._forking else [self._spawn() for _ in range(config.workers)]
+            load_word_lists()  # this process plans the work: read them while they start
+            if self._zygote is not None:
+                self._await_ready(self._zygote)
                 starting = [self._spawn() for _ in range(config.workers)]
-            else:
-                starting = [self._spawn() for _ in range(config.workers)]
-                load_word_lists()
             for worker in starting:
                 self._await_ready(worker)
         except BaseException:
@@ -155,28 +110,17 @@ class DetectorPool:
             self._idle.put(worker)
 
     # -- workers ----------------------------------------------------------------------
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> WorkerProcess:
         """A new worker, started (`_await_ready` waits for it to serve)."""
         worker = self._fork() if self._forking else self._start_process("detector_worker")
         with self._lock:
             self._live.add(worker)
         return worker
 
-    def _start_process(self, module: str) -> _Worker:
-        """A fresh interpreter running `modelgw.trust.<module>`, sent what it builds from."""
-        parent, child = socket.socketpair()
-        with child:
-            process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-                [sys.executable, "-m", f"modelgw.trust.{module}", str(child.fileno())],
-                pass_fds=[child.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
-        worker = _Worker(process, Connection(parent.detach()))
-        worker.conn.send(list(sys.path))
-        worker.conn.send((self._config_json, self._factory))
-        return worker
+    def _start_process(self, module: str) -> WorkerProcess:
+        return detector_processes.start(module, self._config_json, self._factory)
 
-    def _fork(self) -> _Worker:
+    def _fork(self) -> WorkerProcess:
         """A worker forked by the zygote; a zygote that is gone is started again first."""
         with self._zygote_lock:
             if self._closed.is_set():
@@ -190,42 +134,20 @@ class DetectorPool:
                 zygote = self._zygote = self._start_process("detector_zygote")
                 self._await_ready(zygote)  # `close` meanwhile stops it: this raises
             try:
-                zygote.conn.send(("fork",))
-                if not zygote.conn.poll(self._config.worker_start_timeout_s):
-                    raise OSError("no answer")
-                _, pid = zygote.conn.recv()
-                fd = recv_handle(zygote.conn)
-            except (EOFError, OSError, ValueError) as exc:
+                return detector_processes.fork(zygote, self._config.worker_start_timeout_s)
+            except ZygoteLost:
                 self._stop(zygote)
                 self._zygote = None
-                raise DetectorStartError(f"the detector zygote failed to fork: {exc}") from exc
-        try:
-            process = ForkedProcess(pid)
-        except OSError as exc:  # cannot watch it: do not keep it
-            os.close(fd)  # the worker sees its socket close and exits; kill it to be sure
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            raise DetectorStartError(f"cannot watch a forked detector process: {exc}") from exc
-        return _Worker(process, Connection(fd))
+                raise
 
-    def _await_ready(self, worker: _Worker) -> None:
-        timeout = self._config.worker_start_timeout_s
+    def _await_ready(self, worker: WorkerProcess) -> None:
         try:
-            if not worker.conn.poll(timeout):
-                raise DetectorStartError(f"a detector process did not start within {timeout} s")
-            message = worker.conn.recv()
-        except (EOFError, OSError):
-            worker.join(5)
-            message = ("failed", f"{worker.exit_text()} during start")
+            detector_processes.await_ready(worker, self._config.worker_start_timeout_s)
         except DetectorStartError:
             self._stop(worker)
             raise
-        if message[0] != "ready":
-            self._stop(worker)
-            raise DetectorStartError(f"a detector process failed to start: {message[1]}")
-        worker.pid = message[1]
 
-    def _stop(self, worker: _Worker) -> None:
+    def _stop(self, worker: WorkerProcess) -> None:
         with self._lock:
             self._live.discard(worker)
             first = not worker.stopped
@@ -234,11 +156,9 @@ class DetectorPool:
             worker.process.kill()
         worker.join(5)
         if first:
-            worker.conn.close()
-            if isinstance(worker.process, ForkedProcess):
-                worker.process.close()
+            worker.close_handles()
 
-    def _replace(self, worker: _Worker, why: str) -> None:
+    def _replace(self, worker: WorkerProcess, why: str) -> None:
         """Kill `worker` (it may be stuck in a detector) and start another in the background."""
         log.warning("replacing detector process %s: %s", worker.pid, why)
         with self._lock:
@@ -253,7 +173,7 @@ class DetectorPool:
             target=self._respawn, args=(worker,), name="trust-detector-respawn", daemon=True
         ).start()
 
-    def _respawn(self, old: _Worker) -> None:
+    def _respawn(self, old: WorkerProcess) -> None:
         self._stop(old)
         delay = 0.5
         while not self._closed.is_set():
@@ -274,7 +194,7 @@ class DetectorPool:
             return
 
     # -- recycling --------------------------------------------------------------------
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: WorkerProcess) -> None:
         """A worker finished its batch: idle again, recycled first if due, or gone."""
         if worker.retired:
             self._stop(worker)
@@ -292,7 +212,7 @@ class DetectorPool:
                 ).start()
         self._idle.put(worker)
 
-    def _recycle(self, old: _Worker) -> None:
+    def _recycle(self, old: WorkerProcess) -> None:
         """Start `old`'s successor while `old` serves on, then take `old` out of service."""
         rss_mib = old.rss_bytes / 1024 / 1024
         try:
@@ -325,7 +245,7 @@ class DetectorPool:
             with self._lock:
                 self._recycling = False
 
-    def _retire_idle(self, old: _Worker) -> None:
+    def _retire_idle(self, old: WorkerProcess) -> None:
         """Stop `old` now if it is idle (if busy, `_release` stops it after its batch)."""
         idle = self._take_idle()
         for worker in idle:
@@ -370,7 +290,7 @@ class DetectorPool:
         results = self.windows.run(plan, run_units)
         return finish(plan, results, self._config.score_threshold)
 
-    def _acquire(self, deadline: float, most: int) -> list[_Worker]:
+    def _acquire(self, deadline: float, most: int) -> list[WorkerProcess]:
         if self._closed.is_set():
             raise DetectionFailed("the detector pool is closed")
         try:
@@ -386,14 +306,14 @@ class DetectorPool:
 
     def _run(
         self,
-        workers: list[_Worker],
+        workers: list[WorkerProcess],
         groups: list[list[int]],
         units: Sequence[Unit],
         deadline: float,
     ) -> list[list[RawSpan]]:
         job = next(self._job_ids)
         results: list[list[RawSpan]] = [[] for _ in units]
-        pending: dict[Connection, tuple[_Worker, list[int]]] = {}
+        pending: dict[Connection, tuple[WorkerProcess, list[int]]] = {}
         failure: Exception | None = None
         for worker, group in zip(workers, groups, strict=True):
             try:
@@ -421,7 +341,7 @@ class DetectorPool:
 
     def _collect(
         self,
-        worker: _Worker,
+        worker: WorkerProcess,
         job: int,
         group: list[int],
         read: int,
@@ -448,9 +368,9 @@ class DetectorPool:
         self._replace(worker, "it answered out of protocol")
         return DetectorProcessLost("a detector process answered out of protocol")
 
-    def _take_idle(self) -> list[_Worker]:
+    def _take_idle(self) -> list[WorkerProcess]:
         """Every idle worker, taken out of the idle queue."""
-        idle: list[_Worker] = []
+        idle: list[WorkerProcess] = []
         while True:
             try:
                 idle.append(self._idle.get_nowait())
@@ -463,7 +383,9 @@ class DetectorPool:
         idle = self._take_idle()
         with self._lock:
             busy = [w for w in self._live if w not in idle]
-        for worker in idle:
+        zygote = self._zygote  # not under its lock: a zygote may be loading the model
+        asked = [*idle, zygote] if zygote is not None else idle
+        for worker in asked:
             with contextlib.suppress(OSError, ValueError):  # already gone: nothing to stop
                 worker.conn.send(("stop",))
         for worker in busy:  # killed only: the thread that owns it sees EOF and stops it
@@ -472,12 +394,6 @@ class DetectorPool:
         for worker in busy:
             worker.join(5)
         give_up = time.monotonic() + 2.0
-        for worker in idle:
+        for worker in asked:
             worker.join(max(0.0, give_up - time.monotonic()))
             self._stop(worker)
-        zygote = self._zygote  # not under its lock: a zygote may be loading the model
-        if zygote is not None:
-            with contextlib.suppress(OSError, ValueError):
-                zygote.conn.send(("stop",))
-            zygote.join(2.0)
-            self._stop(zygote)

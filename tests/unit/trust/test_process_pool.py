@@ -13,13 +13,9 @@ from modelgw.common.config.providers import Locality
 from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
+from modelgw.trust.detector_processes import DetectorStartError
 from modelgw.trust.engine import TrustEngine
-from modelgw.trust.process_pool import (
-    DetectionFailed,
-    DetectorPool,
-    DetectorProcessLost,
-    DetectorStartError,
-)
+from modelgw.trust.process_pool import DetectionFailed, DetectorPool, DetectorProcessLost
 from tests.unit.trust.scripted_detectors import CRASH, HANG, RAISE, failing_start, scripted
 
 LONG = " ".join(f"Alice wrote report {n} for the Boston office." for n in range(40))
