@@ -17,6 +17,7 @@ import pytest
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import forked_process
 from modelgw.trust.process_pool import DetectorPool, DetectorProcessLost
+from tests.reliability.proc_stats import descendants
 from tests.unit.trust.scripted_detectors import CRASH, scripted, slow_start
 
 
@@ -25,26 +26,8 @@ def _ppid(pid: int) -> int:
 
 
 def _descendants() -> set[int]:
-    """Live (not zombie) processes below this one, read from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile
-        if fields[0] != "Z":
-            parents[int(entry.name)] = int(fields[1])
-    found: set[int] = set()
-    todo = [os.getpid()]
-    while todo:
-        pid = todo.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    """Live (not zombie) processes below this one."""
+    return set(descendants(os.getpid()))
 
 
 def _private_and_rss_mib(pid: int) -> tuple[float, float]:
