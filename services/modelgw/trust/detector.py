@@ -167,7 +167,6 @@ class Detector:
                 self._artifacts(unit.text),
                 part=unit.part,
                 parts=unit.parts,
-                dedupe=False,
             )
         ]
 

@@ -12,12 +12,10 @@ the regrouping is skipped when no recognizer enhances its own findings
 (then it hands every finding back in the order it came: each recognizer's
 findings follow one another, in the recognizers' order). Everything else is
 Presidio's own code, called in the same order: each recognizer's `analyze`,
-the recognizer ids, the context enhancer, the score threshold, the
-duplicates.
-
-`analyze_with` can also run one part of the recognizers (`pattern_parts`) and
-leave the duplicates in (`dedupe=False`): then the caller puts the parts'
-findings together and removes them once (`detection_plan.remove_contained`).
+the recognizer ids, the context enhancer, the score threshold. The
+duplicates are left in: `analyze_with` may run one part of the recognizers
+(`pattern_parts`), and the caller removes them once the parts' findings are
+together (`detection_plan.remove_contained`, Presidio's rule).
 """
 
 from __future__ import annotations
@@ -77,11 +75,10 @@ class LeanAnalyzerEngine(AnalyzerEngine):
         *,
         part: int = 0,
         parts: int = 1,
-        dedupe: bool = True,
     ) -> list[RecognizerResult]:
         """`analyze(text, language, entities, score_threshold=..., nlp_artifacts=...)`'s
         findings, in its order (their decision process left as the recognizers wrote it);
-        of `part` of the recognizers only, and duplicates left in unless `dedupe`."""
+        of `part` of the recognizers only, duplicates left in."""
         if not entities:
             raise ValueError("analyze_with needs the entities to look for")
         recognizers, own_enhancers = self._recognizers(language, entities, part, parts)
@@ -109,8 +106,7 @@ class LeanAnalyzerEngine(AnalyzerEngine):
                 recognizers=recognizers,
                 context=None,
             )
-        results = [r for r in results if r.score >= score_threshold]
-        return EntityRecognizer.remove_duplicates(results) if dedupe else results
+        return [r for r in results if r.score >= score_threshold]
 
 
 def _name(recognizer: EntityRecognizer) -> str:
