@@ -73,7 +73,6 @@ class DetectorPool:
     def __init__(self, config: TrustConfig, *, factory: UnitRunnerFactory = build_detector) -> None:
         self._config = config
         self._config_json = config.model_dump_json()
-        self._size = config.workers
         self._factory = factory
         self._deadline_s = config.deadline_ms / 1000
         self._idle: queue.Queue[WorkerProcess] = queue.Queue()
@@ -275,8 +274,9 @@ class DetectorPool:
         deadline = time.monotonic() + self._deadline_s
 
         def run_units(units: Sequence[Unit]) -> list[list[RawSpan]]:
+            others = self._config.workers - 1  # processes a pattern unit may be cut over, besides
             patterns = sum(isinstance(u, PatternUnit) for u in units)
-            workers = self._acquire(deadline, most=len(units) + patterns * (self._size - 1))
+            workers = self._acquire(deadline, most=len(units) + patterns * others)
             if worth_cutting(units, len(workers)):  # idle processes to spare
                 todo, origin = in_parts(units, len(workers))
             else:
