@@ -72,6 +72,23 @@ FRAMES: tuple[str, ...] = (
     "Regards,\n{name}\nAccount manager, {city}",
     "The courier couldn't find {street} in {city}, please call {name}.",
     "Travel: {name} flies to {city} on Thursday for the audit.",
+    # a third batch, written on 2026-12-06 before its first run: support, CRM and forms
+    "Hello, this is {name}. My order never arrived at {line}. Can you check?",
+    "CRM update - contact: {name}; site: {city}; notes: prefers e-mail.",
+    "{name}\n{street}\n{postcode} {city}\nTel. +44 20 7946 0958",
+    "Pls invoice {name} at {street}, {city} {postcode}.",
+    "Driver notes: {street} is a one-way street, park near the church in {city}.",
+    "Escalated: {name} from our {city} location says the refund is still missing.",
+    "Shipping to: {name}, {line}",
+    "I spoke with {name} this morning; the unit at {street} ({city}) is fixed.",
+    "Visit scheduled: {city}, {street}, contact {name}.",
+    "Complaint received from {name} ({city}) regarding late delivery.",
+    "Update the record: {name} now lives at {street} in {postcode} {city}.",
+    "{name} will cover the {city} region while Anna is away.",
+    "Bill to: {block}\nAttn: {name}",
+    "Our rep in {city}, {name}, closed the deal yesterday.",
+    "Customer address changed from {city} to {line}.",
+    "Meeting notes ({city}): {name} asked for a quote by Friday.",
 )
 
 

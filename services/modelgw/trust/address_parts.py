@@ -15,6 +15,7 @@ from modelgw.trust.address_words import (
     MILITARY_SHIPS,
     PO_BOX,
     POSTCODE,
+    SHORT_POSTCODE,
     UK_POSTCODE,
     UNIT_WORDS,
 )
@@ -46,8 +47,12 @@ HOUSE_NUMBER_AT = re.compile(
     rf",?{GAP}(?:(?i:(?:{HOUSE_NUMBER_WORDS})\.?)[ \t]*:?[ \t]*)?{HOUSE_NUMBER}"
 )
 """The number after a street name: ` 12`, `, 85`, ` No: 12`, ` nº 5`."""
-NUMBER_BEFORE = re.compile(rf"(?:^|(?<=[\s(:\x22']))({HOUSE_NUMBER}),?{GAP}$")
-"""The number before a street name, at the end of the text read so far (`5, avenue`)."""
+NUMBER_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s(:\x22']))({HOUSE_NUMBER}),?{GAP}"
+    rf"(?:(?i:grande?|petite?|vieille|haute|basse)(?:{GAP}|-))?$"
+)
+"""The number before a street name, at the end of the text read so far (`5, avenue`), with
+the adjective French puts before some types (`697 grande rue`)."""
 NAME_WORDS_BEFORE = re.compile(
     rf"(?:^|(?<=[\s(:\x22']))(?P<num>{HOUSE_NUMBER}),?{GAP}(?P<words>(?:{NAME_WORD}{GAP}){{1,5}})$"
 )
@@ -82,7 +87,7 @@ TOWN = (
 )
 """A town's words, with a province in brackets (`Gabella (PI)`) or a state after a slash."""
 TOWN_AT = re.compile(TOWN)
-POSTCODE_TOWN = re.compile(rf"(?P<code>{POSTCODE}),?{GAP}(?P<town>{TOWN})")
+POSTCODE_TOWN = re.compile(rf"(?P<code>{POSTCODE}|{SHORT_POSTCODE}),?{GAP}(?P<town>{TOWN})")
 TOWN_POSTCODE = re.compile(rf"(?P<town>{TOWN}),?{GAP}(?P<code>{POSTCODE})(?![\w\-])")
 POSTCODE_AT = re.compile(rf"(?:{POSTCODE})(?![\w\-])")
 TOWN_STATE_CODE = re.compile(

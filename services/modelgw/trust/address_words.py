@@ -67,7 +67,7 @@ ENGLISH_SUFFIXES = frozenset(
 PREFIX_TYPES = frozenset(
     """
     rue avenue av boulevard bd chemin allée allee place impasse imp quai route rte cours
-    passage square faubourg fg voie sentier rond-point esplanade promenade lotissement
+    passage square faubourg fg voie sentier rond-point esplanade promenade prom. lotissement
     résidence residence hameau lieu-dit montée
     calle c. c/ avenida avda av. plaza pza paseo camino carretera ctra ronda travesía travesia
     glorieta pasaje pasadizo rambla callejón callejon cuesta bajada urbanización urbanizacion
@@ -93,7 +93,7 @@ PREFIX_TYPES |= _LIBPOSTAL["prefix"] | _LIBPOSTAL["prefix_ambiguous"]
 AMBIGUOUS_PREFIX_TYPES = frozenset(
     """
     av av. bd place pl. route rte cours passage square voie residence résidence esplanade
-    promenade c. sector acceso senda via vía largo borgo galleria canale salita stretto
+    promenade prom. c. sector acceso senda via vía largo borgo galleria canale salita stretto
     incrocio rotonda praia pátio patio morro vila quadra conjunto residencial parque lagoa
     lago ponte aeroporto área area campo colônia colonia distrito estação estacao feira
     recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo jl. jl jln. jln
@@ -185,6 +185,9 @@ POSTCODE = (
     r"|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d"  # CA
     r"|[A-Za-z]\d[\dWw]\s?[A-Za-z\d]{4}"  # IE Eircode
 )
+SHORT_POSTCODE = r"\d{3}(?![\d\-])"
+"""Iceland's and the Faroes' three digits (`608 Selfoss`): a postcode only before a town or
+after the word for one, as alone it is any number."""
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 POSTCODE_CUES = (
     r"zip(?:\s?code)?|postcode|post\s?code|postal\s?code|plz|cep|code\s+postal|c\.?a\.?p\.?"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from modelgw.trust.name_lists import NameLists
 from modelgw.trust.normalise import normalise
 from modelgw.trust.place_names import load_place_names
 from modelgw.trust.recognizers.address_global import GlobalAddressRecognizer
@@ -131,6 +132,19 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         ),
         # a libpostal PO box in another language
         ("Postbus 1234, 3500 GA Utrecht", "Postbus 1234, 3500 GA Utrecht"),
+        # Iceland's three-digit postcode after a street with no type word, in any case
+        ("update the address to Völvufell 156, 608 Selfoss.", "Völvufell 156, 608 Selfoss"),
+        ("delivery address:\nklettstía 873\n029 bakkafjörður\n", "klettstía 873\n029 bakkafjörður"),
+        ("Name: Clara\nPostcode: 700\nTown: Húsavík", "700"),
+        # prose joins a street to its postcode and town with `in`
+        (
+            "she now lives at al. chlebowa 1155 in 28-354 brusy.",
+            "al. chlebowa 1155 in 28-354 brusy",
+        ),
+        ("Lives at Hauptstraße 12 in 02322 Wörth.", "Hauptstraße 12 in 02322 Wörth"),
+        # French abbreviations and the adjective before a type
+        ("WILL VISIT 64 PROM. DE GEORGES IN LYON", "64 PROM. DE GEORGES"),
+        ("couldn't find 697 grand rue gutenberg in agde", "697 grand rue gutenberg"),
     ],
 )
 def test_addresses_of_other_countries(
@@ -153,7 +167,17 @@ def test_addresses_of_other_countries(
         "Compared Garmin Forerunner 265 for the pilot.",
         "the 2 kamer option costs more",  # a Dutch unit word without an address
         "Mercer House\nis the name of the building",  # `hous` is a unit word; `House` is not
+        "He lives at Hauptstraße in 3 weeks.",
     ],
 )
 def test_everyday_text_is_no_address(recognizer: GlobalAddressRecognizer, text: str) -> None:
+    assert found(recognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Ticket 4471, 120 Customers affected.", "Order 5512, 250 Units shipped to the depot."]
+)
+def test_three_digits_before_an_english_word_count_things(text: str) -> None:
+    """No Icelandic postcode (`608 Selfoss`): it takes the English words to tell them apart."""
+    recognizer = GlobalAddressRecognizer(load_place_names(), NameLists.load())
     assert found(recognizer, text) == []

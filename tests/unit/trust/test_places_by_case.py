@@ -50,6 +50,14 @@ def test_a_single_word_city_needs_a_cue(recognizer: PlacesByCaseRecognizer) -> N
     assert found(recognizer, "the team moved to phoenix") == ["phoenix"]
 
 
+def test_a_town_alone_in_brackets_or_before_a_region_word(
+    recognizer: PlacesByCaseRecognizer,
+) -> None:
+    assert found(recognizer, "MEETING NOTES (LUGANO): QUOTE BY FRIDAY") == ["LUGANO"]
+    assert found(recognizer, "she will cover the mödling region") == ["mödling"]
+    assert found(recognizer, "phoenix (the new service) is live") == []
+
+
 def test_title_case_is_left_to_the_ner_model(recognizer: PlacesByCaseRecognizer) -> None:
     assert found(recognizer, "I live in Dublin and fly to New York") == []
 

@@ -92,6 +92,15 @@ def test_title_case_keeps_an_ascii_names_gazetteer_key(name: str) -> None:
     assert key_of(name.title()) == key_of(name)
 
 
+def test_a_place_before_a_branch_or_region_word_after_our(
+    recognizer: PlacesByCueRecognizer,
+) -> None:
+    text = "Escalated: Laurens from our Hohenems location says the refund is missing."
+    assert found(recognizer, text) == ["Hohenems"]
+    assert found(recognizer, "Anna will cover the Vogtsburg region.") == ["Vogtsburg"]
+    assert found(recognizer, "our sales location is closed") == []
+
+
 @pytest.mark.parametrize(
     ("text", "places"),
     [

@@ -48,10 +48,15 @@ from modelgw.trust.recognizers.address_shapes import (
     _town_ok,
     _town_state_code,
     _type_first,
+    counts_things,
     glued_suffix,
     town_end_at_segment,
 )
 from modelgw.trust.recognizers.base import RegexRecognizer
+
+_IN_BEFORE_CODE = re.compile(r"[ \t]+(?i:in)[ \t]+(?=(?:[A-Za-z]{1,2}-)?\d)")
+"""`lives at Hauptstraße 5 in 10115 Berlin`: prose joins the street to its postcode and town
+with `in`; only a postcode and town may follow it (`_next_part`, spaced)."""
 
 
 class AddressRecognizer(RegexRecognizer):
@@ -111,7 +116,7 @@ class AddressRecognizer(RegexRecognizer):
         for m in _POSTCODE_CUE.finditer(text) if _POSTCODE_CUE_WORD.search(text) else ():
             blocks.append(_Block(*m.span("code"), True))
         for m in _LINE_OR_COMMA.finditer(text):
-            block = _bare_street_then_town(text, m.start(), m.end())
+            block = _bare_street_then_town(text, m.start(), m.end(), self._english)
             if block:
                 blocks.append(block)
         return blocks
@@ -126,7 +131,7 @@ class AddressRecognizer(RegexRecognizer):
             spaced = sep is None or not sep.group(0).strip(" \t")
             pos = sep.end() if sep else end
             if sep is None:
-                space = part.SPACE.match(text, end)
+                space = _IN_BEFORE_CODE.match(text, end) or part.SPACE.match(text, end)
                 if space is None:
                     break
                 pos = space.end()
@@ -151,7 +156,7 @@ class AddressRecognizer(RegexRecognizer):
         if m and m.group("state").upper() in STATES:
             return m.end(), True
         m = part.POSTCODE_TOWN.match(text, pos)
-        if m:
+        if m and not counts_things(m, self._english):
             town, at = m.group("town"), m.start("town")
             # The town ends where its segment does (`45845 SERVAS. PREFERS ...`), else at its
             # last valid word.

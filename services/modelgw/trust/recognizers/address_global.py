@@ -36,6 +36,7 @@ from modelgw.trust.recognizers.address_shapes import (
     _looks_like_amount,
     _town_end,
     _words_ok,
+    counts_things,
 )
 from modelgw.trust.recognizers.address_world import WorldAddressRecognizer, _parts_before
 
@@ -175,6 +176,8 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         for m in _COMMA_BEFORE_DIGIT.finditer(text):
             code = part.POSTCODE_TOWN.match(text, m.end())
             if code is None or _looks_like_amount(code.group("code")):
+                continue
+            if counts_things(code, self._english):
                 continue
             town = code.group("town")
             if not town[:1].isupper() or _town_end(text, code.start("town"), town, True) is None:

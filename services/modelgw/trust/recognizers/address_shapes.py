@@ -10,7 +10,7 @@ count and how far a block grows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +22,7 @@ from modelgw.trust.address_words import (
     GLUED_SUFFIXES,
     POSTCODE,
     POSTCODE_CUES,
+    SHORT_POSTCODE,
     STRONG_PREFIX_TYPES,
     US_STATES,
 )
@@ -70,7 +71,8 @@ def glued_suffix(bare: str) -> str | None:
 
 
 _POSTCODE_CUE = re.compile(
-    rf"(?i:\b(?:{POSTCODE_CUES}))[ \t]*(?:[:#]|is|was)?[ \t]*(?P<code>{POSTCODE})(?![\w\-])"
+    rf"(?i:\b(?:{POSTCODE_CUES}))[ \t]*(?:[:#]|is|was)?[ \t]*"
+    rf"(?P<code>{POSTCODE}|{SHORT_POSTCODE}|\d{{6,7}})(?![\w\-])"
 )
 _POSTCODE_CUE_WORD = CaselessPattern(rf"\b(?:{POSTCODE_CUES})")
 """What every `_POSTCODE_CUE` match begins with, looked for first: the case-insensitive
@@ -157,7 +159,7 @@ def _type_first(text: str, word: re.Match[str], bare: str) -> _Block | None:
     start = word.start()
     lower = word.group(0).lower()
     sure = lower in STRONG_PREFIX_TYPES or bare in STRONG_PREFIX_TYPES
-    before = part.NUMBER_BEFORE.search(text, max(0, start - 12), start)
+    before = part.NUMBER_BEFORE.search(text, max(0, start - 20), start)
     m = None if before else _AFTER_TYPE.match(text, word.end())
     if m:
         words = m.group("words").split()
@@ -256,13 +258,21 @@ def _town_state_code(text: str, state_at: int) -> _Block | None:
     return _Block(_lines_back(text, start), m.end(), True)
 
 
-def _bare_street_then_town(text: str, line_start: int, pos: int) -> _Block | None:
-    """`Grammova 8` / `Bergrøa 631` followed by `777 63 Městec Králové` / `, 0669 Ruthnes`."""
+def _bare_street_then_town(
+    text: str, line_start: int, pos: int, english: Set[str] = frozenset()
+) -> _Block | None:
+    """`Grammova 8` / `Bergrøa 631` followed by `777 63 Městec Králové` / `, 0669 Ruthnes`.
+
+    Three digits are a postcode here (`Völvufell 156, 608 Selfoss`) only where neither the
+    street nor the town is an `english` word: `Ticket 4471, 120 Customers` counts things."""
     if line_start == 0 and pos == 0:
         return None
     m = part.POSTCODE_TOWN.match(text, pos)
     if m is None or _looks_like_amount(m.group("code")):
         return None
+    if counts_things(m, english):
+        return None
+    short = len(m.group("code")) == 3
     titled = _has_upper(text, m.start(), m.end())
     town_end = _town_end(text, m.start("town"), m.group("town"), titled)
     if town_end is None:
@@ -275,11 +285,23 @@ def _bare_street_then_town(text: str, line_start: int, pos: int) -> _Block | Non
     for i in range(len(words)):  # the longest run of name words before the number
         # its first word capitalised where the text has capitals; a type word after it may be
         # in lower case, as many languages write it (`Nelgi park`, `Névtelen köz`)
-        if _words_ok([words[i].group(0)], titled) and _words_ok(
-            [w.group(0) for w in words[i + 1 :]], titled=False
+        if (
+            _words_ok([words[i].group(0)], titled)
+            and _words_ok([w.group(0) for w in words[i + 1 :]], titled=False)
+            and not (short and words[i].group(0).lower() in english)
         ):
             return _Block(street.start("street") + words[i].start(), town_end, True)
     return None
+
+
+def counts_things(code_town: re.Match[str], english: Set[str]) -> bool:
+    """`120 Customers` read as a `POSTCODE_TOWN`: three digits before an English word count
+    things; they are no postcode (`608 Selfoss` is)."""
+    code, word = code_town.group("code"), code_town.group("town").split()[0].lower()
+    if len(code) != 3:
+        return False
+    plural = word.endswith("s") and (word[:-1] in english or word[:-2] in english)
+    return word in english or plural
 
 
 def _lines_back(text: str, start: int, most: int = 3) -> int:

@@ -83,10 +83,13 @@ _LIST_GAP = re.compile(r"(?i),?\s+(?:and|or|&)\s+|\s*[,/]\s*")
 """Between two places of a list: `berlin, paris and madrid`."""
 _SITE_AFTER = re.compile(
     r"(?i)[ \t]+(?:office|offices|branch|site|warehouse|store|plant|depot|clinic|hub|campus"
-    r"|factory|airport|station|headquarters|hq)\b"
+    r"|factory|airport|station|headquarters|hq|location|region|area|territory|district)\b"
 )
-"""A word for a place of business after a name says it is a town: `Kőszeg branch`,
-`TŘEBOŇ WAREHOUSE`, `the Olhão office`."""
+"""A word for a place of business or a sales region after a name says it is a town:
+`Kőszeg branch`, `TŘEBOŇ WAREHOUSE`, `the Olhão office`, `cover the MÖDLING REGION`."""
+_ALONE_IN_BRACKETS = re.compile(r"[ \t]*\)")
+"""A listed town alone in brackets after a name or an address: `Preston Banks (Ammanford)`,
+`MEETING NOTES (LUGANO):`."""
 
 
 class PlacesByCaseRecognizer(RegexRecognizer):
@@ -168,8 +171,15 @@ def _longest_name(
 
 def _cued(text: str, start: int, end: int | None = None) -> bool:
     """Whether a locative cue (`to`, `in`, ...) comes right before `start`, a space between,
-    or (given the name's `end`) a word for a place of business right after it."""
+    or (given the name's `end`) a word for a place of business right after it, or the name
+    stands alone in brackets."""
     if end is not None and _SITE_AFTER.match(text, end):
+        return True
+    if (
+        end is not None
+        and text[:start].rstrip(" \t").endswith("(")
+        and _ALONE_IN_BRACKETS.match(text, end)
+    ):
         return True
     before = _BEFORE.search(text, max(0, start - 32), start)
     if before is None or before.group(2).lower() not in _CUES:

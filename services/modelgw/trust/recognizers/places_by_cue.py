@@ -49,12 +49,12 @@ _CUES = CaselessPattern(
     r"(?:[ \t]+(?P<the>the))?"
     rf"[ \t]+{_PLACE}"
 )
-_TO_THE = CaselessPattern(rf"\b(?P<the>the)[ \t]+{_PLACE}")
-"""`to the Hokkaidō office`, `confirm the Doksy depot has`: with the word for a branch after
-it (see `_AFTER_THE`)."""
+_TO_THE = CaselessPattern(rf"\b(?P<the>the|our|your|their)[ \t]+{_PLACE}")
+"""`to the Hokkaidō office`, `confirm the Doksy depot has`, `from our Grandson location`: with
+the word for a branch or a sales region after it (see `_AFTER_THE`)."""
 _AFTER_THE = re.compile(
     r"(?i)[ \t]+(?:office|offices|branch|site|store|warehouse|plant|depot|factory|showroom"
-    r"|clinic|hub|dealership|outlet)\b"
+    r"|clinic|hub|dealership|outlet|location|region|territory)\b"
 )
 _TEAM_AFTER = re.compile(r"(?i)[ \t]+(?:team|teams)\b")
 _PREPOSITION_BEFORE = re.compile(r"(?i)\b(?:to|from|at|in|with)[ \t]+$")
