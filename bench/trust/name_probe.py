@@ -50,6 +50,24 @@ FRAMES: tuple[str, ...] = (
     "{name} reported the outage at 09:40.",
     "Thanks {first}! I'll pass it on to {last}'s manager.",
     "Owner: {name}\nStatus: open",
+    # a second batch, written on 2026-12-06 before its first run: where names stand in tickets,
+    # CRM notes, chats and e-mail threads
+    "Assigned to {name} (Tier 2).",
+    "cc: {name}, Finance",
+    "{first} from accounts says the payment bounced.",
+    "Per {name}'s request, the contract is on hold.",
+    "Spoke to {first} {last} on the phone; she will send the form.",
+    "Escalation contact: {last}, {first}",
+    "From: {name}\nSubject: delivery delay",
+    "Please loop in {first} and {last} from legal.",
+    "Handover: {name} takes over the account from Monday.",
+    "Thanks, {first}\n\nSent from my phone",
+    "The driver, {name}, left the parcel at reception.",
+    "On 3 May {name} wrote: the invoice is wrong.",
+    "Refund issued to {name} (order 5512).",
+    "Customer: {name} | Plan: Pro | Renewal: June",
+    "Hi all, {first} here - I'll cover the queue today.",
+    "Signed, {name}, Head of Operations",
 )
 
 

@@ -55,10 +55,13 @@ _ROLES = (
     r"|subscriber|cardholder|policyholder|landlord|homeowner|claimant|complainant|technician"
     r"|courier|driver|candidate|contractor|consultant|student|visitor"
 )
-_ROLE = CaselessPattern(rf"(?<![\w'\-])(?:{_ROLES})[ \t]+{_NAME}")
+_ROLE = CaselessPattern(rf"(?<![\w'\-])(?:{_ROLES}),?[ \t]+{_NAME}")
+"""A role before a name, or before it as an aside (`Customer Annedore Patberg`, `the driver,
+wigbert koch, left`)."""
 _MEETING = CaselessPattern(
-    r"\b(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
-    rf"|lunch|dinner|interview|appointment|session|catch-up)[ \t]+with[ \t]+{_NAME}"
+    r"\b(?:(?:meeting|meet|met|call|called|chat|chatted|spoke|speak|speaking|talked|talk"
+    r"|lunch|dinner|interview|appointment|session|catch-up)[ \t]+with"
+    rf"|(?:spoke|spoken|speak|talked|talk|chatted)[ \t]+to)[ \t]+{_NAME}"
 )
 _TITLED_WORD = r"[A-Z\u00c0-\u024f][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
 _SAID = re.compile(
@@ -84,6 +87,19 @@ _ASK = CaselessPattern(
     rf"(?P<name>{_W})[ \t]+(?:whether|if|about|to|that|when|for)\b"
 )
 """One word between asking and what is asked: `CAN YOU ASK WAFULA WHETHER ...`."""
+_DEPARTMENTS = (
+    r"accounts|accounting|legal|sales|support|billing|finance|hr|payroll|marketing|procurement"
+    r"|purchasing|logistics|operations|ops|compliance|security|engineering|dispatch|reception"
+    r"|facilities|customer[ \t]+service|the[ \t]+helpdesk|the[ \t]+warehouse|it"
+)
+_FROM_DEPARTMENT = CaselessPattern(
+    rf"\b(?:(?P<other>{_W})[ \t]+(?:and|&)[ \t]+)?(?P<name>{_W})[ \t]+from[ \t]+"
+    rf"(?:{_DEPARTMENTS})\b"
+)
+"""One given name (or two joined by `and`) before the department its bearer works in: `sarah
+from accounts says`, `LOOP IN EBUKA AND OKORO FROM LEGAL`."""
+_DEPARTMENT_WORD = re.compile(rf"(?i:{_DEPARTMENTS}|team|helpdesk|warehouse|noreply|no-reply)")
+"""A department's word: a mail header sent from it names no person (`From: Billing`)."""
 _RELATIONS = (
     r"manager|boss|assistant|colleague|wife|husband|partner|son|daughter|mother|father"
     r"|line[ \t]+manager|supervisor|secretary|lawyer|doctor"
@@ -97,11 +113,12 @@ _POSSESSIVE = re.compile(
     rf"(?:(?P<relation>{_RELATIONS})|{_THINGS})\b"
 )
 _GREETED = re.compile(
-    rf"(?i)(?:^|(?<=[\s(]))(?:hi|hello|hey|dear|thanks|thank[ \t]+you|cheers|morning)[ \t]+"
+    rf"(?i)(?:^|(?<=[\s(]))(?:hi|hello|hey|dear|thanks|thank[ \t]+you|cheers|morning),?[ \t]+"
     rf"(?P<name>{_W})[ \t]*(?:[,!]|$)",
     re.MULTILINE,
 )
-"""A greeting and one word, then a comma, `!` or the line's end: `Hi Comfort,`, `thanks joy!`."""
+"""A greeting and one word, then a comma, `!` or the line's end: `Hi Comfort,`, `thanks joy!`,
+`Thanks, Benson` closing a message."""
 _SIGNED = re.compile(
     r"(?im)^[ \t]*(?:(?:best|kind|warm|many)[ \t]+)?(?:regards|wishes|thanks|thank[ \t]+you"
     r"|cheers|sincerely|yours(?:[ \t]+(?:truly|sincerely|faithfully))?|best|cordially"
@@ -121,9 +138,13 @@ _SPEAKER = re.compile(
 )
 """A chat transcript's speaker after the time (`[19:45] Hamish (agent): Hi`); the parties' own
 words for themselves (`Customer:`, `Bot:`) are no names."""
-_HERE = re.compile(rf"(?m)(?:^|(?<=:))[ \t]*{_NAME}[ \t]+(?i:here)(?=[ \t]*[,.!;])")
-"""A caller who names themself at the start of a line or message (`Customer: Fergus
-Cartwright here, I called yesterday`)."""
+_HERE = re.compile(rf"(?m)(?:^|(?<=[:,]))[ \t]*{_NAME}[ \t]+(?i:here)(?=[ \t]*[,.!;\-])")
+"""A caller who names themself at the start of a line or message, or after a greeting
+(`Customer: Fergus Cartwright here, I called yesterday`, `hi all, indrek here - ...`)."""
+_MAIL_HEADER = re.compile(
+    rf"(?im)^[ \t]*(?:from|to|cc|bcc|sender|reply-to)[ \t]*:[ \t]*{_NAME}[ \t]*(?=$|[<,(])"
+)
+"""The display name on a mail header line (`From: wahban ayyubi`, `cc: Nakul Gala, Finance`)."""
 _PARTIES = frozenset(
     "customer client caller user visitor guest agent support bot assistant system operator "
     "advisor adviser rep representative staff admin moderator host me you".split()
@@ -178,12 +199,24 @@ class NamesByRoleRecognizer(RegexRecognizer):
                 continue
             if span := self._whole_name(m, titled, honorific=True):
                 spans.append(span)
+        for m in _MAIL_HEADER.finditer(text) if ":" in text else ():
+            first = m.group("name").split()[0].lower()
+            if first in _PARTIES or _DEPARTMENT_WORD.fullmatch(first):
+                continue  # `From: Billing`, `To: Support Team`
+            if span := self._whole_name(m, titled, honorific=False):
+                spans.append(span)
         for m in _HERE.finditer(text) if "here" in text.lower() else ():
             if span := self._whole_name(m, titled, honorific=False):
                 spans.append(span)
         for m in _GREETED.finditer(text):
             if self._given(m.group("name"), titled):
                 spans.append(m.span("name"))
+        for m in _FROM_DEPARTMENT.finditer(text) if "from" in text.lower() else ():
+            spans += [
+                (m.start(group), m.end(group))
+                for group in ("other", "name")
+                if m.group(group) and self._given(text[m.start(group) : m.end(group)], titled)
+            ]
         return spans
 
     def _person(self, word: str, titled: bool) -> bool:
