@@ -17,6 +17,7 @@ and non-streamed answers identical.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from modelgw.trust.plain_words import PlainWords
@@ -83,9 +84,79 @@ class EagerSegmenter(Segmenter):
             previous = word
         return sentence
 
+    def feed(self, chunk: str) -> list[str]:
+        self._pending += chunk
+        text, start = self._pending, 0
+        segments: list[str] = []
+        while True:
+            cuts = self._cuts(text[start : start + self._max - 1], len(text) - start)
+            if not cuts and len(text) - start >= self._max:
+                # a cut that needs more than the window (a word past it, a `MAX_SEGMENT`
+                # cut): the general way, one cut
+                self._pending = text[start:]
+                cuts = [cut] if (cut := self._cut()) else []
+            if not cuts:
+                break
+            segments += [text[start + a : start + b] for a, b in itertools.pairwise([0, *cuts])]
+            start += cuts[-1]
+        self._pending = text[start:]
+        return segments
+
+    def _cuts(self, window: str, rest: int) -> list[int]:
+        """The cuts `_cut` would make one after another at the start of a text of `rest`
+        characters whose first `MAX_SEGMENT - 1` are `window`, in one pass over its words:
+        the same cuts (a test holds them equal), without starting over at each (an answer of
+        ordinary words is cut between nearly every two words, and starting over cost half).
+
+        The window's last word is read as one that may still grow. A segment of the longer
+        text with no sentence end in the window may be cut for its length (`_cut`): the
+        pass stops before one."""
+        words, cuts = self._words, list[int]()
+        # A segment that begins at `start >= unbounded` is shorter than `MAX_SEGMENT` in any
+        # case; one before it is cut here only where it has a sentence end in the window.
+        unbounded = rest - self._max + 1
+        sentence = _sentence_end(window, 0)
+        if not (sentence or unbounded <= 0):
+            return cuts
+        index, previous, previous_end = 0, "", 0
+        for match in _WORD.finditer(window):
+            word_start, word_end = match.span()
+            while sentence and word_start >= sentence:  # the segment ends at its sentence's end
+                cuts.append(sentence)
+                index, sentence = 0, _sentence_end(window, sentence)
+                if not (sentence or cuts[-1] >= unbounded):
+                    return cuts
+            word = match.group()
+            if index == 1 and words.leads(previous, word):
+                cuts.append(previous_end)  # `word` begins the next segment
+                index = 0
+                if not (sentence or previous_end >= unbounded):
+                    return cuts
+            if word_end >= len(window):
+                break  # the word may still grow: nothing after it is decided yet
+            if index >= 1 and words.cuttable(previous, word):
+                cuts.append(previous_end)
+                index = 0
+                if not (sentence or previous_end >= unbounded):
+                    return cuts
+            previous, previous_end, index = word, word_end, index + 1
+        else:
+            while sentence:
+                cuts.append(sentence)
+                sentence = _sentence_end(window, sentence)
+                if not (sentence or cuts[-1] >= unbounded):
+                    return cuts
+        return cuts
+
     def ordinary(self, segment: str) -> bool:
         """Whether every word of `segment` is inert: then it holds no personal value."""
         return all(self._words.inert(w) for w in segment.split())
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """The end of the first sentence end after `start` (its whitespace included), or 0."""
+    end = _SENTENCE_END.search(text, start)
+    return end.end() if end is not None else 0
 
 
 def split_segments(text: str, max_segment: int = MAX_SEGMENT) -> list[str]:

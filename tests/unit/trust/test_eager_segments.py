@@ -104,3 +104,39 @@ def test_lead_cuts_do_not_depend_on_the_chunking(cuts: list[int]) -> None:
     bounds = [0, *sorted({c for c in cuts if c < len(text)}), len(text)]
     chunks = [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
     assert _segments(chunks) == _segments([text])
+
+
+def _one_cut_at_a_time(segmenter: EagerSegmenter, chunk: str) -> list[str]:
+    """`EagerSegmenter.feed` by its general path, which looks for one cut at a time (`_cut`)
+    and which the segmenter takes when a `MAX_SEGMENT` cut may come."""
+    return Segmenter.feed(segmenter, chunk)
+
+
+_TOKENS = st.sampled_from(
+    [
+        *("the", "The", "your", "team", "revenue", "grew", "and", "of", "isle", "front"),
+        *("Smith", "John", "Berlin", "hague", "a", "I", "x", "12", "415-555-0132", "-"),
+        *("john@example.com", "...", "(", ")", "steady:", "planned.", "yes!", "Why?"),
+    ]
+)
+_GAPS = st.sampled_from([" ", " ", " ", "  ", "\n", "\t", ". ", "\n\n", ", ", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(_TOKENS, _GAPS), max_size=40),
+    st.lists(st.integers(min_value=1, max_value=300), max_size=12),
+    st.integers(min_value=8, max_value=400),
+)
+def test_the_one_pass_cuts_are_the_cuts_made_one_at_a_time(
+    pieces: list[tuple[str, str]], cuts: list[int], max_segment: int
+) -> None:
+    """The pass over a short text's words (`_cuts`) makes every cut the general path makes,
+    fed in any chunks, with any `MAX_SEGMENT` (so that both paths take turns)."""
+    text = "".join(token + gap for token, gap in pieces)
+    bounds = [0, *sorted({c for c in cuts if c < len(text)}), len(text)]
+    chunks = [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    fast, general = EagerSegmenter(WORDS, max_segment), EagerSegmenter(WORDS, max_segment)
+    assert [s for c in chunks for s in fast.feed(c)] + fast.finish() == [
+        s for c in chunks for s in _one_cut_at_a_time(general, c)
+    ] + general.finish()
