@@ -12,7 +12,10 @@ header or body value becomes an attribute.
 
 from __future__ import annotations
 
+import functools
+
 from opentelemetry import propagate
+from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +34,21 @@ def _route(path: str) -> str:
     return "other"
 
 
+@functools.cache
+def _propagated_headers() -> frozenset[bytes]:
+    """The header names the installed propagators read (`traceparent`, `baggage`, ...)."""
+    return frozenset(f.encode("latin-1") for f in propagate.get_global_textmap().fields)
+
+
+def _callers_context(headers: list[tuple[bytes, bytes]]) -> Context | None:
+    """The caller's trace context, or None (the current one) when it sent none: most callers
+    send no `traceparent`, and decoding every header to look cost ~3% of a bare request."""
+    propagated = _propagated_headers()
+    if not any(name in propagated for name, _ in headers):
+        return None
+    return propagate.extract({k.decode("latin-1"): v.decode("latin-1") for k, v in headers})
+
+
 class TracingMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -39,12 +57,11 @@ class TracingMiddleware:
         if scope["type"] != "http" or scope["path"] in _UNTRACED:
             await self.app(scope, receive, send)
             return
-        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         route = _route(scope["path"])
         method = scope["method"]
         with tracer().start_as_current_span(
             f"{method} {route}",
-            context=propagate.extract(carrier),
+            context=_callers_context(scope["headers"]),
             kind=SpanKind.SERVER,
             attributes={"http.request.method": method, "http.route": route},
         ) as span:
