@@ -90,3 +90,36 @@ def test_a_sampled_remote_parent_is_left_to_the_sampler(span_exporter) -> None:
     finally:
         context.detach(token)
     assert [s.name for s in span_exporter.get_finished_spans()] == ["modelgw.trust.protect"]
+
+
+def test_a_server_span_built_without_the_sampler_is_the_sdks(monkeypatch) -> None:
+    """`server_span` skips the SDK's sampler call where it can only say no: the span must be
+    the one the SDK would have made, in a new trace or the caller's (flags, state, ids)."""
+    from opentelemetry import trace
+
+    from modelgw.common.telemetry import server_span
+
+    provider = build_tracer_provider(TelemetryConfig(), service="test")
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    sdk = provider.get_tracer("test")
+    callers = [
+        None,
+        propagate.extract({"traceparent": f"00-{CALLER_TRACE}-00f067aa0ba902b7-01"}),
+        propagate.extract(
+            {"traceparent": f"00-{CALLER_TRACE}-00f067aa0ba902b7-03", "tracestate": "a=b"}
+        ),
+    ]
+    for caller in callers:
+        with sdk.start_as_current_span("r", context=caller, kind=trace.SpanKind.SERVER) as a:
+            expected = a.get_span_context()
+        with server_span("r", caller, {}) as span:
+            got = span.get_span_context()
+            assert trace.get_current_span().get_span_context() == got
+        assert not span.is_recording()
+        assert (got.trace_flags, got.trace_state, got.is_remote) == (
+            expected.trace_flags,
+            expected.trace_state,
+            expected.is_remote,
+        )
+        assert got.span_id != expected.span_id
+        assert (got.trace_id == expected.trace_id) == (caller is not None)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
@@ -114,6 +115,44 @@ def child_span(name: str, **kwargs: Any) -> AbstractContextManager[trace.Span]:
     if (parent := _dropped_parent()) is not None:
         return contextlib.nullcontext(parent)
     return tracer().start_as_current_span(name, **kwargs)
+
+
+def server_span(
+    name: str, context: Context | None, attributes: dict[str, str]
+) -> AbstractContextManager[trace.Span]:
+    """A SERVER span for a request, made current (`tracer().start_as_current_span`).
+
+    Where the installed provider samples nothing (export off: `ALWAYS_OFF`), the span it
+    would make is built here directly: non-recording, in the caller's trace or a new one,
+    with a new span id, as the SDK builds it after asking the sampler (that call and its
+    result were ~5% of the bare path's event loop). The trace id still reaches the logs
+    and the audit record."""
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider) or provider.sampler is not ALWAYS_OFF:
+        return tracer().start_as_current_span(
+            name, context=context, kind=trace.SpanKind.SERVER, attributes=attributes
+        )
+    parent = trace.get_current_span(context).get_span_context()
+    ids = provider.id_generator
+    if parent.is_valid:
+        trace_id, random, state = (
+            parent.trace_id,
+            parent.trace_flags.random_trace_id,
+            parent.trace_state,
+        )
+    else:
+        trace_id, random, state = ids.generate_trace_id(), ids.is_trace_id_random(), None
+    flags = trace.TraceFlags.RANDOM_TRACE_ID if random else trace.TraceFlags.DEFAULT
+    span = trace.NonRecordingSpan(
+        trace.SpanContext(
+            trace_id=trace_id,
+            span_id=ids.generate_span_id(),
+            is_remote=False,
+            trace_flags=trace.TraceFlags(flags),
+            trace_state=state,
+        )
+    )
+    return trace.use_span(span, end_on_exit=True)
 
 
 def start_child_span(name: str, **kwargs: Any) -> trace.Span:

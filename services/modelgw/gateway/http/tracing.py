@@ -16,10 +16,10 @@ import functools
 
 from opentelemetry import propagate
 from opentelemetry.context import Context
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from modelgw.common.telemetry import tracer
+from modelgw.common.telemetry import server_span
 
 _ROUTES = ("/v1/chat/completions", "/v1/models")
 _UNTRACED = ("/healthz", "/metrics")
@@ -59,11 +59,10 @@ class TracingMiddleware:
             return
         route = _route(scope["path"])
         method = scope["method"]
-        with tracer().start_as_current_span(
+        with server_span(
             f"{method} {route}",
-            context=_callers_context(scope["headers"]),
-            kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "http.route": route},
+            _callers_context(scope["headers"]),
+            {"http.request.method": method, "http.route": route},
         ) as span:
 
             async def traced_send(message: Message) -> None:
