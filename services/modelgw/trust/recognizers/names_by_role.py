@@ -92,12 +92,14 @@ _DEPARTMENTS = (
     r"|purchasing|logistics|operations|ops|compliance|security|engineering|dispatch|reception"
     r"|facilities|customer[ \t]+service|the[ \t]+helpdesk|the[ \t]+warehouse|it"
 )
-_FROM_DEPARTMENT = CaselessPattern(
-    rf"\b(?:(?P<other>{_W})[ \t]+(?:and|&)[ \t]+)?(?P<name>{_W})[ \t]+from[ \t]+"
-    rf"(?:{_DEPARTMENTS})\b"
+_FROM_DEPARTMENT = CaselessPattern(rf"[ \t]from[ \t]+(?:{_DEPARTMENTS})\b")
+_NAMES_BEFORE = re.compile(
+    rf"(?<![^\W\d_])(?:(?P<other>{_W})[ \t]+(?i:and|&)[ \t]+)?(?<![^\W\d_])(?P<name>{_W})$"
 )
 """One given name (or two joined by `and`) before the department its bearer works in: `sarah
-from accounts says`, `LOOP IN EBUKA AND OKORO FROM LEGAL`."""
+from accounts says`, `LOOP IN EBUKA AND OKORO FROM LEGAL`. The department is looked for first
+(`_FROM_DEPARTMENT`), the names only before one: read at every word, it cost a third of this
+recognizer's time."""
 _DEPARTMENT_WORD = re.compile(rf"(?i:{_DEPARTMENTS}|team|helpdesk|warehouse|noreply|no-reply)")
 """A department's word: a mail header sent from it names no person (`From: Billing`)."""
 _RELATIONS = (
@@ -212,10 +214,12 @@ class NamesByRoleRecognizer(RegexRecognizer):
             if self._given(m.group("name"), titled):
                 spans.append(m.span("name"))
         for m in _FROM_DEPARTMENT.finditer(text) if "from" in text.lower() else ():
+            window = max(0, m.start() - 80)
+            names = _NAMES_BEFORE.search(text, window, m.start())
             spans += [
-                (m.start(group), m.end(group))
+                (names.start(group), names.end(group))
                 for group in ("other", "name")
-                if m.group(group) and self._given(text[m.start(group) : m.end(group)], titled)
+                if names and names.group(group) and self._given(names.group(group), titled)
             ]
         return spans
 
