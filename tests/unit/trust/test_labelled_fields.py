@@ -48,6 +48,11 @@ def test_a_header_name_before_its_mail(recognizer: LabelledFieldsRecognizer) -> 
     assert fields(recognizer, "From: Ines Duarte <ines@example.pt>\nSubject: x") == [
         ("PERSON", "Ines Duarte")
     ]
+    # a text with no capitals, and a department after the name
+    assert fields(recognizer, "from: wahban ayyubi\nsubject: delivery delay") == [
+        ("PERSON", "wahban ayyubi")
+    ]
+    assert fields(recognizer, "cc: Nakul Gala, Finance") == [("PERSON", "Nakul Gala")]
 
 
 @pytest.mark.parametrize(
@@ -60,6 +65,8 @@ def test_a_header_name_before_its_mail(recognizer: LabelledFieldsRecognizer) -> 
         "Customer: Ferreira Irmãos Ltda",
         "Time: 10:30 today",
         "Address: n/a",
+        "To: Support Team\nFrom: Billing",
+        "from: acme support\nto: sales",
     ],
 )
 def test_labels_that_often_hold_other_things_want_a_name(

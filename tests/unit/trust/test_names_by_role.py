@@ -107,13 +107,11 @@ def test_teams_and_firms_before_a_personal_verb_are_no_names(
         ("PLEASE LOOP IN EBUKA AND OKORO FROM LEGAL.", ["EBUKA", "OKORO"]),
         ("hi all, indrek here - i'll cover the queue today.", ["indrek"]),
         ("Thanks, Benson\n\nSent from my phone", ["Benson"]),
-        ("from: wahban ayyubi\nsubject: delivery delay", ["wahban ayyubi"]),
-        ("cc: Nakul Gala, Finance", ["Nakul Gala"]),
         ("the driver, volkhard gotthard, left the parcel.", ["volkhard gotthard"]),
         ("Spoke to Eutimio Roda on the phone.", ["Eutimio Roda"]),
     ],
 )
-def test_names_in_tickets_and_mail_threads(
+def test_names_in_tickets_and_chats(
     recognizer: NamesByRoleRecognizer, text: str, names: list[str]
 ) -> None:
     assert found(recognizer, text) == names
@@ -124,7 +122,6 @@ def test_names_in_tickets_and_mail_threads(
     [
         "The invoice from accounts is late; a request from legal came in.",
         "Thanks, everyone!",
-        "To: Support Team\nFrom: Billing",
         "We spoke to legal on Monday.",
         "The customer, however, left.",
     ],

@@ -22,6 +22,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.recognizers.names_by_role import DEPARTMENTS
 from modelgw.trust.recognizers.ssn import issuable
 
 _SURE_PERSON = frozenset(
@@ -75,10 +76,13 @@ _VALUE_END = re.compile(r"[ \t]*(?:$|\n|\t|[ \t]{3,}|[ \t]+\|[ \t]|;)", re.MULTI
 _NAME_VALUE = re.compile(r"[^\W\d_][\w'\u2019.\-]*(?:[ \t]+[^\W\d_][\w'\u2019.\-]*){0,4}")
 _AFTER_NAME = re.compile(
     r"[ \t,.]*(?:[<(\[][^>)\]\n]*[>)\]])?[ \t,.]*"
-    r"(?:[,;][ \t]*(?:\+?[\d(][\d ()./\-]{5,}\d|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)[ \t.]*)?"
+    r"(?:[,;][ \t]*(?:\+?[\d(][\d ()./\-]{5,}\d|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    rf"|(?i:{DEPARTMENTS}))[ \t.]*)?"
 )
-"""What may follow a name in its field: an e-mail or a role in brackets, then a phone number
-or an e-mail after a comma (`Emergency contact: shimizu yōko, +819012338972`)."""
+"""What may follow a name in its field: an e-mail or a role in brackets, then a phone number,
+an e-mail or the department after a comma (`Emergency contact: shimizu yōko, +819012338972`,
+`cc: Nakul Gala, Finance`)."""
+_DEPARTMENT = re.compile(rf"(?i:{DEPARTMENTS})")
 _NO_VALUE = frozenset("n/a na none null unknown tbd tba - -- yes no true false".split())
 
 
@@ -165,20 +169,23 @@ class LabelledFieldsRecognizer(RegexRecognizer):
             return None  # more after the name than an e-mail in brackets: not a name field
         first_end = start + len(value.split()[0])
         if in_firm_name(text, start, first_end) or (
-            not sure and not self._looks_named(value, words)
+            not sure and not self._looks_named(value, words, cased=not text.islower())
         ):
             return None  # `From: Grupo Alameda S.L.`: a firm
         return start, start + len(value)
 
-    def _looks_named(self, value: str, words: list[str]) -> bool:
+    def _looks_named(self, value: str, words: list[str], *, cased: bool) -> bool:
         names = self._names
         listed = any(
             (w in names.first or w in names.last or fold_accents(w) in names.last)
             and w not in names.english
             for w in words
         )
-        titled = all(w[:1].isupper() for w in value.split())
-        ordinary = any(w in names.english or w in names.common for w in words)
+        # in a text with no capitals, no word is in Title Case: `from: wahban ayyubi`
+        titled = all(w[:1].isupper() for w in value.split()) or not cased
+        ordinary = any(
+            w in names.english or w in names.common or _DEPARTMENT.fullmatch(w) for w in words
+        )
         return (listed and not (ordinary and len(words) == 1)) or (titled and not ordinary)
 
     def find(self, text: str) -> list[tuple[int, int]]:

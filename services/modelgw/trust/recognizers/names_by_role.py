@@ -87,12 +87,14 @@ _ASK = CaselessPattern(
     rf"(?P<name>{_W})[ \t]+(?:whether|if|about|to|that|when|for)\b"
 )
 """One word between asking and what is asked: `CAN YOU ASK WAFULA WHETHER ...`."""
-_DEPARTMENTS = (
+DEPARTMENTS = (
     r"accounts|accounting|legal|sales|support|billing|finance|hr|payroll|marketing|procurement"
     r"|purchasing|logistics|operations|ops|compliance|security|engineering|dispatch|reception"
     r"|facilities|customer[ \t]+service|the[ \t]+helpdesk|the[ \t]+warehouse|it"
 )
-_FROM_DEPARTMENT = CaselessPattern(rf"[ \t]from[ \t]+(?:{_DEPARTMENTS})\b")
+"""The departments a person works in, as business text names them (`sarah from accounts`,
+`cc: Nakul Gala, Finance`); a mail sent from one names no person (`From: Billing`)."""
+_FROM_DEPARTMENT = CaselessPattern(rf"[ \t]from[ \t]+(?:{DEPARTMENTS})\b")
 _NAMES_BEFORE = re.compile(
     rf"(?<![^\W\d_])(?:(?P<other>{_W})[ \t]+(?i:and|&)[ \t]+)?(?<![^\W\d_])(?P<name>{_W})$"
 )
@@ -100,8 +102,6 @@ _NAMES_BEFORE = re.compile(
 from accounts says`, `LOOP IN EBUKA AND OKORO FROM LEGAL`. The department is looked for first
 (`_FROM_DEPARTMENT`), the names only before one: read at every word, it cost a third of this
 recognizer's time."""
-_DEPARTMENT_WORD = re.compile(rf"(?i:{_DEPARTMENTS}|team|helpdesk|warehouse|noreply|no-reply)")
-"""A department's word: a mail header sent from it names no person (`From: Billing`)."""
 _RELATIONS = (
     r"manager|boss|assistant|colleague|wife|husband|partner|son|daughter|mother|father"
     r"|line[ \t]+manager|supervisor|secretary|lawyer|doctor"
@@ -143,10 +143,6 @@ words for themselves (`Customer:`, `Bot:`) are no names."""
 _HERE = re.compile(rf"(?m)(?:^|(?<=[:,]))[ \t]*{_NAME}[ \t]+(?i:here)(?=[ \t]*[,.!;\-])")
 """A caller who names themself at the start of a line or message, or after a greeting
 (`Customer: Fergus Cartwright here, I called yesterday`, `hi all, indrek here - ...`)."""
-_MAIL_HEADER = re.compile(
-    rf"(?im)^[ \t]*(?:from|to|cc|bcc|sender|reply-to)[ \t]*:[ \t]*{_NAME}[ \t]*(?=$|[<,(])"
-)
-"""The display name on a mail header line (`From: wahban ayyubi`, `cc: Nakul Gala, Finance`)."""
 _PARTIES = frozenset(
     "customer client caller user visitor guest agent support bot assistant system operator "
     "advisor adviser rep representative staff admin moderator host me you".split()
@@ -200,12 +196,6 @@ class NamesByRoleRecognizer(RegexRecognizer):
             if m.group("name").lower() in _PARTIES:
                 continue
             if span := self._whole_name(m, titled, honorific=True):
-                spans.append(span)
-        for m in _MAIL_HEADER.finditer(text) if ":" in text else ():
-            first = m.group("name").split()[0].lower()
-            if first in _PARTIES or _DEPARTMENT_WORD.fullmatch(first):
-                continue  # `From: Billing`, `To: Support Team`
-            if span := self._whole_name(m, titled, honorific=False):
                 spans.append(span)
         for m in _HERE.finditer(text) if "here" in text.lower() else ():
             if span := self._whole_name(m, titled, honorific=False):
