@@ -9,6 +9,7 @@ way a person reads an envelope. Letters are Unicode letters throughout
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 
 from modelgw.trust.address_words import (
     HOUSE_NUMBER_WORDS,
@@ -122,3 +123,18 @@ MILITARY_FIRST_LINE = re.compile(
     rf"|(?i:{MILITARY_SHIPS})[ \t]+{WORD}(?:[ \t]+{WORD})?),?[ \t]*\n?[ \t]*$"
 )
 UK_POSTCODE_RE = re.compile(rf"\b{UK_POSTCODE}\b|\b{UK_POSTCODE.lower()}\b")
+
+
+def looks_like_amount(code: str) -> bool:
+    """A year or a sum (`1999`, `2024`) that a four-digit postcode pattern took."""
+    return code.isdigit() and len(code) == 4 and code.startswith(("19", "20"))
+
+
+def counts_things(code_town: re.Match[str], english: Set[str]) -> bool:
+    """`120 Customers` read as a `POSTCODE_TOWN`: three digits before an English word count
+    things; they are no postcode (`608 Selfoss` is)."""
+    code, word = code_town.group("code"), code_town.group("town").split()[0].lower()
+    if len(code) != 3:
+        return False
+    plural = word.endswith("s") and (word[:-1] in english or word[:-2] in english)
+    return word in english or plural

@@ -31,13 +31,13 @@ from modelgw.trust.address_words import (
 )
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.place_names import PlaceNames
+from modelgw.trust.recognizers.address_cued import bare_street_then_town
 from modelgw.trust.recognizers.address_shapes import (
     _LINE_OR_COMMA,
     _POSTCODE_CUE,
     _POSTCODE_CUE_WORD,
     _STATE_HINT,
     STATES,
-    _bare_street_then_town,
     _Block,
     _has_upper,
     _lines_back,
@@ -48,7 +48,6 @@ from modelgw.trust.recognizers.address_shapes import (
     _town_ok,
     _town_state_code,
     _type_first,
-    counts_things,
     glued_suffix,
     town_end_at_segment,
 )
@@ -116,7 +115,7 @@ class AddressRecognizer(RegexRecognizer):
         for m in _POSTCODE_CUE.finditer(text) if _POSTCODE_CUE_WORD.search(text) else ():
             blocks.append(_Block(*m.span("code"), True))
         for m in _LINE_OR_COMMA.finditer(text):
-            block = _bare_street_then_town(text, m.start(), m.end(), self._english)
+            block = bare_street_then_town(text, m.start(), m.end(), self._english)
             if block:
                 blocks.append(block)
         return blocks
@@ -156,7 +155,7 @@ class AddressRecognizer(RegexRecognizer):
         if m and m.group("state").upper() in STATES:
             return m.end(), True
         m = part.POSTCODE_TOWN.match(text, pos)
-        if m and not counts_things(m, self._english):
+        if m and not part.counts_things(m, self._english):
             town, at = m.group("town"), m.start("town")
             # The town ends where its segment does (`45845 SERVAS. PREFERS ...`), else at its
             # last valid word.

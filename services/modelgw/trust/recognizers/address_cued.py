@@ -1,4 +1,4 @@
-"""A street with no type word and no postcode, told by the verb before it and the town after it.
+"""A street with no type word, told by the words around it: a verb and a town, or a postcode.
 
 `send the documents to Pod Vartou 419, Hořice`, `our technician will visit
 Kerbiel 343 in Vinkebrug`, `she lives at Rotuaari 1056, Outokumpu`. Many
@@ -10,6 +10,9 @@ name and a house number, then a town after a comma or `in`. The street must
 hold a word that is no English word (`to Room 5, Berlin` is no address), and
 the town ends at its first English word (`Hořice instead`). In any case: in
 capitals and in lower case too.
+
+With a postcode and town after it (`bare_street_then_town`), no verb is needed: `Grammova 8,
+777 63 Městec Králové`, `Völvufell 156, 608 Selfoss`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ import re
 from collections.abc import Set
 
 from modelgw.trust import address_parts as part
-from modelgw.trust.recognizers.address_shapes import PARTICLES, _Block, _stop_words
+from modelgw.trust.recognizers.address_shapes import (
+    PARTICLES,
+    _Block,
+    _has_upper,
+    _stop_words,
+    _words_ok,
+)
+from modelgw.trust.recognizers.address_shapes import _town_end as _valid_town_end
 from modelgw.trust.stop_words import CONTRACTION, english_stop_words
 
 _VERB = (
@@ -134,3 +144,39 @@ def _town_end(text: str, start: int, town: str, english: Set[str]) -> int | None
             break
         end = start + w.start() + len(w.group(0).rstrip(".,"))
     return end
+
+
+def bare_street_then_town(
+    text: str, line_start: int, pos: int, english: Set[str] = frozenset()
+) -> _Block | None:
+    """`Grammova 8` / `Bergrøa 631` followed by `777 63 Městec Králové` / `, 0669 Ruthnes`.
+
+    Three digits are a postcode here (`Völvufell 156, 608 Selfoss`) only where neither the
+    street nor the town is an `english` word: `Ticket 4471, 120 Customers` counts things."""
+    if line_start == 0 and pos == 0:
+        return None
+    m = part.POSTCODE_TOWN.match(text, pos)
+    if m is None or part.looks_like_amount(m.group("code")):
+        return None
+    if part.counts_things(m, english):
+        return None
+    short = len(m.group("code")) == 3
+    titled = _has_upper(text, m.start(), m.end())
+    town_end = _valid_town_end(text, m.start("town"), m.group("town"), titled)
+    if town_end is None:
+        return None
+    line_begin = text.rfind("\n", 0, line_start) + 1
+    street = part.BARE_STREET.search(text, line_begin, line_start)
+    if street is None:
+        return None
+    words = list(re.finditer(r"\S+", street.group("street")))[:-1]  # the number is the last
+    for i in range(len(words)):  # the longest run of name words before the number
+        # its first word capitalised where the text has capitals; a type word after it may be
+        # in lower case, as many languages write it (`Nelgi park`, `Névtelen köz`)
+        if (
+            _words_ok([words[i].group(0)], titled)
+            and _words_ok([w.group(0) for w in words[i + 1 :]], titled=False)
+            and not (short and words[i].group(0).lower() in english)
+        ):
+            return _Block(street.start("street") + words[i].start(), town_end, True)
+    return None

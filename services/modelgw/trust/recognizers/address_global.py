@@ -33,10 +33,8 @@ from modelgw.trust.recognizers.address_cued import cued_streets, streets_without
 from modelgw.trust.recognizers.address_shapes import (
     PARTICLES,
     _Block,
-    _looks_like_amount,
     _town_end,
     _words_ok,
-    counts_things,
 )
 from modelgw.trust.recognizers.address_world import WorldAddressRecognizer, _parts_before
 
@@ -175,9 +173,9 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         blocks: list[_Block] = []
         for m in _COMMA_BEFORE_DIGIT.finditer(text):
             code = part.POSTCODE_TOWN.match(text, m.end())
-            if code is None or _looks_like_amount(code.group("code")):
+            if code is None or part.looks_like_amount(code.group("code")):
                 continue
-            if counts_things(code, self._english):
+            if part.counts_things(code, self._english):
                 continue
             town = code.group("town")
             if not town[:1].isupper() or _town_end(text, code.start("town"), town, True) is None:
@@ -245,6 +243,6 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         if unit and _libpostal_unit(unit):
             start = super()._grow_back(text, unit.start())
         m = _TOWN_LINE_BEFORE.search(text, max(0, start - 60), start)
-        if m and not _looks_like_amount(m.group("code")):
+        if m and not part.looks_like_amount(m.group("code")):
             return m.start()
         return start

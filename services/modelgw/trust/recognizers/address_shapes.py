@@ -10,7 +10,7 @@ count and how far a block grows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Set
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -258,52 +258,6 @@ def _town_state_code(text: str, state_at: int) -> _Block | None:
     return _Block(_lines_back(text, start), m.end(), True)
 
 
-def _bare_street_then_town(
-    text: str, line_start: int, pos: int, english: Set[str] = frozenset()
-) -> _Block | None:
-    """`Grammova 8` / `Bergrøa 631` followed by `777 63 Městec Králové` / `, 0669 Ruthnes`.
-
-    Three digits are a postcode here (`Völvufell 156, 608 Selfoss`) only where neither the
-    street nor the town is an `english` word: `Ticket 4471, 120 Customers` counts things."""
-    if line_start == 0 and pos == 0:
-        return None
-    m = part.POSTCODE_TOWN.match(text, pos)
-    if m is None or _looks_like_amount(m.group("code")):
-        return None
-    if counts_things(m, english):
-        return None
-    short = len(m.group("code")) == 3
-    titled = _has_upper(text, m.start(), m.end())
-    town_end = _town_end(text, m.start("town"), m.group("town"), titled)
-    if town_end is None:
-        return None
-    line_begin = text.rfind("\n", 0, line_start) + 1
-    street = part.BARE_STREET.search(text, line_begin, line_start)
-    if street is None:
-        return None
-    words = list(re.finditer(r"\S+", street.group("street")))[:-1]  # the number is the last
-    for i in range(len(words)):  # the longest run of name words before the number
-        # its first word capitalised where the text has capitals; a type word after it may be
-        # in lower case, as many languages write it (`Nelgi park`, `Névtelen köz`)
-        if (
-            _words_ok([words[i].group(0)], titled)
-            and _words_ok([w.group(0) for w in words[i + 1 :]], titled=False)
-            and not (short and words[i].group(0).lower() in english)
-        ):
-            return _Block(street.start("street") + words[i].start(), town_end, True)
-    return None
-
-
-def counts_things(code_town: re.Match[str], english: Set[str]) -> bool:
-    """`120 Customers` read as a `POSTCODE_TOWN`: three digits before an English word count
-    things; they are no postcode (`608 Selfoss` is)."""
-    code, word = code_town.group("code"), code_town.group("town").split()[0].lower()
-    if len(code) != 3:
-        return False
-    plural = word.endswith("s") and (word[:-1] in english or word[:-2] in english)
-    return word in english or plural
-
-
 def _lines_back(text: str, start: int, most: int = 3) -> int:
     """Include up to `most` short address-like lines before a town or postcode line, up to
     and with the first that holds a number (the street's)."""
@@ -400,10 +354,6 @@ def town_end_at_segment(text: str, start: int, town: str, titled: bool) -> int |
 
 def _ends_segment(text: str, end: int) -> bool:
     return end >= len(text) or text[end] in "\n.,;:)!?" or text[end : end + 2] == " -"
-
-
-def _looks_like_amount(code: str) -> bool:
-    return code.isdigit() and len(code) == 4 and code.startswith(("19", "20"))
 
 
 def _merge(text: str, blocks: list[_Block]) -> list[tuple[int, int]]:
