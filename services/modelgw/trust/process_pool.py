@@ -195,13 +195,10 @@ class DetectorPool:
     # -- recycling --------------------------------------------------------------------
     def _release(self, worker: WorkerProcess) -> None:
         """A worker finished its batch: idle again, recycled first if due, or gone."""
-        if worker.retired:
-            self._stop(worker)
-            return
         due = (self._recycle_after and worker.texts >= self._recycle_after) or (
             self._recycle_above and worker.rss_bytes >= self._recycle_above
         )
-        if due:
+        if due and not worker.retired:
             with self._lock:
                 start = not self._recycling and not self._closed.is_set()
                 self._recycling = self._recycling or start
@@ -209,7 +206,12 @@ class DetectorPool:
                 threading.Thread(
                     target=self._recycle, args=(worker,), name="trust-detector-recycle", daemon=True
                 ).start()
-        self._idle.put(worker)
+        with self._lock:  # `_recycle` retires under it: a worker it retired never goes idle
+            retired = worker.retired
+            if not retired:
+                self._idle.put(worker)
+        if retired:
+            self._stop(worker)
 
     def _recycle(self, old: WorkerProcess) -> None:
         """Start `old`'s successor while `old` serves on, then take `old` out of service."""
@@ -245,7 +247,9 @@ class DetectorPool:
                 self._recycling = False
 
     def _retire_idle(self, old: WorkerProcess) -> None:
-        """Stop `old` now if it is idle (if busy, `_release` stops it after its batch)."""
+        """Stop `old` now if it is idle (if busy, `_release` stops it after its batch: it
+        reads `retired` and puts a worker back under the lock `old` was retired under, so a
+        batch ending meanwhile cannot put `old` back idle after this looked)."""
         idle = self._take_idle()
         for worker in idle:
             if worker is not old:
