@@ -99,24 +99,26 @@ class AnswerFilter:
         unscanned are joined into one. Nothing reads them but the scanner's context, which
         reads them in order either way, so what leaves is the same text, in the backend's
         pieces: a whole answer of ordinary words (a non-streamed answer is one chunk) is
-        one piece, not one per pair of words."""
-        runs: list[tuple[str, bool]] = []
-        for segment in segments:
-            scan = not self._unscanned(segment)
-            if runs and not scan and not runs[-1][1]:
-                runs[-1] = (runs[-1][0] + segment, False)
-            else:
-                runs.append((segment, scan))
-        return runs
+        one piece, not one per pair of words.
 
-    def _unscanned(self, segment: str) -> bool:
-        """Ordinary words only, and nothing scores toxicity: nothing to find in it."""
+        Unscanned: ordinary words only (`EagerSegmenter.ordinary`), where nothing scores
+        toxicity: nothing to find in them."""
         segmenter = self._segmenter
-        return (
-            isinstance(segmenter, EagerSegmenter)
-            and not self._scanner.scores_toxicity
-            and segmenter.ordinary(segment)
-        )
+        if not isinstance(segmenter, EagerSegmenter) or self._scanner.scores_toxicity:
+            return [(segment, True) for segment in segments]
+        runs: list[tuple[str, bool]] = []
+        unscanned: list[str] = []
+        for segment in segments:
+            if segmenter.ordinary(segment):
+                unscanned.append(segment)
+                continue
+            if unscanned:
+                runs.append(("".join(unscanned), False))
+                unscanned = []
+            runs.append((segment, True))
+        if unscanned:
+            runs.append(("".join(unscanned), False))
+        return runs
 
     async def feed(self, chunk: str) -> list[str]:
         """The text the caller may have now, in the pieces it should leave in."""

@@ -35,6 +35,7 @@ import enum
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from modelgw.trust.data_file import parse_sections
 from modelgw.trust.stop_words import english_stop_words
@@ -59,7 +60,18 @@ STREET_HEADS = frozenset({"first", "third", "front", "top", "side", "back"})
 """Stop words that begin street names (`front street`, `back lane`): never lead words."""
 
 MEMO_WORDS = 50_000
-"""Words whose strength a process remembers before it starts over (answers repeat words)."""
+"""Words whose traits a process remembers before it starts over (answers repeat words)."""
+
+
+class Traits(NamedTuple):
+    """What the cutting of an answer needs to know of one word, as written."""
+
+    strength: Strength
+    """How it may border a cut."""
+    lead: bool
+    """A lead word (`The`, `your`): a plain stop word, see `PlainWords.leads`."""
+    inert: bool
+    """Alone it can be no value: a plain word, an article, punctuation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +81,27 @@ class PlainWords:
     lead: frozenset[str] = frozenset()
     """Plain words that are stop words: a cut after one needs only the next word's first
     letter, when it is lower case (`leads`)."""
-    _memo: dict[str, Strength] = field(default_factory=dict, compare=False, hash=False)
+    _memo: dict[str, Traits] = field(default_factory=dict, compare=False, hash=False)
 
-    def strength(self, word: str) -> Strength:
-        """How `word` (as written, punctuation around it allowed) may border a cut."""
+    def traits(self, word: str) -> Traits:
+        """`word`'s traits (as written, punctuation around it allowed), looked up once."""
         known = self._memo.get(word)
         if known is None:
             if len(self._memo) >= MEMO_WORDS:
                 self._memo.clear()
-            known = self._memo[word] = self._strength(word)
+            known = self._memo[word] = self._traits(word)
         return known
 
-    def _strength(self, word: str) -> Strength:
+    def _traits(self, word: str) -> Traits:
         core = word.strip(_EDGE_PUNCTUATION)
+        strength = self._strength(word, core)
+        lower = core.lower()
+        lead = lower in self.lead and strength is Strength.PLAIN
+        if not core or (len(core) == 1 and lower in _WEAK_LETTERS):
+            return Traits(strength, lead, bool(word))
+        return Traits(strength, lead, strength is Strength.PLAIN)
+
+    def _strength(self, word: str, core: str) -> Strength:
         if not core:
             return Strength.WEAK if word else Strength.NONE  # bare punctuation (`...`, `(`)
         if not core.isalpha():
@@ -93,29 +113,30 @@ class PlainWords:
             return Strength.PLAIN
         return Strength.WEAK if lower in self.weak else Strength.NONE
 
+    def strength(self, word: str) -> Strength:
+        """How `word` may border a cut."""
+        return self.traits(word).strength
+
     def cuttable(self, before: str, after: str) -> bool:
         """Whether an answer may be cut between the words `before` and `after`."""
-        a, b = self.strength(before), self.strength(after)
-        return a is not Strength.NONE and b is not Strength.NONE and Strength.PLAIN in (a, b)
+        return cuttable(self.traits(before).strength, self.traits(after).strength)
 
     def leads(self, before: str, after: str) -> bool:
         """Whether the answer may be cut between `before` and a word beginning `after`
         (whole or not): `before` is a lead word and `after` begins in lower case. No
         value runs from a stop word on into lower case (`the hague` is the exception
         accepted), so the cut does not wait for `after` to be whole."""
-        return (
-            bool(after)
-            and after[0].islower()
-            and before.strip(_EDGE_PUNCTUATION).lower() in self.lead
-            and self.strength(before) is Strength.PLAIN
-        )
+        return bool(after) and after[0].islower() and self.traits(before).lead
 
     def inert(self, word: str) -> bool:
         """Whether `word` alone can be no value: a plain word, an article, punctuation."""
-        core = word.strip(_EDGE_PUNCTUATION)
-        if not core or (len(core) == 1 and core.lower() in _WEAK_LETTERS):
-            return bool(word)
-        return self.strength(word) is Strength.PLAIN
+        return self.traits(word).inert
+
+
+def cuttable(before: Strength, after: Strength) -> bool:
+    """Whether an answer may be cut between two words of these strengths: neither may be
+    part of a value, and one is plain."""
+    return Strength.NONE not in (before, after) and Strength.PLAIN in (before, after)
 
 
 @lru_cache(maxsize=1)

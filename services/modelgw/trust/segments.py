@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from modelgw.trust.plain_words import PlainWords
+from modelgw.trust.plain_words import PlainWords, Strength, Traits, cuttable
 
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?\n]\s")
@@ -118,7 +118,8 @@ class EagerSegmenter(Segmenter):
         sentence = _sentence_end(window, 0)
         if not (sentence or unbounded <= 0):
             return cuts
-        index, previous, previous_end = 0, "", 0
+        traits = words.traits
+        index, previous, previous_end = 0, _NO_WORD, 0
         for match in _WORD.finditer(window):
             word_start, word_end = match.span()
             while sentence and word_start >= sentence:  # the segment ends at its sentence's end
@@ -126,15 +127,15 @@ class EagerSegmenter(Segmenter):
                 index, sentence = 0, _sentence_end(window, sentence)
                 if not (sentence or cuts[-1] >= unbounded):
                     return cuts
-            word = match.group()
-            if index == 1 and words.leads(previous, word):
-                cuts.append(previous_end)  # `word` begins the next segment
+            word = traits(match.group())
+            if index == 1 and previous.lead and window[word_start].islower():  # `leads`
+                cuts.append(previous_end)  # this word begins the next segment
                 index = 0
                 if not (sentence or previous_end >= unbounded):
                     return cuts
             if word_end >= len(window):
                 break  # the word may still grow: nothing after it is decided yet
-            if index >= 1 and words.cuttable(previous, word):
+            if index >= 1 and cuttable(previous.strength, word.strength):
                 cuts.append(previous_end)
                 index = 0
                 if not (sentence or previous_end >= unbounded):
@@ -150,7 +151,11 @@ class EagerSegmenter(Segmenter):
 
     def ordinary(self, segment: str) -> bool:
         """Whether every word of `segment` is inert: then it holds no personal value."""
-        return all(self._words.inert(w) for w in segment.split())
+        return all(map(self._words.inert, segment.split()))
+
+
+_NO_WORD = Traits(Strength.NONE, lead=False, inert=False)
+"""Before a segment's first word: nothing to cut after."""
 
 
 def _sentence_end(text: str, start: int) -> int:
