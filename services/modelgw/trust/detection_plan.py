@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from modelgw.common.config.trust import NerScope
-from modelgw.trust import tenant_rules, whole_values
+from modelgw.trust import name_edges, tenant_rules, whole_values
 from modelgw.trust.name_echoes import echoes
 from modelgw.trust.ner import model_input, ner_pieces
 from modelgw.trust.ner_review import overlaps_legal_form
@@ -286,8 +286,23 @@ def finish(
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
         kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))
-        kept = _with_echoes(text.norm.original, kept)
+        kept = _with_echoes(text.norm.original, _with_particles(text.norm.original, kept))
         out.append(_join_neighbours(text.norm.original, kept))
+    return out
+
+
+def _with_particles(original: str, detections: list[Detection]) -> list[Detection]:
+    """Each PERSON grown over the surname particles at its edges (see `name_edges`), where
+    that takes in no other detection."""
+    out: list[Detection] = []
+    for index, d in enumerate(detections):
+        if d.entity_type == "PERSON":
+            start, end = name_edges.grown(original, d.start, d.end)
+            low = out[-1].end if out else 0
+            high = detections[index + 1].start if index + 1 < len(detections) else len(original)
+            if (start, end) != (d.start, d.end) and low <= start and end <= high:
+                d = Detection("PERSON", start, end, d.score)
+        out.append(d)
     return out
 
 

@@ -109,6 +109,8 @@ def test_teams_and_firms_before_a_personal_verb_are_no_names(
         ("Thanks, Benson\n\nSent from my phone", ["Benson"]),
         ("the driver, volkhard gotthard, left the parcel.", ["volkhard gotthard"]),
         ("Spoke to Eutimio Roda on the phone.", ["Eutimio Roda"]),
+        ("NOTE: Ó FLANNABHRA PREFERS E-MAIL OVER PHONE.", ["Ó FLANNABHRA"]),
+        ("Note: de Bruyne prefers e-mail.", ["de Bruyne"]),
     ],
 )
 def test_names_in_tickets_and_chats(

@@ -25,18 +25,13 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.caseless import CaselessPattern
+from modelgw.trust.name_edges import SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.stop_words import CONTRACTION, english_stop_words
 
 _W = r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*"
 _NAME = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,3}})"
-_SURNAME_PARTICLES = frozenset(
-    "ó o ní nic mac mc ui uí van von der den de da di del della le la bin binti al el ibn "
-    "ben bint".split()
-)
-"""Small words inside a surname (`Mairead Ó Corraidhin`, `Katrina Mac Brádaigh`, `Ana de
-Souza`): kept when a name's word follows them."""
 _HONORIFIC = (
     r"mr|mrs|ms|mx|miss|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|señor|señora|sr|sra"
     r"|srta|signor|signora|sig|dott|pan|pani|heer|mevrouw|dhr|mevr"
@@ -76,12 +71,14 @@ _PERSONAL_VERBS = (
     r"prefers|preferred|wants|wanted|asked|asks|says|said|wrote|writes|replied|replies"
     r"|confirmed|confirms|agreed|agrees|complained|complains|emailed|phoned|requested|needs"
 )
+_PARTICLE = "|".join(sorted(SURNAME_PARTICLES, key=lambda p: (-len(p), p)))
 _SUBJECT = CaselessPattern(
-    rf"(?m)(?:^|(?<=[.!?:;][ \t])|(?<=[.!?:;][ \t]{{2}}))(?P<name>{_W})[ \t]+"
-    rf"(?:{_PERSONAL_VERBS})\b"
+    rf"(?m)(?:^|(?<=[.!?:;][ \t])|(?<=[.!?:;][ \t]{{2}}))"
+    rf"(?P<name>(?:(?:{_PARTICLE})[ \t]+){{0,2}}{_W})[ \t]+(?:{_PERSONAL_VERBS})\b"
 )
 """One word that starts a sentence or follows a label, before a verb only a person does:
-`NOTE: NAZIROVA PREFERS E-MAIL`, `dawn asked for a refund`."""
+`NOTE: NAZIROVA PREFERS E-MAIL`, `dawn asked for a refund`; with its surname particles
+(`NOTE: Ó FLANNABHRA PREFERS`)."""
 _ASK = CaselessPattern(
     rf"\b(?:ask|asked|tell|told|remind|reminded|ping|pinged|thank|thanked|cc)[ \t]+"
     rf"(?P<name>{_W})[ \t]+(?:whether|if|about|to|that|when|for)\b"
@@ -178,7 +175,7 @@ class NamesByRoleRecognizer(RegexRecognizer):
         for pattern in (_SUBJECT, _ASK):
             for m in pattern.finditer(text):
                 name = text[m.start("name") : m.end("name")]
-                if self._person(name, titled):
+                if self._person(name.split()[-1], titled):  # the word after any particle
                     spans.append((m.start("name"), m.end("name")))
         for m in _SAID.finditer(text) if titled else ():
             words = m.group("name").split()
@@ -256,7 +253,7 @@ class NamesByRoleRecognizer(RegexRecognizer):
         particle_at = None
         for i, m in enumerate(found):
             word = m.group(0)
-            if i > 0 and particle_at is None and word.lower() in _SURNAME_PARTICLES:
+            if i > 0 and particle_at is None and word.lower() in SURNAME_PARTICLES:
                 particle_at = i  # kept only if a name's word follows
                 continue
             if i == 0 and self._given_then_surname(word, found[1:], titled):
