@@ -1,27 +1,24 @@
 """Detection on a pool of detector processes.
 
-spaCy's NER holds the GIL for most of its work, so detector threads share
-about one core. Here each worker is a process that answers units of work
-(`detection_plan`): texts in, offsets back. A batch takes every idle worker
-and is split across them, so a lone long message is read by several cores at
-once; under load each batch gets one worker. On Linux the workers are forked
-from one process that loaded the model and does nothing else
-(`detector_zygote`; never this one, whose gRPC and asyncio threads do not
-survive a fork): they share its pages (a worker costs ~40 MiB instead of
-~200) and a replacement starts in milliseconds; if it dies, the next
-replacement starts another. Elsewhere each worker is a fresh interpreter with
-its own copy (`detector_processes`).
+spaCy's NER holds the GIL for most of its work, so detector threads share about one core.
+Here each worker is a process that answers units of work (`detection_plan`): texts in,
+offsets back. A batch takes every idle worker and is split across them, so a lone long
+message is read by several cores at once; under load each batch gets one worker. On Linux
+the workers are forked from one process that loaded the model and does nothing else
+(`detector_zygote`; never this one, whose gRPC and asyncio threads do not survive a fork):
+they share its pages (a worker costs ~40 MiB instead of ~200) and a replacement starts in
+milliseconds; if it dies, the next replacement starts another. Elsewhere each worker is a
+fresh interpreter with its own copy (`detector_processes`).
 
-Fail closed, and heal: a worker that misses the deadline is killed and a
-fresh one is started in the background; one that dies mid-job is replaced
-the same way. Either way the batch raises, and the engine refuses the
-request. Requests wait for a free worker only until their deadline.
+Fail closed, and heal: a worker that misses the deadline is killed and a fresh one is
+started in the background; one that dies mid-job is replaced the same way. Either way the
+batch raises, and the engine refuses the request. Requests wait for a free worker only
+until their deadline.
 
-Recycle: a process whose memory only grows (spaCy's vocabulary keeps every new
-word) is replaced after `recycle_after_texts` texts or above
-`recycle_above_rss_mib`. It keeps serving while its successor starts; then the
-successor joins the idle workers and the old one leaves once it is idle, so
-its batch in flight finishes. One process is recycled at a time.
+Recycle: a process whose memory only grows (spaCy's vocabulary keeps every new word) is
+replaced after `recycle_after_texts` texts or above `recycle_above_rss_mib`. It keeps
+serving while its successor starts; then the successor joins the idle workers and the old
+one leaves once it is idle, so its batch in flight finishes. One at a time.
 """
 
 from __future__ import annotations
@@ -206,7 +203,9 @@ class DetectorPool:
                 threading.Thread(
                     target=self._recycle, args=(worker,), name="trust-detector-recycle", daemon=True
                 ).start()
-        with self._lock:  # `_recycle` retires under it: a worker it retired never goes idle
+        # Under the lock `_recycle` retires under: once retired, a worker never goes back
+        # idle, where `_retire_idle` may already have looked for it.
+        with self._lock:
             retired = worker.retired
             if not retired:
                 self._idle.put(worker)
@@ -247,9 +246,7 @@ class DetectorPool:
                 self._recycling = False
 
     def _retire_idle(self, old: WorkerProcess) -> None:
-        """Stop `old` now if it is idle (if busy, `_release` stops it after its batch: it
-        reads `retired` and puts a worker back under the lock `old` was retired under, so a
-        batch ending meanwhile cannot put `old` back idle after this looked)."""
+        """Stop `old` now if it is idle (if busy, `_release` stops it after its batch)."""
         idle = self._take_idle()
         for worker in idle:
             if worker is not old:
