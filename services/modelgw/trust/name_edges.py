@@ -19,11 +19,12 @@ SURNAME_PARTICLES = frozenset(
 """Small words inside a surname (`Mairead Ó Corraidhin`, `Katrina Mac Brádaigh`, `Ana de
 Souza`, `Kevin De Bruyne`)."""
 
-_PARTICLES = "|".join(sorted(SURNAME_PARTICLES, key=lambda p: (-len(p), p)))
-_BEFORE = re.compile(rf"(?<![\w'\u2019])(?i:{_PARTICLES})(?:[ \t]+(?i:{_PARTICLES}))?[ \t]$")
+PARTICLE = "|".join(sorted(SURNAME_PARTICLES, key=lambda p: (-len(p), p)))
+"""`SURNAME_PARTICLES` as a regex alternation, longest first."""
+_BEFORE = re.compile(rf"(?<![\w'\u2019])(?i:{PARTICLE})(?:[ \t]+(?i:{PARTICLE}))?[ \t]$")
 """One or two particles that end right before a name, a space between (`van der `)."""
 _AFTER = re.compile(
-    rf"[ \t](?i:{_PARTICLES})(?:[ \t]+(?i:{_PARTICLES}))?[ \t]+"
+    rf"[ \t](?i:{PARTICLE})(?:[ \t]+(?i:{PARTICLE}))?[ \t]+"
     r"(?P<word>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
 )
 """A particle and the word it begins after a name (` Mac Cearáin`, ` van den Brande`)."""

@@ -44,6 +44,13 @@ def test_json_fields_in_any_key_style(recognizer: LabelledFieldsRecognizer) -> N
     ]
 
 
+def test_a_place_field_among_others_on_one_line(recognizer: LabelledFieldsRecognizer) -> None:
+    assert fields(recognizer, "contact: Jon Bak; site: Aalestrup; notes: prefers e-mail.") == [
+        ("PERSON", "Jon Bak"),
+        ("LOCATION", "Aalestrup"),
+    ]
+
+
 def test_a_header_name_before_its_mail(recognizer: LabelledFieldsRecognizer) -> None:
     assert fields(recognizer, "From: Ines Duarte <ines@example.pt>\nSubject: x") == [
         ("PERSON", "Ines Duarte")

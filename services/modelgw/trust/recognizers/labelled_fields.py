@@ -60,7 +60,11 @@ _ADDRESS = frozenset(
     """.replace("\n", "").split("|")
     if w.strip()
 )
-_PLACE = frozenset("city|town|village|county|district|place of birth|birthplace".split("|"))
+_PLACE = frozenset(
+    "city|town|village|county|district|place of birth|birthplace|site|location|branch|region".split(
+        "|"
+    )
+)
 _SSN = frozenset(
     ["ssn", "us ssn", "social security", "social security number", "social security no"]
 )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.caseless import CaselessPattern
-from modelgw.trust.name_edges import SURNAME_PARTICLES
+from modelgw.trust.name_edges import PARTICLE, SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.stop_words import CONTRACTION, english_stop_words
@@ -71,10 +71,9 @@ _PERSONAL_VERBS = (
     r"prefers|preferred|wants|wanted|asked|asks|says|said|wrote|writes|replied|replies"
     r"|confirmed|confirms|agreed|agrees|complained|complains|emailed|phoned|requested|needs"
 )
-_PARTICLE = "|".join(sorted(SURNAME_PARTICLES, key=lambda p: (-len(p), p)))
 _SUBJECT = CaselessPattern(
     rf"(?m)(?:^|(?<=[.!?:;][ \t])|(?<=[.!?:;][ \t]{{2}}))"
-    rf"(?P<name>(?:(?:{_PARTICLE})[ \t]+){{0,2}}{_W})[ \t]+(?:{_PERSONAL_VERBS})\b"
+    rf"(?P<name>(?:(?:{PARTICLE})[ \t]+){{0,2}}{_W})[ \t]+(?:{_PERSONAL_VERBS})\b"
 )
 """One word that starts a sentence or follows a label, before a verb only a person does:
 `NOTE: NAZIROVA PREFERS E-MAIL`, `dawn asked for a refund`; with its surname particles

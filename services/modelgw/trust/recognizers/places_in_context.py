@@ -30,13 +30,6 @@ _FIELD = re.compile(
     r"|province|region|state|ort|stadt|ville|ciudad|città|cidade|miasto)[ \t]*:[ \t]*"
     r"(?P<value>[^\W\d_][^\n\d@:]{0,60}?)[ \t]*$"
 )
-_INLINE_FIELD = re.compile(
-    r"(?i)(?:^|[;|]|\b(?:notes?|update|record)[ \t]*[-:]?)[^;|\n]{0,40}?"
-    r"\b(?:site|city|town|location|branch|region)[ \t]*:[ \t]*"
-    r"(?P<value>[^\W\d_][^\W\d_'\u2019\-. \t]{1,40}?)[ \t]*(?=[;|])"
-)
-"""A place field among others on one line: `contact: Jon Bak; site: Aalestrup; notes: ...`
-(a `;` or `|` ends its value, as a line's end ends `_FIELD`'s)."""
 _PREFIXED = re.compile(
     r"\b(?:North|South|East|West|New|Lake|Port|Fort|Mount|Saint|St\.|San|Santa|Bad|Sankt)"
     r"[ \t]+(?P<word>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)\b"
@@ -68,8 +61,6 @@ class PlacesInContextRecognizer(RegexRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         spans = [m.span("value") for m in _FIELD.finditer(text)]
-        if ";" in text or "|" in text:
-            spans += [m.span("value") for m in _INLINE_FIELD.finditer(text)]
         spans += self._gazetteer(text)
         spans += self._shapes(text)
         return spans
