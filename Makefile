@@ -37,7 +37,7 @@ help:
 	@echo "make eval-trust   PII detection quality, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make bench-trust  PII detection speed and RSS, stock Presidio vs ours -> bench/trust/results/"
 	@echo "make sweep-identifiers  cards, IBANs, IPs, SSNs, e-mails, phones x disguises: leak per cell (~1 min)"
-	@echo "make probe-locales  towns, addresses and names per locale from mimesis and Faker (~1 min)"
+	@echo "make probe-locales  towns, addresses and names per locale: mimesis, Faker, hand-typed books (~1 min)"
 	@echo "make bench-audit  audit ingest rate and query latency on 1M rows (a few minutes)"
 	@echo "make bench-metrics  CPU that metrics add per request (on vs off vs none) -> bench/metrics/"
 	@echo "make bench-control  tenant version propagation (p50/p99 over 100 applies) and request-path cost"
@@ -141,6 +141,7 @@ sweep-identifiers: venv
 probe-locales: venv
 	$(BIN)/python -m bench.trust.locale_probe
 	$(BIN)/python -m bench.trust.name_probe
+	$(BIN)/python -m bench.trust.world_probe
 
 bench-fairness: venv
 	$(BIN)/python -m bench.trust.fairness_report $(if $(BEFORE),--before $(BEFORE))

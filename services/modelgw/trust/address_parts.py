@@ -131,10 +131,11 @@ def looks_like_amount(code: str) -> bool:
 
 
 def counts_things(code_town: re.Match[str], english: Set[str]) -> bool:
-    """`120 Customers` read as a `POSTCODE_TOWN`: three digits before an English word count
-    things; they are no postcode (`608 Selfoss` is)."""
+    """`120 Customers`, `1500000 users` read as a `POSTCODE_TOWN`: three, six or seven digits
+    before an English word count things; they are no postcode (`608 Selfoss`, `010063
+    București` are). Four and five digits before a word are postcodes often enough to keep."""
     code, word = code_town.group("code"), code_town.group("town").split()[0].lower()
-    if len(code) != 3:
+    if len(code) not in (3, 6, 7):
         return False
     plural = word.endswith("s") and (word[:-1] in english or word[:-2] in english)
     return word in english or plural

@@ -82,7 +82,7 @@ PREFIX_TYPES = frozenset(
     setor trevo vale viaduto
     ul. ul ulica al. al aleja pl. plac os. osiedle skwer rondo
     ulice nám. náměstí třída tř. nábřeží nábř.
-    bulevardul calea aleea șoseaua soseaua
+    bulevardul calea aleea șoseaua soseaua str. bd. b-dul șos. sos. splaiul intrarea bv.
     jl. jl jln. jln jalan
     """.split()
 )
@@ -97,6 +97,7 @@ AMBIGUOUS_PREFIX_TYPES = frozenset(
     incrocio rotonda praia pátio patio morro vila quadra conjunto residencial parque lagoa
     lago ponte aeroporto área area campo colônia colonia distrito estação estacao feira
     recanto setor trevo vale trecho vereda jardim fazenda núcleo nucleo jl. jl jln. jln
+    str. bd. bv.
     """.split()
 ) | (_LIBPOSTAL["prefix_ambiguous"] - _HAND_PREFIX_TYPES)
 """A libpostal type that is an English word or an abbreviation is ambiguous too, unless the
@@ -146,7 +147,7 @@ UNIT_WORDS = (
     r"|bldg\.?|building|studio|dept\.?|office|piso|puerta|planta|escalera|esc\.?|appartamento"
     r"|interno|int\.?|scala|piano|étage|etage|bâtiment|batiment|bât\.?|porte|wohnung|whg\.?"
     r"|stock|og|lok\.?|lokal|m\.|mieszkanie|apto\.?|sala|andar|bloco|casa|lgh|lägenhet"
-    r"|no:|no\.|daire|kat"
+    r"|no:|no\.|daire|kat|depto\.?|dpto\.?|departamento"
 )
 """The hand-made unit words, read in every pattern. libpostal's ~360 more (`lakás`, `byt`,
 `asunto`) are looked up in a set where a unit may follow a street (`address_global`): in this
@@ -184,6 +185,8 @@ POSTCODE = (
     r"|[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}"  # UK
     r"|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d"  # CA
     r"|[A-Za-z]\d[\dWw]\s?[A-Za-z\d]{4}"  # IE Eircode
+    r"|\d{6,7}"  # IN, RO, RU, VN, NG, CO (six), CL, IL (seven): read only beside a street or town
+    r"|[A-Za-z]\d{4}[A-Za-z]{3}"  # AR (CPA: province letter, four digits, block letters)
 )
 SHORT_POSTCODE = r"\d{3}(?![\d\-])"
 """Iceland's and the Faroes' three digits (`608 Selfoss`): a postcode only before a town or

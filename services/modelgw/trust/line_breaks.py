@@ -41,6 +41,8 @@ under a line that ends in a whole phone number, the first line of an address (`3
 Hollow Lane`, `1-18-9 Chūō Grand Palace 744`), not the number's end (`89 Ext. 86789`)."""
 _POSTCODE_LINE = re.compile(r"\d{3,6}(?:-\d{3,4})?[ \t]+[^\W\d_]{2,}")
 """A line that starts with a postcode and a town (`61830 Valley`, `65578-188 Serra do Mel`)."""
+_POSTAL_MARK_END = re.compile(r"〒[ \t]?\d{3}-?\d{4}[ \t]*$")
+"""Japan's postal mark and postcode ending a line: a whole value, whatever the next line holds."""
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{8,18}\d(?!\d)")
 _CUED_NUMBER = re.compile(
     r"(?i)\b(?:phone|tel|call|called|mobile|cell|fax|ring|dial|whatsapp|text|on|at|from|line"
@@ -240,6 +242,8 @@ def joins(text: str) -> list[tuple[int, int, str]]:
             continue
         if _ends_in_value(left, right, phones=False) or _ends_in_value(left, right, phones=True):
             continue
+        if _POSTAL_MARK_END.search(left):
+            continue  # `〒150-0001` over `1-2-3 jingumae`: Japan's postcode line, then the block
         if _NUMBERED_LINE_END.search(left) and _POSTCODE_LINE.match(right):
             continue  # `Postfach 89829` over `61830 Valley`, `apto 35` over `65578-188 Serra`:
             # an address block's lines

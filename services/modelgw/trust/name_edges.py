@@ -28,6 +28,9 @@ _AFTER = re.compile(
     r"(?P<word>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
 )
 """A particle and the word it begins after a name (` Mac Cearáin`, ` van den Brande`)."""
+_ENDS_WITH_PARTICLE = re.compile(rf"(?<![\w'\u2019])(?i:{PARTICLE})$")
+_WORD_AFTER = re.compile(r"[ \t]+(?P<word>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)")
+"""The word after a name that ends on a particle (`Siobhán Ní` then ` Dhomhnaill`)."""
 
 
 def grown(text: str, start: int, end: int) -> tuple[int, int]:
@@ -35,8 +38,12 @@ def grown(text: str, start: int, end: int) -> tuple[int, int]:
     before = _BEFORE.search(text, max(0, start - 16), start)
     if before is not None and _same_case(before.group(0).strip(), text[start:end]):
         start = before.start()
-    after = _AFTER.match(text, end)
-    if after is not None and _continues(after.group("word"), text[start:end]):
+    name = text[start:end]
+    tail = _ENDS_WITH_PARTICLE.search(name) if " " in name else None
+    after = (_WORD_AFTER if tail else _AFTER).match(text, end)
+    if after is not None and _continues(
+        after.group("word"), name[: tail.start()] if tail else name
+    ):
         end = after.end()
     return start, end
 

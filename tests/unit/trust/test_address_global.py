@@ -145,6 +145,55 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         # French abbreviations and the adjective before a type
         ("WILL VISIT 64 PROM. DE GEORGES IN LYON", "64 PROM. DE GEORGES"),
         ("couldn't find 697 grand rue gutenberg in agde", "697 grand rue gutenberg"),
+        # Romania: `Str.` and `nr.`, a six-digit postcode before the town, in any case
+        (
+            "Return it to Str. Avram Iancu nr. 106, 400117 Alba Iulia.",
+            "Str. Avram Iancu nr. 106, 400117 Alba Iulia",
+        ),
+        ("str. republicii nr. 197\n550150 brașov", "str. republicii nr. 197\n550150 brașov"),
+        # India: the town, a dash and the PIN, then the state on its own line
+        (
+            "flat 128, park street\nmysuru - 570001\nkarnataka",
+            "flat 128, park street\nmysuru - 570001\nkarnataka",
+        ),
+        # Chile's seven digits, before or after the town; Argentina's letters around the code
+        (
+            "Send to Av. Providencia 19, depto. 56, Rancagua, 2820000 by Friday.",
+            "Av. Providencia 19, depto. 56, Rancagua, 2820000",
+        ),
+        (
+            "Bv. Oroño 51, Piso 3, Depto. B, S2000CXJ Rosario",
+            "Bv. Oroño 51, Piso 3, Depto. B, S2000CXJ Rosario",
+        ),
+        # a postcode with letters after `in`: an Eircode, an Argentine code
+        (
+            "lives at 220 bridge street in p75 h2x4 bantry.",
+            "220 bridge street in p75 h2x4 bantry",
+        ),
+        # Japan's postal mark on the line above the block numbers
+        (
+            "〒150-0001\n3-21-12 jingumae, shibuya-ku, tokyo",
+            "〒150-0001\n3-21-12 jingumae, shibuya-ku, tokyo",
+        ),
+        # Vietnam's `Số` before the number, at a sentence's end
+        (
+            "the repair done at Số 191 đường Hai Bà Trưng, Quận 1.",
+            "Số 191 đường Hai Bà Trưng, Quận 1",
+        ),
+        # in running text: a town after the code's town (`Legazpi, 7670 Albay`), a region with
+        # no comma after it, a town with a word in lower case that the gazetteer knows
+        (
+            "at 17 Osmeña Boulevard, Legazpi, 4500 Albay by Friday.",
+            "17 Osmeña Boulevard, Legazpi, 4500 Albay",
+        ),
+        (
+            "router at No. 3, Jalan Bukit Bintang, 55100 Kuala Lumpur, Malaysia keeps failing",
+            "No. 3, Jalan Bukit Bintang, 55100 Kuala Lumpur, Malaysia",
+        ),
+        (
+            "router at Partizanska cesta 51, 8000 Novo mesto keeps failing",
+            "Partizanska cesta 51, 8000 Novo mesto",
+        ),
     ],
 )
 def test_addresses_of_other_countries(
@@ -175,9 +224,15 @@ def test_everyday_text_is_no_address(recognizer: GlobalAddressRecognizer, text: 
 
 
 @pytest.mark.parametrize(
-    "text", ["Ticket 4471, 120 Customers affected.", "Order 5512, 250 Units shipped to the depot."]
+    ("text", "addresses"),
+    [
+        ("Ticket 4471, 120 Customers affected.", []),
+        ("Order 5512, 250 Units shipped to the depot.", []),
+        ("We shipped it to Hauptstraße 5, 120 Customers were happy.", ["Hauptstraße 5"]),
+        ("Ticket 4471, 1500000 Users affected.", []),
+    ],
 )
-def test_three_digits_before_an_english_word_count_things(text: str) -> None:
+def test_three_digits_before_an_english_word_count_things(text: str, addresses: list[str]) -> None:
     """No Icelandic postcode (`608 Selfoss`): it takes the English words to tell them apart."""
     recognizer = GlobalAddressRecognizer(load_place_names(), NameLists.load())
-    assert found(recognizer, text) == []
+    assert found(recognizer, text) == addresses

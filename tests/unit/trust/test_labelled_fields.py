@@ -141,3 +141,34 @@ def test_an_ssn_column_masks_its_numbers_with_or_without_separators(
 def test_a_name_field_may_go_on_with_a_phone_number(recognizer: LabelledFieldsRecognizer) -> None:
     text = "emergency contact: shimizu yōko (spouse), +819012338972\nnotes: none"
     assert [text[s:e] for s, e in recognizer.find(text)] == ["shimizu yōko"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # the envelope's lines under the label, whatever the country's format
+        (
+            "Bill to: Flat 143, Anna Salai\nNashik - 422001\nMaharashtra\nAttn: Deepika Menon",
+            "Flat 143, Anna Salai\nNashik - 422001\nMaharashtra",
+        ),
+        (
+            "Delivery address:\nJr. de la Unión 45\nChiclayo 14001\nTel. 074 123 456",
+            "Jr. de la Unión 45\nChiclayo 14001",
+        ),
+        # prose under the label is no line of the address; an empty line ends it
+        (
+            "Ship to: 12 Long Street\nleave it with the neighbour if nobody answers",
+            "12 Long Street",
+        ),
+        ("Address on file: 9 Quay Road\n\nSligo is lovely", "9 Quay Road"),
+    ],
+)
+def test_an_address_label_takes_the_lines_under_it(
+    recognizer: LabelledFieldsRecognizer, text: str, address: str
+) -> None:
+    assert [text[s:e] for kind, s, e in recognizer.fields(text) if kind == "ADDRESS"] == [address]
+
+
+def test_an_address_label_over_prose_takes_nothing(recognizer: LabelledFieldsRecognizer) -> None:
+    text = "Address:\nPlease use the one on file."
+    assert recognizer.fields(text) == []

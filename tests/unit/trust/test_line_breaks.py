@@ -17,6 +17,8 @@ from modelgw.trust.line_breaks import joins
         # after a whole phone number, a street's number and name, or a Japanese block's
         "Tel. (201) 671-6915\n37472 Cedar Hollow Lane",
         "Tel. +81 90-1283-3662\n1-18-9 Chūō Grand Palace 744",
+        # Japan's postal mark and postcode, then the block numbers in lower case
+        "〒843-8077\n2-19-12 kitahama, hakodate-shi",
     ],
 )
 def test_a_line_that_ends_in_a_whole_phone_number_is_not_joined(text: str) -> None:

@@ -22,6 +22,12 @@ def _grown(text: str, name: str) -> str:
         ("Ask Pieter van den Brande about it", "Pieter", "Pieter van den Brande"),
         ("Ask Pieter van den Brande about it", "Brande", "van den Brande"),
         ("a letter from Ana de Souza", "Ana", "Ana de Souza"),
+        # a name found up to its particle takes the word after it
+        (
+            "Return label for Siobhán Ní Dhomhnaill, 66 Main St",
+            "Siobhán Ní",
+            "Siobhán Ní Dhomhnaill",
+        ),
     ],
 )
 def test_a_name_takes_the_particles_at_its_edges(text: str, found: str, name: str) -> None:

@@ -48,14 +48,19 @@ from modelgw.trust.recognizers.address_shapes import (
     _town_ok,
     _town_state_code,
     _type_first,
+    _words_ok,
     glued_suffix,
     town_end_at_segment,
 )
 from modelgw.trust.recognizers.base import RegexRecognizer
 
-_IN_BEFORE_CODE = re.compile(r"[ \t]+(?i:in)[ \t]+(?=(?:[A-Za-z]{1,2}-)?\d)")
+_IN_BEFORE_CODE = re.compile(r"[ \t]+(?i:in)[ \t]+(?=(?:[A-Za-z]{1,2}-)?\d|[A-Za-z]\d)")
 """`lives at Hauptstraße 5 in 10115 Berlin`: prose joins the street to its postcode and town
 with `in`; only a postcode and town may follow it (`_next_part`, spaced)."""
+
+
+_TITLED_RUN = re.compile(r"[^\W\d_a-z][^\W\d_]+(?:[ \t]+[^\W\d_a-z][^\W\d_]+){0,2}")
+"""One to three capitalised words: a region's or a country's name (`Negeri Sembilan`)."""
 
 
 class AddressRecognizer(RegexRecognizer):
@@ -135,6 +140,9 @@ class AddressRecognizer(RegexRecognizer):
                     break
                 pos = space.end()
             step = self._next_part(text, pos, titled=titled, spaced=spaced and not after_code)
+            if step is None and grew and titled and sep is not None and "," in sep.group(0):
+                region = self._region_end(text, pos)  # `, 76783 Ipoh, Perak keeps dropping`
+                step = (region, True) if region else None
             if step is None:
                 break
             end, strong = step
@@ -154,16 +162,9 @@ class AddressRecognizer(RegexRecognizer):
         m = part.STATE_CODE.match(text, pos)
         if m and m.group("state").upper() in STATES:
             return m.end(), True
-        m = part.POSTCODE_TOWN.match(text, pos)
-        if m and not part.counts_things(m, self._english):
-            town, at = m.group("town"), m.start("town")
-            # The town ends where its segment does (`45845 SERVAS. PREFERS ...`), else at its
-            # last valid word.
-            town_end = town_end_at_segment(text, at, town, titled) or _town_end(
-                text, at, town, titled
-            )
-            if town_end:
-                return town_end, True
+        town_end = self._code_then_town(text, pos, titled)
+        if town_end:
+            return town_end, True
         m = part.POSTCODE_AT.match(text, pos)
         if m and (not spaced or part.UK_POSTCODE_RE.fullmatch(m.group(0))):
             return m.end(), True
@@ -171,13 +172,53 @@ class AddressRecognizer(RegexRecognizer):
             return None
         m = part.TOWN_POSTCODE.match(text, pos)
         if m and _town_ok(m.group("town"), titled):
-            return m.end(), True
+            # `Legazpi, 7670 Albay`: the code may as well begin the next part
+            return max(m.end(), self._code_then_town(text, m.start("code"), titled) or 0), True
         m = part.TOWN_AT.match(text, pos)
         if m:
-            town_end = town_end_at_segment(text, pos, m.group(0), titled)
+            town_end = town_end_at_segment(text, pos, m.group(0), titled) or self._known_place_end(
+                text, pos, m.group(0)
+            )
             if town_end:
                 country = self._places is not None and text[pos:town_end] in self._places
                 return town_end, bool(country)
+        return None
+
+    def _code_then_town(self, text: str, pos: int, titled: bool) -> int | None:
+        """Where a postcode and the town after it end (`7670 Albay`), or None."""
+        m = part.POSTCODE_TOWN.match(text, pos)
+        if m is None or part.counts_things(m, self._english):
+            return None
+        town, at = m.group("town"), m.start("town")
+        # The town ends where its segment does (`45845 SERVAS. PREFERS ...`), else at its
+        # last valid word, or its last word the gazetteer knows (`7474 Novo mesto keeps`).
+        end = town_end_at_segment(text, at, town, titled) or _town_end(text, at, town, titled)
+        known = self._known_place_end(text, at, town)
+        return max(end or 0, known or 0) or None
+
+    def _region_end(self, text: str, pos: int) -> int | None:
+        """The end of a run of capitalised words at `pos`, none of them an English or stop word,
+        before prose in lower case: the region or country that closes an address with a postcode
+        in running text (`63793 Seremban, Negeri Sembilan by Friday`), which no comma ends."""
+        m = _TITLED_RUN.match(text, pos)
+        if m is None or (m.end() < len(text) and text[m.end()] not in " \t"):
+            return None
+        words = m.group(0).split()
+        if any(w.lower() in self._english for w in words) or not _words_ok(words, titled=True):
+            return None
+        return m.end()
+
+    def _known_place_end(self, text: str, pos: int, words: str) -> int | None:
+        """The end of the longest run of `words` the gazetteer knows as a place: the last part
+        of an address in running text (`, Negeri Sembilan by Friday`), where no comma or full
+        stop ends it."""
+        if self._places is None:
+            return None
+        found = list(re.finditer(r"\S+", words))
+        for keep in range(len(found), 0, -1):
+            name = words[: found[keep - 1].end()].rstrip(".,")
+            if name in self._places:
+                return pos + len(name)
         return None
 
     def _grow_back(self, text: str, start: int) -> int:

@@ -81,7 +81,7 @@ _KR_HANGUL = re.compile(
 """`서울특별시 강남구 테헤란로 152`: city, district, then the road and its number."""
 _VN_HOUSE = re.compile(
     rf"(?<![\w])(?i:số)[ \t]*\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?[ \t]+{_W}(?:[ \t]+{_W}){{0,4}}"
-    r"(?=[ \t]*,)"
+    r"(?=[ \t]*[,\n]|[ \t]*$|(?<=\.))"
 )
 """`Số 1 Tràng Tiền,`: Vietnamese writes "number" before the house number and the street."""
 _VN_ANCHOR = re.compile(rf"(?<![\w])(?:{_VN_ADMIN})[ \t]+(?P<name>\d{{1,3}}(?![\w])|{_W})")
@@ -146,7 +146,8 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         if _HANGUL.search(text):
             blocks += [_Block(*m.span(), True) for m in _KR_HANGUL.finditer(text)]
         if not text.isascii():
-            blocks += [_Block(*m.span(), True) for m in _VN_HOUSE.finditer(text)]
+            for m in _VN_HOUSE.finditer(text):  # a sentence's full stop is no part of it
+                blocks.append(_Block(m.start(), m.end() - (text[m.end() - 1] == "."), True))
         for m in () if text.isascii() else _VN_ANCHOR.finditer(text):
             if not _words_ok([m.group("name")], titled=False):
                 continue
@@ -223,7 +224,7 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         step = super()._next_part(text, pos, titled=titled, spaced=spaced)
         if step is None and not spaced:
             m = _CODE_TOWN.match(text, pos)
-            if m:
+            if m and not part.counts_things(m, self._english):
                 end = _town_end(text, m.start("town"), m.group("town"), True)
                 if end is not None:
                     return self._with_district_number(text, end), True

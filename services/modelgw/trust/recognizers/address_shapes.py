@@ -72,7 +72,7 @@ def glued_suffix(bare: str) -> str | None:
 
 _POSTCODE_CUE = re.compile(
     rf"(?i:\b(?:{POSTCODE_CUES}))[ \t]*(?:[:#]|is|was)?[ \t]*"
-    rf"(?P<code>{POSTCODE}|{SHORT_POSTCODE}|\d{{6,7}})(?![\w\-])"
+    rf"(?P<code>{POSTCODE}|{SHORT_POSTCODE})(?![\w\-])"
 )
 _POSTCODE_CUE_WORD = CaselessPattern(rf"\b(?:{POSTCODE_CUES})")
 """What every `_POSTCODE_CUE` match begins with, looked for first: the case-insensitive

@@ -32,7 +32,8 @@ from modelgw.trust.tail_scan import TailAnchored
 
 _W = part.WORD
 _TOWN = rf"{_W}(?:[ \t]+{_W}){{0,3}}"
-_HOUSE = r"(?i:plot|h\.?[ \t]?no\.?|house[ \t]+no\.?|door[ \t]+no\.?|d\.?[ \t]?no\.?|no\.|#)"
+_HOUSE = r"(?i:plot|h\.?[ \t]?no\.?|house[ \t]+no\.?|door[ \t]+no\.?|d\.?[ \t]?no\.?|no\.|#|số)"
+"""A house's lead-in before its number: India's `Plot`, `H.No.`, Vietnam's `Số`."""
 _AFTER = r"(?=$|[\s,.;:)\"'])"
 _EXTRA_UNIT = re.compile(
     r"(?i:d|daire|kat|blok)[ \t]*:[ \t]*\d{1,4}[A-Za-z]?"  # Turkish flat and floor
@@ -73,8 +74,11 @@ _SIX_DIGIT_TAIL = re.compile(r"[ \t]\d{6}")
 """What every `_SIX_DIGIT_LINE` match ends with: tried first, as the town words before it cost
 ~0.3 ms a kilobyte to look for; then only the run of word characters before each is read."""
 _SIX_DIGIT_LINES = TailAnchored(_SIX_DIGIT_LINE, _SIX_DIGIT_TAIL, r"[\w'\u2019\-. \t]")
+_JP_MARK = re.compile(r"〒[ \t]?\d{3}-?\d{4}(?![\d\-])")
+"""Japan's postal mark and the postcode after it: an address begins here, whatever follows."""
+_AFTER_JP_MARK = re.compile(rf"{_JP_MARK.pattern}[ \t]*\n?[ \t]*$")
 _JP_BLOCK = re.compile(
-    rf"(?<![\w\-])\d{{1,2}}-\d{{1,2}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+{_W}){{0,3}}(?:[ \t]+\d{{1,5}})?"
+    rf"(?<![\w\-])\d{{1,2}}-\d{{1,3}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+{_W}){{0,3}}(?:[ \t]+\d{{1,5}})?"
 )
 """`6-22-12 Jingūmae Sunny Heights 170`: block numbers, the district, a building and its room."""
 _JP_LINE = re.compile(
@@ -115,7 +119,11 @@ class WorldAddressRecognizer(AddressRecognizer):
         for m in _BR_CEP_LINE.finditer(text) if "-" in text else ():
             if _br_state(m, text):
                 blocks.append(_Block(m.start(), m.end(), True))
-        blocks += [_Block(*m.span(), False) for m in _JP_BLOCK.finditer(text)]
+        if "〒" in text:
+            blocks += [_Block(*m.span(), True) for m in _JP_MARK.finditer(text)]
+        for m in _JP_BLOCK.finditer(text):
+            after_mark = _AFTER_JP_MARK.search(text, max(0, m.start() - 16), m.start())
+            blocks.append(_Block(*m.span(), after_mark is not None))
         blocks += [_Block(*m.span(), True) for m in _BENGALURU.finditer(text)]
         for m in _CODE_TOWN_LINE.finditer(text):
             if self._known_place(m.group("town")) and _titled(m.group("town")):

@@ -24,6 +24,7 @@ from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.recognizers.names_by_role import DEPARTMENTS
 from modelgw.trust.recognizers.ssn import issuable
+from modelgw.trust.stop_words import english_stop_words
 
 _SURE_PERSON = frozenset(
     w.strip()
@@ -56,7 +57,10 @@ _ADDRESS = frozenset(
     |residence|residential address|permanent address|ship to address|bill to address
     |dirección|direccion|domicilio|adresse|anschrift|straße|strasse|indirizzo|endereço
     |endereco|adres|adresi|ulica|teslimat adresi|fatura adresi|código postal|codigo postal
-    |cep|plz|cap|code postal
+    |cep|plz|cap|code postal|bill to|ship to|sold to|deliver to|send to|mail to|remit to
+    |address on file|address on record|new address|current address|previous address|old address
+    |invoice address|site address|office address|work address|property address|service address
+    |installation address|pickup address|return address|forwarding address|invoice to
     """.replace("\n", "").split("|")
     if w.strip()
 )
@@ -124,6 +128,9 @@ class LabelledFieldsRecognizer(RegexRecognizer):
             else:
                 stop = _VALUE_END.search(text, start)
                 end = stop.start() if stop else len(text)
+                if kind == "ADDRESS":
+                    end = _envelope_end(text, end)  # the lines under `Bill to:` are the address's
+            start += len(text[start:end]) - len(text[start:end].lstrip())
             if end <= start:
                 continue
             value = text[start:end].rstrip(" ,")
@@ -235,6 +242,32 @@ def _cell_ok(kind: str, value: str) -> bool:
     if kind == "PERSON":
         return _NAME_VALUE.fullmatch(value) is not None and value.lower() not in _NO_VALUE
     return _address_value(value)
+
+
+_ENVELOPE_LINE = re.compile(r"[ \t]*\n[ \t]*(?P<line>[^\n]{1,60}?)[ \t]*(?=\n|$)")
+_NOT_ADDRESS_LINE = re.compile(
+    r"(?i:tel|phone|mobile|mob|cell|fax|e-?mail|web|www|attn|attention|ref|vat|iban)\b|.*[@?!]"
+)
+"""A line under an address that starts another field (`Tel. +44 ...`, `Attn: ...`)."""
+_LINE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _envelope_end(text: str, end: int) -> int:
+    """Where the address that a label introduces ends: the label's line, and the lines under it
+    that read as an envelope's (`Bill to:` then `Flat 143, Anna Salai` / `Nashik - 203242` /
+    `Maharashtra`), whatever the country's format. A line is one when it is short, starts no
+    other field and holds no English stop word (`leave it with the neighbour` is prose); an
+    empty line, or a fifth one, ends the block."""
+    stop = english_stop_words()
+    for _ in range(4):
+        m = _ENVELOPE_LINE.match(text, end)
+        if m is None or _LABEL.match(m.group("line")) or _NOT_ADDRESS_LINE.match(m.group("line")):
+            break
+        words = [w.lower() for w in _LINE_WORD.findall(m.group("line"))]
+        if len(words) > 7 or any(w in stop for w in words):
+            break
+        end = m.end("line")
+    return end
 
 
 def _address_value(value: str) -> bool:
