@@ -27,7 +27,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from modelgw.trust.data_file import write_or_check
-from modelgw.trust.name_lists import DATA_FILE, render
+from modelgw.trust.name_lists import DATA_FILE, fold_accents, render
+from modelgw.trust.place_names import load_place_names
 
 PACKAGE = Path(__file__).resolve().parent.parent / "services" / "modelgw"
 OUTPUT = PACKAGE / "trust" / "data" / DATA_FILE
@@ -45,6 +46,12 @@ DATASET_MAX_ZIPF = 3.0
 """A `names-dataset` name this frequent as an English word (`ability`, `agreement`: words
 people typed into a name field) is left out unless another source lists it."""
 DATASET_MAX_ZIPF_ELSEWHERE = 4.5
+DATASET_TOP_RANK = 100
+DATASET_TOP_MAX_ZIPF = 3.5
+"""A name among the 100 most frequent of a country is kept while it is rarer than this as a
+word of English and of `DATASET_WORD_LANGUAGES` (`arjun`, `reddy`, `sharma`, `liang`: frequent
+in English text because they are names; a dictionary lists `arjun`, a tree, and so made it an
+English word), unless the gazetteer knows it as a place (`oman`, `doha`: the dataset's noise)."""
 DATASET_WORD_LANGUAGES = ("es", "pt", "fr", "de", "it")
 """The same for frequent words of these languages (`grupo`, `banca`), which business text
 quotes in company names and addresses."""
@@ -90,6 +97,15 @@ def _dataset_names() -> tuple[set[str], set[str]]:
             >= DATASET_MAX_ZIPF_ELSEWHERE
         )
 
+    def top_name(lower: str) -> bool:
+        return (
+            max(zipf_frequency(lower, lang) for lang in ("en", *DATASET_WORD_LANGUAGES))
+            < DATASET_TOP_MAX_ZIPF
+            and lower not in places
+            and any(c in "aeiouy" for c in fold_accents(lower))  # `bsc`, `hms`: abbreviations
+        )
+
+    places = load_place_names()
     root = resources.files("names_dataset") / "v3"
     picked: list[set[str]] = []
     for name, limit in (("first_names", DATASET_FIRST_RANK), ("last_names", DATASET_LAST_RANK)):
@@ -101,7 +117,10 @@ def _dataset_names() -> tuple[set[str], set[str]]:
             lower = word.lower()
             if not ranks or min(ranks.values()) > limit or len(lower) < 3:
                 continue
-            if _latin(lower) and lower.isalpha() and not word_like(lower):
+            top = min(ranks.values()) <= DATASET_TOP_RANK
+            if not (_latin(lower) and lower.isalpha()):
+                continue
+            if not word_like(lower) or (top and top_name(lower)):
                 words.add(lower)
         picked.append(words)
     return picked[0], picked[1]

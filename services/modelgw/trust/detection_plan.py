@@ -227,10 +227,12 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     would leave the rest of it in clear. Weak detections only fill gaps. A
     detection that sticks out of the winner keeps the part outside it (a name
     the NER model ran into the first line of an address stays masked), as long
-    as that part still holds a letter or digit.
+    as that part still holds a letter or digit. Two strong addresses that overlap are one
+    address, masked as their union (an address label's lines and the street the address
+    patterns found under them): cut apart, the town after the cut would be a second value.
     """
     ranked = sorted(
-        detections,
+        _addresses_joined(detections),
         key=lambda d: (-(d.score >= STRONG_SCORE), -(d.end - d.start), -d.score, d.start),
     )
     kept: list[Detection] = []
@@ -238,6 +240,27 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
         for start, end in _outside(candidate.start, candidate.end, kept):
             kept.append(Detection(candidate.entity_type, start, end, candidate.score))
     return sorted(kept, key=lambda d: d.start)
+
+
+def _addresses_joined(detections: list[Detection]) -> list[Detection]:
+    strong = sorted(
+        (d for d in detections if d.entity_type == "ADDRESS" and d.score >= STRONG_SCORE),
+        key=lambda d: d.start,
+    )
+    if len(strong) < 2:
+        return detections
+    joined: list[Detection] = []
+    for d in strong:
+        last = joined[-1] if joined else None
+        if last is not None and d.start < last.end:
+            joined[-1] = Detection(
+                "ADDRESS", last.start, max(last.end, d.end), max(last.score, d.score)
+            )
+        else:
+            joined.append(d)
+    return [
+        d for d in detections if not (d.entity_type == "ADDRESS" and d.score >= STRONG_SCORE)
+    ] + joined
 
 
 def _outside(start: int, end: int, kept: list[Detection]) -> list[tuple[int, int]]:

@@ -134,6 +134,19 @@ def test_names_of_one_type_a_space_apart_are_one_detection() -> None:
     ]
 
 
+def test_overlapping_addresses_are_one_detection() -> None:
+    """A label's lines and the street found under them: cut apart, the town after the cut
+    became a second placeholder."""
+    text = "Bill to: Jan Bos\nMellelaan 39\n3496 VK\nHeteren\nThanks"
+    plan = make_plan([(text, (), "t")], NerScope.FULL)
+    raw = [("ADDRESS", 9, 37, 0.7), ("ADDRESS", 17, 45, 0.85), ("PERSON", 9, 16, 0.85)]
+    results = [raw if isinstance(u, PatternUnit) else [] for u in plan.units]
+    found = finish(plan, results, 0.4)[0]
+    assert [(d.entity_type, text[d.start : d.end]) for d in found] == [
+        ("ADDRESS", "Jan Bos\nMellelaan 39\n3496 VK\nHeteren")
+    ]
+
+
 @given(
     st.lists(
         st.tuples(

@@ -169,6 +169,15 @@ def test_an_address_label_takes_the_lines_under_it(
     assert [text[s:e] for kind, s, e in recognizer.fields(text) if kind == "ADDRESS"] == [address]
 
 
-def test_an_address_label_over_prose_takes_nothing(recognizer: LabelledFieldsRecognizer) -> None:
-    text = "Address:\nPlease use the one on file."
-    assert recognizer.fields(text) == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Address:\nPlease use the one on file.",
+        # under a party's label with nothing after it, a name and a firm come first
+        "Bill to:\nAna Costa\nMontenegro Ltda\nSetor Câmara, 86",
+    ],
+)
+def test_an_address_label_takes_no_lines_that_may_be_no_address(
+    recognizer: LabelledFieldsRecognizer, text: str
+) -> None:
+    assert [kind for kind, _, _ in recognizer.fields(text)] == []

@@ -64,6 +64,12 @@ _ADDRESS = frozenset(
     """.replace("\n", "").split("|")
     if w.strip()
 )
+_PARTY = frozenset(
+    "bill to|ship to|sold to|deliver to|send to|mail to|remit to|invoice to".split("|")
+)
+"""Address labels that name a party: on the lines under one with nothing after it, a name and
+a firm come first (`Bill to:` / `Ana Costa` / `Montenegro Ltda` / `Setor Câmara, 86`), so only
+a value on the label's own line is read as the start of an address."""
 _PLACE = frozenset(
     "city|town|village|county|district|place of birth|birthplace|site|location|branch|region".split(
         "|"
@@ -128,8 +134,8 @@ class LabelledFieldsRecognizer(RegexRecognizer):
             else:
                 stop = _VALUE_END.search(text, start)
                 end = stop.start() if stop else len(text)
-                if kind == "ADDRESS":
-                    end = _envelope_end(text, end)  # the lines under `Bill to:` are the address's
+                if kind == "ADDRESS" and (end > start or key not in _PARTY):
+                    end = _envelope_end(text, end)  # the lines under the label's are the address's
             start += len(text[start:end]) - len(text[start:end].lstrip())
             if end <= start:
                 continue

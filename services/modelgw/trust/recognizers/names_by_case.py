@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.ascii_letters import LetterPattern
+from modelgw.trust.name_edges import SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
@@ -70,9 +71,9 @@ _ITEM_OR_SPEAKER = re.compile(
 )
 """A list item's or a chat line's start: `- deepika books ...`, `[09:54] fergus (agent): ...`."""
 _ROLE_AFTER = re.compile(r"[ \t]*\([^\W\d_]+\)[ \t]*:")
-_PARTICLES = frozenset(
-    "van der den de da das do dos du di del della la le von zu ten ter y e bin ben al".split()
-)
+_PARTICLES = SURNAME_PARTICLES | frozenset("das do dos du zu ten ter y e".split())
+"""Words inside a name: `name_edges`'s surname particles (`van der`, `Mac`, `Ní`) and the
+Spanish and Portuguese `y`, `e` between two surnames."""
 _CONNECTORS = frozenset(["and", "und", "et", "y", "e"])
 _LIST_GAP = re.compile(r",\s*|\s+(?:and|&|und|et|y|e)\s+|,\s*and\s+")
 _SIGN_OFF = re.compile(r"(?i)(?:thanks|regards|cheers|best|sincerely|yours)[,!.]?\s*\n\s*$")
