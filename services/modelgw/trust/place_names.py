@@ -69,7 +69,17 @@ class PlaceNames:
     """Names of several words found only after a cue: `NEEDS_CUE`."""
 
     def starting_with(self, first: str) -> tuple[PlaceKey, ...] | None:
-        """The names whose first word is `first` (lower case), longest first; None if none."""
+        """The names whose first word is `first` (lower case), longest first; None if none.
+        A word with accents the gazetteer does not hold is looked up without them: GeoNames
+        writes `Braşov` with a cedilla where Romanian writes `Brașov` with a comma, and `Hoi
+        An` where Vietnamese writes `Hội An` (the gazetteer holds every name folded too)."""
+        found = self._starting_with(first)
+        if found is None and not first.isascii():
+            folded = fold_accents(first)
+            return self._starting_with(folded) if folded != first else None
+        return found
+
+    def _starting_with(self, first: str) -> tuple[PlaceKey, ...] | None:
         longer = self.by_first_word.get(first)
         if first in self.single_cued or first in self.single_free:
             return (*longer, (first,)) if longer else ((first,),)
@@ -85,6 +95,11 @@ class PlaceNames:
 
     def __contains__(self, name: str) -> bool:
         key = key_of(name)
+        if not name.isascii() and not self._holds(key):
+            key = key_of(fold_accents(name))
+        return self._holds(key)
+
+    def _holds(self, key: PlaceKey) -> bool:
         if len(key) == 1:
             return key[0] in self.single_cued or key[0] in self.single_free
         return bool(key) and key in self.by_first_word.get(key[0], ())

@@ -190,6 +190,11 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
             "router at No. 3, Jalan Bukit Bintang, 55100 Kuala Lumpur, Malaysia keeps failing",
             "No. 3, Jalan Bukit Bintang, 55100 Kuala Lumpur, Malaysia",
         ),
+        # a town the gazetteer knows before its street
+        (
+            "Visit scheduled: Bantry, 159 Bridge Street, contact Ciarán.",
+            "Bantry, 159 Bridge Street",
+        ),
         (
             "router at Partizanska cesta 51, 8000 Novo mesto keeps failing",
             "Partizanska cesta 51, 8000 Novo mesto",

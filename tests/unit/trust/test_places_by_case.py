@@ -58,6 +58,21 @@ def test_a_town_alone_in_brackets_or_before_a_region_word(
     assert found(recognizer, "phoenix (the new service) is live") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("MEETING NOTES (BRAȘOV): QUOTE BY FRIDAY", "BRAȘOV"),  # GeoNames: `Braşov`, a cedilla
+        ("travel: she flies to hội an on thursday", "hội an"),  # GeoNames: `Hoi An`
+        ("THE TECHNICIAN WILL VISIT IN KŌFU", "KŌFU"),
+    ],
+)
+def test_a_place_written_with_other_accents_than_the_gazetteer(
+    recognizer: PlacesByCaseRecognizer, places: PlaceNames, text: str, place: str
+) -> None:
+    assert found(recognizer, text) == [place]
+    assert place in places
+
+
 def test_title_case_is_left_to_the_ner_model(recognizer: PlacesByCaseRecognizer) -> None:
     assert found(recognizer, "I live in Dublin and fly to New York") == []
 

@@ -110,6 +110,8 @@ _TOWN_LINE_BEFORE = re.compile(
     r",[ \t]*\n?[ \t]*$"
 )
 """`1055 Budapest, ` before `Kossuth Lajos utca 12.`: Hungary writes the town line first."""
+_TOWN_BEFORE = re.compile(rf"(?:^|(?<=[\s:(]))(?P<town>{_W}(?:[ \t]+{_W}){{0,2}}),[ \t]*$")
+"""`Visit scheduled: Bantry, 159 Bridge Street`: a town the gazetteer knows, then its street."""
 
 
 _LIBPOSTAL_UNITS = load_address_words()["unit"]
@@ -246,4 +248,7 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
         m = _TOWN_LINE_BEFORE.search(text, max(0, start - 60), start)
         if m and not part.looks_like_amount(m.group("code")):
             return m.start()
+        m = _TOWN_BEFORE.search(text, max(0, start - 40), start)
+        if m and self._places is not None and m.group("town") in self._places:
+            return m.start("town")
         return start

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from modelgw.trust.name_lists import fold_accents
 from modelgw.trust.place_names import WORD, PlaceKey, PlaceNames
 from modelgw.trust.recognizers.base import RegexRecognizer
 
@@ -164,7 +165,10 @@ def _longest_name(
                 break
             following.append((word.group(0).lower(), word.end()))
         rest = len(key) - 1
-        if len(following) >= rest and all(following[k][0] == key[k + 1] for k in range(rest)):
+        if len(following) >= rest and all(
+            following[k][0] == key[k + 1] or fold_accents(following[k][0]) == key[k + 1]
+            for k in range(rest)
+        ):
             return key, following[rest - 1][1] if rest else first.end()
     return None
 
