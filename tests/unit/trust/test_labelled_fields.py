@@ -181,3 +181,23 @@ def test_an_address_label_takes_no_lines_that_may_be_no_address(
     recognizer: LabelledFieldsRecognizer, text: str
 ) -> None:
     assert [kind for kind, _, _ in recognizer.fields(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # directory order under a label for a kind of contact
+        ("Escalation contact: Lynchehaun, Tiarnan", "Lynchehaun, Tiarnan"),
+        ("Account manager: Dvojak, Maja\nPlan: Pro", "Dvojak, Maja"),
+    ],
+)
+def test_a_surname_and_a_given_name_after_a_contact_label(
+    recognizer: LabelledFieldsRecognizer, text: str, name: str
+) -> None:
+    assert [text[s:e] for kind, s, e in recognizer.fields(text) if kind == "PERSON"] == [name]
+
+
+def test_a_team_and_a_town_are_no_surname_and_given_name(
+    recognizer: LabelledFieldsRecognizer,
+) -> None:
+    assert recognizer.fields("Escalation contact: Sales, London") == []

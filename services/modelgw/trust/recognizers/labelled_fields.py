@@ -46,6 +46,8 @@ _MAYBE_PERSON = frozenset(
     "name|contact|customer|client|patient|employee|recipient|beneficiary|owner|driver|guest"
     "|sender|from|to|cc|requestor|user|agent|nom|holder".split("|")
 )
+_PERSON_ROLES = (" contact", " owner", " manager", " holder", " agent", " requester", " approver")
+"""The last words of a label for a kind of person (`escalation contact`, `account owner`)."""
 _ADDRESS = frozenset(
     w.strip()
     for w in """
@@ -97,6 +99,10 @@ _AFTER_NAME = re.compile(
 an e-mail or the department after a comma (`Emergency contact: shimizu yōko, +819012338972`,
 `cc: Nakul Gala, Finance`)."""
 _DEPARTMENT = re.compile(rf"(?i:{DEPARTMENTS})")
+_GIVEN_AFTER = re.compile(
+    r",[ \t]*(?P<given>[^\W\d_][\w'\u2019\-]*(?:[ \t]+[^\W\d_][\w'\u2019\-]*)?)[ \t.]*"
+)
+"""The given names after a surname and a comma, the whole rest of a name field."""
 _NO_VALUE = frozenset("n/a na none null unknown tbd tba - -- yes no true false".split())
 
 
@@ -125,6 +131,10 @@ class LabelledFieldsRecognizer(RegexRecognizer):
         for m in _LABEL.finditer(text):
             key = _label_key(m.group("label"))
             kind = _kind(key)
+            if kind is None and key.endswith(_PERSON_ROLES):
+                # `escalation contact`, `billing contact`, `account owner`: a kind of contact
+                key = key.rsplit(" ", 1)[-1]
+                kind = "PERSON"
             if kind is None:
                 continue
             start = m.end()
@@ -180,10 +190,15 @@ class LabelledFieldsRecognizer(RegexRecognizer):
         if m is None:
             return None
         value = m.group(0).rstrip(".")
-        words = [w.lower() for w in re.split(r"[ \t]+", value) if w]
+        given = None if " " in value else _GIVEN_AFTER.fullmatch(text, start + len(value), end)
+        if given:  # directory order: `Escalation contact: Lynchehaun, Tiarnan`
+            value = text[start : given.end("given")]
+        words = [w.lower() for w in re.split(r"[ \t,]+", value) if w]
         rest = text[start + len(value) : end]
         if not words or value.lower() in _NO_VALUE or not _AFTER_NAME.fullmatch(rest):
             return None  # more after the name than an e-mail in brackets: not a name field
+        if given and any(self._ordinary(w) for w in words):
+            return None  # `Sales, London`: a team and a town, not a surname and a given name
         first_end = start + len(value.split()[0])
         if in_firm_name(text, start, first_end) or (
             not sure and not self._looks_named(value, words, cased=not text.islower())
@@ -200,10 +215,12 @@ class LabelledFieldsRecognizer(RegexRecognizer):
         )
         # in a text with no capitals, no word is in Title Case: `from: wahban ayyubi`
         titled = all(w[:1].isupper() for w in value.split()) or not cased
-        ordinary = any(
-            w in names.english or w in names.common or _DEPARTMENT.fullmatch(w) for w in words
-        )
+        ordinary = any(self._ordinary(w) for w in words)
         return (listed and not (ordinary and len(words) == 1)) or (titled and not ordinary)
+
+    def _ordinary(self, word: str) -> bool:
+        names = self._names
+        return word in names.english or word in names.common or bool(_DEPARTMENT.fullmatch(word))
 
     def find(self, text: str) -> list[tuple[int, int]]:
         return [(s, e) for _, s, e in self.fields(text) + self.tables(text)]
