@@ -64,6 +64,14 @@ COMMON_WORDS = frozenset(
         "tyre",
         "vista",
     ]
+) | frozenset(
+    # Languages and nationalities: a dictionary writes them capitalised, so no word list
+    # marks them as ordinary words, and villages bear some (`English`, Indiana).
+    """
+    english french german spanish italian dutch portuguese polish swedish danish norwegian
+    finnish greek turkish russian chinese japanese korean arabic hindi irish scottish welsh
+    british american canadian mexican brazilian indian african european asian latin
+    """.split()
 )
 
 # Places that are also words, first names or phrases: found only after a locative cue
