@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists read best as words)
 """Place names that need care: words more often than places, names that need a cue, aliases.
 
 Read by `place_names` when the gazetteer is built (`scripts/genplaces.py`): the running
