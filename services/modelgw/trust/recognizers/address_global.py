@@ -29,6 +29,7 @@ import re
 
 from modelgw.trust import address_parts as part
 from modelgw.trust.address_dictionary import load_address_words
+from modelgw.trust.recognizers.address_abbreviated import abbreviated_streets
 from modelgw.trust.recognizers.address_cued import cued_streets, streets_without_verb
 from modelgw.trust.recognizers.address_shapes import (
     PARTICLES,
@@ -165,6 +166,7 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
             blocks += cued_streets(text, self._english)
             titled = not (text.islower() or text.isupper())
             blocks += streets_without_verb(text, self._english, titled=titled)
+            blocks += abbreviated_streets(text, self._english, titled=titled)
         return blocks
 
     def _streets_in_prose(self, text: str) -> list[_Block]:
