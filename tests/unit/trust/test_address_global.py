@@ -143,8 +143,8 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
         ),
         ("Lives at Hauptstraße 12 in 02322 Wörth.", "Hauptstraße 12 in 02322 Wörth"),
         # French abbreviations and the adjective before a type
-        ("WILL VISIT 64 PROM. DE GEORGES IN LYON", "64 PROM. DE GEORGES"),
-        ("couldn't find 697 grand rue gutenberg in agde", "697 grand rue gutenberg"),
+        ("WILL VISIT 64 PROM. DE GEORGES IN LYON", "64 PROM. DE GEORGES IN LYON"),
+        ("couldn't find 697 grand rue gutenberg in agde", "697 grand rue gutenberg in agde"),
         # Romania: `Str.` and `nr.`, a six-digit postcode before the town, in any case
         (
             "Return it to Str. Avram Iancu nr. 106, 400117 Alba Iulia.",
@@ -190,6 +190,13 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
             "router at No. 3, Jalan Bukit Bintang, 55100 Kuala Lumpur, Malaysia keeps failing",
             "No. 3, Jalan Bukit Bintang, 55100 Kuala Lumpur, Malaysia",
         ),
+        # `in` and a town the gazetteer knows after a street: a Japanese block's too
+        ("She lives at Hauptstraße 5 in Berlin now.", "Hauptstraße 5 in Berlin"),
+        (
+            "THE TECHNICIAN WILL VISIT 3-119-12 KITAHAMA IN KŌFU BETWEEN 9 AND 12.",
+            "3-119-12 KITAHAMA IN KŌFU",
+        ),
+        ("couldn't find 3-22-12 motomachi in kawagoe, call us", "3-22-12 motomachi in kawagoe"),
         # a town the gazetteer knows before its street
         (
             "Visit scheduled: Bantry, 159 Bridge Street, contact Ciarán.",

@@ -59,6 +59,9 @@ _IN_BEFORE_CODE = re.compile(r"[ \t]+(?i:in)[ \t]+(?=(?:[A-Za-z]{1,2}-)?\d|[A-Za
 with `in`; only a postcode and town may follow it (`_next_part`, spaced)."""
 
 
+_IN_TOWN = re.compile(
+    r"[ \t]+(?i:in)[ \t]+(?P<town>[^\W\d_][\w'\-]*(?:[ \t]+[^\W\d_][\w'\-]*){0,2})"
+)
 _TITLED_RUN = re.compile(r"[^\W\d_a-z][^\W\d_]+(?:[ \t]+[^\W\d_a-z][^\W\d_]+){0,2}")
 """One to three capitalised words: a region's or a country's name (`Negeri Sembilan`)."""
 
@@ -135,6 +138,9 @@ class AddressRecognizer(RegexRecognizer):
             spaced = sep is None or not sep.group(0).strip(" \t")
             pos = sep.end() if sep else end
             if sep is None:
+                town = self._in_known_town(text, end)
+                if town is not None:  # `3-119-12 Kitahama in Kōfu`: a street in a known town
+                    return town, True
                 space = _IN_BEFORE_CODE.match(text, end) or part.SPACE.match(text, end)
                 if space is None:
                     break
@@ -195,6 +201,19 @@ class AddressRecognizer(RegexRecognizer):
         end = town_end_at_segment(text, at, town, titled) or _town_end(text, at, town, titled)
         known = self._known_place_end(text, at, town)
         return max(end or 0, known or 0) or None
+
+    def _in_known_town(self, text: str, end: int) -> int | None:
+        """The end of ` in ` and a town the gazetteer knows, written as the text writes names
+        (capitalised where it has capitals), right after a street; else None."""
+        m = _IN_TOWN.match(text, end)
+        if m is None:
+            return None
+        town_end = self._known_place_end(text, m.start("town"), m.group("town"))
+        if town_end is None:
+            return None
+        words = text[m.start("town") : town_end].split()
+        titled = not (text.islower() or text.isupper())
+        return town_end if _words_ok(words, titled=titled) else None
 
     def _region_end(self, text: str, pos: int) -> int | None:
         """The end of a run of capitalised words at `pos`, none of them an English or stop word,

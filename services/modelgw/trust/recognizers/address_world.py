@@ -74,11 +74,14 @@ _SIX_DIGIT_TAIL = re.compile(r"[ \t]\d{6}")
 """What every `_SIX_DIGIT_LINE` match ends with: tried first, as the town words before it cost
 ~0.3 ms a kilobyte to look for; then only the run of word characters before each is read."""
 _SIX_DIGIT_LINES = TailAnchored(_SIX_DIGIT_LINE, _SIX_DIGIT_TAIL, r"[\w'\u2019\-. \t]")
+_PROSE = r"(?i:in|at|on|to|for|and|is|the|between|by|from|near)(?![\w'\-])"
+"""Words of the sentence going on after a Japanese block's district (`1-4-12 Sakae in Kōfu`)."""
 _JP_MARK = re.compile(r"〒[ \t]?\d{3}-?\d{4}(?![\d\-])")
 """Japan's postal mark and the postcode after it: an address begins here, whatever follows."""
 _AFTER_JP_MARK = re.compile(rf"{_JP_MARK.pattern}[ \t]*\n?[ \t]*$")
 _JP_BLOCK = re.compile(
-    rf"(?<![\w\-])\d{{1,2}}-\d{{1,3}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+{_W}){{0,3}}(?:[ \t]+\d{{1,5}})?"
+    rf"(?<![\w\-])\d{{1,2}}-\d{{1,3}}-\d{{1,4}}[ \t]+{_W}(?:[ \t]+(?!{_PROSE}){_W}){{0,3}}"
+    r"(?:[ \t]+\d{1,5})?"
 )
 """`6-22-12 Jingūmae Sunny Heights 170`: block numbers, the district, a building and its room."""
 _JP_LINE = re.compile(
