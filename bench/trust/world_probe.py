@@ -21,11 +21,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.trust import world_books, world_books_second
 from bench.trust.common import machine, ours
 from bench.trust.locale_probe import CASES, FRAMES, KINDS, Probe, _fill, _row, _score
-from bench.trust.world_books import BOOKS, HELD_OUT, Book
+from bench.trust.world_books import Book
 
 RESULTS = Path(__file__).parent / "results" / "world_probe.md"
+BOOKS: dict[str, Book] = {**world_books.BOOKS, **world_books_second.BOOKS}
+HELD_OUT: tuple[frozenset[str], ...] = (world_books.HELD_OUT, world_books_second.HELD_OUT)
+"""Each batch's held-out countries, scored as one row per batch."""
 
 
 def _postcode(shape: str, rng: random.Random) -> str:
@@ -45,9 +49,10 @@ def _postcode(shape: str, rng: random.Random) -> str:
 def _values(book: Book, rng: random.Random) -> dict[str, str]:
     given, family = rng.choice(book.given), rng.choice(book.family)
     town, _, region = rng.choice(book.towns).partition("|")
-    street = book.street.format(n=rng.randint(1, 240), s=rng.choice(book.streets))
+    n = rng.randint(1, 240)
+    street = book.street.format(n=n, s=rng.choice(book.streets))
     postcode = _postcode(book.postcode, rng)
-    parts = {"street": street, "town": town, "region": region, "postcode": postcode}
+    parts = {"street": street, "town": town, "region": region, "postcode": postcode, "n": n}
     return {
         "name": f"{family} {given}" if book.family_first else f"{given} {family}",
         "city": town.split(", ")[-1].removesuffix("-shi"),
@@ -79,17 +84,22 @@ def main() -> None:
     )
     parser.add_argument("--no-write", action="store_true", help="print only; keep the results file")
     args = parser.parse_args()
-    tuning = [c for c in BOOKS if c not in HELD_OUT]
-    held = [c for c in BOOKS if c in HELD_OUT]
+    held_out = frozenset().union(*HELD_OUT)
+    tuning = [c for c in BOOKS if c not in held_out]
     analyze = ours()
     sample = probes(tuning, args.per_country, args.seed)
     started = time.perf_counter()
     counts, texts = _score(sample, analyze([p.text for p, _ in sample]), args.examples)
     took = time.perf_counter() - started
-    held_sample = probes(held, args.per_country, args.seed + 1)
-    held_counts, held_texts = _score(
-        held_sample, analyze([p.text for p, _ in held_sample]), examples=0
-    )
+    held_rows = []
+    for batch, countries in enumerate(HELD_OUT, start=1):
+        held = [c for c in BOOKS if c in countries]
+        held_sample = probes(held, args.per_country, args.seed + 1)
+        held_counts, held_texts = _score(
+            held_sample, analyze([p.text for p, _ in held_sample]), examples=0
+        )
+        name = f"**all** (held-out, batch {batch}: {', '.join(held)})"
+        held_rows.append(_row(name, "all", held_counts, held_texts))
     lines = [
         "# World probe: names, towns and addresses of countries no source covers",
         "",
@@ -98,8 +108,8 @@ def main() -> None:
         f" {took:.1f} s; {machine()}",
         "",
         "Share of values with any character left unmasked, and of texts with any such value."
-        " Tuning countries may be read while tuning; the held-out countries"
-        f" ({', '.join(held)}) are only ever scored, in the last row.",
+        " Tuning countries may be read while tuning; the held-out countries of each batch"
+        " are only ever scored, in the last rows.",
         "",
         "| country | " + " | ".join(KINDS) + " | texts with a leak |",
         "|---" * (len(KINDS) + 2) + "|",
@@ -107,7 +117,7 @@ def main() -> None:
     for country in [*tuning, "all"]:
         name = "**all** (tuning countries)" if country == "all" else country
         lines.append(_row(name, country, counts, texts))
-    lines.append(_row("**all** (held-out countries)", "all", held_counts, held_texts))
+    lines += held_rows
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:

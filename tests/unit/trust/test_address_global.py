@@ -248,3 +248,19 @@ def test_three_digits_before_an_english_word_count_things(text: str, addresses: 
     """No Icelandic postcode (`608 Selfoss`): it takes the English words to tell them apart."""
     recognizer = GlobalAddressRecognizer(load_place_names(), NameLists.load())
     assert found(recognizer, text) == addresses
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # five to seven digits a space after the town; the parts before a street
+        ("Ship to Rehov Herzl 161, Modiin 7178012 by Friday.", "Rehov Herzl 161, Modiin 7178012"),
+        (
+            "Ship to House 138, Street 7, Ferozepur Road, Multan 60000 by Friday.",
+            "House 138, Street 7, Ferozepur Road, Multan 60000",
+        ),
+    ],
+)
+def test_addresses_read_with_the_english_word_list(text: str, address: str) -> None:
+    recognizer = GlobalAddressRecognizer(load_place_names(), NameLists.load())
+    assert found(recognizer, text) == [address]

@@ -66,6 +66,13 @@ _TITLED_RUN = re.compile(r"[^\W\d_a-z][^\W\d_]+(?:[ \t]+[^\W\d_a-z][^\W\d_]+){0,
 """One to three capitalised words: a region's or a country's name (`Negeri Sembilan`)."""
 
 
+def _after_town(code: re.Match[str], text: str) -> bool:
+    """Five to seven digits a space after a town's name (`Modiin 3386569`): its postcode."""
+    digits = code.group(0)
+    before = text[: code.start()].rstrip(" \t")
+    return digits.isdigit() and len(digits) >= 5 and before[-1:].isalpha()
+
+
 class AddressRecognizer(RegexRecognizer):
     entity = "ADDRESS"
     score = 0.85
@@ -172,7 +179,7 @@ class AddressRecognizer(RegexRecognizer):
         if town_end:
             return town_end, True
         m = part.POSTCODE_AT.match(text, pos)
-        if m and (not spaced or part.UK_POSTCODE_RE.fullmatch(m.group(0))):
+        if m and (not spaced or part.UK_POSTCODE_RE.fullmatch(m.group(0)) or _after_town(m, text)):
             return m.end(), True
         if spaced:
             return None

@@ -31,6 +31,7 @@ from modelgw.trust import address_parts as part
 from modelgw.trust.address_dictionary import load_address_words
 from modelgw.trust.recognizers.address_abbreviated import abbreviated_streets
 from modelgw.trust.recognizers.address_cued import cued_streets, streets_without_verb
+from modelgw.trust.recognizers.address_lead import lead_start
 from modelgw.trust.recognizers.address_shapes import (
     PARTICLES,
     _Block,
@@ -244,6 +245,8 @@ class GlobalAddressRecognizer(WorldAddressRecognizer):
 
     def _grow_back(self, text: str, start: int) -> int:
         start = super()._grow_back(text, start)
+        if self._english:
+            start = super()._grow_back(text, lead_start(text, start, self._english))
         unit = _UNIT_WORD_BEFORE.search(text, max(0, start - 40), start)
         if unit and _libpostal_unit(unit):
             start = super()._grow_back(text, unit.start())
