@@ -89,8 +89,10 @@ TOWN = (
 """A town's words, with a province in brackets (`Gabella (PI)`) or a state after a slash."""
 TOWN_AT = re.compile(TOWN)
 POSTCODE_TOWN = re.compile(rf"(?P<code>{POSTCODE}|{SHORT_POSTCODE}),?{GAP}(?P<town>{TOWN})")
-TOWN_POSTCODE = re.compile(rf"(?P<town>{TOWN}),?{GAP}(?P<code>{POSTCODE})(?![\w\-])")
-POSTCODE_AT = re.compile(rf"(?:{POSTCODE})(?![\w\-])")
+_NO_MORE_DIGITS = r"(?![\w\-]|[ \t]*[\-/.]?[ \t]*\d)"
+"""After a postcode alone: no more digits (`0113 496 0000`, `5551234 9876` are phone numbers)."""
+TOWN_POSTCODE = re.compile(rf"(?P<town>{TOWN}),?{GAP}(?P<code>{POSTCODE}){_NO_MORE_DIGITS}")
+POSTCODE_AT = re.compile(rf"(?:{POSTCODE}){_NO_MORE_DIGITS}")
 TOWN_STATE_CODE = re.compile(
     rf"(?P<town>{TOWN}),?{GAP}(?P<state>[A-Za-z]{{2,3}}),?{GAP}"
     r"(?P<code>\d{5}(?:-\d{4})?|\d{4}|[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d)(?![\w\-])"

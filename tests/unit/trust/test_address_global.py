@@ -264,3 +264,17 @@ def test_three_digits_before_an_english_word_count_things(text: str, addresses: 
 def test_addresses_read_with_the_english_word_list(text: str, address: str) -> None:
     recognizer = GlobalAddressRecognizer(load_place_names(), NameLists.load())
     assert found(recognizer, text) == [address]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # a four-digit group at a line's start that more digits follow is a phone number's
+        ("Flat 5, 12 High Street, Leeds\n0113 496 0000", "Flat 5, 12 High Street, Leeds"),
+        ("Hauptstraße 5, Berlin 030 1234567", "Hauptstraße 5, Berlin"),
+    ],
+)
+def test_a_phone_number_after_an_address_is_not_its_postcode(
+    recognizer: GlobalAddressRecognizer, text: str, address: str
+) -> None:
+    assert found(recognizer, text) == [address]
