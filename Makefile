@@ -142,6 +142,7 @@ probe-locales: venv
 	$(BIN)/python -m bench.trust.locale_probe
 	$(BIN)/python -m bench.trust.name_probe
 	$(BIN)/python -m bench.trust.world_probe
+	$(BIN)/python -m bench.trust.phone_probe
 
 bench-fairness: venv
 	$(BIN)/python -m bench.trust.fairness_report $(if $(BEFORE),--before $(BEFORE))

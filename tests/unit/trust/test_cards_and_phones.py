@@ -107,6 +107,14 @@ def test_short_national_numbers_need_a_cue() -> None:
     assert phones("we sold 5178 1286 units") == []
 
 
+def test_a_grouped_number_on_its_own_line_in_a_block_is_a_phone() -> None:
+    """A signature's or an address block's line needs no phone word."""
+    assert phones("Flat 2, 5 High Street, Leeds\n2123 4567\nThanks") == ["2123 4567"]
+    assert phones("Anna Berg\nSales\n040 12 34 56") == ["040 12 34 56"]
+    assert phones("2123 4567\nis the batch") == []  # the text's first line: no block above it
+    assert phones("Totals:\n\n2024 12 06") == []  # after an empty line, and a date's shape
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -127,7 +127,22 @@ def _is_phone(text: str, start: int, number: str, *, has_ext: bool, cued: bool =
         return True  # `office line is 712 3456`, `reach me at 72001234`: what else follows
     if cued or _CUE.search(before) or has_ext:
         return grouped or digits >= 9 or trunk
+    if grouped and digits <= 12 and _alone_in_a_block(text, start, number):
+        return True  # a signature's or an address block's line: `Leeds` / `2123 4567`
     return grouped and digits >= 9 and any(_valid(number, r) for r in NATIONAL_REGIONS)
+
+
+def _alone_in_a_block(text: str, start: int, number: str) -> bool:
+    """A grouped number that is a whole line under another line of text (`Flat 2, 5 High
+    Street, Leeds` / `2123 4567`): how signatures and address blocks give a phone number with
+    no word for it. A line of its own at the text's start, or after an empty line, is not."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if line.strip() != number.strip() or line_start == 0:
+        return False
+    above = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
+    return bool(above.strip())
 
 
 def _short_national(text: str, start: int, before: str, digits: int, *, has_ext: bool) -> bool:
