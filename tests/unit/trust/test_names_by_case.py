@@ -70,6 +70,10 @@ def test_surname_words_never_start_a_name() -> None:
         # Irish particles inside the name; names frequent in English text because they are names
         ("Escalated: Aoife Mac Carthaigh from our Athlone office", ["Aoife Mac Carthaigh"]),
         ("i met arjun reddy and rahul sharma", ["arjun reddy", "rahul sharma"]),
+        # family name first, as Japan, China, Korea, Vietnam and Hungary write it
+        ("the pallet is for suzuki haruto", ["suzuki haruto"]),
+        ("contact Kobayashi Haruto.", ["Kobayashi Haruto"]),
+        ("NOTE FROM NAKAMURA YŪKO", ["NAKAMURA YŪKO"]),
     ],
 )
 def test_names_of_many_countries(

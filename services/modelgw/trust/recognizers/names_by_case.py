@@ -124,6 +124,11 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 spans.append((words[i][0], last[1] - (last[2].endswith(".") and len(last[3]) > 1)))
                 i = end + 1
                 continue
+            end = self._family_first(text, words, i)
+            if end is not None:  # `nakamura yūko`, `KOBAYASHI HARUTO`
+                spans.append((words[i][0], words[end][1] - words[end][2].endswith(".")))
+                i = end + 1
+                continue
             if (self._first(words[i][3]) and _introduced(text, words[i][0])) or self._lone(
                 text, words, i
             ):
@@ -207,6 +212,30 @@ class NamesByCaseRecognizer(RegexRecognizer):
         ):
             end += 1
         return end
+
+    def _family_first(self, text: str, words: list[_Word], i: int) -> int | None:
+        """The index of a given name right after a surname, if `words[i]` starts a name in the
+        order Japan, China, Korea, Vietnam and Hungary write it: a listed surname that is no
+        everyday or English word (`Kobayashi`, `Nakamura`), then a listed given name written
+        the same way (`nakamura yūko`, `SATŌ HARUTO`); one of the two a surname or a given name
+        only, so that two words that may each be either are not read this way round."""
+        if i + 1 >= len(words) or not _adjacent(text, words[i], words[i + 1]):
+            return None
+        family, given = words[i], words[i + 1]
+        names = self._names
+        if (
+            not self._last(family[3])
+            or family[3] in names.common
+            or family[3] in names.english
+            or family[2].endswith(".")
+            or not _same_case(family[2], given[2])
+        ):
+            return None
+        if not self._first(given[3]) or given[3] in names.english:
+            return None
+        if self._first(family[3]) and self._last(given[3]):
+            return None
+        return i + 1
 
     def _surname(self, word: _Word, titled: bool, *, after_particle: bool) -> bool:
         lower = word[3]
