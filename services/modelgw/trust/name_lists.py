@@ -228,11 +228,17 @@ class NameLists:
         )
 
 
+_UNDECOMPOSED = str.maketrans("đĐłŁøØħĦıð", "dDlLoOhHid")
+"""Letters with a stroke or a slash, which Unicode does not decompose into a base letter and
+a mark, and which people type without it all the same (`Đặng` as `Dang`, `Łódź` as `Lodz`):
+one letter for one, so a folded word keeps its length."""
+
+
 def fold_accents(word: str) -> str:
-    """`mühle` → `muhle`: people type names without their accents, and lists hold either.
-    An ASCII word is its own folding (no ASCII character decomposes or combines): returned
-    as it is, as the recognizers ask this of most words they read."""
+    """`mühle` → `muhle`, `đặng` → `dang`: people type names without their accents, and lists
+    hold either. An ASCII word is its own folding (no ASCII character decomposes or combines):
+    returned as it is, as the recognizers ask this of most words they read."""
     if word.isascii():
         return word
-    plain = unicodedata.normalize("NFKD", word)
+    plain = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
     return "".join(c for c in plain if not unicodedata.combining(c))

@@ -64,6 +64,7 @@ def test_a_town_alone_in_brackets_or_before_a_region_word(
         ("MEETING NOTES (BRAȘOV): QUOTE BY FRIDAY", "BRAȘOV"),  # GeoNames: `Braşov`, a cedilla
         ("travel: she flies to hội an on thursday", "hội an"),  # GeoNames: `Hoi An`
         ("THE TECHNICIAN WILL VISIT IN KŌFU", "KŌFU"),
+        ("she moved from lodz last year", "lodz"),  # `Łódź`: a stroke no decomposition folds
     ],
 )
 def test_a_place_written_with_other_accents_than_the_gazetteer(
