@@ -32,14 +32,14 @@ _ABBREVIATION = r"[^\W\d_]{1,3}\."
 _NAME_WORD = rf"{part.LETTER}[\w'\u2019\-]*"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
 _NUMBER = r"\d{1,5}[A-Za-z]?(?![\w\-/.]\d|[\w@])"
-_TYPE_BEFORE = re.compile(
-    rf"(?<![\w'\u2019\-.])(?P<abbr>{_ABBREVIATION})[ \t]+(?P<name>{_NAME})[ \t]+{_NUMBER}"
-)
-"""`Jr. de la Unión 45`, `AV. AREQUIPA 116`, `str. republicii 197`."""
-_TYPE_AFTER = re.compile(
-    rf"(?<![\w'\u2019\-.])(?P<name>{_NAME})[ \t]+(?P<abbr>{_ABBREVIATION})[ \t]*{_NUMBER}"
-)
-"""`Gedimino pr. 25`, `Vilniaus g. 48`, `Laisvės al. 124`."""
+_ABBREVIATION_AT = re.compile(rf"(?<![\w'\u2019\-.]){_ABBREVIATION}(?=[ \t])")
+"""Where each shape begins its reading: an abbreviation is rare in text, a name is not (read
+at every word, the two shapes cost ~0.35 ms a kilobyte; from each abbreviation, ~0.05)."""
+_NAME_THEN_NUMBER = re.compile(rf"[ \t]+(?P<name>{_NAME})[ \t]+{_NUMBER}")
+"""After the abbreviation: `Jr.` + ` de la Unión 45`, `AV.` + ` AREQUIPA 116`."""
+_NUMBER_AFTER = re.compile(rf"[ \t]*{_NUMBER}")
+_NAME_BEFORE = re.compile(rf"(?<![\w'\u2019\-.])(?P<name>{_NAME})[ \t]+$")
+"""Before the abbreviation: `Gedimino ` + `pr.` + ` 25`, `Vilniaus ` + `g.` + ` 48`."""
 
 
 def abbreviated_streets(text: str, english: Set[str], *, titled: bool) -> list[_Block]:
@@ -47,24 +47,30 @@ def abbreviated_streets(text: str, english: Set[str], *, titled: bool) -> list[_
     if "." not in text:
         return []
     blocks: list[_Block] = []
-    for pattern in (_TYPE_BEFORE, _TYPE_AFTER):
-        for m in pattern.finditer(text):
-            written = m.group("abbr")[:-1]
-            if written.lower() in _NOT_A_TYPE or (
-                titled and len(written) > 1 and written.isupper()
-            ):
-                continue  # `NA. Prefers ...`: in a text with capitals, a sentence's end
-            start = _name_start(m, english, titled)
+    for abbreviation in _ABBREVIATION_AT.finditer(text):
+        written = abbreviation.group(0)[:-1]
+        if written.lower() in _NOT_A_TYPE or (titled and len(written) > 1 and written.isupper()):
+            continue  # `NA. Prefers ...`: in a text with capitals, a sentence's end
+        at, end = abbreviation.start(), abbreviation.end()
+        after = _NAME_THEN_NUMBER.match(text, end)
+        if after is not None:
+            start = _name_start(after.group("name"), after.start("name"), english, titled)
             if start is not None:
-                blocks.append(_Block(min(start, m.start("abbr")), m.end(), True))
+                blocks.append(_Block(at, after.end(), True))
+        number = _NUMBER_AFTER.match(text, end)
+        before = number and _NAME_BEFORE.search(text, max(0, at - 80), at)
+        if number is not None and before:
+            start = _name_start(before.group("name"), before.start("name"), english, titled)
+            if start is not None:
+                blocks.append(_Block(start, number.end(), True))
     return blocks
 
 
-def _name_start(m: re.Match[str], english: Set[str], titled: bool) -> int | None:
-    """Where the street's name begins in the match (its prose words in front trimmed), or None
-    when what remains is no street's name: an English or stop word in it (particles aside:
-    `de la Unión`), a particle last, or in a text with capitals, a word in lower case."""
-    words = list(re.finditer(r"\S+", m.group("name")))
+def _name_start(name: str, at: int, english: Set[str], titled: bool) -> int | None:
+    """Where the street's name begins in `name` (at `at`; its prose words in front trimmed),
+    or None when what remains is no street's name: an English or stop word in it (particles
+    aside: `de la Unión`), a particle last, or in a text with capitals, a word in lower case."""
+    words = list(re.finditer(r"\S+", name))
     if words[-1].group(0).lower() in PARTICLES:
         return None  # `... Prefers WhatsApp on 313`: prose before a number
     stop = _stop_words()
@@ -76,5 +82,5 @@ def _name_start(m: re.Match[str], english: Set[str], titled: bool) -> int | None
             x.group(0)[0].isupper() or x.group(0).lower() in PARTICLES for x in words[i:]
         ):
             continue
-        return m.start("name") + w.start()
+        return at + w.start()
     return None
