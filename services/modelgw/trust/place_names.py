@@ -31,7 +31,7 @@ small towns whose names are far more often surnames or ordinary words, for littl
 SMALL_TOWN_POPULATION = 500
 """Towns from this size up to `MIN_CITY_POPULATION` are listed too, but found only after a
 locative cue (`moved from husum`), and not when the name is also an everyday English word: a
-customer's town is as personal as a city, and far more telling (about 150,000 more names).
+customer's town is as personal as a city, and far more telling (about 175,000 more spellings).
 
 GeoNames' smallest table, towns of 500 people and more (from 1,000: the locale probe's
 places 6.8 -> 6.3%, held-out frames 5.7 -> 5.2%, no dev precision lost; ~3 MiB more per
@@ -54,7 +54,7 @@ WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 class PlaceNames:
     """The gazetteer: which names are places, and which of them need a locative cue.
 
-    Nearly all of its ~150,000 names are single words (towns), kept as plain strings in two
+    Nearly all of its ~184,000 spellings are single words (towns), kept as plain strings in two
     sets; only names of several words are kept as word tuples under their first word. As
     tuples under a dict, every single word cost ~220 bytes, and the gazetteer ~33 MiB in each
     detector process; as strings in sets, about half that.
