@@ -7,6 +7,7 @@ import platform
 import resource
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modelgw.common.config.trust import TrustConfig
@@ -91,3 +92,12 @@ def machine() -> str:
         f"{platform.node()} · {platform.processor() or platform.machine()} · "
         f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · {platform.platform()}"
     )
+
+
+def publish(lines: list[str], path: Path, *, write: bool) -> None:
+    """Print a probe's markdown report, and write it to its results file unless told not to
+    (`--no-write`: a tuning run that must not replace the committed figures)."""
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if write:
+        path.write_text(report, encoding="utf-8")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from mimesis import Address, Locale, Person
 
-from bench.trust.common import machine, ours
+from bench.trust.common import machine, ours, publish
 from bench.trust.locale_probe_held import HELD_FRAMES
 
 RESULTS = Path(__file__).parent / "results" / "locale_probe.md"
@@ -252,10 +252,7 @@ def main() -> None:
         name = "**all** (tuning frames)" if locale == "all" else locale
         lines.append(_row(name, locale, counts, texts))
     lines.append(_row("**all** (held-out frames)", "all", held_counts, held_texts))
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.no_write:
-        RESULTS.write_text(report, encoding="utf-8")
+    publish(lines, RESULTS, write=not args.no_write)
 
 
 if __name__ == "__main__":

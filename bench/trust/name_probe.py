@@ -22,7 +22,7 @@ from pathlib import Path
 
 from faker import Faker
 
-from bench.trust.common import machine, ours
+from bench.trust.common import machine, ours, publish
 from bench.trust.name_probe_held import HELD_FRAMES
 
 RESULTS = Path(__file__).parent / "results" / "name_probe.md"
@@ -164,10 +164,7 @@ def main() -> None:
         _row("**all** (tuning frames)", counts["all"]),
         _row("**all** (held-out frames)", held_counts["all"]),
     ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.no_write:
-        RESULTS.write_text(report, encoding="utf-8")
+    publish(lines, RESULTS, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from bench.trust.common import machine, ours
+from bench.trust.common import machine, ours, publish
 
 RESULTS = Path(__file__).parent / "results" / "phone_probe.md"
 FRAMES = (
@@ -98,10 +98,7 @@ def main() -> None:
         f"| **all** | {sum(total.values())} | "
         f"{100 * sum(leaked.values()) / sum(total.values()):.1f}% |",
     ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.no_write:
-        RESULTS.write_text(report, encoding="utf-8")
+    publish(lines, RESULTS, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.trust import world_books, world_books_second
-from bench.trust.common import machine, ours
+from bench.trust.common import machine, ours, publish
 from bench.trust.locale_probe import CASES, FRAMES, KINDS, Probe, _fill, _row, _score
 from bench.trust.world_books import Book
 
@@ -118,10 +118,7 @@ def main() -> None:
         name = "**all** (tuning countries)" if country == "all" else country
         lines.append(_row(name, country, counts, texts))
     lines += held_rows
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.no_write:
-        RESULTS.write_text(report, encoding="utf-8")
+    publish(lines, RESULTS, write=not args.no_write)
 
 
 if __name__ == "__main__":
