@@ -74,6 +74,8 @@ def test_surname_words_never_start_a_name() -> None:
         ("the pallet is for suzuki haruto", ["suzuki haruto"]),
         ("contact Kobayashi Haruto.", ["Kobayashi Haruto"]),
         ("NOTE FROM NAKAMURA YŪKO", ["NAKAMURA YŪKO"]),
+        ("thanks to Đặng Quốc Bảo.", ["Đặng Quốc Bảo"]),  # and a second given name
+        ("the pallet is for suzuki haruto will arrive", ["suzuki haruto"]),  # `will`: a word
     ],
 )
 def test_names_of_many_countries(

@@ -235,7 +235,17 @@ class NamesByCaseRecognizer(RegexRecognizer):
             return None
         if self._first(family[3]) and self._last(given[3]):
             return None
-        return i + 1
+        last = i + 1
+        if last + 1 < len(words) and _adjacent(text, given, words[last + 1]):
+            more = words[last + 1]  # a second given name: `Đặng Quốc Bảo`, `LÊ THU TRANG`
+            if (
+                self._first(more[3])
+                and more[3] not in names.english
+                and more[3] not in names.common
+                and _same_case(given[2], more[2])
+            ):
+                last += 1
+        return last
 
     def _surname(self, word: _Word, titled: bool, *, after_particle: bool) -> bool:
         lower = word[3]
