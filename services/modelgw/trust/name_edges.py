@@ -23,13 +23,12 @@ PARTICLE = "|".join(sorted(SURNAME_PARTICLES, key=lambda p: (-len(p), p)))
 """`SURNAME_PARTICLES` as a regex alternation, longest first."""
 _BEFORE = re.compile(rf"(?<![\w'\u2019])(?i:{PARTICLE})(?:[ \t]+(?i:{PARTICLE}))?[ \t]$")
 """One or two particles that end right before a name, a space between (`van der `)."""
-_AFTER = re.compile(
-    rf"[ \t](?i:{PARTICLE})(?:[ \t]+(?i:{PARTICLE}))?[ \t]+"
-    r"(?P<word>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
-)
+_NAME_WORD = r"(?P<word>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)"
+"""A word of a name, with inner apostrophes and hyphens (`O'Neill`, `Hay-Smith`)."""
+_AFTER = re.compile(rf"[ \t](?i:{PARTICLE})(?:[ \t]+(?i:{PARTICLE}))?[ \t]+{_NAME_WORD}")
 """A particle and the word it begins after a name (` Mac Cearáin`, ` van den Brande`)."""
 _ENDS_WITH_PARTICLE = re.compile(rf"(?<![\w'\u2019])(?i:{PARTICLE})$")
-_WORD_AFTER = re.compile(r"[ \t]+(?P<word>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*)")
+_WORD_AFTER = re.compile(rf"[ \t]+{_NAME_WORD}")
 """The word after a name that ends on a particle (`Siobhán Ní` then ` Dhomhnaill`)."""
 
 
