@@ -18,10 +18,11 @@ only finding with context words, no longer makes the text be tokenised.
 
 Nor can a finding be raised when none of its recognizer's context words stands in the
 text before it: Presidio reads the words of the tokens up to the one the finding starts in
-(five keywords back, none forward but that token), each a piece of a token lower-cased,
-and a context word counts when it is a part of one of them. So a context word that is
-nowhere in the text up to the end of that token (which holds no whitespace), lower-cased,
-is in none of them; such a finding passes as it is too (on 1 KB business messages, the
+(six keywords back counting that token, and forward until one keyword: that token itself
+when it is one, as a number or code is), each a piece of a token lower-cased, and a
+context word counts when it is a part of one of them. So when that token is a keyword, a
+context word that is nowhere in the text up to its end (it holds no whitespace),
+lower-cased, is in none of them; such a finding passes as it is too (on 1 KB business messages, the
 licence-like codes with no `driver` or `license` before them: about half the texts that
 were tokenised for the enhancer no longer are).
 """
@@ -85,6 +86,9 @@ class BisectingContextEnhancer(LemmaContextAwareEnhancer):
         return index
 
 
+_WORD_AT = re.compile(r"\w+")
+"""The word characters from a finding's first non-space one."""
+
 _TO_TOKEN_END = re.compile(r"\s*\S*")
 """From a finding's start to the end of the token it starts in: whitespace, if the finding
 starts there, then the run of other characters (spaCy's tokens hold no whitespace but as
@@ -106,8 +110,32 @@ def _said_before(
     if context or not all(w.isascii() for w in words):
         return True
     reach = _TO_TOKEN_END.match(text, result.start)
-    before = text[: reach.end() if reach is not None else len(text)].lower()
+    end = reach.end() if reach is not None else len(text)
+    if _read_on(text, end - len(text[result.start : end].lstrip()), end):
+        return True
+    before = text[:end].lower()
     return any(w in before for w in words)
+
+
+def _read_on(text: str, word: int, end: int) -> bool:
+    """Whether Presidio may read words after the token a finding starts in (at `word`, its
+    run of non-space characters ending at `end`). It reads forward until it has one keyword,
+    and the finding's own token counts as one only when its lemma is a keyword: not a stop
+    word, not punctuation, and with no `:` (Presidio splits keywords there, so the whole
+    lemma is in no list). A run with a `:`, or whose word at the finding has no digit (a stop
+    word such as `may`, a lone `+`), may be no keyword: Presidio then decides."""
+    run_start = word
+    while run_start and not text[run_start - 1].isspace():
+        run_start -= 1
+    if ":" in text[run_start:end]:
+        return True
+    piece = _WORD_AT.match(text, word)
+    if piece is None:
+        return True
+    head = word
+    while head > run_start and (text[head - 1].isalnum() or text[head - 1] == "_"):
+        head -= 1
+    return not any(c.isdigit() for c in text[head : piece.end()])
 
 
 def _by(result: RecognizerResult) -> object:

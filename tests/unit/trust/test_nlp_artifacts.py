@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
@@ -157,6 +157,9 @@ CONTEXT_PIECES = [
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(CONTEXT_PIECES), max_size=16))
+@example(["12345678", ":", "12345678", " ", "acct"])  # one token, not a keyword: read on
+@example(["12345678", ":", "12345678", " ", "the", " ", "acct"])
+@example(["x", ":", "12345678", " ", "my", " ", "bank"])
 def test_the_context_word_gate_keeps_presidios_scores(nlp: Language, pieces: list[str]) -> None:
     """Findings with no context word before them are left out of the enhancer: every score
     is still Presidio's, wherever the words, codes and spaces fall."""
