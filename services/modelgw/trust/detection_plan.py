@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from modelgw.common.config.trust import NerScope
-from modelgw.trust import name_edges, tenant_rules, whole_values
+from modelgw.trust import list_items, name_edges, tenant_rules, whole_values
 from modelgw.trust.name_echoes import echoes
 from modelgw.trust.ner import model_input, ner_pieces
 from modelgw.trust.ner_review import overlaps_legal_form
@@ -309,7 +309,8 @@ def finish(
             if o_end > o_start:
                 found.append(Detection(entity_type, o_start, o_end, score))
         kept = _pieces_that_hold_a_value(text.norm.original, resolve_overlaps(found))
-        kept = _with_echoes(text.norm.original, _with_particles(text.norm.original, kept))
+        kept = _with_particles(text.norm.original, kept)
+        kept = _with_echoes(text.norm.original, _with_list_items(text.norm.original, kept))
         out.append(_join_neighbours(text.norm.original, kept))
     return out
 
@@ -327,6 +328,22 @@ def _with_particles(original: str, detections: list[Detection]) -> list[Detectio
                 d = Detection("PERSON", start, end, d.score)
         out.append(d)
     return out
+
+
+def _with_list_items(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` and the other items of lists mostly of found names or places (see
+    `list_items`), scored as the lowest of their kind."""
+    more = list_items.spread(
+        original, [list_items.Found(d.entity_type, d.start, d.end) for d in detections]
+    )
+    if not more:
+        return detections
+    lowest = {
+        kind: min(d.score for d in detections if d.entity_type == kind)
+        for kind in {f.entity_type for f in more}
+    }
+    added = [Detection(f.entity_type, f.start, f.end, lowest[f.entity_type]) for f in more]
+    return sorted([*detections, *added], key=lambda d: d.start)
 
 
 def _with_echoes(original: str, detections: list[Detection]) -> list[Detection]:
