@@ -331,15 +331,17 @@ def _with_particles(original: str, detections: list[Detection]) -> list[Detectio
 
 
 def _with_list_items(original: str, detections: list[Detection]) -> list[Detection]:
-    """`detections` and the other items of lists mostly of found names or places (see
-    `list_items`), scored as the lowest of their kind."""
+    """`detections` and the other items of lists mostly of found names or places, or led by a
+    word for people (see `list_items`), scored as the lowest found of their kind."""
     more = list_items.spread(
         original, [list_items.Found(d.entity_type, d.start, d.end) for d in detections]
     )
     if not more:
         return detections
     lowest = {
-        kind: min(d.score for d in detections if d.entity_type == kind)
+        kind: min(
+            (d.score for d in detections if d.entity_type == kind), default=list_items.CUED_SCORE
+        )
         for kind in {f.entity_type for f in more}
     }
     added = [Detection(f.entity_type, f.start, f.end, lowest[f.entity_type]) for f in more]

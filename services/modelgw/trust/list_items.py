@@ -30,6 +30,10 @@ from modelgw.trust.stop_words import english_stop_words
 SPREAD_TYPES = ("PERSON", "LOCATION")
 """The kinds a list's items take from each other."""
 
+CUED_SCORE = 0.6
+"""The score of names read from a list a word for people leads, where no name was found (a
+rule's, as `names_by_role` gives)."""
+
 MAX_WORDS = 3
 """Words in an item that is read as a name or a place (`Núñez Vázquez`, `von Ahlefeldt`)."""
 
@@ -43,6 +47,12 @@ _RUN = re.compile(rf"{_WORD}(?:(?:[ \t]*,[ \t]*|[ \t]+){_WORD})*")
 """Words on one line with only spaces and commas between them: where a list's items are."""
 _SEPARATOR = re.compile(r"[ \t]*,[ \t]*(?:(?i:and|or|&)[ \t]+)?|[ \t]+(?i:and|or|&)[ \t]+")
 _WORDS = re.compile(_WORD)
+_PEOPLE_CUE = re.compile(
+    r"(?i)\b(?:attendees|participants|invitees|guests|speakers|panell?ists|shortlist|candidates"
+    r"|signatories|finalists|nominees|reviewers|approvers|interviewees|applicants|present"
+    r"|apologies|cc)\b[^\n:.;!?]{0,40}?(?::|\b(?:is|are|were)\b)[ \t]*"
+)
+"""A word for people before a list of them, ended by a colon or `is`/`are`."""
 _MIDDLE_WORDS = 4
 """The most words of an item between two others: a longer one is a clause, and ends a list."""
 
@@ -59,18 +69,57 @@ class Found:
 def spread(original: str, found: Sequence[Found]) -> list[Found]:
     """The items of lists in `original` read as the kind most of their items were found as,
     not touching any span of `found`."""
+    out = _cued(original, found)
     kinds = [f for f in found if f.entity_type in SPREAD_TYPES]
     if len(kinds) < 2:
-        return []
+        return out
     starts = sorted(f.start for f in kinds)
-    out: list[Found] = []
     for start, end in _lines_with_two(original, kinds):
         for run in _RUN.finditer(original, start, end):
             if bisect_left(starts, run.end()) - bisect_left(starts, run.start()) < 2:
                 continue  # two found items at least, or no list of them here
             for items in _lists(original, run.start(), run.end()):
-                out.extend(_in_list(original, items, found))
+                out.extend(
+                    f
+                    for f in _in_list(original, items, found)
+                    if not any(o.start < f.end and f.start < o.end for o in out)
+                )
     return out
+
+
+def _cued(original: str, found: Sequence[Found]) -> list[Found]:
+    """The items of lists that a word for people leads (`Attendees from the vendor side:
+    Cavalcanti, Loreal and Hancock`): names, all of them, when every one could be."""
+    out: list[Found] = []
+    for cue in _PEOPLE_CUE.finditer(original):
+        run = _RUN.match(original, cue.end())
+        if run is None:
+            continue
+        lists = _lists(original, run.start(), run.end())
+        if not lists or lists[0][0][0] != run.start():
+            continue
+        items = lists[0]
+        written = _written(original[items[0][0] : items[-1][1]])
+        candidates = [
+            _candidate(original, a, b, False, i == len(items) - 1, written)
+            for i, (a, b) in enumerate(items)
+        ]
+        if any(c is None for c in candidates):
+            continue  # `Attendees: Anna, the whole sales team and Kwame`: not a list of names
+        out.extend(
+            Found("PERSON", a, b)
+            for a, b in (c for c in candidates if c is not None)
+            if not any(f.start < b and a < f.end for f in found)
+        )
+    return out
+
+
+def _written(text: str) -> str:
+    """How the words of `text` are written: `lower`, `upper` or `title`."""
+    letters = "".join(c for c in text if c.isalpha())
+    if letters.islower():
+        return "lower"
+    return "upper" if letters.isupper() else "title"
 
 
 def _lines_with_two(original: str, found: list[Found]) -> list[tuple[int, int]]:

@@ -65,3 +65,15 @@ def test_a_span_across_two_items_is_no_found_item() -> None:
 def test_items_on_other_lines_are_another_list() -> None:
     text = "Anna, Kwame\nand Tolkien, Asimov, Herbert"
     assert _spread(text, ("PERSON", "Anna"), ("PERSON", "Kwame")) == []
+
+
+def test_a_word_for_people_makes_a_list_of_names_without_any_found() -> None:
+    text = "Attendees from the vendor side: Cavalcanti, Loreal and Hancock. Thanks."
+    assert _spread(text) == [("PERSON", "Cavalcanti"), ("PERSON", "Loreal"), ("PERSON", "Hancock")]
+    lower = "the shortlist is klemt, de keijzer and kobelt; see you"
+    assert _spread(lower) == [("PERSON", "klemt"), ("PERSON", "de keijzer"), ("PERSON", "kobelt")]
+
+
+def test_a_cued_list_with_an_item_that_is_no_name_is_left() -> None:
+    assert _spread("Attendees: Product, Design and Engineering.") == []
+    assert _spread("Participants: Anna, the whole sales team and Kwame.") == []
