@@ -41,6 +41,9 @@ def found(recognizer: WorldAddressRecognizer, text: str) -> list[str]:
         "Flat 168, Prestige Lakeside\nSector 62\nHill Town, Kerala 777624",
         "5-17-17 Shibuya Grand Palace 1157\nNaka-ku, Nagoya 462-0523",
         "1-4-12 sakae\nshimonakatsukawa 666-5607",
+        # the postcode before the town, after a block
+        "3-21-12 Honcho, 969-2598 Toyama",
+        "3-36-12 motomachi\n720-0597 hakodate",
         # Brazil: the street's number ends its line, the CEP, town and state the next
         "Rua das Flores, 1982, Bloco B, apto 35\n65578-188 Serra do Mel - RS",
         "AVENIDA PAULISTA, 2547\n64399-301 MURICILÂNDIA - PR",
@@ -93,6 +96,7 @@ def test_town_lines_of_more_countries(
         "Ticket 4 - PR review pending",
         "Order 123456 shipped, invoice 654321 paid",
         "Call 555-1234 after lunch",
+        "Ticket 123-4567 Tokyo team, see 3-2-1 above",
     ],
 )
 def test_numbers_in_prose_are_no_address(recognizer: WorldAddressRecognizer, text: str) -> None:

@@ -5,7 +5,8 @@
   `Plot 12`, `No. 4`), Bengaluru's `3rd Main` and `14th Cross`, and the line
   `Town, State 560001` (six-digit PIN) or `Kano 700001`;
 - Japan: a block number `5-1-13` before the district, and `Kita-ku, Osaka
-  530-0001` (a `NNN-NNNN` postcode after the town);
+  530-0001` (a `NNN-NNNN` postcode after the town, or before it after a block:
+  `3-21-12 Honcho, 969-2598 Toyama`);
 - Turkey: the quarter before the street (`Moda Mah.`), the flat (`D: 4`),
   and `34710 Kadıköy/İstanbul`;
 - Brazil's state after the town (`Belo Horizonte - MG`), Italy's province
@@ -88,6 +89,12 @@ _JP_LINE = re.compile(
     rf"(?<![\w\-])(?:{_W}-(?i:ku|shi|cho|machi|gun),[ \t]+)?(?P<town>{_W})[ \t]+\d{{3}}-\d{{4}}"
     r"(?![\d\-])"
 )
+_JP_CODE_FIRST = re.compile(rf"(?<![\w\-])\d{{3}}-\d{{4}}[ \t]+{_W}(?![\w\-])")
+"""The postcode before the town (`969-2598 Toyama`), as romanised addresses are also written."""
+_JP_BLOCK_BEFORE = re.compile(
+    rf"{_JP_BLOCK.pattern}(?:[ \t]*,[ \t]*\n?|[ \t]*\n|[ \t]+(?i:in)[ \t]+)[ \t]*$"
+)
+"""A block line right before such a postcode: `3-21-12 Honcho, ` (then the address is both)."""
 _JP_TAIL = re.compile(r"[ \t]\d{3}-\d{4}")
 """What every `_JP_LINE` match ends with (its postcode), tried first like `_SIX_DIGIT_TAIL`."""
 _JP_LINES = TailAnchored(_JP_LINE, _JP_TAIL, r"[\w'\u2019\-., \t]")
@@ -122,6 +129,10 @@ class WorldAddressRecognizer(AddressRecognizer):
         for m in _BR_CEP_LINE.finditer(text) if "-" in text else ():
             if _br_state(m, text):
                 blocks.append(_Block(m.start(), m.end(), True))
+        for m in _JP_CODE_FIRST.finditer(text) if "-" in text else ():
+            block = _JP_BLOCK_BEFORE.search(text, max(0, m.start() - 80), m.start())
+            if block is not None:
+                blocks.append(_Block(block.start(), m.end(), True))
         if "〒" in text:
             blocks += [_Block(*m.span(), True) for m in _JP_MARK.finditer(text)]
         for m in _JP_BLOCK.finditer(text):
