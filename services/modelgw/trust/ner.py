@@ -19,6 +19,7 @@ from functools import cache
 from modelgw.common.config.trust import NerScope
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.ner_review import plausible_person
+from modelgw.trust.plain_words import Strength, load_plain_words
 from modelgw.trust.stop_words import english_stop_words
 
 # spaCy label → our entity type.
@@ -170,15 +171,33 @@ _NOT_PLACES = _ACRONYMS - {"USA"}
 """Acronyms that need no NER window of their own (`USA` is a place: it keeps one)."""
 
 
+_CAPS_WORD = re.compile(r"(?<![\w'\u2019\-])[^\W\d_a-z]{2,}(?:['\u2019\-][^\W\d_]+)*(?![\w])")
+
+
 def _title_case_all_caps(text: str) -> str:
+    """ALL CAPS words as a writer in mixed case would have them: ordinary English words (also
+    those that are names as often, `BOB`, `ASK`) and stop words lower case (`PER`, `REQUEST`),
+    acronyms kept, the others title-cased (`GÜLÇÖHRƏ`, `KHALSA'S`): the model reads a
+    sentence it has seen the like of, not one of capitalised words. A case mapping that would
+    change the length (offsets must hold) is not made."""
+    words = load_plain_words()
+    stop = english_stop_words()
+
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        if word in _ACRONYMS:
+        if not word.isupper():
             return word
-        titled = word.capitalize()
-        return titled if len(titled) == len(word) else word
+        lower = word.lower()
+        head = lower.split("'", 1)[0].split("\u2019", 1)[0]
+        if head in stop or words.strength(head) is not Strength.NONE:
+            cased = lower
+        elif word in _ACRONYMS:
+            return word
+        else:
+            cased = word[0] + lower[1:] if len(lower) == len(word) else word
+        return cased if len(cased) == len(word) else word
 
-    return re.sub(r"\b[A-Z][A-Z'\-]{2,}\b", fix, text)
+    return _CAPS_WORD.sub(fix, text)
 
 
 def candidate_windows(text: str, window: int = WINDOW_WORDS) -> list[tuple[int, int]]:
