@@ -21,7 +21,7 @@ from itertools import groupby
 from modelgw.common.config.trust import NerScope
 from modelgw.trust import list_items, name_edges, tenant_rules, whole_values
 from modelgw.trust.name_echoes import echoes
-from modelgw.trust.ner import model_input, ner_pieces
+from modelgw.trust.ner import lone_lower_case_name, model_input, ner_pieces
 from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
 from modelgw.trust.span_review import not_a_name_or_place, reviewed_type
@@ -110,7 +110,7 @@ def make_plan(items: Sequence[AnalysisItem], scope: NerScope) -> Plan:
             continue
         for start, end in ner_pieces(norm.text, scope):
             plan.ner.append((len(units), start))
-            units.append(NerUnit(model_input(norm.text[start:end])))
+            units.append(NerUnit(model_input(norm.text, start, end)))
             tenants.append(tenant)
         plan.pattern = len(units)
         units.append(PatternUnit(norm.text))
@@ -290,7 +290,11 @@ def finish(
         if text.rules is not None:
             raw.extend(results[text.rules])
         for unit, offset in text.ner:
-            raw.extend((t, offset + s, offset + e, score) for t, s, e, score in results[unit])
+            raw.extend(
+                (t, offset + s, offset + e, score)
+                for t, s, e, score in results[unit]
+                if not lone_lower_case_name(t, text.norm.text, offset + s, offset + e)
+            )
         found: list[Detection] = []
         for entity_type, start, end, score in raw:
             if score < threshold:

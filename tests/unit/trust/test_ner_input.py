@@ -1,10 +1,11 @@
-"""What the NER model reads of an ALL CAPS text: a sentence in mixed case (`ner.model_input`)."""
+"""What the NER model reads of ALL CAPS and lower-case text: a sentence in mixed case (`ner`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from modelgw.trust.ner import model_input
+from modelgw.common.config.trust import NerScope
+from modelgw.trust.ner import lone_lower_case_name, model_input, ner_pieces
 
 
 @pytest.mark.parametrize(
@@ -32,3 +33,28 @@ def test_a_case_mapping_that_changes_the_length_is_not_made() -> None:
     read = model_input(text)
     assert len(read) == len(text)
     assert read.endswith("office")
+
+
+def test_unusual_words_of_a_lower_case_line_are_capitalised_for_the_model() -> None:
+    text = "Ticket 12\nthe ticket was opened by callan dean via ssn lookup.\nThanks"
+    start = text.index("the ticket")
+    end = text.index("\nThanks")
+    assert model_input(text, start, end) == "the ticket was opened by Callan Dean via ssn lookup."
+    assert model_input(text, 0, start) == "Ticket 12\n"  # a line with capitals stays as written
+
+
+def test_lower_case_lines_give_the_model_windows_to_read() -> None:
+    text = "Hello\nplease call kwamboka gitau today about the refund"
+    pieces = [text[a:b] for a, b in ner_pieces(text, NerScope.WINDOWS)]
+    assert any("kwamboka gitau" in p for p in pieces)
+
+
+def test_a_lone_lower_case_name_is_left_to_the_name_lists() -> None:
+    text = "we moved the data to northwind and kwamboka gitau signed"
+    lone = text.index("northwind")
+    pair = text.index("kwamboka")
+    assert lone_lower_case_name("PERSON", text, lone, lone + len("northwind"))
+    assert not lone_lower_case_name("PERSON", text, pair, pair + len("kwamboka gitau"))
+    assert not lone_lower_case_name("LOCATION", text, lone, lone + len("northwind"))
+    mixed = "We moved the data to Northwind"
+    assert not lone_lower_case_name("PERSON", mixed, 21, 30)
