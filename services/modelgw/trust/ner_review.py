@@ -17,7 +17,7 @@ from modelgw.trust.name_lists import NameLists, fold_accents
 _LABEL_AFTER = re.compile(r"\s*(?:to\s*)?:")
 _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
 _COMPANY = re.compile(
-    r"(?i)[\s,]*(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
+    r"(?i)[\s,]*(?<!\w)(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
     r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
     r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli|a\.?ş)\b\.?"
 )

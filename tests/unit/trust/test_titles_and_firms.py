@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from modelgw.trust.ner_review import overlaps_legal_form
+from modelgw.trust.name_lists import NameLists
+from modelgw.trust.ner_review import overlaps_legal_form, plausible_person
 from modelgw.trust.titles import is_title
 
 
@@ -66,3 +67,27 @@ def test_a_span_into_a_legal_form_is_a_firm(text: str, value: str) -> None:
 )
 def test_words_that_look_like_forms_are_not_firms(text: str, value: str) -> None:
     assert not overlaps_legal_form(text, *_span(text, value))
+
+
+@pytest.fixture(scope="module")
+def names() -> NameLists:
+    return NameLists.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("per Manthan Khalsa's request, the contract is on hold.", "Manthan Khalsa's"),
+        ("Ask Tomas Vargas about it", "Tomas Vargas"),  # `as` ends a word: no `AS` firm
+        ("Franco Rocco called", "Franco Rocco"),
+        ("Leroy Conroy signed", "Leroy Conroy"),
+    ],
+)
+def test_a_legal_form_at_a_words_end_is_no_firm(names: NameLists, text: str, value: str) -> None:
+    assert plausible_person(text, *_span(text, value), names)
+
+
+def test_a_legal_form_after_a_name_is_a_firm(names: NameLists) -> None:
+    text = "Invoice from Nokia Oy and Smith & Co"
+    assert not plausible_person(text, *_span(text, "Nokia Oy"), names)
+    assert not plausible_person(text, *_span(text, "Smith & Co"), names)
