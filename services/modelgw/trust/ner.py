@@ -20,7 +20,7 @@ from functools import cache
 
 from modelgw.common.config.trust import NerScope
 from modelgw.trust.name_lists import NameLists
-from modelgw.trust.ner_review import plausible_person
+from modelgw.trust.ner_review import ORG_PERSON_SCORE, person_named_as_org, plausible_person
 from modelgw.trust.plain_words import Strength, load_plain_words
 from modelgw.trust.stop_words import english_stop_words
 
@@ -321,6 +321,11 @@ class NerModel:
             spans: list[NerSpan] = []
             for ent in doc.ents:
                 entity_type = LABELS.get(ent.label_)
+                if ent.label_ == "ORG" and self._person_as_org(
+                    doc.text, ent.start_char, ent.end_char
+                ):
+                    spans.append(NerSpan("PERSON", ent.start_char, ent.end_char, ORG_PERSON_SCORE))
+                    continue
                 if entity_type == "PERSON" and not _NAME_LIKE.fullmatch(ent.text):
                     continue  # digits, "=" or "_" in it: an identifier, not a name
                 if entity_type is None:
@@ -330,6 +335,9 @@ class NerModel:
                         spans.append(span)
             found.append(spans)
         return found
+
+    def _person_as_org(self, text: str, start: int, end: int) -> bool:
+        return self._names is not None and person_named_as_org(text, start, end, self._names)
 
     def _plausible(self, text: str, span: NerSpan) -> bool:
         if span.entity_type != "PERSON" or self._names is None:

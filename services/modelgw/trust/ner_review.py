@@ -5,7 +5,9 @@ The small English model reads capitals as names: a form label (`Sent:`,
 or book title in quotes (`'Moby Dick'`), a job title on a signature line
 (`Accountant`), a company (`Lecomte SARL`). Masking those costs the model its
 context and buys no privacy. A PERSON span is kept unless one of these
-holds; anything a name list knows as a name is kept regardless.
+holds; anything a name list knows as a name is kept regardless. The other way round, a
+name the model has never seen it often calls an organisation; `person_named_as_org` takes
+those back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.name_lists import NameLists, fold_accents
+from modelgw.trust.plain_words import Strength, load_plain_words
+from modelgw.trust.stop_words import english_stop_words
 
 _LABEL_AFTER = re.compile(r"\s*(?:to\s*)?:")
 _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
@@ -109,6 +113,31 @@ def overlaps_legal_form(text: str, start: int, end: int) -> bool:
             continue
         return True
     return False
+
+
+ORG_PERSON_SCORE = 0.6
+"""The score of a person the model called an organisation (`person_named_as_org`): a guess
+from its words, as a rule's."""
+
+_TITLE_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]+(?:['\u2019\-][^\W\d_][^\W\d_A-Z]*)*")
+
+
+def person_named_as_org(text: str, start: int, end: int, names: NameLists) -> bool:
+    """Whether `text[start:end]`, which the model tagged an organisation, is a person's name:
+    the small model calls names it has never seen firms (`Gitau Ogutu`, `Kuchanua Wambui`).
+    Two or three capitalised words, none an ordinary English or stop word, at least one a
+    listed given name or surname, no legal form, and no firm, quote or brand around them."""
+    words = text[start:end].split()
+    if not 2 <= len(words) <= 3 or not all(_TITLE_WORD.fullmatch(w) for w in words):
+        return False
+    plain = load_plain_words()
+    if any(
+        w.lower() in english_stop_words() or plain.strength(w) is not Strength.NONE for w in words
+    ):
+        return False
+    if not any(_listed(w.lower(), names) for w in words):
+        return False
+    return plausible_person(text, start, end, names)
 
 
 def _listed(word: str, names: NameLists) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from modelgw.trust.name_lists import NameLists
-from modelgw.trust.ner_review import overlaps_legal_form, plausible_person
+from modelgw.trust.ner_review import overlaps_legal_form, person_named_as_org, plausible_person
 from modelgw.trust.titles import is_title
 
 
@@ -91,3 +91,20 @@ def test_a_legal_form_after_a_name_is_a_firm(names: NameLists) -> None:
     text = "Invoice from Nokia Oy and Smith & Co"
     assert not plausible_person(text, *_span(text, "Nokia Oy"), names)
     assert not plausible_person(text, *_span(text, "Smith & Co"), names)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "person"),
+    [
+        ("Assigned to Gitau Ogutu (Tier 2).", "Gitau Ogutu", True),  # `gitau` is a surname
+        ("Refund issued to Kuchanua Wambui today", "Kuchanua Wambui", True),
+        ("We use Acme Globex for billing.", "Acme Globex", False),  # no listed name in it
+        ("Invoice from Reddy Holding today", "Reddy Holding", False),  # a legal form
+        ("Invoice from Reddy Systems today", "Reddy Systems", False),  # an English word
+        ("Order from Gitau Ogutu Ngugi Kamau", "Gitau Ogutu Ngugi Kamau", False),  # four words
+    ],
+)
+def test_a_name_the_model_calls_an_organisation(
+    names: NameLists, text: str, value: str, person: bool
+) -> None:
+    assert person_named_as_org(text, *_span(text, value), names) is person
