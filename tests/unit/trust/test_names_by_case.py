@@ -132,3 +132,33 @@ def test_a_sentences_full_stop_is_not_part_of_the_name(
     """The full stop once went into the vault with the name, so `John Smith.` and
     `John Smith` in one request got two placeholders."""
     assert found(recognizer, text) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Assigned to Onveer Reddy (Tier 2).", "Onveer Reddy"),
+        ("Handover: Nurbanu Bilgin takes over the account.", "Nurbanu Bilgin"),
+    ],
+)
+def test_an_unlisted_given_name_before_a_listed_surname(
+    recognizer: NamesByCaseRecognizer, text: str, name: str
+) -> None:
+    assert found(recognizer, text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Quarterly Reddy report",  # an English word before the surname
+        "onveer reddy called",  # lower case: any unknown word may stand before a surname
+        "ONVEER REDDY CALLED",
+        "Onveer Kwxyz called",  # no listed surname after it
+    ],
+)
+def test_an_unlisted_word_before_a_surname_needs_title_case_and_no_english_word(
+    recognizer: NamesByCaseRecognizer, text: str
+) -> None:
+    assert not any(
+        "Onveer" in f or "Quarterly" in f or "onveer" in f.lower() for f in found(recognizer, text)
+    )

@@ -10,6 +10,8 @@ names from elsewhere and names in lower case or ALL CAPS. From the name lists
   surname, or any word that is no frequent English word (`dorit heintze`,
   not `anna said`); in Title Case any capitalised word after a listed first
   name (`Girolamo Soranzo`);
+- in Title Case, a word no list or dictionary holds before a listed surname
+  (`Onveer Reddy`: a given name from where the lists do not reach);
 - a lone given name after words that introduce a person (`my name is anna`,
   `Hi Scott,`);
 - two or more listed surnames in a list (`West, Linke, Bates and Lantz`).
@@ -129,6 +131,10 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 spans.append((words[i][0], words[end][1] - words[end][2].endswith(".")))
                 i = end + 1
                 continue
+            if self._unlisted_given(text, words, i):  # `Onveer Reddy`, `Nurbanu Bilgin`
+                spans.append((words[i][0], words[i + 1][1] - words[i + 1][2].endswith(".")))
+                i += 2
+                continue
             if (self._first(words[i][3]) and _introduced(text, words[i][0])) or self._lone(
                 text, words, i
             ):
@@ -247,6 +253,27 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 last += 1
         return last
 
+    def _unlisted_given(self, text: str, words: list[_Word], i: int) -> bool:
+        """Whether `words[i]` and the next word are a given name no list holds and a listed
+        surname, both in Title Case (`Onveer Reddy`, `Nurbanu Bilgin`): the given name no
+        English, everyday or stop word, nor a listed name of either kind (those the rules
+        above read), the surname no everyday word."""
+        if i + 1 >= len(words) or not _adjacent(text, words[i], words[i + 1]):
+            return False
+        given, surname = words[i], words[i + 1]
+        names = self._names
+        if not (_title(given[2]) and _title(surname[2])) or len(given[3]) < 3:
+            return False
+        if given[3] in names.english or given[3] in names.common or given[2].endswith("."):
+            return False
+        if self._first(given[3]) or self._last(given[3]):
+            return False
+        return (
+            self._last(surname[3])
+            and surname[3] not in names.common
+            and surname[3] not in names.english
+        )
+
     def _surname(self, word: _Word, titled: bool, *, after_particle: bool) -> bool:
         lower = word[3]
         if lower in self._names.english and lower not in self._names.last:
@@ -300,6 +327,11 @@ _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
 def _wrapped(text: str, left: _Word, right: _Word) -> bool:
     """A single line break between two words, no blank line: a name wrapped by a mail client."""
     return _WRAP.fullmatch(text, left[1], right[0]) is not None
+
+
+def _title(word: str) -> bool:
+    """Capitalised and the rest in lower case (`Onveer`, `Bilgin`, `O'Neill` is not)."""
+    return word[:1].isupper() and word[1:].rstrip(".").islower()
 
 
 def _same_case(a: str, b: str) -> bool:
