@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from modelgw.trust.detection_plan import Detection, resolve_overlaps
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import resolve_overlaps
 
 CHUNK_CHARS = 8_192
 OVERLAP_CHARS = 512

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import tenant_rules
 from modelgw.trust.context_enhancer import BisectingContextEnhancer
+from modelgw.trust.detection import Detection
 from modelgw.trust.detection_plan import (
     AnalysisItem,
-    Detection,
     NerUnit,
     PatternUnit,
     RawSpan,

@@ -25,7 +25,8 @@ from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.messages import TrustDecision, TrustSummary
 from modelgw.trust.batching import Batcher, QueueFull
 from modelgw.trust.chunks import OVERLAP_CHARS, merge, split
-from modelgw.trust.detection_plan import AnalysisItem, Detection
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import AnalysisItem
 from modelgw.trust.masking import MaskingTally, apply_policy
 from modelgw.trust.memo import AnalysisMemo, memo_key
 from modelgw.trust.metrics import TrustMetrics

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from modelgw.common.config.tenants import EntityAction
-from modelgw.trust.detection_plan import Detection
+from modelgw.trust.detection import Detection
 from modelgw.trust.vault import Vault
 
 

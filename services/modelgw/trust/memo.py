@@ -24,7 +24,7 @@ import struct
 import threading
 from collections.abc import Sequence
 
-from modelgw.trust.detection_plan import Detection
+from modelgw.trust.detection import Detection
 
 _SPAN = struct.Struct("<QQdB")
 """Start, end, score, then the length of the type name that follows (UTF-8)."""

@@ -85,7 +85,7 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
     firm = _FIRM_AFTER.match(text, end)
     if (
         firm
-        and firm.group("form").lstrip(" \t\n,&")[:1].isupper()
+        and _CONNECTOR.sub("", firm.group("form").lstrip(" \t\n,&"))[:1].isupper()
         and "\n" not in text[end : firm.end()]
         and not (
             firm.group("form").strip(" \t\n,&.").lower() in _WORD_FORMS
@@ -95,6 +95,10 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
         return True
     return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
 
+
+_CONNECTOR = re.compile(r"(?i)^(?:y|e|and)[ \t]+")
+"""The joining word a legal form may begin with (`y Asociados`, `e Figli`): the capital that
+tells a firm's name from a sentence is on the word after it."""
 
 _FORM = re.compile(_COMPANY.pattern.replace(r"(?i)[\s,]*", r"(?i)(?<![^\W\d_])", 1))
 """A legal form standing as a word of its own (`Ltda`, `Sp. z o.o.`, `S.L.`), not inside one."""

@@ -34,9 +34,9 @@ from multiprocessing.connection import Connection, wait
 
 from modelgw.common.config.trust import TrustConfig
 from modelgw.trust import detector_processes, forked_process
+from modelgw.trust.detection import Detection
 from modelgw.trust.detection_plan import (
     AnalysisItem,
-    Detection,
     NerUnit,
     PatternUnit,
     RawSpan,

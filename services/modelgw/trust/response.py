@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from modelgw.common.config.tenants import EntityAction, EntityPolicy, ResponseScanPolicy
 from modelgw.common.messages import EntityFinding
-from modelgw.trust.detection_plan import Detection
+from modelgw.trust.detection import Detection
 from modelgw.trust.engine import TrustEngine
 from modelgw.trust.masking import MaskingTally, redaction_marker
 from modelgw.trust.policy import findings

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from modelgw.trust.detection_plan import Detection, NerUnit, Plan, RawSpan, Unit
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import NerUnit, Plan, RawSpan, Unit
 from modelgw.trust.memo import AnalysisMemo, memo_key
 
 RunUnits = Callable[[Sequence[Unit]], list[list[RawSpan]]]

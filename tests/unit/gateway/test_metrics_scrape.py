@@ -23,7 +23,8 @@ from modelgw.common.config.observability import MetricsConfig
 from modelgw.common.config.schema import TelemetryConfig, TrustConfig
 from modelgw.common.metrics import Metrics, build_metrics
 from modelgw.gateway.http.server import start_http_server
-from modelgw.trust.detection_plan import AnalysisItem, Detection
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import AnalysisItem
 from modelgw.trust.engine import DetectionBackend, TrustEngine
 from modelgw.trust.metrics import TrustMetrics
 from tests.configs import DEV_KEY, gateway_config

@@ -14,7 +14,8 @@ from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import DetectionExecutor, TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.common.messages import ChatMessage, Role
-from modelgw.trust.detection_plan import AnalysisItem, Detection
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import AnalysisItem
 from modelgw.trust.engine import TrustEngine
 
 

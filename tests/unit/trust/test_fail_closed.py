@@ -19,7 +19,8 @@ import pytest
 from modelgw.api.v1 import common_pb2
 from modelgw.common.config.schema import ModelgwConfig
 from modelgw.common.config.trust import TrustConfig
-from modelgw.trust.detection_plan import AnalysisItem, Detection
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import AnalysisItem
 from modelgw.trust.engine import DetectionBackend, TrustEngine
 from modelgw.trust.process_pool import DetectorPool
 from tests.configs import gateway_config

@@ -20,7 +20,8 @@ from modelgw.common.config.tenants import EntityPolicy
 from modelgw.common.config.trust import DetectionExecutor, TrustConfig
 from modelgw.common.errors import TrustLayerUnavailable
 from modelgw.trust.chunks import merge, split
-from modelgw.trust.detection_plan import AnalysisItem, Detection
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import AnalysisItem
 from modelgw.trust.engine import TrustEngine
 
 SMALL = "Call Alice about the invoice today, please."

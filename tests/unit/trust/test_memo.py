@@ -8,7 +8,7 @@ import gc
 import pickle
 import tracemalloc
 
-from modelgw.trust.detection_plan import Detection
+from modelgw.trust.detection import Detection
 from modelgw.trust.memo import AnalysisMemo, memo_key, pack, unpack
 
 SPANS = [

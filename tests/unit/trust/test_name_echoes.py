@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelgw.common.config.trust import NerScope
-from modelgw.trust.detection_plan import Detection, finish, make_plan
+from modelgw.trust.detection import Detection
+from modelgw.trust.detection_plan import finish, make_plan
 from modelgw.trust.name_echoes import _WORD, echoed_words, echoes
 
 

@@ -1,0 +1,110 @@
+"""What the detections of a text gain once overlaps are resolved: the rest of a name, its
+other mentions, the other items of its list, and neighbours that are one value.
+
+Each recognizer and the NER model judge a span alone; these passes read the
+detections of the whole text together (`finish` in `detection_plan` runs them
+in this order): a name grows over the surname particles at its edges
+(`name_edges`), the items of a list mostly of found names take their kind
+(`list_items`), a found name is masked at its other mentions (`name_echoes`),
+and two spans of one kind a space or a wrapped line apart become one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelgw.trust import list_items, name_edges
+from modelgw.trust.detection import Detection
+from modelgw.trust.name_echoes import echoes
+
+
+def grown(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` (sorted, no overlaps) after every pass below."""
+    kept = _with_particles(original, detections)
+    kept = _with_echoes(original, _with_list_items(original, kept))
+    return _join_neighbours(original, kept)
+
+
+def _with_particles(original: str, detections: list[Detection]) -> list[Detection]:
+    """Each PERSON grown over the surname particles at its edges (see `name_edges`), where
+    that takes in no other detection."""
+    out: list[Detection] = []
+    for index, d in enumerate(detections):
+        if d.entity_type == "PERSON":
+            start, end = name_edges.grown(original, d.start, d.end)
+            low = out[-1].end if out else 0
+            high = detections[index + 1].start if index + 1 < len(detections) else len(original)
+            if (start, end) != (d.start, d.end) and low <= start and end <= high:
+                d = Detection("PERSON", start, end, d.score)
+        out.append(d)
+    return out
+
+
+def _with_list_items(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` and the other items of lists mostly of found names or places, or led by a
+    word for people (see `list_items`), scored as the lowest found of their kind."""
+    more = list_items.spread(
+        original, [list_items.Found(d.entity_type, d.start, d.end) for d in detections]
+    )
+    if not more:
+        return detections
+    lowest = {
+        kind: min(
+            (d.score for d in detections if d.entity_type == kind), default=list_items.CUED_SCORE
+        )
+        for kind in {f.entity_type for f in more}
+    }
+    added = [Detection(f.entity_type, f.start, f.end, lowest[f.entity_type]) for f in more]
+    return sorted([*detections, *added], key=lambda d: d.start)
+
+
+def _with_echoes(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` and a PERSON at each later mention of a found name (see `name_echoes`)."""
+    persons = [(d.start, d.end, d.score) for d in detections if d.entity_type == "PERSON"]
+    if not persons:
+        return detections
+    taken = [(d.start, d.end) for d in detections]
+    score = min(p[2] for p in persons)
+    more = [
+        Detection("PERSON", a, b, score)
+        for a, b in echoes(original, [(p[0], p[1]) for p in persons], taken)
+    ]
+    return sorted([*detections, *more], key=lambda d: d.start) if more else detections
+
+
+_JOINED_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
+
+
+_LINE_BREAK_GAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def _join_neighbours(original: str, detections: list[Detection]) -> list[Detection]:
+    """Two names or places of one type a space apart are one value (`Dias` `do Galho` found by
+    two recognizers): one placeholder, and no space between them left in clear. So are two
+    parts of a name a line break apart, one of them a single word (`Ursula` / `Hoffmann`,
+    `Ana Paula` / `Magalhães`): a name a mail client or a person wrapped."""
+    out: list[Detection] = []
+    for d in detections:
+        last = out[-1] if out else None
+        if last is not None and (
+            (
+                last.entity_type == d.entity_type
+                and d.entity_type in _JOINED_TYPES
+                and 0 < d.start - last.end <= 2
+                and not original[last.end : d.start].strip(" \t")
+            )
+            or _wrapped_name(original, last, d)
+        ):
+            out[-1] = Detection(d.entity_type, last.start, d.end, max(last.score, d.score))
+        else:
+            out.append(d)
+    return out
+
+
+def _wrapped_name(original: str, first: Detection, second: Detection) -> bool:
+    if first.entity_type != "PERSON" or second.entity_type != "PERSON":
+        return False
+    if not _LINE_BREAK_GAP.fullmatch(original, first.end, second.start):
+        return False
+    one_word = [not any(c.isspace() for c in original[d.start : d.end]) for d in (first, second)]
+    return any(one_word)
