@@ -6,7 +6,8 @@ detections of the whole text together (`finish` in `detection_plan` runs them
 in this order): a name grows over the surname particles at its edges
 (`name_edges`), the items of a list mostly of found names take their kind
 (`list_items`), a found name is masked at its other mentions (`name_echoes`),
-and two spans of one kind a space or a wrapped line apart become one.
+two spans of one kind a space or a wrapped line apart become one, and a number right
+after an address on its line is a phone number.
 """
 
 from __future__ import annotations
@@ -22,7 +23,40 @@ def grown(original: str, detections: list[Detection]) -> list[Detection]:
     """`detections` (sorted, no overlaps) after every pass below."""
     kept = _with_particles(original, detections)
     kept = _with_echoes(original, _with_list_items(original, kept))
-    return _join_neighbours(original, kept)
+    return _join_neighbours(original, _with_numbers_after_addresses(original, kept))
+
+
+PHONE_AFTER_ADDRESS_SCORE = 0.6
+"""The score of a number read as a phone number for standing right after an address."""
+
+_NUMBER_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?P<number>\+?\d[\d \t\-]{5,17}\d)(?=[ \t]*(?:$|[,.;)\n]))"
+)
+"""A run of digits (spaces and dashes between them) right after an address, to the line's
+or the clause's end: `12 Main St, Springfield, IL 62701, 234 5678`."""
+
+
+def _with_numbers_after_addresses(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` and a PHONE_NUMBER for each number of 7 to 15 digits that follows an address
+    on its line with no word between them: a contact line written address first, then the
+    phone with no word for it (the phone recognizer needs a cue for a short national number,
+    as such a number alone may be anything)."""
+    more: list[Detection] = []
+    for index, d in enumerate(detections):
+        if d.entity_type != "ADDRESS":
+            continue
+        m = _NUMBER_AFTER.match(original, d.end)
+        if m is None:
+            continue
+        digits = sum(c.isdigit() for c in m.group("number"))
+        following = detections[index + 1].start if index + 1 < len(detections) else len(original)
+        if 7 <= digits <= 15 and m.end("number") <= following:
+            more.append(
+                Detection(
+                    "PHONE_NUMBER", m.start("number"), m.end("number"), PHONE_AFTER_ADDRESS_SCORE
+                )
+            )
+    return sorted([*detections, *more], key=lambda d: d.start) if more else detections
 
 
 def _with_particles(original: str, detections: list[Detection]) -> list[Detection]:
