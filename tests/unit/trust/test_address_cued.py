@@ -37,6 +37,12 @@ def found(recognizer: GlobalAddressRecognizer, text: str) -> list[str]:
             "kalvodova 724 in chabařovice",
         ),
         ("We still owe him for the repair done at U Bažantnice 65.", "U Bažantnice 65"),
+        # a postcode before the town after `in`
+        (
+            "update the record: she now lives at třezalková 1357 in 462 86 hrádek.",
+            "třezalková 1357 in 462 86 hrádek",
+        ),
+        ("We shipped the parts to Kerbiel 343 in 9579 Vinkebrug.", "Kerbiel 343 in 9579 Vinkebrug"),
     ],
 )
 def test_a_cued_street_and_its_town_are_one_address(
@@ -53,6 +59,7 @@ def test_a_cued_street_and_its_town_are_one_address(
         "I will send it to you 2, maybe 3 times.",
         "Visit Gate 12 in Terminal 2 first.",
         "Meet me at Gate 5. I have 3 in Madrid. The invoice 724 in Berlin is paid.",
+        "We sold Widgets 2024 in 12345 units.",
     ],
 )
 def test_no_address_without_a_street_and_a_town(

@@ -41,15 +41,17 @@ _CUE = (
     r"|\bvisit(?:s|ing|ed)?|\b(?:live|lives|living|located|based|reside|resides|residing|"
     r"stay|stays|staying)[ \t]+(?:at|on)|\baddress[ \t]+is:?)"
 )
+_CODE_BEFORE_TOWN = r"(?:\d{3}[ \t]\d{2}[ \t]+|\d{4,6}[ \t]+)?"
+"""A postcode the town may have before it: `in 462 86 Hrádek`, `in 9579 Zwettl`."""
 CUED_STREET = re.compile(
     rf"(?i:{_CUE})[ \t]+(?P<street>(?:{part.NAME_WORD}{part.GAP}){{0,3}}{part.NAME_WORD})"
-    rf"[ \t]+(?P<number>\d{{1,5}}[A-Za-z]?)(?:,[ \t]*|[ \t]+(?i:in)[ \t]+)"
+    rf"[ \t]+(?P<number>\d{{1,5}}[A-Za-z]?)(?:,[ \t]*|[ \t]+(?i:in)[ \t]+){_CODE_BEFORE_TOWN}"
     rf"(?P<town>{part.TOWN_WORD}(?:[ \t]+{part.TOWN_WORD}){{0,4}})"
 )
 _STREET_WORDS = rf"(?P<street>(?:{part.NAME_WORD}{part.GAP}){{0,4}}{part.NAME_WORD})"
 STREET_IN_TOWN = re.compile(
     rf"(?<![\w'\-]){_STREET_WORDS}[ \t]+(?P<number>\d{{1,5}}[A-Za-z]?)[ \t]+(?i:in)[ \t]+"
-    rf"(?P<town>{part.TOWN_WORD}(?:[ \t]+{part.TOWN_WORD}){{0,4}})"
+    rf"{_CODE_BEFORE_TOWN}(?P<town>{part.TOWN_WORD}(?:[ \t]+{part.TOWN_WORD}){{0,4}})"
 )
 """No verb before it: `couldn't find Kalvodova 724 in Chabařovice` (prose words in front of the
 street are trimmed; see `_street_start`)."""
