@@ -21,7 +21,7 @@ from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules, whole_values
 from modelgw.trust.detection import Detection
 from modelgw.trust.detection_growth import grown
-from modelgw.trust.ner import lone_lower_case_name, model_input, ner_pieces
+from modelgw.trust.ner import model_input, ner_pieces, unlikely_in_lower_case
 from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
 from modelgw.trust.span_review import not_a_name_or_place, reviewed_type
@@ -284,7 +284,7 @@ def finish(
             raw.extend(
                 (t, offset + s, offset + e, score)
                 for t, s, e, score in results[unit]
-                if not lone_lower_case_name(t, text.norm.text, offset + s, offset + e)
+                if not unlikely_in_lower_case(t, text.norm.text, offset + s, offset + e)
             )
         found: list[Detection] = []
         for entity_type, start, end, score in raw:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from modelgw.common.config.trust import NerScope
-from modelgw.trust.ner import lone_lower_case_name, model_input, ner_pieces
+from modelgw.trust.ner import model_input, ner_pieces, unlikely_in_lower_case
 
 
 @pytest.mark.parametrize(
@@ -49,12 +49,16 @@ def test_lower_case_lines_give_the_model_windows_to_read() -> None:
     assert any("kwamboka gitau" in p for p in pieces)
 
 
-def test_a_lone_lower_case_name_is_left_to_the_name_lists() -> None:
+def test_a_unlikely_in_lower_case_is_left_to_the_name_lists() -> None:
     text = "we moved the data to northwind and kwamboka gitau signed"
     lone = text.index("northwind")
     pair = text.index("kwamboka")
-    assert lone_lower_case_name("PERSON", text, lone, lone + len("northwind"))
-    assert not lone_lower_case_name("PERSON", text, pair, pair + len("kwamboka gitau"))
-    assert not lone_lower_case_name("LOCATION", text, lone, lone + len("northwind"))
+    assert unlikely_in_lower_case("PERSON", text, lone, lone + len("northwind"))
+    assert not unlikely_in_lower_case("PERSON", text, pair, pair + len("kwamboka gitau"))
+    assert not unlikely_in_lower_case("LOCATION", text, lone, lone + len("northwind"))
+    noise = "our nps went up from port 4193 today"
+    for value in ("nps", "port 4193"):
+        at = noise.index(value)
+        assert unlikely_in_lower_case("LOCATION", noise, at, at + len(value))
     mixed = "We moved the data to Northwind"
-    assert not lone_lower_case_name("PERSON", mixed, 21, 30)
+    assert not unlikely_in_lower_case("PERSON", mixed, 21, 30)
