@@ -115,7 +115,7 @@ def _cued(original: str, found: Sequence[Found]) -> list[Found]:
 
 
 def _written(text: str) -> str:
-    """How the words of `text` are written: `lower`, `upper` or `title`."""
+    """How the words of `text` are written: `lower`, `upper`, else `title` (mixed case)."""
     letters = "".join(c for c in text if c.isalpha())
     if letters.islower():
         return "lower"
@@ -193,14 +193,12 @@ def _case(
         for f in inside
         if f.entity_type == kind and any(a <= f.start and f.end <= b for a, b in items)
     ]
-    letters = "".join(c for t in texts for c in t if c.isalpha())
-    if letters.islower():
-        return "lower"
-    if letters.isupper():
-        return "upper"
-    if all(w[0].isupper() or w in PARTICLES for t in texts for w in _WORDS.findall(t)):
-        return "title"
-    return None
+    written = _written(" ".join(texts))
+    if written == "title" and not all(
+        w[0].isupper() or w in PARTICLES for t in texts for w in _WORDS.findall(t)
+    ):
+        return None  # `Anna` and `kwame`: no one way to write the others
+    return written
 
 
 def _candidate(
