@@ -14,7 +14,9 @@ names (`de`, `von`, `dos`), at most three, and no other detection on them.
 Only the items of a list joined by commas and `and`/`or`/`&` on one line are
 read; a title list that merely holds names (`MRS ROBINSON, ELEANOR RIGBY`
 found as one span across two items) has no item found whole and spreads
-nothing.
+nothing. A list that a word for people leads (`Attendees from the vendor side:
+Cavalcanti, Loreal and Hancock`) is read as names, found or not, when every
+one of its items could be a name.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ PARTICLES = frozenset(
 """The small words inside names and places, which may be stop words (`de la Cruz`)."""
 
 _WORD = r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*"
-_RUN = re.compile(rf"{_WORD}(?:(?:[ \t]*,[ \t]*|[ \t]+){_WORD})*")
-"""Words on one line with only spaces and commas between them: where a list's items are."""
+_RUN = re.compile(rf"{_WORD}(?:(?:[ \t]*[,&][ \t]*|[ \t]+){_WORD})*")
+"""Words on one line with only spaces, commas and `&` between them: where a list's items are."""
 _SEPARATOR = re.compile(r"[ \t]*,[ \t]*(?:(?i:and|or|&)[ \t]+)?|[ \t]+(?i:and|or|&)[ \t]+")
 _WORDS = re.compile(_WORD)
 _PEOPLE_CUE = re.compile(

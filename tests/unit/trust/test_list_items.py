@@ -77,3 +77,9 @@ def test_a_word_for_people_makes_a_list_of_names_without_any_found() -> None:
 def test_a_cued_list_with_an_item_that_is_no_name_is_left() -> None:
     assert _spread("Attendees: Product, Design and Engineering.") == []
     assert _spread("Participants: Anna, the whole sales team and Kwame.") == []
+
+
+def test_an_ampersand_joins_the_last_item() -> None:
+    text = "Panel: Güneş, Nair & Rowntree."
+    found = [("PERSON", "Güneş"), ("PERSON", "Nair")]
+    assert _spread(text, *found) == [("PERSON", "Rowntree")]
