@@ -56,7 +56,7 @@ def _with_numbers_after_addresses(original: str, detections: list[Detection]) ->
                     "PHONE_NUMBER", m.start("number"), m.end("number"), PHONE_AFTER_ADDRESS_SCORE
                 )
             )
-    return sorted([*detections, *more], key=lambda d: d.start) if more else detections
+    return _merged(detections, more)
 
 
 def _with_particles(original: str, detections: list[Detection]) -> list[Detection]:
@@ -89,7 +89,7 @@ def _with_list_items(original: str, detections: list[Detection]) -> list[Detecti
         for kind in {f.entity_type for f in more}
     }
     added = [Detection(f.entity_type, f.start, f.end, lowest[f.entity_type]) for f in more]
-    return sorted([*detections, *added], key=lambda d: d.start)
+    return _merged(detections, added)
 
 
 def _with_echoes(original: str, detections: list[Detection]) -> list[Detection]:
@@ -103,7 +103,7 @@ def _with_echoes(original: str, detections: list[Detection]) -> list[Detection]:
         Detection("PERSON", a, b, score)
         for a, b in echoes(original, [(p[0], p[1]) for p in persons], taken)
     ]
-    return sorted([*detections, *more], key=lambda d: d.start) if more else detections
+    return _merged(detections, more)
 
 
 _JOINED_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
@@ -142,3 +142,8 @@ def _wrapped_name(original: str, first: Detection, second: Detection) -> bool:
         return False
     one_word = [not any(c.isspace() for c in original[d.start : d.end]) for d in (first, second)]
     return any(one_word)
+
+
+def _merged(detections: list[Detection], more: list[Detection]) -> list[Detection]:
+    """`detections` and `more` in text order (`detections` itself when nothing is added)."""
+    return sorted([*detections, *more], key=lambda d: d.start) if more else detections

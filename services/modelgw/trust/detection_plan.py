@@ -21,7 +21,7 @@ from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules, whole_values
 from modelgw.trust.detection import Detection
 from modelgw.trust.detection_growth import grown
-from modelgw.trust.ner import model_input, ner_pieces, unlikely_in_lower_case
+from modelgw.trust.ner import model_inputs, ner_pieces, unlikely_in_lower_case
 from modelgw.trust.ner_review import overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
 from modelgw.trust.span_review import not_a_name_or_place, reviewed_type
@@ -99,9 +99,10 @@ def make_plan(items: Sequence[AnalysisItem], scope: NerScope) -> Plan:
         texts.append(plan)
         if not norm.text.strip():
             continue
-        for start, end in ner_pieces(norm.text, scope):
+        pieces = ner_pieces(norm.text, scope)
+        for (start, _), piece in zip(pieces, model_inputs(norm.text, pieces), strict=True):
             plan.ner.append((len(units), start))
-            units.append(NerUnit(model_input(norm.text, start, end)))
+            units.append(NerUnit(piece))
             tenants.append(tenant)
         plan.pattern = len(units)
         units.append(PatternUnit(norm.text))

@@ -21,7 +21,7 @@ from functools import cache
 from modelgw.common.config.trust import NerScope
 from modelgw.trust.name_lists import NameLists
 from modelgw.trust.ner_review import ORG_PERSON_SCORE, person_named_as_org, plausible_person
-from modelgw.trust.plain_words import Strength, load_plain_words
+from modelgw.trust.plain_words import Strength, load_plain_words, unusual_word
 from modelgw.trust.stop_words import english_stop_words
 
 # spaCy label → our entity type.
@@ -196,7 +196,7 @@ def _title_case_all_caps(text: str) -> str:
         elif word in _ACRONYMS:
             return word
         else:
-            cased = word[0] + lower[1:] if len(lower) == len(word) else word
+            cased = word[0] + lower[1:]
         return cased if len(cased) == len(word) else word
 
     return _CAPS_WORD.sub(fix, text)
@@ -225,9 +225,7 @@ def _lower_case_lines(text: str) -> list[tuple[int, int]]:
 def _unusual(word: str) -> bool:
     """A word that may be a name: no stop word nor ordinary English word, longer than an
     acronym (`ssn`, `nps`), and capitalised at the same length."""
-    if len(word) <= 3 or word in english_stop_words():
-        return False
-    return load_plain_words().strength(word) is Strength.NONE and len(word[0].upper()) == 1
+    return len(word) > 3 and unusual_word(word) and len(word[0].upper()) == 1
 
 
 def unlikely_in_lower_case(entity_type: str, text: str, start: int, end: int) -> bool:
@@ -381,12 +379,22 @@ def ner_pieces(text: str, scope: NerScope) -> list[tuple[int, int]]:
     return windows
 
 
+def model_inputs(text: str, pieces: list[tuple[int, int]]) -> list[str]:
+    """What the model reads for each piece `start`-`end` of `text`: ALL CAPS words and the
+    unusual words of lower-case lines written as in mixed case (same length). The lower-case
+    lines are found once for all the pieces."""
+    lower = _lower_case_lines(text)
+    return [_model_input(text, start, end, lower) for start, end in pieces]
+
+
 def model_input(text: str, start: int = 0, end: int | None = None) -> str:
-    """What the model reads for the piece `start`-`end` of `text`: ALL CAPS words and the
-    unusual words of lower-case lines written as in mixed case (same length)."""
-    end = len(text) if end is None else end
+    """`model_inputs` for one piece (the whole text by default)."""
+    return model_inputs(text, [(start, len(text) if end is None else end)])[0]
+
+
+def _model_input(text: str, start: int, end: int, lower_lines: list[tuple[int, int]]) -> str:
     piece = _title_case_all_caps(text[start:end])
-    lower = [(a, b) for a, b in _lower_case_lines(text) if a < end and start < b]
+    lower = [(a, b) for a, b in lower_lines if a < end and start < b]
     if not lower:
         return piece
     chars = list(piece)

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 
 from modelgw.trust.name_lists import NameLists, fold_accents
-from modelgw.trust.plain_words import Strength, load_plain_words
-from modelgw.trust.stop_words import english_stop_words
+from modelgw.trust.plain_words import unusual_word
 
 _LABEL_AFTER = re.compile(r"\s*(?:to\s*)?:")
 _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
@@ -134,10 +133,7 @@ def person_named_as_org(text: str, start: int, end: int, names: NameLists) -> bo
     words = text[start:end].split()
     if not 2 <= len(words) <= 3 or not all(_TITLE_WORD.fullmatch(w) for w in words):
         return False
-    plain = load_plain_words()
-    if any(
-        w.lower() in english_stop_words() or plain.strength(w) is not Strength.NONE for w in words
-    ):
+    if not all(unusual_word(w.lower()) for w in words):
         return False
     if not any(_listed(w.lower(), names) for w in words):
         return False

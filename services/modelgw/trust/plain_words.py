@@ -149,6 +149,12 @@ def load_plain_words() -> PlainWords:
     return PlainWords(plain_words, frozenset(sections["weak"]), lead)
 
 
+def unusual_word(word: str) -> bool:
+    """Whether `word` (lower case) may be a name: no English stop word, and neither a plain
+    nor a weak word (`Strength.NONE`)."""
+    return word not in english_stop_words() and load_plain_words().strength(word) is Strength.NONE
+
+
 def plain(word: str, words: PlainWords) -> bool:
     """Whether `word` (as written, punctuation around it allowed) is a plain word."""
     return words.strength(word) is Strength.PLAIN
