@@ -21,7 +21,7 @@ _LABEL_AFTER = re.compile(r"\s*(?:to\s*)?:")
 _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
 _COMPANY = re.compile(
     r"(?i)[\s,]*(?<!\w)(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
-    r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
+    r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|s/a|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
     r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli|a\.?ş)\b\.?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
@@ -82,17 +82,54 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
     `Ruggeri, Malatesta e Deledda SPA`, `Grupo Alameda`. Partners' surnames in a firm's
     name identify the firm, not a person the text is about."""
     firm = _FIRM_AFTER.match(text, end)
-    if (
-        firm
-        and _CONNECTOR.sub("", firm.group("form").lstrip(" \t\n,&"))[:1].isupper()
-        and "\n" not in text[end : firm.end()]
-        and not (
-            firm.group("form").strip(" \t\n,&.").lower() in _WORD_FORMS
-            and re.match(r"[ \t]+[a-z]", text[firm.end() :])  # `As discussed`: a sentence
-        )
-    ):
-        return True
+    if firm and "\n" not in text[end : firm.end()]:
+        form = firm.group("form")
+        if _CONNECTOR.sub("", form.lstrip(" \t\n,&"))[:1].isupper():
+            if not (
+                form.strip(" \t\n,&.").lower() in _WORD_FORMS
+                and re.match(r"[ \t]+[a-z]", text[firm.end() :])  # `As discussed`: a sentence
+            ):
+                return True
+        elif unmistakable_form(form):
+            return True  # `grupo alameda s.l.`, `polmex sp. z o.o.`: typed in lower case
     return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
+
+
+_UNMISTAKABLE = frozenset(
+    [
+        "inc",
+        "ltd",
+        "llc",
+        "llp",
+        "plc",
+        "gmbh",
+        "sarl",
+        "s.a.r.l",
+        "s.a.s",
+        "ltda",
+        "srl",
+        "s.r.l",
+        "s.l",
+        "s.a",
+        "s.p.a",
+        "sp.zo.o",
+        "spzoo",
+        "eireli",
+        "corp",
+        "a/s",
+        "aps",
+        "a.ş",
+        "s/a",
+    ]
+)
+"""Legal forms that are no word of a language (`ltda`, `s.r.l`, `gmbh`), so a firm's name is
+told by them in lower case too; `as`, `me`, `co`, `spa`, `e.g` are words and need a capital."""
+
+
+def unmistakable_form(form: str) -> bool:
+    """Whether `form` (as `_COMPANY` found it) is one of `_UNMISTAKABLE`, whatever its case."""
+    bare = re.sub(r"\s+", "", form.strip(" \t\n,&.")).lower()
+    return bare in _UNMISTAKABLE
 
 
 _CONNECTOR = re.compile(r"(?i)^(?:y|e|and)[ \t]+")
@@ -109,7 +146,11 @@ def overlaps_legal_form(text: str, start: int, end: int) -> bool:
     a word too (`as`, `co`) counts only in capitals (`AS`, `Co.`) and away from a sentence
     going on in lower case."""
     for form in _FORM.finditer(text, max(0, start - 12), min(len(text), end + 12)):
-        if form.end() <= start or form.start() >= end or not form.group(0)[:1].isupper():
+        if form.end() <= start or form.start() >= end:
+            continue
+        if not form.group(0)[:1].isupper():
+            if unmistakable_form(form.group(0)):
+                return True  # `aurora ltda`, `reid inc`
             continue
         word = form.group(0).strip(" .").lower()
         if word in _WORD_FORMS and not form.group(0).isupper():

@@ -11,7 +11,8 @@ of business text says are something else, whatever the words are:
 - the firm after the bar of a signature (`Psychiatric nurse | Akhtar, Hartley
   and O'Sullivan`) and the value of a field that names an organisation
   (`Insurer: Bupa`);
-- a reference or a version read as a place (`INV-2023`, `8.7.4`, `03.09.2019`);
+- a reference or a version read as a place (`INV-2023`, `8.7.4`, `03.09.2019`), a bank's
+  code after its label (`BIC: TGBATRIS`);
 - a log line's level and logger (`INFO auth.login`);
 - a brand named after its founder (`Louis Vuitton`, `Tim Hortons`, `Procter &
   Gamble`), a thing named after a place (`Brussels sprouts`, `panama hat`) and
@@ -84,6 +85,11 @@ _ORGANISATION_FIELD = re.compile(
 )
 _CODE = re.compile(r"[A-Z]{2,6}-\d{2,}|[\d\W_]+")
 """`INV-2023`, `SR-2026`, `8.7.4`, `03.09.2019`: a reference, a version or a date."""
+_BANK_CODE = re.compile(r"[A-Za-z]{6}[A-Za-z\d]{2}(?:[A-Za-z\d]{3})?")
+"""A BIC (SWIFT code): bank, country, location, maybe a branch; `TGBATRIS`, `BPOTBEB1`."""
+_BANK_CODE_LABEL = re.compile(
+    r"(?i)\b(?:bic|swift)(?:[ \t]*/[ \t]*(?:bic|swift))?(?:[ \t]+code)?[ \t]*[:#]?[ \t]*$"
+)
 _LOG_LEVEL = re.compile(r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL)\b")
 _DOTTED_IDENTIFIER = re.compile(r"[a-z]{2,}\.[a-z]{2,}")
 """`auth.login`, `notify.sms`: a logger's or a module's name, no person's."""
@@ -155,6 +161,7 @@ def not_a_name_or_place(text: str, start: int, end: int, entity_type: str) -> bo
         or _employer(before)
         or (entity_type == "LOCATION" and _CODE.fullmatch(value) is not None)
         or _log_words(value)
+        or (_BANK_CODE.fullmatch(value) is not None and _BANK_CODE_LABEL.search(before) is not None)
         or _inside(_brands(text), start, end)
         or _inside(_things(text), start, end)
         or _VENUE_AFTER_STREET.search(value) is not None

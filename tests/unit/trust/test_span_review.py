@@ -25,6 +25,8 @@ def _review(text: str, value: str, entity_type: str = "PERSON") -> bool:
         ("Glen Murray\nPsychiatric nurse | Akhtar, Hartley and O'Sullivan", "Akhtar", "PERSON"),
         ("Email: a@b.com\nInsurer: Bupa, member ID YBC579159047", "Bupa", "PERSON"),
         ("REFERENCE: INV-2023-54083", "INV-2023", "LOCATION"),
+        ("IBAN: FR46 5192 4127 7680 1703 2781 364 / BIC: TGBATRIS / Ref", "TGBATRIS", "PERSON"),
+        ("Swift code: BPOTBEB1XXX", "BPOTBEB1XXX", "LOCATION"),
         ("We are on version 8.7.4 now.", "8.7.4", "LOCATION"),
         ("2025-07-08T04:43:51Z INFO auth.login ok user=x", "INFO auth.login", "PERSON"),
         ("Analysts at Tim Hortons expect Wells Fargo to beat estimates", "Tim Hortons", "PERSON"),
@@ -47,6 +49,7 @@ def test_not_a_name_or_place(text: str, value: str, entity_type: str) -> None:
         ("The tenant is Yōko Watanabe and pays on time", "Yōko Watanabe", "PERSON"),
         ("Contact: Juan de la Cruz", "Juan de", "PERSON"),  # the surname goes on capitalised
         ("I live at 12 Baker Street, London", "Baker Street", "LOCATION"),
+        ("BIC: TGBATRIS, account holder MONTREAL", "MONTREAL", "LOCATION"),  # not after the label
         ("Emergency contact: Ōno Haruto (brother)", "Ōno Haruto", "PERSON"),
         ("Y ō k o  W a t a n a b e; social is two", "Y ō k o  W a t a n a b e", "PERSON"),
     ],

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from modelgw.trust.name_lists import NameLists
-from modelgw.trust.ner_review import overlaps_legal_form, person_named_as_org, plausible_person
+from modelgw.trust.ner_review import (
+    in_firm_name,
+    overlaps_legal_form,
+    person_named_as_org,
+    plausible_person,
+)
 from modelgw.trust.titles import is_title
 
 
@@ -51,6 +56,8 @@ def test_people_outside_a_titles_list_are_not_titles(text: str, value: str) -> N
         ("from Tecidos Vitória Ltda. today", "Vitória Ltda"),
         ("from Aceros Norte S.L. today", "S.L."),
         ("FROM BERGEN FISK AS, NORWAY", "BERGEN FISK AS"),
+        ("head of procurement | tecelagem aurora ltda.", "aurora ltda"),  # typed in lower case
+        ("in poland. reid inc confirmed it", "reid inc"),
     ],
 )
 def test_a_span_into_a_legal_form_is_a_firm(text: str, value: str) -> None:
@@ -63,6 +70,9 @@ def test_a_span_into_a_legal_form_is_a_firm(text: str, value: str) -> None:
         ("I met Lisa Coates as planned", "Lisa Coates"),  # `sa`, `co`, `as` inside words
         ("Anna Berg as discussed", "Anna Berg"),  # `as` is a word here
         ("Maria Inca arrives", "Maria"),
+        ("anna berg as discussed", "anna berg"),  # lower-case forms that are words need a capital
+        ("maria co-signed it", "maria"),
+        ("call tom lee e.g. tomorrow", "tom lee"),
     ],
 )
 def test_words_that_look_like_forms_are_not_firms(text: str, value: str) -> None:
@@ -108,3 +118,30 @@ def test_a_name_the_model_calls_an_organisation(
     names: NameLists, text: str, value: str, person: bool
 ) -> None:
     assert person_named_as_org(text, *_span(text, value), names) is person
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("dispute with grupo alameda s.l. / action items", "alameda"),
+        ("from: polmex sp. z o.o. / 77, ahmadu bello way", "polmex"),
+        ("das neves gomes s/a / condomínio", "neves gomes"),
+        ("spoke with Svenja Weiß from Anadolu Tekstil A.Ş.. Relocated", "Anadolu"),
+    ],
+)
+def test_a_name_before_a_legal_form_is_a_firm_in_any_case(text: str, value: str) -> None:
+    assert in_firm_name(text, *_span(text, value))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("dinner with maria silva as agreed", "maria silva"),
+        ("thanks anna berg, co-founder", "anna berg"),
+        ("Shipped to Berlin as agreed", "Berlin"),
+    ],
+)
+def test_a_word_that_is_a_form_too_after_a_name_in_lower_case_is_no_firm(
+    text: str, value: str
+) -> None:
+    assert not in_firm_name(text, *_span(text, value))
