@@ -6,8 +6,9 @@ detections of the whole text together (`finish` in `detection_plan` runs them
 in this order): a name grows over the surname particles at its edges
 (`name_edges`), the items of a list mostly of found names take their kind
 (`list_items`), a found name is masked at its other mentions (`name_echoes`),
-two spans of one kind a space or a wrapped line apart become one, and a number right
-after an address on its line is a phone number.
+two spans of one kind a space or a wrapped line apart become one, the line of
+words over an address block is its addressee, and a number right after an address on its
+line is a phone number.
 """
 
 from __future__ import annotations
@@ -17,13 +18,63 @@ import re
 from modelgw.trust import list_items, name_edges
 from modelgw.trust.detection import Detection
 from modelgw.trust.name_echoes import echoes
+from modelgw.trust.ner_review import in_firm_name, overlaps_legal_form
+from modelgw.trust.plain_words import unusual_word
 
 
 def grown(original: str, detections: list[Detection]) -> list[Detection]:
     """`detections` (sorted, no overlaps) after every pass below."""
-    kept = _with_particles(original, detections)
+    kept = _with_particles(original, _with_addressees(original, detections))
     kept = _with_echoes(original, _with_list_items(original, kept))
     return _join_neighbours(original, _with_numbers_after_addresses(original, kept))
+
+
+ADDRESSEE_SCORE = 0.6
+"""The score of the line above an address block read as the addressee's name."""
+
+_NAME_LINE = re.compile(
+    r"[ \t]*(?P<name>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*"
+    r"(?:[ \t]+[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*){1,3})[ \t]*"
+)
+"""Two to four words of letters alone on a line (`FERGUS PENHALIGON`, `Ana-Sofia Lima`)."""
+
+
+def _with_addressees(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` and a PERSON for the line right above an address block that is a name:
+    two to four words of one case (Title Case, ALL CAPS or lower case), none an ordinary
+    English or stop word, no firm's legal form, nothing found in it yet. An envelope, an
+    invoice's `Bill to:` and a signature put the person there (`FERGUS PENHALIGON` over
+    `1147 MARCHMONT ROAD`); a name no list holds is read by where it stands."""
+    more: list[Detection] = []
+    for index, d in enumerate(detections):
+        if d.entity_type != "ADDRESS" or original[: d.start].rstrip(" \t")[-1:] not in ("\n", ""):
+            continue
+        line_end = original.rfind("\n", 0, d.start)
+        if line_end <= 0:
+            continue
+        line_start = original.rfind("\n", 0, line_end) + 1
+        m = _NAME_LINE.fullmatch(original, line_start, line_end)
+        if m is None or (index and detections[index - 1].end > line_start):
+            continue
+        start, end = m.span("name")
+        if _addressee(original, start, end):
+            more.append(Detection("PERSON", start, end, ADDRESSEE_SCORE))
+    return _merged(detections, more)
+
+
+def _addressee(original: str, start: int, end: int) -> bool:
+    words = original[start:end].split()
+    one_case = (
+        all(w[:1].isupper() for w in words)
+        or all(w.isupper() for w in words)
+        or all(w.islower() for w in words)
+    )
+    return (
+        one_case
+        and all(unusual_word(w.lower()) for w in words)
+        and not overlaps_legal_form(original, start, end)
+        and not in_firm_name(original, start, end)
+    )
 
 
 PHONE_AFTER_ADDRESS_SCORE = 0.6

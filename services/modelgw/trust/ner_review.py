@@ -22,7 +22,8 @@ _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab":
 _COMPANY = re.compile(
     r"(?i)[\s,]*(?<!\w)(?:inc|ltd|llc|llp|plc|gmbh|ag|kg|ohg|e\.?\s?g|sa|s\.a|sas|s\.a\.s|sarl|s\.a\.r\.l"
     r"|bv|b\.v|nv|n\.v|ab|hb|oy|as|a/s|s/a|aps|sp\.?\s?z\s?o\.?\s?o|s\.?p\.?a|srl|s\.r\.l|s\.l|ltda"
-    r"|me|eireli|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli|a\.?ş)\b\.?"
+    r"|me|eireli|k\.k|corp|co|group|holding|& co|and sons|& sons|y asociados|e hijos|e figli"
+    r"|a\.?ş)\b\.?"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PARTNER = (
@@ -115,6 +116,7 @@ _UNMISTAKABLE = frozenset(
         "sp.zo.o",
         "spzoo",
         "eireli",
+        "k.k",
         "corp",
         "a/s",
         "aps",

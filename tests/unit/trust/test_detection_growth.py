@@ -1,4 +1,5 @@
-"""A number right after an address on its line is a phone number (`detection_growth`)."""
+"""What an address says of its neighbours (`detection_growth`): a number right after it on its
+line is a phone number, the name over an address block is its addressee."""
 
 from __future__ import annotations
 
@@ -46,4 +47,41 @@ def test_a_number_after_an_address_is_a_phone(text: str, address: str, number: s
     ],
 )
 def test_other_numbers_after_an_address_are_not(text: str, address: str) -> None:
+    assert _with_address(text, address) == [("ADDRESS", address)]
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "name"),
+    [
+        (
+            "BILL TO:\nFERGUS PENHALIGON\n1147 MARCHMONT ROAD\nKNOTTY ASH",
+            "1147 MARCHMONT ROAD\nKNOTTY ASH",
+            "FERGUS PENHALIGON",
+        ),
+        (
+            "Ship to:\n  Ngozi Okonkwo-Eze\n4 Allen Ave\nIkeja",
+            "4 Allen Ave\nIkeja",
+            "Ngozi Okonkwo-Eze",
+        ),
+        ("ngozi okonkwo\n4 allen ave, ikeja", "4 allen ave, ikeja", "ngozi okonkwo"),
+    ],
+)
+def test_the_name_over_an_address_block_is_its_addressee(
+    text: str, address: str, name: str
+) -> None:
+    assert _with_address(text, address) == [("PERSON", name), ("ADDRESS", address)]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Head Office\n1147 Marchmont Road\nLeeds", "1147 Marchmont Road\nLeeds"),  # words
+        ("Tecelagem Aurora Ltda.\nRua Augusta 5\nLisboa", "Rua Augusta 5\nLisboa"),  # a firm
+        ("Bill to:\n1147 Marchmont Road", "1147 Marchmont Road"),  # a label, not a name
+        ("Fergus Penhaligon lives at 1147 Marchmont Road", "1147 Marchmont Road"),  # same line
+        ("Fergus Penhaligon\n\n1147 Marchmont Road", "1147 Marchmont Road"),  # a blank between
+        ("fergus Penhaligon\n1147 Marchmont Road", "1147 Marchmont Road"),  # two cases
+    ],
+)
+def test_other_lines_over_an_address_are_not_addressees(text: str, address: str) -> None:
     assert _with_address(text, address) == [("ADDRESS", address)]

@@ -13,7 +13,7 @@ names from elsewhere and names in lower case or ALL CAPS. From the name lists
 - in Title Case, a word no list or dictionary holds before a listed surname
   (`Onveer Reddy`: a given name from where the lists do not reach);
 - a lone given name after words that introduce a person (`my name is anna`,
-  `Hi Scott,`);
+  `Hi Scott,`), a lone listed name before a verb a person does (`Blackwood still owes`);
 - two or more listed surnames in a list (`West, Linke, Bates and Lantz`).
 """
 
@@ -68,6 +68,14 @@ _PERSON_TAKERS = re.compile(
     r"|attention:?)\s+$"
 )
 """Words after which a lone listed name is a person (`remind mazzola`, `via assistant RHYS`)."""
+_PERSON_VERB_AFTER = re.compile(
+    r"(?i)[ \t]+(?:(?:still|also|then|has|had|just|already)[ \t]+)?(?:asked|asks|declined"
+    r"|owes|owed|confirmed|agreed|said|says|replied|wrote|emailed|e-mailed|phoned|rang"
+    r"|approved|signed|accepted|requested|complained|apologi[sz]ed|promised|insisted|prefers"
+    r"|wants|thinks)\b"
+)
+"""Verbs whose subject is a person: a lone listed name before one is a person (`Blackwood
+still owes`, `Domínguez declined`, `THIBODEAUX ASKED`)."""
 _ITEM_OR_SPEAKER = re.compile(
     r"(?m)^[ \t]*(?:[-*\u2022][ \t]+|\d{1,2}[.)][ \t]+|\[[\d:]+\][ \t]*)$"
 )
@@ -150,14 +158,17 @@ class NamesByCaseRecognizer(RegexRecognizer):
 
     def _lone(self, text: str, words: list[_Word], i: int) -> bool:
         """A single listed name where a person stands: after a word that takes one
-        (`remind mazzola`), at a list item's or chat line's start before a lower-case word or
-        a role (`- deepika books`, `fergus (agent):`). It must be no English or everyday word."""
+        (`remind mazzola`), before a verb a person does (`Blackwood still owes`), at a list
+        item's or chat line's start before a lower-case word or a role (`- deepika books`,
+        `fergus (agent):`). It must be no English or everyday word."""
         start, end, written, lower = words[i]
         if len(lower) < 3 or lower in self._names.english or lower in self._names.common:
             return False
         if not (self._first(lower) or self._last(lower)):
             return False
         if _PERSON_TAKERS.search(text, max(0, start - 24), start):
+            return True
+        if _PERSON_VERB_AFTER.match(text, end):
             return True
         if _ROLE_AFTER.match(text, end):
             return True
