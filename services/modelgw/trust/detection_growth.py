@@ -6,7 +6,8 @@ detections of the whole text together (`finish` in `detection_plan` runs them
 in this order): a name grows over the surname particles at its edges
 (`name_edges`), the items of a list mostly of found names take their kind
 (`list_items`), a found name is masked at its other mentions (`name_echoes`),
-two spans of one kind a space or a wrapped line apart become one, the line of
+two spans of one kind a space or a wrapped line apart become one, a town with its
+postcode takes the street before it (`streets_before_towns`), the line of
 words over an address block is its addressee, and a number right after an address on its
 line is a phone number.
 """
@@ -20,11 +21,13 @@ from modelgw.trust.detection import Detection
 from modelgw.trust.name_echoes import echoes
 from modelgw.trust.ner_review import in_firm_name, overlaps_legal_form
 from modelgw.trust.plain_words import unusual_word
+from modelgw.trust.streets_before_towns import streets_before_towns
 
 
 def grown(original: str, detections: list[Detection]) -> list[Detection]:
     """`detections` (sorted, no overlaps) after every pass below."""
-    kept = _with_particles(original, _with_addressees(original, detections))
+    kept = _with_streets_before_towns(original, detections)
+    kept = _with_particles(original, _with_addressees(original, kept))
     kept = _with_echoes(original, _with_list_items(original, kept))
     return _join_neighbours(original, _with_numbers_after_addresses(original, kept))
 
@@ -37,6 +40,26 @@ _NAME_LINE = re.compile(
     r"(?:[ \t]+[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*){1,3})[ \t]*"
 )
 """Two to four words of letters alone on a line (`FERGUS PENHALIGON`, `Ana-Sofia Lima`)."""
+
+
+def _with_streets_before_towns(original: str, detections: list[Detection]) -> list[Detection]:
+    """`detections` with each address read leftwards from a town and its postcode (see
+    `streets_before_towns`) in place of what it covers: the town, the country, a street
+    word the model took for a name (`Peremohy`)."""
+    addresses = streets_before_towns(original, detections)
+    if not addresses:
+        return detections
+    kept = list(detections)
+    for address in addresses:
+        start, end = address.start, address.end
+        inside = [d for d in kept if d.start < end and start < d.end]
+        start = min([start, *(d.start for d in inside)])
+        end = max([end, *(d.end for d in inside)])
+        kept = [d for d in kept if d not in inside]
+        kept.append(
+            Detection("ADDRESS", start, end, max([address.score, *(d.score for d in inside)]))
+        )
+    return sorted(kept, key=lambda d: d.start)
 
 
 def _with_addressees(original: str, detections: list[Detection]) -> list[Detection]:

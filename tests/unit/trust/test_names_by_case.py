@@ -192,3 +192,32 @@ def test_no_lone_word_before_a_verb_unless_listed_and_no_english_word(
     recognizer: NamesByCaseRecognizer, text: str, word: str
 ) -> None:
     assert word not in found(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ON 3 MAY KWAMBOKA GITAU WROTE: THE INVOICE IS WRONG.", "KWAMBOKA GITAU"),
+        ("SIGNED, TAIMUR MAHBEER, HEAD OF OPERATIONS", "TAIMUR MAHBEER"),
+        ("Assigned to Faraja Msuya (Tier 2).", "Faraja Msuya"),
+    ],
+)
+def test_unknown_words_where_a_person_stands_are_a_name(
+    recognizer: NamesByCaseRecognizer, text: str, name: str
+) -> None:
+    assert name in found(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Zorbix Quantel shipped the parts.", "Quantel"),  # no person's word or verb by it
+        ("ON 3 MAY THE INVOICE WROTE ITSELF", "INVOICE"),  # ordinary words
+        ("remind zorbix quantel wrote", "quantel"),  # lower case: as often a product or a handle
+        ("Assigned to Zorbix Quantel Ltd.", "Quantel"),  # a firm (its legal form)
+    ],
+)
+def test_unknown_words_elsewhere_are_no_name(
+    recognizer: NamesByCaseRecognizer, text: str, word: str
+) -> None:
+    assert not [name for name in found(recognizer, text) if word in name]

@@ -14,6 +14,8 @@ names from elsewhere and names in lower case or ALL CAPS. From the name lists
   (`Onveer Reddy`: a given name from where the lists do not reach);
 - a lone given name after words that introduce a person (`my name is anna`,
   `Hi Scott,`), a lone listed name before a verb a person does (`Blackwood still owes`);
+- two or three words no list or dictionary holds, written alike, after a word that
+  takes a person or before a verb a person does (`KWAMBOKA GITAU WROTE:`);
 - two or more listed surnames in a list (`West, Linke, Bates and Lantz`).
 """
 
@@ -26,6 +28,7 @@ from modelgw.trust.name_edges import SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.stop_words import english_stop_words
 
 _WORD = LetterPattern(r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*\.?(?!\w)")
 _INTRODUCERS = (
@@ -45,6 +48,7 @@ _INTRODUCERS = (
     "thanks,",
     "thanks",
     "signed",
+    "signed,",
     "call me",
     "patient",
     "customer",
@@ -64,8 +68,8 @@ _INTRODUCER = re.compile(
 )
 _PERSON_TAKERS = re.compile(
     r"(?i)(?:^|(?<=[\s,.;:!?(]))(?:remind|ask|tell|thank|thanks to|cc|ping|spoke with|spoke to"
-    r"|talked to|met with|meet with|assistant|agent|colleague|manager|contact person|attn:?"
-    r"|attention:?)\s+$"
+    r"|talked to|met with|meet with|assigned to|assistant|agent|colleague|manager|contact person"
+    r"|attn:?|attention:?)\s+$"
 )
 """Words after which a lone listed name is a person (`remind mazzola`, `via assistant RHYS`)."""
 _PERSON_VERB_AFTER = re.compile(
@@ -142,6 +146,11 @@ class NamesByCaseRecognizer(RegexRecognizer):
             if self._unlisted_given(text, words, i):  # `Onveer Reddy`, `Nurbanu Bilgin`
                 spans.append((words[i][0], words[i + 1][1] - words[i + 1][2].endswith(".")))
                 i += 2
+                continue
+            end = self._framed(text, words, i)
+            if end is not None:  # `KWAMBOKA GITAU WROTE:`, `signed, Taimur Mahbeer`
+                spans.append((words[i][0], words[end][1]))
+                i = end + 1
                 continue
             if (self._first(words[i][3]) and _introduced(text, words[i][0])) or self._lone(
                 text, words, i
@@ -283,6 +292,41 @@ class NamesByCaseRecognizer(RegexRecognizer):
             self._last(surname[3])
             and surname[3] not in names.common
             and surname[3] not in names.english
+        )
+
+    def _framed(self, text: str, words: list[_Word], i: int) -> int | None:
+        """The index of the last word of a name of two or three words no list or dictionary
+        holds, written alike (Title Case or ALL CAPS), where a person stands: after a word
+        that takes one (`remind`, `signed,`, `spoke with`) or before a verb a person does
+        (`KWAMBOKA GITAU WROTE`). Where nothing says a person stands there, unknown words
+        are as often a firm, a product or a place."""
+        end = i
+        while (
+            end + 1 < len(words)
+            and end - i < 2
+            and _adjacent(text, words[end], words[end + 1])
+            and self._unheard(words[end + 1])
+            and _same_case(words[i][2], words[end + 1][2])
+        ):
+            end += 1
+        if end == i or not self._unheard(words[i]) or words[i][2].islower():
+            return None
+        start = words[i][0]
+        if _PERSON_TAKERS.search(text, max(0, start - 24), start) or _INTRODUCER.search(
+            text, max(0, start - 24), start
+        ):
+            return end
+        return end if _PERSON_VERB_AFTER.match(text, words[end][1]) else None
+
+    def _unheard(self, word: _Word) -> bool:
+        """No English, everyday or stop word, nor an initial: a name's word or a stranger."""
+        lower = word[3]
+        return (
+            len(lower) > 2
+            and not word[2].endswith(".")
+            and lower not in self._names.english
+            and lower not in self._names.common
+            and lower not in english_stop_words()
         )
 
     def _surname(self, word: _Word, titled: bool, *, after_particle: bool) -> bool:
