@@ -3,7 +3,8 @@
 The small English model reads capitals as names: a form label (`Sent:`,
 `Bill to:`), an acronym title-cased from ALL CAPS (`SSN`, `DRAFT`), a song
 or book title in quotes (`'Moby Dick'`), a job title on a signature line
-(`Accountant`), a company (`Lecomte SARL`). Masking those costs the model its
+(`Accountant`), a company (`Lecomte SARL`), words of a sentence in another language
+(`Beni şu numaradan ...`, `L'adresse de livraison`). Masking those costs the model its
 context and buys no privacy. A PERSON span is kept unless one of these
 holds; anything a name list knows as a name is kept regardless. The other way round, a
 name the model has never seen it often calls an organisation; `person_named_as_org` takes
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 import re
 
+from modelgw.trust.name_edges import SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.plain_words import unusual_word
+from modelgw.trust.stop_words import foreign_stop_words
 
 _LABEL_AFTER = re.compile(r"\s*(?:to\s*)?:")
 _QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
@@ -55,6 +58,8 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     known = sum(_listed(w, names) for w in words)
     if _quoted(text, start, end) or in_firm_name(text, start, end) or _COMPANY.search(value):
         return False
+    if len(words) > 1 and in_another_language(value, names):
+        return False  # `Beni şu` (numaradan ...), `L'adresse de livraison`: a sentence
     if len(words) == 1:
         if _LABEL_AFTER.match(text, end) and words[0] not in names.last:
             return False  # `Sent:`, `Date:`, `Bill to:`
@@ -64,6 +69,38 @@ def plausible_person(text: str, start: int, end: int, names: NameLists) -> bool:
     if value.isupper():
         return known >= 1  # `MEETING MOVED`, `LEGAL WANTS`: title-cased capitals
     return known >= 1 or not all(w in names.english for w in words)
+
+
+_FRENCH_ARTICLE = re.compile(r"(?<![^\W\d_])[Ll]['\u2019][a-zà-ÿ]")
+"""`l'adresse`, `L'équipe`: the article before a common noun (a firm's `L'Oréal` is capital)."""
+
+
+def in_another_language(value: str, names: NameLists) -> bool:
+    """Whether `value`, read as a name, is words of a sentence in another language: an
+    elided French article (`L'adresse`), or a function word of another language in lower
+    case after a capitalised word (`Beni şu`, see `_function_word`)."""
+    if _FRENCH_ARTICLE.search(value):
+        return True
+    written = _WORD.findall(value)
+    return (
+        written[:1] != []
+        and written[0][:1].isupper()
+        and any(w.islower() and _function_word(w, names) for w in written[1:])
+    )
+
+
+def _function_word(word: str, names: NameLists) -> bool:
+    """A stop word of another language (`şu`, `jest`, `und`) that is no surname particle,
+    no English word and no listed name. Written in lower case after a capitalised word
+    (`Beni şu`), it is a sentence in that language, not a name (`Uma Castillo`, `Era
+    Zellweger` are capitalised; in ALL CAPS or lower case nothing tells them apart)."""
+    return (
+        word in foreign_stop_words()
+        and word not in SURNAME_PARTICLES
+        and word not in names.english
+        and word not in names.first
+        and word not in names.last  # as written: `şu` folds to the surname `Su`
+    )
 
 
 _IMPERATIVE = re.compile(

@@ -22,13 +22,34 @@ or a street (`O'Brien`, `'s-Hertogenbosch` end otherwise); no stop-word list hol
 @cache
 def english_stop_words() -> frozenset[str]:
     """The words of `spacy.lang.en.stop_words.STOP_WORDS`, as installed."""
+    return stop_words("en")
+
+
+FOREIGN_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl", "pl", "tr", "sv", "da", "nb", "cs", "ro")
+"""The languages whose function words `foreign_stop_words` gathers: those of the business
+text the gateway sees most after English, whose greetings and sign-offs (`Beni şu
+numaradan ...`) the English model reads as names."""
+
+
+@cache
+def foreign_stop_words() -> frozenset[str]:
+    """Stop words of `FOREIGN_LANGUAGES` that are no English stop word."""
+    words: set[str] = set()
+    for language in FOREIGN_LANGUAGES:
+        words |= stop_words(language)
+    return frozenset(words - english_stop_words())
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """The words of `spacy.lang.<language>.stop_words.STOP_WORDS`, as installed (each of
+    these modules is plain Python: nothing of spaCy is imported)."""
     package = importlib.util.find_spec("spacy")  # finds the package without importing it
     if package is None or package.origin is None:
         raise ModuleNotFoundError("spaCy is not installed (the trust layer needs it)")
-    path = Path(package.origin).parent / "lang" / "en" / "stop_words.py"
-    spec = importlib.util.spec_from_file_location("modelgw_spacy_en_stop_words", path)
+    path = Path(package.origin).parent / "lang" / language / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"modelgw_spacy_{language}_stop_words", path)
     if spec is None or spec.loader is None:
-        raise ModuleNotFoundError(f"cannot load spaCy's English stop words from {path}")
+        raise ModuleNotFoundError(f"cannot load spaCy's {language} stop words from {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return frozenset(module.STOP_WORDS)

@@ -145,3 +145,34 @@ def test_a_word_that_is_a_form_too_after_a_name_in_lower_case_is_no_firm(
     text: str, value: str
 ) -> None:
     assert not in_firm_name(text, *_span(text, value))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Teslimat adresi: Moda Mah. Beni şu numaradan arayin 0503 845 06 91.", "Beni şu"),
+        (
+            "Bérénice confirmed. L'adresse de livraison est: 36, allée des Peupliers",
+            "L'adresse de livraison",
+        ),
+    ],
+)
+def test_words_of_a_sentence_in_another_language_are_no_name(
+    names: NameLists, text: str, value: str
+) -> None:
+    assert not plausible_person(text, *_span(text, value), names)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Assigned to Uma Castillo (Tier 2).", "Uma Castillo"),  # `uma`: capitalised, a name
+        ("Our rep Era Zellweger closed the deal.", "Era Zellweger"),
+        ("Contact Maria de Souza today", "Maria de Souza"),  # `de`: a surname's particle
+        ("Ask Anna Berg today", "Anna Berg"),
+    ],
+)
+def test_names_with_words_that_are_function_words_elsewhere_stay(
+    names: NameLists, text: str, value: str
+) -> None:
+    assert plausible_person(text, *_span(text, value), names)

@@ -26,7 +26,7 @@ import re
 from modelgw.trust.ascii_letters import LetterPattern
 from modelgw.trust.name_edges import SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
-from modelgw.trust.ner_review import in_firm_name
+from modelgw.trust.ner_review import in_another_language, in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
 from modelgw.trust.stop_words import english_stop_words
 
@@ -163,7 +163,12 @@ class NamesByCaseRecognizer(RegexRecognizer):
             for s in self._surname_lists(text, words)
             if not any(a < s[1] and s[0] < b for a, b in taken)
         )
-        return [s for s in spans if not in_firm_name(text, *s)]
+        return [
+            s
+            for s in spans
+            if not in_firm_name(text, *s)
+            and not in_another_language(text[s[0] : s[1]], self._names)
+        ]
 
     def _lone(self, text: str, words: list[_Word], i: int) -> bool:
         """A single listed name where a person stands: after a word that takes one
