@@ -39,6 +39,7 @@ def found(recognizer: NamesInContextRecognizer, text: str) -> list[str]:
         ),
         # Directory order, surname first.
         ("1) MORITA, Haruki (lead)", ["MORITA, Haruki"]),
+        ("team:\n- kowalczyk, ottilie (driver)\n- nowak", ["kowalczyk, ottilie"]),  # an item
         # The speaker of a transcript line.
         ("[10:02] Adaeze (agent): how can I help?", ["Adaeze"]),
         # A listed given name on its own, in Title Case.
@@ -73,6 +74,7 @@ def test_names_found_by_their_layout(
         "It concerns the Jira Service Management rollout.",
         "Analysts at Procter & Gamble expect growth.",
         "contact the support team <support@example.com>",
+        "we sent it to kowalczyk, ottilie said later",  # lower case inside a sentence
     ],
 )
 def test_no_names_here(recognizer: NamesInContextRecognizer, text: str) -> None:

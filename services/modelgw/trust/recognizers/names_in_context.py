@@ -6,7 +6,8 @@ written one name at a time, and the layout says they are people:
 
 - lists of surnames (`Rinaldi, Krüger, Figueiredo and Hendricks`, in any
   case; two-word items such as `Núñez Vázquez` too);
-- directory order, surname first (`GUIMARÃES, Lívia`, `Ashworth, Rhys`);
+- directory order, surname first (`GUIMARÃES, Lívia`, `Ashworth, Rhys`; in lower case
+  only as a line or a list item of its own: `- wiśniewska, małgorzata (driver)`);
 - the speaker of a chat or a transcript line (`[15:49] Karthik (agent):`);
 - a listed given name in Title Case on its own (`Notes: Thibault asked`,
   `(Jörg)`), unless the word is an ordinary or a technical word too;
@@ -32,6 +33,21 @@ _SEP = rf"(?:[ \t]*[,;][ \t]*(?:{_CONNECTOR}[ \t]+)?|[ \t]+{_CONNECTOR}[ \t]+)"
 _LIST = CaselessPattern(rf"(?<![\w'\-]){_ITEM}(?:{_SEP}{_ITEM}){{1,15}}(?![\w'\-])")
 _SPLIT = re.compile(_SEP, re.IGNORECASE)
 _LAST_FIRST = LetterPattern(rf"(?<![\w'\-])(?P<last>{_W}),[ \t]+(?P<first>{_W})(?![\w'\-])")
+_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]+|\d{1,2}[.)][ \t]+)?$")
+_ITEM_END = re.compile(r"[ \t]*(?:\(|;|$|\n)")
+
+
+def _alone_on_its_line(text: str, match: re.Match[str]) -> bool:
+    """Whether a `surname, given` pair is a line or a list item of its own, maybe with a role
+    after it (`- wiśniewska, małgorzata (driver)`): in lower case, where the capitals do not
+    say it is a name, the layout must (`berlin, paris` in a sentence is two places)."""
+    start = match.start()
+    return (
+        _ITEM_START.search(text, max(0, start - 8), start) is not None
+        and _ITEM_END.match(text, match.end()) is not None
+    )
+
+
 _SPEAKER = re.compile(
     rf"(?m)^[ \t]*(?:\[[\d:.apmAPM ]{{4,11}}\][ \t]*)?(?P<name>{_W}(?:[ \t]{_W}){{0,2}})"
     r"[ \t]*(?:\([^()\n]{1,24}\))?[ \t]*:"
@@ -144,7 +160,10 @@ class NamesInContextRecognizer(RegexRecognizer):
                 and not self._plain(last.lower())
                 and self._listed(first.lower())
                 and not self._plain(first.lower())
-                and (last[0].isupper() and first[0].isupper())
+                and (
+                    (last[0].isupper() and first[0].isupper())
+                    or (last.islower() and first.islower() and _alone_on_its_line(text, m))
+                )
             ):
                 spans.append(m.span())
         return spans
