@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from modelgw.api.v1 import audit_pb2, audit_pb2_grpc
 from modelgw.audit.checkpoints import Verifier
 from modelgw.audit.convert import record_to_pb
+from modelgw.audit.pacing import AT_ONCE, Pacing
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.rows import record_from_row
 from modelgw.audit.sender import RemoteTarget, SpoolSender
@@ -90,7 +91,7 @@ class RecordingTarget:
         self.batches: list[int] = []
         self.receipts: list[AppendResult] = []
 
-    async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
+    async def deliver(self, payloads: Sequence[bytes], pacing: Pacing = AT_ONCE) -> AppendResult:
         self.batches.append(len(payloads))
         receipt = await self._inner.deliver(payloads)
         self.receipts.append(receipt)

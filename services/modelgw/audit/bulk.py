@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Integer, LargeBinary, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from modelgw.audit.pacing import AT_ONCE, Pacing
 from modelgw.audit.tables import audit_records
 
 if TYPE_CHECKING:
@@ -70,9 +71,14 @@ def is_data_error(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.PostgresError) and state[:2] in {"22", "23"}
 
 
-async def insert_rows(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_rows(
+    conn: AsyncConnection, rows: Sequence[dict[str, Any]], pacing: Pacing = AT_ONCE
+) -> None:
     if conn.dialect.name != "postgresql":
-        await conn.execute(_INSERT, list(rows))
+        # In parts: building each row's parameters is Python on the loop's thread (`pacing`).
+        for start in range(0, len(rows), pacing.every):
+            await conn.execute(_INSERT, list(rows[start : start + pacing.every]))
+            await pacing.after(start + pacing.every)
         return
     # Here, not with the module: a gateway auditing to SQLite has no use for asyncpg (issue 19).
     import asyncpg

@@ -27,6 +27,7 @@ from modelgw.audit.chain import GENESIS_HASH, record_hash
 from modelgw.audit.checkpoints import PURGE
 from modelgw.audit.crypto import RawContentUnreadable, TenantKeys
 from modelgw.audit.migrate import current_revision, migrate, missing_scopes, scope_hint
+from modelgw.audit.pacing import AT_ONCE, Pacing
 from modelgw.audit.raw import RawVault
 from modelgw.audit.records import AuditRecord
 from modelgw.audit.rows import content_fingerprint, record_from_row, row_from_record
@@ -125,7 +126,7 @@ class AuditStore:
 
     # -- ingest ---------------------------------------------------------------------------
     async def append(
-        self, records: Sequence[AuditRecord], *, dead_letter: bool = True
+        self, records: Sequence[AuditRecord], *, dead_letter: bool = True, pacing: Pacing = AT_ONCE
     ) -> AppendResult:
         """Store records; duplicates (same tenant and request id) are ignored, not errors.
 
@@ -160,7 +161,8 @@ class AuditStore:
             rejected = await self._differing_duplicates(conn, records, fresh)
             duplicates = len(records) - len(fresh) - len(rejected)
             chain = dict(heads)
-            for record in fresh:
+            for index, record in enumerate(fresh, start=1):
+                await pacing.after(index)  # the loop may serve requests too (`pacing`)
                 try:
                     row = await self._row(conn, record)
                 except RawContentUnreadable as exc:
@@ -172,7 +174,7 @@ class AuditStore:
             if rows:
                 try:
                     async with conn.begin_nested():
-                        await insert_rows(conn, rows)
+                        await insert_rows(conn, rows, pacing)
                     return await self._result(conn, len(rows), duplicates, rejected, dead_letter)
                 except (RowRejected, DBAPIError) as exc:
                     if isinstance(exc, DBAPIError) and is_connection_error(exc):

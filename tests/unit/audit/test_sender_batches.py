@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from modelgw.audit.pacing import AT_ONCE, BACKGROUND
 from modelgw.audit.sender import SpoolSender
 from modelgw.audit.spool import Spool
 from modelgw.common.config.audit import SpoolConfig
@@ -81,6 +82,29 @@ async def test_records_that_waited_long_enough_already_go_at_once(tmp_path: Path
         await _wait_for(lambda: target.batches, timeout_s=5.0)
         assert time.monotonic() - started < 0.7  # not another second
         assert target.batches == [[b"r0", b"r1", b"r2"]]
+    finally:
+        task.cancel()
+    spool.close()
+
+
+async def test_a_sender_pauses_for_requests_only_while_it_keeps_up(tmp_path: Path) -> None:
+    """`BACKGROUND` for a batch of this moment, `AT_ONCE` for records older than the batch
+    wait and `behind_s` (a backlog), and while someone drains. (`behind_s` is 1 s here, not
+    `BEHIND_S`, so that a loaded machine's scheduling delays cannot make `new` a backlog.)"""
+    spool, target = _spool(tmp_path), FlakyTarget()
+    await spool.append(b"old")
+    await asyncio.sleep(0.05 + 1.0 + 0.1)  # older than the wait and the slack
+    sender = SpoolSender(
+        spool, target, batch_size=100, retry_max_s=0.05, batch_wait_s=0.05, behind_s=1.0
+    )
+    task = asyncio.create_task(sender.run())
+    try:
+        await _wait_for(lambda: target.batches, timeout_s=5.0)
+        await spool.append(b"new")
+        await _wait_for(lambda: len(target.batches) == 2, timeout_s=5.0)
+        await spool.append(b"drained")
+        assert await sender.drain(5.0)
+        assert target.pacings == [AT_ONCE, BACKGROUND, AT_ONCE]
     finally:
         task.cancel()
     spool.close()

@@ -11,6 +11,7 @@ import pytest
 
 from modelgw.api.v1 import audit_pb2
 from modelgw.audit.crypto import TenantKeys
+from modelgw.audit.pacing import AT_ONCE, Pacing
 from modelgw.audit.pseudonyms import Pseudonyms
 from modelgw.audit.sender import SpoolSender
 from modelgw.audit.sink import RecordGuard, SpoolAuditSink
@@ -29,11 +30,13 @@ class FlakyTarget:
     def __init__(self) -> None:
         self.down = False
         self.batches: list[list[bytes]] = []
+        self.pacings: list[Pacing] = []
 
-    async def deliver(self, payloads: Sequence[bytes]) -> AppendResult:
+    async def deliver(self, payloads: Sequence[bytes], pacing: Pacing = AT_ONCE) -> AppendResult:
         if self.down:
             raise ConnectionError("store down")
         self.batches.append(list(payloads))
+        self.pacings.append(pacing)
         return AppendResult(stored=len(payloads))
 
 
