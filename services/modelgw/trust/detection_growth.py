@@ -34,6 +34,9 @@ def grown(original: str, detections: list[Detection]) -> list[Detection]:
 
 ADDRESSEE_SCORE = 0.6
 """The score of the line above an address block read as the addressee's name."""
+_ADDRESSEE_REACH = 120
+"""How far back the line above an address is looked for (a name's line is short; a
+text of many addresses costs no quadratic time)."""
 
 _NAME_LINE = re.compile(
     r"[ \t]*(?P<name>[^\W\d_][^\W\d_'\u2019\-]*(?:['\u2019\-][^\W\d_]+)*"
@@ -70,12 +73,12 @@ def _with_addressees(original: str, detections: list[Detection]) -> list[Detecti
     `1147 MARCHMONT ROAD`); a name no list holds is read by where it stands."""
     more: list[Detection] = []
     for index, d in enumerate(detections):
-        if d.entity_type != "ADDRESS" or original[: d.start].rstrip(" \t")[-1:] not in ("\n", ""):
+        if d.entity_type != "ADDRESS":
             continue
-        line_end = original.rfind("\n", 0, d.start)
-        if line_end <= 0:
-            continue
-        line_start = original.rfind("\n", 0, line_end) + 1
+        line_end = original.rfind("\n", max(0, d.start - _ADDRESSEE_REACH), d.start)
+        if line_end <= 0 or original[line_end + 1 : d.start].strip(" \t"):
+            continue  # the address does not start its line, or no line is above it
+        line_start = original.rfind("\n", max(0, line_end - _ADDRESSEE_REACH), line_end) + 1
         m = _NAME_LINE.fullmatch(original, line_start, line_end)
         if m is None or (index and detections[index - 1].end > line_start):
             continue

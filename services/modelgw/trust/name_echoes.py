@@ -16,6 +16,8 @@ tell `mark` from `lieselotte`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 from modelgw.trust.plain_words import Strength, load_plain_words
 
@@ -37,32 +39,47 @@ def echoed_words(original: str, persons: list[tuple[int, int]]) -> frozenset[str
 def echoes(
     original: str, persons: list[tuple[int, int]], taken: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
-    """Other occurrences of `persons`' words that no span in `taken` touches."""
+    """Other occurrences of `persons`' words that no span in `taken` (sorted by start) touches."""
     wanted = echoed_words(original, persons)
     if not wanted:
         return []
     folded = {w.lower() for w in wanted}
-    if original.isascii() and not _elsewhere(original.lower(), folded, taken):
+    touches = _Touches(taken)
+    if original.isascii() and not _elsewhere(original.lower(), folded, touches):
         return []
     found: list[tuple[int, int]] = []
     for m in _WORD.finditer(original):
         word = m.group(0)
         if word.lower() not in folded or not (word in wanted or word[0].isupper()):
             continue
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        if touches(m.start(), m.end()):
             continue
         found.append(m.span())
     return found
 
 
-def _elsewhere(lower: str, folded: set[str], taken: list[tuple[int, int]]) -> bool:
+class _Touches:
+    """Whether a range overlaps one of `taken` (sorted by start), by bisection: a text of
+    thousands of names costs no quadratic time. The spans before the range's end overlap
+    it if the furthest end among them passes its start."""
+
+    def __init__(self, taken: list[tuple[int, int]]) -> None:
+        self._starts = [a for a, _ in taken]
+        self._furthest = list(accumulate((b for _, b in taken), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        index = bisect_left(self._starts, end) - 1
+        return index >= 0 and self._furthest[index] > start
+
+
+def _elsewhere(lower: str, folded: set[str], touches: _Touches) -> bool:
     """Whether a word of `folded` occurs in `lower` (an ASCII text lower-cased, so at the
     same offsets) outside every span of `taken`: an echo is such an occurrence, and on most
     texts there is none, so the scan of every word of the text is spared."""
     for word in folded:
         at = lower.find(word)
         while at >= 0:
-            if not any(a < at + len(word) and at < b for a, b in taken):
+            if not touches(at, at + len(word)):
                 return True
             at = lower.find(word, at + 1)
     return False

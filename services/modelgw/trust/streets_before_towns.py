@@ -48,6 +48,8 @@ _LEAD = re.compile(r"(?i)(?:^|\b(?:at|to|is|in|address|of)|[:(])[ \t]*$")
 """What may stand right before an address's first part: `arrived at`, `ship it to`,
 `new address is`, `Address:`, a line's start."""
 _MOST_PARTS = 4
+_REACH = 240
+"""How far before a town its street may begin: four parts of a few words each, with room."""
 _TOKEN = re.compile(r"\S+")
 
 
@@ -73,12 +75,18 @@ def streets_before_towns(original: str, detections: Sequence[Detection]) -> list
 
 
 def _street_start(original: str, town_start: int) -> int | None:
-    """Where the street of the town at `town_start` begins, if the parts before it are one."""
-    line_start = original.rfind("\n", 0, town_start) + 1
-    before = original[line_start:town_start].rstrip(" \t")
+    """Where the street of the town at `town_start` begins, if the parts before it are one.
+
+    Reads at most `_REACH` characters back (a line of a thousand towns costs a thousand short
+    reads, not a thousand reads of the line)."""
+    reach = max(0, town_start - _REACH)
+    newline = original.rfind("\n", reach, town_start)
+    origin = newline + 1 if newline >= 0 else reach
+    at_line_start = newline >= 0 or reach == 0
+    before = original[origin:town_start].rstrip(" \t")
     if not before.endswith(","):
         return None
-    lower_line = _lower_case_line(original, line_start)
+    lower_line = _lower_case_line(original, origin, town_start)
     numbered = worded = False
     start: int | None = None
     end = len(before) - 1  # the comma before the town
@@ -93,8 +101,10 @@ def _street_start(original: str, town_start: int) -> int | None:
         worded = worded or any(
             _WORD.fullmatch(t.group(0)) and t.group(0).lower() not in _MONTHS for t in kept
         )
-        if numbered and worded and _LEAD.search(before, 0, kept[0].start()):
-            start = line_start + kept[0].start()
+        first = kept[0].start()
+        led = _LEAD.search(before, max(0, first - 24), first) if first or at_line_start else None
+        if numbered and worded and led:
+            start = origin + first
         if taken < len(tokens) or comma < 0 or count == _MOST_PARTS:
             break
         end = comma
@@ -125,7 +135,7 @@ def _house_number(token: str) -> bool:
     return any(c.isdigit() for c in token) and not _YEAR.fullmatch(token)
 
 
-def _lower_case_line(original: str, line_start: int) -> bool:
-    line_end = original.find("\n", line_start)
-    line = original[line_start : len(original) if line_end < 0 else line_end]
-    return line.islower()
+def _lower_case_line(original: str, origin: int, town_start: int) -> bool:
+    """Whether the line around the town (within `_REACH` of it) is typed in lower case."""
+    line_end = original.find("\n", town_start, town_start + _REACH)
+    return original[origin : town_start + _REACH if line_end < 0 else line_end].islower()

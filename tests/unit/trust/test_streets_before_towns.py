@@ -87,3 +87,21 @@ def test_the_address_takes_what_the_detectors_found_inside_it() -> None:
     ]
     out = [(d.entity_type, text[d.start : d.end]) for d in grown(text, found)]
     assert out == [("ADDRESS", "prosp. Peremohy, 152, Vinnytsia, 07559")]
+
+
+def test_every_address_of_a_long_line_is_read_within_its_reach() -> None:
+    """Each town reads back only so far (a line of many towns costs no quadratic time): the
+    addresses of a long line are each found, and a street whose start is out of reach is
+    not taken as starting where the reach cuts it."""
+    text = "".join(f"ship {n} to {n} Main Road, Tanta 771{n:02d}; " for n in range(50))
+    towns = [
+        Detection("LOCATION", i, i + len("Tanta"), 0.85)
+        for i in range(len(text))
+        if text.startswith("Tanta", i)
+    ]
+    found = [text[d.start : d.end] for d in streets_before_towns(text, towns)]
+    assert found == [f"{n} Main Road, Tanta 771{n:02d}" for n in range(50)]
+    far = "Note: " + "A" * 230 + " 12 Main Road, Tanta 77110"
+    assert _addresses(far, "Tanta") == []
+    near = "Note:\n" + "A" * 200 + " 12 Main Road, Tanta 77110"  # its line's start in reach
+    assert _addresses(near, "Tanta") == ["A" * 200 + " 12 Main Road, Tanta 77110"]
