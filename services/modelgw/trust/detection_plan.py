@@ -21,7 +21,8 @@ from modelgw.common.config.trust import NerScope
 from modelgw.trust import tenant_rules, whole_values
 from modelgw.trust.detection import Detection
 from modelgw.trust.detection_growth import grown
-from modelgw.trust.ner import model_inputs, ner_pieces, unlikely_in_lower_case
+from modelgw.trust.ner import ner_pieces
+from modelgw.trust.ner_input import model_inputs, unlikely_in_lower_case
 from modelgw.trust.ner_review import in_firm_name, overlaps_legal_form
 from modelgw.trust.normalise import NormalisedText, normalise
 from modelgw.trust.span_review import not_a_name_or_place, reviewed_type

@@ -1,11 +1,12 @@
-"""What the NER model reads of ALL CAPS and lower-case text: a sentence in mixed case (`ner`)."""
+"""What the NER model reads of ALL CAPS and lower-case text: mixed case (`ner_input`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from modelgw.common.config.trust import NerScope
-from modelgw.trust.ner import model_input, ner_pieces, unlikely_in_lower_case
+from modelgw.trust.ner import ner_pieces
+from modelgw.trust.ner_input import model_input, unlikely_in_lower_case
 
 
 @pytest.mark.parametrize(

@@ -28,69 +28,22 @@ from modelgw.trust.name_edges import SURNAME_PARTICLES
 from modelgw.trust.name_lists import NameLists, fold_accents
 from modelgw.trust.ner_review import in_another_language, in_firm_name
 from modelgw.trust.recognizers.base import RegexRecognizer
+from modelgw.trust.recognizers.person_cues import (
+    INTRODUCER,
+    ITEM_OR_SPEAKER,
+    PERSON_VERB_AFTER,
+    ROLE_AFTER,
+    introduced,
+    taken_as_person,
+)
 from modelgw.trust.stop_words import english_stop_words
 
 _WORD = LetterPattern(r"[^\W\d_](?:[^\W\d_]|['\u2019](?=[^\W\d_])|-(?=[^\W\d_]))*\.?(?!\w)")
-_INTRODUCERS = (
-    "my name is",
-    "name is",
-    "name:",
-    "i am",
-    "i'm",
-    "im",
-    "this is",
-    "dear",
-    "hi",
-    "hello",
-    "hey",
-    "regards,",
-    "regards",
-    "thanks,",
-    "thanks",
-    "signed",
-    "signed,",
-    "call me",
-    "patient",
-    "customer",
-    "employee",
-    "mr",
-    "mr.",
-    "mrs",
-    "mrs.",
-    "ms",
-    "ms.",
-    "dr",
-    "dr.",
-    "sincerely,",
-)
-_INTRODUCER = re.compile(
-    r"(?i)(?:^|(?<=[\s,.;:!?(]))(?:" + "|".join(re.escape(p) for p in _INTRODUCERS) + r")\s+$"
-)
-_PERSON_TAKERS = re.compile(
-    r"(?i)(?:^|(?<=[\s,.;:!?(]))(?:remind|ask|tell|thank|thanks to|cc|ping|spoke with|spoke to"
-    r"|talked to|met with|meet with|assigned to|assistant|agent|colleague|manager|contact person"
-    r"|attn:?|attention:?)\s+$"
-)
-"""Words after which a lone listed name is a person (`remind mazzola`, `via assistant RHYS`)."""
-_PERSON_VERB_AFTER = re.compile(
-    r"(?i)[ \t]+(?:(?:still|also|then|has|had|just|already)[ \t]+)?(?:asked|asks|declined"
-    r"|owes|owed|confirmed|agreed|said|says|replied|wrote|emailed|e-mailed|phoned|rang"
-    r"|approved|signed|accepted|requested|complained|apologi[sz]ed|promised|insisted|prefers"
-    r"|wants|thinks)\b"
-)
-"""Verbs whose subject is a person: a lone listed name before one is a person (`Blackwood
-still owes`, `Domínguez declined`, `THIBODEAUX ASKED`)."""
-_ITEM_OR_SPEAKER = re.compile(
-    r"(?m)^[ \t]*(?:[-*\u2022][ \t]+|\d{1,2}[.)][ \t]+|\[[\d:]+\][ \t]*)$"
-)
-"""A list item's or a chat line's start: `- deepika books ...`, `[09:54] fergus (agent): ...`."""
-_ROLE_AFTER = re.compile(r"[ \t]*\([^\W\d_]+\)[ \t]*:")
 _PARTICLES = SURNAME_PARTICLES | frozenset("das do dos du zu ten ter y e".split())
 """Words inside a name: `name_edges`'s surname particles (`van der`, `Mac`, `Ní`) and the
 Spanish and Portuguese `y`, `e` between two surnames."""
 _CONNECTORS = frozenset(["and", "und", "et", "y", "e"])
 _LIST_GAP = re.compile(r",\s*|\s+(?:and|&|und|et|y|e)\s+|,\s*and\s+")
-_SIGN_OFF = re.compile(r"(?i)(?:thanks|regards|cheers|best|sincerely|yours)[,!.]?\s*\n\s*$")
 
 _Word = tuple[int, int, str, str]
 """start, end, the word as written, lower-cased without a final dot."""
@@ -152,7 +105,7 @@ class NamesByCaseRecognizer(RegexRecognizer):
                 spans.append((words[i][0], words[end][1]))
                 i = end + 1
                 continue
-            if (self._first(words[i][3]) and _introduced(text, words[i][0])) or self._lone(
+            if (self._first(words[i][3]) and introduced(text, words[i][0])) or self._lone(
                 text, words, i
             ):
                 spans.append((words[i][0], words[i][1] - words[i][2].endswith(".")))
@@ -180,13 +133,13 @@ class NamesByCaseRecognizer(RegexRecognizer):
             return False
         if not (self._first(lower) or self._last(lower)):
             return False
-        if _PERSON_TAKERS.search(text, max(0, start - 24), start):
+        if taken_as_person(text, start):
             return True
-        if _PERSON_VERB_AFTER.match(text, end):
+        if PERSON_VERB_AFTER.match(text, end):
             return True
-        if _ROLE_AFTER.match(text, end):
+        if ROLE_AFTER.match(text, end):
             return True
-        if not _ITEM_OR_SPEAKER.search(text, max(0, start - 24), start):
+        if not ITEM_OR_SPEAKER.search(text, max(0, start - 24), start):
             return False
         nxt = words[i + 1] if i + 1 < len(words) else None
         return (
@@ -317,11 +270,9 @@ class NamesByCaseRecognizer(RegexRecognizer):
         if end == i or not self._unheard(words[i]) or words[i][2].islower():
             return None
         start = words[i][0]
-        if _PERSON_TAKERS.search(text, max(0, start - 24), start) or _INTRODUCER.search(
-            text, max(0, start - 24), start
-        ):
+        if taken_as_person(text, start) or INTRODUCER.search(text, max(0, start - 24), start):
             return end
-        return end if _PERSON_VERB_AFTER.match(text, words[end][1]) else None
+        return end if PERSON_VERB_AFTER.match(text, words[end][1]) else None
 
     def _unheard(self, word: _Word) -> bool:
         """No English, everyday or stop word, nor an initial: a name's word or a stranger."""
@@ -396,10 +347,3 @@ def _title(word: str) -> bool:
 
 def _same_case(a: str, b: str) -> bool:
     return a.islower() == b.islower() and a.isupper() == b.isupper()
-
-
-def _introduced(text: str, start: int) -> bool:
-    return bool(
-        _INTRODUCER.search(text, max(0, start - 16), start)
-        or _SIGN_OFF.search(text, max(0, start - 24), start)
-    )
