@@ -19,7 +19,7 @@ import re
 from modelgw.trust import list_items, name_edges
 from modelgw.trust.detection import Detection
 from modelgw.trust.name_echoes import echoes
-from modelgw.trust.ner_review import in_firm_name, overlaps_legal_form
+from modelgw.trust.ner_review import in_a_firm
 from modelgw.trust.plain_words import unusual_word
 from modelgw.trust.streets_before_towns import streets_before_towns
 
@@ -90,16 +90,11 @@ def _with_addressees(original: str, detections: list[Detection]) -> list[Detecti
 
 def _addressee(original: str, start: int, end: int) -> bool:
     words = original[start:end].split()
-    one_case = (
-        all(w[:1].isupper() for w in words)
-        or all(w.isupper() for w in words)
-        or all(w.islower() for w in words)
-    )
+    one_case = all(w[:1].isupper() for w in words) or all(w.islower() for w in words)
     return (
         one_case
         and all(unusual_word(w.lower()) for w in words)
-        and not overlaps_legal_form(original, start, end)
-        and not in_firm_name(original, start, end)
+        and not in_a_firm(original, start, end)
     )
 
 

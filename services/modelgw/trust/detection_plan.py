@@ -23,7 +23,7 @@ from modelgw.trust.detection import Detection
 from modelgw.trust.detection_growth import grown
 from modelgw.trust.ner import ner_pieces
 from modelgw.trust.ner_input import model_inputs, unlikely_in_lower_case
-from modelgw.trust.ner_review import in_firm_name, overlaps_legal_form
+from modelgw.trust.ner_review import in_a_firm
 from modelgw.trust.normalise import NormalisedText, normalise
 from modelgw.trust.span_review import not_a_name_or_place, reviewed_type
 from modelgw.trust.titles import is_title, titled_type
@@ -296,8 +296,7 @@ def finish(
             o_start, o_end = _trim(text.norm.original, o_start, o_end)
             if titled_type(entity_type) and (
                 is_title(text.norm.original, o_start, o_end)
-                or overlaps_legal_form(text.norm.original, o_start, o_end)
-                or in_firm_name(text.norm.original, o_start, o_end)
+                or in_a_firm(text.norm.original, o_start, o_end)
             ):
                 continue  # `Eleanor Rigby` in a karaoke list, `Aurora Ltda`, `Anadolu Tekstil
                 # A.Ş.`: no person, no place

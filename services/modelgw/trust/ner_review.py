@@ -83,7 +83,7 @@ def in_another_language(value: str, names: NameLists) -> bool:
         return True
     written = _WORD.findall(value)
     return (
-        written[:1] != []
+        bool(written)
         and written[0][:1].isupper()
         and any(w.islower() and _function_word(w, names) for w in written[1:])
     )
@@ -131,6 +131,12 @@ def in_firm_name(text: str, start: int, end: int) -> bool:
         elif unmistakable_form(form):
             return True  # `grupo alameda s.l.`, `polmex sp. z o.o.`: typed in lower case
     return _FIRM_BEFORE.search(text, max(0, start - 60), start) is not None
+
+
+def in_a_firm(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` runs into a firm's legal form or is part of a firm's name
+    (`overlaps_legal_form`, `in_firm_name`): no person's name and no place."""
+    return overlaps_legal_form(text, start, end) or in_firm_name(text, start, end)
 
 
 _UNMISTAKABLE = frozenset(

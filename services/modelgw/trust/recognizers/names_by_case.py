@@ -276,13 +276,10 @@ class NamesByCaseRecognizer(RegexRecognizer):
 
     def _unheard(self, word: _Word) -> bool:
         """No English, everyday or stop word, nor an initial: a name's word or a stranger."""
-        lower = word[3]
         return (
-            len(lower) > 2
-            and not word[2].endswith(".")
-            and lower not in self._names.english
-            and lower not in self._names.common
-            and lower not in english_stop_words()
+            not word[2].endswith(".")
+            and self._unknown(word[3])
+            and word[3] not in english_stop_words()
         )
 
     def _surname(self, word: _Word, titled: bool, *, after_particle: bool) -> bool:
